@@ -1,0 +1,364 @@
+"""Pure-Python BN254 kernels: the reference twin of the C extension ``zkp._bn254``.
+
+Contract (see ``_bn254.pyi``): bytes in, bytes out, fixed-width big-endian words.
+
+* an Fr or Fq element is 32 bytes, big-endian, canonical (< modulus);
+* a G1 point is ``x || y`` (64 bytes), a G2 point ``x.c1 || x.c0 || y.c1 || y.c0``
+  (128 bytes, the EIP-197 order); infinity is all zero bytes in both;
+* a batch is the concatenation of its elements.
+
+Kernels check lengths and canonical ranges of what they decode. On-curve and subgroup
+membership are checked only by ``g1_validate`` / ``g2_validate``: the other kernels take
+points that were validated when they entered the library.
+
+Security: variable-time arithmetic throughout.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from . import _arith as A
+from .errors import MalformedInputError
+from .field import FR_COSET_SHIFT, FR_TWO_ADICITY, fr_root_of_unity
+
+__all__ = [
+    "BACKEND",
+    "g1_validate",
+    "g2_validate",
+    "g1_msm",
+    "g2_msm",
+    "g1_batch_mul",
+    "g2_batch_mul",
+    "fr_batch_inverse",
+    "fr_ntt",
+    "fr_coset_ntt",
+    "qap_h",
+    "pairing_check",
+]
+
+BACKEND = "python"
+P, R, mpz = A.P, A.R, A.mpz
+_SCALAR_BITS = 254
+
+# ---------------------------------------------------------------- encoding
+
+
+def _count(buf: bytes, width: int, what: str) -> int:
+    if not isinstance(buf, (bytes, bytearray, memoryview)):
+        raise MalformedInputError(f"{what}: expected bytes, found {type(buf).__name__}")
+    n, rem = divmod(len(buf), width)
+    if rem:
+        raise MalformedInputError(f"{what}: expected a multiple of {width} bytes, found {len(buf)}")
+    return n
+
+
+def _words(buf: bytes, modulus: Any, what: str) -> list[Any]:
+    n = _count(buf, 32, what)
+    mv = memoryview(buf)
+    out = [mpz(int.from_bytes(mv[32 * i : 32 * i + 32], "big")) for i in range(n)]
+    for i, v in enumerate(out):
+        if v >= modulus:
+            raise MalformedInputError(f"{what} {i}: expected a value < modulus, found one >= it")
+    return out
+
+
+def _enc(values: Sequence[Any]) -> bytes:
+    return b"".join(int(v).to_bytes(32, "big") for v in values)
+
+
+def _g1_points(buf: bytes, what: str = "G1 point") -> list[tuple[Any, Any] | None]:
+    _count(buf, 64, what)
+    w = _words(buf, P, what + " coordinate")
+    return [None if not (w[i] or w[i + 1]) else (w[i], w[i + 1]) for i in range(0, len(w), 2)]
+
+
+def _g2_points(buf: bytes, what: str = "G2 point") -> list[tuple[Any, Any] | None]:
+    _count(buf, 128, what)
+    w = _words(buf, P, what + " coordinate")
+    out: list[tuple[Any, Any] | None] = []
+    for i in range(0, len(w), 4):
+        if not (w[i] or w[i + 1] or w[i + 2] or w[i + 3]):
+            out.append(None)
+        else:
+            out.append(((w[i + 1], w[i]), (w[i + 3], w[i + 2])))
+    return out
+
+
+def _g1_enc(pts: Sequence[tuple[Any, Any] | None]) -> bytes:
+    return b"".join(bytes(64) if p is None else _enc(p) for p in pts)
+
+
+def _g2_enc(pts: Sequence[tuple[Any, Any] | None]) -> bytes:
+    return b"".join(
+        bytes(128) if p is None else _enc((p[0][1], p[0][0], p[1][1], p[1][0])) for p in pts
+    )
+
+
+# ---------------------------------------------------------------- validation
+
+
+def g1_validate(points: bytes) -> None:
+    """Raise ``MalformedInputError`` naming the first point off the curve (G1 has
+    cofactor 1, so on-curve means in the group). Infinity is accepted."""
+    for i, p in enumerate(_g1_points(points)):
+        if p is not None and not A.g1_on_curve(*p):
+            raise MalformedInputError(f"G1 point {i}: not on the curve y^2 = x^3 + 3")
+
+
+def _g2_in_subgroup(x: Any, y: Any) -> bool:
+    return A.scalar_mul(A.G2_OPS, (x, y, A.F2_ONE), int(R))[2] == A.F2_ZERO
+
+
+def g2_validate(points: bytes) -> None:
+    """Raise ``MalformedInputError`` naming the first point off the twist or outside the
+    r-torsion subgroup. Infinity is accepted."""
+    for i, p in enumerate(_g2_points(points)):
+        if p is None:
+            continue
+        if not A.g2_on_curve(*p):
+            raise MalformedInputError(f"G2 point {i}: not on the twist y^2 = x^3 + 3/(9+u)")
+        if not _g2_in_subgroup(*p):
+            raise MalformedInputError(f"G2 point {i}: on the twist but not in the r-torsion subgroup")
+
+
+# ---------------------------------------------------------------- MSM and fixed base
+
+
+def _window(n: int) -> int:
+    """Window width minimising ceil(bits / c) * (n + 2**c) (signed digits)."""
+    best, best_cost = 1, None
+    for c in range(1, 17):
+        cost = -(-(_SCALAR_BITS + 1) // c) * (n + (1 << c))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = c, cost
+    return best
+
+
+def _signed_digits(k: int, c: int, nwin: int) -> list[int]:
+    mask, half, full = (1 << c) - 1, 1 << (c - 1), 1 << c
+    out = []
+    for _ in range(nwin):
+        d = k & mask
+        k >>= c
+        if d > half:
+            d -= full
+            k += 1
+        out.append(d)
+    return out
+
+
+def _pippenger(ops: A.Group, neg_y: Callable[[Any], Any], pts: list[Any], ks: list[int]) -> Any:
+    add, add_aff, dbl, inf, _ = ops
+    pairs = [(p, k) for p, k in zip(pts, ks) if k and p is not None]
+    if not pairs:
+        return inf
+    c = _window(len(pairs))
+    nwin = -(-(_SCALAR_BITS + 1) // c)
+    digits = [_signed_digits(k, c, nwin) for _, k in pairs]
+    result = inf
+    for w in range(nwin - 1, -1, -1):
+        for _ in range(c):
+            result = dbl(result)
+        buckets = [inf] * ((1 << (c - 1)) + 1)
+        for (p, _), ds in zip(pairs, digits):
+            d = ds[w]
+            if d > 0:
+                buckets[d] = add_aff(buckets[d], p[0], p[1])
+            elif d < 0:
+                buckets[-d] = add_aff(buckets[-d], p[0], neg_y(p[1]))
+        running, total = inf, inf
+        for b in reversed(buckets[1:]):
+            running = add(running, b)
+            total = add(total, running)
+        result = add(result, total)
+    return result
+
+
+def _scalars(buf: bytes, n: int, what: str) -> list[int]:
+    if _count(buf, 32, what) != n:
+        raise MalformedInputError(f"{what}: expected {n} scalars, found {len(buf) // 32}")
+    return [int(s) for s in _words(buf, R, what)]
+
+
+def g1_msm(points: bytes, scalars: bytes) -> bytes:
+    """Sum of ``scalars[i] * points[i]`` over G1 (Pippenger, signed digits)."""
+    pts = _g1_points(points)
+    ks = _scalars(scalars, len(pts), "G1 MSM scalars")
+    res = _pippenger(A.G1_OPS, lambda y: (-y) % P, pts, ks)
+    return _g1_enc([A.g1_to_affine(res)])
+
+
+def g2_msm(points: bytes, scalars: bytes) -> bytes:
+    """Sum of ``scalars[i] * points[i]`` over G2 (Pippenger, signed digits)."""
+    pts = _g2_points(points)
+    ks = _scalars(scalars, len(pts), "G2 MSM scalars")
+    res = _pippenger(A.G2_OPS, A.f2_neg, pts, ks)
+    return _g2_enc([A.g2_to_affine(res)])
+
+
+def _fixed_base(ops: A.Group, to_affine: Callable[[list[Any]], list[Any]], base: Any,
+                ks: list[int]) -> list[Any]:
+    add, add_aff, dbl, inf, _ = ops
+    if base is None:
+        return [inf] * len(ks)
+    c = min(_window(len(ks)), 10)
+    nwin = -(-_SCALAR_BITS // c)
+    jac: list[Any] = []
+    start = (base[0], base[1], A.ONE if ops is A.G1_OPS else A.F2_ONE)
+    for _ in range(nwin):
+        row = [start]
+        for _d in range(2, 1 << c):
+            row.append(add(row[-1], start))
+        jac.extend(row)
+        for _ in range(c):
+            start = dbl(start)
+    flat = to_affine(jac)
+    width = (1 << c) - 1
+    mask = (1 << c) - 1
+    out = []
+    for k in ks:
+        acc, off = inf, -1
+        while k:
+            d = k & mask
+            if d:
+                x, y = flat[off + d]
+                acc = add_aff(acc, x, y)
+            k >>= c
+            off += width
+        out.append(acc)
+    return out
+
+
+def g1_batch_mul(base: bytes, scalars: bytes) -> bytes:
+    """``[k * base for k in scalars]`` as affine points (fixed-base windowed table)."""
+    if _count(base, 64, "G1 base") != 1:
+        raise MalformedInputError("G1 base: expected exactly one point")
+    ks = [int(k) for k in _words(scalars, R, "G1 batch scalars")]
+    jac = _fixed_base(A.G1_OPS, A.g1_batch_to_affine, _g1_points(base)[0], ks)
+    return _g1_enc(A.g1_batch_to_affine(jac))
+
+
+def g2_batch_mul(base: bytes, scalars: bytes) -> bytes:
+    """``[k * base for k in scalars]`` as affine points (fixed-base windowed table)."""
+    if _count(base, 128, "G2 base") != 1:
+        raise MalformedInputError("G2 base: expected exactly one point")
+    ks = [int(k) for k in _words(scalars, R, "G2 batch scalars")]
+    jac = _fixed_base(A.G2_OPS, A.g2_batch_to_affine, _g2_points(base)[0], ks)
+    return _g2_enc(A.g2_batch_to_affine(jac))
+
+
+# ---------------------------------------------------------------- Fr: inversion and NTT
+
+
+def fr_batch_inverse(values: bytes) -> bytes:
+    """Inverses of non-zero Fr elements; a zero raises ``MalformedInputError``."""
+    vals = _words(values, R, "Fr element")
+    for i, v in enumerate(vals):
+        if not v:
+            raise MalformedInputError(f"Fr element {i}: zero has no inverse")
+    return _enc(A.batch_inverse(vals, R))
+
+
+def _log2_size(n: int) -> int:
+    log_n = n.bit_length() - 1
+    if n == 0 or n != 1 << log_n or log_n > FR_TWO_ADICITY:
+        raise MalformedInputError(
+            f"NTT: expected a power-of-two length up to 2^{FR_TWO_ADICITY}, found {n}"
+        )
+    return log_n
+
+
+def _ntt_list(a: list[Any], omega: Any) -> list[Any]:
+    n = len(a)
+    log_n = n.bit_length() - 1
+    rev = [int(bin(i)[2:].zfill(log_n)[::-1], 2) if log_n else 0 for i in range(n)]
+    a = [a[i] for i in rev]
+    m = 1
+    while m < n:
+        w_m = pow(omega, n // (2 * m), R)
+        ws = [A.ONE] * m
+        for j in range(1, m):
+            ws[j] = ws[j - 1] * w_m % R
+        for k in range(0, n, 2 * m):
+            for j in range(m):
+                t = ws[j] * a[k + j + m] % R
+                u = a[k + j]
+                a[k + j] = (u + t) % R
+                a[k + j + m] = (u - t) % R
+        m *= 2
+    return a
+
+
+def _ntt(a: list[Any], inverse: bool) -> list[Any]:
+    log_n = _log2_size(len(a))
+    omega = mpz(fr_root_of_unity(log_n))
+    if not inverse:
+        return _ntt_list(a, omega)
+    out = _ntt_list(a, pow(omega, -1, R) if log_n else omega)
+    n_inv = pow(mpz(len(a)), -1, R)
+    return [v * n_inv % R for v in out]
+
+
+def _scale_powers(a: list[Any], g: Any) -> list[Any]:
+    out, acc = [], A.ONE
+    for v in a:
+        out.append(v * acc % R)
+        acc = acc * g % R
+    return out
+
+
+def fr_ntt(values: bytes, inverse: bool = False) -> bytes:
+    """Evaluations on the 2^k-th roots of unity (or coefficients, with ``inverse``)."""
+    return _enc(_ntt(_words(values, R, "Fr element"), inverse))
+
+
+def _coset(a: list[Any], inverse: bool) -> list[Any]:
+    _log2_size(len(a))
+    g = mpz(FR_COSET_SHIFT)
+    if not inverse:
+        return _ntt(_scale_powers(a, g), False)
+    return _scale_powers(_ntt(a, True), pow(g, -1, R))
+
+
+def fr_coset_ntt(values: bytes, inverse: bool = False) -> bytes:
+    """Like :func:`fr_ntt` on the coset ``FR_COSET_SHIFT * H``."""
+    return _enc(_coset(_words(values, R, "Fr element"), inverse))
+
+
+def qap_h(a: bytes, b: bytes, c: bytes) -> bytes:
+    """Coefficients of ``h = (A*B - C) / (x^n - 1)`` from the evaluations of A, B, C on the
+    domain H of size n. Returns n coefficients (the last is 0 for a satisfying witness)."""
+    ea, eb, ec = (_words(x, R, "QAP evaluation") for x in (a, b, c))
+    n = len(ea)
+    if len(eb) != n or len(ec) != n:
+        raise MalformedInputError(f"qap_h: expected three vectors of one length, found {n}, {len(eb)}, {len(ec)}")
+    ca, cb, cc = (_coset(_ntt(x, True), False) for x in (ea, eb, ec))
+    z_inv = pow(pow(mpz(FR_COSET_SHIFT), n, R) - 1, -1, R)
+    hq = [(x * y - z) * z_inv % R for x, y, z in zip(ca, cb, cc)]
+    return _enc(_coset(hq, True))
+
+
+# ---------------------------------------------------------------- pairing
+
+
+def pairing_check(g1: bytes, g2: bytes) -> bool:
+    """True iff the product of e(g1[i], g2[i]) is 1 in GT. One final exponentiation over
+    the product of the Miller loops (py_ecc's loop; the C twin has its own)."""
+    p1 = _g1_points(g1, "pairing G1 point")
+    p2 = _g2_points(g2, "pairing G2 point")
+    if len(p1) != len(p2):
+        raise MalformedInputError(f"pairing_check: {len(p1)} G1 points but {len(p2)} G2 points")
+    from py_ecc.fields import optimized_bn128_FQ as FQ
+    from py_ecc.fields import optimized_bn128_FQ2 as FQ2
+    from py_ecc.fields import optimized_bn128_FQ12 as FQ12
+    from py_ecc.optimized_bn128 import optimized_pairing as op
+
+    f = FQ12.one()
+    for a, b in zip(p1, p2):
+        if a is None or b is None:
+            continue
+        q = (FQ2([int(b[0][0]), int(b[0][1])]), FQ2([int(b[1][0]), int(b[1][1])]), FQ2.one())
+        pt = (FQ(int(a[0])), FQ(int(a[1])), FQ.one())
+        f = f * op.miller_loop(op.twist(q), op.cast_point_to_fq12(pt), final_exponentiate=False)
+    return bool(op.final_exponentiate(f) == FQ12.one())

@@ -1,0 +1,255 @@
+"""BN254 points as immutable value types: :class:`G1Point` and :class:`G2Point`.
+
+Both are affine, hashable and compared by value; infinity is an explicit value
+(``G1Point.infinity()``), never ``None``. Every public way in validates: coordinates
+must be ints in ``[0, p)``, the point on its curve, and a G2 point in the r-torsion
+subgroup (the twist's cofactor is large). The canonical encodings are EIP-196/197:
+G1 ``x || y`` (64 bytes), G2 ``x.c1 || x.c0 || y.c1 || y.c0`` (128 bytes), big-endian,
+infinity all zeros.
+
+Example:
+    >>> from zkp.curve import G1Point
+    >>> g = G1Point.generator()
+    >>> (g * 3) == g + g + g
+    True
+    >>> G1Point.from_bytes((g * 5).to_bytes()) == g * 5
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _arith as A
+from ._backend import kernels
+from .errors import InputTypeError, MalformedInputError
+from .field import P, R
+
+__all__ = ["G1Point", "G2Point"]
+
+Fq2Pair = tuple[int, int]
+
+
+def _coord(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputTypeError(f"{what}: expected an int in [0, p), found {type(value).__name__}")
+    if not 0 <= value < P:
+        raise MalformedInputError(f"{what}: expected an int in [0, p), found one outside it")
+    return int(value)
+
+
+def _scalar(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise InputTypeError(f"scalar: expected an int, found {type(k).__name__}")
+    return int(k) % R
+
+
+class G1Point:
+    """A point of G1 (y^2 = x^3 + 3 over Fq), affine, validated, immutable."""
+
+    __slots__ = ("_x", "_y", "_inf")
+    _x: int
+    _y: int
+    _inf: bool
+
+    def __init__(self, x: int, y: int) -> None:
+        x, y = _coord(x, "G1 x"), _coord(y, "G1 y")
+        if not A.g1_on_curve(x, y):
+            raise MalformedInputError(f"G1 point ({x:#x}, {y:#x}) is not on the curve y^2 = x^3 + 3")
+        self._set(x, y, False)
+
+    def _set(self, x: int, y: int, inf: bool) -> None:
+        object.__setattr__(self, "_x", x)
+        object.__setattr__(self, "_y", y)
+        object.__setattr__(self, "_inf", inf)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("G1Point is immutable")
+
+    @classmethod
+    def _raw(cls, aff: tuple[Any, Any] | None) -> G1Point:
+        pt = object.__new__(cls)
+        if aff is None:
+            pt._set(0, 0, True)
+        else:
+            pt._set(int(aff[0]), int(aff[1]), False)
+        return pt
+
+    @classmethod
+    def infinity(cls) -> G1Point:
+        """The identity of G1."""
+        return cls._raw(None)
+
+    @classmethod
+    def generator(cls) -> G1Point:
+        """The standard generator (1, 2)."""
+        return cls._raw((1, 2))
+
+    @property
+    def x(self) -> int:
+        return self._x
+
+    @property
+    def y(self) -> int:
+        return self._y
+
+    def is_infinity(self) -> bool:
+        return self._inf
+
+    def _jac(self) -> tuple[Any, Any, Any]:
+        return A.G1_INF if self._inf else (A.mpz(self._x), A.mpz(self._y), A.ONE)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> G1Point:
+        """Decode 64 bytes (EIP-196), validating coordinates and curve membership."""
+        if not isinstance(data, (bytes, bytearray)) or len(data) != 64:
+            raise MalformedInputError(f"G1 point: expected 64 bytes, found {len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__}")
+        kernels.g1_validate(bytes(data))
+        x, y = int.from_bytes(data[:32], "big"), int.from_bytes(data[32:], "big")
+        return cls._raw(None if x == 0 and y == 0 else (x, y))
+
+    def to_bytes(self) -> bytes:
+        return bytes(64) if self._inf else self._x.to_bytes(32, "big") + self._y.to_bytes(32, "big")
+
+    def __add__(self, other: G1Point) -> G1Point:
+        if not isinstance(other, G1Point):
+            return NotImplemented
+        return G1Point._raw(A.g1_to_affine(A.g1_add(self._jac(), other._jac())))
+
+    def __neg__(self) -> G1Point:
+        return self if self._inf else G1Point._raw((self._x, (-self._y) % P))
+
+    def __sub__(self, other: G1Point) -> G1Point:
+        if not isinstance(other, G1Point):
+            return NotImplemented
+        return self + (-other)
+
+    def __mul__(self, k: int) -> G1Point:
+        return G1Point._raw(A.g1_to_affine(A.scalar_mul(A.G1_OPS, self._jac(), _scalar(k))))
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, G1Point):
+            return NotImplemented
+        return (self._inf, self._x, self._y) == (other._inf, other._x, other._y)
+
+    def __hash__(self) -> int:
+        return hash(("G1", self._inf, self._x, self._y))
+
+    def __repr__(self) -> str:
+        if self._inf:
+            return "G1Point.infinity()"
+        return f"G1Point(x=0x{self._x:064x}, y=0x{self._y:064x})"
+
+
+class G2Point:
+    """A point of G2 (the sextic twist over Fq2), affine, validated, immutable.
+
+    Coordinates are pairs ``(c0, c1)`` meaning ``c0 + c1*u``.
+    """
+
+    __slots__ = ("_x", "_y", "_inf")
+    _x: Fq2Pair
+    _y: Fq2Pair
+    _inf: bool
+
+    def __init__(self, x: Fq2Pair, y: Fq2Pair) -> None:
+        if not (isinstance(x, tuple) and isinstance(y, tuple) and len(x) == 2 and len(y) == 2):
+            raise InputTypeError("G2 point: expected x and y as (c0, c1) tuples of ints")
+        xs = (_coord(x[0], "G2 x.c0"), _coord(x[1], "G2 x.c1"))
+        ys = (_coord(y[0], "G2 y.c0"), _coord(y[1], "G2 y.c1"))
+        pt = G2Point._raw((xs, ys))
+        kernels.g2_validate(pt.to_bytes())
+        self._set(xs, ys, False)
+
+    def _set(self, x: Fq2Pair, y: Fq2Pair, inf: bool) -> None:
+        object.__setattr__(self, "_x", x)
+        object.__setattr__(self, "_y", y)
+        object.__setattr__(self, "_inf", inf)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("G2Point is immutable")
+
+    @classmethod
+    def _raw(cls, aff: tuple[Any, Any] | None) -> G2Point:
+        pt = object.__new__(cls)
+        if aff is None:
+            pt._set((0, 0), (0, 0), True)
+        else:
+            x, y = aff
+            pt._set((int(x[0]), int(x[1])), (int(y[0]), int(y[1])), False)
+        return pt
+
+    @classmethod
+    def infinity(cls) -> G2Point:
+        return cls._raw(None)
+
+    @classmethod
+    def generator(cls) -> G2Point:
+        return cls._raw(A.G2_GEN)
+
+    @property
+    def x(self) -> Fq2Pair:
+        return self._x
+
+    @property
+    def y(self) -> Fq2Pair:
+        return self._y
+
+    def is_infinity(self) -> bool:
+        return self._inf
+
+    def _jac(self) -> tuple[Any, Any, Any]:
+        if self._inf:
+            return A.G2_INF
+        m = A.mpz
+        return ((m(self._x[0]), m(self._x[1])), (m(self._y[0]), m(self._y[1])), A.F2_ONE)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> G2Point:
+        """Decode 128 bytes (EIP-197 order), validating coordinates, curve and subgroup."""
+        if not isinstance(data, (bytes, bytearray)) or len(data) != 128:
+            raise MalformedInputError(f"G2 point: expected 128 bytes, found {len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__}")
+        kernels.g2_validate(bytes(data))
+        w = [int.from_bytes(data[i : i + 32], "big") for i in range(0, 128, 32)]
+        return cls._raw(None if not any(w) else ((w[1], w[0]), (w[3], w[2])))
+
+    def to_bytes(self) -> bytes:
+        if self._inf:
+            return bytes(128)
+        return b"".join(v.to_bytes(32, "big") for v in (self._x[1], self._x[0], self._y[1], self._y[0]))
+
+    def __add__(self, other: G2Point) -> G2Point:
+        if not isinstance(other, G2Point):
+            return NotImplemented
+        return G2Point._raw(A.g2_to_affine(A.g2_add(self._jac(), other._jac())))
+
+    def __neg__(self) -> G2Point:
+        if self._inf:
+            return self
+        return G2Point._raw((self._x, ((-self._y[0]) % P, (-self._y[1]) % P)))
+
+    def __sub__(self, other: G2Point) -> G2Point:
+        if not isinstance(other, G2Point):
+            return NotImplemented
+        return self + (-other)
+
+    def __mul__(self, k: int) -> G2Point:
+        return G2Point._raw(A.g2_to_affine(A.scalar_mul(A.G2_OPS, self._jac(), _scalar(k))))
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, G2Point):
+            return NotImplemented
+        return (self._inf, self._x, self._y) == (other._inf, other._x, other._y)
+
+    def __hash__(self) -> int:
+        return hash(("G2", self._inf, self._x, self._y))
+
+    def __repr__(self) -> str:
+        if self._inf:
+            return "G2Point.infinity()"
+        return (f"G2Point(x=(0x{self._x[0]:x}, 0x{self._x[1]:x}), "
+                f"y=(0x{self._y[0]:x}, 0x{self._y[1]:x}))")

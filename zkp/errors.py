@@ -1,0 +1,47 @@
+"""The errors of the ``zkp`` package.
+
+Every error zkp raises on bad input is a subclass of :class:`ZkpError` and of
+``ValueError`` (or ``TypeError`` for values of the wrong Python type), so callers can
+catch either the package's own hierarchy or the standard one.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ZkpError",
+    "MalformedInputError",
+    "InputTypeError",
+    "SetupError",
+    "UnsatisfiedError",
+    "FormatError",
+]
+
+
+class ZkpError(Exception):
+    """Base class of every error raised by zkp."""
+
+
+class MalformedInputError(ZkpError, ValueError):
+    """An input is not what the function accepts: a point off the curve or outside the
+    subgroup, a coordinate >= p, a field element >= r, a wrong length or count."""
+
+
+class InputTypeError(MalformedInputError, TypeError):
+    """An input has the wrong Python type (a bool or float where an int is expected)."""
+
+
+class SetupError(ZkpError, ValueError):
+    """A constraint system or key cannot be set up (empty, too large, inconsistent)."""
+
+
+class UnsatisfiedError(ZkpError, ValueError):
+    """A witness does not satisfy a constraint system; names the first failing row."""
+
+    def __init__(self, message: str, *, index: int = -1, label: str = "") -> None:
+        super().__init__(message)
+        self.index = index
+        self.label = label
+
+
+class FormatError(MalformedInputError):
+    """A file or document (JSON, binary) is malformed, non-canonical or too large."""
