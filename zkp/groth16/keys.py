@@ -1,0 +1,158 @@
+"""Groth16 keys and proofs (names as in the paper and snarkjs: alpha_g1, gamma_abc_g1 = IC).
+
+Keys hold their point vectors as packed buffers (EIP-196/197 encodings, see
+``zkp/_bn254.pyi``), never as lists of Python point objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..curve import G1Point, G2Point
+from ..errors import InputTypeError, MalformedInputError
+from ..r1cs import R1CS
+
+__all__ = ["VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "Proof"]
+
+
+def _need(value: object, cls: type, what: str) -> None:
+    if not isinstance(value, cls):
+        raise InputTypeError(f"{what}: expected a {cls.__name__}, found {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class VerifyingKey:
+    """The verifying key. ``ic[0] + sum(x_i * ic[i])`` is the public-input commitment.
+
+    ``development`` is True for keys from a single-party :func:`zkp.groth16.setup`:
+    whoever ran it can forge proofs.
+    """
+
+    alpha_g1: G1Point
+    beta_g2: G2Point
+    gamma_g2: G2Point
+    delta_g2: G2Point
+    ic: tuple[G1Point, ...]
+    development: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("alpha_g1",):
+            _need(getattr(self, name), G1Point, name)
+        for name in ("beta_g2", "gamma_g2", "delta_g2"):
+            _need(getattr(self, name), G2Point, name)
+        if not isinstance(self.ic, tuple) or not self.ic:
+            raise MalformedInputError("verifying key: IC must be a non-empty tuple of G1 points")
+        for i, p in enumerate(self.ic):
+            _need(p, G1Point, f"IC[{i}]")
+        self._check_degenerate()
+
+    def _check_degenerate(self) -> None:
+        pts = [("alpha_g1", self.alpha_g1), ("beta_g2", self.beta_g2),
+               ("gamma_g2", self.gamma_g2), ("delta_g2", self.delta_g2)]
+        pts += [(f"IC[{i}]", p) for i, p in enumerate(self.ic)]
+        for name, p in pts:
+            if p.is_infinity():
+                raise MalformedInputError(f"verifying key: {name} is the point at infinity")
+        if len(set(self.ic)) != len(self.ic):
+            raise MalformedInputError("verifying key: repeated IC entries")
+        if self.gamma_g2 == self.delta_g2:
+            raise MalformedInputError("verifying key: gamma equals delta")
+        if self.delta_g2 == G2Point.generator():
+            raise MalformedInputError(
+                "verifying key: delta is the G2 generator (no phase-2 contribution was made)")
+
+    @property
+    def num_public(self) -> int:
+        return len(self.ic) - 1
+
+    def prepare(self) -> PreparedVerifyingKey:
+        return PreparedVerifyingKey(self)
+
+    def __repr__(self) -> str:
+        dev = ", development=True" if self.development else ""
+        return f"VerifyingKey(num_public={self.num_public}{dev})"
+
+
+class PreparedVerifyingKey:
+    """A verifying key with its constant pairing operands encoded once, for repeated use."""
+
+    __slots__ = ("vk", "ic_bytes", "g2_bytes", "alpha_bytes")
+
+    def __init__(self, vk: VerifyingKey) -> None:
+        _need(vk, VerifyingKey, "vk")
+        self.vk = vk
+        self.ic_bytes = b"".join(p.to_bytes() for p in vk.ic)
+        self.alpha_bytes = vk.alpha_g1.to_bytes()
+        self.g2_bytes = vk.beta_g2.to_bytes() + vk.gamma_g2.to_bytes() + vk.delta_g2.to_bytes()
+
+    def __repr__(self) -> str:
+        return f"PreparedVerifyingKey(num_public={self.vk.num_public})"
+
+
+@dataclass(frozen=True, eq=False)
+class ProvingKey:
+    """The proving key: the constraint system plus packed point vectors.
+
+    a_g1, b_g1, b_g2: ``[u_i(t)]_1, [v_i(t)]_1, [v_i(t)]_2`` for every wire;
+    l_g1: ``[(beta*u_i + alpha*v_i + w_i)(t) / delta]_1`` for the private wires;
+    h_g1: ``[t^j * Z(t) / delta]_1`` for j < n - 1.
+    """
+
+    vk: VerifyingKey
+    cs: R1CS
+    domain_size: int
+    alpha_g1: G1Point
+    beta_g1: G1Point
+    delta_g1: G1Point
+    beta_g2: G2Point
+    delta_g2: G2Point
+    a_g1: bytes
+    b_g1: bytes
+    b_g2: bytes
+    l_g1: bytes
+    h_g1: bytes
+
+    def __post_init__(self) -> None:
+        nw, npub, n = self.cs.num_wires, self.cs.num_public, self.domain_size
+        sizes = {"a_g1": 64 * nw, "b_g1": 64 * nw, "b_g2": 128 * nw,
+                 "l_g1": 64 * (nw - npub - 1), "h_g1": 64 * (n - 1)}
+        for name, size in sizes.items():
+            if len(getattr(self, name)) != size:
+                raise MalformedInputError(f"proving key: {name} must be {size} bytes, "
+                                          f"found {len(getattr(self, name))}")
+        if self.vk.num_public != npub:
+            raise MalformedInputError("proving key: verifying key and R1CS disagree on public inputs")
+
+    @property
+    def development(self) -> bool:
+        return self.vk.development
+
+    def __repr__(self) -> str:
+        dev = ", development=True" if self.development else ""
+        return (f"ProvingKey(constraints={self.cs.num_constraints}, wires={self.cs.num_wires}, "
+                f"public={self.cs.num_public}, domain={self.domain_size}{dev})")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A Groth16 proof ``(A, B, C)``; 256 bytes in its canonical encoding."""
+
+    a: G1Point
+    b: G2Point
+    c: G1Point
+
+    def __post_init__(self) -> None:
+        _need(self.a, G1Point, "proof A")
+        _need(self.b, G2Point, "proof B")
+        _need(self.c, G1Point, "proof C")
+
+    def to_bytes(self) -> bytes:
+        return self.a.to_bytes() + self.b.to_bytes() + self.c.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Proof:
+        """Decode 256 bytes, validating every point."""
+        if not isinstance(data, (bytes, bytearray)) or len(data) != 256:
+            raise MalformedInputError(f"proof: expected 256 bytes, found {len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__}")
+        return cls(G1Point.from_bytes(data[:64]), G2Point.from_bytes(data[64:192]),
+                   G1Point.from_bytes(data[192:]))

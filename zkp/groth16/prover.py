@@ -1,0 +1,64 @@
+"""The Groth16 prover: fresh blinding (r, s) for every proof."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .._backend import kernels
+from ..curve import G1Point, G2Point
+from ..errors import InputTypeError, MalformedInputError
+from ..field import R
+from ..qap import witness_evaluations
+from ..witness import Witness
+from ._random import random_fr
+from .keys import Proof, ProvingKey
+
+__all__ = ["prove"]
+
+
+def _enc(values: Sequence[int]) -> bytes:
+    return b"".join(int(v).to_bytes(32, "big") for v in values)
+
+
+def _witness_values(pk: ProvingKey, witness: Witness | Sequence[int]) -> list[int]:
+    if isinstance(witness, Witness):
+        values = witness.values()
+    elif isinstance(witness, (list, tuple)):
+        values = Witness.from_ints(witness, pk.cs.num_public).values()
+    else:
+        raise InputTypeError(f"witness: expected a Witness or a list of ints, found {type(witness).__name__}")
+    if len(values) != pk.cs.num_wires:
+        raise MalformedInputError(f"witness: expected {pk.cs.num_wires} wires, found {len(values)}")
+    return values
+
+
+def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
+    """Prove that ``witness`` satisfies ``pk``'s constraint system.
+
+    Args:
+        pk: the proving key.
+        witness: every wire's value (``cs.solve(...)`` gives one).
+        rng: keyword-only randomness source for tests (default ``secrets``).
+
+    Raises:
+        UnsatisfiedError: the witness breaks a constraint (the error names it).
+        MalformedInputError: wrong witness length or values outside [0, r).
+    """
+    if not isinstance(pk, ProvingKey):
+        raise InputTypeError(f"pk: expected a ProvingKey, found {type(pk).__name__}")
+    w = _witness_values(pk, witness)
+    n, npub = pk.domain_size, pk.cs.num_public
+    a, b, c = witness_evaluations(pk.cs, w)
+    h = bytes(kernels.qap_h(a, b, c))[: 32 * (n - 1)]
+    r, s = random_fr(rng), random_fr(rng)
+    ww = _enc(w)
+    one = _enc([1])
+    pa = kernels.g1_msm(pk.alpha_g1.to_bytes() + pk.a_g1 + pk.delta_g1.to_bytes(),
+                        one + ww + _enc([r]))
+    pb2 = kernels.g2_msm(pk.beta_g2.to_bytes() + pk.b_g2 + pk.delta_g2.to_bytes(),
+                         one + ww + _enc([s]))
+    pb1 = kernels.g1_msm(pk.beta_g1.to_bytes() + pk.b_g1 + pk.delta_g1.to_bytes(),
+                         one + ww + _enc([s]))
+    pc = kernels.g1_msm(pk.l_g1 + pk.h_g1 + pa + pb1 + pk.delta_g1.to_bytes(),
+                        ww[32 * (npub + 1):] + h + _enc([s, r, (-r * s) % R]))
+    return Proof(G1Point.from_bytes(pa), G2Point.from_bytes(pb2), G1Point.from_bytes(pc))

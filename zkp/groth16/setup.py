@@ -1,0 +1,110 @@
+"""Single-party Groth16 setup (development keys).
+
+Security:
+    Whoever runs this function knows the trapdoor (tau, alpha, beta, gamma, delta) while it
+    runs and could forge proofs. The values live only in this function's locals and are
+    dropped before it returns; the keys it returns are marked ``development=True`` and a
+    :class:`DevelopmentKeyWarning` is issued. Production keys come from a powers-of-tau
+    file and a multi-party phase-2 ceremony.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+from .._backend import kernels
+from ..curve import G1Point, G2Point
+from ..errors import SetupError
+from ..field import R
+from ..qap import domain_size, lagrange_at, wire_polys_at
+from ..r1cs import R1CS
+from ._random import random_fr
+from .keys import ProvingKey, VerifyingKey
+
+__all__ = ["setup", "DevelopmentKeyWarning"]
+
+
+class DevelopmentKeyWarning(UserWarning):
+    """Issued when keys come from a single-party (development) setup."""
+
+
+def _enc(values: Sequence[int]) -> bytes:
+    return b"".join(int(v).to_bytes(32, "big") for v in values)
+
+
+def _g1_batch(scalars: Sequence[int]) -> bytes:
+    return bytes(kernels.g1_batch_mul(G1Point.generator().to_bytes(), _enc(scalars)))
+
+
+def _g1_points(buf: bytes) -> tuple[G1Point, ...]:
+    return tuple(G1Point._raw(None if not any(buf[i:i + 64]) else
+                              (int.from_bytes(buf[i:i + 32], "big"),
+                               int.from_bytes(buf[i + 32:i + 64], "big")))
+                 for i in range(0, len(buf), 64))
+
+
+def setup(cs: R1CS, *, rng: Any = None, warn: bool = True) -> tuple[ProvingKey, VerifyingKey]:
+    """Generate development keys for ``cs``.
+
+    Args:
+        cs: the constraint system (``circuits.compile(...)`` gives one as ``.r1cs``; a
+            compiled circuit object is accepted too).
+        rng: keyword-only source of randomness for reproducible tests (default ``secrets``).
+        warn: issue :class:`DevelopmentKeyWarning` (default True).
+
+    Returns:
+        ``(pk, vk)``, both marked ``development=True``.
+
+    Example:
+        >>> import warnings
+        >>> from zkp.r1cs import R1CSBuilder
+        >>> b = R1CSBuilder(num_public=1); x = b.new_wire(); y = b.new_wire()
+        >>> _ = b.add({y: 1}, {y: 1}, {x: 1})
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     pk, vk = setup(b.build())
+        >>> vk
+        VerifyingKey(num_public=1, development=True)
+    """
+    cs = getattr(cs, "r1cs", cs)
+    if not isinstance(cs, R1CS):
+        raise SetupError(f"setup: expected an R1CS, found {type(cs).__name__}")
+    if cs.num_constraints == 0:
+        raise SetupError("setup: the constraint system has no constraints")
+    if warn:
+        warnings.warn("single-party Groth16 setup: these are development keys; whoever ran "
+                      "setup can forge proofs", DevelopmentKeyWarning, stacklevel=2)
+    n, log_n = domain_size(cs)
+    tau = random_fr(rng)
+    while pow(tau, n, R) == 1:
+        tau = random_fr(rng)
+    alpha, beta, gamma, delta = (random_fr(rng) for _ in range(4))
+    pk = _keys(cs, n, log_n, tau, alpha, beta, gamma, delta)
+    del tau, alpha, beta, gamma, delta
+    return pk, pk.vk
+
+
+def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: int,
+          delta: int) -> ProvingKey:
+    u, v, w = wire_polys_at(cs, lagrange_at(tau, log_n))
+    npub = cs.num_public
+    gi, di = pow(gamma, -1, R), pow(delta, -1, R)
+    k = [(beta * ui + alpha * vi + wi) % R for ui, vi, wi in zip(u, v, w)]
+    z_over_delta = (pow(tau, n, R) - 1) * di % R
+    h = [z_over_delta]
+    for _ in range(n - 2):
+        h.append(h[-1] * tau % R)
+    g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
+    g2_all = bytes(kernels.g2_batch_mul(G2Point.generator().to_bytes(),
+                                        _enc([beta, gamma, delta] + v)))
+    g2 = [G2Point._raw(None) if not any(g2_all[i:i + 128]) else G2Point.from_bytes(g2_all[i:i + 128])
+          for i in range(0, 3 * 128, 128)]
+    a1, ic = _g1_points(g1_all[:192]), _g1_points(g1_all[192:])
+    vk = VerifyingKey(alpha_g1=a1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2], ic=ic,
+                      development=True)
+    return ProvingKey(
+        vk=vk, cs=cs, domain_size=n, alpha_g1=a1[0], beta_g1=a1[1], delta_g1=a1[2],
+        beta_g2=g2[0], delta_g2=g2[2], a_g1=_g1_batch(u), b_g1=_g1_batch(v),
+        b_g2=g2_all[3 * 128:], l_g1=_g1_batch([x * di % R for x in k[npub + 1:]]),
+        h_g1=_g1_batch(h))

@@ -1,0 +1,81 @@
+"""From an R1CS to its QAP: the evaluation domain, the witness's evaluations on it, and the
+wire polynomials at a point (for setup).
+
+The domain has ``n = 2**k >= m + num_public + 1`` points. As snarkjs does, rows
+``m .. m + num_public`` are added with ``A = wire_i`` (i = 0 .. num_public) and ``B = C = 0``:
+they make the public wires' polynomials independent, which binds every public input to
+the proof even when no constraint uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ._arith import batch_inverse, mpz
+from .errors import SetupError, UnsatisfiedError
+from .field import FR_TWO_ADICITY, R, fr_root_of_unity
+from .r1cs import R1CS
+
+__all__ = ["domain_size", "witness_evaluations", "lagrange_at", "wire_polys_at"]
+
+
+def domain_size(cs: R1CS) -> tuple[int, int]:
+    """``(n, log2 n)`` of the evaluation domain of ``cs``."""
+    rows = cs.num_constraints + cs.num_public + 1
+    log_n = max(1, (rows - 1).bit_length())
+    if log_n > FR_TWO_ADICITY:
+        raise SetupError(f"R1CS too large: {rows} rows exceed the 2^{FR_TWO_ADICITY} domain")
+    return 1 << log_n, log_n
+
+
+def _enc(values: Sequence[int], n: int) -> bytes:
+    body = b"".join(int(v).to_bytes(32, "big") for v in values)
+    return body + bytes(32 * (n - len(values)))
+
+
+def witness_evaluations(cs: R1CS, w: Sequence[int]) -> tuple[bytes, bytes, bytes]:
+    """The witness's A, B, C evaluations on the domain, packed; raises
+    :class:`UnsatisfiedError` naming the first row the witness breaks."""
+    n, _ = domain_size(cs)
+    a, b, c = cs.evaluate(w)
+    for i, (x, y, z) in enumerate(zip(a, b, c)):
+        if x * y % R != z:
+            raise UnsatisfiedError(f"witness breaks constraint {i} ({cs.label(i)}): "
+                                   f"{x} * {y} != {z}", index=i, label=cs.label(i))
+    a.extend(w[i] for i in range(cs.num_public + 1))
+    return _enc(a, n), _enc(b, n), _enc(c, n)
+
+
+def lagrange_at(tau: int, log_n: int) -> list[int]:
+    """``L_j(tau)`` for the Lagrange basis of the 2**log_n domain (tau outside it)."""
+    n = 1 << log_n
+    omega = mpz(fr_root_of_unity(log_n))
+    t = mpz(tau)
+    z = (pow(t, n, R) - 1) % R
+    if not z:
+        raise SetupError("tau lies in the evaluation domain")
+    pows = [mpz(1)] * n
+    for j in range(1, n):
+        pows[j] = pows[j - 1] * omega % R
+    invs = batch_inverse([(t - wj) % R for wj in pows], R)
+    zn = z * pow(mpz(n), -1, R) % R
+    return [int(zn * wj % R * iv % R) for wj, iv in zip(pows, invs)]
+
+
+def wire_polys_at(cs: R1CS, lag: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
+    """``(u_i(tau), v_i(tau), w_i(tau))`` for every wire, from the Lagrange values."""
+    m = cs.num_constraints
+    out = []
+    for M in (cs.A, cs.B, cs.C):
+        acc = [0] * cs.num_wires
+        ptr, cols = M.indptr.tolist(), M.cols.tolist()
+        ks = [cs.coeffs[k] for k in M.coeff_ids.tolist()]
+        for i in range(m):
+            li = lag[i]
+            for t in range(ptr[i], ptr[i + 1]):
+                acc[cols[t]] += ks[t] * li
+        out.append(acc)
+    for i in range(cs.num_public + 1):
+        out[0][i] += lag[m + i]
+    u, v, w = ([x % R for x in acc] for acc in out)
+    return u, v, w
