@@ -1,0 +1,26 @@
+"""circuits: an embedded Python circuit language compiled to R1CS.
+
+Example:
+    >>> from circuits import Circuit, Public, Secret, UInt, compile
+    >>> class Adult(Circuit):
+    ...     threshold: Public[UInt[8]]
+    ...     age: Secret[UInt[8]]
+    ...     def define(self, api):
+    ...         api.assert_true(self.age >= self.threshold)
+    >>> cs = compile(Adult)
+    >>> w = cs.solve(Adult(threshold=18, age=29))
+    >>> w.public
+    [18]
+"""
+
+from .api import API
+from .circuit import Circuit
+from .compiler import CompiledCircuit, UnusedPublicInputWarning, compile
+from .errors import (AssignmentError, CircuitDefinitionError, CircuitError, CircuitTypeError,
+                     UnsatisfiedConstraintError)
+from .types import Bool, Field, Public, Secret, UInt
+from .var import Var
+
+__all__ = ["API", "Circuit", "CompiledCircuit", "compile", "Bool", "Field", "Public", "Secret",
+           "UInt", "Var", "AssignmentError", "CircuitDefinitionError", "CircuitError",
+           "CircuitTypeError", "UnsatisfiedConstraintError", "UnusedPublicInputWarning"]

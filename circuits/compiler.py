@@ -1,0 +1,208 @@
+"""``compile(CircuitClass)``: the R1CS, the input layout and per-label constraint counts;
+``CompiledCircuit.solve(assignment)``: the witness.
+
+Wire layout (circom's): wire 0 is one, then the public inputs in declaration order
+(arrays flattened row-major), then the secret inputs, then internal wires. Declaring
+``UInt[n]`` adds an n-bit range check, ``Bool`` a booleanity check.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from zkp.field import R
+from zkp.r1cs import R1CS, R1CSBuilder
+from zkp.witness import Witness
+
+from .api import API
+from .circuit import Circuit
+from .errors import AssignmentError, CircuitDefinitionError
+from .types import InputSpec
+from .var import Var
+
+__all__ = ["compile", "CompiledCircuit", "InputLayout", "UnusedPublicInputWarning"]
+
+
+class UnusedPublicInputWarning(UserWarning):
+    """A public input appears in no constraint (the proof still binds it, see zkp.qap)."""
+
+
+@dataclass(frozen=True)
+class InputLayout:
+    """Where a declared input lives: its first wire and how many wires it spans."""
+
+    name: str
+    spec: InputSpec
+    first_wire: int
+
+    @property
+    def wires(self) -> range:
+        return range(self.first_wire, self.first_wire + self.spec.size)
+
+
+def _flatten(name: str, spec: InputSpec, value: Any) -> list[tuple[str, Any]]:
+    if not spec.shape:
+        return [(name, value)]
+    out: list[tuple[str, Any]] = []
+
+    def walk(v: Any, dims: tuple[int, ...], path: str) -> None:
+        if not dims:
+            out.append((path, v))
+            return
+        if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__len__") or len(v) != dims[0]:
+            found = len(v) if hasattr(v, "__len__") else type(v).__name__
+            raise AssignmentError(f"input {path}: expected {dims[0]} elements, found {found}")
+        for i, item in enumerate(v):
+            walk(item, dims[1:], f"{path}[{i}]")
+
+    walk(value, spec.shape, name)
+    return out
+
+
+def _check_value(path: str, spec: InputSpec, v: Any) -> int:
+    t = spec.type
+    if t.name == "Bool" and isinstance(v, bool):
+        return int(v)
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise AssignmentError(f"input {path} ({t!r}): expected an int, found {type(v).__name__}")
+    hi = R if t.bits is None else 1 << t.bits
+    if not 0 <= v < hi:
+        raise AssignmentError(f"input {path} ({t!r}): expected 0 <= value < "
+                              f"{'r' if t.bits is None else f'2^{t.bits}'}, found {v}")
+    return int(v)
+
+
+def _nest(flat: list[Var], shape: tuple[int, ...]) -> Any:
+    if not shape:
+        return flat[0]
+    step = len(flat) // shape[0]
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def _allocate(api: API, cls: type[Circuit], assignment: Circuit | None) -> tuple[Circuit, list[InputLayout]]:
+    obj = cls.__new__(cls)
+    specs = sorted(cls.__zk_inputs__, key=lambda item: not item[1].public)
+    layout, typed = [], []
+    for name, spec in specs:
+        layout.append(InputLayout(name, spec, api.num_wires))
+        if assignment is None:
+            vals: list[int | None] = [None] * spec.size
+        else:
+            vals = [_check_value(p, spec, v)
+                    for p, v in _flatten(name, spec, getattr(assignment, name))]
+        flat = [api._wire(v, spec.type.bits, spec.type.name == "Bool") for v in vals]
+        typed.append((name, spec, flat))
+        object.__setattr__(obj, name, _nest(flat, spec.shape))
+    for name, spec, flat in typed:
+        if spec.type.bits is None:
+            continue
+        with api.scope(f"input {name}: {spec.type!r}"):
+            for var in flat:
+                if spec.type.name == "Bool":
+                    api.assert_bool(var)
+                else:
+                    api.to_bits(var, spec.type.bits)
+    return obj, layout
+
+
+class CompiledCircuit:
+    """A compiled circuit: ``.r1cs``, ``.layout``, ``stats()`` and ``solve(assignment)``."""
+
+    def __init__(self, circuit: type[Circuit], r1cs: R1CS, layout: list[InputLayout],
+                 stats: dict[str, int]) -> None:
+        self.circuit = circuit
+        self.r1cs = r1cs
+        self.layout = tuple(layout)
+        self._stats = dict(sorted(stats.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def num_public(self) -> int:
+        return self.r1cs.num_public
+
+    @property
+    def public_names(self) -> list[str]:
+        """Names of the public wires in order (array elements as ``name[i]``)."""
+        out = []
+        for item in self.layout:
+            if item.spec.public:
+                out.extend([item.name] if not item.spec.shape
+                           else [p for p, _ in _flatten(item.name, item.spec, _shape_dummy(item.spec))])
+        return out
+
+    def stats(self) -> dict[str, int]:
+        """Constraint count per label (gadget scope and operation), largest first."""
+        return dict(self._stats)
+
+    def solve(self, assignment: Circuit) -> Witness:
+        """Run ``define`` on the assignment's values; return the full witness.
+
+        Raises:
+            AssignmentError: an input is missing or does not fit its declared type.
+            UnsatisfiedConstraintError: a constraint fails (names its ``file:line``).
+        """
+        if not isinstance(assignment, self.circuit):
+            raise AssignmentError(f"solve: expected a {self.circuit.__name__} instance, "
+                                  f"found {type(assignment).__name__}")
+        api = API(solving=True)
+        obj, _ = _allocate(api, self.circuit, assignment)
+        obj.define(api)
+        if api.num_wires != self.r1cs.num_wires or api.num_constraints != self.r1cs.num_constraints:
+            raise CircuitDefinitionError(
+                f"{self.circuit.__name__}.define built a different circuit while solving "
+                f"({api.num_constraints} constraints, {api.num_wires} wires) than while "
+                f"compiling ({self.r1cs.num_constraints}, {self.r1cs.num_wires}); define must "
+                "not depend on values or outside state")
+        return Witness(b"".join(v.to_bytes(32, "big") for v in api.values), self.num_public)
+
+    def __repr__(self) -> str:
+        r = self.r1cs
+        return (f"CompiledCircuit({self.circuit.__name__}: {r.num_constraints} constraints, "
+                f"{r.num_wires} wires, {r.num_public} public)")
+
+
+def _shape_dummy(spec: InputSpec) -> Any:
+    v: Any = 0
+    for d in reversed(spec.shape):
+        v = [v] * d
+    return v
+
+
+def compile(circuit: type[Circuit]) -> CompiledCircuit:  # noqa: A001 - the DSL's verb
+    """Compile a circuit class into an R1CS with its layout and statistics.
+
+    Example:
+        >>> from circuits import Circuit, Public, Secret, UInt, compile
+        >>> class Adult(Circuit):
+        ...     age: Secret[UInt[8]]
+        ...     threshold: Public[UInt[8]]
+        ...     def define(self, api):
+        ...         api.assert_true(self.age >= self.threshold)
+        >>> cs = compile(Adult)
+        >>> cs.r1cs.num_constraints, cs.num_public
+        (29, 1)
+        >>> cs.solve(Adult(age=29, threshold=18)).public
+        [18]
+    """
+    if not (isinstance(circuit, type) and issubclass(circuit, Circuit)):
+        raise CircuitDefinitionError(f"compile: expected a Circuit subclass, found {circuit!r}")
+    npub = sum(spec.size for _, spec in circuit.__zk_inputs__ if spec.public)
+    builder = R1CSBuilder(num_public=npub)
+    api = API(solving=False, builder=builder)
+    obj, layout = _allocate(api, circuit, None)
+    obj.define(api)
+    r1cs = builder.build()
+    _warn_unused(r1cs, circuit)
+    return CompiledCircuit(circuit, r1cs, layout, dict(api.stats))
+
+
+def _warn_unused(r1cs: R1CS, circuit: type) -> None:
+    used: set[int] = set()
+    for M in (r1cs.A, r1cs.B, r1cs.C):
+        used.update(int(c) for c in set(M.cols.tolist()) if c <= r1cs.num_public)
+    unused = [w for w in range(1, r1cs.num_public + 1) if w not in used]
+    if unused:
+        warnings.warn(f"{circuit.__name__}: public wire(s) {unused} appear in no constraint; "
+                      "the proof binds them, but the circuit does not use them",
+                      UnusedPublicInputWarning, stacklevel=3)

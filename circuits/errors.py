@@ -1,0 +1,40 @@
+"""The errors of the ``circuits`` package (subclasses of ``ValueError`` / ``TypeError``)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "CircuitError",
+    "CircuitDefinitionError",
+    "CircuitTypeError",
+    "AssignmentError",
+    "UnsatisfiedConstraintError",
+]
+
+
+class CircuitError(Exception):
+    """Base class of every error raised by ``circuits``."""
+
+
+class CircuitDefinitionError(CircuitError, ValueError):
+    """The circuit itself is wrong: bad annotations, a constant assertion that fails,
+    a structure that changes between compile and solve."""
+
+
+class CircuitTypeError(CircuitError, TypeError):
+    """An operation got a variable of the wrong kind: ``bool(var)``, ``&`` on a non-boolean,
+    a comparison without a known bit width or wider than 252 bits."""
+
+
+class AssignmentError(CircuitError, ValueError):
+    """An assignment misses an input, names an unknown one, or gives a value that does not
+    fit its declared type."""
+
+
+class UnsatisfiedConstraintError(CircuitError, ValueError):
+    """A witness breaks a constraint; the message names the ``file:line`` that created it
+    and the values involved."""
+
+    def __init__(self, message: str, *, location: str = "", label: str = "") -> None:
+        super().__init__(message)
+        self.location = location
+        self.label = label
