@@ -1,0 +1,208 @@
+"""The ``zkmpc`` command line, in the spirit of snarkjs.
+
+    zkmpc compile FILE.py:Class [-o DIR]          -> DIR/<Class>.r1cs and a summary
+    zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party)
+    zkmpc prove FILE.py:Class INPUT.json PK_FILE PROOF_JSON PUBLIC_JSON
+    zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
+    zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
+    zkmpc demo [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+import warnings
+from typing import Any, Sequence
+
+__all__ = ["main"]
+
+_MAX_FILE = 1 << 34
+
+
+def _read(path: str, binary: bool = False, limit: int = _MAX_FILE) -> Any:
+    size = os.path.getsize(path)
+    if size > limit:
+        raise SystemExit(f"error: {path} is {size} bytes, over the {limit}-byte limit")
+    with open(path, "rb" if binary else "r") as f:
+        return f.read()
+
+
+def _write(path: str, data: str | bytes) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
+def load_circuit(ref: str) -> type:
+    """Import ``FILE.py:Class`` and return the class."""
+    from circuits import Circuit
+
+    path, sep, name = ref.rpartition(":")
+    if not sep or not path.endswith(".py") or not name:
+        raise SystemExit(f"error: expected FILE.py:Class, found {ref!r}")
+    mod_name = f"zkmpc_user_{abs(hash(os.path.abspath(path)))}"
+    spec = importlib.util.spec_from_file_location(mod_name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"error: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[mod_name] = module
+    spec.loader.exec_module(module)
+    cls = getattr(module, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Circuit)):
+        raise SystemExit(f"error: {name} in {path} is not a Circuit subclass")
+    return cls
+
+
+def _print_compiled(compiled: Any) -> None:
+    r = compiled.r1cs
+    print(f"circuit:      {compiled.circuit.__name__}")
+    print(f"constraints:  {r.num_constraints}")
+    print(f"wires:        {r.num_wires}")
+    print(f"public:       {r.num_public} {compiled.public_names}")
+    for label, count in compiled.stats().items():
+        print(f"  {count:8d}  {label}")
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from circuits import compile as compile_circuit
+    from zkp.formats.circom import write_r1cs
+
+    cls = load_circuit(args.circuit)
+    t0 = time.perf_counter()
+    compiled = compile_circuit(cls)
+    _print_compiled(compiled)
+    path = os.path.join(args.output, f"{cls.__name__}.r1cs")
+    _write(path, write_r1cs(compiled.r1cs))
+    print(f"wrote {path} ({time.perf_counter() - t0:.3f} s)")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from zkp import groth16
+    from zkp.formats.binary import dump_proving_key
+    from zkp.formats.circom import read_r1cs
+    from zkp.formats.snarkjs_json import vk_to_json
+
+    cs = read_r1cs(_read(args.r1cs, binary=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+        pk, vk = groth16.setup(cs)
+    print("warning: single-party setup: DEVELOPMENT keys (whoever ran setup can forge proofs)",
+          file=sys.stderr)
+    _write(args.pk, dump_proving_key(pk))
+    _write(args.vk, vk_to_json(vk))
+    print(f"wrote {args.pk} and {args.vk}")
+    return 0
+
+
+def _input_value(v: Any, path: str) -> Any:
+    from zkp.field import R
+    from zkp.formats._json import parse_decimal
+
+    if isinstance(v, list):
+        return [_input_value(x, f"{path}[{i}]") for i, x in enumerate(v)]
+    if isinstance(v, str):
+        return parse_decimal(v, f"input {path}", R)
+    return v
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from circuits import compile as compile_circuit
+    from zkp import groth16
+    from zkp.formats._json import load_strict
+    from zkp.formats.binary import load_proving_key
+    from zkp.formats.snarkjs_json import proof_to_json, public_to_json
+
+    cls = load_circuit(args.circuit)
+    doc = load_strict(_read(args.input, limit=1 << 26), what="input")
+    if not isinstance(doc, dict):
+        raise SystemExit("error: the input file must hold a JSON object {name: value}")
+    assignment = cls(**{k: _input_value(v, k) for k, v in doc.items()})
+    pk = load_proving_key(_read(args.pk, binary=True))
+    witness = compile_circuit(cls).solve(assignment)
+    proof = groth16.prove(pk, witness)
+    _write(args.proof, proof_to_json(proof))
+    _write(args.public, public_to_json(witness.public))
+    print(f"wrote {args.proof} and {args.public}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from zkp import groth16
+    from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
+
+    vk = vk_from_json(_read(args.vk, limit=1 << 26))
+    public = public_from_json(_read(args.public, limit=1 << 26))
+    proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    if groth16.verify(vk, public, proof):
+        print("OK!")
+        return 0
+    print("Invalid proof")
+    return 1
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    if args.target.endswith(".r1cs"):
+        from zkp.formats.circom import read_r1cs
+
+        r = read_r1cs(_read(args.target, binary=True))
+        print(f"constraints:  {r.num_constraints}\nwires:        {r.num_wires}\n"
+              f"public:       {r.num_public}")
+        return 0
+    from circuits import compile as compile_circuit
+
+    _print_compiled(compile_circuit(load_circuit(args.target)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run
+
+    return 0 if run(sys.stdout, args.out) else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compile", help="compile FILE.py:Class to a circom-format .r1cs")
+    c.add_argument("circuit")
+    c.add_argument("-o", "--output", default=".")
+    c.set_defaults(fn=cmd_compile)
+    s = sub.add_parser("setup", help="single-party (development) Groth16 setup")
+    s.add_argument("r1cs")
+    s.add_argument("pk")
+    s.add_argument("vk")
+    s.set_defaults(fn=cmd_setup)
+    pr = sub.add_parser("prove", help="solve an assignment (JSON) and prove it")
+    for name in ("circuit", "input", "pk"):
+        pr.add_argument(name)
+    pr.add_argument("proof", nargs="?", default="proof.json")
+    pr.add_argument("public", nargs="?", default="public.json")
+    pr.set_defaults(fn=cmd_prove)
+    v = sub.add_parser("verify", help="verify snarkjs-format JSON files")
+    for name in ("vk", "public", "proof"):
+        v.add_argument(name)
+    v.set_defaults(fn=cmd_verify)
+    i = sub.add_parser("info", help="describe a .r1cs file or a circuit")
+    i.add_argument("target")
+    i.set_defaults(fn=cmd_info)
+    d = sub.add_parser("demo", help="prove age >= 18 end to end, with timings")
+    d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")
+    d.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from circuits.errors import CircuitError
+    from zkp.errors import ZkpError
+
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except (ZkpError, CircuitError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
