@@ -1,0 +1,64 @@
+"""Test helpers: py_ecc conversions and points on the twist outside the G2 subgroup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from py_ecc import optimized_bn128 as ob
+
+from zkp import _arith as A
+from zkp.curve import G1Point, G2Point
+from zkp.field import P
+
+
+def to_pyecc_g1(p: G1Point) -> Any:
+    return ob.Z1 if p.is_infinity() else (ob.FQ(p.x), ob.FQ(p.y), ob.FQ.one())
+
+
+def to_pyecc_g2(p: G2Point) -> Any:
+    return ob.Z2 if p.is_infinity() else (ob.FQ2(list(p.x)), ob.FQ2(list(p.y)), ob.FQ2.one())
+
+
+def from_pyecc_g1(q: Any) -> G1Point:
+    if ob.is_inf(q):
+        return G1Point.infinity()
+    x, y = ob.normalize(q)
+    return G1Point(x.n, y.n)
+
+
+def from_pyecc_g2(q: Any) -> G2Point:
+    if ob.is_inf(q):
+        return G2Point.infinity()
+    x, y = ob.normalize(q)
+    return G2Point(tuple(int(c) for c in x.coeffs), tuple(int(c) for c in y.coeffs))  # type: ignore[arg-type]
+
+
+def _fq_sqrt(a: int) -> int | None:
+    s = pow(a, (P + 1) // 4, P)
+    return s if s * s % P == a % P else None
+
+
+def fq2_sqrt(a: tuple[int, int]) -> tuple[int, int] | None:
+    a0, a1 = a
+    n = _fq_sqrt((a0 * a0 + a1 * a1) % P)
+    if n is None:
+        return None
+    for cand in ((a0 + n) * pow(2, -1, P) % P, (a0 - n) * pow(2, -1, P) % P):
+        x0 = _fq_sqrt(cand)
+        if x0:
+            x1 = a1 * pow(2 * x0, -1, P) % P
+            if ((x0 * x0 - x1 * x1) % P, 2 * x0 * x1 % P) == (a0 % P, a1 % P):
+                return (x0, x1)
+    return None
+
+
+def twist_point_outside_subgroup(seed: int = 1) -> tuple[tuple[int, int], tuple[int, int]]:
+    """An affine point on the twist whose order is not r (found by search from ``seed``)."""
+    x0 = seed
+    while True:
+        x = (x0, 1)
+        rhs = A.f2_add(A.f2_mul(A.f2_sqr(x), x), A.B2)
+        y = fq2_sqrt((int(rhs[0]), int(rhs[1])))
+        if y is not None:
+            return x, y
+        x0 += 1

@@ -1,0 +1,77 @@
+"""Shared fixtures: the pinned npm tools, seeded randomness, small circuits and keys."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VECTORS = Path(__file__).resolve().parent / "vectors"
+
+
+def _tool(name: str) -> str:
+    """Path of an npm tool installed by `make test`; a missing tool fails the test (it is
+    skipped only when ZKMPC_ALLOW_MISSING_TOOLS=1, never in CI)."""
+    path = ROOT / "node_modules" / ".bin" / name
+    if path.exists():
+        return str(path)
+    found = shutil.which(name)
+    if found:
+        return found
+    msg = f"{name} not installed (run `make test`, which runs `npm ci`)"
+    if os.environ.get("ZKMPC_ALLOW_MISSING_TOOLS") == "1" and not os.environ.get("CI"):
+        pytest.skip(msg)
+    pytest.fail(msg)
+
+
+@pytest.fixture(scope="session")
+def snarkjs() -> Callable[..., subprocess.CompletedProcess[str]]:
+    exe = _tool("snarkjs")
+
+    def run(*args: str, cwd: str | Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+        res = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+        if check and res.returncode != 0:
+            raise AssertionError(f"snarkjs {' '.join(args)} failed:\n{res.stdout}\n{res.stderr}")
+        return res
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def circom() -> str:
+    return _tool("circom2")
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    return random.Random(0xC0FFEE)
+
+
+def dev_setup(cs: Any, **kw: Any) -> Any:
+    from zkp import groth16
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+        return groth16.setup(cs, **kw)
+
+
+@pytest.fixture(scope="session")
+def square_system() -> Any:
+    """y*y == x with x public: (cs, pk, vk, witness for x=9, proof)."""
+    from zkp import groth16
+    from zkp.r1cs import R1CSBuilder
+
+    b = R1CSBuilder(num_public=1)
+    x, y = b.new_wire(), b.new_wire()
+    b.add({y: 1}, {y: 1}, {x: 1}, "y*y == x")
+    cs = b.build()
+    pk, vk = dev_setup(cs)
+    w = [1, 9, 3]
+    return cs, pk, vk, w, groth16.prove(pk, w)

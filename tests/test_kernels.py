@@ -1,0 +1,180 @@
+"""The kernel contract (zkp/_bn254.pyi), run over every available twin, against naive
+sums, py_ecc and polynomial evaluation."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zkp.curve import G1Point, G2Point
+from zkp.errors import MalformedInputError
+from zkp.field import FR_COSET_SHIFT, P, R, fr_root_of_unity
+
+from ._helpers import twist_point_outside_subgroup
+
+G1, G2 = G1Point.generator(), G2Point.generator()
+
+
+def _twins() -> list[str]:
+    names = ["zkp._bn254_py"]
+    try:
+        importlib.import_module("zkp._bn254")
+        names.append("zkp._bn254")
+    except ImportError:
+        pass
+    return names
+
+
+@pytest.fixture(scope="module", params=_twins())
+def K(request: pytest.FixtureRequest) -> ModuleType:
+    return importlib.import_module(request.param)
+
+
+def enc(values: list[int]) -> bytes:
+    return b"".join(v.to_bytes(32, "big") for v in values)
+
+
+def dec(buf: bytes) -> list[int]:
+    return [int.from_bytes(buf[i:i + 32], "big") for i in range(0, len(buf), 32)]
+
+
+small = st.integers(min_value=0, max_value=R - 1)
+special = st.sampled_from([0, 1, 2, R - 1, R - 2])
+scalar = st.one_of(small, special)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), scalar), min_size=0, max_size=12))
+def test_g1_msm_equals_naive_sum(K: ModuleType, terms: list[tuple[int, int]]) -> None:
+    pts = [G1 * i for i, _ in terms]  # i = 0 gives infinity; repeated i repeated points
+    ks = [k for _, k in terms]
+    expected = G1Point.infinity()
+    for p, k in zip(pts, ks):
+        expected = expected + p * k
+    got = K.g1_msm(b"".join(p.to_bytes() for p in pts), enc(ks))
+    assert got == expected.to_bytes()
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), scalar), min_size=0, max_size=5))
+def test_g2_msm_equals_naive_sum(K: ModuleType, terms: list[tuple[int, int]]) -> None:
+    pts = [G2 * i for i, _ in terms]
+    expected = G2Point.infinity()
+    for p, (_, k) in zip(pts, terms):
+        expected = expected + p * k
+    got = K.g2_msm(b"".join(p.to_bytes() for p in pts), enc([k for _, k in terms]))
+    assert got == expected.to_bytes()
+
+
+def test_msm_larger_and_all_zero(K: ModuleType) -> None:
+    import random
+
+    rnd = random.Random(7)
+    pts = [G1 * rnd.randrange(1, R) for _ in range(70)]
+    ks = [rnd.randrange(R) for _ in range(70)]
+    expected = G1Point.infinity()
+    for p, k in zip(pts, ks):
+        expected = expected + p * k
+    buf = b"".join(p.to_bytes() for p in pts)
+    assert K.g1_msm(buf, enc(ks)) == expected.to_bytes()
+    assert K.g1_msm(buf, enc([0] * 70)) == bytes(64)
+    assert K.g1_msm(b"", b"") == bytes(64) and K.g2_msm(b"", b"") == bytes(128)
+
+
+def test_batch_mul(K: ModuleType) -> None:
+    ks = [0, 1, 2, R - 1, 12345, 2**200 + 7]
+    assert K.g1_batch_mul(G1.to_bytes(), enc(ks)) == b"".join((G1 * k).to_bytes() for k in ks)
+    assert K.g2_batch_mul(G2.to_bytes(), enc(ks)) == b"".join((G2 * k).to_bytes() for k in ks)
+    assert K.g1_batch_mul(G1.to_bytes(), b"") == b""
+
+
+def test_kernels_reject_malformed_buffers(K: ModuleType) -> None:
+    with pytest.raises(MalformedInputError):
+        K.g1_msm(G1.to_bytes()[:-1], enc([1]))
+    with pytest.raises(MalformedInputError):
+        K.g1_msm(G1.to_bytes(), enc([1, 2]))  # count mismatch
+    with pytest.raises(MalformedInputError):
+        K.g1_msm(G1.to_bytes(), enc([R]))  # scalar >= r
+    with pytest.raises(MalformedInputError):
+        K.g1_msm(P.to_bytes(32, "big") + bytes(32), enc([1]))  # coordinate >= p
+    with pytest.raises(MalformedInputError):
+        K.fr_ntt(enc([1, 2, 3]))  # not a power of two
+    with pytest.raises(MalformedInputError):
+        K.fr_batch_inverse(enc([1, 0]))
+    with pytest.raises(MalformedInputError):
+        K.pairing_check(G1.to_bytes(), b"")
+
+
+def test_validate(K: ModuleType) -> None:
+    K.g1_validate(G1.to_bytes() + bytes(64))
+    with pytest.raises(MalformedInputError, match="G1 point 1"):
+        K.g1_validate(G1.to_bytes() + (1).to_bytes(32, "big") + (1).to_bytes(32, "big"))
+    K.g2_validate(G2.to_bytes() + bytes(128))
+    x, y = twist_point_outside_subgroup(5)
+    raw = b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))
+    with pytest.raises(MalformedInputError, match="G2 point 1"):
+        K.g2_validate(G2.to_bytes() + raw)
+
+
+def _eval(coeffs: list[int], x: int) -> int:
+    acc = 0
+    for c in reversed(coeffs):
+        acc = (acc * x + c) % R
+    return acc
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 5), st.data())
+def test_ntt_matches_evaluation_and_round_trips(K: ModuleType, log_n: int, data: st.DataObject) -> None:
+    n = 1 << log_n
+    coeffs = data.draw(st.lists(scalar, min_size=n, max_size=n))
+    w = fr_root_of_unity(log_n)
+    evals = dec(K.fr_ntt(enc(coeffs)))
+    assert evals == [_eval(coeffs, pow(w, i, R)) for i in range(n)]
+    assert dec(K.fr_ntt(enc(evals), True)) == coeffs
+    coset = dec(K.fr_coset_ntt(enc(coeffs)))
+    assert coset == [_eval(coeffs, FR_COSET_SHIFT * pow(w, i, R) % R) for i in range(n)]
+    assert dec(K.fr_coset_ntt(enc(coset), True)) == coeffs
+
+
+def test_qap_h_divides(K: ModuleType) -> None:
+    import random
+
+    rnd = random.Random(3)
+    n, log_n = 8, 3
+    a = [rnd.randrange(R) for _ in range(n)]
+    b = [rnd.randrange(R) for _ in range(n)]
+    c = [x * y % R for x, y in zip(a, b)]  # a satisfying "witness": a*b = c on the domain
+    h = dec(K.qap_h(enc(a), enc(b), enc(c)))
+    assert h[-1] == 0
+    A_, B_, C_ = (dec(K.fr_ntt(enc(v), True)) for v in (a, b, c))
+    x = rnd.randrange(R)
+    lhs = (_eval(A_, x) * _eval(B_, x) - _eval(C_, x)) % R
+    assert lhs == _eval(h, x) * (pow(x, n, R) - 1) % R
+    assert log_n == 3
+
+
+def test_batch_inverse(K: ModuleType) -> None:
+    vals = [1, 2, R - 1, 123456789]
+    assert dec(K.fr_batch_inverse(enc(vals))) == [pow(v, -1, R) for v in vals]
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.integers(1, R - 1), st.integers(1, R - 1))
+def test_pairing_bilinearity(K: ModuleType, a: int, b: int) -> None:
+    # e(aP, bQ) * e(-abP, Q) == 1
+    g1 = (G1 * a).to_bytes() + (-(G1 * (a * b % R))).to_bytes()
+    g2 = (G2 * b).to_bytes() + G2.to_bytes()
+    assert K.pairing_check(g1, g2)
+    g1_bad = (G1 * a).to_bytes() + (-(G1 * ((a * b + 1) % R))).to_bytes()
+    assert not K.pairing_check(g1_bad, g2)
+
+
+def test_pairing_edge_cases(K: ModuleType) -> None:
+    assert K.pairing_check(b"", b"")
+    assert K.pairing_check(bytes(64), G2.to_bytes())  # e(O, Q) = 1
+    assert not K.pairing_check(G1.to_bytes(), G2.to_bytes())
