@@ -55,11 +55,11 @@ class VerifyingKey:
                 raise MalformedInputError(f"verifying key: {name} is the point at infinity")
         if len(set(self.ic)) != len(self.ic):
             raise MalformedInputError("verifying key: repeated IC entries")
-        if self.gamma_g2 == self.delta_g2:
-            raise MalformedInputError("verifying key: gamma equals delta")
         if self.delta_g2 == G2Point.generator():
             raise MalformedInputError(
                 "verifying key: delta is the G2 generator (no phase-2 contribution was made)")
+        if self.gamma_g2 == self.delta_g2:
+            raise MalformedInputError("verifying key: gamma equals delta")
 
     @property
     def num_public(self) -> int:
