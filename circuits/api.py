@@ -157,7 +157,7 @@ class API:
             return self.constant(int(x.constant_value() == 0))
         inv_val = out_val = None
         if self.solving:
-            inv_val = pow(x.value, -1, R) if x.value else 0  # type: ignore[arg-type]
+            inv_val = pow(x.value, -1, R) if x.value else 0
             out_val = int(x.value == 0)
         inv = self._wire(inv_val)
         out = self._wire(out_val, 1, True)

@@ -16,12 +16,12 @@ from .field import P as _P_INT
 from .field import R as _R_INT
 
 try:  # gmpy2 is a declared dependency; the fallback keeps a broken install usable
-    from gmpy2 import invert as _invert
-    from gmpy2 import mpz
+    from gmpy2 import invert as _invert  # type: ignore[import-untyped,unused-ignore]
+    from gmpy2 import mpz as mpz  # type: ignore[import-untyped,unused-ignore]
 except ImportError:  # pragma: no cover
-    mpz = int  # type: ignore[assignment,misc]
+    mpz = int
 
-    def _invert(a: Any, m: Any) -> Any:  # type: ignore[misc]
+    def _invert(a: Any, m: Any) -> Any:
         return pow(int(a), -1, int(m))
 
 
@@ -30,7 +30,7 @@ R = mpz(_R_INT)
 ZERO = mpz(0)
 ONE = mpz(1)
 
-Fq2 = tuple  # (c0, c1)
+Fq2 = tuple[Any, Any]  # (c0, c1)
 
 #: y^2 = x^3 + 3 on G1; y^2 = x^3 + 3/(9+u) on the twist (G2)
 B1 = mpz(3)
@@ -176,7 +176,7 @@ def g1_to_affine(p: tuple[Any, Any, Any]) -> tuple[Any, Any] | None:
 
 
 def g1_on_curve(x: Any, y: Any) -> bool:
-    return (y * y - x * x * x - B1) % P == 0
+    return bool((y * y - x * x * x - B1) % P == 0)
 
 
 # ---------------------------------------------------------------- G2 (over Fq2)
@@ -243,7 +243,7 @@ def g2_to_affine(p: tuple[Fq2, Fq2, Fq2]) -> tuple[Fq2, Fq2] | None:
 
 
 def g2_on_curve(x: Fq2, y: Fq2) -> bool:
-    return f2_sub(f2_sqr(y), f2_add(f2_mul(f2_sqr(x), x), B2)) == F2_ZERO
+    return bool(f2_sub(f2_sqr(y), f2_add(f2_mul(f2_sqr(x), x), B2)) == F2_ZERO)
 
 
 # ---------------------------------------------------------------- generic helpers

@@ -18,7 +18,7 @@ def _pick() -> ModuleType:
     if os.environ.get("ZKP_PURE_PYTHON", "") not in ("", "0"):
         return _bn254_py
     try:
-        from . import _bn254  # type: ignore[attr-defined]
+        from . import _bn254  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return _bn254_py
     return _bn254

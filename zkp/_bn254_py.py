@@ -107,7 +107,7 @@ def g1_validate(points: bytes) -> None:
 
 
 def _g2_in_subgroup(x: Any, y: Any) -> bool:
-    return A.scalar_mul(A.G2_OPS, (x, y, A.F2_ONE), int(R))[2] == A.F2_ZERO
+    return bool(A.scalar_mul(A.G2_OPS, (x, y, A.F2_ONE), int(R))[2] == A.F2_ZERO)
 
 
 def g2_validate(points: bytes) -> None:
@@ -352,7 +352,7 @@ def pairing_check(g1: bytes, g2: bytes) -> bool:
     from py_ecc.fields import optimized_bn128_FQ as FQ
     from py_ecc.fields import optimized_bn128_FQ2 as FQ2
     from py_ecc.fields import optimized_bn128_FQ12 as FQ12
-    from py_ecc.optimized_bn128 import optimized_pairing as op
+    from py_ecc.optimized_bn128 import optimized_pairing as op  # type: ignore[attr-defined,unused-ignore]
 
     f = FQ12.one()
     for a, b in zip(p1, p2):
@@ -360,5 +360,6 @@ def pairing_check(g1: bytes, g2: bytes) -> bool:
             continue
         q = (FQ2([int(b[0][0]), int(b[0][1])]), FQ2([int(b[1][0]), int(b[1][1])]), FQ2.one())
         pt = (FQ(int(a[0])), FQ(int(a[1])), FQ.one())
-        f = f * op.miller_loop(op.twist(q), op.cast_point_to_fq12(pt), final_exponentiate=False)
+        f = f * op.miller_loop(op.twist(q), op.cast_point_to_fq12(pt),  # type: ignore[attr-defined]
+                               final_exponentiate=False)
     return bool(op.final_exponentiate(f) == FQ12.one())

@@ -46,7 +46,7 @@ def write_r1cs(cs: R1CS, *, num_private_inputs: int = 0) -> bytes:
     header = (struct.pack("<I", _N8) + _PRIME +
               struct.pack("<IIIIQI", cs.num_wires, 0, cs.num_public, num_private_inputs,
                           cs.num_wires, cs.num_constraints))
-    rows = []
+    rows: list[bytes] = []
     for i in range(cs.num_constraints):
         rows.extend(_lc_bytes(lc) for lc in cs.row(i))
     labels = b"".join(struct.pack("<Q", i) for i in range(cs.num_wires))

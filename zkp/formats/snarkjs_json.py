@@ -90,7 +90,7 @@ def alphabeta_tower(vk: VerifyingKey) -> list[list[list[str]]]:
     exponentiation (Fuentes-Castaneda et al.) does."""
     from py_ecc.fields import optimized_bn128_FQ as FQ
     from py_ecc.fields import optimized_bn128_FQ2 as FQ2
-    from py_ecc.optimized_bn128 import pairing
+    from py_ecc.optimized_bn128 import pairing  # type: ignore[attr-defined,unused-ignore]
 
     a, b = vk.alpha_g1, vk.beta_g2
     e = pairing((FQ2(list(b.x)), FQ2(list(b.y)), FQ2.one()), (FQ(a.x), FQ(a.y), FQ.one()))

@@ -47,7 +47,7 @@ class VerifyingKey:
         self._check_degenerate()
 
     def _check_degenerate(self) -> None:
-        pts = [("alpha_g1", self.alpha_g1), ("beta_g2", self.beta_g2),
+        pts: list[tuple[str, G1Point | G2Point]] = [("alpha_g1", self.alpha_g1), ("beta_g2", self.beta_g2),
                ("gamma_g2", self.gamma_g2), ("delta_g2", self.delta_g2)]
         pts += [(f"IC[{i}]", p) for i, p in enumerate(self.ic)]
         for name, p in pts:
