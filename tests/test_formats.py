@@ -39,7 +39,9 @@ def test_json_refuses_duplicates_nesting_and_size() -> None:
     with pytest.raises(FormatError, match="duplicate"):
         proof_from_json('{"pi_a": 1, "pi_a": 2}')
     with pytest.raises(FormatError):
-        public_from_json("[" * 100000 + "]" * 100000)
+        public_from_json("[" * 100000 + "]" * 100000)  # segfaulted the C decoder once
+    with pytest.raises(FormatError, match="deeper"):
+        vk_from_json("{\"a\": " * 5000 + "1" + "}" * 5000)
     with pytest.raises(FormatError, match="limit"):
         proof_from_json(" " * (1 << 20))
     with pytest.raises(FormatError):

@@ -14,6 +14,22 @@ __all__ = ["load_strict", "parse_decimal", "MAX_DOCUMENT_BYTES"]
 #: default cap on a JSON document (a verifying key with thousands of inputs fits)
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,77})\Z")
+#: deepest nesting accepted (snarkjs documents nest 4 deep); checked before parsing, as
+#: the C decoder can exhaust the stack on deep input before Python's recursion limit
+MAX_DEPTH = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for m in _BRACKET.finditer(_STRING.sub("", text)):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FormatError(f"nested deeper than {MAX_DEPTH} levels")
+        else:
+            depth -= 1
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -47,12 +63,11 @@ def load_strict(data: str | bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, what:
         raise FormatError(f"{what}: document of {len(data)} bytes exceeds the {max_bytes}-byte limit")
     try:
         text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
+        _check_depth(text)
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_no_float,
                           parse_constant=_no_constant, parse_int=_bounded_int)
     except FormatError as exc:
         raise FormatError(f"{what}: {exc}") from None
-    except RecursionError:
-        raise FormatError(f"{what}: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise FormatError(f"{what}: not valid JSON ({exc})") from None
 
