@@ -6,18 +6,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp
 
-.PHONY: demo test test-fast bench install dev tools clean
+.PHONY: demo test test-fast test-sanitize bench install dev tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP)-install: pyproject.toml | $(BIN)/python
+$(STAMP)-install: pyproject.toml setup.py $(wildcard zkp/_bn254/*) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(STAMP)-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(STAMP)-dev: pyproject.toml setup.py $(wildcard zkp/_bn254/*) | $(BIN)/python
+	ZKP_REQUIRE_C=1 $(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@ $(STAMP)-install
 
 node_modules/.stamp: package.json package-lock.json
@@ -31,8 +31,23 @@ tools: node_modules/.stamp
 demo: $(STAMP)-install
 	$(BIN)/zkmpc demo
 
+# The whole suite on the C kernels (which must have been built), then again on the
+# pure-Python twin, then the kernel tests under AddressSanitizer/UBSan.
 test: $(STAMP)-dev node_modules/.stamp
-	$(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits zkmpc tests
+	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits zkmpc tests
+	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits zkmpc tests
+	$(MAKE) test-sanitize
+
+# ASan/UBSan build of the extension in a scratch copy, running the kernel tests.
+SAN := build/sanitize
+test-sanitize: $(STAMP)-dev
+	rm -rf $(SAN) && mkdir -p $(SAN)
+	cp -r zkp tests setup.py pyproject.toml README.md $(SAN)/
+	rm -f $(SAN)/zkp/*.so
+	cd $(SAN) && ZKP_SANITIZE=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace 2>&1 | grep -v -i warn || true
+	cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
+		$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py
 
 test-fast: $(STAMP)-dev
 	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x -m "not interop and not slow" tests

@@ -1,0 +1,28 @@
+"""Build the optional C twin of the BN254 kernels (zkp._bn254).
+
+It needs only libc (with pthreads) and the Python headers. When it cannot be built
+(no compiler, another platform), the install still succeeds and zkp uses the pure-Python
+twin; set ZKP_REQUIRE_C=1 to make a failed build an error (CI does).
+"""
+
+import os
+import sys
+
+from setuptools import Extension, setup
+
+flags = ["-O3", "-std=gnu11", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+if os.environ.get("ZKP_SANITIZE"):
+    flags += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
+link = ["-pthread"] + (["-fsanitize=address,undefined"] if os.environ.get("ZKP_SANITIZE") else [])
+
+ext = Extension(
+    "zkp._bn254",
+    sources=["zkp/_bn254/module.c"],
+    depends=["zkp/_bn254/field.h", "zkp/_bn254/curve_impl.h", "zkp/_bn254/pairing.h",
+             "zkp/_bn254/constants.h"],
+    extra_compile_args=flags if sys.platform != "win32" else [],
+    extra_link_args=link if sys.platform != "win32" else [],
+    optional=not os.environ.get("ZKP_REQUIRE_C"),
+)
+
+setup(ext_modules=[ext])

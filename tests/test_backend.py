@@ -1,0 +1,136 @@
+"""The C twin equals the Python twin byte for byte, and both refuse the same bad input.
+
+`make test` builds the extension with ZKP_REQUIRE_C=1 and runs the suite twice (C, then
+ZKP_PURE_PYTHON=1); here a missing C build fails instead of silently testing Python twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import random
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import zkp
+from zkp import _bn254_py as PY
+from zkp.curve import G1Point, G2Point
+from zkp.errors import MalformedInputError
+from zkp.field import P, R
+
+
+def _c() -> ModuleType:
+    try:
+        return importlib.import_module("zkp._bn254")
+    except ImportError:
+        if os.environ.get("ZKP_REQUIRE_C") == "1":
+            pytest.fail("ZKP_REQUIRE_C=1 but the C extension zkp._bn254 was not built")
+        pytest.skip("C extension not built (ZKP_REQUIRE_C=1 makes this a failure)")
+
+
+def test_backend_info_reports_the_active_twin() -> None:
+    info = zkp.backend_info()
+    forced = os.environ.get("ZKP_PURE_PYTHON", "") not in ("", "0")
+    if forced:
+        assert info["backend"] == "python" and "forced" in info["reason"]
+    elif os.environ.get("ZKP_REQUIRE_C") == "1":
+        assert info["backend"] == "c"
+    assert set(_c().__dict__) >= {n for n in PY.__all__}
+
+
+G1, G2 = G1Point.generator(), G2Point.generator()
+EDGE = [0, 1, 2, R - 1, R - 2, (R - 1) // 2]
+scalar = st.one_of(st.sampled_from(EDGE), st.integers(0, R - 1))
+
+
+def enc(values: list[int]) -> bytes:
+    return b"".join(v.to_bytes(32, "big") for v in values)
+
+
+def same(fn: str, *args: Any, status_only: bool = False) -> Any:
+    """Call both twins; they must return equal results or both raise MalformedInputError
+    (with ``status_only``, only whether they raise must agree)."""
+    outs = []
+    for K in (PY, _c()):
+        try:
+            result = getattr(K, fn)(*args)
+            outs.append(("ok", None if status_only else result))
+        except MalformedInputError:
+            outs.append(("error", None))
+    assert outs[0] == outs[1], (fn, outs)
+    return outs[0][1]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), scalar), max_size=24))
+def test_msm_c_equals_python(terms: list[tuple[int, int]]) -> None:
+    pts = b"".join((G1 * i).to_bytes() for i, _ in terms)
+    same("g1_msm", pts, enc([k for _, k in terms]))
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), scalar), max_size=6))
+def test_g2_msm_and_batch_c_equals_python(terms: list[tuple[int, int]]) -> None:
+    pts = b"".join((G2 * i).to_bytes() for i, _ in terms)
+    ks = enc([k for _, k in terms])
+    same("g2_msm", pts, ks)
+    same("g2_batch_mul", (G2 * 7).to_bytes(), ks)
+    same("g1_batch_mul", (G1 * 7).to_bytes(), ks)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 6), st.data())
+def test_ntt_and_h_c_equal_python(log_n: int, data: st.DataObject) -> None:
+    n = 1 << log_n
+    vals = [enc(data.draw(st.lists(scalar, min_size=n, max_size=n))) for _ in range(3)]
+    for inverse in (False, True):
+        same("fr_ntt", vals[0], inverse)
+        same("fr_coset_ntt", vals[0], inverse)
+    same("qap_h", *vals)
+    same("fr_batch_inverse", vals[1])
+
+
+def test_large_msm_c_equals_python() -> None:
+    rnd = random.Random(5)
+    n = 600  # windows wide enough for several threads
+    pts = PY.g1_batch_mul(G1.to_bytes(), enc([rnd.randrange(1, R) for _ in range(n)]))
+    ks = enc([rnd.choice([0, 1, R - 1, rnd.randrange(R)]) for _ in range(n)])
+    assert same("g1_msm", pts, ks) != bytes(64)
+
+
+def test_pairing_c_equals_python() -> None:
+    rnd = random.Random(9)
+    for _ in range(3):
+        a, b = rnd.randrange(1, R), rnd.randrange(1, R)
+        g1 = (G1 * a).to_bytes() + (-(G1 * (a * b % R))).to_bytes()
+        g2 = (G2 * b).to_bytes() + G2.to_bytes()
+        assert same("pairing_check", g1, g2) is True
+        assert same("pairing_check", g1, g2[:128] + (G2 * 2).to_bytes()) is False
+
+
+ENTRY: list[tuple[str, Callable[[bytes], tuple[Any, ...]]]] = [
+    ("g1_validate", lambda d: (d,)), ("g2_validate", lambda d: (d,)),
+    ("g1_msm", lambda d: (d, d)), ("g2_msm", lambda d: (d, d)),
+    ("g1_batch_mul", lambda d: (d[:64], d[64:])), ("g2_batch_mul", lambda d: (d[:128], d[128:])),
+    ("fr_batch_inverse", lambda d: (d,)), ("fr_ntt", lambda d: (d,)),
+    ("fr_coset_ntt", lambda d: (d, True)), ("qap_h", lambda d: (d, d, d)),
+    ("pairing_check", lambda d: (d[:64], d[64:192])),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(ENTRY))
+def test_arbitrary_bytes_never_crash_either_twin(data: bytes, entry: Any) -> None:
+    name, make = entry
+    # pairing_check takes validated points; on arbitrary ones only the errors must agree
+    same(name, *make(data), status_only=name == "pairing_check")
+
+
+@pytest.mark.parametrize("bad", [P.to_bytes(32, "big") + bytes(32), bytes(63), (1).to_bytes(64, "big")])
+def test_bad_points_same_errors(bad: bytes) -> None:
+    same("g1_validate", bad)
+    same("g1_msm", bad, enc([1]) if len(bad) == 64 else b"")

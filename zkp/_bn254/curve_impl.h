@@ -1,0 +1,256 @@
+/* Jacobian arithmetic, normalisation, Pippenger MSM and fixed-base multiplication for a
+ * short Weierstrass curve y^2 = x^3 + b (a = 0), written once and instantiated for G1 (over
+ * Fp) and G2 (over Fp2). Include with these macros defined:
+ *   PT        name prefix (g1 / g2)          F         field element type
+ *   F_MUL F_SQR F_ADD F_SUB F_DBL F_NEG F_INV F_IS_ZERO F_EQ   field operations
+ *   F_ONE     the field's one (Montgomery)   F_ZERO    the field's zero
+ *   CURVE_B   the curve constant b (pointer to F) */
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(PT, CAT(_, name))
+#define JAC CAT(PT, _jac)
+#define AFF CAT(PT, _aff)
+
+typedef struct { F x, y, z; } JAC;
+typedef struct { F x, y; int inf; } AFF;
+
+static inline int FN(is_inf)(const JAC *p) { return F_IS_ZERO(&p->z); }
+static inline void FN(set_inf)(JAC *p) { p->x = F_ONE; p->y = F_ONE; p->z = F_ZERO; }
+static inline void FN(from_aff)(JAC *r, const AFF *a) {
+    if (a->inf) { FN(set_inf)(r); return; }
+    r->x = a->x; r->y = a->y; r->z = F_ONE;
+}
+
+static void FN(dbl)(JAC *r, const JAC *p) {
+    if (FN(is_inf)(p) || F_IS_ZERO(&p->y)) { FN(set_inf)(r); return; }
+    F A, B, C, D, E, Ff, t, X3, Y3, Z3;
+    F_SQR(&A, &p->x);
+    F_SQR(&B, &p->y);
+    F_SQR(&C, &B);
+    F_ADD(&t, &p->x, &B); F_SQR(&t, &t); F_SUB(&t, &t, &A); F_SUB(&t, &t, &C); F_DBL(&D, &t);
+    F_DBL(&E, &A); F_ADD(&E, &E, &A);
+    F_SQR(&Ff, &E);
+    F_DBL(&t, &D); F_SUB(&X3, &Ff, &t);
+    F_SUB(&t, &D, &X3); F_MUL(&Y3, &E, &t);
+    F_DBL(&t, &C); F_DBL(&t, &t); F_DBL(&t, &t); F_SUB(&Y3, &Y3, &t);
+    F_MUL(&Z3, &p->y, &p->z); F_DBL(&Z3, &Z3);
+    r->x = X3; r->y = Y3; r->z = Z3;
+}
+
+static void FN(add)(JAC *r, const JAC *p, const JAC *q) {
+    if (FN(is_inf)(p)) { *r = *q; return; }
+    if (FN(is_inf)(q)) { *r = *p; return; }
+    F Z1Z1, Z2Z2, U1, U2, S1, S2, H, I, J, rr, V, t, X3, Y3, Z3;
+    F_SQR(&Z1Z1, &p->z);
+    F_SQR(&Z2Z2, &q->z);
+    F_MUL(&U1, &p->x, &Z2Z2);
+    F_MUL(&U2, &q->x, &Z1Z1);
+    F_MUL(&S1, &p->y, &q->z); F_MUL(&S1, &S1, &Z2Z2);
+    F_MUL(&S2, &q->y, &p->z); F_MUL(&S2, &S2, &Z1Z1);
+    F_SUB(&H, &U2, &U1);
+    F_SUB(&rr, &S2, &S1); F_DBL(&rr, &rr);
+    if (F_IS_ZERO(&H)) {
+        if (F_IS_ZERO(&rr)) FN(dbl)(r, p); else FN(set_inf)(r);
+        return;
+    }
+    F_DBL(&I, &H); F_SQR(&I, &I);
+    F_MUL(&J, &H, &I);
+    F_MUL(&V, &U1, &I);
+    F_SQR(&X3, &rr); F_SUB(&X3, &X3, &J); F_DBL(&t, &V); F_SUB(&X3, &X3, &t);
+    F_SUB(&t, &V, &X3); F_MUL(&Y3, &rr, &t); F_MUL(&t, &S1, &J); F_DBL(&t, &t); F_SUB(&Y3, &Y3, &t);
+    F_ADD(&Z3, &p->z, &q->z); F_SQR(&Z3, &Z3); F_SUB(&Z3, &Z3, &Z1Z1); F_SUB(&Z3, &Z3, &Z2Z2); F_MUL(&Z3, &Z3, &H);
+    r->x = X3; r->y = Y3; r->z = Z3;
+}
+
+/* r = p + q with q affine and not infinity (negated when neg is set) */
+static void FN(add_aff)(JAC *r, const JAC *p, const AFF *q, int neg) {
+    F qy;
+    if (neg) F_NEG(&qy, &q->y); else qy = q->y;
+    if (FN(is_inf)(p)) { r->x = q->x; r->y = qy; r->z = F_ONE; return; }
+    F Z1Z1, U2, S2, H, HH, I, J, rr, V, t, X3, Y3, Z3;
+    F_SQR(&Z1Z1, &p->z);
+    F_MUL(&U2, &q->x, &Z1Z1);
+    F_MUL(&S2, &qy, &p->z); F_MUL(&S2, &S2, &Z1Z1);
+    F_SUB(&H, &U2, &p->x);
+    F_SUB(&rr, &S2, &p->y); F_DBL(&rr, &rr);
+    if (F_IS_ZERO(&H)) {
+        if (F_IS_ZERO(&rr)) FN(dbl)(r, p); else FN(set_inf)(r);
+        return;
+    }
+    F_SQR(&HH, &H);
+    F_DBL(&I, &HH); F_DBL(&I, &I);
+    F_MUL(&J, &H, &I);
+    F_MUL(&V, &p->x, &I);
+    F_SQR(&X3, &rr); F_SUB(&X3, &X3, &J); F_DBL(&t, &V); F_SUB(&X3, &X3, &t);
+    F_SUB(&t, &V, &X3); F_MUL(&Y3, &rr, &t); F_MUL(&t, &p->y, &J); F_DBL(&t, &t); F_SUB(&Y3, &Y3, &t);
+    F_ADD(&Z3, &p->z, &H); F_SQR(&Z3, &Z3); F_SUB(&Z3, &Z3, &Z1Z1); F_SUB(&Z3, &Z3, &HH);
+    r->x = X3; r->y = Y3; r->z = Z3;
+}
+
+static void FN(to_aff)(AFF *r, const JAC *p) {
+    if (FN(is_inf)(p)) { r->x = F_ZERO; r->y = F_ZERO; r->inf = 1; return; }
+    F zi, zi2;
+    F_INV(&zi, &p->z);
+    F_SQR(&zi2, &zi);
+    F_MUL(&r->x, &p->x, &zi2);
+    F_MUL(&zi2, &zi2, &zi);
+    F_MUL(&r->y, &p->y, &zi2);
+    r->inf = 0;
+}
+
+/* Montgomery's trick: one inversion for n points (scratch: n field elements) */
+static void FN(batch_to_aff)(AFF *out, const JAC *in, size_t n, F *scratch) {
+    F acc = F_ONE;
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = acc;
+        if (!FN(is_inf)(&in[i])) F_MUL(&acc, &acc, &in[i].z);
+    }
+    F_INV(&acc, &acc);
+    for (size_t i = n; i-- > 0;) {
+        if (FN(is_inf)(&in[i])) { out[i].x = F_ZERO; out[i].y = F_ZERO; out[i].inf = 1; continue; }
+        F zi, zi2;
+        F_MUL(&zi, &acc, &scratch[i]);
+        F_MUL(&acc, &acc, &in[i].z);
+        F_SQR(&zi2, &zi);
+        F_MUL(&out[i].x, &in[i].x, &zi2);
+        F_MUL(&zi2, &zi2, &zi);
+        F_MUL(&out[i].y, &in[i].y, &zi2);
+        out[i].inf = 0;
+    }
+}
+
+static int FN(on_curve)(const AFF *a) {
+    if (a->inf) return 1;
+    F l, r;
+    F_SQR(&l, &a->y);
+    F_SQR(&r, &a->x); F_MUL(&r, &r, &a->x); F_ADD(&r, &r, CURVE_B);
+    return F_EQ(&l, &r);
+}
+
+/* double-and-add by a plain 256-bit scalar */
+__attribute__((unused)) static void FN(mul)(JAC *r, const JAC *p, const fe *k) {
+    JAC acc;
+    FN(set_inf)(&acc);
+    int top = 255;
+    while (top >= 0 && !((k->v[top / 64] >> (top % 64)) & 1)) top--;
+    for (int i = top; i >= 0; i--) {
+        FN(dbl)(&acc, &acc);
+        if ((k->v[i / 64] >> (i % 64)) & 1) FN(add)(&acc, &acc, p);
+    }
+    *r = acc;
+}
+
+/* ------------------------------------------------ Pippenger with signed digits */
+
+typedef struct {
+    const AFF *pts; const int32_t *digits; size_t n; int c, nwin;
+    int first, step; JAC *window_sums;
+} FN(msm_job);
+
+static void *FN(msm_worker)(void *arg) {
+    FN(msm_job) *job = arg;
+    size_t nb = (size_t)1 << (job->c - 1);
+    JAC *buckets = malloc(nb * sizeof(JAC));
+    if (!buckets) return (void *)1;
+    for (int w = job->first; w < job->nwin; w += job->step) {
+        for (size_t b = 0; b < nb; b++) FN(set_inf)(&buckets[b]);
+        for (size_t i = 0; i < job->n; i++) {
+            int32_t d = job->digits[i * job->nwin + w];
+            if (d > 0) FN(add_aff)(&buckets[d - 1], &buckets[d - 1], &job->pts[i], 0);
+            else if (d < 0) FN(add_aff)(&buckets[-d - 1], &buckets[-d - 1], &job->pts[i], 1);
+        }
+        JAC running, total;
+        FN(set_inf)(&running); FN(set_inf)(&total);
+        for (size_t b = nb; b-- > 0;) {
+            FN(add)(&running, &running, &buckets[b]);
+            FN(add)(&total, &total, &running);
+        }
+        job->window_sums[w] = total;
+    }
+    free(buckets);
+    return NULL;
+}
+
+/* sum of k_i * P_i; points with a zero scalar or at infinity are skipped. Returns 0 on
+ * allocation failure. */
+static int FN(msm)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in, int nthreads) {
+    FN(set_inf)(result);
+    AFF *pts = malloc((n_in ? n_in : 1) * sizeof(AFF));
+    fe *ks = malloc((n_in ? n_in : 1) * sizeof(fe));
+    if (!pts || !ks) { free(pts); free(ks); return 0; }
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; i++) {
+        if (pts_in[i].inf || fe_is_zero(&ks_in[i])) continue;
+        pts[n] = pts_in[i]; ks[n] = ks_in[i]; n++;
+    }
+    if (n == 0) { free(pts); free(ks); return 1; }
+    int c = msm_window(n);
+    int nwin = (SCALAR_BITS + 1 + c - 1) / c;
+    int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
+    JAC *sums = malloc((size_t)nwin * sizeof(JAC));
+    if (!digits || !sums) { free(pts); free(ks); free(digits); free(sums); return 0; }
+    for (size_t i = 0; i < n; i++) signed_digits(&digits[i * nwin], &ks[i], c, nwin);
+    if (nthreads > nwin) nthreads = nwin;
+    if (nthreads < 1) nthreads = 1;
+    FN(msm_job) jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (FN(msm_job)){pts, digits, n, c, nwin, t, nthreads, sums};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(msm_worker), &jobs[t]) == 0;
+    }
+    int ok = FN(msm_worker)(&jobs[0]) == NULL;
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) { void *rv; pthread_join(tids[t], &rv); ok = ok && rv == NULL; }
+        else ok = ok && FN(msm_worker)(&jobs[t]) == NULL;
+    }
+    if (ok) {
+        for (int w = nwin - 1; w >= 0; w--) {
+            for (int j = 0; j < c; j++) FN(dbl)(result, result);
+            FN(add)(result, result, &sums[w]);
+        }
+    }
+    free(pts); free(ks); free(digits); free(sums);
+    return ok;
+}
+
+/* out[i] = k_i * base, via a table of d * 2^(c*j) * base (affine) */
+static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n) {
+    if (n == 0) return 1;
+    if (base->inf) { for (size_t i = 0; i < n; i++) { out[i].x = F_ZERO; out[i].y = F_ZERO; out[i].inf = 1; } return 1; }
+    int c = msm_window(n);
+    if (c > 10) c = 10;
+    int nwin = (SCALAR_BITS + c - 1) / c;
+    size_t width = ((size_t)1 << c) - 1, tsize = width * (size_t)nwin;
+    JAC *jt = malloc(tsize * sizeof(JAC));
+    AFF *table = malloc(tsize * sizeof(AFF));
+    size_t scratch_n = tsize > n ? tsize : n;
+    F *scratch = malloc(scratch_n * sizeof(F));
+    JAC *acc = malloc(n * sizeof(JAC));
+    if (!jt || !table || !scratch || !acc) { free(jt); free(table); free(scratch); free(acc); return 0; }
+    JAC start;
+    FN(from_aff)(&start, base);
+    for (int w = 0; w < nwin; w++) {
+        JAC *row = &jt[(size_t)w * width];
+        row[0] = start;
+        for (size_t d = 1; d < width; d++) FN(add)(&row[d], &row[d - 1], &start);
+        for (int j = 0; j < c; j++) FN(dbl)(&start, &start);
+    }
+    FN(batch_to_aff)(table, jt, tsize, scratch);
+    free(jt);
+    for (size_t i = 0; i < n; i++) {
+        FN(set_inf)(&acc[i]);
+        for (int w = 0; w < nwin; w++) {
+            uint32_t d = get_bits(&ks[i], w * c, c);
+            if (d) FN(add_aff)(&acc[i], &acc[i], &table[(size_t)w * width + d - 1], 0);
+        }
+    }
+    FN(batch_to_aff)(out, acc, n, scratch);
+    free(table); free(scratch); free(acc);
+    return 1;
+}
+
+#undef FN
+#undef JAC
+#undef AFF

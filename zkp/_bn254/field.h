@@ -1,0 +1,208 @@
+/* BN254 field arithmetic: Montgomery form on 4 x 64-bit limbs (little-endian limbs).
+ *
+ * Both moduli have a top limb below 2^62, so the "no-carry" CIOS multiplication applies.
+ * Values in Montgomery form never leave the C code: the Python boundary is canonical
+ * big-endian bytes. Variable-time: never use where timing leaks secrets. */
+#pragma once
+#include <stdint.h>
+#include <string.h>
+#include "constants.h"
+
+typedef unsigned __int128 u128;
+typedef struct { uint64_t v[4]; } fe;
+typedef struct { fe mod; uint64_t inv; fe r2; fe one; } mont_t;
+
+static const mont_t FP = {P_MOD, P_INV, P_R2, P_ONE};
+static const mont_t FR = {R_MOD, R_INV, R_R2, R_ONE};
+static const fe FE_ZERO = {{0, 0, 0, 0}};
+static const fe FE_PLAIN_ONE = {{1, 0, 0, 0}};
+
+/* r = a - b over 256 bits; returns the borrow */
+static inline uint64_t fe_sub_raw(fe *r, const fe *a, const fe *b) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < 4; i++) {
+        u128 d = (u128)a->v[i] - b->v[i] - borrow;
+        r->v[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    return borrow;
+}
+
+static inline void fe_reduce_once(fe *a, const fe *q) {
+    fe t;
+    if (!fe_sub_raw(&t, a, q)) *a = t;
+}
+
+static inline int fe_lt(const fe *a, const fe *q) {
+    fe t;
+    return (int)fe_sub_raw(&t, a, q);
+}
+
+static inline int fe_is_zero(const fe *a) { return !(a->v[0] | a->v[1] | a->v[2] | a->v[3]); }
+static inline int fe_eq(const fe *a, const fe *b) { return !memcmp(a, b, sizeof(fe)); }
+
+static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    uint64_t t[4] = {0, 0, 0, 0};
+    const uint64_t *q = m->mod.v;
+    for (int i = 0; i < 4; i++) {
+        u128 x = (u128)a->v[0] * b->v[i] + t[0];
+        uint64_t A = (uint64_t)(x >> 64);
+        t[0] = (uint64_t)x;
+        uint64_t k = t[0] * m->inv;
+        u128 y = (u128)k * q[0] + t[0];
+        uint64_t C = (uint64_t)(y >> 64);
+        for (int j = 1; j < 4; j++) {
+            x = (u128)a->v[j] * b->v[i] + t[j] + A;
+            A = (uint64_t)(x >> 64);
+            t[j] = (uint64_t)x;
+            y = (u128)k * q[j] + t[j] + C;
+            C = (uint64_t)(y >> 64);
+            t[j - 1] = (uint64_t)y;
+        }
+        t[3] = C + A;
+    }
+    memcpy(r->v, t, sizeof t);
+    fe_reduce_once(r, &m->mod);
+}
+
+static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    u128 c = 0;
+    for (int i = 0; i < 4; i++) {
+        c += (u128)a->v[i] + b->v[i];
+        r->v[i] = (uint64_t)c;
+        c >>= 64;
+    }
+    fe_reduce_once(r, &m->mod);
+}
+
+static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    if (fe_sub_raw(r, a, b)) {
+        u128 c = 0;
+        for (int i = 0; i < 4; i++) {
+            c += (u128)r->v[i] + m->mod.v[i];
+            r->v[i] = (uint64_t)c;
+            c >>= 64;
+        }
+    }
+}
+
+static inline void mont_neg(fe *r, const fe *a, const mont_t *m) {
+    if (fe_is_zero(a)) { *r = *a; return; }
+    fe_sub_raw(r, &m->mod, a);
+}
+
+/* a^e for a 256-bit plain exponent (square and multiply, most significant bit first) */
+static inline void mont_pow(fe *r, const fe *a, const fe *e, const mont_t *m) {
+    fe acc = m->one, base = *a;
+    for (int i = 255; i >= 0; i--) {
+        mont_mul(&acc, &acc, &acc, m);
+        if ((e->v[i / 64] >> (i % 64)) & 1) mont_mul(&acc, &acc, &base, m);
+    }
+    *r = acc;
+}
+
+static const fe P_MINUS_2_C = P_MINUS_2;
+static const fe R_MINUS_2_C = R_MINUS_2;
+
+static inline void fp_inv(fe *r, const fe *a) { mont_pow(r, a, &P_MINUS_2_C, &FP); }
+static inline void fr_inv(fe *r, const fe *a) { mont_pow(r, a, &R_MINUS_2_C, &FR); }
+
+/* 32 big-endian bytes -> plain limbs; no range check */
+static inline void fe_from_be(fe *r, const uint8_t *b) {
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = 0;
+        for (int j = 0; j < 8; j++) w = (w << 8) | b[(3 - i) * 8 + j];
+        r->v[i] = w;
+    }
+}
+
+static inline void fe_to_be(uint8_t *b, const fe *a) {
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = a->v[i];
+        for (int j = 7; j >= 0; j--) { b[(3 - i) * 8 + j] = (uint8_t)w; w >>= 8; }
+    }
+}
+
+/* canonical bytes -> Montgomery form; returns 0 when the value is >= the modulus */
+static inline int mont_from_be(fe *r, const uint8_t *b, const mont_t *m) {
+    fe_from_be(r, b);
+    if (!fe_lt(r, &m->mod)) return 0;
+    mont_mul(r, r, &m->r2, m);
+    return 1;
+}
+
+static inline void mont_to_be(uint8_t *b, const fe *a, const mont_t *m) {
+    fe t;
+    mont_mul(&t, a, &FE_PLAIN_ONE, m);
+    fe_to_be(b, &t);
+}
+
+/* ---------------------------------------------------------------- Fp shorthands */
+static inline void fp_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FP); }
+static inline void fp_sqr(fe *r, const fe *a) { mont_mul(r, a, a, &FP); }
+static inline void fp_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FP); }
+static inline void fp_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FP); }
+static inline void fp_neg(fe *r, const fe *a) { mont_neg(r, a, &FP); }
+static inline void fp_dbl(fe *r, const fe *a) { mont_add(r, a, a, &FP); }
+static inline void fr_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FR); }
+static inline void fr_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FR); }
+static inline void fr_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FR); }
+
+/* ---------------------------------------------------------------- Fp2 = Fp[u]/(u^2 + 1) */
+typedef struct { fe c0, c1; } fp2;
+
+static inline void fp2_add(fp2 *r, const fp2 *a, const fp2 *b) { fp_add(&r->c0, &a->c0, &b->c0); fp_add(&r->c1, &a->c1, &b->c1); }
+static inline void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b) { fp_sub(&r->c0, &a->c0, &b->c0); fp_sub(&r->c1, &a->c1, &b->c1); }
+static inline void fp2_dbl(fp2 *r, const fp2 *a) { fp_dbl(&r->c0, &a->c0); fp_dbl(&r->c1, &a->c1); }
+static inline void fp2_neg(fp2 *r, const fp2 *a) { fp_neg(&r->c0, &a->c0); fp_neg(&r->c1, &a->c1); }
+static inline void fp2_conj(fp2 *r, const fp2 *a) { r->c0 = a->c0; fp_neg(&r->c1, &a->c1); }
+static inline int fp2_is_zero(const fp2 *a) { return fe_is_zero(&a->c0) && fe_is_zero(&a->c1); }
+static inline int fp2_eq(const fp2 *a, const fp2 *b) { return fe_eq(&a->c0, &b->c0) && fe_eq(&a->c1, &b->c1); }
+
+static inline void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b) {
+    fe t0, t1, s0, s1;
+    fp_mul(&t0, &a->c0, &b->c0);
+    fp_mul(&t1, &a->c1, &b->c1);
+    fp_add(&s0, &a->c0, &a->c1);
+    fp_add(&s1, &b->c0, &b->c1);
+    fp_mul(&s0, &s0, &s1);
+    fp_sub(&r->c0, &t0, &t1);
+    fp_sub(&s0, &s0, &t0);
+    fp_sub(&r->c1, &s0, &t1);
+}
+
+static inline void fp2_sqr(fp2 *r, const fp2 *a) {
+    fe s, d, p;
+    fp_add(&s, &a->c0, &a->c1);
+    fp_sub(&d, &a->c0, &a->c1);
+    fp_mul(&p, &a->c0, &a->c1);
+    fp_mul(&r->c0, &s, &d);
+    fp_dbl(&r->c1, &p);
+}
+
+static inline void fp2_mul_fp(fp2 *r, const fp2 *a, const fe *k) { fp_mul(&r->c0, &a->c0, k); fp_mul(&r->c1, &a->c1, k); }
+
+/* multiply by xi = 9 + u: (a0 + a1 u)(9 + u) = (9 a0 - a1) + (a0 + 9 a1) u */
+static inline void fp2_mul_xi(fp2 *r, const fp2 *a) {
+    fe n0, n1, t;
+    fp_dbl(&t, &a->c0); fp_dbl(&t, &t); fp_dbl(&t, &t); fp_add(&n0, &t, &a->c0);
+    fp_dbl(&t, &a->c1); fp_dbl(&t, &t); fp_dbl(&t, &t); fp_add(&n1, &t, &a->c1);
+    fe r0, r1;
+    fp_sub(&r0, &n0, &a->c1);
+    fp_add(&r1, &a->c0, &n1);
+    r->c0 = r0; r->c1 = r1;
+}
+
+static inline void fp2_inv(fp2 *r, const fp2 *a) {
+    fe t0, t1;
+    fp_sqr(&t0, &a->c0);
+    fp_sqr(&t1, &a->c1);
+    fp_add(&t0, &t0, &t1);
+    fp_inv(&t0, &t0);
+    fp_mul(&r->c0, &a->c0, &t0);
+    fp_mul(&t1, &a->c1, &t0);
+    fp_neg(&r->c1, &t1);
+}
+
+static const fp2 FP2_ZERO = {{{0, 0, 0, 0}}, {{0, 0, 0, 0}}};
+static const fp2 FP2_ONE = {P_ONE, {{0, 0, 0, 0}}};

@@ -1,0 +1,542 @@
+/* zkp._bn254: the C twin of zkp/_bn254_py.py (contract: zkp/_bn254.pyi).
+ *
+ * Bytes in, bytes out (big-endian canonical words); Montgomery form stays inside. The GIL
+ * is released around every long loop; MSMs split their windows over threads. Errors are
+ * zkp.errors.MalformedInputError, as in the Python twin. Variable-time arithmetic. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "field.h"
+
+#define SCALAR_BITS 254
+#define MAX_THREADS 16
+
+/* window minimising ceil((bits + 1) / c) * (n + 2^c), as the Python twin does */
+static int msm_window(size_t n) {
+    int best = 1;
+    double best_cost = -1;
+    for (int c = 1; c <= 16; c++) {
+        double cost = (double)((SCALAR_BITS + 1 + c - 1) / c) * ((double)n + (double)(1u << c));
+        if (best_cost < 0 || cost < best_cost) { best = c; best_cost = cost; }
+    }
+    return best;
+}
+
+static inline uint32_t get_bits(const fe *k, int pos, int c) {
+    uint32_t out = 0;
+    for (int b = 0; b < c; b++) {
+        int i = pos + b;
+        if (i >= 256) break;
+        out |= (uint32_t)((k->v[i / 64] >> (i % 64)) & 1) << b;
+    }
+    return out;
+}
+
+static void signed_digits(int32_t *out, const fe *k, int c, int nwin) {
+    int32_t half = 1 << (c - 1), full = 1 << c, carry = 0;
+    for (int w = 0; w < nwin; w++) {
+        int32_t d = (int32_t)get_bits(k, w * c, c) + carry;
+        carry = 0;
+        if (d > half) { d -= full; carry = 1; }
+        out[w] = d;
+    }
+}
+
+static const fe B1 = B1_MONT;
+static const fp2 B2 = {B2_MONT};
+
+#define PT g1
+#define F fe
+#define F_MUL fp_mul
+#define F_SQR fp_sqr
+#define F_ADD fp_add
+#define F_SUB fp_sub
+#define F_DBL fp_dbl
+#define F_NEG fp_neg
+#define F_INV fp_inv
+#define F_IS_ZERO fe_is_zero
+#define F_EQ fe_eq
+#define F_ONE (FP.one)
+#define F_ZERO FE_ZERO
+#define CURVE_B (&B1)
+#include "curve_impl.h"
+#undef PT
+#undef F
+#undef F_MUL
+#undef F_SQR
+#undef F_ADD
+#undef F_SUB
+#undef F_DBL
+#undef F_NEG
+#undef F_INV
+#undef F_IS_ZERO
+#undef F_EQ
+#undef F_ONE
+#undef F_ZERO
+#undef CURVE_B
+
+#define PT g2
+#define F fp2
+#define F_MUL fp2_mul
+#define F_SQR fp2_sqr
+#define F_ADD fp2_add
+#define F_SUB fp2_sub
+#define F_DBL fp2_dbl
+#define F_NEG fp2_neg
+#define F_INV fp2_inv
+#define F_IS_ZERO fp2_is_zero
+#define F_EQ fp2_eq
+#define F_ONE FP2_ONE
+#define F_ZERO FP2_ZERO
+#define CURVE_B (&B2)
+#include "curve_impl.h"
+
+#include "pairing.h"
+
+static PyObject *MalformedInputError;
+
+static int nthreads(void) {
+    const char *env = getenv("ZKP_THREADS");
+    long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > MAX_THREADS) n = MAX_THREADS;
+    return (int)n;
+}
+
+static PyObject *malformed(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    PyObject *msg = PyUnicode_FromFormatV(fmt, ap);
+    va_end(ap);
+    if (msg) { PyErr_SetObject(MalformedInputError, msg); Py_DECREF(msg); }
+    return NULL;
+}
+
+static int count(const Py_buffer *b, Py_ssize_t width, const char *what, Py_ssize_t *n) {
+    if (b->len % width) {
+        malformed("%s: expected a multiple of %zd bytes, found %zd", what, width, b->len);
+        return 0;
+    }
+    *n = b->len / width;
+    return 1;
+}
+
+static int all_zero(const uint8_t *p, size_t len) {
+    for (size_t i = 0; i < len; i++) if (p[i]) return 0;
+    return 1;
+}
+
+/* ------------------------------------------------ decoding and encoding */
+
+static g1_aff *decode_g1(const Py_buffer *b, Py_ssize_t *n, const char *what) {
+    if (!count(b, 64, what, n)) return NULL;
+    g1_aff *out = PyMem_Malloc((*n ? *n : 1) * sizeof(g1_aff));
+    if (!out) { PyErr_NoMemory(); return NULL; }
+    const uint8_t *p = b->buf;
+    for (Py_ssize_t i = 0; i < *n; i++, p += 64) {
+        out[i].inf = all_zero(p, 64);
+        if (out[i].inf) { out[i].x = FE_ZERO; out[i].y = FE_ZERO; continue; }
+        if (!mont_from_be(&out[i].x, p, &FP) || !mont_from_be(&out[i].y, p + 32, &FP)) {
+            PyMem_Free(out);
+            malformed("%s %zd: expected coordinates < p, found one >= p", what, i);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static g2_aff *decode_g2(const Py_buffer *b, Py_ssize_t *n, const char *what) {
+    if (!count(b, 128, what, n)) return NULL;
+    g2_aff *out = PyMem_Malloc((*n ? *n : 1) * sizeof(g2_aff));
+    if (!out) { PyErr_NoMemory(); return NULL; }
+    const uint8_t *p = b->buf;
+    for (Py_ssize_t i = 0; i < *n; i++, p += 128) {
+        out[i].inf = all_zero(p, 128);
+        if (out[i].inf) { out[i].x = FP2_ZERO; out[i].y = FP2_ZERO; continue; }
+        if (!mont_from_be(&out[i].x.c1, p, &FP) || !mont_from_be(&out[i].x.c0, p + 32, &FP) ||
+            !mont_from_be(&out[i].y.c1, p + 64, &FP) || !mont_from_be(&out[i].y.c0, p + 96, &FP)) {
+            PyMem_Free(out);
+            malformed("%s %zd: expected coordinates < p, found one >= p", what, i);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static void encode_g1(uint8_t *p, const g1_aff *a) {
+    if (a->inf) { memset(p, 0, 64); return; }
+    mont_to_be(p, &a->x, &FP); mont_to_be(p + 32, &a->y, &FP);
+}
+
+static void encode_g2(uint8_t *p, const g2_aff *a) {
+    if (a->inf) { memset(p, 0, 128); return; }
+    mont_to_be(p, &a->x.c1, &FP); mont_to_be(p + 32, &a->x.c0, &FP);
+    mont_to_be(p + 64, &a->y.c1, &FP); mont_to_be(p + 96, &a->y.c0, &FP);
+}
+
+/* plain (non-Montgomery) scalars < r */
+static fe *decode_scalars(const Py_buffer *b, Py_ssize_t expect, const char *what) {
+    Py_ssize_t n;
+    if (!count(b, 32, what, &n)) return NULL;
+    if (expect >= 0 && n != expect) { malformed("%s: expected %zd scalars, found %zd", what, expect, n); return NULL; }
+    fe *out = PyMem_Malloc((n ? n : 1) * sizeof(fe));
+    if (!out) { PyErr_NoMemory(); return NULL; }
+    static const fe rmod = R_MOD;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        fe_from_be(&out[i], (const uint8_t *)b->buf + 32 * i);
+        if (!fe_lt(&out[i], &rmod)) { PyMem_Free(out); malformed("%s %zd: expected a value < r", what, i); return NULL; }
+    }
+    return out;
+}
+
+/* Montgomery Fr elements */
+static fe *decode_fr(const Py_buffer *b, Py_ssize_t *n, const char *what) {
+    if (!count(b, 32, what, n)) return NULL;
+    fe *out = PyMem_Malloc((*n ? *n : 1) * sizeof(fe));
+    if (!out) { PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t i = 0; i < *n; i++) {
+        if (!mont_from_be(&out[i], (const uint8_t *)b->buf + 32 * i, &FR)) {
+            PyMem_Free(out); malformed("%s %zd: expected a value < r", what, i); return NULL;
+        }
+    }
+    return out;
+}
+
+static PyObject *encode_fr(const fe *v, Py_ssize_t n) {
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 32 * n);
+    if (!out) return NULL;
+    uint8_t *p = (uint8_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) mont_to_be(p + 32 * i, &v[i], &FR);
+    return out;
+}
+
+/* ------------------------------------------------ validation */
+
+static PyObject *py_g1_validate(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    g1_aff *pts = decode_g1(&b, &n, "G1 point");
+    PyBuffer_Release(&b);
+    if (!pts) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!g1_on_curve(&pts[i])) { PyMem_Free(pts); return malformed("G1 point %zd: not on the curve y^2 = x^3 + 3", i); }
+    }
+    PyMem_Free(pts);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_g2_validate(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    g2_aff *pts = decode_g2(&b, &n, "G2 point");
+    PyBuffer_Release(&b);
+    if (!pts) return NULL;
+    Py_ssize_t bad = -1; int why = 0;
+    static const fe r_plain = R_PLAIN;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && bad < 0; i++) {
+        if (pts[i].inf) continue;
+        if (!g2_on_curve(&pts[i])) { bad = i; why = 1; break; }
+        g2_jac j, t;
+        g2_from_aff(&j, &pts[i]);
+        g2_mul(&t, &j, &r_plain);
+        if (!g2_is_inf(&t)) { bad = i; why = 2; }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(pts);
+    if (why == 1) return malformed("G2 point %zd: not on the twist y^2 = x^3 + 3/(9+u)", bad);
+    if (why == 2) return malformed("G2 point %zd: on the twist but not in the r-torsion subgroup", bad);
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------ MSM and fixed base */
+
+static PyObject *py_g1_msm(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer pb, sb; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;
+    g1_aff *pts = decode_g1(&pb, &n, "G1 point coordinate");
+    fe *ks = pts ? decode_scalars(&sb, n, "G1 MSM scalars") : NULL;
+    PyBuffer_Release(&pb); PyBuffer_Release(&sb);
+    if (!ks) { PyMem_Free(pts); return NULL; }
+    g1_jac res; g1_aff aff; int ok; int nt = nthreads();
+    Py_BEGIN_ALLOW_THREADS
+    ok = g1_msm(&res, pts, ks, (size_t)n, nt);
+    if (ok) g1_to_aff(&aff, &res);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(pts); PyMem_Free(ks);
+    if (!ok) return PyErr_NoMemory();
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 64);
+    if (out) encode_g1((uint8_t *)PyBytes_AS_STRING(out), &aff);
+    return out;
+}
+
+static PyObject *py_g2_msm(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer pb, sb; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;
+    g2_aff *pts = decode_g2(&pb, &n, "G2 point coordinate");
+    fe *ks = pts ? decode_scalars(&sb, n, "G2 MSM scalars") : NULL;
+    PyBuffer_Release(&pb); PyBuffer_Release(&sb);
+    if (!ks) { PyMem_Free(pts); return NULL; }
+    g2_jac res; g2_aff aff; int ok; int nt = nthreads();
+    Py_BEGIN_ALLOW_THREADS
+    ok = g2_msm(&res, pts, ks, (size_t)n, nt);
+    if (ok) g2_to_aff(&aff, &res);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(pts); PyMem_Free(ks);
+    if (!ok) return PyErr_NoMemory();
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 128);
+    if (out) encode_g2((uint8_t *)PyBytes_AS_STRING(out), &aff);
+    return out;
+}
+
+static PyObject *py_g1_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer bb, sb; Py_ssize_t nb, n;
+    if (!PyArg_ParseTuple(args, "y*y*", &bb, &sb)) return NULL;
+    g1_aff *base = decode_g1(&bb, &nb, "G1 base");
+    PyBuffer_Release(&bb);
+    if (!base) { PyBuffer_Release(&sb); return NULL; }
+    if (nb != 1) { PyMem_Free(base); PyBuffer_Release(&sb); return malformed("G1 base: expected exactly one point"); }
+    fe *ks = decode_scalars(&sb, -1, "G1 batch scalars");
+    n = sb.len / 32;
+    PyBuffer_Release(&sb);
+    if (!ks) { PyMem_Free(base); return NULL; }
+    g1_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(g1_aff));
+    int ok = out != NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (ok) ok = g1_fixed_base(out, base, ks, (size_t)n);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (ok && (res = PyBytes_FromStringAndSize(NULL, 64 * n)))
+        for (Py_ssize_t i = 0; i < n; i++) encode_g1((uint8_t *)PyBytes_AS_STRING(res) + 64 * i, &out[i]);
+    PyMem_Free(base); PyMem_Free(ks); PyMem_Free(out);
+    return ok ? res : PyErr_NoMemory();
+}
+
+static PyObject *py_g2_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer bb, sb; Py_ssize_t nb, n;
+    if (!PyArg_ParseTuple(args, "y*y*", &bb, &sb)) return NULL;
+    g2_aff *base = decode_g2(&bb, &nb, "G2 base");
+    PyBuffer_Release(&bb);
+    if (!base) { PyBuffer_Release(&sb); return NULL; }
+    if (nb != 1) { PyMem_Free(base); PyBuffer_Release(&sb); return malformed("G2 base: expected exactly one point"); }
+    fe *ks = decode_scalars(&sb, -1, "G2 batch scalars");
+    n = sb.len / 32;
+    PyBuffer_Release(&sb);
+    if (!ks) { PyMem_Free(base); return NULL; }
+    g2_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(g2_aff));
+    int ok = out != NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (ok) ok = g2_fixed_base(out, base, ks, (size_t)n);
+    Py_END_ALLOW_THREADS
+    PyObject *res = NULL;
+    if (ok && (res = PyBytes_FromStringAndSize(NULL, 128 * n)))
+        for (Py_ssize_t i = 0; i < n; i++) encode_g2((uint8_t *)PyBytes_AS_STRING(res) + 128 * i, &out[i]);
+    PyMem_Free(base); PyMem_Free(ks); PyMem_Free(out);
+    return ok ? res : PyErr_NoMemory();
+}
+
+/* ------------------------------------------------ Fr: inversion, NTT, h(x) */
+
+static PyObject *py_fr_batch_inverse(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    fe *v = decode_fr(&b, &n, "Fr element");
+    PyBuffer_Release(&b);
+    if (!v) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (fe_is_zero(&v[i])) { PyMem_Free(v); return malformed("Fr element %zd: zero has no inverse", i); }
+    fe *pre = PyMem_Malloc((n ? n : 1) * sizeof(fe));
+    if (!pre) { PyMem_Free(v); return PyErr_NoMemory(); }
+    Py_BEGIN_ALLOW_THREADS
+    fe acc = FR.one;
+    for (Py_ssize_t i = 0; i < n; i++) { pre[i] = acc; fr_mul(&acc, &acc, &v[i]); }
+    fr_inv(&acc, &acc);
+    for (Py_ssize_t i = n; i-- > 0;) { fe t; fr_mul(&t, &acc, &pre[i]); fr_mul(&acc, &acc, &v[i]); v[i] = t; }
+    Py_END_ALLOW_THREADS
+    PyObject *out = encode_fr(v, n);
+    PyMem_Free(v); PyMem_Free(pre);
+    return out;
+}
+
+static int log2_size(Py_ssize_t n) {
+    int k = 0;
+    while (((Py_ssize_t)1 << k) < n) k++;
+    if (n == 0 || ((Py_ssize_t)1 << k) != n || k > FR_TWO_ADICITY) {
+        malformed("NTT: expected a power-of-two length up to 2^%d, found %zd", FR_TWO_ADICITY, n);
+        return -1;
+    }
+    return k;
+}
+
+static const fe FR_ROOT = FR_ROOT_2_28_MONT;
+static const fe FR_GEN = FR_GEN_MONT;
+
+static void fr_root(fe *w, int log_n, int inverse) {
+    *w = FR_ROOT;
+    for (int i = log_n; i < FR_TWO_ADICITY; i++) fr_mul(w, w, w);
+    if (inverse) fr_inv(w, w);
+}
+
+/* in place; returns 0 on allocation failure */
+static int ntt(fe *a, size_t n, int log_n, int inverse) {
+    if (n == 1) return 1;
+    for (size_t i = 1, j = 0; i < n; i++) {
+        size_t bit = n >> 1;
+        for (; j & bit; bit >>= 1) j ^= bit;
+        j ^= bit;
+        if (i < j) { fe t = a[i]; a[i] = a[j]; a[j] = t; }
+    }
+    fe *ws = malloc((n / 2) * sizeof(fe));
+    if (!ws) return 0;
+    fe w;
+    fr_root(&w, log_n, inverse);
+    ws[0] = FR.one;
+    for (size_t j = 1; j < n / 2; j++) fr_mul(&ws[j], &ws[j - 1], &w);
+    for (size_t m = 1; m < n; m <<= 1) {
+        size_t stride = n / (2 * m);
+        for (size_t k = 0; k < n; k += 2 * m) {
+            for (size_t j = 0; j < m; j++) {
+                fe t, u = a[k + j];
+                fr_mul(&t, &ws[j * stride], &a[k + j + m]);
+                fr_add(&a[k + j], &u, &t);
+                fr_sub(&a[k + j + m], &u, &t);
+            }
+        }
+    }
+    free(ws);
+    if (inverse) {
+        fe ninv = {{(uint64_t)n, 0, 0, 0}};
+        mont_mul(&ninv, &ninv, &FR.r2, &FR);
+        fr_inv(&ninv, &ninv);
+        for (size_t i = 0; i < n; i++) fr_mul(&a[i], &a[i], &ninv);
+    }
+    return 1;
+}
+
+static void scale_powers(fe *a, size_t n, const fe *g) {
+    fe acc = FR.one;
+    for (size_t i = 0; i < n; i++) { fr_mul(&a[i], &a[i], &acc); fr_mul(&acc, &acc, g); }
+}
+
+static int coset_ntt(fe *a, size_t n, int log_n, int inverse) {
+    if (!inverse) { scale_powers(a, n, &FR_GEN); return ntt(a, n, log_n, 0); }
+    if (!ntt(a, n, log_n, 1)) return 0;
+    fe gi;
+    fr_inv(&gi, &FR_GEN);
+    scale_powers(a, n, &gi);
+    return 1;
+}
+
+static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
+    static char *names[] = {"values", "inverse", NULL};
+    Py_buffer b; int inverse = 0; Py_ssize_t n;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|p", names, &b, &inverse)) return NULL;
+    fe *v = decode_fr(&b, &n, "Fr element");
+    PyBuffer_Release(&b);
+    if (!v) return NULL;
+    int log_n = log2_size(n), ok;
+    if (log_n < 0) { PyMem_Free(v); return NULL; }
+    Py_BEGIN_ALLOW_THREADS
+    ok = coset ? coset_ntt(v, (size_t)n, log_n, inverse) : ntt(v, (size_t)n, log_n, inverse);
+    Py_END_ALLOW_THREADS
+    PyObject *out = ok ? encode_fr(v, n) : PyErr_NoMemory();
+    PyMem_Free(v);
+    return out;
+}
+
+static PyObject *py_fr_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 0); }
+static PyObject *py_fr_coset_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 1); }
+
+static PyObject *py_qap_h(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b[3]; Py_ssize_t n[3];
+    if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
+    fe *v[3] = {NULL, NULL, NULL};
+    int ok = 1;
+    for (int i = 0; i < 3 && ok; i++) ok = (v[i] = decode_fr(&b[i], &n[i], "QAP evaluation")) != NULL;
+    for (int i = 0; i < 3; i++) PyBuffer_Release(&b[i]);
+    if (ok && (n[1] != n[0] || n[2] != n[0])) {
+        malformed("qap_h: expected three vectors of one length, found %zd, %zd, %zd", n[0], n[1], n[2]);
+        ok = 0;
+    }
+    int log_n = ok ? log2_size(n[0]) : -1;
+    if (!ok || log_n < 0) { for (int i = 0; i < 3; i++) PyMem_Free(v[i]); return NULL; }
+    size_t len = (size_t)n[0];
+    Py_BEGIN_ALLOW_THREADS
+    for (int i = 0; i < 3 && ok; i++) ok = ntt(v[i], len, log_n, 1) && coset_ntt(v[i], len, log_n, 0);
+    if (ok) {
+        fe z;
+        mont_pow(&z, &FR_GEN, &(fe){{len, 0, 0, 0}}, &FR);
+        fr_sub(&z, &z, &FR.one);
+        fr_inv(&z, &z);
+        for (size_t i = 0; i < len; i++) {
+            fe t;
+            fr_mul(&t, &v[0][i], &v[1][i]);
+            fr_sub(&t, &t, &v[2][i]);
+            fr_mul(&v[0][i], &t, &z);
+        }
+        ok = coset_ntt(v[0], len, log_n, 1);
+    }
+    Py_END_ALLOW_THREADS
+    PyObject *out = ok ? encode_fr(v[0], n[0]) : PyErr_NoMemory();
+    for (int i = 0; i < 3; i++) PyMem_Free(v[i]);
+    return out;
+}
+
+/* ------------------------------------------------ pairing */
+
+static PyObject *py_pairing_check(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b1, b2; Py_ssize_t n1, n2;
+    if (!PyArg_ParseTuple(args, "y*y*", &b1, &b2)) return NULL;
+    g1_aff *p = decode_g1(&b1, &n1, "pairing G1 point");
+    g2_aff *q = p ? decode_g2(&b2, &n2, "pairing G2 point") : NULL;
+    PyBuffer_Release(&b1); PyBuffer_Release(&b2);
+    if (!q) { PyMem_Free(p); return NULL; }
+    if (n1 != n2) { PyMem_Free(p); PyMem_Free(q); return malformed("pairing_check: %zd G1 points but %zd G2 points", n1, n2); }
+    pair_state *st = PyMem_Malloc((n1 ? n1 : 1) * sizeof(pair_state));
+    if (!st) { PyMem_Free(p); PyMem_Free(q); return PyErr_NoMemory(); }
+    size_t k = 0;
+    for (Py_ssize_t i = 0; i < n1; i++) {
+        if (p[i].inf || q[i].inf) continue;
+        st[k].px = p[i].x; st[k].py = p[i].y; st[k].qx = q[i].x; st[k].qy = q[i].y; k++;
+    }
+    int one;
+    Py_BEGIN_ALLOW_THREADS
+    fp12 f, e;
+    miller_loop(&f, st, k);
+    final_exponentiation(&e, &f);
+    one = fp12_is_one(&e);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(p); PyMem_Free(q); PyMem_Free(st);
+    return PyBool_FromLong(one);
+}
+
+static PyMethodDef methods[] = {
+    {"g1_validate", py_g1_validate, METH_VARARGS, "Raise MalformedInputError for a G1 point off the curve."},
+    {"g2_validate", py_g2_validate, METH_VARARGS, "Raise MalformedInputError for a G2 point off the twist or outside the subgroup."},
+    {"g1_msm", py_g1_msm, METH_VARARGS, "Multi-scalar multiplication over G1 (Pippenger)."},
+    {"g2_msm", py_g2_msm, METH_VARARGS, "Multi-scalar multiplication over G2 (Pippenger)."},
+    {"g1_batch_mul", py_g1_batch_mul, METH_VARARGS, "Fixed-base multiplication of one G1 point by many scalars."},
+    {"g2_batch_mul", py_g2_batch_mul, METH_VARARGS, "Fixed-base multiplication of one G2 point by many scalars."},
+    {"fr_batch_inverse", py_fr_batch_inverse, METH_VARARGS, "Inverses of non-zero Fr elements."},
+    {"fr_ntt", (PyCFunction)(void (*)(void))py_fr_ntt, METH_VARARGS | METH_KEYWORDS, "Radix-2 NTT over Fr."},
+    {"fr_coset_ntt", (PyCFunction)(void (*)(void))py_fr_coset_ntt, METH_VARARGS | METH_KEYWORDS, "NTT on the coset FR_COSET_SHIFT * H."},
+    {"qap_h", py_qap_h, METH_VARARGS, "Coefficients of h = (A*B - C) / (x^n - 1)."},
+    {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "zkp._bn254", "BN254 kernels in C (see zkp/_bn254.pyi).", -1, methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__bn254(void) {
+    PyObject *errors = PyImport_ImportModule("zkp.errors");
+    if (!errors) return NULL;
+    MalformedInputError = PyObject_GetAttrString(errors, "MalformedInputError");
+    Py_DECREF(errors);
+    if (!MalformedInputError) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddStringConstant(m, "BACKEND", "c") < 0) { Py_DECREF(m); return NULL; }
+    return m;
+}
