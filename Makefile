@@ -10,13 +10,13 @@ STAMP  := $(VENV)/.stamp
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"
 
-$(STAMP)-install: pyproject.toml setup.py $(wildcard zkp/_bn254/*) | $(BIN)/python
+$(STAMP)-install: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(STAMP)-dev: pyproject.toml setup.py $(wildcard zkp/_bn254/*) | $(BIN)/python
+$(STAMP)-dev: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
 	ZKP_REQUIRE_C=1 $(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@ $(STAMP)-install
 
@@ -44,7 +44,7 @@ test-sanitize: $(STAMP)-dev
 	rm -rf $(SAN) && mkdir -p $(SAN)
 	cp -r zkp tests setup.py pyproject.toml README.md $(SAN)/
 	rm -f $(SAN)/zkp/*.so
-	cd $(SAN) && ZKP_SANITIZE=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace 2>&1 | grep -v -i warn || true
+	cd $(SAN) && ZKP_SANITIZE=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace
 	cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
 		$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py

@@ -1,4 +1,4 @@
-"""Generate zkp/_bn254/constants.h for the C kernels (run: python tools/gen_bn254_constants.py).
+"""Generate zkp/_bn254_src/constants.h for the C kernels (run: python tools/gen_bn254_constants.py).
 
 Every constant is derived here from p, r and the curve equations, so nothing in the C
 source is a hand-copied magic number.
@@ -72,7 +72,7 @@ def main() -> None:
               f"#define FR_GEN_MONT {limbs(mr(5))}",
               f"#define FR_TWO_ADICITY 28",
               f"#define FR_ROOT_2_28_MONT {limbs(mr(pow(5, (R - 1) >> 28, R)))}", ""]
-    out = Path(__file__).resolve().parent.parent / "zkp" / "_bn254" / "constants.h"
+    out = Path(__file__).resolve().parent.parent / "zkp" / "_bn254_src" / "constants.h"
     out.write_text("\n".join(lines))
 
 

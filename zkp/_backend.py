@@ -21,6 +21,8 @@ def _pick() -> ModuleType:
         from . import _bn254  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return _bn254_py
+    if getattr(_bn254, "BACKEND", None) != "c":  # never a stray namespace package
+        return _bn254_py
     return _bn254
 
 
