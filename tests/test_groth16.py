@@ -172,3 +172,13 @@ def test_degenerate_verifying_keys_are_refused(square_system: Any) -> None:
     for change in cases:
         with pytest.raises(MalformedInputError):
             VerifyingKey(**{**fields, **change})  # type: ignore[arg-type]
+
+
+def test_verifying_key_of_another_circuit_rejects(square_system: Any) -> None:
+    _, _, _, _, proof = square_system
+    b = R1CSBuilder(num_public=1)  # x = y * y * y: another circuit, same public count
+    x, y, y2 = b.new_wire(), b.new_wire(), b.new_wire()
+    b.add({y: 1}, {y: 1}, {y2: 1})
+    b.add({y2: 1}, {y: 1}, {x: 1})
+    _, vk_cube = dev_setup(b.build())
+    assert not groth16.verify(vk_cube, [9], proof)

@@ -254,89 +254,53 @@ static PyObject *py_g2_validate(PyObject *Py_UNUSED(self), PyObject *args) {
 
 /* ------------------------------------------------ MSM and fixed base */
 
-static PyObject *py_g1_msm(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer pb, sb; Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;
-    g1_aff *pts = decode_g1(&pb, &n, "G1 point coordinate");
-    fe *ks = pts ? decode_scalars(&sb, n, "G1 MSM scalars") : NULL;
-    PyBuffer_Release(&pb); PyBuffer_Release(&sb);
-    if (!ks) { PyMem_Free(pts); return NULL; }
-    g1_jac res; g1_aff aff; int ok; int nt = nthreads();
-    Py_BEGIN_ALLOW_THREADS
-    ok = g1_msm(&res, pts, ks, (size_t)n, nt);
-    if (ok) g1_to_aff(&aff, &res);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(pts); PyMem_Free(ks);
-    if (!ok) return PyErr_NoMemory();
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 64);
-    if (out) encode_g1((uint8_t *)PyBytes_AS_STRING(out), &aff);
-    return out;
+/* the MSM and fixed-base wrappers, once for each group */
+#define GROUP_BINDINGS(PT, WIDTH, NAME)                                                        \
+static PyObject *py_##PT##_msm(PyObject *Py_UNUSED(self), PyObject *args) {                    \
+    Py_buffer pb, sb; Py_ssize_t n;                                                             \
+    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;                                 \
+    PT##_aff *pts = decode_##PT(&pb, &n, NAME " point coordinate");                             \
+    fe *ks = pts ? decode_scalars(&sb, n, NAME " MSM scalars") : NULL;                          \
+    PyBuffer_Release(&pb); PyBuffer_Release(&sb);                                               \
+    if (!ks) { PyMem_Free(pts); return NULL; }                                                  \
+    PT##_jac res; PT##_aff aff; int ok; int nt = nthreads();                                    \
+    Py_BEGIN_ALLOW_THREADS                                                                      \
+    ok = PT##_msm(&res, pts, ks, (size_t)n, nt);                                                \
+    if (ok) PT##_to_aff(&aff, &res);                                                            \
+    Py_END_ALLOW_THREADS                                                                        \
+    PyMem_Free(pts); PyMem_Free(ks);                                                            \
+    if (!ok) return PyErr_NoMemory();                                                           \
+    PyObject *out = PyBytes_FromStringAndSize(NULL, WIDTH);                                     \
+    if (out) encode_##PT((uint8_t *)PyBytes_AS_STRING(out), &aff);                              \
+    return out;                                                                                 \
+}                                                                                               \
+static PyObject *py_##PT##_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) {              \
+    Py_buffer bb, sb; Py_ssize_t nb, n;                                                         \
+    if (!PyArg_ParseTuple(args, "y*y*", &bb, &sb)) return NULL;                                 \
+    PT##_aff *base = decode_##PT(&bb, &nb, NAME " base");                                       \
+    PyBuffer_Release(&bb);                                                                      \
+    if (!base) { PyBuffer_Release(&sb); return NULL; }                                          \
+    if (nb != 1) { PyMem_Free(base); PyBuffer_Release(&sb);                                     \
+                   return malformed(NAME " base: expected exactly one point"); }                \
+    fe *ks = decode_scalars(&sb, -1, NAME " batch scalars");                                    \
+    n = sb.len / 32;                                                                            \
+    PyBuffer_Release(&sb);                                                                      \
+    if (!ks) { PyMem_Free(base); return NULL; }                                                 \
+    PT##_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(PT##_aff));                               \
+    int ok = out != NULL;                                                                       \
+    Py_BEGIN_ALLOW_THREADS                                                                      \
+    if (ok) ok = PT##_fixed_base(out, base, ks, (size_t)n);                                     \
+    Py_END_ALLOW_THREADS                                                                        \
+    PyObject *res = NULL;                                                                       \
+    if (ok && (res = PyBytes_FromStringAndSize(NULL, WIDTH * n)))                               \
+        for (Py_ssize_t i = 0; i < n; i++)                                                      \
+            encode_##PT((uint8_t *)PyBytes_AS_STRING(res) + WIDTH * i, &out[i]);                \
+    PyMem_Free(base); PyMem_Free(ks); PyMem_Free(out);                                          \
+    return ok ? res : PyErr_NoMemory();                                                         \
 }
 
-static PyObject *py_g2_msm(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer pb, sb; Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;
-    g2_aff *pts = decode_g2(&pb, &n, "G2 point coordinate");
-    fe *ks = pts ? decode_scalars(&sb, n, "G2 MSM scalars") : NULL;
-    PyBuffer_Release(&pb); PyBuffer_Release(&sb);
-    if (!ks) { PyMem_Free(pts); return NULL; }
-    g2_jac res; g2_aff aff; int ok; int nt = nthreads();
-    Py_BEGIN_ALLOW_THREADS
-    ok = g2_msm(&res, pts, ks, (size_t)n, nt);
-    if (ok) g2_to_aff(&aff, &res);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(pts); PyMem_Free(ks);
-    if (!ok) return PyErr_NoMemory();
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 128);
-    if (out) encode_g2((uint8_t *)PyBytes_AS_STRING(out), &aff);
-    return out;
-}
-
-static PyObject *py_g1_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer bb, sb; Py_ssize_t nb, n;
-    if (!PyArg_ParseTuple(args, "y*y*", &bb, &sb)) return NULL;
-    g1_aff *base = decode_g1(&bb, &nb, "G1 base");
-    PyBuffer_Release(&bb);
-    if (!base) { PyBuffer_Release(&sb); return NULL; }
-    if (nb != 1) { PyMem_Free(base); PyBuffer_Release(&sb); return malformed("G1 base: expected exactly one point"); }
-    fe *ks = decode_scalars(&sb, -1, "G1 batch scalars");
-    n = sb.len / 32;
-    PyBuffer_Release(&sb);
-    if (!ks) { PyMem_Free(base); return NULL; }
-    g1_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(g1_aff));
-    int ok = out != NULL;
-    Py_BEGIN_ALLOW_THREADS
-    if (ok) ok = g1_fixed_base(out, base, ks, (size_t)n);
-    Py_END_ALLOW_THREADS
-    PyObject *res = NULL;
-    if (ok && (res = PyBytes_FromStringAndSize(NULL, 64 * n)))
-        for (Py_ssize_t i = 0; i < n; i++) encode_g1((uint8_t *)PyBytes_AS_STRING(res) + 64 * i, &out[i]);
-    PyMem_Free(base); PyMem_Free(ks); PyMem_Free(out);
-    return ok ? res : PyErr_NoMemory();
-}
-
-static PyObject *py_g2_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer bb, sb; Py_ssize_t nb, n;
-    if (!PyArg_ParseTuple(args, "y*y*", &bb, &sb)) return NULL;
-    g2_aff *base = decode_g2(&bb, &nb, "G2 base");
-    PyBuffer_Release(&bb);
-    if (!base) { PyBuffer_Release(&sb); return NULL; }
-    if (nb != 1) { PyMem_Free(base); PyBuffer_Release(&sb); return malformed("G2 base: expected exactly one point"); }
-    fe *ks = decode_scalars(&sb, -1, "G2 batch scalars");
-    n = sb.len / 32;
-    PyBuffer_Release(&sb);
-    if (!ks) { PyMem_Free(base); return NULL; }
-    g2_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(g2_aff));
-    int ok = out != NULL;
-    Py_BEGIN_ALLOW_THREADS
-    if (ok) ok = g2_fixed_base(out, base, ks, (size_t)n);
-    Py_END_ALLOW_THREADS
-    PyObject *res = NULL;
-    if (ok && (res = PyBytes_FromStringAndSize(NULL, 128 * n)))
-        for (Py_ssize_t i = 0; i < n; i++) encode_g2((uint8_t *)PyBytes_AS_STRING(res) + 128 * i, &out[i]);
-    PyMem_Free(base); PyMem_Free(ks); PyMem_Free(out);
-    return ok ? res : PyErr_NoMemory();
-}
+GROUP_BINDINGS(g1, 64, "G1")
+GROUP_BINDINGS(g2, 128, "G2")
 
 /* ------------------------------------------------ Fr: inversion, NTT, h(x) */
 
