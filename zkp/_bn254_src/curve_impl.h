@@ -148,28 +148,130 @@ typedef struct {
     int first, step; JAC *window_sums;
 } FN(msm_job);
 
+/* Batch-affine bucket accumulation: buckets stay affine; pending additions are applied in
+ * batches that share one field inversion (Montgomery's trick). A bucket appears at most
+ * once per batch; an addition to a bucket already in the batch goes to that bucket's
+ * Jacobian side accumulator instead, so hot buckets (repeated scalars, a short top
+ * window) cost a mixed addition, never an inversion each. */
+typedef struct { uint32_t bucket, point; int32_t neg; } FN(pending);
+
+typedef struct {
+    AFF *buckets; uint8_t *full; uint32_t *stamp; uint32_t epoch;
+    FN(pending) *batch; size_t m; F *den; F *scratch; uint8_t *kind;
+    JAC *side; uint8_t *side_used;
+    const AFF *pts;
+} FN(acc);
+
+#ifndef BN254_KINDS
+#define BN254_KINDS
+enum { KIND_ADD = 0, KIND_DBL = 1, KIND_CANCEL = 2 };
+#endif
+
+static void FN(flush)(FN(acc) *a) {
+    size_t m = a->m;
+    for (size_t j = 0; j < m; j++) {
+        const AFF *b = &a->buckets[a->batch[j].bucket], *p = &a->pts[a->batch[j].point];
+        F py;
+        if (a->batch[j].neg) F_NEG(&py, &p->y); else py = p->y;
+        if (F_EQ(&p->x, &b->x)) {
+            if (F_EQ(&py, &b->y)) { a->kind[j] = KIND_DBL; F_DBL(&a->den[j], &b->y); }
+            else { a->kind[j] = KIND_CANCEL; a->den[j] = F_ONE; }
+        } else {
+            a->kind[j] = KIND_ADD;
+            F_SUB(&a->den[j], &p->x, &b->x);
+        }
+    }
+    F acc = F_ONE;
+    for (size_t j = 0; j < m; j++) { a->scratch[j] = acc; F_MUL(&acc, &acc, &a->den[j]); }
+    F_INV(&acc, &acc);
+    for (size_t j = m; j-- > 0;) {
+        F inv;
+        F_MUL(&inv, &acc, &a->scratch[j]);
+        F_MUL(&acc, &acc, &a->den[j]);
+        uint32_t bi = a->batch[j].bucket;
+        AFF *b = &a->buckets[bi];
+        const AFF *p = &a->pts[a->batch[j].point];
+        if (a->kind[j] == KIND_CANCEL) { a->full[bi] = 0; continue; }
+        F lambda, t, x3, y3;
+        if (a->kind[j] == KIND_ADD) {
+            F py;
+            if (a->batch[j].neg) F_NEG(&py, &p->y); else py = p->y;
+            F_SUB(&t, &py, &b->y);
+            F_MUL(&lambda, &t, &inv);
+            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &p->x);
+        } else {
+            F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
+            F_MUL(&lambda, &t, &inv);
+            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &b->x);
+        }
+        F_SUB(&t, &b->x, &x3); F_MUL(&y3, &lambda, &t); F_SUB(&y3, &y3, &b->y);
+        b->x = x3; b->y = y3;
+    }
+    a->m = 0;
+    a->epoch++;
+}
+
+static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, size_t cap) {
+    if (!a->full[bucket]) {
+        a->buckets[bucket] = a->pts[point];
+        if (neg) F_NEG(&a->buckets[bucket].y, &a->pts[point].y);
+        a->buckets[bucket].inf = 0;
+        a->full[bucket] = 1;
+        return;
+    }
+    if (a->stamp[bucket] == a->epoch) {
+        if (!a->side_used[bucket]) { FN(set_inf)(&a->side[bucket]); a->side_used[bucket] = 1; }
+        FN(add_aff)(&a->side[bucket], &a->side[bucket], &a->pts[point], neg);
+        return;
+    }
+    a->stamp[bucket] = a->epoch;
+    a->batch[a->m++] = (FN(pending)){bucket, point, neg};
+    if (a->m == cap) FN(flush)(a);
+}
+
 static void *FN(msm_worker)(void *arg) {
     FN(msm_job) *job = arg;
     size_t nb = (size_t)1 << (job->c - 1);
-    JAC *buckets = malloc(nb * sizeof(JAC));
-    if (!buckets) return (void *)1;
+    size_t cap = nb / 4 < 16 ? 16 : (nb / 4 > 1024 ? 1024 : nb / 4);
+    FN(acc) a;
+    memset(&a, 0, sizeof a);
+    a.pts = job->pts;
+    a.buckets = malloc(nb * sizeof(AFF));
+    a.full = malloc(nb);
+    a.stamp = calloc(nb, sizeof(uint32_t));
+    a.batch = malloc(cap * sizeof(FN(pending)));
+    a.den = malloc(cap * sizeof(F));
+    a.scratch = malloc(cap * sizeof(F));
+    a.kind = malloc(cap);
+    a.side = malloc(nb * sizeof(JAC));
+    a.side_used = malloc(nb);
+    void *rv = NULL;
+    if (!a.buckets || !a.full || !a.stamp || !a.batch || !a.den || !a.scratch || !a.kind || !a.side || !a.side_used) {
+        rv = (void *)1;
+        goto done;
+    }
     for (int w = job->first; w < job->nwin; w += job->step) {
-        for (size_t b = 0; b < nb; b++) FN(set_inf)(&buckets[b]);
+        memset(a.full, 0, nb);
+        memset(a.side_used, 0, nb);
+        a.epoch++;
         for (size_t i = 0; i < job->n; i++) {
             int32_t d = job->digits[i * job->nwin + w];
-            if (d > 0) FN(add_aff)(&buckets[d - 1], &buckets[d - 1], &job->pts[i], 0);
-            else if (d < 0) FN(add_aff)(&buckets[-d - 1], &buckets[-d - 1], &job->pts[i], 1);
+            if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
         }
+        if (a.m) FN(flush)(&a);
         JAC running, total;
         FN(set_inf)(&running); FN(set_inf)(&total);
         for (size_t b = nb; b-- > 0;) {
-            FN(add)(&running, &running, &buckets[b]);
+            if (a.full[b]) FN(add_aff)(&running, &running, &a.buckets[b], 0);
+            if (a.side_used[b]) FN(add)(&running, &running, &a.side[b]);
             FN(add)(&total, &total, &running);
         }
         job->window_sums[w] = total;
     }
-    free(buckets);
-    return NULL;
+done:
+    free(a.buckets); free(a.full); free(a.stamp); free(a.batch); free(a.den);
+    free(a.scratch); free(a.kind); free(a.side); free(a.side_used);
+    return rv;
 }
 
 /* sum of k_i * P_i; points with a zero scalar or at infinity are skipped. Returns 0 on
