@@ -414,6 +414,31 @@ static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
 static PyObject *py_fr_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 0); }
 static PyObject *py_fr_coset_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 1); }
 
+typedef struct { fe *v; size_t len; int log_n; int ok; } coset_job;
+
+static void *coset_worker(void *arg) {
+    coset_job *j = arg;
+    j->ok = ntt(j->v, j->len, j->log_n, 1) && coset_ntt(j->v, j->len, j->log_n, 0);
+    return NULL;
+}
+
+/* evaluations on H -> evaluations on the coset, for a, b and c at once (one thread each
+ * when there are cores for them) */
+static int to_coset_parallel(fe *v[3], size_t len, int log_n, int nt) {
+    coset_job jobs[3];
+    pthread_t tids[3];
+    int started[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        jobs[i] = (coset_job){v[i], len, log_n, 0};
+        if (i > 0 && nt > 1) started[i] = pthread_create(&tids[i], NULL, coset_worker, &jobs[i]) == 0;
+    }
+    coset_worker(&jobs[0]);
+    for (int i = 1; i < 3; i++) {
+        if (started[i]) pthread_join(tids[i], NULL); else coset_worker(&jobs[i]);
+    }
+    return jobs[0].ok && jobs[1].ok && jobs[2].ok;
+}
+
 static PyObject *py_qap_h(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer b[3]; Py_ssize_t n[3];
     if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
@@ -429,7 +454,7 @@ static PyObject *py_qap_h(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!ok || log_n < 0) { for (int i = 0; i < 3; i++) PyMem_Free(v[i]); return NULL; }
     size_t len = (size_t)n[0];
     Py_BEGIN_ALLOW_THREADS
-    for (int i = 0; i < 3 && ok; i++) ok = ntt(v[i], len, log_n, 1) && coset_ntt(v[i], len, log_n, 0);
+    ok = to_coset_parallel(v, len, log_n, nthreads());
     if (ok) {
         fe z;
         mont_pow(&z, &FR_GEN, &(fe){{len, 0, 0, 0}}, &FR);
