@@ -317,8 +317,25 @@ static int FN(msm)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in,
     return ok;
 }
 
-/* out[i] = k_i * base, via a table of d * 2^(c*j) * base (affine) */
-static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n) {
+typedef struct {
+    const AFF *table; const fe *ks; JAC *acc; size_t lo, hi, width; int c, nwin;
+} FN(fb_job);
+
+static void *FN(fb_worker)(void *arg) {
+    FN(fb_job) *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        FN(set_inf)(&j->acc[i]);
+        for (int w = 0; w < j->nwin; w++) {
+            uint32_t d = get_bits(&j->ks[i], w * j->c, j->c);
+            if (d) FN(add_aff)(&j->acc[i], &j->acc[i], &j->table[(size_t)w * j->width + d - 1], 0);
+        }
+    }
+    return NULL;
+}
+
+/* out[i] = k_i * base, via a table of d * 2^(c*j) * base (affine); the scalars are split
+ * over nthreads threads */
+static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n, int nthreads) {
     if (n == 0) return 1;
     if (base->inf) { for (size_t i = 0; i < n; i++) { out[i].x = F_ZERO; out[i].y = F_ZERO; out[i].inf = 1; } return 1; }
     int c = msm_window(n);
@@ -341,12 +358,18 @@ static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n) {
     }
     FN(batch_to_aff)(table, jt, tsize, scratch);
     free(jt);
-    for (size_t i = 0; i < n; i++) {
-        FN(set_inf)(&acc[i]);
-        for (int w = 0; w < nwin; w++) {
-            uint32_t d = get_bits(&ks[i], w * c, c);
-            if (d) FN(add_aff)(&acc[i], &acc[i], &table[(size_t)w * width + d - 1], 0);
-        }
+    if (nthreads < 1) nthreads = 1;
+    if ((size_t)nthreads > n) nthreads = (int)n;
+    FN(fb_job) jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (FN(fb_job)){table, ks, acc, n * t / nthreads, n * (t + 1) / nthreads, width, c, nwin};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(fb_worker), &jobs[t]) == 0;
+    }
+    FN(fb_worker)(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else FN(fb_worker)(&jobs[t]);
     }
     FN(batch_to_aff)(out, acc, n, scratch);
     free(table); free(scratch); free(acc);

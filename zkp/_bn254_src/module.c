@@ -326,9 +326,9 @@ static PyObject *py_##PT##_batch_mul(PyObject *Py_UNUSED(self), PyObject *args) 
     PyBuffer_Release(&sb);                                                                      \
     if (!ks) { PyMem_Free(base); return NULL; }                                                 \
     PT##_aff *out = PyMem_Malloc((n ? n : 1) * sizeof(PT##_aff));                               \
-    int ok = out != NULL;                                                                       \
+    int ok = out != NULL, nt = nthreads();                                                      \
     Py_BEGIN_ALLOW_THREADS                                                                      \
-    if (ok) ok = PT##_fixed_base(out, base, ks, (size_t)n);                                     \
+    if (ok) ok = PT##_fixed_base(out, base, ks, (size_t)n, nt);                                 \
     Py_END_ALLOW_THREADS                                                                        \
     PyObject *res = NULL;                                                                       \
     if (ok && (res = PyBytes_FromStringAndSize(NULL, WIDTH * n)))                               \
