@@ -178,3 +178,20 @@ def test_pairing_edge_cases(K: ModuleType) -> None:
     assert K.pairing_check(b"", b"")
     assert K.pairing_check(bytes(64), G2.to_bytes())  # e(O, Q) = 1
     assert not K.pairing_check(G1.to_bytes(), G2.to_bytes())
+
+
+def test_eip197_precompile_vectors(K: ModuleType) -> None:
+    """The Ethereum pairing precompile's vectors: an oracle independent of py_ecc."""
+    import json
+
+    from .conftest import VECTORS
+
+    doc = json.loads((VECTORS / "eip197_pairing.json").read_text())
+    for v in doc["vectors"]:
+        data = bytes.fromhex(v["input"])
+        pairs = [data[i:i + 192] for i in range(0, len(data), 192)]
+        g1 = b"".join(p[:64] for p in pairs)
+        g2 = b"".join(p[64:] for p in pairs)
+        K.g1_validate(g1)
+        K.g2_validate(g2)
+        assert K.pairing_check(g1, g2) is v["success"], v["name"]
