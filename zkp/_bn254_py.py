@@ -230,22 +230,24 @@ def _fixed_base(ops: A.Group, to_affine: Callable[[list[Any]], list[Any]], base:
     return out
 
 
+def _batch_mul(group: str, base: bytes, scalars: bytes) -> bytes:
+    width, ops, decode, norm, enc = (
+        (64, A.G1_OPS, _g1_points, A.g1_batch_to_affine, _g1_enc) if group == "G1" else
+        (128, A.G2_OPS, _g2_points, A.g2_batch_to_affine, _g2_enc))
+    if _count(base, width, f"{group} base") != 1:
+        raise MalformedInputError(f"{group} base: expected exactly one point")
+    ks = [int(k) for k in _words(scalars, R, f"{group} batch scalars")]
+    return enc(norm(_fixed_base(ops, norm, decode(base)[0], ks)))
+
+
 def g1_batch_mul(base: bytes, scalars: bytes) -> bytes:
     """``[k * base for k in scalars]`` as affine points (fixed-base windowed table)."""
-    if _count(base, 64, "G1 base") != 1:
-        raise MalformedInputError("G1 base: expected exactly one point")
-    ks = [int(k) for k in _words(scalars, R, "G1 batch scalars")]
-    jac = _fixed_base(A.G1_OPS, A.g1_batch_to_affine, _g1_points(base)[0], ks)
-    return _g1_enc(A.g1_batch_to_affine(jac))
+    return _batch_mul("G1", base, scalars)
 
 
 def g2_batch_mul(base: bytes, scalars: bytes) -> bytes:
     """``[k * base for k in scalars]`` as affine points (fixed-base windowed table)."""
-    if _count(base, 128, "G2 base") != 1:
-        raise MalformedInputError("G2 base: expected exactly one point")
-    ks = [int(k) for k in _words(scalars, R, "G2 batch scalars")]
-    jac = _fixed_base(A.G2_OPS, A.g2_batch_to_affine, _g2_points(base)[0], ks)
-    return _g2_enc(A.g2_batch_to_affine(jac))
+    return _batch_mul("G2", base, scalars)
 
 
 # ---------------------------------------------------------------- Fr: inversion and NTT
