@@ -41,6 +41,46 @@ static inline int fe_lt(const fe *a, const fe *q) {
 static inline int fe_is_zero(const fe *a) { return !(a->v[0] | a->v[1] | a->v[2] | a->v[3]); }
 static inline int fe_eq(const fe *a, const fe *b) { return !memcmp(a, b, sizeof(fe)); }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(BN254_PORTABLE)
+#include <x86intrin.h>
+/* CIOS with the products of a round computed independently and summed through two
+ * add-with-carry chains (_addcarry_u64): about 24 ns against 33 ns for the portable
+ * loop below with gcc 12 on this project's machines (benchmarks/fq_mul.c). */
+static inline void mul_wide(unsigned long long *lo, unsigned long long *hi, uint64_t a, uint64_t b) {
+    u128 p = (u128)a * b;
+    *lo = (unsigned long long)p;
+    *hi = (unsigned long long)(p >> 64);
+}
+
+static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    unsigned long long t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4, l0, h0, l1, h1, l2, h2, l3, h3;
+    const uint64_t *q = m->mod.v;
+    unsigned char c;
+    for (int i = 0; i < 4; i++) {
+        uint64_t bi = b->v[i];
+        mul_wide(&l0, &h0, a->v[0], bi); mul_wide(&l1, &h1, a->v[1], bi);
+        mul_wide(&l2, &h2, a->v[2], bi); mul_wide(&l3, &h3, a->v[3], bi);
+        c = _addcarry_u64(0, t0, l0, &t0); c = _addcarry_u64(c, t1, l1, &t1);
+        c = _addcarry_u64(c, t2, l2, &t2); c = _addcarry_u64(c, t3, l3, &t3); t4 = c;
+        c = _addcarry_u64(0, t1, h0, &t1); c = _addcarry_u64(c, t2, h1, &t2);
+        c = _addcarry_u64(c, t3, h2, &t3); _addcarry_u64(c, t4, h3, &t4);
+        uint64_t k = t0 * m->inv;
+        mul_wide(&l0, &h0, k, q[0]); mul_wide(&l1, &h1, k, q[1]);
+        mul_wide(&l2, &h2, k, q[2]); mul_wide(&l3, &h3, k, q[3]);
+        c = _addcarry_u64(0, t0, l0, &t0); c = _addcarry_u64(c, t1, l1, &t1);
+        c = _addcarry_u64(c, t2, l2, &t2); c = _addcarry_u64(c, t3, l3, &t3); t4 += c;
+        c = _addcarry_u64(0, t1, h0, &t1); c = _addcarry_u64(c, t2, h1, &t2);
+        c = _addcarry_u64(c, t3, h2, &t3); _addcarry_u64(c, t4, h3, &t4);
+        t0 = t1; t1 = t2; t2 = t3; t3 = t4;
+    }
+    unsigned long long s0, s1, s2, s3;
+    c = _subborrow_u64(0, t0, q[0], &s0); c = _subborrow_u64(c, t1, q[1], &s1);
+    c = _subborrow_u64(c, t2, q[2], &s2); c = _subborrow_u64(c, t3, q[3], &s3);
+    if (c) { r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3; }
+    else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
+}
+#else
+/* portable no-carry CIOS (the top limb of both moduli is below 2^62) */
 static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
     uint64_t t[4] = {0, 0, 0, 0};
     const uint64_t *q = m->mod.v;
@@ -64,6 +104,7 @@ static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
     memcpy(r->v, t, sizeof t);
     fe_reduce_once(r, &m->mod);
 }
+#endif
 
 static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     u128 c = 0;
