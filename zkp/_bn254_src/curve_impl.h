@@ -232,7 +232,7 @@ static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, s
 static void *FN(msm_worker)(void *arg) {
     FN(msm_job) *job = arg;
     size_t nb = (size_t)1 << (job->c - 1);
-    size_t cap = nb / 4 < 16 ? 16 : (nb / 4 > 1024 ? 1024 : nb / 4);
+    size_t cap = nb / 8 < 16 ? 16 : (nb / 8 > 1024 ? 1024 : nb / 8);
     FN(acc) a;
     memset(&a, 0, sizeof a);
     a.pts = job->pts;
@@ -255,7 +255,7 @@ static void *FN(msm_worker)(void *arg) {
         memset(a.side_used, 0, nb);
         a.epoch++;
         for (size_t i = 0; i < job->n; i++) {
-            int32_t d = job->digits[i * job->nwin + w];
+            int32_t d = job->digits[(size_t)w * job->n + i];
             if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
         }
         if (a.m) FN(flush)(&a);
@@ -292,7 +292,7 @@ static int FN(msm)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in,
     int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
     JAC *sums = malloc((size_t)nwin * sizeof(JAC));
     if (!digits || !sums) { free(pts); free(ks); free(digits); free(sums); return 0; }
-    for (size_t i = 0; i < n; i++) signed_digits(&digits[i * nwin], &ks[i], c, nwin);
+    for (size_t i = 0; i < n; i++) signed_digits(&digits[i], n, &ks[i], c, nwin);
     if (nthreads > nwin) nthreads = nwin;
     if (nthreads < 1) nthreads = 1;
     FN(msm_job) jobs[MAX_THREADS];

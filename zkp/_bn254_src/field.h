@@ -106,6 +106,34 @@ static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
 }
 #endif
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(BN254_PORTABLE)
+static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    unsigned long long t0, t1, t2, t3, s0, s1, s2, s3;
+    const uint64_t *q = m->mod.v;
+    unsigned char c = _addcarry_u64(0, a->v[0], b->v[0], &t0);
+    c = _addcarry_u64(c, a->v[1], b->v[1], &t1);
+    c = _addcarry_u64(c, a->v[2], b->v[2], &t2);
+    _addcarry_u64(c, a->v[3], b->v[3], &t3);  /* no carry out: a + b < 2^255 */
+    c = _subborrow_u64(0, t0, q[0], &s0); c = _subborrow_u64(c, t1, q[1], &s1);
+    c = _subborrow_u64(c, t2, q[2], &s2); c = _subborrow_u64(c, t3, q[3], &s3);
+    if (c) { r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3; }
+    else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
+}
+
+static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
+    unsigned long long t0, t1, t2, t3;
+    const uint64_t *q = m->mod.v;
+    unsigned char c = _subborrow_u64(0, a->v[0], b->v[0], &t0);
+    c = _subborrow_u64(c, a->v[1], b->v[1], &t1);
+    c = _subborrow_u64(c, a->v[2], b->v[2], &t2);
+    c = _subborrow_u64(c, a->v[3], b->v[3], &t3);
+    if (c) {
+        c = _addcarry_u64(0, t0, q[0], &t0); c = _addcarry_u64(c, t1, q[1], &t1);
+        c = _addcarry_u64(c, t2, q[2], &t2); _addcarry_u64(c, t3, q[3], &t3);
+    }
+    r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3;
+}
+#else
 static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     u128 c = 0;
     for (int i = 0; i < 4; i++) {
@@ -126,6 +154,7 @@ static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
         }
     }
 }
+#endif
 
 static inline void mont_neg(fe *r, const fe *a, const mont_t *m) {
     if (fe_is_zero(a)) { *r = *a; return; }

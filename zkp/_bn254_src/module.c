@@ -26,22 +26,21 @@ static int msm_window(size_t n) {
 }
 
 static inline uint32_t get_bits(const fe *k, int pos, int c) {
-    uint32_t out = 0;
-    for (int b = 0; b < c; b++) {
-        int i = pos + b;
-        if (i >= 256) break;
-        out |= (uint32_t)((k->v[i / 64] >> (i % 64)) & 1) << b;
-    }
-    return out;
+    if (pos >= 256) return 0;
+    int limb = pos / 64, off = pos % 64;
+    uint64_t w = k->v[limb] >> off;
+    if (off + c > 64 && limb < 3) w |= k->v[limb + 1] << (64 - off);
+    return (uint32_t)(w & ((1ULL << c) - 1));
 }
 
-static void signed_digits(int32_t *out, const fe *k, int c, int nwin) {
+/* the signed base-2^c digits of k, window w stored at out[w * stride] */
+static void signed_digits(int32_t *out, size_t stride, const fe *k, int c, int nwin) {
     int32_t half = 1 << (c - 1), full = 1 << c, carry = 0;
     for (int w = 0; w < nwin; w++) {
         int32_t d = (int32_t)get_bits(k, w * c, c) + carry;
         carry = 0;
         if (d > half) { d -= full; carry = 1; }
-        out[w] = d;
+        out[(size_t)w * stride] = d;
     }
 }
 
