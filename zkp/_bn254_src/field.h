@@ -4,6 +4,7 @@
  * Values in Montgomery form never leave the C code: the Python boundary is canonical
  * big-endian bytes. Variable-time: never use where timing leaks secrets. */
 #pragma once
+#define FE_INLINE static inline __attribute__((always_inline))
 #include <stdint.h>
 #include <string.h>
 #include "constants.h"
@@ -39,7 +40,9 @@ static inline int fe_lt(const fe *a, const fe *q) {
 }
 
 static inline int fe_is_zero(const fe *a) { return !(a->v[0] | a->v[1] | a->v[2] | a->v[3]); }
-static inline int fe_eq(const fe *a, const fe *b) { return !memcmp(a, b, sizeof(fe)); }
+static inline int fe_eq(const fe *a, const fe *b) {
+    return !((a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) | (a->v[3] ^ b->v[3]));
+}
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(BN254_PORTABLE)
 #include <x86intrin.h>
@@ -52,7 +55,7 @@ static inline void mul_wide(unsigned long long *lo, unsigned long long *hi, uint
     *hi = (unsigned long long)(p >> 64);
 }
 
-static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
     unsigned long long t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4, l0, h0, l1, h1, l2, h2, l3, h3;
     const uint64_t *q = m->mod.v;
     unsigned char c;
@@ -81,7 +84,7 @@ static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
 }
 #else
 /* portable no-carry CIOS (the top limb of both moduli is below 2^62) */
-static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
     uint64_t t[4] = {0, 0, 0, 0};
     const uint64_t *q = m->mod.v;
     for (int i = 0; i < 4; i++) {
@@ -107,7 +110,7 @@ static inline void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
 #endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(BN254_PORTABLE)
-static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     unsigned long long t0, t1, t2, t3, s0, s1, s2, s3;
     const uint64_t *q = m->mod.v;
     unsigned char c = _addcarry_u64(0, a->v[0], b->v[0], &t0);
@@ -120,21 +123,20 @@ static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
 }
 
-static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
     unsigned long long t0, t1, t2, t3;
     const uint64_t *q = m->mod.v;
     unsigned char c = _subborrow_u64(0, a->v[0], b->v[0], &t0);
     c = _subborrow_u64(c, a->v[1], b->v[1], &t1);
     c = _subborrow_u64(c, a->v[2], b->v[2], &t2);
     c = _subborrow_u64(c, a->v[3], b->v[3], &t3);
-    if (c) {
-        c = _addcarry_u64(0, t0, q[0], &t0); c = _addcarry_u64(c, t1, q[1], &t1);
-        c = _addcarry_u64(c, t2, q[2], &t2); _addcarry_u64(c, t3, q[3], &t3);
-    }
+    uint64_t mask = (uint64_t)0 - c;  /* add q back after a borrow */
+    c = _addcarry_u64(0, t0, q[0] & mask, &t0); c = _addcarry_u64(c, t1, q[1] & mask, &t1);
+    c = _addcarry_u64(c, t2, q[2] & mask, &t2); _addcarry_u64(c, t3, q[3] & mask, &t3);
     r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3;
 }
 #else
-static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     u128 c = 0;
     for (int i = 0; i < 4; i++) {
         c += (u128)a->v[i] + b->v[i];
@@ -144,7 +146,7 @@ static inline void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     fe_reduce_once(r, &m->mod);
 }
 
-static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
+FE_INLINE void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
     if (fe_sub_raw(r, a, b)) {
         u128 c = 0;
         for (int i = 0; i < 4; i++) {
@@ -156,7 +158,7 @@ static inline void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {
 }
 #endif
 
-static inline void mont_neg(fe *r, const fe *a, const mont_t *m) {
+FE_INLINE void mont_neg(fe *r, const fe *a, const mont_t *m) {
     if (fe_is_zero(a)) { *r = *a; return; }
     fe_sub_raw(r, &m->mod, a);
 }
