@@ -39,7 +39,7 @@ static inline int fe_lt(const fe *a, const fe *q) {
     return (int)fe_sub_raw(&t, a, q);
 }
 
-static inline int fe_is_zero(const fe *a) { return !(a->v[0] | a->v[1] | a->v[2] | a->v[3]); }
+FE_INLINE int fe_is_zero(const fe *a) { return !(a->v[0] | a->v[1] | a->v[2] | a->v[3]); }
 static inline int fe_eq(const fe *a, const fe *b) {
     return !((a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) | (a->v[3] ^ b->v[3]));
 }
@@ -210,15 +210,15 @@ static inline void mont_to_be(uint8_t *b, const fe *a, const mont_t *m) {
 }
 
 /* ---------------------------------------------------------------- Fp shorthands */
-static inline void fp_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FP); }
-static inline void fp_sqr(fe *r, const fe *a) { mont_mul(r, a, a, &FP); }
-static inline void fp_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FP); }
-static inline void fp_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FP); }
-static inline void fp_neg(fe *r, const fe *a) { mont_neg(r, a, &FP); }
-static inline void fp_dbl(fe *r, const fe *a) { mont_add(r, a, a, &FP); }
-static inline void fr_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FR); }
-static inline void fr_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FR); }
-static inline void fr_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FR); }
+FE_INLINE void fp_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FP); }
+FE_INLINE void fp_sqr(fe *r, const fe *a) { mont_mul(r, a, a, &FP); }
+FE_INLINE void fp_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FP); }
+FE_INLINE void fp_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FP); }
+FE_INLINE void fp_neg(fe *r, const fe *a) { mont_neg(r, a, &FP); }
+FE_INLINE void fp_dbl(fe *r, const fe *a) { mont_add(r, a, a, &FP); }
+FE_INLINE void fr_mul(fe *r, const fe *a, const fe *b) { mont_mul(r, a, b, &FR); }
+FE_INLINE void fr_add(fe *r, const fe *a, const fe *b) { mont_add(r, a, b, &FR); }
+FE_INLINE void fr_sub(fe *r, const fe *a, const fe *b) { mont_sub(r, a, b, &FR); }
 
 /* ---------------------------------------------------------------- Fp2 = Fp[u]/(u^2 + 1) */
 typedef struct { fe c0, c1; } fp2;
