@@ -45,7 +45,7 @@ test-sanitize: $(STAMP)-dev
 	rm -rf $(SAN) && mkdir -p $(SAN)
 	cp -r zkp tests setup.py pyproject.toml README.md $(SAN)/
 	rm -f $(SAN)/zkp/*.so
-	cd $(SAN) && ZKP_SANITIZE=1 ZKP_PORTABLE=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace
+	cd $(SAN) && ZKP_SANITIZE=1 ZKP_PORTABLE=1 ZKP_WERROR=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace
 	cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
 		$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py
