@@ -155,3 +155,15 @@ def test_fast_g2_subgroup_check_matches_multiplication_by_r() -> None:
         (c0, c1), (d0, d1) = cleared
         good = b"".join(int(v).to_bytes(32, "big") for v in (c1, c0, d1, d0))
         assert same("g2_validate", good) is None  # cofactor-cleared: both accept
+
+
+@pytest.mark.parametrize("n", [31, 32, 33, 200])
+def test_glv_split_msm_edges(n: int) -> None:
+    """The C twin splits G1 scalars with the GLV endomorphism from 32 points on: scalars
+    near 0, r - 1, lambda-multiples and repeated points must sum as in Python."""
+    lam = 4407920970296243842393367215006156084916469457145843978461
+    rnd = random.Random(n)
+    special = [0, 1, R - 1, lam, R - lam, lam * lam % R, (1 << 127), (1 << 128) - 1, R >> 1]
+    ks = [special[i % len(special)] if i % 3 else rnd.randrange(R) for i in range(n)]
+    pts = b"".join((G1 * (1 + i % 5)).to_bytes() for i in range(n))
+    same("g1_msm", pts, enc(ks))

@@ -39,6 +39,30 @@ def f2inv(a: tuple[int, int]) -> tuple[int, int]:
     return (a[0] * t % P, -a[1] * t % P)
 
 
+def glv() -> list[str]:
+    """G1's endomorphism (x, y) -> (beta x, y) = [lambda](x, y) and the short lattice
+    basis for splitting scalars (Gallant, Lambert, Vanstone)."""
+    import math
+
+    beta = 2203960485148121921418603742825762020974279258880205651966
+    lam = 4407920970296243842393367215006156084916469457145843978461
+    assert pow(beta, 3, P) == 1 and pow(lam, 3, R) == 1 and beta != 1 and lam != 1
+    r0, r1, t0, t1 = R, lam, 0, 1
+    while r1 >= math.isqrt(R):
+        q = r0 // r1
+        r0, r1, t0, t1 = r1, r0 - q * r1, t1, t0 - q * t1
+    a1, b1 = r1, -t1
+    q = r0 // r1
+    a2, b2 = min((r0, -t0), (r0 - q * r1, -(t0 - q * t1)), key=lambda v: v[0] ** 2 + v[1] ** 2)
+    assert (a1 + b1 * lam) % R == 0 and (a2 + b2 * lam) % R == 0
+    assert b1 < 0 < a1 and a2 > 0 and b2 > 0
+    return [f"#define GLV_BETA_MONT {limbs(beta * 2**256 % P)}",
+            f"#define GLV_G1 {limbs((b2 << 256) // R)}",
+            f"#define GLV_G2 {limbs(((-b1) << 256) // R)}",
+            f"#define GLV_A1 {limbs(a1)}", f"#define GLV_B1_NEG {limbs(-b1)}",
+            f"#define GLV_A2 {limbs(a2)}", f"#define GLV_B2 {limbs(b2)}"]
+
+
 def main() -> None:
     assert sum(d << i for i, d in enumerate(NAF)) == 6 * U + 2
     def mp(x: int) -> int:  # Montgomery form mod p
@@ -71,7 +95,7 @@ def main() -> None:
               f"#define ATE_NAF_LEN {len(NAF)}",
               f"#define FR_GEN_MONT {limbs(mr(5))}",
               f"#define FR_TWO_ADICITY 28",
-              f"#define FR_ROOT_2_28_MONT {limbs(mr(pow(5, (R - 1) >> 28, R)))}", ""]
+              f"#define FR_ROOT_2_28_MONT {limbs(mr(pow(5, (R - 1) >> 28, R)))}"] + glv() + [""]
     out = Path(__file__).resolve().parent.parent / "zkp" / "_bn254_src" / "constants.h"
     out.write_text("\n".join(lines))
 

@@ -274,9 +274,9 @@ done:
     return rv;
 }
 
-/* sum of k_i * P_i; points with a zero scalar or at infinity are skipped. Returns 0 on
- * allocation failure. */
-static int FN(msm)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in, int nthreads) {
+/* sum of k_i * P_i for scalars below 2^nbits; points with a zero scalar or at infinity are
+ * skipped. Returns 0 on allocation failure. */
+static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in, int nthreads, int nbits) {
     FN(set_inf)(result);
     AFF *pts = malloc((n_in ? n_in : 1) * sizeof(AFF));
     fe *ks = malloc((n_in ? n_in : 1) * sizeof(fe));
@@ -287,8 +287,8 @@ static int FN(msm)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in,
         pts[n] = pts_in[i]; ks[n] = ks_in[i]; n++;
     }
     if (n == 0) { free(pts); free(ks); return 1; }
-    int c = msm_window(n);
-    int nwin = (SCALAR_BITS + 1 + c - 1) / c;
+    int c = msm_window(n, nbits);
+    int nwin = (nbits + 1 + c - 1) / c;
     int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
     JAC *sums = malloc((size_t)nwin * sizeof(JAC));
     if (!digits || !sums) { free(pts); free(ks); free(digits); free(sums); return 0; }
@@ -338,7 +338,7 @@ static void *FN(fb_worker)(void *arg) {
 static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n, int nthreads) {
     if (n == 0) return 1;
     if (base->inf) { for (size_t i = 0; i < n; i++) { out[i].x = F_ZERO; out[i].y = F_ZERO; out[i].inf = 1; } return 1; }
-    int c = msm_window(n);
+    int c = msm_window(n, SCALAR_BITS);
     if (c > 10) c = 10;
     int nwin = (SCALAR_BITS + c - 1) / c;
     size_t width = ((size_t)1 << c) - 1, tsize = width * (size_t)nwin;
