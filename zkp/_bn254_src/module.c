@@ -63,69 +63,7 @@ static const fp2 B2 = {B2_MONT};
 #define CURVE_B (&B1)
 #include "curve_impl.h"
 
-/* ------------------------------------------------ GLV for G1 */
-
-static const fe GLV_BETA = GLV_BETA_MONT;
-
-/* low 4 limbs of a * b, and the limbs 4..7 (the product shifted right by 256) */
-static void mul_256(fe *lo, fe *hi, const fe *a, const fe *b) {
-    uint64_t t[8] = {0};
-    for (int i = 0; i < 4; i++) {
-        u128 carry = 0;
-        for (int j = 0; j < 4; j++) {
-            carry += (u128)a->v[i] * b->v[j] + t[i + j];
-            t[i + j] = (uint64_t)carry;
-            carry >>= 64;
-        }
-        t[i + 4] = (uint64_t)carry;
-    }
-    if (lo) memcpy(lo->v, t, 32);
-    if (hi) memcpy(hi->v, t + 4, 32);
-}
-
-static void sub_256(fe *r, const fe *a, const fe *b) { fe_sub_raw(r, a, b); }
-
-/* k = k1 + k2 * lambda (mod r) with |k1|, |k2| < 2^128; returns the signs */
-static void glv_split(const fe *k, fe *k1, int *neg1, fe *k2, int *neg2) {
-    static const fe g1 = GLV_G1, g2 = GLV_G2, a1 = GLV_A1, b1n = GLV_B1_NEG, a2 = GLV_A2, b2 = GLV_B2;
-    fe c1, c2, t, u;
-    mul_256(NULL, &c1, k, &g1);
-    mul_256(NULL, &c2, k, &g2);
-    mul_256(&t, NULL, &c1, &a1);
-    sub_256(k1, k, &t);
-    mul_256(&t, NULL, &c2, &a2);
-    sub_256(k1, k1, &t);
-    mul_256(&t, NULL, &c1, &b1n);
-    mul_256(&u, NULL, &c2, &b2);
-    sub_256(k2, &t, &u);
-    static const fe zero = {{0, 0, 0, 0}};
-    *neg1 = (int)(k1->v[3] >> 63);
-    if (*neg1) sub_256(k1, &zero, k1);
-    *neg2 = (int)(k2->v[3] >> 63);
-    if (*neg2) sub_256(k2, &zero, k2);
-}
-
-/* G1 MSM through the endomorphism: 2n points with scalars of 128 bits */
-static int g1_msm(g1_jac *result, const g1_aff *pts, const fe *ks, size_t n, int nthreads) {
-    if (n < 32) return g1_msm_bits(result, pts, ks, n, nthreads, SCALAR_BITS);
-    g1_aff *p2 = malloc(2 * n * sizeof(g1_aff));
-    fe *k2s = malloc(2 * n * sizeof(fe));
-    if (!p2 || !k2s) { free(p2); free(k2s); return 0; }
-    for (size_t i = 0; i < n; i++) {
-        int n1, n2;
-        glv_split(&ks[i], &k2s[2 * i], &n1, &k2s[2 * i + 1], &n2);
-        p2[2 * i] = pts[i];
-        if (n1 && !pts[i].inf) fp_neg(&p2[2 * i].y, &pts[i].y);
-        p2[2 * i + 1] = pts[i];
-        if (!pts[i].inf) {
-            fp_mul(&p2[2 * i + 1].x, &pts[i].x, &GLV_BETA);
-            if (n2) fp_neg(&p2[2 * i + 1].y, &pts[i].y);
-        }
-    }
-    int ok = g1_msm_bits(result, p2, k2s, 2 * n, nthreads, 128);
-    free(p2); free(k2s);
-    return ok;
-}
+#include "glv.h"
 
 #undef PT
 #undef F
@@ -442,64 +380,7 @@ static int log2_size(Py_ssize_t n) {
     return k;
 }
 
-static const fe FR_ROOT = FR_ROOT_2_28_MONT;
-static const fe FR_GEN = FR_GEN_MONT;
-
-static void fr_root(fe *w, int log_n, int inverse) {
-    *w = FR_ROOT;
-    for (int i = log_n; i < FR_TWO_ADICITY; i++) fr_mul(w, w, w);
-    if (inverse) fr_inv(w, w);
-}
-
-/* in place; returns 0 on allocation failure */
-static int ntt(fe *a, size_t n, int log_n, int inverse) {
-    if (n == 1) return 1;
-    for (size_t i = 1, j = 0; i < n; i++) {
-        size_t bit = n >> 1;
-        for (; j & bit; bit >>= 1) j ^= bit;
-        j ^= bit;
-        if (i < j) { fe t = a[i]; a[i] = a[j]; a[j] = t; }
-    }
-    fe *ws = malloc((n / 2) * sizeof(fe));
-    if (!ws) return 0;
-    fe w;
-    fr_root(&w, log_n, inverse);
-    ws[0] = FR.one;
-    for (size_t j = 1; j < n / 2; j++) fr_mul(&ws[j], &ws[j - 1], &w);
-    for (size_t m = 1; m < n; m <<= 1) {
-        size_t stride = n / (2 * m);
-        for (size_t k = 0; k < n; k += 2 * m) {
-            for (size_t j = 0; j < m; j++) {
-                fe t, u = a[k + j];
-                fr_mul(&t, &ws[j * stride], &a[k + j + m]);
-                fr_add(&a[k + j], &u, &t);
-                fr_sub(&a[k + j + m], &u, &t);
-            }
-        }
-    }
-    free(ws);
-    if (inverse) {
-        fe ninv = {{(uint64_t)n, 0, 0, 0}};
-        mont_mul(&ninv, &ninv, &FR.r2, &FR);
-        fr_inv(&ninv, &ninv);
-        for (size_t i = 0; i < n; i++) fr_mul(&a[i], &a[i], &ninv);
-    }
-    return 1;
-}
-
-static void scale_powers(fe *a, size_t n, const fe *g) {
-    fe acc = FR.one;
-    for (size_t i = 0; i < n; i++) { fr_mul(&a[i], &a[i], &acc); fr_mul(&acc, &acc, g); }
-}
-
-static int coset_ntt(fe *a, size_t n, int log_n, int inverse) {
-    if (!inverse) { scale_powers(a, n, &FR_GEN); return ntt(a, n, log_n, 0); }
-    if (!ntt(a, n, log_n, 1)) return 0;
-    fe gi;
-    fr_inv(&gi, &FR_GEN);
-    scale_powers(a, n, &gi);
-    return 1;
-}
+#include "ntt.h"
 
 static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
     static char *names[] = {"values", "inverse", NULL};
@@ -520,31 +401,6 @@ static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
 
 static PyObject *py_fr_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 0); }
 static PyObject *py_fr_coset_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 1); }
-
-typedef struct { fe *v; size_t len; int log_n; int ok; } coset_job;
-
-static void *coset_worker(void *arg) {
-    coset_job *j = arg;
-    j->ok = ntt(j->v, j->len, j->log_n, 1) && coset_ntt(j->v, j->len, j->log_n, 0);
-    return NULL;
-}
-
-/* evaluations on H -> evaluations on the coset, for a, b and c at once (one thread each
- * when there are cores for them) */
-static int to_coset_parallel(fe *v[3], size_t len, int log_n, int nt) {
-    coset_job jobs[3];
-    pthread_t tids[3];
-    int started[3] = {0, 0, 0};
-    for (int i = 0; i < 3; i++) {
-        jobs[i] = (coset_job){v[i], len, log_n, 0};
-        if (i > 0 && nt > 1) started[i] = pthread_create(&tids[i], NULL, coset_worker, &jobs[i]) == 0;
-    }
-    coset_worker(&jobs[0]);
-    for (int i = 1; i < 3; i++) {
-        if (started[i]) pthread_join(tids[i], NULL); else coset_worker(&jobs[i]);
-    }
-    return jobs[0].ok && jobs[1].ok && jobs[2].ok;
-}
 
 static PyObject *py_qap_h(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer b[3]; Py_ssize_t n[3];
