@@ -30,8 +30,8 @@ static int ntt(fe *a, size_t n, int log_n, int inverse) {
         size_t stride = n / (2 * m);
         for (size_t k = 0; k < n; k += 2 * m) {
             for (size_t j = 0; j < m; j++) {
-                fe t, u = a[k + j];
-                fr_mul(&t, &ws[j * stride], &a[k + j + m]);
+                fe t, u = a[k + j], x = a[k + j + m], tw = ws[j * stride];
+                fr_mul(&t, &tw, &x);
                 fr_add(&a[k + j], &u, &t);
                 fr_sub(&a[k + j + m], &u, &t);
             }
