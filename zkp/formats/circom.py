@@ -89,6 +89,18 @@ def _check_prime(mv: memoryview, what: str) -> None:
         raise FormatError(f"{what}: expected BN254's scalar field (32-byte prime r)")
 
 
+def _header(data: bytes, magic: bytes, size: int) -> tuple[dict[int, memoryview], memoryview]:
+    """The sections of a circom file and its checked header section (field, then ``size``
+    bytes of counts)."""
+    what = magic.decode()
+    sec = _sections(data, magic, what)
+    hdr = _need(sec, 1, what)
+    _check_prime(hdr, what)
+    if len(hdr) != 4 + _N8 + size:
+        raise FormatError(f"{what}: header of {len(hdr)} bytes")
+    return sec, hdr
+
+
 def _read_lc(mv: memoryview, pos: int, n_wires: int, what: str) -> tuple[dict[int, int], int]:
     if pos + 4 > len(mv):
         raise FormatError(f"{what}: truncated constraint")
@@ -110,11 +122,7 @@ def _read_lc(mv: memoryview, pos: int, n_wires: int, what: str) -> tuple[dict[in
 def read_r1cs(data: bytes) -> R1CS:
     """Decode a circom ``.r1cs`` file (public outputs and inputs become public wires)."""
     what = "r1cs"
-    sec = _sections(data, b"r1cs", what)
-    hdr = _need(sec, 1, what)
-    _check_prime(hdr, what)
-    if len(hdr) != 4 + _N8 + 28:
-        raise FormatError(f"{what}: header of {len(hdr)} bytes")
+    sec, hdr = _header(data, b"r1cs", 28)
     n_wires, n_out, n_in, _n_prv, _n_labels, m = struct.unpack_from("<IIIIQI", hdr, 4 + _N8)
     if n_wires < 1 or n_out + n_in >= n_wires:
         raise FormatError(f"{what}: {n_out + n_in} public wires of {n_wires}")
@@ -145,11 +153,7 @@ def write_wtns(values: Witness | Sequence[int]) -> bytes:
 def read_wtns(data: bytes, *, num_public: int) -> Witness:
     """Decode a ``.wtns`` file; ``num_public`` comes from the matching R1CS."""
     what = "wtns"
-    sec = _sections(data, b"wtns", what)
-    hdr = _need(sec, 1, what)
-    _check_prime(hdr, what)
-    if len(hdr) != 4 + _N8 + 4:
-        raise FormatError(f"{what}: header of {len(hdr)} bytes")
+    sec, hdr = _header(data, b"wtns", 4)
     (n,) = struct.unpack_from("<I", hdr, 4 + _N8)
     body = _need(sec, 2, what)
     if len(body) != n * _N8:

@@ -38,10 +38,7 @@ def _g1_batch(scalars: Sequence[int]) -> bytes:
 
 
 def _g1_points(buf: bytes) -> tuple[G1Point, ...]:
-    return tuple(G1Point._raw(None if not any(buf[i:i + 64]) else
-                              (int.from_bytes(buf[i:i + 32], "big"),
-                               int.from_bytes(buf[i + 32:i + 64], "big")))
-                 for i in range(0, len(buf), 64))
+    return tuple(G1Point.from_bytes(buf[i:i + 64]) for i in range(0, len(buf), 64))
 
 
 def setup(cs: R1CS, *, rng: Any = None, warn: bool = True) -> tuple[ProvingKey, VerifyingKey]:
@@ -98,8 +95,7 @@ def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: 
     g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
     g2_all = bytes(kernels.g2_batch_mul(G2Point.generator().to_bytes(),
                                         _enc([beta, gamma, delta] + v)))
-    g2 = [G2Point._raw(None) if not any(g2_all[i:i + 128]) else G2Point.from_bytes(g2_all[i:i + 128])
-          for i in range(0, 3 * 128, 128)]
+    g2 = [G2Point.from_bytes(g2_all[i:i + 128]) for i in range(0, 3 * 128, 128)]
     a1, ic = _g1_points(g1_all[:192]), _g1_points(g1_all[192:])
     vk = VerifyingKey(alpha_g1=a1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2], ic=ic,
                       development=True)
