@@ -6,6 +6,7 @@
 
 int main(int argc, char **argv) {
     long iters = argc > 1 ? atol(argv[1]) : 20000000;
+    bn254_detect_cpu();
     fe a = FP.r2, b = FP.one;
     b.v[0] ^= 12345;
     struct timespec t0, t1;

@@ -167,3 +167,37 @@ def test_glv_split_msm_edges(n: int) -> None:
     ks = [special[i % len(special)] if i % 3 else rnd.randrange(R) for i in range(n)]
     pts = b"".join((G1 * (1 + i % 5)).to_bytes() for i in range(n))
     same("g1_msm", pts, enc(ks))
+
+
+def test_fallback_multiplication_equals_mulx() -> None:
+    """CPUs without BMI2/ADX take the intrinsic and portable products: run them (ZKP_NO_MULX=1
+    in a child process) and compare MSM, NTT, h(x) and pairing outputs byte for byte."""
+    import subprocess
+    import sys
+
+    K = _c()
+    rnd = random.Random(7)
+    n = 300
+    pts = K.g1_batch_mul(G1.to_bytes(), enc([rnd.randrange(1, R) for _ in range(n)]))
+    pts2 = K.g2_batch_mul(G2.to_bytes(), enc([rnd.randrange(1, R) for _ in range(8)]))
+    ks = enc([rnd.randrange(R) for _ in range(n)])
+    vals = enc([rnd.randrange(R) for _ in range(256)])
+    g1s = K.g1_batch_mul(G1.to_bytes(), enc([3, R - 3]))
+    g2s = K.g2_batch_mul(G2.to_bytes(), enc([5, 5]))
+    script = (
+        "import sys, zkp._bn254 as K\n"
+        "pts, pts2, ks, vals, g1s, g2s = (bytes.fromhex(x) for x in sys.stdin.read().split())\n"
+        "out = [K.g1_msm(pts, ks), K.g2_msm(pts2, ks[:256]), K.fr_ntt(vals), K.fr_coset_ntt(vals, True),"
+        " K.qap_h(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]\n"
+        "print(' '.join(o.hex() for o in out), K.pairing_check(g1s, g2s))\n"
+    )
+    env = {**os.environ, "ZKP_NO_MULX": "1"}
+    child = subprocess.run(
+        [sys.executable, "-c", script], input=" ".join(x.hex() for x in (pts, pts2, ks, vals, g1s, g2s)),
+        capture_output=True, text=True, env=env, check=True, timeout=120,
+    )
+    *outs, paired = child.stdout.split()
+    mine = [K.g1_msm(pts, ks), K.g2_msm(pts2, ks[:256]), K.fr_ntt(vals), K.fr_coset_ntt(vals, True),
+            K.qap_h(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]
+    assert [bytes.fromhex(o) for o in outs] == mine
+    assert paired == str(K.pairing_check(g1s, g2s)) == "True"

@@ -107,13 +107,33 @@ FE_INLINE void mont_mul_adx(fe *r, const fe *a, const fe *b, const mont_t *m) {
     if (c) { r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3; }
     else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
 }
-/* Fp products (curve arithmetic, latency-bound chains) take the carry-chain version; Fr
- * products (NTT butterflies, throughput-bound) run faster on the portable one with gcc
- * 12 here (measured: NTT 2^16 28 ms vs 60 ms), so the choice is made per field. */
+#include <cpuid.h>
+/* set once at import (bn254_detect_cpu) when the CPU has BMI2 and ADX */
+static int bn254_has_mulx = 0;
+
+static void bn254_detect_cpu(void) {
+    unsigned int a, b, c, d;
+    if (__get_cpuid_max(0, NULL) >= 7) {
+        __cpuid_count(7, 0, a, b, c, d);
+        bn254_has_mulx = ((b >> 8) & 1) && ((b >> 19) & 1);  /* BMI2, ADX */
+    }
+}
+
+#include "mont_mulx.h"
+
+/* With BMI2 + ADX both fields take the mulx/adcx/adox assembly (Fq mul 18 ns in a latency
+ * chain against 21 ns for the intrinsic carry chains and 31 ns for the portable loop,
+ * benchmarks/fq_mul.c; NTT 2^16 21 ms against 29 ms portable). Without it, Fp products
+ * (latency-bound curve arithmetic) take the intrinsic carry chains, and Fr products (NTT
+ * butterflies, throughput-bound) the portable loop, which gcc 12 schedules better there
+ * (NTT 2^16 28 ms vs 60 ms). */
 FE_INLINE void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) {
-    if (m == &FR) mont_mul_portable(r, a, b, m); else mont_mul_adx(r, a, b, m);
+    if (__builtin_expect(bn254_has_mulx, 1)) mont_mul_mulx(r, a, b, m);
+    else if (m == &FR) mont_mul_portable(r, a, b, m);
+    else mont_mul_adx(r, a, b, m);
 }
 #else
+static void bn254_detect_cpu(void) {}
 FE_INLINE void mont_mul(fe *r, const fe *a, const fe *b, const mont_t *m) { mont_mul_portable(r, a, b, m); }
 #endif
 

@@ -483,6 +483,9 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "zkp._bn254", "BN254 kernels in C (see zkp/_bn254.pyi).", -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__bn254(void) {
+    bn254_detect_cpu();
+    const char *no_mulx = getenv("ZKP_NO_MULX");  /* tests run the fallback path with it */
+    if (no_mulx && *no_mulx && strcmp(no_mulx, "0") != 0) bn254_has_mulx = 0;
     PyObject *errors = PyImport_ImportModule("zkp.errors");
     if (!errors) return NULL;
     MalformedInputError = PyObject_GetAttrString(errors, "MalformedInputError");
