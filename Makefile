@@ -1,5 +1,5 @@
-# zkmpc: `make demo` runs the age >= 18 proof end to end; `make test` runs every test,
-# including interop with the pinned npm tools (snarkjs, circom2).
+# zkmpc: `make demo` runs the age >= 18 proof end to end, on chain included; `make test`
+# runs every test, including interop with the pinned npm tools (snarkjs, circom2, solc, anvil).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77"
 
 $(STAMP)-install: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[evm]'
 	touch $@
 
 $(STAMP)-dev: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
@@ -28,7 +28,8 @@ install: $(STAMP)-install
 dev: $(STAMP)-dev
 tools: node_modules/.stamp
 
-demo: $(STAMP)-install
+# the demo ends on chain: the exported verifier, compiled by the pinned npm solc, on pyrevm
+demo: $(STAMP)-install node_modules/.stamp
 	$(BIN)/zkmpc demo
 
 # The whole suite on the C kernels (which must have been built), then again on the
@@ -55,6 +56,7 @@ test-fast: $(STAMP)-dev
 
 bench: $(STAMP)-install node_modules/.stamp
 	$(BIN)/python -m benchmarks.groth16 --constraints 1024 --vs-snarkjs
+	$(BIN)/python -m benchmarks.evm_gas
 
 clean:
 	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache .hypothesis

@@ -75,3 +75,21 @@ def square_system() -> Any:
     pk, vk = dev_setup(cs)
     w = [1, 9, 3]
     return cs, pk, vk, w, groth16.prove(pk, w)
+
+
+@pytest.fixture(scope="session")
+def anvil_url() -> Any:
+    """A local anvil node (the pinned npm binary) on 127.0.0.1 at a free port, for the session."""
+    exe = _tool("anvil")
+    os.environ.setdefault("ZKMPC_ANVIL", exe)
+    from zkp.evm.anvil import Anvil
+
+    with Anvil() as node:
+        yield node.url
+
+
+@pytest.fixture(scope="session")
+def solc_ready() -> None:
+    """The npm solc the tests compile with (a missing one fails, as for every tool)."""
+    if not (ROOT / "node_modules" / "solc" / "package.json").is_file() and not shutil.which("solc"):
+        _tool("solcjs")

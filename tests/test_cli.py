@@ -70,5 +70,32 @@ def test_demo(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedProcess
     res = zkmpc("demo", "--out", "demo", cwd=tmp_path)
     assert "verifies: True" in res.stdout and "min_age=21 verifies: False" in res.stdout
     assert "17-year-old cannot make a witness" in res.stdout and "prove" in res.stdout
+    assert "EmbeddedEVM(pyrevm): verifyProof(min_age=18) = True" in res.stdout
+    assert "min_age=21 = False" in res.stdout
     assert "OK!" in snarkjs("groth16", "verify", "verification_key.json", "public.json",
                             "proof.json", cwd=tmp_path / "demo").stdout
+
+
+@pytest.mark.interop
+def test_evm_verbs(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedProcess], anvil_url: str,
+                   solc_ready: None) -> None:
+    d = ROOT / "tests" / "vectors" / "snarkjs_mul"
+    vk, public, proof = (str(d / n) for n in ("verification_key.json", "public.json", "proof.json"))
+    out = zkmpc("export-verifier", vk, "V.sol", "--contract-name", "MulVerifier", cwd=tmp_path).stdout
+    assert "wrote V.sol" in out and "contract MulVerifier" in (tmp_path / "V.sol").read_text()
+    ours = zkmpc("calldata", public, proof, cwd=tmp_path).stdout
+    theirs = snarkjs("zkey", "export", "soliditycalldata", public, proof).stdout
+    assert ours == theirs
+    res = zkmpc("verify-onchain", vk, public, proof, "--rpc", anvil_url, cwd=tmp_path)
+    assert "deployed the verifier at 0x" in res.stdout and "OK! verifyProof returned true" in res.stdout
+    address = res.stdout.split("deployed the verifier at ")[1].split()[0]
+    (tmp_path / "wrong.json").write_text('["33", "37"]')
+    res = zkmpc("verify-onchain", vk, "wrong.json", proof, "--rpc", anvil_url, "--address", address,
+                cwd=tmp_path, check=False)
+    assert res.returncode == 1 and "Invalid proof" in res.stdout
+    assert "OK!" in zkmpc("verify-onchain", vk, public, proof, cwd=tmp_path).stdout  # embedded EVM
+    (tmp_path / "big.json").write_text(f'["{2**254}", "36"]')
+    res = zkmpc("calldata", "big.json", proof, cwd=tmp_path, check=False)
+    assert res.returncode == 2 and "error:" in res.stderr
+    res = zkmpc("verify-onchain", vk, public, proof, "--rpc", "http://127.0.0.1:9", cwd=tmp_path, check=False)
+    assert res.returncode == 2 and "cannot reach" in res.stderr

@@ -5,7 +5,10 @@
     zkmpc prove FILE.py:Class INPUT.json PK_FILE PROOF_JSON PUBLIC_JSON
     zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
     zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
-    zkmpc demo [--out DIR]
+    zkmpc export-verifier VK_JSON [VERIFIER_SOL] [--contract-name N] [--pragma P]
+    zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
+    zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL]
+    zkmpc demo [--out DIR] [--rpc URL]
 """
 
 from __future__ import annotations
@@ -159,10 +162,51 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_verifier(args: argparse.Namespace) -> int:
+    from zkp.evm import export_verifier
+    from zkp.formats.snarkjs_json import vk_from_json
+
+    vk = vk_from_json(_read(args.vk, limit=1 << 26))
+    src = export_verifier(vk, contract_name=args.contract_name, pragma=args.pragma)
+    _write(args.output, src)
+    print(f"wrote {args.output} (contract {args.contract_name}, {vk.num_public} public inputs)")
+    return 0
+
+
+def cmd_calldata(args: argparse.Namespace) -> int:
+    from zkp.evm import calldata
+    from zkp.formats.snarkjs_json import proof_from_json, public_from_json
+
+    public = public_from_json(_read(args.public, limit=1 << 26))
+    proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    print(calldata(proof, public))
+    return 0
+
+
+def cmd_verify_onchain(args: argparse.Namespace) -> int:
+    from zkp.evm import EmbeddedEVM, OnchainVerifier, RpcChain
+    from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
+
+    vk = vk_from_json(_read(args.vk, limit=1 << 26))
+    public = public_from_json(_read(args.public, limit=1 << 26))
+    proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    chain: Any = RpcChain(args.rpc) if args.rpc else EmbeddedEVM()
+    if args.address:
+        verifier = OnchainVerifier(chain, args.address, vk)
+    else:
+        verifier = OnchainVerifier.deploy(vk, chain)
+        print(f"deployed the verifier at {verifier.address} on {chain!r}")
+    ok = verifier.verify(proof, public)
+    gas = verifier.gas(proof, public) if ok else None
+    print(("OK! verifyProof returned true" + (f" ({gas:,} gas as a transaction)" if gas else ""))
+          if ok else "Invalid proof: verifyProof returned false")
+    return 0 if ok else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run
 
-    return 0 if run(sys.stdout, args.out) else 1
+    return 0 if run(sys.stdout, args.out, rpc=args.rpc) else 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -190,8 +234,25 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="describe a .r1cs file or a circuit")
     i.add_argument("target")
     i.set_defaults(fn=cmd_info)
+    ev = sub.add_parser("export-verifier", help="Solidity verifier for a verification key")
+    ev.add_argument("vk")
+    ev.add_argument("output", nargs="?", default="Groth16Verifier.sol")
+    ev.add_argument("--contract-name", default="Groth16Verifier")
+    ev.add_argument("--pragma", default=">=0.8.4 <0.9.0")
+    ev.set_defaults(fn=cmd_export_verifier)
+    cd = sub.add_parser("calldata", help="print the verifyProof arguments (snarkjs's format)")
+    cd.add_argument("public")
+    cd.add_argument("proof")
+    cd.set_defaults(fn=cmd_calldata)
+    vo = sub.add_parser("verify-onchain", help="deploy the verifier and call it (embedded EVM by default)")
+    for name in ("vk", "public", "proof"):
+        vo.add_argument(name)
+    vo.add_argument("--rpc", default=None, help="JSON-RPC URL of a node (an unlocked account deploys)")
+    vo.add_argument("--address", default=None, help="call a verifier already deployed there")
+    vo.set_defaults(fn=cmd_verify_onchain)
     d = sub.add_parser("demo", help="prove age >= 18 end to end, with timings")
     d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")
+    d.add_argument("--rpc", default=None, help="verify on this node instead of the embedded EVM")
     d.set_defaults(fn=cmd_demo)
     return p
 

@@ -31,8 +31,30 @@ def _timed(out: TextIO, label: str, fn: Callable[[], Any]) -> Any:
     return value
 
 
-def run(out: TextIO, out_dir: str | None = None, age: int = 29) -> bool:
-    """Run the demo, writing a report to ``out`` and snarkjs JSON files to ``out_dir``."""
+def _onchain(out: TextIO, vk: Any, proof: Any, rpc: str | None) -> bool:
+    """Deploy the exported verifier (embedded EVM, or the node at ``rpc``) and call it."""
+    from zkp.errors import ToolError
+    from zkp.evm import EmbeddedEVM, OnchainVerifier, RpcChain
+
+    try:
+        chain: Any = RpcChain(rpc) if rpc else EmbeddedEVM()
+        verifier = _timed(out, "compile + deploy verifier", lambda: OnchainVerifier.deploy(vk, chain))
+    except ToolError as exc:
+        out.write(f"  on-chain step skipped: {exc}\n")
+        return False
+    ok = _timed(out, "verify on chain", lambda: verifier.verify(proof, [18]))
+    wrong = verifier.verify(proof, [21])
+    gas = verifier.gas(proof, [18])
+    out.write(f"  {chain!r}: verifyProof(min_age=18) = {ok} ({gas:,} gas), "
+              f"min_age=21 = {wrong}\n")
+    return bool(ok and not wrong)
+
+
+def run(out: TextIO, out_dir: str | None = None, age: int = 29, *, rpc: str | None = None,
+        onchain: bool = True) -> bool:
+    """Run the demo, writing a report to ``out`` and snarkjs JSON files to ``out_dir``; the
+    proof is then verified by the exported Solidity verifier on an in-process EVM (or on the
+    node at ``rpc``)."""
     out.write(f"zkmpc demo: prove age >= 18 without revealing it "
               f"(kernels: {backend_info()['backend']})\n")
     cs = _timed(out, "compile", lambda: compile(AgeCheck))
@@ -63,4 +85,5 @@ def run(out: TextIO, out_dir: str | None = None, age: int = 29) -> bool:
                 f.write(text)
         out.write(f"  snarkjs files written to {out_dir}/ "
                   "(check: npx snarkjs groth16 verify verification_key.json public.json proof.json)\n")
-    return ok and not wrong and refused
+    chain_ok = _onchain(out, vk, proof, rpc) if onchain else True
+    return ok and not wrong and refused and chain_ok

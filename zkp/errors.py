@@ -14,6 +14,8 @@ __all__ = [
     "SetupError",
     "UnsatisfiedError",
     "FormatError",
+    "ToolError",
+    "ChainError",
 ]
 
 
@@ -45,3 +47,12 @@ class UnsatisfiedError(ZkpError, ValueError):
 
 class FormatError(MalformedInputError):
     """A file or document (JSON, binary) is malformed, non-canonical or too large."""
+
+
+class ToolError(ZkpError, RuntimeError):
+    """An external tool (solc, node, an EVM node) is missing or failed; says which and how to
+    install it. Not an input error: the same call works once the tool is there."""
+
+
+class ChainError(ZkpError, RuntimeError):
+    """A deployment or call on an EVM chain failed (reverted, out of gas, RPC error)."""

@@ -18,7 +18,7 @@ Example:
 from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
 from .prover import prove
 from .setup import DevelopmentKeyWarning, setup
-from .verifier import verify
+from .verifier import verify, verify_batch
 
-__all__ = ["setup", "prove", "verify", "Proof", "ProvingKey", "VerifyingKey",
+__all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
            "PreparedVerifyingKey", "DevelopmentKeyWarning"]

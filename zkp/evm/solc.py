@@ -1,0 +1,140 @@
+"""Compile Solidity with solc: a ``solc`` binary, or the npm package ``solc`` run by node.
+
+Where the compiler is looked for, in order:
+
+1. ``$ZKMPC_SOLC``: a solc binary;
+2. ``solc`` on ``PATH`` (a native binary, ``solc --version`` must answer);
+3. the npm package ``solc`` (solcjs) under ``$ZKMPC_NODE_MODULES``, ``./node_modules`` or the
+   source checkout's ``node_modules`` (``make tools`` installs the pinned one), run by node.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputTypeError, ToolError
+
+__all__ = ["CompiledContract", "compile_solidity", "find_solc", "DEFAULT_EVM_VERSION"]
+
+DEFAULT_EVM_VERSION = "shanghai"  # PUSH0; no Cancun opcodes, so older L2s run it too
+_TIMEOUT = 300
+
+_NODE_DRIVER = r"""
+const path = require('path');
+const solc = require(path.join(process.argv[1], 'solc'));
+let input = '';
+process.stdin.on('data', d => { input += d; });
+process.stdin.on('end', () => {
+  process.stdout.write(JSON.stringify({version: solc.version(), output: JSON.parse(solc.compile(input))}));
+});
+"""
+
+
+@dataclass(frozen=True)
+class CompiledContract:
+    """A compiled contract: creation bytecode, ABI, and the compiler's warnings."""
+
+    name: str
+    bytecode: bytes
+    deployed_bytecode: bytes
+    abi: list[dict[str, Any]] = field(repr=False)
+    warnings: tuple[str, ...] = ()
+    compiler: str = ""
+
+    def __repr__(self) -> str:
+        return (f"CompiledContract({self.name!r}, {len(self.deployed_bytecode)} bytes deployed, "
+                f"{len(self.warnings)} warnings, solc {self.compiler})")
+
+
+def _node_modules_dirs() -> list[Path]:
+    dirs = []
+    if os.environ.get("ZKMPC_NODE_MODULES"):
+        dirs.append(Path(os.environ["ZKMPC_NODE_MODULES"]))
+    dirs.append(Path.cwd() / "node_modules")
+    dirs.append(Path(__file__).resolve().parents[2] / "node_modules")
+    return dirs
+
+
+def find_solc() -> tuple[str, str]:
+    """``("binary", path)`` or ``("solcjs", node_modules_dir)``; :class:`ToolError` if none."""
+    env = os.environ.get("ZKMPC_SOLC")
+    if env:
+        if not Path(env).is_file():
+            raise ToolError(f"ZKMPC_SOLC={env!r}: no such file")
+        return "binary", env
+    native = shutil.which("solc")
+    if native:
+        try:
+            out = subprocess.run([native, "--version"], capture_output=True, text=True, timeout=30)
+            if out.returncode == 0 and "Version" in out.stdout:
+                return "binary", native
+        except (OSError, subprocess.SubprocessError):
+            pass
+    if shutil.which("node"):
+        for d in _node_modules_dirs():
+            if (d / "solc" / "package.json").is_file():
+                return "solcjs", str(d)
+    raise ToolError("no Solidity compiler found: install solc (a binary on PATH or $ZKMPC_SOLC), "
+                    "or the npm package with `npm install solc@0.8.37` (`make tools` in a checkout)")
+
+
+def compile_solidity(source: str, contract_name: str, *, optimize_runs: int = 200,
+                     evm_version: str = DEFAULT_EVM_VERSION) -> CompiledContract:
+    """Compile ``source`` and return ``contract_name``'s bytecode, ABI and warnings.
+
+    Raises:
+        ToolError: no compiler, or the compiler failed or reported errors.
+    """
+    if not isinstance(source, str) or not isinstance(contract_name, str):
+        raise InputTypeError("compile_solidity: source and contract_name must be str")
+    request = {
+        "language": "Solidity",
+        "sources": {f"{contract_name}.sol": {"content": source}},
+        "settings": {
+            "optimizer": {"enabled": True, "runs": optimize_runs},
+            "evmVersion": evm_version,
+            "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
+        },
+    }
+    kind, where = find_solc()
+    try:
+        if kind == "binary":
+            proc = subprocess.run([where, "--standard-json"], input=json.dumps(request), capture_output=True,
+                                  text=True, timeout=_TIMEOUT)
+            version = subprocess.run([where, "--version"], capture_output=True, text=True,
+                                     timeout=30).stdout.strip().splitlines()[-1]
+        else:
+            proc = subprocess.run(["node", "-e", _NODE_DRIVER, where], input=json.dumps(request),
+                                  capture_output=True, text=True, timeout=_TIMEOUT)
+            version = ""
+    except subprocess.TimeoutExpired as exc:
+        raise ToolError(f"solc ({kind}) did not finish in {_TIMEOUT} s") from exc
+    if proc.returncode != 0:
+        raise ToolError(f"solc ({kind}) failed: {proc.stderr.strip()[:2000]}")
+    try:
+        doc = json.loads(proc.stdout)
+    except ValueError as exc:
+        raise ToolError(f"solc ({kind}) printed no JSON: {proc.stdout[:500]!r}") from exc
+    if kind == "solcjs":
+        version, doc = doc["version"], doc["output"]
+    errors = [e for e in doc.get("errors", []) if e.get("severity") == "error"]
+    if errors:
+        raise ToolError("solc: " + "\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    warnings = tuple(e.get("formattedMessage", e.get("message", "")) for e in doc.get("errors", [])
+                     if e.get("severity") == "warning")
+    try:
+        out = doc["contracts"][f"{contract_name}.sol"][contract_name]
+    except KeyError as exc:
+        raise ToolError(f"solc: no contract {contract_name!r} in the output") from exc
+    return CompiledContract(
+        name=contract_name,
+        bytecode=bytes.fromhex(out["evm"]["bytecode"]["object"]),
+        deployed_bytecode=bytes.fromhex(out["evm"]["deployedBytecode"]["object"]),
+        abi=out["abi"], warnings=warnings, compiler=version,
+    )

@@ -1,0 +1,153 @@
+"""Solidity source of a Groth16 verifier for one verifying key.
+
+    >>> import warnings
+    >>> from zkp import groth16
+    >>> from zkp.r1cs import R1CSBuilder
+    >>> from zkp.evm import export_verifier
+    >>> b = R1CSBuilder(num_public=1); x = b.new_wire(); y = b.new_wire()
+    >>> _ = b.add({y: 1}, {y: 1}, {x: 1}, "y*y == x")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     pk, vk = groth16.setup(b.build())
+    >>> src = export_verifier(vk, contract_name="SquareVerifier")
+    >>> "contract SquareVerifier" in src and "uint256[1] calldata pubSignals" in src
+    True
+    >>> export_verifier(vk, contract_name="SquareVerifier") == src
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from ..errors import InputTypeError, MalformedInputError
+from ..groth16.keys import VerifyingKey
+from .keccak import keccak256
+
+__all__ = ["export_verifier", "verify_signature", "verify_batch_signature", "DEFAULT_PRAGMA"]
+
+DEFAULT_PRAGMA = ">=0.8.4 <0.9.0"
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
+_PRAGMA = re.compile(r"[0-9<>=^~. ]{1,64}")
+_BLOCKS = {"IC_CONSTANTS", "INPUT_CHECKS", "VK_X_TERMS", "BATCH_INPUTS", "BATCH_VK_TERMS"}
+_MAX_PUBLIC = 1024  # far above what fits the 24 KiB contract-size limit; refuses absurd keys early
+
+
+def _template() -> str:
+    return resources.files("zkp.evm").joinpath("templates/Groth16Verifier.sol.tmpl").read_text("utf-8")
+
+
+def verify_signature(num_public: int) -> str:
+    """The canonical signature of ``verifyProof`` (snarkjs's; no ``pubSignals`` when there are
+    no public inputs, since Solidity has no zero-length arrays)."""
+    tail = f",uint256[{num_public}]" if num_public else ""
+    return f"verifyProof(uint256[2],uint256[2][2],uint256[2]{tail})"
+
+
+def verify_batch_signature(num_public: int) -> str:
+    tail = f",uint256[{num_public}][]" if num_public else ""
+    return f"verifyProofs(uint256[8][]{tail})"
+
+
+def _ic_blocks(vk: VerifyingKey) -> tuple[str, str, str, str, str]:
+    n = vk.num_public
+    consts = "".join(f"    uint256 internal constant IC{i}_X = {p.x};\n"
+                     f"    uint256 internal constant IC{i}_Y = {p.y};\n" for i, p in enumerate(vk.ic))
+    checks = "".join(f"            ok := and(ok, lt(calldataload(add(pubSignals, {hex(32 * i)})), R))\n"
+                     for i in range(n))
+    terms = []
+    for i in range(1, n + 1):
+        terms.append(
+            f"            {{\n"
+            f"                let s := calldataload(add(pubSignals, {hex(32 * (i - 1))}))\n"
+            f"                if s {{\n"
+            f"                    mstore(0x1c0, IC{i}_X)\n"
+            f"                    mstore(0x1e0, IC{i}_Y)\n"
+            f"                    if gt(s, 1) {{\n"
+            f"                        mstore(0x200, s)\n"
+            f"                        ok := and(ok, staticcall(gas(), 0x07, 0x1c0, 0x60, 0x1c0, 0x40))\n"
+            f"                    }}\n"
+            f"                    ok := and(ok, staticcall(gas(), 0x06, 0x180, 0x80, 0x180, 0x40))\n"
+            f"                }}\n"
+            f"            }}\n")
+    batch_terms = "".join(
+        f"            mstore(add(pv, 0x40), IC{j}_X)\n"
+        f"            mstore(add(pv, 0x60), IC{j}_Y)\n"
+        f"            mstore(add(pv, 0x80), mload({hex(0x120 + 32 * (j - 1))}))\n"
+        f"            ok := and(ok, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))\n"
+        f"            ok := and(ok, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))\n" for j in range(1, n + 1))
+    batch_inputs = "" if n == 0 else (
+        f"                let ia := add(pub, mul(i, {hex(32 * n)}))\n"
+        f"                for {{ let j := 0 }} lt(j, {n}) {{ j := add(j, 1) }} {{\n"
+        f"                    let x := calldataload(add(ia, shl(5, j)))\n"
+        f"                    ok := and(ok, lt(x, R))\n"
+        f"                    let vp := add(0x120, shl(5, j))\n"
+        f"                    mstore(vp, addmod(mload(vp), mulmod(ri, x, R), R))\n"
+        f"                }}\n")
+    return consts, checks, "".join(terms), batch_terms, batch_inputs
+
+
+def export_verifier(vk: VerifyingKey, *, contract_name: str = "Groth16Verifier",
+                    pragma: str = DEFAULT_PRAGMA) -> str:
+    """Render the Solidity verifier of ``vk``.
+
+    The contract has snarkjs's ABI, ``verifyProof(uint[2] a, uint[2][2] b, uint[2] c,
+    uint[N] pubSignals) returns (bool)`` (without ``pubSignals`` when N = 0), plus
+    ``verifyProofs(uint[8][] proofs, uint[N][] pubSignals)`` for batches. The same key
+    always gives byte-identical source. ``pragma`` is the version range after ``pragma
+    solidity`` (the code needs 0.8.4 or newer: calldata ``.offset`` in assembly).
+
+    Raises:
+        InputTypeError: ``vk`` is not a :class:`VerifyingKey`, or a name is not a str.
+        MalformedInputError: a contract name that is not a Solidity identifier, a pragma with
+            other characters than digits, dots, spaces and ``<>=^~``, or over 1024 inputs.
+    """
+    if not isinstance(vk, VerifyingKey):
+        raise InputTypeError(f"vk: expected a VerifyingKey, found {type(vk).__name__}")
+    for what, value, rx in (("contract_name", contract_name, _IDENT), ("pragma", pragma, _PRAGMA)):
+        if not isinstance(value, str):
+            raise InputTypeError(f"{what}: expected a str, found {type(value).__name__}")
+        if not rx.fullmatch(value):
+            raise MalformedInputError(f"{what}: {value!r} is not allowed here")
+    n = vk.num_public
+    if n > _MAX_PUBLIC:
+        raise MalformedInputError(f"verifying key: {n} public inputs, at most {_MAX_PUBLIC} supported")
+    consts, checks, terms, batch_terms, batch_inputs = _ic_blocks(vk)
+    (bx0, bx1), (by0, by1) = vk.beta_g2.x, vk.beta_g2.y
+    (gx0, gx1), (gy0, gy1) = vk.gamma_g2.x, vk.gamma_g2.y
+    (dx0, dx1), (dy0, dy1) = vk.delta_g2.x, vk.delta_g2.y
+    params = "uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c"
+    batch = "uint256[8][] calldata proofs"
+    if n:
+        params += f", uint256[{n}] calldata pubSignals"
+        batch += f", uint256[{n}][] calldata pubSignals"
+    head = 4 + 32 * (2 if n else 1)
+    encoded = (vk.alpha_g1.to_bytes() + vk.beta_g2.to_bytes() + vk.gamma_g2.to_bytes() + vk.delta_g2.to_bytes()
+               + b"".join(p.to_bytes() for p in vk.ic))
+    digest = keccak256(encoded)
+    dev = ("// WARNING: development key from a single-party setup; whoever ran it can forge proofs.\n"
+           if vk.development else "")
+    values = {
+        "CONTRACT": contract_name, "PRAGMA": pragma, "VK_DIGEST": "0x" + digest.hex(), "DEV_NOTE": dev,
+        "ALPHA_X": str(vk.alpha_g1.x), "ALPHA_Y": str(vk.alpha_g1.y),
+        "BETA_X1": str(bx1), "BETA_X0": str(bx0), "BETA_Y1": str(by1), "BETA_Y0": str(by0),
+        "GAMMA_X1": str(gx1), "GAMMA_X0": str(gx0), "GAMMA_Y1": str(gy1), "GAMMA_Y0": str(gy0),
+        "DELTA_X1": str(dx1), "DELTA_X0": str(dx0), "DELTA_Y1": str(dy1), "DELTA_Y0": str(dy0),
+        "VERIFY_PARAMS": params, "CALLDATA_SIZE": str(4 + 32 * (8 + n)),
+        "INPUT_CHECKS": checks, "VK_X_TERMS": terms,
+        "BATCH_PARAMS": batch, "PROOFS_OFFSET": hex(head + 32),
+        "BATCH_SHAPE": "and(eq(pubSignals.length, k), eq(pubSignals.offset, pub))" if n else "1",
+        "INPUT_BYTES": hex(32 * n), "PAIRING_START": hex(0x120 + 32 * n),
+        "BATCH_INPUTS": batch_inputs, "BATCH_VK_TERMS": batch_terms, "IC_CONSTANTS": consts,
+        "PUB_START": ("add(proofs.offset, add(mul(k, 0x100), 0x20))" if n else "add(proofs.offset, mul(k, 0x100))"),
+    }
+    src = _template()
+    for key, value in values.items():
+        if key in _BLOCKS:  # on lines of their own, bringing their own newlines (or none)
+            src = src.replace("{{" + key + "}}\n", value)
+        else:
+            src = src.replace("{{" + key + "}}", value)
+    if "{{" in src:
+        raise AssertionError("unfilled template placeholder")  # a template/renderer mismatch
+    return src
