@@ -39,17 +39,22 @@ test: $(STAMP)-dev node_modules/.stamp
 	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits zkmpc tests
 	$(MAKE) test-sanitize
 
-# ASan/UBSan build of the extension in a scratch copy, running the kernel tests; this
-# build uses the portable field arithmetic, so both C paths are tested.
+# ASan/UBSan builds of the extension in a scratch copy, running the kernel tests: once with
+# the portable field arithmetic, once with the native one (mulx assembly where the CPU has
+# it), so every C path runs under the sanitizers.
 SAN := build/sanitize
 test-sanitize: $(STAMP)-dev
-	rm -rf $(SAN) && mkdir -p $(SAN)
-	cp -r zkp tests setup.py pyproject.toml README.md $(SAN)/
-	rm -f $(SAN)/zkp/*.so
-	cd $(SAN) && ZKP_SANITIZE=1 ZKP_PORTABLE=1 ZKP_WERROR=1 ZKP_REQUIRE_C=1 $(abspath $(BIN))/python setup.py -q build_ext --inplace
-	cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
-		$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py
+	for portable in 1 0; do \
+		rm -rf $(SAN) && mkdir -p $(SAN) && \
+		cp -r zkp tests setup.py pyproject.toml README.md $(SAN)/ && \
+		rm -f $(SAN)/zkp/*.so && \
+		(cd $(SAN) && ZKP_SANITIZE=1 ZKP_PORTABLE=$$portable ZKP_WERROR=1 ZKP_REQUIRE_C=1 \
+			$(abspath $(BIN))/python setup.py -q build_ext --inplace) && \
+		(cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
+			$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py) \
+		|| exit 1; \
+	done
 
 test-fast: $(STAMP)-dev
 	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x -m "not interop and not slow" tests

@@ -15,7 +15,7 @@ if os.environ.get("ZKP_SANITIZE"):
     flags += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
 if os.environ.get("ZKP_WERROR"):  # CI's sanitizer build: -Wall -Wextra must stay clean
     flags += ["-Werror"]
-if os.environ.get("ZKP_PORTABLE"):  # the portable C field arithmetic, not the x86-64 one
+if os.environ.get("ZKP_PORTABLE", "0") not in ("", "0"):  # the portable C field arithmetic, not the x86-64 one
     flags += ["-DBN254_PORTABLE"]
 link = ["-pthread"] + (["-fsanitize=address,undefined"] if os.environ.get("ZKP_SANITIZE") else [])
 

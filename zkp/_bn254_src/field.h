@@ -44,6 +44,9 @@ static inline int fe_eq(const fe *a, const fe *b) {
     return !((a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) | (a->v[3] ^ b->v[3]));
 }
 
+/* set once at import (bn254_detect_cpu) when the CPU has BMI2 and ADX; stays 0 elsewhere */
+static int bn254_has_mulx = 0;
+
 /* portable no-carry CIOS (the top limb of both moduli is below 2^62) */
 FE_INLINE void mont_mul_portable(fe *r, const fe *a, const fe *b, const mont_t *m) {
     uint64_t t[4] = {0, 0, 0, 0};
@@ -108,8 +111,6 @@ FE_INLINE void mont_mul_adx(fe *r, const fe *a, const fe *b, const mont_t *m) {
     else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
 }
 #include <cpuid.h>
-/* set once at import (bn254_detect_cpu) when the CPU has BMI2 and ADX */
-static int bn254_has_mulx = 0;
 
 static void bn254_detect_cpu(void) {
     unsigned int a, b, c, d;
