@@ -43,6 +43,32 @@ def chain_circuit(n: int) -> type:
     return MulChain
 
 
+def merkle_circuit(depth: int = 20) -> tuple[type, Any]:
+    """Eligibility: a Poseidon Merkle membership of depth ``depth`` plus an 8-bit
+    ``age >= 18``; returns the class and a satisfying assignment."""
+    from circuits import Bool, Circuit, Field, Public, Secret, UInt
+    from circuits.gadgets import merkle_root
+    from circuits.native import MerkleTree
+
+    class Eligible(Circuit):
+        root: Public[Field]
+        min_age: Public[UInt[8]]
+        leaf: Secret[Field]
+        age: Secret[UInt[8]]
+        path: Secret[Bool, depth]
+        siblings: Secret[Field, depth]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(merkle_root(api, self.leaf, self.path, self.siblings), self.root)
+            api.assert_true(self.age >= self.min_age)
+
+    tree = MerkleTree(depth, leaves=[1000 + i for i in range(5)])
+    p = tree.proof(3)
+    assignment = Eligible(root=tree.root, min_age=18, leaf=p.leaf, age=29,
+                          path=list(p.path_bits), siblings=list(p.siblings))
+    return Eligible, assignment
+
+
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
@@ -132,18 +158,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--constraints", "-n", type=int, default=1024)
     ap.add_argument("--vs-snarkjs", action="store_true")
     ap.add_argument("--stages", default="compile,solve,setup,prove,verify")
+    ap.add_argument("--circuit", choices=["chain", "merkle20"], default="chain",
+                    help="chain: N multiplications; merkle20: Poseidon Merkle depth 20 + age >= 18")
     args = ap.parse_args(argv)
     from circuits import compile as compile_circuit
     from zkp import backend_info, groth16
     from zkp.field import R
 
     n, stages = args.constraints, set(args.stages.split(","))
-    print(f"Groth16 multiplication chain, N = {n} constraints, kernels: "
-          f"{backend_info()['backend']}, python {sys.version.split()[0]}")
     rows: list[tuple[str, float]] = []
-    cls = chain_circuit(n)
+    if args.circuit == "chain":
+        print(f"Groth16 multiplication chain, N = {n} constraints, kernels: "
+              f"{backend_info()['backend']}, python {sys.version.split()[0]}")
+        cls = chain_circuit(n)
+        assignment = cls(out=pow(3, n, R), x=3)
+    else:
+        cls, assignment = merkle_circuit(20)
+        print(f"Groth16 on a Poseidon Merkle membership (depth 20) + age >= 18, kernels: "
+              f"{backend_info()['backend']}, python {sys.version.split()[0]}")
     cs = timed("compile", lambda: compile_circuit(cls), rows)
-    w = timed("solve", lambda: cs.solve(cls(out=pow(3, n, R), x=3)), rows)
+    if args.circuit != "chain":
+        print(f"  {cs.r1cs.num_constraints} constraints, {cs.r1cs.num_wires} wires")
+    w = timed("solve", lambda: cs.solve(assignment), rows)
     if "setup" not in stages:
         return 0
     with warnings.catch_warnings():

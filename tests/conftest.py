@@ -93,3 +93,39 @@ def solc_ready() -> None:
     """The npm solc the tests compile with (a missing one fails, as for every tool)."""
     if not (ROOT / "node_modules" / "solc" / "package.json").is_file() and not shutil.which("solc"):
         _tool("solcjs")
+
+
+def circomlibjs(script: str, payload: Any) -> Any:
+    """Run ``script`` (JavaScript; ``input`` holds the JSON payload, ``lib`` circomlibjs) in
+    node and return what it printed, parsed as JSON."""
+    import json
+
+    _tool("snarkjs")  # npm ci ran; circomlibjs is pinned beside it
+    lib = ROOT / "node_modules" / "circomlibjs"
+    if not lib.is_dir():
+        pytest.fail("circomlibjs not installed (run `make test`, which runs `npm ci`)")
+    prog = ("const lib = require(" + json.dumps(str(lib)) + ");\n"
+            "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+            "(async () => {\n" + script + "\n})().then(() => process.exit(0), e => { console.error(e); process.exit(1); });\n")
+    res = subprocess.run(["node", "-e", prog], input=json.dumps(payload), capture_output=True, text=True, timeout=600)
+    if res.returncode != 0:
+        raise AssertionError(f"circomlibjs script failed:\n{res.stderr}")
+    return json.loads(res.stdout)
+
+
+def assert_internal_wires_bound(cs: Any, witness: Any, *, free: set[int] = frozenset()) -> int:  # type: ignore[assignment]
+    """Soundness: changing any witness wire that is not a declared input (nor in ``free``)
+    breaks some constraint. Returns the number of wires checked."""
+    from zkp.field import R
+
+    values = witness.values()
+    inputs = {w for item in cs.layout for w in item.wires}
+    checked = 0
+    for w in range(1, len(values)):
+        if w in inputs or w in free:
+            continue
+        bumped = list(values)
+        bumped[w] = (bumped[w] + 1) % R
+        assert cs.r1cs.first_unsatisfied(bumped) is not None, f"wire {w} is not determined by the constraints"
+        checked += 1
+    return checked
