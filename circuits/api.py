@@ -194,8 +194,11 @@ class API:
     # ------------------------------------------------------------ bits and comparisons
 
     def to_bits(self, x: Operand, n: int) -> list[Var]:
-        """The ``n`` low bits of ``x`` (little-endian), constraining ``x < 2**n``:
-        ``n + 1`` constraints. ``n`` is at most 253 (so the decomposition is unique)."""
+        """The ``n`` low bits of ``x`` (little-endian), constraining ``x < 2**n``: ``n``
+        constraints (bits 1..n-1 are new wires; bit 0 is the linear combination
+        ``x - sum(b_i * 2**i)``, so the recomposition costs nothing, as circom's --O2
+        achieves by substitution). ``n`` is at most 253, so the decomposition is unique;
+        254-bit decompositions are :func:`circuits.gadgets.to_bits_strict`."""
         x = self._lift(x)
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_BITS:
             raise CircuitTypeError(f"to_bits: expected 1 <= n <= {_MAX_BITS}, found {n!r}")
@@ -206,17 +209,17 @@ class API:
             return [self.constant((v >> i) & 1) for i in range(n)]
         if self.solving and x.value >> n:  # type: ignore[operator]
             raise self._unsatisfied("to_bits", f"value {x.value} does not fit in {n} bits")
-        bits = []
-        acc: dict[int, int] = {}
-        for i in range(n):
+        high = []
+        rest = x
+        for i in range(1, n):
             bv = None if x.value is None else (x.value >> i) & 1
             b = self._wire(bv, 1, True)
             self._add(b.lc, b.lc, b.lc, "to_bits", None if bv is None else (bv, bv, bv))
-            (w,) = b.lc
-            acc[w] = 1 << i
-            bits.append(b)
-        self._add(acc, _ONE, x.lc, "to_bits", None if x.value is None else (x.value, 1, x.value))
-        return bits
+            high.append(b)
+            rest = rest - self._scale(b, 1 << i)
+        b0 = Var(self, rest.lc, None if x.value is None else x.value & 1, 1, True)
+        self._add(b0.lc, b0.lc, b0.lc, "to_bits", None if b0.value is None else (b0.value,) * 3)
+        return [b0, *high]
 
     def from_bits(self, bits: Sequence[Var]) -> Var:
         """``sum(bits[i] * 2**i)`` (free); every element must be a Bool."""
@@ -229,7 +232,7 @@ class API:
         return acc
 
     def as_uint(self, x: Operand, n: int) -> Var:
-        """``x`` range-checked to ``n`` bits and typed ``UInt[n]``: n + 1 constraints."""
+        """``x`` range-checked to ``n`` bits and typed ``UInt[n]``: n constraints."""
         x = self._lift(x)
         with self.scope("as_uint"):
             self.to_bits(x, n)
@@ -237,7 +240,7 @@ class API:
 
     def less_than(self, a: Operand, b: Operand) -> Var:
         """A Bool, 1 iff ``a < b``; both need known widths (UInt types) of at most 252 bits:
-        ``n + 2`` constraints for ``n``-bit operands."""
+        ``n + 1`` constraints for ``n``-bit operands."""
         a, b = self._lift(a), self._lift(b)
         if a.bits is None or b.bits is None:
             raise CircuitTypeError(

@@ -96,8 +96,8 @@ def test_comparison_cost_uses_declared_widths() -> None:
             api.assert_true(self.a >= 18)
 
     stats = compile(C).stats()
-    assert stats["cmp/to_bits"] == 10  # 8-bit operands: 9 bits + recomposition
-    assert stats["input a: UInt[8]/to_bits"] == 9
+    assert stats["cmp/to_bits"] == 9  # 8-bit operands: 9 bits, the recomposition is free
+    assert stats["input a: UInt[8]/to_bits"] == 8
 
 
 def test_field_comparison_and_wide_types_are_refused() -> None:
