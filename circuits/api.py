@@ -207,6 +207,10 @@ class API:
             if v >> n:
                 raise CircuitDefinitionError(f"to_bits: the constant {v} does not fit in {n} bits")
             return [self.constant((v >> i) & 1) for i in range(n)]
+        return self._bits(x, n)
+
+    def _bits(self, x: Var, n: int) -> list[Var]:
+        """Decompose a non-constant ``x`` into ``n`` bits (no limit on ``n``: callers check)."""
         if self.solving and x.value >> n:  # type: ignore[operator]
             raise self._unsatisfied("to_bits", f"value {x.value} does not fit in {n} bits")
         high = []
@@ -258,11 +262,17 @@ class API:
     # ------------------------------------------------------------ selection and assertions
 
     def select(self, cond: Operand, a: Operand, b: Operand) -> Var:
-        """``a if cond else b`` for a Bool ``cond``: one constraint (free for a constant)."""
+        """``a if cond else b`` for a Bool ``cond``: one constraint (free when ``cond`` is
+        constant, or ``a`` and ``b`` both are)."""
         cond, a, b = self._lift(cond), self._lift(a), self._lift(b)
         self.require_bool(cond, "select")
         if cond.is_constant():
             return a if cond.constant_value() else b
+        if a.is_constant() and b.is_constant():  # b + cond * (a - b): linear, free
+            out_c = b + self._scale(cond, (a.constant_value() - b.constant_value()) % R)
+            out_c.bits = None if a.bits is None or b.bits is None else max(a.bits, b.bits)
+            out_c.is_bool = a.is_bool and b.is_bool
+            return out_c
         val = None if cond.value is None else (a.value if cond.value else b.value)
         bits = None if a.bits is None or b.bits is None else max(a.bits, b.bits)
         out = self._wire(val, bits, a.is_bool and b.is_bool)

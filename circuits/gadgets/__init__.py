@@ -1,7 +1,19 @@
-"""Gadgets: reusable pieces of circuit, each with a native twin in :mod:`circuits.native`."""
+"""Gadgets: reusable pieces of circuit, each with a native twin in :mod:`circuits.native`
+where the function is not plain Python arithmetic. One gadget per module; every
+docstring states the constraint count (``tests/vectors/gadget_counts.csv`` pins them)."""
 
-from .poseidon import poseidon, poseidon_permute
+from .bits import from_bits, range_check, to_bits, to_bits_strict
+from .comparators import (assert_ge, assert_gt, assert_le, assert_lt, is_equal, is_ge, is_gt, is_le, is_lt,
+                          is_zero)
+from .logic import all_of, and_, any_of, is_in, mux, not_, or_, select, xor
 from .merkle import assert_member, merkle_root
 from .mimc import mimc7, mimc_feistel, mimc_sponge, multi_mimc7
+from .nullifier import nullifier
+from .poseidon import poseidon, poseidon_permute
 
-__all__ = ["mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge", "merkle_root", "assert_member", "poseidon", "poseidon_permute"]
+__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check",
+           "is_lt", "is_le", "is_gt", "is_ge", "is_equal", "is_zero",
+           "assert_lt", "assert_le", "assert_gt", "assert_ge",
+           "and_", "or_", "xor", "not_", "all_of", "any_of", "select", "mux", "is_in",
+           "poseidon", "poseidon_permute", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge",
+           "merkle_root", "assert_member", "nullifier"]

@@ -1,6 +1,9 @@
-"""Native (off-circuit) twins of the gadgets: plain Python, same results as in circuit."""
+"""Native (off-circuit) twins of the gadgets: plain Python, the same results as in circuit."""
 
-from .poseidon import poseidon
 from .merkle import MerkleProof, MerkleTree
+from .mimc import mimc7, mimc_feistel, mimc_sponge, multi_mimc7
+from .nullifier import nullifier
+from .poseidon import poseidon
 
-__all__ = ["MerkleTree", "MerkleProof", "poseidon"]
+__all__ = ["poseidon", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge", "MerkleTree", "MerkleProof",
+           "nullifier"]

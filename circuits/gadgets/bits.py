@@ -1,0 +1,95 @@
+"""Bits and ranges.
+
+``to_bits(api, x, n)`` for ``n <= 253`` costs ``n`` constraints. At 254 bits a plain
+decomposition is ambiguous (``x`` and ``x + r`` both fit), so ``to_bits_strict`` adds the
+check that the bits, read as an integer, are below ``r``: a bit-serial comparison with
+``r - 1`` from the top (one constraint per bit below the top one): 507 constraints in all.
+
+    >>> from circuits import Circuit, Secret, Field, compile
+    >>> from circuits.gadgets import to_bits_strict
+    >>> class C(Circuit):
+    ...     x: Secret[Field]
+    ...     def define(self, api):
+    ...         to_bits_strict(api, self.x)
+    >>> cs = compile(C)
+    >>> cs.r1cs.num_constraints
+    507
+    >>> _ = cs.solve(C(x=R - 1))
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from zkp.field import R
+
+from ..api import API
+from ..errors import CircuitTypeError
+from ..var import Operand, Var
+
+__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check", "FIELD_BITS"]
+
+FIELD_BITS = 254  # bits of r
+
+
+def to_bits(api: API, x: Operand, n: int) -> list[Var]:
+    """The ``n`` low bits of ``x``, little-endian, constraining ``x < 2**n`` (``n`` <= 253:
+    ``n`` constraints; ``n`` = 254 is :func:`to_bits_strict`)."""
+    if n == FIELD_BITS:
+        return to_bits_strict(api, x)
+    return api.to_bits(x, n)
+
+
+def to_bits_strict(api: API, x: Operand) -> list[Var]:
+    """All 254 bits of ``x``, with the bits constrained to encode ``x`` itself (an integer
+    below r), not ``x + r``: 507 constraints."""
+    x = api._lift(x)
+    if x.is_constant():
+        v = x.constant_value()
+        return [api.constant((v >> i) & 1) for i in range(FIELD_BITS)]
+    with api.scope("to_bits_strict"):
+        bits = api._bits(x, FIELD_BITS)
+        assert_bits_below_r(api, bits)
+    return bits
+
+
+def assert_bits_below_r(api: API, bits: Sequence[Var]) -> None:
+    """Constrain 254 Bools, little-endian, to encode an integer ``<= r - 1``.
+
+    From the top: ``eq`` is 1 while the bits so far equal those of ``r - 1``; where
+    ``r - 1`` has a 0, the bit must be 0 while ``eq`` holds (``eq * b = 0``); where it has
+    a 1, ``eq`` becomes ``eq * b``. One constraint per bit after the first."""
+    if len(bits) != FIELD_BITS:
+        raise CircuitTypeError(f"assert_bits_below_r: expected {FIELD_BITS} bits, found {len(bits)}")
+    c = R - 1
+    lowest_zero = min(i for i in range(FIELD_BITS) if not (c >> i) & 1)
+    eq: Var | None = None  # None: the empty prefix, equal
+    for i in range(FIELD_BITS - 1, -1, -1):
+        b = bits[i]
+        if (c >> i) & 1:
+            if i > lowest_zero:  # eq is needed further down
+                eq = b if eq is None else api.mul(eq, b)
+        elif eq is None:
+            api.assert_equal(b, 0)
+        else:
+            _assert_product_zero(api, eq, b)
+
+
+def _assert_product_zero(api: API, a: Var, b: Var) -> None:
+    """``a * b == 0`` in one constraint."""
+    api._add(a.lc, b.lc, {}, "alias_check",
+             None if a.value is None else (a.value, b.value, 0),  # type: ignore[arg-type]
+             "the bits encode a value >= r")
+
+
+def from_bits(api: API, bits: Sequence[Operand]) -> Var:
+    """``sum(bits[i] * 2**i)``: free; every element must be a Bool."""
+    return api.from_bits([api._lift(b) for b in bits])
+
+
+def range_check(api: API, x: Operand, bits: int) -> Var:
+    """``x`` constrained below ``2**bits`` and typed ``UInt[bits]`` (``bits`` <= 252, so
+    comparisons on it stay sound): ``bits`` constraints."""
+    if isinstance(bits, bool) or not isinstance(bits, int) or not 1 <= bits <= 252:
+        raise CircuitTypeError(f"range_check: expected 1 <= bits <= 252, found {bits!r}")
+    return api.as_uint(x, bits)
