@@ -9,6 +9,7 @@ Wire layout (circom's): wire 0 is one, then the public inputs in declaration ord
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from zkp.witness import Witness
 from .api import API
 from .circuit import Circuit
 from .errors import AssignmentError, CircuitDefinitionError
+from .optimize import eliminate_linear
 from .types import InputSpec
 from .var import Var
 
@@ -111,11 +113,14 @@ class CompiledCircuit:
     """A compiled circuit: ``.r1cs``, ``.layout``, ``stats()`` and ``solve(assignment)``."""
 
     def __init__(self, circuit: type[Circuit], r1cs: R1CS, layout: list[InputLayout],
-                 stats: dict[str, int]) -> None:
+                 stats: dict[str, int], *, kept: tuple[int, ...] | None = None,
+                 built: tuple[int, int] | None = None) -> None:
         self.circuit = circuit
         self.r1cs = r1cs
         self.layout = tuple(layout)
         self._stats = dict(sorted(stats.items(), key=lambda kv: (-kv[1], kv[0])))
+        self._kept = kept  # old wire of each wire after linear elimination (None: identity)
+        self._built = built or (r1cs.num_wires, r1cs.num_constraints)  # what define makes
 
     @property
     def num_public(self) -> int:
@@ -148,13 +153,14 @@ class CompiledCircuit:
         api = API(solving=True)
         obj, _ = _allocate(api, self.circuit, assignment)
         obj.define(api)
-        if api.num_wires != self.r1cs.num_wires or api.num_constraints != self.r1cs.num_constraints:
+        wires, rows = self._built
+        if api.num_wires != wires or api.num_constraints != rows:
             raise CircuitDefinitionError(
                 f"{self.circuit.__name__}.define built a different circuit while solving "
                 f"({api.num_constraints} constraints, {api.num_wires} wires) than while "
-                f"compiling ({self.r1cs.num_constraints}, {self.r1cs.num_wires}); define must "
-                "not depend on values or outside state")
-        return Witness(b"".join(v.to_bytes(32, "big") for v in api.values), self.num_public)
+                f"compiling ({rows}, {wires}); define must not depend on values or outside state")
+        values = api.values if self._kept is None else [api.values[w] for w in self._kept]
+        return Witness(b"".join(v.to_bytes(32, "big") for v in values), self.num_public)
 
     def __repr__(self) -> str:
         r = self.r1cs
@@ -169,8 +175,12 @@ def _shape_dummy(spec: InputSpec) -> Any:
     return v
 
 
-def compile(circuit: type[Circuit]) -> CompiledCircuit:  # noqa: A001 - the DSL's verb
+def compile(circuit: type[Circuit], *, optimize: bool = True) -> CompiledCircuit:  # noqa: A001 - the DSL's verb
     """Compile a circuit class into an R1CS with its layout and statistics.
+
+    With ``optimize`` (the default) linear constraints are eliminated by substitution
+    (:mod:`circuits.optimize`, as circom's ``--O2``): the wires they determine leave the
+    system, so the R1CS and the witness are smaller; inputs always stay.
 
     Example:
         >>> from circuits import Circuit, Public, Secret, UInt, compile
@@ -181,7 +191,7 @@ def compile(circuit: type[Circuit]) -> CompiledCircuit:  # noqa: A001 - the DSL'
         ...         api.assert_true(self.age >= self.threshold)
         >>> cs = compile(Adult)
         >>> cs.r1cs.num_constraints, cs.num_public
-        (26, 1)
+        (24, 1)
         >>> cs.solve(Adult(age=29, threshold=18)).public
         [18]
     """
@@ -193,8 +203,15 @@ def compile(circuit: type[Circuit]) -> CompiledCircuit:  # noqa: A001 - the DSL'
     obj, layout = _allocate(api, circuit, None)
     obj.define(api)
     r1cs = builder.build()
+    built = (r1cs.num_wires, r1cs.num_constraints)
+    kept = None
+    if optimize:
+        elim = eliminate_linear(r1cs, {w for item in layout for w in item.wires})
+        if not elim.identity:
+            r1cs, kept = elim.r1cs, elim.kept
     _warn_unused(r1cs, circuit)
-    return CompiledCircuit(circuit, r1cs, layout, dict(api.stats))
+    stats = Counter(r1cs.label(i).rsplit(" @ ", 1)[0] for i in range(r1cs.num_constraints)) if kept else api.stats
+    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built)
 
 
 def _warn_unused(r1cs: R1CS, circuit: type) -> None:

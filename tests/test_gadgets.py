@@ -64,7 +64,7 @@ def test_comparator_witness_is_fully_determined(name: str) -> None:
             api.assert_equal(fn(api, self.a, self.b), self.out)
 
     cs = compile(C)
-    assert cs.r1cs.num_constraints == 8 + 8 + 1 + 9 + 1  # inputs a, b, out; the comparison; the equality
+    assert cs.r1cs.num_constraints == 8 + 8 + 1 + 9  # inputs a, b, out; the comparison (its equality is absorbed)
     for a, b in ((3, 200), (200, 3), (77, 77), (0, 255)):
         w = cs.solve(C(out=int(COMPARATORS[name][1](a, b)), a=a, b=b))
         assert_internal_wires_bound(cs, w)
@@ -192,7 +192,7 @@ def test_all_of_any_of_every_3bit_vector() -> None:
             api.assert_equal(any_of(api, list(self.xs)), self.out[1])
 
     cs = compile(C)
-    assert cs.r1cs.num_constraints == 3 + 2 + 2 * (2 + 1)  # Bool inputs; two gadgets and equalities
+    assert cs.r1cs.num_constraints == 3 + 2 + 2 * 2  # Bool inputs; two gadgets (equalities absorbed)
     for xs in itertools.product((0, 1), repeat=3):
         cs.solve(C(xs=list(xs), out=[int(all(xs)), int(any(xs))]))
         with pytest.raises(UnsatisfiedConstraintError):
@@ -269,7 +269,7 @@ def test_to_bits_strict_round_trips_and_counts() -> None:
     rng = random.Random(3)
     for x in (0, 1, R - 1, R // 2, rng.randrange(R)):
         w = cs.solve(C(x=x, bits=[(x >> i) & 1 for i in range(254)]))
-    assert assert_internal_wires_bound(cs, w) > 200
+    assert assert_internal_wires_bound(cs, w) > 50
     with pytest.raises(CircuitTypeError):
         class D(Circuit):
             x: Secret[Field]

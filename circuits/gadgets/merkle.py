@@ -16,7 +16,7 @@ is not one already (declare the bits ``Secret[Bool, depth]``).
     ...         api.assert_equal(merkle_root(api, self.leaf, self.path, self.siblings), self.root)
     >>> cs = compile(Member)
     >>> cs.r1cs.num_constraints
-    969
+    968
     >>> tree = MerkleTree(depth=4, leaves=[5, 6, 7])
     >>> p = tree.proof(2)
     >>> _ = cs.solve(Member(root=tree.root, leaf=7, path=list(p.path_bits), siblings=list(p.siblings)))

@@ -1,0 +1,88 @@
+"""Each gadget beside the circomlib template computing the same function.
+
+``cost(entry)`` is the gadget's own constraint count in zkmpc (a circuit with the gadget,
+minus the same circuit without it, so input typing is not counted); ``circom_source(entry)``
+is a circom main component instantiating circomlib's template. ``python -m
+benchmarks.gadgets`` compiles both (circom2 at --O2) and prints the table;
+``tests/vectors/gadget_counts.csv`` pins zkmpc's column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from circuits import Bool, Circuit, Field, Secret, UInt, compile
+from circuits import gadgets as g
+
+__all__ = ["Entry", "CATALOG", "cost", "circom_source"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str  # also the circom template instantiation
+    include: str  # circomlib file
+    inputs: dict[str, Any]  # zkmpc input specs (Secret[...])
+    body: Callable[[Any, Any], Any]  # (api, circuit instance) -> anything
+    main: str = ""  # circom main line when it differs from `component main = {name};`
+
+
+def _circuit(inputs: dict[str, Any], body: Callable[[Any, Any], Any] | None) -> type:
+    def define(self: Any, api: Any) -> None:
+        if body is not None:
+            body(api, self)
+
+    return type("G", (Circuit,), {"__annotations__": dict(inputs), "define": define})
+
+
+def cost(e: Entry) -> int:
+    with_body = compile(_circuit(e.inputs, e.body)).r1cs.num_constraints
+    without = compile(_circuit(e.inputs, None)).r1cs.num_constraints
+    return with_body - without
+
+
+def circom_source(e: Entry) -> str:
+    main = e.main or f"component main = {e.name};"
+    return f'pragma circom 2.0.0;\ninclude "{e.include}";\n{main}\n'
+
+
+def _cmp(fn: Callable[..., Any]) -> Callable[[Any, Any], Any]:
+    return lambda api, s: fn(api, s.a, s.b)
+
+
+U8 = {"a": Secret[UInt[8]], "b": Secret[UInt[8]]}
+U64 = {"a": Secret[UInt[64]], "b": Secret[UInt[64]]}
+F2 = {"a": Secret[Field], "b": Secret[Field]}
+B2 = {"a": Secret[Bool], "b": Secret[Bool]}
+
+
+def _poseidon(n: int) -> Entry:
+    return Entry(f"Poseidon({n})", "poseidon.circom", {"xs": Secret[Field, n]},
+                 lambda api, s: g.poseidon(api, list(s.xs)))
+
+
+CATALOG: list[Entry] = [
+    Entry("Num2Bits(16)", "bitify.circom", {"x": Secret[Field]}, lambda api, s: g.to_bits(api, s.x, 16)),
+    Entry("Num2Bits(64)", "bitify.circom", {"x": Secret[Field]}, lambda api, s: g.to_bits(api, s.x, 64)),
+    Entry("Num2Bits_strict()", "bitify.circom", {"x": Secret[Field]}, lambda api, s: g.to_bits_strict(api, s.x)),
+    Entry("LessThan(8)", "comparators.circom", U8, _cmp(g.is_lt)),
+    Entry("LessEqThan(8)", "comparators.circom", U8, _cmp(g.is_le)),
+    Entry("GreaterThan(8)", "comparators.circom", U8, _cmp(g.is_gt)),
+    Entry("GreaterEqThan(8)", "comparators.circom", U8, _cmp(g.is_ge)),
+    Entry("LessThan(64)", "comparators.circom", U64, _cmp(g.is_lt)),
+    Entry("IsZero()", "comparators.circom", {"a": Secret[Field]}, lambda api, s: g.is_zero(api, s.a)),
+    Entry("IsEqual()", "comparators.circom", F2, _cmp(g.is_equal)),
+    Entry("AND()", "gates.circom", B2, _cmp(g.and_)),
+    Entry("OR()", "gates.circom", B2, _cmp(g.or_)),
+    Entry("XOR()", "gates.circom", B2, _cmp(g.xor)),
+    Entry("NOT()", "gates.circom", {"a": Secret[Bool]}, lambda api, s: g.not_(api, s.a)),
+    Entry("MultiAND(8)", "gates.circom", {"xs": Secret[Bool, 8]}, lambda api, s: g.all_of(api, list(s.xs))),
+    _poseidon(1), _poseidon(2), _poseidon(3), _poseidon(4), _poseidon(5), _poseidon(8), _poseidon(16),
+    Entry("MiMC7(91)", "mimc.circom", F2, lambda api, s: g.mimc7(api, s.a, s.b)),
+    Entry("MultiMiMC7(2, 91)", "mimc.circom", {"xs": Secret[Field, 2], "k": Secret[Field]},
+          lambda api, s: g.multi_mimc7(api, list(s.xs), s.k)),
+    Entry("MiMCSponge(2, 220, 1)", "mimcsponge.circom", {"xs": Secret[Field, 2], "k": Secret[Field]},
+          lambda api, s: g.mimc_sponge(api, list(s.xs), s.k)),
+    Entry("MiMCFeistel(220)", "mimcsponge.circom", {"l": Secret[Field], "r": Secret[Field], "k": Secret[Field]},
+          lambda api, s: g.mimc_feistel(api, s.l, s.r, s.k)),
+]
