@@ -30,8 +30,9 @@ _ONE = {0: 1}
 class API:
     """Builds (compile) or evaluates (solve) a circuit; see the module docstring."""
 
-    def __init__(self, *, solving: bool, builder: R1CSBuilder | None = None) -> None:
+    def __init__(self, *, solving: bool, builder: R1CSBuilder | None = None, sites: bool = False) -> None:
         self.solving = solving
+        self.sites: dict[int, str] | None = {} if sites else None  # wire -> where it was made
         self.values: list[int] = [1]
         self.builder = builder
         self.num_wires = 1
@@ -50,6 +51,10 @@ class API:
             self.values.append(value)  # type: ignore[arg-type]
         else:
             self.builder.new_wire()  # type: ignore[union-attr]
+            if self.sites is not None:
+                scope = "/".join(self._scopes)
+                where = self._location()[2]
+                self.sites[w] = f"{scope} @ {where}" if scope else where
         return Var(self, {w: 1}, value, bits, is_bool)
 
     def _location(self) -> tuple[object, int, str]:

@@ -19,7 +19,7 @@ from zkp.witness import Witness
 
 from .api import API
 from .circuit import Circuit
-from .errors import AssignmentError, CircuitDefinitionError
+from .errors import AssignmentError, CircuitDefinitionError, UnderconstrainedError
 from .optimize import eliminate_linear
 from .types import InputSpec
 from .var import Var
@@ -175,12 +175,14 @@ def _shape_dummy(spec: InputSpec) -> Any:
     return v
 
 
-def compile(circuit: type[Circuit], *, optimize: bool = True) -> CompiledCircuit:  # noqa: A001 - the DSL's verb
+def compile(circuit: type[Circuit], *, optimize: bool = True, strict: bool = False) -> CompiledCircuit:  # noqa: A001
     """Compile a circuit class into an R1CS with its layout and statistics.
 
     With ``optimize`` (the default) linear constraints are eliminated by substitution
     (:mod:`circuits.optimize`, as circom's ``--O2``): the wires they determine leave the
-    system, so the R1CS and the witness are smaller; inputs always stay.
+    system, so the R1CS and the witness are smaller; inputs always stay. With ``strict``,
+    inputs and wires that no constraint uses raise :class:`UnderconstrainedError` naming
+    them (see :mod:`circuits.lint`).
 
     Example:
         >>> from circuits import Circuit, Public, Secret, UInt, compile
@@ -195,11 +197,28 @@ def compile(circuit: type[Circuit], *, optimize: bool = True) -> CompiledCircuit
         >>> cs.solve(Adult(age=29, threshold=18)).public
         [18]
     """
+    compiled, sites = _compile(circuit, optimize, strict)
+    if strict:
+        from .lint import static_findings
+
+        findings = static_findings(compiled, sites)
+        if findings:
+            raise UnderconstrainedError(f"{circuit.__name__} is under-constrained: " + "; ".join(findings), findings)
+    return compiled
+
+
+def compile_with_sites(circuit: type[Circuit]) -> tuple[CompiledCircuit, dict[int, str]]:
+    """Compile, recording where each wire was made (slower; for :mod:`circuits.lint`)."""
+    compiled, sites = _compile(circuit, True, True)
+    return compiled, sites or {}
+
+
+def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[CompiledCircuit, dict[int, str] | None]:
     if not (isinstance(circuit, type) and issubclass(circuit, Circuit)):
         raise CircuitDefinitionError(f"compile: expected a Circuit subclass, found {circuit!r}")
     npub = sum(spec.size for _, spec in circuit.__zk_inputs__ if spec.public)
     builder = R1CSBuilder(num_public=npub)
-    api = API(solving=False, builder=builder)
+    api = API(solving=False, builder=builder, sites=sites)
     obj, layout = _allocate(api, circuit, None)
     obj.define(api)
     r1cs = builder.build()
@@ -211,7 +230,7 @@ def compile(circuit: type[Circuit], *, optimize: bool = True) -> CompiledCircuit
             r1cs, kept = elim.r1cs, elim.kept
     _warn_unused(r1cs, circuit)
     stats = Counter(r1cs.label(i).rsplit(" @ ", 1)[0] for i in range(r1cs.num_constraints)) if kept else api.stats
-    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built)
+    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built), api.sites
 
 
 def _warn_unused(r1cs: R1CS, circuit: type) -> None:

@@ -8,6 +8,7 @@ __all__ = [
     "CircuitTypeError",
     "AssignmentError",
     "UnsatisfiedConstraintError",
+    "UnderconstrainedError",
 ]
 
 
@@ -18,6 +19,15 @@ class CircuitError(Exception):
 class CircuitDefinitionError(CircuitError, ValueError):
     """The circuit itself is wrong: bad annotations, a constant assertion that fails,
     a structure that changes between compile and solve."""
+
+
+class UnderconstrainedError(CircuitDefinitionError):
+    """``compile(..., strict=True)`` found witness variables no constraint determines, or
+    public inputs no constraint uses; ``findings`` lists them by name."""
+
+    def __init__(self, message: str, findings: list[str]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 class CircuitTypeError(CircuitError, TypeError):
