@@ -201,3 +201,29 @@ def test_fallback_multiplication_equals_mulx() -> None:
             K.qap_h(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]
     assert [bytes.fromhex(o) for o in outs] == mine
     assert paired == str(K.pairing_check(g1s, g2s)) == "True"
+
+
+def test_poseidon_kernel_c_equals_python_and_refuses_bad_shapes() -> None:
+    from circuits.native.poseidon import FULL_ROUNDS, _encoded
+
+    rng = random.Random(17)
+    for t in (2, 3, 5, 17):
+        rc, mds = _encoded(t)
+        states = enc([rng.choice([0, 1, R - 1, rng.randrange(R)]) for _ in range(t * 3)])
+        same("fr_poseidon", rc, mds, FULL_ROUNDS, states)
+        same("fr_poseidon", rc, mds, FULL_ROUNDS, b"")
+    rc, mds = _encoded(3)
+    bad = [
+        (rc, mds[:-32], FULL_ROUNDS, enc([1, 2, 3])),   # MDS not square
+        (rc[:-32], mds, FULL_ROUNDS, enc([1, 2, 3])),   # constants not a multiple of t
+        (rc, mds, 7, enc([1, 2, 3])),                   # odd full rounds
+        (rc, mds, -2, enc([1, 2, 3])),
+        (rc, mds, 1000, enc([1, 2, 3])),                # more full rounds than constants
+        (rc, mds, FULL_ROUNDS, enc([1, 2])),            # state not a multiple of t
+        (rc, mds, FULL_ROUNDS, enc([1, 2, R])),         # element >= r
+        (rc, mds, FULL_ROUNDS, b"\x00" * 33),
+    ]
+    for args in bad:
+        for K in (PY, _c()):
+            with pytest.raises(MalformedInputError):
+                K.fr_poseidon(*args)

@@ -23,6 +23,7 @@ from .errors import MalformedInputError
 from .field import FR_COSET_SHIFT, FR_TWO_ADICITY, fr_root_of_unity
 
 __all__ = [
+    "fr_poseidon",
     "BACKEND",
     "g1_validate",
     "g2_validate",
@@ -365,3 +366,40 @@ def pairing_check(g1: bytes, g2: bytes) -> bool:
         f = f * op.miller_loop(op.twist(q), op.cast_point_to_fq12(pt),  # type: ignore[attr-defined]
                                final_exponentiate=False)
     return bool(op.final_exponentiate(f) == FQ12.one())
+
+
+def _poseidon_shape(rc: list[Any], mds: list[Any], full_rounds: int, n_state_words: int) -> tuple[int, int]:
+    t = int(round(len(mds) ** 0.5))
+    if not 2 <= t <= 17 or t * t != len(mds):
+        raise MalformedInputError(f"poseidon: the MDS matrix must be t x t with 2 <= t <= 17, found {len(mds)} elements")
+    if isinstance(full_rounds, bool) or not isinstance(full_rounds, int) or full_rounds < 0 or full_rounds % 2:
+        raise MalformedInputError(f"poseidon: full_rounds must be an even int >= 0, found {full_rounds!r}")
+    if len(rc) % t or len(rc) // t < full_rounds:
+        raise MalformedInputError(f"poseidon: {len(rc)} round constants for width {t} and {full_rounds} full rounds")
+    if n_state_words % t:
+        raise MalformedInputError(f"poseidon: {n_state_words} state elements is not a multiple of the width {t}")
+    return t, len(rc) // t - full_rounds
+
+
+def fr_poseidon(round_constants: bytes, mds: bytes, full_rounds: int, states: bytes) -> bytes:
+    """The Poseidon permutation (x^5 S-box) of each width-t state in ``states``; ``mds`` is
+    the t x t matrix row by row, ``round_constants`` t per round; the partial rounds are the
+    rounds beyond ``full_rounds``, half of which come first."""
+    rc = [int(v) for v in _words(round_constants, R, "round constant")]
+    m = [int(v) for v in _words(mds, R, "MDS entry")]
+    xs = [int(v) for v in _words(states, R, "state element")]
+    t, partial = _poseidon_shape(rc, m, full_rounds, len(xs))
+    rows = [m[i * t:(i + 1) * t] for i in range(t)]
+    half = full_rounds // 2
+    out: list[int] = []
+    for off in range(0, len(xs), t):
+        st = xs[off:off + t]
+        for r in range(full_rounds + partial):
+            st = [(v + rc[r * t + i]) % R for i, v in enumerate(st)]
+            if r < half or r >= half + partial:
+                st = [pow(v, 5, R) for v in st]
+            else:
+                st[0] = pow(st[0], 5, R)
+            st = [sum(a * b for a, b in zip(row, st)) % R for row in rows]
+        out.extend(st)
+    return _enc(out)

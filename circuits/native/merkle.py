@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 from zkp.field import R
 
 from ..errors import CircuitTypeError
-from .poseidon import poseidon
+from .poseidon import poseidon, poseidon_many
 
 __all__ = ["MerkleTree", "MerkleProof", "poseidon2", "MAX_DEPTH"]
 
@@ -92,7 +92,10 @@ class MerkleTree:
             below = self._levels[level]
             if len(below) % 2:
                 below = below + [self.zeros[level]]
-            self._levels.append([hash2(below[i], below[i + 1]) for i in range(0, len(below), 2)])
+            if hash2 is poseidon2:  # one batched kernel call per level
+                self._levels.append(poseidon_many([below[i:i + 2] for i in range(0, len(below), 2)]))
+            else:
+                self._levels.append([hash2(below[i], below[i + 1]) for i in range(0, len(below), 2)])
 
     def __len__(self) -> int:
         return len(self._levels[0])

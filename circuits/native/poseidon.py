@@ -21,7 +21,7 @@ from zkp.field import R
 
 from ..errors import CircuitTypeError
 
-__all__ = ["poseidon", "permute", "constants", "FULL_ROUNDS", "PARTIAL_ROUNDS", "MAX_INPUTS"]
+__all__ = ["poseidon", "poseidon_many", "permute", "constants", "FULL_ROUNDS", "PARTIAL_ROUNDS", "MAX_INPUTS"]
 
 FULL_ROUNDS = 8
 PARTIAL_ROUNDS = (56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68)  # t = 2 .. 17
@@ -81,21 +81,29 @@ def constants(t: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
             return tuple(rc), mds
 
 
+@lru_cache(maxsize=None)
+def _encoded(t: int) -> tuple[bytes, bytes]:
+    rc, mds = constants(t)
+    return (b"".join(v.to_bytes(32, "big") for v in rc),
+            b"".join(v.to_bytes(32, "big") for row in mds for v in row))
+
+
+def _permute_many(states: Sequence[Sequence[int]], t: int) -> list[int]:
+    """Permute many width-``t`` states with the BN254 kernels (C when built); returns the
+    flat list of output states."""
+    from zkp._backend import kernels
+
+    rc, mds = _encoded(t)
+    flat = b"".join(int(v).to_bytes(32, "big") for st in states for v in st)
+    out = bytes(kernels.fr_poseidon(rc, mds, FULL_ROUNDS, flat))
+    return [int.from_bytes(out[i:i + 32], "big") for i in range(0, len(out), 32)]
+
+
 def permute(state: Sequence[int]) -> list[int]:
     """The Poseidon permutation of ``state`` (2 to 17 field elements)."""
     t = len(state)
-    rc, mds = constants(t)
-    s = [int(v) % R for v in state]
-    partial = PARTIAL_ROUNDS[t - 2]
-    half = FULL_ROUNDS // 2
-    for r in range(FULL_ROUNDS + partial):
-        s = [(v + rc[r * t + i]) % R for i, v in enumerate(s)]
-        if r < half or r >= half + partial:
-            s = [pow(v, 5, R) for v in s]
-        else:
-            s[0] = pow(s[0], 5, R)
-        s = [sum(m * v for m, v in zip(row, s)) % R for row in mds]
-    return s
+    constants(t)  # validates t
+    return _permute_many([[int(v) % R for v in state]], t)
 
 
 def _check_inputs(inputs: Sequence[int]) -> list[int]:
@@ -116,3 +124,21 @@ def _check_inputs(inputs: Sequence[int]) -> list[int]:
 def poseidon(inputs: Sequence[int]) -> int:
     """circomlib's ``Poseidon(n)`` of 1 to 16 field elements (ints in ``[0, r)``)."""
     return permute([0, *_check_inputs(inputs)])[0]
+
+
+def poseidon_many(batch: Sequence[Sequence[int]]) -> list[int]:
+    """``[poseidon(xs) for xs in batch]`` in one kernel call (threads over the batch); every
+    ``xs`` must have the same length.
+
+    >>> poseidon_many([[1, 2], [3, 4]]) == [poseidon([1, 2]), poseidon([3, 4])]
+    True
+    """
+    if not batch:
+        return []
+    n = len(batch[0])
+    checked = [_check_inputs(xs) for xs in batch]
+    if any(len(xs) != n for xs in checked):
+        raise CircuitTypeError("poseidon_many: every input list must have the same length")
+    t = n + 1
+    out = _permute_many([[0, *xs] for xs in checked], t)
+    return out[::t]

@@ -381,6 +381,37 @@ static int log2_size(Py_ssize_t n) {
 }
 
 #include "ntt.h"
+#include "poseidon.h"
+
+static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer brc, bm, bs; int full;
+    if (!PyArg_ParseTuple(args, "y*y*iy*", &brc, &bm, &full, &bs)) return NULL;
+    Py_ssize_t nrc, nm, ns;
+    fe *rc = decode_fr(&brc, &nrc, "round constant");
+    fe *mds = rc ? decode_fr(&bm, &nm, "MDS entry") : NULL;
+    fe *st = mds ? decode_fr(&bs, &ns, "state element") : NULL;
+    PyBuffer_Release(&brc); PyBuffer_Release(&bm); PyBuffer_Release(&bs);
+    if (!st) { PyMem_Free(rc); PyMem_Free(mds); return NULL; }
+    int t = 0;
+    while (t <= POSEIDON_MAX_T && (Py_ssize_t)t * t < nm) t++;
+    PyObject *err = NULL;
+    if (t < 2 || t > POSEIDON_MAX_T || (Py_ssize_t)t * t != nm)
+        err = malformed("poseidon: the MDS matrix must be t x t with 2 <= t <= 17, found %zd elements", nm);
+    else if (full < 0 || full % 2)
+        err = malformed("poseidon: full_rounds must be an even int >= 0, found %d", full);
+    else if (nrc % t || nrc / t < full)
+        err = malformed("poseidon: %zd round constants for width %d and %d full rounds", nrc, t, full);
+    else if (ns % t)
+        err = malformed("poseidon: %zd state elements is not a multiple of the width %d", ns, t);
+    if (err || PyErr_Occurred()) { PyMem_Free(rc); PyMem_Free(mds); PyMem_Free(st); return NULL; }
+    int partial = (int)(nrc / t) - full, nt = nthreads();
+    Py_BEGIN_ALLOW_THREADS
+    poseidon_batch(st, (size_t)(ns / t), rc, mds, t, full, partial, nt);
+    Py_END_ALLOW_THREADS
+    PyObject *out = encode_fr(st, ns);
+    PyMem_Free(rc); PyMem_Free(mds); PyMem_Free(st);
+    return out;
+}
 
 static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
     static char *names[] = {"values", "inverse", NULL};
@@ -477,6 +508,7 @@ static PyMethodDef methods[] = {
     {"fr_coset_ntt", (PyCFunction)(void (*)(void))py_fr_coset_ntt, METH_VARARGS | METH_KEYWORDS, "NTT on the coset FR_COSET_SHIFT * H."},
     {"qap_h", py_qap_h, METH_VARARGS, "Coefficients of h = (A*B - C) / (x^n - 1)."},
     {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},
+    {"fr_poseidon", py_fr_poseidon, METH_VARARGS, "The Poseidon permutation of each width-t state."},
     {NULL, NULL, 0, NULL},
 };
 
