@@ -17,6 +17,8 @@ from circuits import gadgets as g
 
 __all__ = ["Entry", "CATALOG", "cost", "circom_source"]
 
+from circuits.native.babyjub import BASE8 as _BASE8  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -85,4 +87,13 @@ CATALOG: list[Entry] = [
           lambda api, s: g.mimc_sponge(api, list(s.xs), s.k)),
     Entry("MiMCFeistel(220)", "mimcsponge.circom", {"l": Secret[Field], "r": Secret[Field], "k": Secret[Field]},
           lambda api, s: g.mimc_feistel(api, s.l, s.r, s.k)),
+    Entry("BabyAdd()", "babyjub.circom", {"p": Secret[Field, 2], "q": Secret[Field, 2]},
+          lambda api, s: g.edwards_add(api, tuple(s.p), tuple(s.q))),
+    Entry("BabyPbk()", "babyjub.circom", {"k": Secret[Field]},
+          lambda api, s: g.mul_fixed(api, api.to_bits(s.k, 253), _BASE8)),
+    Entry("EscalarMulAny(254)", "escalarmulany.circom", {"e": Secret[Bool, 254], "p": Secret[Field, 2]},
+          lambda api, s: g.mul_any(api, list(s.e), tuple(s.p))),
+    Entry("EdDSAPoseidonVerifier()", "eddsaposeidon.circom",
+          {"a": Secret[Field, 2], "r8": Secret[Field, 2], "s": Secret[Field], "m": Secret[Field]},
+          lambda api, s: g.eddsa_poseidon_verify(api, tuple(s.a), tuple(s.r8), s.s, s.m)),
 ]

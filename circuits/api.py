@@ -90,6 +90,18 @@ class API:
         self.stats[hit[1]] += 1
         self.builder.add(a, b, c, hit[0])  # type: ignore[union-attr]
 
+    def hint(self, value: int | None, *, bits: int | None = None, is_bool: bool = False) -> Var:
+        """A new witness wire holding ``value`` (computed by the caller while solving, None
+        while compiling) and constrained by nothing yet: the gadget that makes it must
+        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise)."""
+        return self._wire(None if value is None else value % R, bits, is_bool)
+
+    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce") -> None:
+        """The raw rank-1 constraint ``a * b == c`` (checked at once while solving)."""
+        a, b, c = self._lift(a), self._lift(b), self._lift(c)
+        vals = None if a.value is None or b.value is None or c.value is None else (a.value, b.value, c.value)
+        self._add(a.lc, b.lc, c.lc, op, vals)
+
     def _unsatisfied(self, op: str, detail: str) -> UnsatisfiedConstraintError:
         _, _, where = self._location()
         scope = "/".join(self._scopes)

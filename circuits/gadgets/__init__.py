@@ -2,7 +2,9 @@
 where the function is not plain Python arithmetic. One gadget per module; every
 docstring states the constraint count (``tests/vectors/gadget_counts.csv`` pins them)."""
 
-from .bits import from_bits, range_check, to_bits, to_bits_strict
+from .babyjub import assert_on_curve, edwards_add, mul_any, mul_fixed
+from .bits import assert_bits_le_constant, from_bits, range_check, to_bits, to_bits_strict
+from .eddsa import eddsa_poseidon_verify
 from .comparators import (assert_ge, assert_gt, assert_le, assert_lt, is_equal, is_ge, is_gt, is_le, is_lt,
                           is_zero)
 from .logic import all_of, and_, any_of, is_in, mux, not_, or_, select, xor
@@ -16,4 +18,5 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check",
            "assert_lt", "assert_le", "assert_gt", "assert_ge",
            "and_", "or_", "xor", "not_", "all_of", "any_of", "select", "mux", "is_in",
            "poseidon", "poseidon_permute", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge",
-           "merkle_root", "assert_member", "nullifier"]
+           "merkle_root", "assert_member", "nullifier", "assert_bits_le_constant",
+           "edwards_add", "assert_on_curve", "mul_fixed", "mul_any", "eddsa_poseidon_verify"]

@@ -27,7 +27,7 @@ from ..api import API
 from ..errors import CircuitTypeError
 from ..var import Operand, Var
 
-__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check", "FIELD_BITS"]
+__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check", "assert_bits_le_constant", "FIELD_BITS"]
 
 FIELD_BITS = 254  # bits of r
 
@@ -54,17 +54,29 @@ def to_bits_strict(api: API, x: Operand) -> list[Var]:
 
 
 def assert_bits_below_r(api: API, bits: Sequence[Var]) -> None:
-    """Constrain 254 Bools, little-endian, to encode an integer ``<= r - 1``.
-
-    From the top: ``eq`` is 1 while the bits so far equal those of ``r - 1``; where
-    ``r - 1`` has a 0, the bit must be 0 while ``eq`` holds (``eq * b = 0``); where it has
-    a 1, ``eq`` becomes ``eq * b``. One constraint per bit after the first."""
+    """Constrain 254 Bools, little-endian, to encode an integer ``<= r - 1``."""
     if len(bits) != FIELD_BITS:
         raise CircuitTypeError(f"assert_bits_below_r: expected {FIELD_BITS} bits, found {len(bits)}")
-    c = R - 1
-    lowest_zero = min(i for i in range(FIELD_BITS) if not (c >> i) & 1)
+    assert_bits_le_constant(api, bits, R - 1)
+
+
+def assert_bits_le_constant(api: API, bits: Sequence[Var], c: int) -> None:
+    """Constrain Bools (little-endian) to encode an integer ``<= c``.
+
+    From the top: ``eq`` is 1 while the bits so far equal those of ``c``; where ``c`` has a
+    0, the bit must be 0 while ``eq`` holds (``eq * b = 0``); where it has a 1, ``eq``
+    becomes ``eq * b``. About one constraint per bit below the top."""
+    n = len(bits)
+    if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+        raise CircuitTypeError(f"assert_bits_le_constant: expected an int >= 0, found {c!r}")
+    if c >> n:
+        return  # any n-bit value is <= c
+    zeros = [i for i in range(n) if not (c >> i) & 1]
+    if not zeros:
+        return
+    lowest_zero = min(zeros)
     eq: Var | None = None  # None: the empty prefix, equal
-    for i in range(FIELD_BITS - 1, -1, -1):
+    for i in range(n - 1, -1, -1):
         b = bits[i]
         if (c >> i) & 1:
             if i > lowest_zero:  # eq is needed further down

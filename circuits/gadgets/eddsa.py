@@ -1,0 +1,72 @@
+"""EdDSA-Poseidon signature verification in circuit (circomlib's ``EdDSAPoseidonVerifier``),
+the twin of :func:`circuits.native.eddsa.verify`.
+
+Checks ``S < l`` (no second encoding of a signature), ``h = Poseidon(R8, A, msg)`` with a
+strict 254-bit decomposition, rejects a public key of low order (its Montgomery form or a
+doubling has no solution, and ``A.x != 0``), and ``S * B8 == R8 + 8 * h * A`` with both
+scalar multiplications in Montgomery form (:mod:`circuits.gadgets.babyjub`). 4,140
+constraints (circomlib's, at circom --O2: 4,217).
+
+    >>> from circuits import Circuit, Public, Secret, Field, compile
+    >>> from circuits.gadgets import eddsa_poseidon_verify
+    >>> from circuits.native.eddsa import PrivateKey
+    >>> class Signed(Circuit):
+    ...     ax: Public[Field]
+    ...     ay: Public[Field]
+    ...     msg: Secret[Field]
+    ...     r8x: Secret[Field]
+    ...     r8y: Secret[Field]
+    ...     s: Secret[Field]
+    ...     def define(self, api):
+    ...         eddsa_poseidon_verify(api, (self.ax, self.ay), (self.r8x, self.r8y), self.s, self.msg)
+    >>> cs = compile(Signed)
+    >>> key = PrivateKey(b"issuer key")
+    >>> sig = key.sign(42)
+    >>> _ = cs.solve(Signed(ax=key.public_key[0], ay=key.public_key[1], msg=42, r8x=sig.R8[0],
+    ...                     r8y=sig.R8[1], s=sig.S))
+"""
+
+from __future__ import annotations
+
+from zkp.field import R
+
+from ..api import API
+from ..native import babyjub as bj
+from ..var import Operand
+from .babyjub import PointOp, edwards_add, from_montgomery, mont_double, mul_any_offset, mul_fixed_offset, \
+    to_montgomery
+from .bits import assert_bits_le_constant, to_bits_strict
+from .poseidon import poseidon
+
+__all__ = ["eddsa_poseidon_verify", "SUBORDER_BITS"]
+
+SUBORDER_BITS = bj.SUBORDER.bit_length()  # 251
+
+
+def eddsa_poseidon_verify(api: API, public_key: PointOp, r8: PointOp, s: Operand, msg: Operand) -> None:
+    """Constrain ``(r8, s)`` to be a valid signature of ``msg`` under ``public_key``."""
+    ax, ay = api._lift(public_key[0]), api._lift(public_key[1])
+    rx, ry = api._lift(r8[0]), api._lift(r8[1])
+    with api.scope("eddsa"):
+        s_bits = api.to_bits(s, SUBORDER_BITS)
+        assert_bits_le_constant(api, s_bits, bj.SUBORDER - 1)
+        h = poseidon(api, [rx, ry, ax, ay, msg])
+        h_bits = to_bits_strict(api, h)
+        _assert_nonzero(api, ax)
+        p = to_montgomery(api, (ax, ay))
+        for _ in range(3):
+            p = mont_double(api, p)
+        acc_h, off_h = mul_any_offset(api, h_bits, p)  # off_h + h * 8A
+        acc_s, off_s = mul_fixed_offset(api, s_bits, bj.BASE8)  # off_s + S * B8
+        left = from_montgomery(api, acc_s)
+        right = edwards_add(api, (rx, ry), from_montgomery(api, acc_h))
+        right = edwards_add(api, right, bj.add(off_s, bj.neg(off_h)))
+        api.assert_equal(left[0], right[0])
+        api.assert_equal(left[1], right[1])
+
+
+def _assert_nonzero(api: API, x: Operand) -> None:
+    """``x != 0`` in one constraint: ``x * inv = 1``."""
+    v = api._lift(x)
+    inv = api.hint(None if v.value is None else (pow(v.value, -1, R) if v.value else 0))
+    api.enforce(v, inv, 1, "nonzero")
