@@ -226,21 +226,29 @@ class API:
             return [self.constant((v >> i) & 1) for i in range(n)]
         return self._bits(x, n)
 
-    def _bits(self, x: Var, n: int) -> list[Var]:
-        """Decompose a non-constant ``x`` into ``n`` bits (no limit on ``n``: callers check)."""
+    def _bits(self, x: Var, n: int, linear: int = 0) -> list[Var]:
+        """Decompose a non-constant ``x`` into ``n`` bits (no limit on ``n``: callers check).
+        Bit ``linear`` is the linear remainder ``(x - sum of the others) / 2**linear`` rather
+        than a wire: pick one the caller does not use (a carry) to keep later rows sparse."""
         if self.solving and x.value >> n:  # type: ignore[operator]
             raise self._unsatisfied("to_bits", f"value {x.value} does not fit in {n} bits")
-        high = []
-        rest = x
-        for i in range(1, n):
+        bits: list[Var | None] = [None] * n
+        rest = {w: c % R for w, c in x.lc.items()}
+        for i in range(n):
+            if i == linear:
+                continue
             bv = None if x.value is None else (x.value >> i) & 1
             b = self._wire(bv, 1, True)
             self._add(b.lc, b.lc, b.lc, "to_bits", None if bv is None else (bv, bv, bv))
-            high.append(b)
-            rest = rest - self._scale(b, 1 << i)
-        b0 = Var(self, rest.lc, None if x.value is None else x.value & 1, 1, True)
-        self._add(b0.lc, b0.lc, b0.lc, "to_bits", None if b0.value is None else (b0.value,) * 3)
-        return [b0, *high]
+            bits[i] = b
+            (w,) = b.lc
+            rest[w] = (rest.get(w, 0) - (1 << i)) % R
+        inv = pow(1 << linear, -1, R)
+        lc = {w: c * inv % R for w, c in rest.items() if c}
+        bl = Var(self, lc, None if x.value is None else (x.value >> linear) & 1, 1, True)
+        self._add(bl.lc, bl.lc, bl.lc, "to_bits", None if bl.value is None else (bl.value,) * 3)
+        bits[linear] = bl
+        return bits  # type: ignore[return-value]
 
     def from_bits(self, bits: Sequence[Var]) -> Var:
         """``sum(bits[i] * 2**i)`` (free); every element must be a Bool."""
