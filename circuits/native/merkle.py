@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Sequence
 from zkp.field import R
 
 from ..errors import CircuitTypeError
+from ._check import field_element
 from .poseidon import poseidon, poseidon_many
 
 __all__ = ["MerkleTree", "MerkleProof", "poseidon2", "MAX_DEPTH"]
@@ -32,14 +33,6 @@ Hash2 = Callable[[int, int], int]
 
 def poseidon2(left: int, right: int) -> int:
     return poseidon([left, right])
-
-
-def _field(v: object, what: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise CircuitTypeError(f"{what}: expected an int, found {type(v).__name__}")
-    if not 0 <= v < R:
-        raise CircuitTypeError(f"{what}: not a field element (0 <= x < r)")
-    return v
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ class MerkleTree:
         self.zeros = [0]
         for _ in range(depth):
             self.zeros.append(hash2(self.zeros[-1], self.zeros[-1]))
-        vals = [_field(v, f"leaf {i}") for i, v in enumerate(leaves)]
+        vals = [field_element(v, f"leaf {i}") for i, v in enumerate(leaves)]
         if len(vals) > 1 << depth:
             raise CircuitTypeError(f"MerkleTree: {len(vals)} leaves do not fit in depth {depth}")
         self._levels: list[list[int]] = [vals]
@@ -137,12 +130,12 @@ class MerkleTree:
         """Add a leaf at the next free index and return the index."""
         if len(self) >= 1 << self.depth:
             raise CircuitTypeError(f"MerkleTree: full ({1 << self.depth} leaves)")
-        self._levels[0].append(_field(leaf, "leaf"))
+        self._levels[0].append(field_element(leaf, "leaf"))
         self._refresh(len(self) - 1)
         return len(self) - 1
 
     def update(self, index: int, leaf: int) -> None:
-        self._levels[0][self._index(index)] = _field(leaf, "leaf")
+        self._levels[0][self._index(index)] = field_element(leaf, "leaf")
         self._refresh(index)
 
     def proof(self, index: int) -> MerkleProof:

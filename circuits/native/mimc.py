@@ -19,6 +19,7 @@ from zkp.evm.keccak import keccak256
 from zkp.field import R
 
 from ..errors import CircuitTypeError
+from ._check import field_element
 
 __all__ = ["mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge", "mimc7_constants",
            "mimc_sponge_constants", "MIMC7_ROUNDS", "MIMC_SPONGE_ROUNDS"]
@@ -48,17 +49,9 @@ def mimc_sponge_constants() -> tuple[int, ...]:
     return tuple(cts)
 
 
-def _fe(v: object, what: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise CircuitTypeError(f"{what}: expected an int, found {type(v).__name__}")
-    if not 0 <= v < R:
-        raise CircuitTypeError(f"{what}: not a field element (0 <= x < r)")
-    return v
-
-
 def mimc7(x: int, key: int) -> int:
     """circomlib's ``MiMC7(91)``: the keyed permutation ``E_k(x)`` (x^7 rounds, + k at the end)."""
-    x, k = _fe(x, "mimc7 x"), _fe(key, "mimc7 key")
+    x, k = field_element(x, "mimc7 x"), field_element(key, "mimc7 key")
     r = 0
     for i, c in enumerate(mimc7_constants()):
         t = (x + k) % R if i == 0 else (r + k + c) % R
@@ -68,9 +61,9 @@ def mimc7(x: int, key: int) -> int:
 
 def multi_mimc7(values: Sequence[int], key: int = 0) -> int:
     """circomlib's ``MultiMiMC7(n, 91)``: ``r = r + x_i + E_r(x_i)`` over the inputs."""
-    r = _fe(key, "key")
+    r = field_element(key, "key")
     for i, v in enumerate(values):
-        x = _fe(v, f"input {i}")
+        x = field_element(v, f"input {i}")
         r = (r + x + mimc7(x, r)) % R
     return r
 
@@ -93,10 +86,10 @@ def mimc_sponge(values: Sequence[int], key: int = 0, outputs: int = 1) -> int | 
     """circomlib's ``MiMCSponge(n, 220, outputs)``: one value for ``outputs=1``, else a list."""
     if isinstance(outputs, bool) or not isinstance(outputs, int) or outputs < 1:
         raise CircuitTypeError(f"mimc_sponge: outputs must be an int >= 1, found {outputs!r}")
-    k = _fe(key, "key")
+    k = field_element(key, "key")
     rr, cc = 0, 0
     for i, v in enumerate(values):
-        rr = (rr + _fe(v, f"input {i}")) % R
+        rr = (rr + field_element(v, f"input {i}")) % R
         rr, cc = mimc_feistel(rr, cc, k)
     outs = [rr]
     for _ in range(1, outputs):

@@ -20,6 +20,7 @@ from typing import Sequence
 from zkp.field import R
 
 from ..errors import CircuitTypeError
+from ._check import field_element
 
 __all__ = ["poseidon", "poseidon_many", "permute", "constants", "FULL_ROUNDS", "PARTIAL_ROUNDS", "MAX_INPUTS"]
 
@@ -111,14 +112,7 @@ def _check_inputs(inputs: Sequence[int]) -> list[int]:
         raise CircuitTypeError(f"poseidon: expected a sequence of field elements, found {type(inputs).__name__}")
     if not 1 <= len(inputs) <= MAX_INPUTS:
         raise CircuitTypeError(f"poseidon: 1 to {MAX_INPUTS} inputs, found {len(inputs)}")
-    out = []
-    for i, v in enumerate(inputs):
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise CircuitTypeError(f"poseidon: input {i} must be an int, found {type(v).__name__}")
-        if not 0 <= v < R:
-            raise CircuitTypeError(f"poseidon: input {i} is not a field element (0 <= x < r)")
-        out.append(v)
-    return out
+    return [field_element(v, f"poseidon: input {i}") for i, v in enumerate(inputs)]
 
 
 def poseidon(inputs: Sequence[int]) -> int:
