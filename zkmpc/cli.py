@@ -134,13 +134,21 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    from zkp import groth16
+def _load_vk_public_proof(args: argparse.Namespace, with_vk: bool = True) -> tuple[Any, list[int], Any]:
+    """The snarkjs JSON files named by ``args.vk`` (unless ``with_vk`` is False),
+    ``args.public`` and ``args.proof``, size-capped and strictly parsed."""
     from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
 
-    vk = vk_from_json(_read(args.vk, limit=1 << 26))
+    vk = vk_from_json(_read(args.vk, limit=1 << 26)) if with_vk else None
     public = public_from_json(_read(args.public, limit=1 << 26))
     proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    return vk, public, proof
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from zkp import groth16
+
+    vk, public, proof = _load_vk_public_proof(args)
     if groth16.verify(vk, public, proof):
         print("OK!")
         return 0
@@ -175,21 +183,16 @@ def cmd_export_verifier(args: argparse.Namespace) -> int:
 
 def cmd_calldata(args: argparse.Namespace) -> int:
     from zkp.evm import calldata
-    from zkp.formats.snarkjs_json import proof_from_json, public_from_json
 
-    public = public_from_json(_read(args.public, limit=1 << 26))
-    proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    _, public, proof = _load_vk_public_proof(args, with_vk=False)
     print(calldata(proof, public))
     return 0
 
 
 def cmd_verify_onchain(args: argparse.Namespace) -> int:
     from zkp.evm import EmbeddedEVM, OnchainVerifier, RpcChain
-    from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
 
-    vk = vk_from_json(_read(args.vk, limit=1 << 26))
-    public = public_from_json(_read(args.public, limit=1 << 26))
-    proof = proof_from_json(_read(args.proof, limit=1 << 20))
+    vk, public, proof = _load_vk_public_proof(args)
     chain: Any = RpcChain(args.rpc) if args.rpc else EmbeddedEVM()
     if args.address:
         verifier = OnchainVerifier(chain, args.address, vk)

@@ -88,6 +88,54 @@ def _ic_blocks(vk: VerifyingKey) -> tuple[str, str, str, str, str]:
     return consts, checks, "".join(terms), batch_terms, batch_inputs
 
 
+def _check_arguments(vk: object, contract_name: object, pragma: object) -> None:
+    if not isinstance(vk, VerifyingKey):
+        raise InputTypeError(f"vk: expected a VerifyingKey, found {type(vk).__name__}")
+    for what, value, rx in (("contract_name", contract_name, _IDENT), ("pragma", pragma, _PRAGMA)):
+        if not isinstance(value, str):
+            raise InputTypeError(f"{what}: expected a str, found {type(value).__name__}")
+        if not rx.fullmatch(value):
+            raise MalformedInputError(f"{what}: {value!r} is not allowed here")
+    if vk.num_public > _MAX_PUBLIC:
+        raise MalformedInputError(
+            f"verifying key: {vk.num_public} public inputs, at most {_MAX_PUBLIC} supported")
+
+
+def _key_values(vk: VerifyingKey) -> dict[str, str]:
+    """The key's constants (G2 coordinates in EIP-197 order: c1 before c0) and digest."""
+    out = {"ALPHA_X": str(vk.alpha_g1.x), "ALPHA_Y": str(vk.alpha_g1.y)}
+    for name, pt in (("BETA", vk.beta_g2), ("GAMMA", vk.gamma_g2), ("DELTA", vk.delta_g2)):
+        (x0, x1), (y0, y1) = pt.x, pt.y
+        out.update({f"{name}_X1": str(x1), f"{name}_X0": str(x0), f"{name}_Y1": str(y1), f"{name}_Y0": str(y0)})
+    encoded = (vk.alpha_g1.to_bytes() + vk.beta_g2.to_bytes() + vk.gamma_g2.to_bytes() + vk.delta_g2.to_bytes()
+               + b"".join(p.to_bytes() for p in vk.ic))
+    out["VK_DIGEST"] = "0x" + keccak256(encoded).hex()
+    out["DEV_NOTE"] = ("// WARNING: development key from a single-party setup; whoever ran it can forge proofs.\n"
+                       if vk.development else "")
+    return out
+
+
+def _shape_values(vk: VerifyingKey) -> dict[str, str]:
+    """What depends on the number of public inputs: signatures, offsets, unrolled Yul."""
+    n = vk.num_public
+    consts, checks, terms, batch_terms, batch_inputs = _ic_blocks(vk)
+    params = "uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c"
+    batch = "uint256[8][] calldata proofs"
+    if n:
+        params += f", uint256[{n}] calldata pubSignals"
+        batch += f", uint256[{n}][] calldata pubSignals"
+    head = 4 + 32 * (2 if n else 1)  # selector and one offset word per dynamic argument
+    return {
+        "IC_CONSTANTS": consts, "VERIFY_PARAMS": params, "CALLDATA_SIZE": str(4 + 32 * (8 + n)),
+        "INPUT_CHECKS": checks, "VK_X_TERMS": terms,
+        "BATCH_PARAMS": batch, "PROOFS_OFFSET": hex(head + 32),
+        "BATCH_SHAPE": "and(eq(pubSignals.length, k), eq(pubSignals.offset, pub))" if n else "1",
+        "PUB_START": "add(proofs.offset, add(mul(k, 0x100), 0x20))" if n else "add(proofs.offset, mul(k, 0x100))",
+        "INPUT_BYTES": hex(32 * n), "PAIRING_START": hex(0x120 + 32 * n),
+        "BATCH_INPUTS": batch_inputs, "BATCH_VK_TERMS": batch_terms,
+    }
+
+
 def export_verifier(vk: VerifyingKey, *, contract_name: str = "Groth16Verifier",
                     pragma: str = DEFAULT_PRAGMA) -> str:
     """Render the Solidity verifier of ``vk``.
@@ -103,45 +151,8 @@ def export_verifier(vk: VerifyingKey, *, contract_name: str = "Groth16Verifier",
         MalformedInputError: a contract name that is not a Solidity identifier, a pragma with
             other characters than digits, dots, spaces and ``<>=^~``, or over 1024 inputs.
     """
-    if not isinstance(vk, VerifyingKey):
-        raise InputTypeError(f"vk: expected a VerifyingKey, found {type(vk).__name__}")
-    for what, value, rx in (("contract_name", contract_name, _IDENT), ("pragma", pragma, _PRAGMA)):
-        if not isinstance(value, str):
-            raise InputTypeError(f"{what}: expected a str, found {type(value).__name__}")
-        if not rx.fullmatch(value):
-            raise MalformedInputError(f"{what}: {value!r} is not allowed here")
-    n = vk.num_public
-    if n > _MAX_PUBLIC:
-        raise MalformedInputError(f"verifying key: {n} public inputs, at most {_MAX_PUBLIC} supported")
-    consts, checks, terms, batch_terms, batch_inputs = _ic_blocks(vk)
-    (bx0, bx1), (by0, by1) = vk.beta_g2.x, vk.beta_g2.y
-    (gx0, gx1), (gy0, gy1) = vk.gamma_g2.x, vk.gamma_g2.y
-    (dx0, dx1), (dy0, dy1) = vk.delta_g2.x, vk.delta_g2.y
-    params = "uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c"
-    batch = "uint256[8][] calldata proofs"
-    if n:
-        params += f", uint256[{n}] calldata pubSignals"
-        batch += f", uint256[{n}][] calldata pubSignals"
-    head = 4 + 32 * (2 if n else 1)
-    encoded = (vk.alpha_g1.to_bytes() + vk.beta_g2.to_bytes() + vk.gamma_g2.to_bytes() + vk.delta_g2.to_bytes()
-               + b"".join(p.to_bytes() for p in vk.ic))
-    digest = keccak256(encoded)
-    dev = ("// WARNING: development key from a single-party setup; whoever ran it can forge proofs.\n"
-           if vk.development else "")
-    values = {
-        "CONTRACT": contract_name, "PRAGMA": pragma, "VK_DIGEST": "0x" + digest.hex(), "DEV_NOTE": dev,
-        "ALPHA_X": str(vk.alpha_g1.x), "ALPHA_Y": str(vk.alpha_g1.y),
-        "BETA_X1": str(bx1), "BETA_X0": str(bx0), "BETA_Y1": str(by1), "BETA_Y0": str(by0),
-        "GAMMA_X1": str(gx1), "GAMMA_X0": str(gx0), "GAMMA_Y1": str(gy1), "GAMMA_Y0": str(gy0),
-        "DELTA_X1": str(dx1), "DELTA_X0": str(dx0), "DELTA_Y1": str(dy1), "DELTA_Y0": str(dy0),
-        "VERIFY_PARAMS": params, "CALLDATA_SIZE": str(4 + 32 * (8 + n)),
-        "INPUT_CHECKS": checks, "VK_X_TERMS": terms,
-        "BATCH_PARAMS": batch, "PROOFS_OFFSET": hex(head + 32),
-        "BATCH_SHAPE": "and(eq(pubSignals.length, k), eq(pubSignals.offset, pub))" if n else "1",
-        "INPUT_BYTES": hex(32 * n), "PAIRING_START": hex(0x120 + 32 * n),
-        "BATCH_INPUTS": batch_inputs, "BATCH_VK_TERMS": batch_terms, "IC_CONSTANTS": consts,
-        "PUB_START": ("add(proofs.offset, add(mul(k, 0x100), 0x20))" if n else "add(proofs.offset, mul(k, 0x100))"),
-    }
+    _check_arguments(vk, contract_name, pragma)
+    values = {"CONTRACT": contract_name, "PRAGMA": pragma, **_key_values(vk), **_shape_values(vk)}
     src = _template()
     for key, value in values.items():
         if key in _BLOCKS:  # on lines of their own, bringing their own newlines (or none)
