@@ -15,7 +15,7 @@ from typing import Any, Callable
 from circuits import Bool, Circuit, Field, Secret, UInt, compile
 from circuits import gadgets as g
 
-__all__ = ["Entry", "CATALOG", "cost", "circom_source"]
+__all__ = ["Entry", "CATALOG", "cost", "circom_source", "circuit"]
 
 from circuits.native.babyjub import BASE8 as _BASE8  # noqa: E402
 
@@ -35,6 +35,11 @@ def _circuit(inputs: dict[str, Any], body: Callable[[Any, Any], Any] | None) -> 
             body(api, self)
 
     return type("G", (Circuit,), {"__annotations__": dict(inputs), "define": define})
+
+
+def circuit(e: Entry) -> type:
+    """A circuit class whose inputs are the entry's and whose body is the gadget."""
+    return _circuit(e.inputs, e.body)
 
 
 def cost(e: Entry) -> int:
@@ -100,4 +105,22 @@ CATALOG: list[Entry] = [
     Entry("EdDSAPoseidonVerifier()", "eddsaposeidon.circom",
           {"a": Secret[Field, 2], "r8": Secret[Field, 2], "s": Secret[Field], "m": Secret[Field]},
           lambda api, s: g.eddsa_poseidon_verify(api, tuple(s.a), tuple(s.r8), s.s, s.m)),
+    Entry("EdDSAPoseidonVerifier() enabled", "eddsaposeidon.circom",
+          {"en": Secret[Field], "a": Secret[Field, 2], "r8": Secret[Field, 2], "s": Secret[Field], "m": Secret[Field]},
+          lambda api, s: g.eddsa_poseidon_verify(api, tuple(s.a), tuple(s.r8), s.s, s.m, enabled=s.en),
+          main="component main = EdDSAPoseidonVerifier();"),
+    Entry("SMTVerifier(10)", "smt/smtverifier.circom",
+          {"en": Secret[Field], "root": Secret[Field], "sibs": Secret[Field, 10], "ok": Secret[Field],
+           "ov": Secret[Field], "is0": Secret[Field], "k": Secret[Field], "v": Secret[Field], "fnc": Secret[Field]},
+          lambda api, s: g.smt_verify(api, s.root, list(s.sibs), s.k, s.v, fnc=s.fnc, old_key=s.ok,
+                                      old_value=s.ov, is_old0=s.is0, enabled=s.en)),
+    Entry("SMTVerifier(10) member", "smt/smtverifier.circom",
+          {"root": Secret[Field], "sibs": Secret[Field, 10], "k": Secret[Field], "v": Secret[Field]},
+          lambda api, s: g.assert_smt_member(api, s.root, list(s.sibs), s.k, s.v),
+          main="component main = SMTVerifier(10);"),
+    Entry("SMTVerifier(10) non-member", "smt/smtverifier.circom",
+          {"root": Secret[Field], "sibs": Secret[Field, 10], "ok": Secret[Field], "ov": Secret[Field],
+           "is0": Secret[Field], "k": Secret[Field]},
+          lambda api, s: g.assert_smt_non_member(api, s.root, list(s.sibs), s.k, s.ok, s.ov, s.is0),
+          main="component main = SMTVerifier(10);"),
 ]

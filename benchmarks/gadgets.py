@@ -48,13 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory() as d:
         work = circom_workdir(Path(d))
-        print(f"{'gadget':<24} {'zkmpc':>8} {'circom --O2':>12} {'circom --O1':>12}")
+        print(f"{'gadget':<32} {'zkmpc':>8} {'circom --O2':>12} {'circom --O1':>12}")
         for e in CATALOG:
             ours = cost(e)
             o2 = circom_count(circom_source(e), work, "--O2")
             o1 = circom_count(circom_source(e), work, "--O1")
             flag = "" if ours <= o2 else "   <-- above circom --O2"
-            print(f"{e.name:<24} {ours:>8} {o2:>12} {o1:>12}{flag}", flush=True)
+            print(f"{e.name:<32} {ours:>8} {o2:>12} {o1:>12}{flag}", flush=True)
             rows.append((e.name, ours))
         from benchmarks.groth16 import merkle_circuit
         from circuits import compile
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         ours = compile(cls).r1cs.num_constraints
         src = (ROOT / "benchmarks" / "circom" / "eligibility.circom").read_text()
         o2, o1 = circom_count(src, work, "--O2"), circom_count(src, work, "--O1")
-        print(f"{'eligibility (whole)':<24} {ours:>8} {o2:>12} {o1:>12}   Merkle depth 20 + age >= 18, inputs typed")
+        print(f"{'eligibility (whole)':<32} {ours:>8} {o2:>12} {o1:>12}   Merkle depth 20 + age >= 18, inputs typed")
     if args.write_golden:
         GOLDEN.write_text("gadget,constraints\n" + "".join(f'"{n}",{c}\n' for n, c in rows))
         print(f"wrote {GOLDEN.relative_to(ROOT)}")

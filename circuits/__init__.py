@@ -17,7 +17,7 @@ from .api import API
 from .circuit import Circuit
 from .compiler import CompiledCircuit, UnusedPublicInputWarning, compile
 from .errors import (AssignmentError, CircuitDefinitionError, CircuitError, CircuitTypeError,
-                     UnderconstrainedError, UnsatisfiedConstraintError)
+                     TreeKeyError, UnderconstrainedError, UnsatisfiedConstraintError)
 from .lint import lint
 from .types import Bool, Field, Public, Secret, UInt
 from .var import Var
@@ -25,4 +25,4 @@ from .var import Var
 __all__ = ["API", "Circuit", "CompiledCircuit", "compile", "Bool", "Field", "Public", "Secret",
            "UInt", "Var", "AssignmentError", "CircuitDefinitionError", "CircuitError",
            "CircuitTypeError", "UnsatisfiedConstraintError", "UnusedPublicInputWarning",
-           "UnderconstrainedError", "lint"]
+           "UnderconstrainedError", "TreeKeyError", "lint"]

@@ -9,6 +9,7 @@ __all__ = [
     "AssignmentError",
     "UnsatisfiedConstraintError",
     "UnderconstrainedError",
+    "TreeKeyError",
 ]
 
 
@@ -48,3 +49,8 @@ class UnsatisfiedConstraintError(CircuitError, ValueError):
         super().__init__(message)
         self.location = location
         self.label = label
+
+
+class TreeKeyError(CircuitError, ValueError):
+    """A sparse Merkle tree operation names a key that is already there (insert) or missing
+    (update, delete)."""

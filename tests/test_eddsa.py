@@ -165,3 +165,47 @@ def test_point_gadgets_equal_native() -> None:
             cs.solve(Ops(p=list(p), q=list(q), k=[(k >> i) & 1 for i in range(n)], out=expect))
     with pytest.raises(UnsatisfiedConstraintError):  # off the curve
         cs.solve(Ops(p=[1, 2], q=list(q), k=[0] * n, out=[0] * 6))
+
+
+class MaybeSigned(Circuit):
+    enabled: Public[Field]
+    ax: Public[Field]
+    ay: Public[Field]
+    msg: Public[Field]
+    r8x: Secret[Field]
+    r8y: Secret[Field]
+    s: Secret[Field]
+
+    def define(self, api: Any) -> None:
+        eddsa_poseidon_verify(api, (self.ax, self.ay), (self.r8x, self.r8y), self.s, self.msg,
+                              enabled=self.enabled)
+
+
+def test_enabled_switches_the_check_off_for_any_inputs(signed: Any) -> None:
+    from .conftest import assert_internal_wires_bound
+
+    cs = compile(MaybeSigned)
+    assert cs.r1cs.num_constraints <= signed.r1cs.num_constraints + 8 + 1  # + the Bool on enabled
+    k = PrivateKey(b"issuer")
+    sig = k.sign(5)
+    good = dict(ax=k.public_key[0], ay=k.public_key[1], msg=5, r8x=sig.R8[0], r8y=sig.R8[1], s=sig.S)
+    for en in (0, 1):
+        w = cs.solve(MaybeSigned(enabled=en, **good))
+        assert_internal_wires_bound(cs, w)  # the stand-in leaves nothing free when off
+    rng = random.Random(4)
+    junk = [dict(ax=0, ay=0, msg=0, r8x=0, r8y=0, s=0),
+            dict(ax=0, ay=1, msg=1, r8x=0, r8y=1, s=R - 1),  # no Montgomery form, S >= l
+            {n: rng.randrange(R) for n in good}, {**good, "msg": 6}]
+    for inputs in junk:
+        cs.solve(MaybeSigned(enabled=0, **inputs))
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(MaybeSigned(enabled=1, **inputs))
+    with pytest.raises(UnsatisfiedConstraintError):
+        cs.solve(MaybeSigned(enabled=2, **good))
+    class Off(Circuit):  # a constant 0 compiles to nothing
+        x: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            eddsa_poseidon_verify(api, (self.x, self.x), (self.x, self.x), self.x, self.x, enabled=0)
+            api.assert_equal(self.x, self.x * self.x)
+    assert compile(Off).r1cs.num_constraints == 1

@@ -13,6 +13,7 @@ from .mimc import mimc7, mimc_feistel, mimc_sponge, multi_mimc7
 from .nullifier import nullifier
 from .poseidon import poseidon, poseidon_permute
 from .sha256 import sha256_bits, sha256_bytes
+from .smt import assert_smt_member, assert_smt_non_member, smt_verify
 
 __all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check",
            "is_lt", "is_le", "is_gt", "is_ge", "is_equal", "is_zero",
@@ -21,4 +22,4 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check",
            "poseidon", "poseidon_permute", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge",
            "merkle_root", "assert_member", "nullifier", "assert_bits_le_constant",
            "edwards_add", "assert_on_curve", "mul_fixed", "mul_any", "eddsa_poseidon_verify",
-           "sha256_bits", "sha256_bytes"]
+           "sha256_bits", "sha256_bytes", "smt_verify", "assert_smt_member", "assert_smt_non_member"]

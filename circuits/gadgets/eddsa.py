@@ -4,7 +4,7 @@ the twin of :func:`circuits.native.eddsa.verify`.
 Checks ``S < l`` (no second encoding of a signature), ``h = Poseidon(R8, A, msg)`` with a
 strict 254-bit decomposition, rejects a public key of low order (its Montgomery form or a
 doubling has no solution, and ``A.x != 0``), and ``S * B8 == R8 + 8 * h * A`` with both
-scalar multiplications in Montgomery form (:mod:`circuits.gadgets.babyjub`). 4,140
+scalar multiplications in Montgomery form (:mod:`circuits.gadgets.babyjub`). 4,139
 constraints (circomlib's, at circom --O2: 4,217).
 
     >>> from circuits import Circuit, Public, Secret, Field, compile
@@ -28,6 +28,8 @@ constraints (circomlib's, at circom --O2: 4,217).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from zkp.field import R
 
 from ..api import API
@@ -43,12 +45,29 @@ __all__ = ["eddsa_poseidon_verify", "SUBORDER_BITS"]
 SUBORDER_BITS = bj.SUBORDER.bit_length()  # 251
 
 
-def eddsa_poseidon_verify(api: API, public_key: PointOp, r8: PointOp, s: Operand, msg: Operand) -> None:
-    """Constrain ``(r8, s)`` to be a valid signature of ``msg`` under ``public_key``."""
+def eddsa_poseidon_verify(api: API, public_key: PointOp, r8: PointOp, s: Operand, msg: Operand, *,
+                          enabled: Operand = 1) -> None:
+    """Constrain ``(r8, s)`` to be a valid signature of ``msg`` under ``public_key``.
+
+    ``enabled`` (a Bool, or 0/1 constrained here) = 0 switches the check off: any inputs
+    then satisfy it (a fixed valid signature stands in for them inside the gadget, so no
+    step can fail), at 8 constraints more than the always-on check (4,147; circomlib's
+    ``EdDSAPoseidonVerifier`` has an ``enabled`` input too: 4,217 at --O2)."""
     ax, ay = api._lift(public_key[0]), api._lift(public_key[1])
     rx, ry = api._lift(r8[0]), api._lift(r8[1])
+    s_v = api._lift(s)
+    en = api._lift(enabled)
     with api.scope("eddsa"):
-        s_bits = api.to_bits(s, SUBORDER_BITS)
+        if not en.is_bool:
+            en = api.as_bool(en)
+        if not en.is_constant():
+            (dax, day), (drx, dry), ds = _stand_in()
+            ax, ay = api.select(en, ax, dax), api.select(en, ay, day)
+            rx, ry = api.select(en, rx, drx), api.select(en, ry, dry)
+            s_v = api.select(en, s_v, ds)
+        elif en.constant_value() == 0:
+            return
+        s_bits = api.to_bits(s_v, SUBORDER_BITS)
         assert_bits_le_constant(api, s_bits, bj.SUBORDER - 1)
         h = poseidon(api, [rx, ry, ax, ay, msg])
         h_bits = to_bits_strict(api, h)
@@ -61,8 +80,18 @@ def eddsa_poseidon_verify(api: API, public_key: PointOp, r8: PointOp, s: Operand
         left = from_montgomery(api, acc_s)
         right = edwards_add(api, (rx, ry), from_montgomery(api, acc_h))
         right = edwards_add(api, right, bj.add(off_s, bj.neg(off_h)))
-        api.assert_equal(left[0], right[0])
-        api.assert_equal(left[1], right[1])
+        api.enforce(left[0] - right[0], en, 0, "equal_if_enabled")
+        api.enforce(left[1] - right[1], en, 0, "equal_if_enabled")
+
+
+@lru_cache(maxsize=1)
+def _stand_in() -> tuple[bj.Point, bj.Point, int]:
+    """A valid (public key, R8, S), used in place of the inputs when the check is off."""
+    from ..native.eddsa import PrivateKey
+
+    key = PrivateKey(b"zkmpc: the stand-in of a disabled EdDSA check")
+    sig = key.sign(0)
+    return key.public_key, sig.R8, sig.S
 
 
 def _assert_nonzero(api: API, x: Operand) -> None:

@@ -7,6 +7,7 @@ from .merkle import MerkleProof, MerkleTree
 from .mimc import mimc7, mimc_feistel, mimc_sponge, multi_mimc7
 from .nullifier import nullifier
 from .poseidon import poseidon
+from .smt import SMTProof, SparseMerkleTree
 
 __all__ = ["babyjub", "PrivateKey", "Signature", "eddsa_verify", "poseidon", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge", "MerkleTree", "MerkleProof",
-           "nullifier"]
+           "nullifier", "SparseMerkleTree", "SMTProof"]
