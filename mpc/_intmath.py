@@ -1,0 +1,70 @@
+"""Big-integer helpers on gmpy2: CSPRNG integers and primes, small-factor checks."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from typing import Protocol
+
+import gmpy2
+from gmpy2 import mpz
+
+__all__ = ["Rng", "random_below", "random_unit", "random_prime", "small_primes", "has_small_factor"]
+
+
+class Rng(Protocol):
+    """What a randomised function needs: ``secrets.SystemRandom()`` (the default), or a
+    seeded ``random.Random`` in tests."""
+
+    def getrandbits(self, k: int, /) -> int: ...
+
+
+_SYSTEM = secrets.SystemRandom()
+
+
+def random_below(n: int, rng: Rng | None = None) -> mpz:
+    """Uniform in ``[0, n)`` by rejection (``secrets`` unless ``rng`` is given)."""
+    bits = int(n).bit_length()
+    draw = (rng or _SYSTEM).getrandbits
+    while True:
+        v = draw(bits)
+        if v < n:
+            return mpz(v)
+
+
+def random_unit(n: int, rng: Rng | None = None) -> mpz:
+    """Uniform in ``Z*_n`` (``1 <= r < n`` and ``gcd(r, n) = 1``)."""
+    while True:
+        r = random_below(n, rng)
+        if r and gmpy2.gcd(r, n) == 1:
+            return r
+
+
+@lru_cache(maxsize=1)
+def small_primes(bound: int = 10_000) -> tuple[int, ...]:
+    """The primes below ``bound``."""
+    sieve = bytearray([1]) * bound
+    sieve[:2] = b"\x00\x00"
+    for i in range(2, int(bound ** 0.5) + 1):
+        if sieve[i]:
+            sieve[i * i::i] = bytearray(len(range(i * i, bound, i)))
+    return tuple(i for i in range(bound) if sieve[i])
+
+
+def has_small_factor(n: int) -> bool:
+    """True if ``n`` is divisible by a prime below 10,000 (and is not that prime)."""
+    n = mpz(n)
+    return any(n % p == 0 and n != p for p in small_primes())
+
+
+def random_prime(bits: int, rng: Rng | None = None) -> mpz:
+    """A uniformly drawn prime of exactly ``bits`` bits, top two bits set (so a product of
+    two has exactly ``2 * bits`` bits); Miller-Rabin (50 rounds) after trial division,
+    confirmed by BPSW."""
+    draw = (rng or _SYSTEM).getrandbits
+    while True:
+        c = mpz(draw(bits)) | (mpz(3) << (bits - 2)) | 1
+        if has_small_factor(c):
+            continue
+        if gmpy2.is_prime(c, 50) and gmpy2.is_bpsw_prp(c):
+            return c

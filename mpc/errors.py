@@ -1,0 +1,37 @@
+"""The errors of the ``mpc`` package (subclasses of ``ValueError`` / ``TypeError``)."""
+
+from __future__ import annotations
+
+__all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
+           "KeyMismatchError", "EncodingError"]
+
+
+class MPCError(Exception):
+    """Base class of every error raised by ``mpc``."""
+
+
+class MPCTypeError(MPCError, TypeError):
+    """An argument of the wrong type: a float where an int is expected, a bool, a
+    ciphertext multiplied by a ciphertext."""
+
+
+class InvalidKeyError(MPCError, ValueError):
+    """A key that is not a valid Paillier key (even, prime, a square, small factors, or a
+    private key that does not match its public key)."""
+
+
+class InsecureKeyError(InvalidKeyError):
+    """A key shorter than 2048 bits without ``insecure=True``."""
+
+
+class InvalidCiphertextError(MPCError, ValueError):
+    """A ciphertext outside ``Z*_{n^2}`` (0, >= n^2, or sharing a factor with n)."""
+
+
+class KeyMismatchError(MPCError, ValueError):
+    """Ciphertexts (or a ciphertext and a key) under different public keys."""
+
+
+class EncodingError(MPCError, ValueError):
+    """A plaintext that does not fit the encoding (out of bounds, NaN, infinite), or a
+    decryption that falls outside the bounds the aggregate must respect (overflow)."""

@@ -1,0 +1,15 @@
+"""Paillier homomorphic encryption (g = n + 1, CRT decryption), interoperable with phe.
+
+    >>> from mpc import paillier
+    >>> pk, sk = paillier.keygen(bits=1024, insecure=True)  # >= 2048 bits outside tests
+    >>> sk.decrypt(paillier.sum_(paillier.encrypt_many(pk, [3, 4, -5])))
+    2
+"""
+
+from .batch import RandomnessPool, decrypt_many, dot, encrypt_many, sum_
+from .ciphertext import Ciphertext
+from .interop import from_phe, from_phe_keys, to_phe, to_phe_keys
+from .keys import DEFAULT_BITS, MIN_BITS, PrivateKey, PublicKey, keygen
+
+__all__ = ["keygen", "PublicKey", "PrivateKey", "Ciphertext", "RandomnessPool", "encrypt_many", "decrypt_many",
+           "sum_", "dot", "to_phe", "from_phe", "to_phe_keys", "from_phe_keys", "MIN_BITS", "DEFAULT_BITS"]

@@ -1,0 +1,172 @@
+"""Paillier keys: generation, validation, encryption with g = n + 1, CRT decryption.
+
+    >>> pk, sk = keygen(bits=1024, insecure=True)  # tests only: production keys are >= 2048 bits
+    >>> c = pk.encrypt(-42) + pk.encrypt(50)
+    >>> sk.decrypt(c)
+    8
+
+Security: plaintexts are integers mod n read as signed values in ``(-n/3, n/3)`` (phe's
+convention: a decryption in the middle third is reported as an overflow, never wrapped).
+Arithmetic on gmpy2 is variable-time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+import gmpy2
+from gmpy2 import mpz
+
+from .._intmath import Rng, has_small_factor, random_prime, random_unit
+from ..errors import EncodingError, InsecureKeyError, InvalidKeyError, KeyMismatchError, MPCTypeError
+
+if TYPE_CHECKING:
+    from .ciphertext import Ciphertext
+
+__all__ = ["PublicKey", "PrivateKey", "keygen", "MIN_BITS", "DEFAULT_BITS"]
+
+MIN_BITS = 2048
+DEFAULT_BITS = 3072
+
+
+def _int(v: object, what: str) -> mpz:
+    if isinstance(v, bool) or not isinstance(v, (int, type(mpz(0)))):
+        raise MPCTypeError(f"{what}: expected an int, found {type(v).__name__}")
+    return mpz(v)
+
+
+class PublicKey:
+    """A Paillier public key ``n`` (g = n + 1). Construction validates ``n``: odd, not
+    prime, not a square, no prime factor below 10,000, at least 2048 bits unless
+    ``insecure=True`` (for tests)."""
+
+    __slots__ = ("n", "nsquare", "max_int", "_insecure")
+
+    def __init__(self, n: int, *, insecure: bool = False) -> None:
+        n = _int(n, "PublicKey n")
+        if n.bit_length() < MIN_BITS and not insecure:
+            raise InsecureKeyError(f"PublicKey: n has {n.bit_length()} bits, expected at least {MIN_BITS} "
+                                   "(insecure=True for tests)")
+        if n < 2**64 or n % 2 == 0 or gmpy2.is_prime(n) or gmpy2.is_square(n) or has_small_factor(n):
+            raise InvalidKeyError("PublicKey: n must be an odd composite of two large primes "
+                                  "(found even, prime, a square, tiny, or with a small factor)")
+        self.n = n
+        self.nsquare = n * n
+        self.max_int = n // 3 - 1
+        self._insecure = insecure
+
+    @property
+    def bits(self) -> int:
+        return int(self.n.bit_length())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublicKey) and other.n == self.n
+
+    def __hash__(self) -> int:
+        return hash(("paillier", int(self.n)))
+
+    def __repr__(self) -> str:
+        return f"PublicKey(bits={self.bits}, n={int(self.n) >> (self.bits - 32):#x}...)"
+
+    def encode(self, m: int) -> mpz:
+        """``m`` (|m| <= max_int) as an element of Z_n."""
+        m = _int(m, "plaintext")
+        if not -self.max_int <= m <= self.max_int:
+            raise EncodingError(f"plaintext out of range: |m| must be <= n/3 - 1 ({self.bits}-bit n)")
+        return m % self.n
+
+    def decode(self, e: int) -> int:
+        """The signed value of ``e`` in Z_n; the middle third is an overflow."""
+        if e <= self.max_int:
+            return int(e)
+        if e >= self.n - self.max_int:
+            return int(e - self.n)
+        raise EncodingError("overflow: the decrypted value lies outside (-n/3, n/3); an aggregate exceeded the "
+                            "plaintext space")
+
+    def random_rn(self, rng: Rng | None = None) -> mpz:
+        """A fresh ``r^n mod n^2`` (r uniform in Z*_n): the randomness of one encryption."""
+        return gmpy2.powmod(random_unit(self.n, rng), self.n, self.nsquare)
+
+    def encrypt(self, m: int, *, rng: Rng | None = None, rn: int | None = None) -> "Ciphertext":
+        """``(1 + m n) r^n mod n^2``; ``rn`` is a precomputed ``r^n`` used once (see
+        :class:`~mpc.paillier.RandomnessPool`)."""
+        from .ciphertext import Ciphertext
+
+        e = self.encode(m)
+        r = self.random_rn(rng) if rn is None else mpz(rn)
+        return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare)
+
+    def check_same(self, other: "PublicKey") -> None:
+        if other is not self and other != self:
+            raise KeyMismatchError("ciphertexts under different public keys")
+
+
+class PrivateKey:
+    """The factors ``p``, ``q`` of a public key, with the CRT constants for decryption."""
+
+    __slots__ = ("public_key", "p", "q", "_psq", "_qsq", "_hp", "_hq", "_q_inv_p", "_exp_p", "_exp_q")
+
+    def __init__(self, public_key: PublicKey, p: int, q: int) -> None:
+        p, q = _int(p, "p"), _int(q, "q")
+        if p == q or p * q != public_key.n or not (gmpy2.is_prime(p, 50) and gmpy2.is_prime(q, 50)):
+            raise InvalidKeyError("PrivateKey: p and q must be distinct primes with p * q = n")
+        if q < p:
+            p, q = q, p
+        self.public_key = public_key
+        self.p, self.q = p, q
+        self._psq, self._qsq = p * p, q * q
+        g = public_key.n + 1
+        self._hp = gmpy2.invert((gmpy2.powmod(g, p - 1, self._psq) - 1) // p, p)
+        self._hq = gmpy2.invert((gmpy2.powmod(g, q - 1, self._qsq) - 1) // q, q)
+        self._q_inv_p = gmpy2.invert(q, p)
+        n = public_key.n
+        self._exp_p, self._exp_q = n % (p * (p - 1)), n % (q * (q - 1))
+
+    def __repr__(self) -> str:
+        return f"PrivateKey(bits={self.public_key.bits})"  # never the factors
+
+    def decrypt_raw(self, c: "Ciphertext") -> mpz:
+        """The plaintext in Z_n (CRT: two exponentiations mod p^2 and q^2)."""
+        self.public_key.check_same(c.public_key)
+        v = c.value
+        mp = (gmpy2.powmod(v, self.p - 1, self._psq) - 1) // self.p * self._hp % self.p
+        mq = (gmpy2.powmod(v, self.q - 1, self._qsq) - 1) // self.q * self._hq % self.q
+        return mq + (mp - mq) * self._q_inv_p % self.p * self.q
+
+    def decrypt(self, c: "Ciphertext") -> int:
+        """The signed plaintext (:class:`EncodingError` on overflow)."""
+        return self.public_key.decode(self.decrypt_raw(c))
+
+    def random_rn(self, rng: Rng | None = None) -> mpz:
+        """``r^n mod n^2`` by CRT (about 3x faster than :meth:`PublicKey.random_rn`)."""
+        r = random_unit(self.public_key.n, rng)
+        rp = gmpy2.powmod(r, self._exp_p, self._psq)
+        rq = gmpy2.powmod(r, self._exp_q, self._qsq)
+        inv = gmpy2.invert(self._qsq, self._psq)
+        return rq + (rp - rq) * inv % self._psq * self._qsq
+
+
+def keygen(bits: int = DEFAULT_BITS, *, insecure: bool = False, rng: Rng | None = None) -> tuple[PublicKey, PrivateKey]:
+    """A fresh key pair with an exactly ``bits``-bit modulus (two ``bits/2``-bit primes).
+    Below 2048 bits only with ``insecure=True``."""
+    if isinstance(bits, bool) or not isinstance(bits, int) or bits < 128 or bits % 2:
+        raise MPCTypeError(f"keygen: bits must be an even int >= 128, found {bits!r}")
+    if bits < MIN_BITS and not insecure:
+        raise InsecureKeyError(f"keygen: {bits} bits is below {MIN_BITS} (insecure=True for tests)")
+    while True:
+        p, q = random_prime(bits // 2, rng), random_prime(bits // 2, rng)
+        if p != q and (p * q).bit_length() == bits and gmpy2.gcd(p * q, (p - 1) * (q - 1)) == 1:
+            pk = PublicKey(p * q, insecure=insecure)
+            return pk, PrivateKey(pk, p, q)
+
+
+def same_key(items: Iterable["Ciphertext"]) -> PublicKey | None:
+    """The common public key of ``items`` (None if empty), :class:`KeyMismatchError` if mixed."""
+    key: PublicKey | None = None
+    for c in items:
+        if key is None:
+            key = c.public_key
+        else:
+            key.check_same(c.public_key)
+    return key

@@ -1,0 +1,165 @@
+"""Paillier: keys, ciphertexts, homomorphic operations, batches, phe interop, validation."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import gmpy2
+import numpy as np
+import phe
+import pytest
+
+from mpc import paillier
+from mpc.errors import (EncodingError, InsecureKeyError, InvalidCiphertextError, InvalidKeyError, KeyMismatchError,
+                        MPCTypeError)
+from mpc.paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[PublicKey, PrivateKey]:
+    return paillier.keygen(bits=2048)
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[PublicKey, PrivateKey]:
+    return paillier.keygen(bits=1024, insecure=True, rng=random.Random(1))
+
+
+def test_keygen_sizes_and_refusals(keys: Any) -> None:
+    pk, sk = keys
+    assert pk.bits == 2048 and sk.p * sk.q == pk.n and sk.p != sk.q
+    with pytest.raises(InsecureKeyError):
+        paillier.keygen(bits=1024)
+    with pytest.raises(MPCTypeError):
+        paillier.keygen(bits=2049)
+    assert isinstance(InsecureKeyError("x"), ValueError)
+    assert "p=" not in repr(sk) and str(int(sk.p)) not in repr(sk)
+
+
+def test_public_key_validation(keys: Any, small: Any) -> None:
+    pk, sk = keys
+    p, q = int(sk.p), int(sk.q)
+    with pytest.raises(InsecureKeyError):
+        PublicKey(small[0].n)
+    PublicKey(small[0].n, insecure=True)
+    for bad in (pk.n + 1, p * p, int(gmpy2.next_prime(pk.n)), 7 * (pk.n // 7 | 1)):  # even, square, prime, small factor
+        with pytest.raises(InvalidKeyError):
+            PublicKey(bad)
+    for bad in (1.0 * 5, "123", True, None):
+        with pytest.raises(MPCTypeError):
+            PublicKey(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidKeyError):
+        PrivateKey(pk, p, q + 2)
+    with pytest.raises(InvalidKeyError):
+        PrivateKey(pk, 1, int(pk.n))
+
+
+def test_signed_round_trip_and_bounds(small: Any) -> None:
+    pk, sk = small
+    rng = random.Random(2)
+    for m in [0, 1, -1, pk.max_int, -pk.max_int] + [rng.randrange(-pk.max_int, pk.max_int) for _ in range(20)]:
+        assert sk.decrypt(pk.encrypt(m)) == m
+    for bad in (pk.max_int + 1, -pk.max_int - 1, pk.n):
+        with pytest.raises(EncodingError):
+            pk.encrypt(bad)
+    with pytest.raises(EncodingError, match="overflow"):  # the sum lands in the middle third
+        sk.decrypt(pk.encrypt(pk.max_int) + pk.encrypt(pk.max_int))
+    for bad in (1.5, float("nan"), True, "3", None, np.float64(2.0)):
+        with pytest.raises(MPCTypeError):
+            pk.encrypt(bad)  # type: ignore[arg-type]
+
+
+def test_homomorphic_operations(small: Any) -> None:
+    pk, sk = small
+    rng = random.Random(3)
+    for _ in range(30):
+        a, b, k = (rng.randrange(-10**30, 10**30) for _ in range(3))
+        ca, cb = pk.encrypt(a), pk.encrypt(b)
+        assert sk.decrypt(ca + cb) == a + b
+        assert sk.decrypt(ca - cb) == a - b
+        assert sk.decrypt(ca + b) == sk.decrypt(b + ca) == a + b
+        assert sk.decrypt(b - ca) == b - a
+        assert sk.decrypt(ca * k) == sk.decrypt(k * ca) == a * k
+        assert sk.decrypt(-ca) == -a
+    c = pk.encrypt(5)
+    for bad in (c, 1.5, "2", True):
+        with pytest.raises(MPCTypeError):
+            c * bad  # type: ignore[operator]
+        if not isinstance(bad, Ciphertext):
+            with pytest.raises(MPCTypeError):
+                c + bad  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        c * c  # type: ignore[operator]
+
+
+def test_rerandomize_and_fresh_encryptions_differ(small: Any) -> None:
+    pk, sk = small
+    c = pk.encrypt(9)
+    d = c.rerandomize()
+    assert d != c and sk.decrypt(d) == 9 and pk.encrypt(9) != pk.encrypt(9)
+
+
+def test_ciphertext_validation(keys: Any, small: Any) -> None:
+    pk, sk = keys
+    for bad in (0, pk.nsquare, pk.nsquare + 1, -1, int(sk.p) * 12345, int(pk.n)):
+        with pytest.raises(InvalidCiphertextError):
+            Ciphertext(pk, bad)
+    for bad in (1.0, "5", True):
+        with pytest.raises(MPCTypeError):
+            Ciphertext(pk, bad)  # type: ignore[arg-type]
+    with pytest.raises(KeyMismatchError):
+        pk.encrypt(1) + small[0].encrypt(1)
+    with pytest.raises(KeyMismatchError):
+        sk.decrypt(small[0].encrypt(1))
+    assert Ciphertext(pk, pk.encrypt(3).value).value < pk.nsquare
+
+
+def test_batches_pools_and_numpy(small: Any) -> None:
+    pk, sk = small
+    rng = random.Random(4)
+    values = [rng.randrange(-10**6, 10**6) for _ in range(50)]
+    pool = RandomnessPool(pk, private_key=sk)
+    pool.fill(30, processes=2)
+    assert len(pool) == 30 and "ready=30" in repr(pool)
+    pooled = list(pool._values)
+    assert len(set(pooled)) == 30
+    cts = paillier.encrypt_many(pk, np.array(values, dtype=np.int64), pool=pool)
+    assert len(pool) == 0  # 30 taken once each, 20 computed on demand
+    assert {c.value for c in cts[:30]} == {(1 + (v % pk.n) * pk.n) * r % pk.nsquare for v, r in zip(values, pooled)}
+    assert paillier.decrypt_many(sk, cts) == values
+    assert sk.decrypt(paillier.sum_(cts)) == sum(values)
+    weights = [rng.randrange(-1000, 1000) for _ in values]
+    assert sk.decrypt(paillier.dot(cts, np.array(weights))) == sum(v * w for v, w in zip(values, weights))
+    public_pool = RandomnessPool(pk)
+    public_pool.fill(3, processes=1)
+    assert paillier.decrypt_many(sk, paillier.encrypt_many(pk, [1, 2, 3], pool=public_pool)) == [1, 2, 3]
+    for bad in (np.array([1.0, 2.0]), [1, 2.5], [True], np.array([np.nan])):
+        with pytest.raises(MPCTypeError):
+            paillier.encrypt_many(pk, bad)
+    with pytest.raises(MPCTypeError):
+        paillier.sum_([])
+    with pytest.raises(MPCTypeError):
+        paillier.dot(cts, weights[:-1])
+    with pytest.raises(KeyMismatchError):
+        paillier.sum_([cts[0], paillier.keygen(bits=1024, insecure=True)[0].encrypt(1)])
+
+
+def test_phe_interop_both_ways(small: Any) -> None:
+    pk, sk = small
+    ppk, psk = paillier.to_phe_keys(pk, sk)
+    ours = pk.encrypt(-123)
+    theirs = ppk.encrypt(456)
+    assert psk.decrypt(paillier.to_phe(ours)) == -123
+    assert sk.decrypt(paillier.from_phe(theirs, pk)) == 456
+    mixed = paillier.to_phe(ours) + theirs  # phe adds ours to its own
+    assert psk.decrypt(mixed) == 333 and sk.decrypt(paillier.from_phe(mixed, pk)) == 333
+    pk2, sk2 = paillier.from_phe_keys(ppk, psk, insecure=True)
+    assert pk2 == pk and sk2 is not None and sk2.decrypt(ours) == -123
+    with pytest.raises(EncodingError, match="exponent"):
+        paillier.from_phe(ppk.encrypt(1.5), pk)
+    other = phe.generate_paillier_keypair(n_length=1024)[0]
+    with pytest.raises(KeyMismatchError):
+        paillier.from_phe(other.encrypt(1), pk)
+    with pytest.raises(MPCTypeError):
+        paillier.from_phe(5, pk)
