@@ -1,0 +1,76 @@
+"""Exact encodings: integers and fixed-point decimals, bounds, capacity, refusals."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from mpc import paillier
+from mpc.encoding import FixedPoint, IntegerEncoding, check_capacity
+from mpc.errors import EncodingError, MPCTypeError
+
+
+def test_fixed_point_round_trips_exactly() -> None:
+    enc = FixedPoint(decimals=3, bound=Decimal("1e9"))
+    rng = random.Random(1)
+    for _ in range(200):
+        d = Decimal(rng.randrange(-10**12, 10**12)).scaleb(-3)
+        assert enc.decode(enc.encode(d)) == d
+        assert enc.decode(enc.encode(str(d))) == d
+    assert enc.encode(7) == 7000 and enc.encode("-0.001") == -1
+    assert enc.encode(Decimal("1.500000")) == 1500  # trailing zeros are exact
+
+
+def test_refusals() -> None:
+    enc = FixedPoint(decimals=2, bound=Decimal(100))
+    for bad in (Decimal("0.001"), Decimal("100.01"), Decimal("-100.01"), "1e2", " 10", "+10", "010", "1_0", "0x10",
+                "", "1.", ".5", "1" * 2000, Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"),
+                Decimal("sNaN")):
+        with pytest.raises(EncodingError):
+            enc.encode(bad)
+    for bad in (1.5, float("nan"), float("inf"), True, None, b"1", [1]):
+        with pytest.raises(MPCTypeError):
+            enc.encode(bad)
+    ints = IntegerEncoding(bound=10)
+    for bad in (11, -11):
+        with pytest.raises(EncodingError):
+            ints.encode(bad)
+    for bad in (1.0, True, "3", Decimal(3)):
+        with pytest.raises(MPCTypeError):
+            ints.encode(bad)
+    with pytest.raises(EncodingError):
+        ints.decode(31, terms=3)
+    assert ints.decode(-30, terms=3) == -30
+    with pytest.raises(EncodingError):
+        enc.decode(10001)
+    with pytest.raises(EncodingError):
+        FixedPoint(decimals=-1, bound=Decimal(1))
+    with pytest.raises(MPCTypeError):
+        FixedPoint(decimals=2, bound=1.5)  # type: ignore[arg-type]
+
+
+def test_capacity_is_checked_before_aggregating() -> None:
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(5))
+    big = IntegerEncoding(bound=pk.max_int // 4)
+    check_capacity(big, 4, int(pk.max_int))
+    with pytest.raises(EncodingError, match="5 values"):
+        check_capacity(big, 5, int(pk.max_int))
+    cts = paillier.encrypt_encoded(pk, [big.bound] * 5, big)
+    with pytest.raises(EncodingError):
+        paillier.aggregate(cts, big)
+    assert paillier.decrypt_encoded(sk, paillier.aggregate(cts[:4], big), big, terms=4) == 4 * big.bound
+    with pytest.raises(EncodingError):  # one value alone must fit
+        paillier.encrypt_encoded(pk, [1], IntegerEncoding(bound=pk.n))
+
+
+def test_variance_from_squares() -> None:
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(6))
+    enc = FixedPoint(decimals=2, bound=Decimal(1000))
+    sq = enc.squared()
+    xs = [Decimal("12.25"), Decimal("-3.50"), Decimal("7.00"), Decimal("0.01")]
+    s = paillier.decrypt_encoded(sk, paillier.aggregate(paillier.encrypt_encoded(pk, xs, enc), enc), enc, terms=4)
+    s2 = paillier.decrypt_encoded(sk, paillier.aggregate(paillier.encrypt_encoded(pk, [x * x for x in xs], sq), sq),
+                                  sq, terms=4)
+    assert s == sum(xs) and s2 == sum(x * x for x in xs)
