@@ -1,0 +1,181 @@
+"""Statistics across data holders with Paillier: each holder sends one encrypted report,
+the key holder learns only aggregates over at least ``min_reports`` holders.
+
+Every holder encrypts, under the key holder's public key and the protocol's encoding,
+its count, sum, sum of squares, per-bin counts (a histogram) and, for weighted
+averages, the sums of weights and of weighted values. The :class:`Aggregator` adds the
+reports homomorphically and decrypts the totals only; it has no way to decrypt one report.
+
+    >>> from decimal import Decimal
+    >>> from mpc import paillier
+    >>> from mpc.encoding import FixedPoint
+    >>> pk, sk = paillier.keygen(bits=1024, insecure=True)
+    >>> spec = StatsSpec(FixedPoint(2, Decimal(10**6)), min_reports=2, bins=(Decimal(0), Decimal(50000)))
+    >>> agg = Aggregator(sk, spec)
+    >>> agg.add(make_report(pk, "bank A", ["41000.00", "52000.50"], spec))
+    >>> agg.add(make_report(pk, "bank B", ["61000.25"], spec))
+    >>> s = agg.result()
+    >>> s.count, s.total, s.mean, s.histogram
+    (3, Decimal('154000.75'), Decimal('51333.58333333333333333333333'), (0, 1, 2))
+"""
+
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+from .encoding import Encoding, FixedPoint, IntegerEncoding, check_capacity
+from .errors import EncodingError, MPCError, MPCTypeError
+from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
+from .paillier.batch import sum_
+
+__all__ = ["StatsSpec", "Report", "make_report", "Aggregator", "Summary", "TooFewReportsError"]
+
+
+class TooFewReportsError(MPCError, ValueError):
+    """Fewer reports than the protocol's minimum: decrypting would reveal too much about
+    individual holders."""
+
+
+@dataclass(frozen=True)
+class StatsSpec:
+    """What every party agrees on: the value encoding, the minimum number of reports the
+    key holder may decrypt, the most values one report may hold, and histogram bin edges
+    (``bins`` = (e1, ..., ek) makes k + 1 bins: below e1, [e1, e2), ..., at or above ek)."""
+
+    encoding: Encoding
+    min_reports: int = 3
+    max_values_per_report: int = 10**7
+    bins: tuple[Decimal, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("min_reports", "max_values_per_report"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise MPCTypeError(f"StatsSpec.{name}: expected an int >= 1, found {v!r}")
+        edges = tuple(Decimal(e) if isinstance(e, (int, str)) and not isinstance(e, bool) else e for e in self.bins)
+        if any(not isinstance(e, Decimal) or not e.is_finite() for e in edges) or list(edges) != sorted(set(edges)):
+            raise EncodingError("StatsSpec.bins: expected strictly increasing finite Decimals")
+        object.__setattr__(self, "bins", edges)
+
+    def squares(self) -> Encoding:
+        if isinstance(self.encoding, FixedPoint):
+            return self.encoding.squared()
+        return IntegerEncoding(self.encoding.bound ** 2)
+
+    def bin_of(self, x: Decimal | int) -> int:
+        return sum(1 for e in self.bins if x >= e)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One holder's encrypted report (fresh encryptions: nothing links it to the data)."""
+
+    holder: str
+    count: Ciphertext
+    total: Ciphertext
+    squares: Ciphertext
+    bins: tuple[Ciphertext, ...]
+    weight_total: Ciphertext | None = None
+    weighted_total: Ciphertext | None = None
+
+    def ciphertexts(self) -> list[Ciphertext]:
+        extra = [c for c in (self.weight_total, self.weighted_total) if c is not None]
+        return [self.count, self.total, self.squares, *self.bins, *extra]
+
+
+def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec: StatsSpec, *,
+                weights: Sequence[Any] | None = None, pool: RandomnessPool | None = None) -> Report:
+    """Encode and encrypt one holder's values (and optional weights, same encoding)."""
+    if not isinstance(holder, str) or not holder:
+        raise MPCTypeError(f"holder: expected a non-empty name, found {holder!r}")
+    if len(values) > spec.max_values_per_report:
+        raise EncodingError(f"{len(values)} values in one report, the protocol allows {spec.max_values_per_report}")
+    enc = spec.encoding
+    check_capacity(spec.squares(), spec.max_values_per_report, int(public_key.max_int))
+    encoded = [enc.encode(v) for v in values]
+    rn = (lambda: None) if pool is None else pool.take
+
+    def e(m: int) -> Ciphertext:
+        return public_key.encrypt(m, rn=rn())
+
+    counts = [0] * (len(spec.bins) + 1)
+    for m in encoded:
+        counts[spec.bin_of(Decimal(m).scaleb(-enc.decimals) if isinstance(enc, FixedPoint) else m)] += 1
+    wt = wv = None
+    if weights is not None:
+        if len(weights) != len(values):
+            raise MPCTypeError(f"{len(weights)} weights for {len(values)} values")
+        ws = [enc.encode(w) for w in weights]
+        wt, wv = e(sum(ws)), e(sum(w * m for w, m in zip(ws, encoded)))
+    return Report(holder, e(len(encoded)), e(sum(encoded)), e(sum(m * m for m in encoded)),
+                  tuple(e(c) for c in counts), wt, wv)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Decrypted aggregates over ``reports`` holders."""
+
+    reports: int
+    count: int
+    total: Decimal | int
+    mean: Decimal
+    variance: Decimal  # population variance
+    std: Decimal
+    histogram: tuple[int, ...]
+    weighted_mean: Decimal | None = None
+
+
+@dataclass
+class Aggregator:
+    """The key holder's side: collects reports (one per holder) and decrypts aggregates only."""
+
+    private_key: PrivateKey
+    spec: StatsSpec
+    _reports: dict[str, Report] = field(default_factory=dict)
+
+    def add(self, report: Report) -> None:
+        if not isinstance(report, Report):
+            raise MPCTypeError(f"expected a Report, found {type(report).__name__}")
+        if report.holder in self._reports:
+            raise EncodingError(f"a second report from {report.holder!r}")
+        if len(report.bins) != len(self.spec.bins) + 1:
+            raise EncodingError(f"{report.holder!r}: {len(report.bins)} bins, expected {len(self.spec.bins) + 1}")
+        for c in report.ciphertexts():
+            self.private_key.public_key.check_same(c.public_key)
+        self._reports[report.holder] = report
+
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    def result(self) -> Summary:
+        k = len(self._reports)
+        if k < self.spec.min_reports:
+            raise TooFewReportsError(f"{k} reports, at least {self.spec.min_reports} are needed to decrypt")
+        reps = list(self._reports.values())
+        check_capacity(self.spec.squares(), self.spec.max_values_per_report * k, int(self.private_key.public_key.max_int))
+        dec = self.private_key.decrypt
+
+        def total(get: Any) -> int:
+            return dec(sum_([get(r) for r in reps]))
+
+        n = total(lambda r: r.count)
+        if not 0 < n <= k * self.spec.max_values_per_report:
+            raise EncodingError(f"the reports hold {n} values in all: nothing to summarise, or a bad report")
+        enc, sq = self.spec.encoding, self.spec.squares()
+        s = enc.decode(total(lambda r: r.total), terms=n)
+        s2 = sq.decode(total(lambda r: r.squares), terms=n)
+        hist = tuple(total(lambda r, i=i: r.bins[i]) for i in range(len(self.spec.bins) + 1))
+        with decimal.localcontext() as ctx:
+            ctx.prec = 28 + 2 * len(str(n)) + 2 * len(str(abs(s2)))
+            mean = Decimal(s) / n
+            var = max(Decimal(s2) / n - mean * mean, Decimal(0))
+            std = var.sqrt()
+        wmean = None
+        if all(r.weight_total is not None for r in reps):
+            w = total(lambda r: r.weight_total)
+            wv = total(lambda r: r.weighted_total)
+            wmean = (Decimal(wv) / Decimal(w) / (enc.scale if isinstance(enc, FixedPoint) else 1)) if w else None
+        return Summary(k, n, s, +mean, +var, +std, hist, wmean)

@@ -1,0 +1,90 @@
+"""Statistics across holders: exact against plain Python, and no decryption below the minimum."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from decimal import Decimal, localcontext
+
+import pytest
+
+from mpc import paillier
+from mpc.encoding import FixedPoint, IntegerEncoding
+from mpc.errors import EncodingError, KeyMismatchError, MPCTypeError
+from mpc.stats import Aggregator, StatsSpec, TooFewReportsError, make_report
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[paillier.PublicKey, paillier.PrivateKey]:
+    return paillier.keygen(bits=1024, insecure=True, rng=random.Random(11))
+
+
+def test_mean_variance_histogram_weighted_mean_are_exact(keys: tuple) -> None:
+    pk, sk = keys
+    rng = random.Random(1)
+    spec = StatsSpec(FixedPoint(2, Decimal(10**6)), min_reports=3, bins=(Decimal(30000), Decimal(60000)))
+    banks = {f"bank {c}": [Decimal(rng.randrange(1_000_000, 9_000_000)).scaleb(-2) for _ in range(rng.randrange(3, 9))]
+             for c in "ABC"}
+    weights = {h: [Decimal(rng.randrange(1, 500)) for _ in v] for h, v in banks.items()}
+    agg = Aggregator(sk, spec)
+    pool = paillier.RandomnessPool(pk)
+    pool.fill(20, processes=1)
+    for h, vals in banks.items():
+        agg.add(make_report(pk, h, vals, spec, weights=weights[h], pool=pool))
+    s = agg.result()
+    xs = [x for v in banks.values() for x in v]
+    ws = [w for h in banks for w in weights[h]]
+    assert (s.reports, s.count, s.total) == (3, len(xs), sum(xs))
+    with localcontext() as ctx:
+        ctx.prec = 60
+        assert abs(s.mean - sum(xs) / len(xs)) < Decimal("1e-20")
+        assert abs(s.variance - statistics.pvariance(xs)) < Decimal("1e-15")
+        assert abs(s.std - statistics.pvariance(xs).sqrt()) < Decimal("1e-15")
+        wmean = sum(w * x for w, x in zip(ws, xs)) / sum(ws)
+        assert s.weighted_mean is not None and abs(s.weighted_mean - wmean) < Decimal("1e-20")
+    assert s.histogram == (sum(x < 30000 for x in xs), sum(30000 <= x < 60000 for x in xs), sum(x >= 60000 for x in xs))
+
+
+def test_integer_encoding_and_no_weights(keys: tuple) -> None:
+    pk, sk = keys
+    spec = StatsSpec(IntegerEncoding(1000), min_reports=2)
+    agg = Aggregator(sk, spec)
+    agg.add(make_report(pk, "a", [1, 2, 3], spec))
+    agg.add(make_report(pk, "b", [-4], spec))
+    s = agg.result()
+    assert (s.count, s.total, s.mean, s.histogram, s.weighted_mean) == (4, 2, Decimal("0.5"), (4,), None)
+    assert s.variance == statistics.pvariance([Decimal(v) for v in (1, 2, 3, -4)])
+
+
+def test_refusals(keys: tuple) -> None:
+    pk, sk = keys
+    spec = StatsSpec(FixedPoint(1, Decimal(100)), min_reports=3, max_values_per_report=5, bins=(Decimal(10),))
+    agg = Aggregator(sk, spec)
+    agg.add(make_report(pk, "a", ["1.5"], spec))
+    agg.add(make_report(pk, "b", ["2.5"], spec))
+    with pytest.raises(TooFewReportsError):  # no decryption of fewer than min_reports
+        agg.result()
+    assert isinstance(TooFewReportsError("x"), ValueError)
+    with pytest.raises(EncodingError, match="second report"):
+        agg.add(make_report(pk, "a", ["1.0"], spec))
+    with pytest.raises(EncodingError):
+        make_report(pk, "c", ["1"] * 6, spec)
+    with pytest.raises(EncodingError):
+        make_report(pk, "c", ["100.1"], spec)
+    with pytest.raises(MPCTypeError):
+        make_report(pk, "c", [1.5], spec)
+    with pytest.raises(MPCTypeError):
+        make_report(pk, "", ["1"], spec)
+    other = StatsSpec(FixedPoint(1, Decimal(100)), min_reports=3, bins=())
+    with pytest.raises(EncodingError, match="bins"):
+        agg.add(make_report(pk, "c", ["1"], other))
+    pk2, _ = paillier.keygen(bits=1024, insecure=True, rng=random.Random(12))
+    with pytest.raises(KeyMismatchError):
+        agg.add(make_report(pk2, "c", ["1"], spec))
+    with pytest.raises(EncodingError):
+        StatsSpec(IntegerEncoding(10), bins=(Decimal(2), Decimal(1)))
+    with pytest.raises(EncodingError):  # squares of 1024-bit-key-sized bounds cannot fit
+        make_report(pk, "c", [1], StatsSpec(IntegerEncoding(int(pk.max_int) // 2)))
+    agg.add(make_report(pk, "c", ["12.0"], spec))
+    s = agg.result()
+    assert (s.count, s.total, s.histogram) == (3, Decimal("16.0"), (2, 1))
