@@ -1,0 +1,94 @@
+"""Versioned JSON for Paillier: round trips, re-randomisation, and every malformed input
+of SECURITY.md section 16 refused with MalformedDataError (a ValueError), quickly."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import pytest
+
+from mpc import paillier
+from mpc.errors import InvalidCiphertextError, InvalidKeyError, KeyMismatchError
+from mpc.serial import MalformedDataError, decode_int, loads
+
+
+@pytest.fixture(scope="module")
+def keys() -> Any:
+    return paillier.keygen(bits=1024, insecure=True, rng=random.Random(21))
+
+
+def test_round_trips(keys: Any) -> None:
+    pk, sk = keys
+    assert paillier.load_public_key(paillier.dump_public_key(pk), insecure=True) == pk
+    sk2 = paillier.load_private_key(paillier.dump_private_key(sk), insecure=True)
+    c = pk.encrypt(-77)
+    text = paillier.dump_ciphertext(c)
+    assert sk2.decrypt(paillier.load_ciphertext(text, pk)) == -77
+    assert str(c.value) not in text  # re-randomised on the way out
+    assert str(c.value) in paillier.dump_ciphertext(c, rerandomize=False)
+    cts = paillier.encrypt_many(pk, [1, 2, 3])
+    assert paillier.decrypt_many(sk, paillier.load_ciphertexts(paillier.dump_ciphertexts(cts), pk)) == [1, 2, 3]
+    with pytest.raises(InvalidKeyError):  # the insecure flag is needed on reading too
+        paillier.load_public_key(paillier.dump_public_key(pk))
+
+
+def _doc(**kw: Any) -> str:
+    return json.dumps({"type": "paillier-ciphertext", "version": 1, **kw})
+
+
+def test_malformed_ciphertext_documents(keys: Any) -> None:
+    pk, _ = keys
+    fp = paillier.fingerprint(pk)
+    good = str(pk.encrypt(1).value)
+    bad_docs = [
+        "", "[]", "null", "{", _doc(key=fp), _doc(key=fp, c=good, extra="1"),
+        _doc(key=fp, c=int(good[:6])), _doc(key=fp, c=1.5), _doc(key=fp, c=" " + good), _doc(key=fp, c="+" + good),
+        _doc(key=fp, c="0" + good), _doc(key=fp, c="1_0"), _doc(key=fp, c="9" * 5000), _doc(key=fp, c=[good]),
+        _doc(key=fp, c="-" + good), '{"type":"paillier-ciphertext","version":1,"key":"%s","c":"%s","c":"%s"}' % (fp, good, good),
+        '{"type":"paillier-ciphertext","version":1,"key":"%s","c":NaN}' % fp,
+        '{"type":"paillier-ciphertext","version":1,"key":"%s","c":1e400}' % fp,
+        json.dumps({"type": "paillier-ciphertext", "version": 2, "key": fp, "c": good}),
+        json.dumps({"type": "paillier-ciphertext", "version": True, "key": fp, "c": good}),
+        json.dumps({"type": "paillier-ciphertext", "key": fp, "c": good}),
+        json.dumps({"type": "paillier-public-key", "version": 1, "n": str(pk.n)}),
+        "[" * 100000 + "]" * 100000, "x" * (1 << 21), b"\xff\xfe", _doc(key=5, c=good),
+    ]
+    for text in bad_docs:
+        t = time.perf_counter()
+        with pytest.raises(MalformedDataError):
+            paillier.load_ciphertext(text, pk)
+        assert time.perf_counter() - t < 0.5
+    for value in ("0", str(pk.nsquare), str(int(pk.n))):
+        with pytest.raises(InvalidCiphertextError):
+            paillier.load_ciphertext(_doc(key=fp, c=value), pk)
+    with pytest.raises(KeyMismatchError):
+        paillier.load_ciphertext(_doc(key="0" * 32, c=good), pk)
+    assert issubclass(MalformedDataError, ValueError)
+
+
+def test_malformed_keys(keys: Any) -> None:
+    pk, sk = keys
+    for n in ("4", "15", str(int(pk.n) + 1), "-" + str(pk.n), "1" * 6000):
+        with pytest.raises((MalformedDataError, InvalidKeyError)):
+            paillier.load_public_key(json.dumps({"type": "paillier-public-key", "version": 1, "n": n}), insecure=True)
+    doc = json.loads(paillier.dump_private_key(sk))
+    doc["p"] = str(int(sk.p) + 2)
+    with pytest.raises(InvalidKeyError):
+        paillier.load_private_key(json.dumps(doc), insecure=True)
+
+
+def test_generic_rules() -> None:
+    assert loads('{"type":"t","version":1,"a":"1"}', "t", {"a"}) == {"type": "t", "version": 1, "a": "1"}
+    with pytest.raises(MalformedDataError, match="cap"):
+        loads('{"type":"t","version":1,"a":"1"}', "t", {"a"}, max_size=10)
+    for v in ("01", "+1", " 1", "1 ", "1.0", "1e3", "", "-0x1", "１"):
+        with pytest.raises(MalformedDataError):
+            decode_int(v, "x", max_bits=64)
+    with pytest.raises(MalformedDataError):
+        decode_int(str(1 << 64), "x", max_bits=64)
+    with pytest.raises(MalformedDataError):
+        decode_int("-1", "x", max_bits=64)
+    assert decode_int("-1", "x", max_bits=64, minimum=None) == -1
