@@ -63,14 +63,35 @@ def run(bits: int, count: int) -> None:
     print(f"  add            phe {phe_add:10.0f}   zkmpc {ours_add:10.0f}   ({ours_add / phe_add:.1f}x)")
 
 
+def aggregate(bits: int, count: int) -> None:
+    """encrypt + aggregate + decrypt of ``count`` values: one process vs a 2-worker LocalCluster."""
+    from mpc.scale import cluster_client, dask_encrypt_sum
+
+    pk, sk = paillier.keygen(bits=bits)
+    values = list(range(count))
+    t = time.perf_counter()
+    single = sk.decrypt(paillier.sum_(paillier.encrypt_many(pk, values)))
+    t_single = time.perf_counter() - t
+    with cluster_client(n_workers=2) as client:
+        t = time.perf_counter()
+        dist = sk.decrypt(dask_encrypt_sum(pk, values, client=client, chunk_size=max(1, count // 16)))
+        t_dask = time.perf_counter() - t
+    assert single == dist == sum(values)
+    print(f"\nencrypt + aggregate + decrypt of {count} values, {bits}-bit n (fresh randomness):")
+    print(f"  one process {t_single:7.2f} s   2-worker LocalCluster {t_dask:7.2f} s   ({t_single / t_dask:.2f}x)")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bits", type=int, nargs="+", default=[2048, 3072])
     ap.add_argument("--count", type=int, default=200)
+    ap.add_argument("--aggregate", type=int, default=0, help="also time an aggregation of this many values")
     args = ap.parse_args(argv)
     print(f"Paillier, zkmpc vs phe {phe.__version__}, {os.cpu_count()} cores")
     for bits in args.bits:
         run(bits, args.count)
+    if args.aggregate:
+        aggregate(args.bits[0], args.aggregate)
     return 0
 
 
