@@ -27,9 +27,11 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from .encoding import Encoding, FixedPoint, IntegerEncoding, check_capacity
-from .errors import EncodingError, MPCError, MPCTypeError
+from .errors import EncodingError, KeyMismatchError, MPCError, MPCTypeError
 from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
 from .paillier.batch import sum_
+from .paillier.serial import fingerprint
+from .serial import VERSION, MalformedDataError, decode_int, dumps, encode_int, loads
 
 __all__ = ["StatsSpec", "Report", "make_report", "Aggregator", "Summary", "TooFewReportsError"]
 
@@ -84,6 +86,33 @@ class Report:
     def ciphertexts(self) -> list[Ciphertext]:
         extra = [c for c in (self.weight_total, self.weighted_total) if c is not None]
         return [self.count, self.total, self.squares, *self.bins, *extra]
+
+    def to_json(self) -> str:
+        """The report as versioned JSON, every ciphertext re-randomised."""
+        cts = self.ciphertexts()
+        vals = [encode_int(c.rerandomize().value) for c in cts]
+        return dumps({"type": "paillier-stats-report", "version": VERSION, "holder": self.holder,
+                      "key": fingerprint(self.count.public_key), "weighted": self.weight_total is not None,
+                      "c": vals})
+
+    @classmethod
+    def from_json(cls, text: str | bytes, public_key: PublicKey, spec: StatsSpec) -> "Report":
+        """Parse a report for ``spec`` under ``public_key`` (strict: see :mod:`mpc.serial`)."""
+        doc = loads(text, "paillier-stats-report", {"holder", "key", "weighted", "c"})
+        holder, weighted, vals = doc["holder"], doc["weighted"], doc["c"]
+        if not isinstance(holder, str) or not 0 < len(holder) <= 200:
+            raise MalformedDataError("holder: expected a name of 1..200 characters")
+        if not isinstance(weighted, bool):
+            raise MalformedDataError("weighted: expected true or false")
+        if doc["key"] != fingerprint(public_key):
+            raise KeyMismatchError(f"report from {holder!r} is under another public key")
+        expected = 3 + len(spec.bins) + 1 + 2 * weighted
+        if not isinstance(vals, list) or len(vals) != expected:
+            raise MalformedDataError(f"report from {holder!r}: expected {expected} ciphertexts")
+        cts = [Ciphertext(public_key, decode_int(v, "c", max_bits=2 * public_key.bits)) for v in vals]
+        nb = len(spec.bins) + 1
+        extra = (cts[3 + nb], cts[4 + nb]) if weighted else (None, None)
+        return cls(holder, cts[0], cts[1], cts[2], tuple(cts[3:3 + nb]), *extra)
 
 
 def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec: StatsSpec, *,

@@ -45,3 +45,21 @@ def test_credential_circuit_refuses_ineligible_holders() -> None:
                 lambda: attempt(issuers[1], 30, 276, null=1)):  # a made-up nullifier
         with pytest.raises(UnsatisfiedConstraintError):
             bad()
+
+
+def test_bank_salaries_example() -> None:
+    from examples.bank_salaries import main as banks
+
+    out = io.StringIO()
+    s = banks(out)
+    assert s.reports == 3 and "regulator learns" in out.getvalue()
+    mean_line = out.getvalue().splitlines()[-1]
+    assert f"{s.mean:.2f}" in mean_line  # the encrypted aggregate equals the pooled mean
+
+
+def test_hospital_histograms_example() -> None:
+    from examples.hospital_histograms import main as hospitals
+
+    out = io.StringIO()
+    s = hospitals(out)
+    assert s.reports == 5 and sum(s.histogram) == s.count and "mmHg" in out.getvalue()

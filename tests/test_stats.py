@@ -88,3 +88,34 @@ def test_refusals(keys: tuple) -> None:
     agg.add(make_report(pk, "c", ["12.0"], spec))
     s = agg.result()
     assert (s.count, s.total, s.histogram) == (3, Decimal("16.0"), (2, 1))
+
+
+def test_reports_travel_as_json(keys: tuple) -> None:
+    import json
+
+    from mpc.serial import MalformedDataError
+    from mpc.stats import Report
+
+    pk, sk = keys
+    spec = StatsSpec(IntegerEncoding(100), min_reports=1, bins=(Decimal(10),))
+    rep = make_report(pk, "clinic", [5, 50], spec, weights=[1, 3])
+    text = rep.to_json()
+    back = Report.from_json(text, pk, spec)
+    assert back.holder == "clinic" and all(a.value != b.value for a, b in zip(rep.ciphertexts(), back.ciphertexts()))
+    agg = Aggregator(sk, spec)
+    agg.add(back)
+    s = agg.result()
+    assert (s.count, s.total, s.histogram, s.weighted_mean) == (2, 55, (1, 1), Decimal("38.75"))
+    doc = json.loads(text)
+    for mutate in (lambda d: d["c"].pop(), lambda d: d.update(weighted="yes"), lambda d: d.update(holder=""),
+                   lambda d: d.update(extra="1"), lambda d: d["c"].__setitem__(0, "0" + d["c"][0])):
+        d = json.loads(text)
+        mutate(d)
+        with pytest.raises(MalformedDataError):
+            Report.from_json(json.dumps(d), pk, spec)
+    with pytest.raises(MalformedDataError):  # a spec with other bins expects other lengths
+        Report.from_json(text, pk, StatsSpec(IntegerEncoding(100), min_reports=1))
+    pk2 = paillier.keygen(bits=1024, insecure=True, rng=random.Random(13))[0]
+    with pytest.raises(KeyMismatchError):
+        Report.from_json(text, pk2, spec)
+    assert doc["type"] == "paillier-stats-report"
