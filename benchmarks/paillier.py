@@ -59,6 +59,12 @@ def run(bits: int, count: int) -> None:
     print(f"  encrypt        phe {phe_enc:10.0f}   zkmpc {ours_enc:10.0f}   ({ours_enc / phe_enc:.1f}x)")
     print(f"  encrypt online (pooled r^n)        zkmpc {online:10.0f}   ({online / phe_enc:.0f}x phe)")
     print(f"  pool fill      1 core {fill_1:8.0f}   1 core CRT {fill_crt:8.0f}   {cores} cores {fill_all:8.0f}")
+    djn = paillier.DJNRandomness(pk)
+    djn_rate = rate(djn.random_rn, count)
+    djn256 = paillier.DJNRandomness(pk, exponent_bits=256)
+    djn256_rate = rate(djn256.random_rn, count)
+    print(f"  pool fill DJN  1 core, {djn.exponent_bits}-bit exponent {djn_rate:8.0f} ({djn_rate / fill_1:.0f}x)   "
+          f"256-bit {djn256_rate:8.0f} ({djn256_rate / fill_1:.0f}x)")
     print(f"  decrypt        phe {phe_dec:10.0f}   zkmpc {ours_dec:10.0f}   ({ours_dec / phe_dec:.1f}x)")
     print(f"  add            phe {phe_add:10.0f}   zkmpc {ours_add:10.0f}   ({ours_add / phe_add:.1f}x)")
 
@@ -81,17 +87,47 @@ def aggregate(bits: int, count: int) -> None:
     print(f"  one process {t_single:7.2f} s   2-worker LocalCluster {t_dask:7.2f} s   ({t_single / t_dask:.2f}x)")
 
 
+def million(bits: int, count: int, djn_bits: int | None, chunk: int = 50_000) -> None:
+    """encrypt + aggregate + decrypt of ``count`` values with precomputed randomness,
+    streamed in chunks (the pool for one chunk is filled offline on all cores, then the
+    chunk is encrypted and folded into the sum online): offline and online times apart."""
+    pk, sk = paillier.keygen(bits=bits)
+    djn = paillier.DJNRandomness(pk, exponent_bits=djn_bits) if djn_bits else None
+    pool = paillier.RandomnessPool(pk, djn=djn)
+    offline = online = 0.0
+    acc, total = paillier.Ciphertext(pk, 1), 0
+    for start in range(0, count, chunk):
+        values = list(range(start, min(count, start + chunk)))
+        t = time.perf_counter()
+        pool.fill(len(values))
+        offline += time.perf_counter() - t
+        t = time.perf_counter()
+        acc = acc + paillier.sum_(paillier.encrypt_many(pk, values, pool=pool))
+        online += time.perf_counter() - t
+        total += sum(values)
+    t = time.perf_counter()
+    assert sk.decrypt(acc) == total
+    online += time.perf_counter() - t
+    kind = f"DJN randomness, {djn.exponent_bits}-bit exponents" if djn else "standard randomness"
+    print(f"\n{count:,} values, {bits}-bit n, {kind}, pool filled on {os.cpu_count()} cores:")
+    print(f"  offline (pool) {offline:8.1f} s   online (encrypt + aggregate + decrypt) {online:6.1f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bits", type=int, nargs="+", default=[2048, 3072])
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--aggregate", type=int, default=0, help="also time an aggregation of this many values")
+    ap.add_argument("--million", type=int, default=0, help="stream this many values with precomputed randomness")
+    ap.add_argument("--djn-bits", type=int, default=0, help="DJN exponent bits for --million (0: standard)")
     args = ap.parse_args(argv)
     print(f"Paillier, zkmpc vs phe {phe.__version__}, {os.cpu_count()} cores")
     for bits in args.bits:
         run(bits, args.count)
     if args.aggregate:
         aggregate(args.bits[0], args.aggregate)
+    if args.million:
+        million(args.bits[0], args.million, args.djn_bits or None)
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import gmpy2
 from gmpy2 import mpz
 
-__all__ = ["Rng", "random_below", "random_unit", "random_prime", "small_primes", "has_small_factor"]
+__all__ = ["Rng", "random_bits", "random_below", "random_unit", "random_prime", "small_primes", "has_small_factor"]
 
 
 class Rng(Protocol):
@@ -20,6 +20,11 @@ class Rng(Protocol):
 
 
 _SYSTEM = secrets.SystemRandom()
+
+
+def random_bits(k: int, rng: Rng | None = None) -> int:
+    """Uniform in ``[0, 2^k)``."""
+    return (rng or _SYSTEM).getrandbits(k)
 
 
 def random_below(n: int, rng: Rng | None = None) -> mpz:

@@ -163,3 +163,27 @@ def test_phe_interop_both_ways(small: Any) -> None:
         paillier.from_phe(other.encrypt(1), pk)
     with pytest.raises(MPCTypeError):
         paillier.from_phe(5, pk)
+
+
+def test_djn_randomness_is_opt_in_and_decrypts(small: Any) -> None:
+    from mpc.paillier import DJNRandomness
+
+    pk, sk = small
+    djn = DJNRandomness(pk, rng=random.Random(8))
+    assert djn.exponent_bits == 512 and "exponent_bits=512" in repr(djn)
+    vals = [djn.random_rn() for _ in range(20)]
+    assert len(set(vals)) == 20
+    for v in vals[:5]:  # an n-th residue: it encrypts 0
+        assert sk.decrypt(Ciphertext(pk, v)) == 0
+    pool = RandomnessPool(pk, djn=djn)
+    pool.fill(6, processes=2)
+    assert paillier.decrypt_many(sk, paillier.encrypt_many(pk, [4, -5, 6, 7, 8, 9, 10], pool=pool)) == \
+        [4, -5, 6, 7, 8, 9, 10]
+    # the window table equals plain exponentiation of the fixed base
+    a = random.Random(9).getrandbits(512)
+    assert DJNRandomness(pk, base=djn.base, window=5).random_rn(random.Random(9)) == gmpy2.powmod(djn.base, a, pk.nsquare)
+    for bad in ({"exponent_bits": 128}, {"exponent_bits": True}, {"window": 0}, {"window": 11}):
+        with pytest.raises(MPCTypeError):
+            DJNRandomness(pk, **bad)
+    with pytest.raises(KeyMismatchError):
+        RandomnessPool(paillier.keygen(bits=1024, insecure=True)[0], djn=djn)

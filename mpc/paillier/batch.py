@@ -28,6 +28,7 @@ from gmpy2 import mpz
 from .._intmath import Rng
 from ..errors import MPCTypeError
 from .ciphertext import Ciphertext
+from .djn import DJNRandomness
 from .keys import PrivateKey, PublicKey, same_key
 
 __all__ = ["RandomnessPool", "encrypt_many", "decrypt_many", "sum_", "dot", "as_int_list"]
@@ -53,10 +54,14 @@ def as_int_list(values: Any, what: str = "values") -> list[int]:
     return out
 
 
-def _rn_chunk(n: int, count: int, factors: tuple[int, int] | None) -> list[bytes]:
+def _rn_chunk(n: int, count: int, factors: tuple[int, int] | None, djn: tuple[int, int, int] | None) -> list[bytes]:
     """Worker: ``count`` fresh ``r^n mod n^2`` (randomness drawn here, from ``secrets``)."""
     pk = PublicKey(n, insecure=True)
-    maker = PrivateKey(pk, *factors) if factors else pk
+    maker: Any = pk
+    if djn is not None:
+        maker = DJNRandomness(pk, base=djn[0], exponent_bits=djn[1], window=djn[2])
+    elif factors:
+        maker = PrivateKey(pk, *factors)
     return [gmpy2.to_binary(maker.random_rn()) for _ in range(count)]
 
 
@@ -64,16 +69,24 @@ class RandomnessPool:
     """Precomputed encryption randomness ``r^n mod n^2`` for one public key.
 
     ``fill(count)`` computes ``count`` values on ``processes`` worker processes (all cores
-    by default); pass ``private_key`` when the key holder encrypts, to use the CRT (about 3x
-    faster). ``take()`` hands out each value once; an empty pool computes on demand.
+    by default); pass ``private_key`` when the key holder encrypts, to use the CRT (about 2x
+    faster), or ``djn`` to opt in to short-exponent randomness (about 10x faster, under the
+    extra assumption stated in :mod:`mpc.paillier.djn`). ``take()`` hands out each value
+    once; an empty pool computes on demand.
     """
 
-    def __init__(self, public_key: PublicKey, *, private_key: PrivateKey | None = None) -> None:
-        if private_key is not None:
-            public_key.check_same(private_key.public_key)
+    def __init__(self, public_key: PublicKey, *, private_key: PrivateKey | None = None,
+                 djn: DJNRandomness | None = None) -> None:
+        for other in (private_key, djn):
+            if other is not None:
+                public_key.check_same(other.public_key)
         self.public_key = public_key
         self._private = private_key
+        self._djn = djn
         self._values: deque[mpz] = deque()
+
+    def _maker(self) -> Any:
+        return self._djn or self._private or self.public_key
 
     def __len__(self) -> int:
         return len(self._values)
@@ -86,19 +99,21 @@ class RandomnessPool:
             raise MPCTypeError(f"fill: count must be an int >= 0, found {count!r}")
         procs = max(1, min(processes or os.cpu_count() or 1, count or 1))
         if procs == 1:
-            maker = self._private or self.public_key
+            maker = self._maker()
             self._values.extend(maker.random_rn() for _ in range(count))
             return
         factors = (int(self._private.p), int(self._private.q)) if self._private else None
+        djn = (int(self._djn.base), self._djn.exponent_bits, self._djn.window) if self._djn else None
         sizes = [count // procs + (i < count % procs) for i in range(procs)]
         with ProcessPoolExecutor(procs) as ex:
-            for chunk in ex.map(_rn_chunk, [int(self.public_key.n)] * procs, sizes, [factors] * procs):
+            for chunk in ex.map(_rn_chunk, [int(self.public_key.n)] * procs, sizes, [factors] * procs,
+                                [djn] * procs):
                 self._values.extend(gmpy2.from_binary(b) for b in chunk)
 
     def take(self) -> mpz:
         if self._values:
             return self._values.popleft()
-        return (self._private or self.public_key).random_rn()
+        return self._maker().random_rn()
 
 
 def encrypt_many(public_key: PublicKey, values: Any, *, pool: RandomnessPool | None = None,
