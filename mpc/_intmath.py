@@ -9,7 +9,7 @@ from typing import Protocol
 import gmpy2
 from gmpy2 import mpz
 
-__all__ = ["Rng", "random_bits", "random_below", "random_unit", "random_prime", "small_primes", "has_small_factor"]
+__all__ = ["Rng", "random_bits", "random_below", "random_unit", "random_prime", "random_safe_prime", "small_primes", "has_small_factor"]
 
 
 class Rng(Protocol):
@@ -73,3 +73,27 @@ def random_prime(bits: int, rng: Rng | None = None) -> mpz:
             continue
         if gmpy2.is_prime(c, 50) and gmpy2.is_bpsw_prp(c):
             return c
+
+
+@lru_cache(maxsize=1)
+def _primorial() -> mpz:
+    acc = mpz(1)
+    for p in small_primes(2000)[1:]:
+        acc *= p
+    return acc
+
+
+def random_safe_prime(bits: int, rng: Rng | None = None) -> mpz:
+    """A prime ``p = 2p' + 1`` of exactly ``bits`` bits with ``p'`` prime (top two bits
+    set); both are sieved by one gcd with the odd primorial below 2,000 before testing."""
+    draw = (rng or _SYSTEM).getrandbits
+    prim = _primorial()
+    while True:
+        half = mpz(draw(bits - 1)) | (mpz(3) << (bits - 3)) | 1
+        p = 2 * half + 1
+        if gmpy2.gcd(half, prim) != 1 or gmpy2.gcd(p, prim) != 1:
+            continue
+        if not (gmpy2.is_prime(half, 1) and gmpy2.is_prime(p, 1)):
+            continue
+        if gmpy2.is_prime(half, 50) and gmpy2.is_prime(p, 50) and gmpy2.is_bpsw_prp(half) and gmpy2.is_bpsw_prp(p):
+            return p

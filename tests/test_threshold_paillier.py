@@ -1,0 +1,89 @@
+"""Threshold Paillier: any threshold-subset decrypts, fewer cannot, and bad partial
+decryptions are caught and named."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+from typing import Any
+
+import pytest
+
+from mpc import paillier
+from mpc.errors import EncodingError, InsecureKeyError, KeyMismatchError, MPCTypeError
+from mpc.paillier import PartialDecryptionError, combine, partial_decrypt, threshold_keygen, verify_partial
+
+
+@pytest.fixture(scope="module")
+def dealt() -> Any:
+    return threshold_keygen(bits=512, n=5, threshold=3, insecure=True, rng=random.Random(41))
+
+
+def test_every_threshold_subset_decrypts(dealt: Any) -> None:
+    tpk, shares = dealt
+    pk = tpk.public_key
+    c = paillier.sum_([pk.encrypt(v) for v in (100, -30, 7)])
+    for subset in itertools.combinations(shares, 3):
+        assert combine(tpk, c, [partial_decrypt(s, c) for s in subset]) == 77
+    # more than threshold is fine too; order does not matter
+    assert combine(tpk, c, [partial_decrypt(s, c) for s in reversed(shares)]) == 77
+    assert pk.bits == 512 and "threshold=3" in repr(tpk) and str(shares[0].value) not in repr(shares[0])
+
+
+def test_fewer_than_threshold_cannot_decrypt(dealt: Any) -> None:
+    tpk, shares = dealt
+    c = tpk.public_key.encrypt(5)
+    with pytest.raises(PartialDecryptionError, match="3 are needed"):
+        combine(tpk, c, [partial_decrypt(s, c) for s in shares[:2]])
+    # two shares alone combined as if they were enough give garbage, not the plaintext
+    t2 = dataclasses.replace(tpk, threshold=2)
+    parts = [partial_decrypt(dataclasses.replace(s, tpk=t2), c) for s in shares[:2]]
+    try:
+        got: int | None = combine(t2, c, parts)
+    except EncodingError:  # almost always: the garbage lands in the overflow third
+        got = None
+    assert got != 5
+
+
+def test_bad_partials_are_named(dealt: Any) -> None:
+    tpk, shares = dealt
+    pk = tpk.public_key
+    c = pk.encrypt(9)
+    good = [partial_decrypt(s, c) for s in shares[:3]]
+    nsq = int(pk.nsquare)
+    forged = [
+        dataclasses.replace(good[1], value=good[1].value * 4 % nsq),
+        dataclasses.replace(good[1], z=good[1].z + 1),
+        dataclasses.replace(good[1], e=good[1].e ^ 1),
+        dataclasses.replace(good[1], index=5),  # someone else's claimed identity
+        dataclasses.replace(good[1], value=0),
+        dataclasses.replace(good[1], value=nsq + good[1].value),
+        partial_decrypt(shares[1], pk.encrypt(9)),  # a proof about another ciphertext
+        dataclasses.replace(good[1], z=-good[1].z),
+    ]
+    for bad in forged:
+        assert not verify_partial(tpk, c, bad)
+        with pytest.raises(PartialDecryptionError) as err:
+            combine(tpk, c, [good[0], bad, good[2]])
+        assert bad.index in err.value.bad
+    with pytest.raises(PartialDecryptionError, match="duplicate"):
+        combine(tpk, c, [good[0], good[0], good[1]])
+    assert all(verify_partial(tpk, c, p) for p in good)
+
+
+def test_keygen_refusals() -> None:
+    with pytest.raises(InsecureKeyError):
+        threshold_keygen(bits=1024, n=3, threshold=2)
+    for n, t in ((3, 4), (3, 0), (1001, 2)):
+        with pytest.raises(MPCTypeError):
+            threshold_keygen(bits=512, n=n, threshold=t, insecure=True)
+    with pytest.raises(MPCTypeError):
+        threshold_keygen(bits=512, n=3.0, threshold=2, insecure=True)  # type: ignore[arg-type]
+
+
+def test_key_mismatch(dealt: Any) -> None:
+    tpk, shares = dealt
+    other = paillier.keygen(bits=1024, insecure=True, rng=random.Random(3))[0]
+    with pytest.raises(KeyMismatchError):
+        partial_decrypt(shares[0], other.encrypt(1))
