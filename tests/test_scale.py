@@ -33,6 +33,8 @@ def test_dask_matches_single_process(client: Any, keys: Any) -> None:
     cts = paillier.encrypt_many(pk, values[:300])
     assert sk.decrypt(dask_sum(cts, client=client, chunk_size=7)) == sum(values[:300])
     assert dask_decrypt_many(sk, cts, client=client, chunk_size=64) == values[:300]
+    djn = paillier.DJNRandomness(pk)
+    assert sk.decrypt(dask_encrypt_sum(pk, values, client=client, chunk_size=400, djn=djn)) == sum(values)
 
 
 def test_dask_refusals(client: Any, keys: Any) -> None:

@@ -25,7 +25,7 @@ import gmpy2
 from gmpy2 import mpz
 
 from ..errors import MPCTypeError
-from ..paillier import Ciphertext, PrivateKey, PublicKey
+from ..paillier import Ciphertext, DJNRandomness, PrivateKey, PublicKey
 from ..paillier.batch import as_int_list
 
 __all__ = ["cluster_client", "dask_encrypt_sum", "dask_sum", "dask_decrypt_many"]
@@ -43,12 +43,14 @@ def cluster_client(n_workers: int = 2, **kwargs: Any) -> Iterator[Any]:
         yield client
 
 
-def _encrypt_chunk_sum(n: int, values: list[int]) -> bytes:
-    """Worker: the product of fresh encryptions of ``values`` (= an encryption of their sum)."""
+def _encrypt_chunk_sum(n: int, values: list[int], djn: tuple[int, int, int] | None = None) -> bytes:
+    """Worker: the product of fresh encryptions of ``values`` (= an encryption of their sum),
+    with DJN randomness when ``djn`` = (base, exponent bits, window) is given."""
     pk = PublicKey(n, insecure=True)
+    maker: Any = pk if djn is None else DJNRandomness(pk, base=djn[0], exponent_bits=djn[1], window=djn[2])
     acc = mpz(1)
     for v in values:
-        acc = acc * pk.encrypt(v).value % pk.nsquare
+        acc = acc * pk.encrypt(v, rn=maker.random_rn()).value % pk.nsquare
     return bytes(gmpy2.to_binary(acc))
 
 
@@ -79,16 +81,22 @@ def _tree_product(client: Any, n: int, futures: list[Any], fan_in: int = 16) -> 
     return bytes(futures[0].result())
 
 
-def dask_encrypt_sum(public_key: PublicKey, values: Any, *, client: Any, chunk_size: int = 2000) -> Ciphertext:
+def dask_encrypt_sum(public_key: PublicKey, values: Any, *, client: Any, chunk_size: int = 2000,
+                     djn: DJNRandomness | None = None) -> Ciphertext:
     """An encryption of ``sum(values)``: workers encrypt chunks and multiply them, the
     partial products are combined on the cluster. Values are checked against the key's
-    plaintext range here, before any work."""
+    plaintext range here, before any work. ``djn`` opts in to short-exponent randomness
+    (see :mod:`mpc.paillier.djn` for its assumption)."""
     ints = as_int_list(values)
     for v in ints:
         public_key.encode(v)
     public_key.encode(sum(ints))
     n = int(public_key.n)
-    futures = [client.submit(_encrypt_chunk_sum, n, list(c), pure=False) for c in _chunks(ints, chunk_size)]
+    params = None
+    if djn is not None:
+        public_key.check_same(djn.public_key)
+        params = (int(djn.base), djn.exponent_bits, djn.window)
+    futures = [client.submit(_encrypt_chunk_sum, n, list(c), params, pure=False) for c in _chunks(ints, chunk_size)]
     if not futures:
         raise MPCTypeError("dask_encrypt_sum of no values")
     return Ciphertext(public_key, gmpy2.from_binary(_tree_product(client, n, futures)))
