@@ -127,7 +127,7 @@ def test_batches_pools_and_numpy(small: Any) -> None:
     cts = paillier.encrypt_many(pk, np.array(values, dtype=np.int64), pool=pool)
     assert len(pool) == 0  # 30 taken once each, 20 computed on demand
     assert {c.value for c in cts[:30]} == {(1 + (v % pk.n) * pk.n) * r % pk.nsquare for v, r in zip(values, pooled)}
-    assert paillier.decrypt_many(sk, cts) == values
+    assert paillier.decrypt_many(sk, cts) == values == paillier.decrypt_many(sk, cts * 3, processes=2)[:50]
     assert sk.decrypt(paillier.sum_(cts)) == sum(values)
     weights = [rng.randrange(-1000, 1000) for _ in values]
     assert sk.decrypt(paillier.dot(cts, np.array(weights))) == sum(v * w for v, w in zip(values, weights))

@@ -126,9 +126,26 @@ def encrypt_many(public_key: PublicKey, values: Any, *, pool: RandomnessPool | N
     return [public_key.encrypt(v, rng=rng) for v in ints]
 
 
-def decrypt_many(private_key: PrivateKey, ciphertexts: Iterable[Ciphertext]) -> list[int]:
-    """Signed plaintexts of ``ciphertexts`` (all under ``private_key``'s public key)."""
-    return [private_key.decrypt(c) for c in ciphertexts]
+def _decrypt_chunk(n: int, p: int, q: int, values: list[bytes]) -> list[int]:
+    sk = PrivateKey(PublicKey(n, insecure=True), p, q)
+    return [sk.decrypt(Ciphertext._raw(sk.public_key, gmpy2.from_binary(v))) for v in values]
+
+
+def decrypt_many(private_key: PrivateKey, ciphertexts: Iterable[Ciphertext], *, processes: int = 1) -> list[int]:
+    """Signed plaintexts of ``ciphertexts`` (all under ``private_key``'s public key), on
+    ``processes`` worker processes (0: all cores) for large batches."""
+    cts = list(ciphertexts)
+    for c in cts:
+        private_key.public_key.check_same(c.public_key)
+    procs = max(1, min(processes or os.cpu_count() or 1, len(cts) // 64 or 1))
+    if procs == 1:
+        return [private_key.decrypt(c) for c in cts]
+    blobs = [gmpy2.to_binary(c.value) for c in cts]
+    size = -(-len(blobs) // procs)
+    args = (int(private_key.public_key.n), int(private_key.p), int(private_key.q))
+    with ProcessPoolExecutor(procs) as ex:
+        parts = ex.map(_decrypt_chunk, *zip(*[(*args, blobs[i:i + size]) for i in range(0, len(blobs), size)]))
+        return [m for part in parts for m in part]
 
 
 def sum_(ciphertexts: Sequence[Ciphertext]) -> Ciphertext:

@@ -26,7 +26,7 @@ from gmpy2 import mpz
 
 from ..errors import MPCTypeError
 from ..paillier import Ciphertext, DJNRandomness, PrivateKey, PublicKey
-from ..paillier.batch import as_int_list
+from ..paillier.batch import _decrypt_chunk, as_int_list
 
 __all__ = ["cluster_client", "dask_encrypt_sum", "dask_sum", "dask_decrypt_many"]
 
@@ -60,12 +60,6 @@ def _product(n: int, parts: list[bytes]) -> bytes:
     for p in parts:
         acc = acc * gmpy2.from_binary(p) % nsq
     return bytes(gmpy2.to_binary(acc))
-
-
-def _decrypt_chunk(n: int, p: int, q: int, values: list[bytes]) -> list[int]:
-    pk = PublicKey(n, insecure=True)
-    sk = PrivateKey(pk, p, q)
-    return [sk.decrypt(Ciphertext._raw(pk, gmpy2.from_binary(v))) for v in values]
 
 
 def _chunks(seq: Sequence[Any], size: int) -> list[Sequence[Any]]:
