@@ -87,3 +87,30 @@ def test_key_mismatch(dealt: Any) -> None:
     other = paillier.keygen(bits=1024, insecure=True, rng=random.Random(3))[0]
     with pytest.raises(KeyMismatchError):
         partial_decrypt(shares[0], other.encrypt(1))
+
+
+def test_threshold_documents_round_trip_and_refuse_tampering(dealt: Any) -> None:
+    import json
+
+    from mpc.paillier.threshold import (dump_key_share, dump_partial, dump_threshold_public_key, load_key_share,
+                                        load_partial, load_threshold_public_key)
+    from mpc.serial import MalformedDataError
+
+    tpk, shares = dealt
+    tpk2 = load_threshold_public_key(dump_threshold_public_key(tpk), insecure=True)
+    assert tpk2 == tpk
+    loaded = [load_key_share(dump_key_share(s), insecure=True) for s in shares[2:]]
+    c = tpk.public_key.encrypt(31)
+    partials = [load_partial(dump_partial(partial_decrypt(s, c)), tpk2) for s in loaded]
+    assert combine(tpk2, c, partials) == 31
+    doc = json.loads(dump_threshold_public_key(tpk))
+    for mutate in (lambda d: d["vks"].pop(), lambda d: d.update(threshold=9), lambda d: d.update(parties=True),
+                   lambda d: d["vks"].__setitem__(0, "0"), lambda d: d.update(v=str(tpk.public_key.nsquare))):
+        d = json.loads(json.dumps(doc))
+        mutate(d)
+        with pytest.raises(MalformedDataError):
+            load_threshold_public_key(json.dumps(d), insecure=True)
+    p = json.loads(dump_partial(partials[0]))
+    for field, value in (("index", 0), ("index", 6), ("e", str(1 << 300)), ("c", "-1")):
+        with pytest.raises(MalformedDataError):
+            load_partial(json.dumps({**p, field: value}), tpk)

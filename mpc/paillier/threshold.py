@@ -31,11 +31,14 @@ from gmpy2 import mpz
 
 from .._intmath import Rng, random_below, random_bits, random_safe_prime, random_unit
 from ..errors import InsecureKeyError, MPCError, MPCTypeError
+from ..serial import VERSION, MalformedDataError, decode_int, dumps, encode_int, loads
 from .ciphertext import Ciphertext
 from .keys import MIN_BITS, PublicKey
+from .serial import MAX_KEY_BITS
 
 __all__ = ["ThresholdPublicKey", "KeyShare", "PartialDecryption", "threshold_keygen", "partial_decrypt",
-           "verify_partial", "combine", "PartialDecryptionError"]
+           "verify_partial", "combine", "PartialDecryptionError", "dump_threshold_public_key",
+           "load_threshold_public_key", "dump_key_share", "load_key_share", "dump_partial", "load_partial"]
 
 CHALLENGE_BITS = 256
 
@@ -180,3 +183,59 @@ def combine(tpk: ThresholdPublicKey, c: Ciphertext, partials: Sequence[PartialDe
         acc = acc * gmpy2.powmod(base, 2 * abs(mu), nsq) % nsq
     m = (acc - 1) // n * gmpy2.invert(4 * delta * delta, n) % n
     return tpk.public_key.decode(m)
+
+
+# ---------------------------------------------------------------- versioned JSON
+
+def dump_threshold_public_key(tpk: ThresholdPublicKey) -> str:
+    return dumps({"type": "paillier-threshold-public-key", "version": VERSION, "n": encode_int(tpk.public_key.n),
+                  "parties": tpk.n_parties, "threshold": tpk.threshold, "v": encode_int(tpk.v),
+                  "vks": [encode_int(x) for x in tpk.verification_keys]})
+
+
+def load_threshold_public_key(text: str | bytes, *, insecure: bool = False) -> ThresholdPublicKey:
+    doc = loads(text, "paillier-threshold-public-key", {"n", "parties", "threshold", "v", "vks"},
+                max_size=1 << 24)
+    pk = PublicKey(decode_int(doc["n"], "n", max_bits=MAX_KEY_BITS), insecure=insecure)
+    parties, threshold, vks = doc["parties"], doc["threshold"], doc["vks"]
+    if not (type(parties) is int and type(threshold) is int and 1 <= threshold <= parties <= 1000):
+        raise MalformedDataError("parties/threshold: expected ints with 1 <= threshold <= parties <= 1000")
+    if not isinstance(vks, list) or len(vks) != parties:
+        raise MalformedDataError(f"vks: expected {parties} verification keys")
+    bits = 2 * pk.bits
+    units = [decode_int(x, "v", max_bits=bits, minimum=1) for x in [doc["v"], *vks]]
+    if any(u >= pk.nsquare or gmpy2.gcd(u, pk.n) != 1 for u in units):
+        raise MalformedDataError("v and the verification keys must lie in Z*_{n^2}")
+    return ThresholdPublicKey(pk, parties, threshold, units[0], tuple(units[1:]))
+
+
+def dump_key_share(share: KeyShare) -> str:
+    """One party's secret share (with the public parameters, so it loads on its own)."""
+    return dumps({"type": "paillier-key-share", "version": VERSION, "index": share.index,
+                  "share": encode_int(share.value), "public": dump_threshold_public_key(share.tpk)})
+
+
+def load_key_share(text: str | bytes, *, insecure: bool = False) -> KeyShare:
+    doc = loads(text, "paillier-key-share", {"index", "share", "public"}, max_size=1 << 24)
+    tpk = load_threshold_public_key(doc["public"], insecure=insecure)
+    index = doc["index"]
+    if type(index) is not int or not 1 <= index <= tpk.n_parties:
+        raise MalformedDataError(f"index: expected 1..{tpk.n_parties}")
+    return KeyShare(tpk, index, decode_int(doc["share"], "share", max_bits=2 * tpk.public_key.bits))
+
+
+def dump_partial(partial: PartialDecryption) -> str:
+    return dumps({"type": "paillier-partial-decryption", "version": VERSION, "index": partial.index,
+                  "c": encode_int(partial.value), "e": encode_int(partial.e), "z": encode_int(partial.z)})
+
+
+def load_partial(text: str | bytes, tpk: ThresholdPublicKey) -> PartialDecryption:
+    """Parse a partial decryption (its proof is checked by :func:`combine`)."""
+    doc = loads(text, "paillier-partial-decryption", {"index", "c", "e", "z"})
+    bits = tpk.public_key.bits
+    index = doc["index"]
+    if type(index) is not int or not 1 <= index <= tpk.n_parties:
+        raise MalformedDataError(f"index: expected 1..{tpk.n_parties}")
+    return PartialDecryption(index, decode_int(doc["c"], "c", max_bits=2 * bits),
+                             decode_int(doc["e"], "e", max_bits=CHALLENGE_BITS),
+                             decode_int(doc["z"], "z", max_bits=4 * bits + 2 * CHALLENGE_BITS + 64))
