@@ -34,3 +34,12 @@ def test_eligibility_example_solves() -> None:
     w = cs.solve(ns["Eligible"](root=tree.root, scope=7, null=nullifier(12345, 7), secret=12345, age=30,
                                 path=list(p.path_bits), siblings=list(p.siblings)))
     assert cs.r1cs.is_satisfied(w.values())
+
+
+def test_paillier_example_runs() -> None:
+    block = next(b for b in _blocks() if "paillier.keygen" in b)
+    ns: dict[str, Any] = {}
+    exec(block, ns)  # noqa: S102
+    assert ns["total"] == 375 and len(ns["cts"]) == 1000
+    s = ns["summary"]
+    assert (s.reports, s.count, str(s.total)) == (3, 4, "192000.75")
