@@ -53,6 +53,9 @@ def run(bits: int, count: int) -> None:
     i1, i2 = iter(pcts * 2), iter(cts * 2)
     phe_dec = rate(lambda: psk.decrypt(next(i1)), count)
     ours_dec = rate(lambda: sk.decrypt(next(i2)), count)
+    t = time.perf_counter()
+    paillier.decrypt_many(sk, cts * 4, processes=0)
+    dec_all = 4 * count / (time.perf_counter() - t)
     j1, j2 = iter(pcts * 2), iter(cts * 2)
     phe_add = rate(lambda: next(j1) + next(j1), count)
     ours_add = rate(lambda: next(j2) + next(j2), count)
@@ -65,7 +68,8 @@ def run(bits: int, count: int) -> None:
     djn256_rate = rate(djn256.random_rn, count)
     print(f"  pool fill DJN  1 core, {djn.exponent_bits}-bit exponent {djn_rate:8.0f} ({djn_rate / fill_1:.0f}x)   "
           f"256-bit {djn256_rate:8.0f} ({djn256_rate / fill_1:.0f}x)")
-    print(f"  decrypt        phe {phe_dec:10.0f}   zkmpc {ours_dec:10.0f}   ({ours_dec / phe_dec:.1f}x)")
+    print(f"  decrypt        phe {phe_dec:10.0f}   zkmpc {ours_dec:10.0f}   ({ours_dec / phe_dec:.1f}x)   "
+          f"{cores} cores {dec_all:8.0f}")
     print(f"  add            phe {phe_add:10.0f}   zkmpc {ours_add:10.0f}   ({ours_add / phe_add:.1f}x)")
 
 
