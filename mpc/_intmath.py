@@ -9,7 +9,7 @@ from typing import Protocol
 import gmpy2
 from gmpy2 import mpz
 
-__all__ = ["Rng", "random_bits", "random_below", "random_unit", "random_prime", "random_safe_prime", "small_primes", "has_small_factor"]
+__all__ = ["Rng", "require_int", "random_bits", "random_below", "random_unit", "random_prime", "random_safe_prime", "small_primes", "has_small_factor"]
 
 
 class Rng(Protocol):
@@ -20,6 +20,20 @@ class Rng(Protocol):
 
 
 _SYSTEM = secrets.SystemRandom()
+_MPZ = type(mpz(0))
+
+
+def require_int(v: object, what: str, hint: str = "") -> int:
+    """``v`` as a Python int if it is an int, a gmpy2 mpz or a numpy integer (never a bool
+    or a float), else :class:`~mpc.errors.MPCTypeError` naming ``what``."""
+    if isinstance(v, (int, _MPZ)) and not isinstance(v, bool):
+        return int(v)
+    dtype = getattr(v, "dtype", None)
+    if type(v).__module__ == "numpy" and getattr(dtype, "kind", "") in ("i", "u"):
+        return int(v)  # type: ignore[call-overload,no-any-return]
+    from .errors import MPCTypeError
+
+    raise MPCTypeError(f"{what}: expected an int, found {type(v).__name__}{hint}")
 
 
 def random_bits(k: int, rng: Rng | None = None) -> int:

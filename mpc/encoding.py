@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
+from ._intmath import require_int
 from .errors import EncodingError, MPCTypeError
 
 __all__ = ["IntegerEncoding", "FixedPoint", "Encoding", "check_capacity"]
@@ -33,12 +34,7 @@ _CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")  # no '+', spaces, '_',
 
 
 def _int(v: object, what: str) -> int:
-    if type(v).__name__ == "mpz":  # gmpy2 integers (key sizes) are ints too
-        return int(v)  # type: ignore[call-overload,no-any-return]
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise MPCTypeError(f"{what}: expected an int, found {type(v).__name__} (floats need an explicit "
-                           "FixedPoint encoding, from Decimal or str)")
-    return v
+    return require_int(v, what, " (floats need an explicit FixedPoint encoding, from Decimal or str)")
 
 
 @dataclass(frozen=True)

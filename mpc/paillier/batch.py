@@ -25,7 +25,7 @@ from typing import Any, Iterable, Sequence
 import gmpy2
 from gmpy2 import mpz
 
-from .._intmath import Rng
+from .._intmath import Rng, require_int
 from ..errors import MPCTypeError
 from .ciphertext import Ciphertext
 from .djn import DJNRandomness
@@ -45,13 +45,7 @@ def as_int_list(values: Any, what: str = "values") -> list[int]:
             raise MPCTypeError(f"{what}: expected an integer array, found dtype {values.dtype} "
                                "(encode floats explicitly with a fixed-point encoding)")
         values = values.ravel().tolist()
-    out = []
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (int, type(mpz(0)))):
-            if np is None or not isinstance(v, np.integer):
-                raise MPCTypeError(f"{what}[{i}]: expected an int, found {type(v).__name__}")
-        out.append(int(v))
-    return out
+    return [require_int(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
 def _rn_chunk(n: int, count: int, factors: tuple[int, int] | None, djn: tuple[int, int, int] | None) -> list[bytes]:

@@ -8,7 +8,7 @@
     >>> a * b
     Traceback (most recent call last):
     ...
-    mpc.errors.MPCTypeError: a Paillier ciphertext can only be multiplied by a plain int, found Ciphertext
+    mpc.errors.MPCTypeError: a Paillier ciphertext can only be multiplied by a plain int: expected an int, found Ciphertext
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import gmpy2
 from gmpy2 import mpz
 
-from .._intmath import Rng
+from .._intmath import Rng, require_int
 from ..errors import InvalidCiphertextError, MPCTypeError
 
 if TYPE_CHECKING:
@@ -26,13 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Ciphertext"]
 
-_MPZ = type(mpz(0))
-
 
 def _plain(k: object, what: str) -> mpz:
-    if isinstance(k, bool) or not isinstance(k, (int, _MPZ)):
-        raise MPCTypeError(f"a Paillier ciphertext can only {what} a plain int, found {type(k).__name__}")
-    return mpz(k)
+    return mpz(require_int(k, f"a Paillier ciphertext can only {what} a plain int"))
 
 
 class Ciphertext:
@@ -79,7 +75,8 @@ class Ciphertext:
 
     def __mul__(self, k: object) -> "Ciphertext":
         if isinstance(k, Ciphertext):
-            raise MPCTypeError("a Paillier ciphertext can only be multiplied by a plain int, found Ciphertext")
+            raise MPCTypeError("a Paillier ciphertext can only be multiplied by a plain int: expected an int, "
+                               "found Ciphertext")
         pk = self.public_key
         e = _plain(k, "be multiplied by") % pk.n
         if e > pk.n // 2:  # a negative scalar: invert once, keep the exponent short

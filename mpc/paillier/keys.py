@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 import gmpy2
 from gmpy2 import mpz
 
-from .._intmath import Rng, has_small_factor, random_prime, random_unit
+from .._intmath import Rng, has_small_factor, random_prime, random_unit, require_int
 from ..errors import EncodingError, InsecureKeyError, InvalidKeyError, KeyMismatchError, MPCTypeError
 
 if TYPE_CHECKING:
@@ -30,9 +30,7 @@ DEFAULT_BITS = 3072
 
 
 def _int(v: object, what: str) -> mpz:
-    if isinstance(v, bool) or not isinstance(v, (int, type(mpz(0)))):
-        raise MPCTypeError(f"{what}: expected an int, found {type(v).__name__}")
-    return mpz(v)
+    return mpz(require_int(v, what))
 
 
 class PublicKey:
@@ -40,7 +38,7 @@ class PublicKey:
     prime, not a square, no prime factor below 10,000, at least 2048 bits unless
     ``insecure=True`` (for tests)."""
 
-    __slots__ = ("n", "nsquare", "max_int", "_insecure")
+    __slots__ = ("n", "nsquare", "max_int")
 
     def __init__(self, n: int, *, insecure: bool = False) -> None:
         n = _int(n, "PublicKey n")
@@ -53,7 +51,6 @@ class PublicKey:
         self.n = n
         self.nsquare = n * n
         self.max_int = n // 3 - 1
-        self._insecure = insecure
 
     @property
     def bits(self) -> int:
@@ -105,7 +102,8 @@ class PublicKey:
 class PrivateKey:
     """The factors ``p``, ``q`` of a public key, with the CRT constants for decryption."""
 
-    __slots__ = ("public_key", "p", "q", "_psq", "_qsq", "_hp", "_hq", "_q_inv_p", "_exp_p", "_exp_q")
+    __slots__ = ("public_key", "p", "q", "_psq", "_qsq", "_hp", "_hq", "_q_inv_p", "_exp_p", "_exp_q",
+                 "_qsq_inv_psq")
 
     def __init__(self, public_key: PublicKey, p: int, q: int) -> None:
         p, q = _int(p, "p"), _int(q, "q")
@@ -122,6 +120,7 @@ class PrivateKey:
         self._q_inv_p = gmpy2.invert(q, p)
         n = public_key.n
         self._exp_p, self._exp_q = n % (p * (p - 1)), n % (q * (q - 1))
+        self._qsq_inv_psq = gmpy2.invert(self._qsq, self._psq)
 
     def __repr__(self) -> str:
         return f"PrivateKey(bits={self.public_key.bits})"  # never the factors
@@ -139,12 +138,11 @@ class PrivateKey:
         return self.public_key.decode(self.decrypt_raw(c))
 
     def random_rn(self, rng: Rng | None = None) -> mpz:
-        """``r^n mod n^2`` by CRT (about 3x faster than :meth:`PublicKey.random_rn`)."""
+        """``r^n mod n^2`` by CRT (about 1.8x faster than :meth:`PublicKey.random_rn`)."""
         r = random_unit(self.public_key.n, rng)
         rp = gmpy2.powmod(r, self._exp_p, self._psq)
         rq = gmpy2.powmod(r, self._exp_q, self._qsq)
-        inv = gmpy2.invert(self._qsq, self._psq)
-        return rq + (rp - rq) * inv % self._psq * self._qsq
+        return rq + (rp - rq) * self._qsq_inv_psq % self._psq * self._qsq
 
 
 def keygen(bits: int = DEFAULT_BITS, *, insecure: bool = False, rng: Rng | None = None) -> tuple[PublicKey, PrivateKey]:
