@@ -52,6 +52,14 @@ class IntegerEncoding:
     def max_encoded(self) -> int:
         return self.bound
 
+    @property
+    def scale(self) -> int:
+        return 1
+
+    def squared(self) -> "IntegerEncoding":
+        """The encoding of squares of this encoding's values (for variances)."""
+        return IntegerEncoding(self.bound * self.bound)
+
     def encode(self, value: object) -> int:
         v = _int(value, "value")
         if abs(v) > self.bound:

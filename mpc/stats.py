@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
 
-from .encoding import Encoding, FixedPoint, IntegerEncoding, check_capacity
+from .encoding import Encoding, check_capacity
 from .errors import EncodingError, KeyMismatchError, MPCError, MPCTypeError
 from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
 from .paillier.batch import sum_
@@ -63,9 +63,7 @@ class StatsSpec:
         object.__setattr__(self, "bins", edges)
 
     def squares(self) -> Encoding:
-        if isinstance(self.encoding, FixedPoint):
-            return self.encoding.squared()
-        return IntegerEncoding(self.encoding.bound ** 2)
+        return self.encoding.squared()
 
     def bin_of(self, x: Decimal | int) -> int:
         return sum(1 for e in self.bins if x >= e)
@@ -132,7 +130,7 @@ def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec:
 
     counts = [0] * (len(spec.bins) + 1)
     for m in encoded:
-        counts[spec.bin_of(Decimal(m).scaleb(-enc.decimals) if isinstance(enc, FixedPoint) else m)] += 1
+        counts[spec.bin_of(enc.decode(m))] += 1
     wt = wv = None
     if weights is not None:
         if len(weights) != len(values):
@@ -206,5 +204,5 @@ class Aggregator:
         if all(r.weight_total is not None for r in reps):
             w = total(lambda r: r.weight_total)
             wv = total(lambda r: r.weighted_total)
-            wmean = (Decimal(wv) / Decimal(w) / (enc.scale if isinstance(enc, FixedPoint) else 1)) if w else None
+            wmean = Decimal(wv) / Decimal(w) / enc.scale if w else None
         return Summary(k, n, s, +mean, +var, +std, hist, wmean)
