@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
-           "KeyMismatchError", "EncodingError"]
+           "KeyMismatchError", "EncodingError", "SharingError", "TooFewSharesError", "InconsistentSharesError",
+           "DealerError"]
 
 
 class MPCError(Exception):
@@ -35,3 +36,33 @@ class KeyMismatchError(MPCError, ValueError):
 class EncodingError(MPCError, ValueError):
     """A plaintext that does not fit the encoding (out of bounds, NaN, infinite), or a
     decryption that falls outside the bounds the aggregate must respect (overflow)."""
+
+
+class SharingError(MPCError, ValueError):
+    """Shares that cannot be combined: malformed, duplicate or zero indices, mixed fields or
+    thresholds, too few of them, or values that do not lie on one polynomial."""
+
+
+class TooFewSharesError(SharingError):
+    """Fewer shares than the threshold (the secret is information-theoretically hidden)."""
+
+
+class InconsistentSharesError(SharingError):
+    """Shares that do not lie on one polynomial of degree ``threshold - 1``.
+
+    ``bad`` names the share indices found to be wrong when they could be identified
+    (robust reconstruction), else it is empty."""
+
+    def __init__(self, message: str, bad: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.bad = bad
+
+
+class DealerError(SharingError):
+    """A verifiable-sharing dealer whose shares do not match its commitments, or whose
+    commitments are malformed: ``dealer`` and the complaining ``parties`` are named."""
+
+    def __init__(self, message: str, dealer: object = None, parties: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.dealer = dealer
+        self.parties = parties

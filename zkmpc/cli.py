@@ -9,6 +9,8 @@
     zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
     zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL]
     zkmpc demo [--out DIR] [--rpc URL]
+    zkmpc party-setup DIR --n 5 --threshold 3     -> certificates and parties.toml (local runs)
+    zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
 """
 
 from __future__ import annotations
@@ -257,16 +259,20 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")
     d.add_argument("--rpc", default=None, help="verify on this node instead of the embedded EVM")
     d.set_defaults(fn=cmd_demo)
+    from .party_cli import add_parsers
+
+    add_parsers(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from circuits.errors import CircuitError
+    from mpc.errors import MPCError
     from zkp.errors import ZkpError
 
     args = _parser().parse_args(argv)
     try:
         return int(args.fn(args))
-    except (ZkpError, CircuitError, OSError) as exc:
+    except (ZkpError, CircuitError, MPCError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

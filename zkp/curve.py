@@ -18,14 +18,15 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, Sequence
 
 from . import _arith as A
 from ._backend import kernels
 from .errors import InputTypeError, MalformedInputError
-from .field import P, R
+from .field import P, R, check_fr_list
 
-__all__ = ["G1Point", "G2Point"]
+__all__ = ["G1Point", "G2Point", "g1_msm", "g1_batch_mul", "hash_to_g1"]
 
 Fq2Pair = tuple[int, int]
 
@@ -253,3 +254,58 @@ class G2Point:
             return "G2Point.infinity()"
         return (f"G2Point(x=(0x{self._x[0]:x}, 0x{self._x[1]:x}), "
                 f"y=(0x{self._y[0]:x}, 0x{self._y[1]:x}))")
+
+
+def _scalar_bytes(scalars: Sequence[int], what: str) -> bytes:
+    return b"".join(v.to_bytes(32, "big") for v in check_fr_list(scalars, what))
+
+
+def g1_msm(points: Sequence[G1Point], scalars: Sequence[int]) -> G1Point:
+    """``sum(scalars[i] * points[i])`` (Pippenger in the kernels); scalars must lie in
+    ``[0, r)`` and the two sequences have the same length.
+
+        >>> g = G1Point.generator()
+        >>> g1_msm([g, g * 2], [3, 4]) == g * 11
+        True
+    """
+    if len(points) != len(scalars) or not all(isinstance(p, G1Point) for p in points):
+        raise MalformedInputError(f"g1_msm: expected equal numbers of G1 points and scalars, found {len(points)} and {len(scalars)}")
+    if not points:
+        return G1Point.infinity()
+    out = kernels.g1_msm(b"".join(p.to_bytes() for p in points), _scalar_bytes(scalars, "MSM scalar"))
+    return G1Point._raw(_affine(bytes(out)))
+
+
+def g1_batch_mul(base: G1Point, scalars: Sequence[int]) -> list[G1Point]:
+    """``[k * base for k in scalars]`` with a fixed-base table (scalars in ``[0, r)``)."""
+    if not isinstance(base, G1Point):
+        raise InputTypeError(f"base: expected a G1Point, found {type(base).__name__}")
+    if not scalars:
+        return []
+    buf = bytes(kernels.g1_batch_mul(base.to_bytes(), _scalar_bytes(scalars, "scalar")))
+    return [G1Point._raw(_affine(buf[i:i + 64])) for i in range(0, len(buf), 64)]
+
+
+def _affine(b: bytes) -> tuple[int, int] | None:
+    x, y = int.from_bytes(b[:32], "big"), int.from_bytes(b[32:64], "big")
+    return None if x == 0 and y == 0 else (x, y)
+
+
+def hash_to_g1(domain: bytes) -> G1Point:
+    """A G1 point nobody knows the discrete log of, from a domain-separation string
+    (try-and-increment on SHA-256; deterministic, not constant-time: for public
+    generators such as Pedersen's ``H``, never for secret inputs).
+
+        >>> hash_to_g1(b"example") == hash_to_g1(b"example") != hash_to_g1(b"other")
+        True
+    """
+    if not isinstance(domain, bytes):
+        raise InputTypeError(f"domain: expected bytes, found {type(domain).__name__}")
+    for counter in range(1 << 16):
+        digest = hashlib.sha256(len(domain).to_bytes(4, "big") + domain + counter.to_bytes(4, "big")).digest()
+        x = int.from_bytes(digest, "big") % P
+        rhs = (pow(x, 3, P) + 3) % P
+        y = pow(rhs, (P + 1) // 4, P)  # p = 3 mod 4
+        if y * y % P == rhs:
+            return G1Point(x, min(y, P - y))  # the cofactor of G1 is 1: every curve point is in the group
+    raise MalformedInputError("hash_to_g1: no point found")  # pragma: no cover (probability 2^-65536)

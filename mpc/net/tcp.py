@@ -1,0 +1,156 @@
+"""Parties over TCP with mutually authenticated TLS.
+
+Each party listens on its address and opens one connection to every peer it sends to.
+An incoming connection is accepted only after a TLS handshake with a certificate from the
+session's CA whose common name is a party of the session (``zkmpc-party-<id>``); the
+frames on it must then claim that party as sender. A header that is not ours or a length
+beyond the cap closes that connection (the stream cannot be trusted any more); a bad body
+is dropped. Both are recorded in :attr:`Network.violations` and the party keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from typing import Mapping
+
+from .errors import FrameError, NetworkError
+from .frames import DEFAULT_MAX_FRAME, HEADER_SIZE, decode_body, decode_header
+from .network import Network
+from .tls import peer_id
+
+__all__ = ["TcpNetwork"]
+
+HANDSHAKE_TIMEOUT = 10.0
+
+
+class TcpNetwork(Network):
+    """One party's TLS endpoint. Use ``async with TcpNetwork(...) as net:``."""
+
+    def __init__(self, party: int, addresses: Mapping[int, tuple[str, int]], session: bytes, *,
+                 server_ssl: ssl.SSLContext, client_ssl: ssl.SSLContext, max_frame: int = DEFAULT_MAX_FRAME,
+                 connect_timeout: float = 10.0) -> None:
+        super().__init__(party, sorted(addresses), session, max_frame=max_frame)
+        self.addresses = dict(addresses)
+        self._server_ssl, self._client_ssl = server_ssl, client_ssl
+        self.connect_timeout = connect_timeout
+        self._server: asyncio.Server | None = None
+        self._out: dict[int, asyncio.StreamWriter] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._incoming: dict[int, int] = {}
+        self._in: set[asyncio.StreamWriter] = set()
+
+    async def __aenter__(self) -> TcpNetwork:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        host, port = self.addresses[self.party]
+        try:
+            self._server = await asyncio.start_server(self._accept, host, port)
+        except OSError as exc:
+            raise NetworkError(f"party {self.party} cannot listen on {host}:{port}: {exc}") from None
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._in.add(writer)
+        try:
+            peer = await self._handshake(writer)
+            if peer is not None:
+                await self._serve(peer, reader)
+        finally:
+            writer.close()
+            self._in.discard(writer)
+
+    async def _handshake(self, writer: asyncio.StreamWriter) -> int | None:
+        try:
+            # (not under asyncio.wait_for: on Python 3.11 that breaks the handshake)
+            await writer.start_tls(self._server_ssl, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+        except (ssl.SSLError, OSError, asyncio.TimeoutError, ConnectionError) as exc:
+            self.reject(0, f"TLS handshake refused: {type(exc).__name__}: {str(exc)[:120]}")
+            return None
+        peer = peer_id(writer.get_extra_info("ssl_object"))
+        if peer is None or peer not in self.parties or peer == self.party:
+            self.reject(0, f"certificate of an unknown party ({peer}) refused")
+            return None
+        return peer
+
+    async def _serve(self, peer: int, reader: asyncio.StreamReader) -> None:
+        self._incoming[peer] = self._incoming.get(peer, 0) + 1
+        self.mark_back(peer)
+        try:
+            while True:
+                header = await reader.readexactly(HEADER_SIZE)
+                try:
+                    length = decode_header(header, self.max_frame)
+                except FrameError as exc:
+                    self.reject(peer, f"{exc}; connection closed")
+                    return
+                body = await reader.readexactly(length)
+                try:
+                    self.deliver(decode_body(body), peer)
+                except FrameError as exc:
+                    self.reject(peer, str(exc))
+        except (asyncio.IncompleteReadError, ConnectionError, OSError, ssl.SSLError):
+            return
+        finally:
+            self._incoming[peer] -= 1
+            if not self._incoming[peer]:
+                self.mark_gone(peer)
+
+    async def _connection(self, to: int) -> asyncio.StreamWriter:
+        lock = self._locks.setdefault(to, asyncio.Lock())
+        async with lock:
+            w = self._out.get(to)
+            if w is not None and not w.is_closing():
+                return w
+            w = await self._connect(to)
+            self._out[to] = w
+            return w
+
+    async def _connect(self, to: int) -> asyncio.StreamWriter:
+        host, port = self.addresses[to]
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                _, w = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=self._client_ssl),
+                                              max(0.1, deadline - time.monotonic()))
+                break
+            except (OSError, asyncio.TimeoutError) as exc:
+                if time.monotonic() >= deadline:
+                    raise NetworkError(f"party {to} unreachable at {host}:{port}: {exc}") from None
+                await asyncio.sleep(0.05)
+        if peer_id(w.get_extra_info("ssl_object")) != to:
+            w.close()
+            raise NetworkError(f"the server at {host}:{port} is not party {to}")
+        return w
+
+    async def _send_frame(self, to: int, frame: bytes) -> None:
+        link = self._out.get(to)
+        if to in self._gone and (link is None or link.is_closing()):
+            return  # it closed its link to us or could not be reached: it has left the session
+        try:
+            w = await self._connection(to)
+            w.write(frame)
+            await w.drain()
+        except (NetworkError, OSError, ConnectionError, ssl.SSLError):
+            self._out.pop(to, None)
+            self.mark_gone(to)
+
+    async def close(self) -> None:
+        """Flush and close outgoing links, stop listening, end the connection handlers."""
+        for w in list(self._out.values()):
+            w.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(w.wait_closed(), 2.0)
+        self._out.clear()
+        if self._server is not None:
+            self._server.close()
+            for w in list(self._in):
+                w.close()  # ends the handlers' reads
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2.0)

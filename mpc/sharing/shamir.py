@@ -1,0 +1,200 @@
+"""Shamir secret sharing over a prime field (BN254's Fr by default).
+
+A secret ``s`` (an int, or a vector of them shared coefficient-wise) becomes the constant
+term of a random polynomial ``f`` of degree ``threshold - 1``; party ``i`` gets ``f(x_i)``
+(``x_i = i`` by default). Any ``threshold`` shares reconstruct ``s``; fewer reveal nothing.
+
+    >>> shares = split(123456789, n=5, threshold=3)
+    >>> combine(shares[1:4])
+    123456789
+    >>> combine(shares[:2])
+    Traceback (most recent call last):
+    ...
+    mpc.errors.TooFewSharesError: 2 shares given, 3 (the threshold) are needed
+    >>> import numpy as np
+    >>> from mpc.field import P61
+    >>> vec = split(np.arange(4, dtype=np.uint64), n=3, threshold=2, field=P61)
+    >>> combine([vec[2], vec[0]]).tolist()
+    [0, 1, 2, 3]
+
+Security:
+    Shares are checked when they are built (index in ``[1, p)``, value in ``[0, p)``,
+    threshold ``>= 1``); :func:`combine` refuses duplicate indices, mixed fields, mixed
+    thresholds or lengths, and fewer than ``threshold`` shares, and checks that any extra
+    shares lie on the same polynomial (a share whose threshold was edited, or a wrong
+    value, is caught whenever more than ``threshold`` shares are combined). The coefficients
+    come from ``secrets``. Arithmetic is not constant-time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._intmath import Rng, require_int
+from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
+from ..field import FR, PrimeField, Value, Vector, lagrange_coefficients
+
+__all__ = ["Share", "split", "combine", "interpolate_at", "check_shares", "evaluate"]
+
+MAX_PARTIES = 1 << 16
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Share:
+    """Party ``index``'s share: ``value = f(index)`` for a polynomial of degree
+    ``threshold - 1`` over ``field``. ``value`` is an int or a 1-D vector."""
+
+    index: int
+    value: Value
+    threshold: int
+    field: PrimeField = FR
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.field, PrimeField):
+            raise MPCTypeError(f"share field: expected a PrimeField, found {type(self.field).__name__}")
+        object.__setattr__(self, "index", check_index(self.field, self.index))
+        object.__setattr__(self, "threshold", _threshold(self.threshold))
+        object.__setattr__(self, "value", _value(self.field, self.value, f"share {self.index} value"))
+
+    @classmethod
+    def unchecked(cls, index: int, value: Value, threshold: int, field: PrimeField) -> Share:
+        """A share from values already known to be canonical (internal fast path)."""
+        s = object.__new__(cls)
+        for k, v in (("index", index), ("value", value), ("threshold", threshold), ("field", field)):
+            object.__setattr__(s, k, v)
+        return s
+
+    @property
+    def vector(self) -> Vector:
+        """The value of a vector share (:class:`SharingError` for a scalar share)."""
+        if isinstance(self.value, int):
+            raise SharingError(f"share {self.index} is a scalar share, not a vector")
+        return self.value
+
+    @property
+    def size(self) -> int | None:
+        """The vector length, or None for a scalar share."""
+        return None if isinstance(self.value, int) else len(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Share):
+            return NotImplemented
+        return (self.index, self.threshold, self.field, self.size) == (other.index, other.threshold, other.field, other.size) \
+            and bool(np.all(np.asarray(self.value) == np.asarray(other.value)))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shape = "scalar" if self.size is None else f"vector of {self.size}"
+        return f"Share(index={self.index}, threshold={self.threshold}, {self.field.name}, {shape}, value=<hidden>)"
+
+
+def _is_scalar(v: object) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def check_index(field: PrimeField, index: object) -> int:
+    """A share index: an int in ``[1, p)`` (0 would be the secret itself)."""
+    x = require_int(index, "share index")
+    if not 0 < x < field.modulus:
+        raise SharingError(f"share index: expected an int in [1, p), found {x if x.bit_length() < 70 else 'a huge int'}"
+                           f"{' (index 0 would be the secret)' if x % field.modulus == 0 else ''}")
+    return x
+
+
+def _threshold(t: object) -> int:
+    t = require_int(t, "threshold")
+    if not 1 <= t <= MAX_PARTIES:
+        raise SharingError(f"threshold: expected an int in [1, {MAX_PARTIES}], found {t}")
+    return t
+
+
+def _indices(field: PrimeField, n: int, indices: Sequence[int] | None) -> list[int]:
+    n = require_int(n, "n")
+    if not 1 <= n <= MAX_PARTIES or n >= field.modulus:
+        raise SharingError(f"n: expected 1 <= n <= {MAX_PARTIES} and n < p, found {n}")
+    xs = list(range(1, n + 1)) if indices is None else [check_index(field, x) for x in indices]
+    if len(xs) != n or len(set(xs)) != n:
+        raise SharingError(f"indices: expected {n} distinct indices, found {len(set(xs))} distinct of {len(xs)}")
+    return xs
+
+
+def _value(field: PrimeField, v: object, what: str) -> Value:
+    if _is_scalar(v):
+        return field.element(v, what)
+    return field.vector(v, what)
+
+
+def evaluate(field: PrimeField, coeffs: Sequence[Value], x: int) -> Value:
+    """``f(x)`` for ``f = coeffs[0] + coeffs[1] X + ...`` (ints or equal-length vectors)."""
+    powers = [pow(x, j, field.modulus) for j in range(len(coeffs))]
+    return field.linear_combination(powers, coeffs)
+
+
+def split(secret: object, *, n: int, threshold: int, field: PrimeField = FR,
+          indices: Sequence[int] | None = None, rng: Rng | None = None) -> list[Share]:
+    """Shares of ``secret`` (an int in ``[0, p)`` or a vector of them) for ``n`` parties,
+    any ``threshold`` of which reconstruct it. Use ``field.encode`` for negative values."""
+    xs = _indices(field, n, indices)
+    t = _threshold(threshold)
+    if t > len(xs):
+        raise SharingError(f"threshold {t} exceeds the number of parties n = {len(xs)}")
+    s = _value(field, secret, "secret")
+    coeffs = [s] + [random_like(field, s, rng) for _ in range(t - 1)]
+    return [Share.unchecked(x, evaluate(field, coeffs, x), t, field) for x in xs]
+
+
+def random_like(field: PrimeField, like: Value, rng: Rng | None = None) -> Value:
+    """A uniform element, or a uniform vector as long as ``like``."""
+    return field.random(rng) if isinstance(like, int) else field.random_vector(len(like), rng)
+
+
+def check_shares(shares: Sequence[Share], *, minimum: int | None = None) -> tuple[PrimeField, int, int | None]:
+    """Validate a set of shares for combining: same field, threshold and length, distinct
+    indices, at least ``minimum`` (default: the threshold). Returns (field, threshold, size)."""
+    if isinstance(shares, (str, bytes)) or not isinstance(shares, Sequence) or not shares:
+        raise MPCTypeError(f"shares: expected a non-empty sequence of Share, found {type(shares).__name__}")
+    for s in shares:
+        if not isinstance(s, Share):
+            raise MPCTypeError(f"shares: expected Share objects, found {type(s).__name__}")
+    first = shares[0]
+    for s in shares[1:]:
+        if (s.field, s.threshold, s.size) != (first.field, first.threshold, first.size):
+            raise SharingError(f"share {s.index} ({s.field.name}, threshold {s.threshold}, size {s.size}) does not match "
+                               f"share {first.index} ({first.field.name}, threshold {first.threshold}, size {first.size})")
+    xs = [s.index for s in shares]
+    if len(set(xs)) != len(xs):
+        raise SharingError(f"duplicate share indices: {sorted(x for x in set(xs) if xs.count(x) > 1)}")
+    need = first.threshold if minimum is None else minimum
+    if len(shares) < need:
+        raise TooFewSharesError(f"{len(shares)} shares given, {need} (the threshold) are needed")
+    return first.field, first.threshold, first.size
+
+
+def interpolate_at(shares: Sequence[Share], x: int) -> Value:
+    """The value at ``x`` of the polynomial through ``shares`` (no checks beyond indices)."""
+    field = shares[0].field
+    coeffs = lagrange_coefficients(field, [s.index for s in shares], x)
+    return field.linear_combination(coeffs, [s.value for s in shares])
+
+
+def combine(shares: Sequence[Share]) -> Any:
+    """The secret of at least ``threshold`` shares (an int, or a vector).
+
+    Shares beyond the threshold are checked against the polynomial the first
+    ``threshold`` define: a mismatch raises :class:`InconsistentSharesError` (use
+    :func:`mpc.sharing.robust_combine` to find and exclude the wrong ones)."""
+    field, t, _ = check_shares(shares)
+    base = list(shares[:t])
+    for s in shares[t:]:
+        if not _equal(interpolate_at(base, s.index), s.value):
+            raise InconsistentSharesError(f"share {s.index} does not lie on the degree-{t - 1} polynomial of shares "
+                                          f"{[b.index for b in base]}: a wrong share or a wrong threshold")
+    return interpolate_at(base, 0)
+
+
+def _equal(a: Value, b: Value) -> bool:
+    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
