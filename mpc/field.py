@@ -136,7 +136,7 @@ class PrimeField:
     def random_vector(self, size: int, rng: Rng | None = None) -> Vector:
         """``size`` uniform elements, drawn in one call to the CSPRNG and rejection-sampled."""
         bits = self.modulus.bit_length()
-        width = (bits + 7) // 8
+        width = self.byte_width
         out: list[Vector] = []
         have = 0
         while have < size:

@@ -129,7 +129,7 @@ def load_config(path: str | Path) -> PartyConfig:
 
 def write_local_config(directory: str | Path, *, n: int, threshold: int, base_port: int = 7100,
                        ports: Sequence[int] | None = None, field: str = "fr", round_timeout: float = 30.0,
-                       host: str = "127.0.0.1") -> Path:
+                       connect_timeout: float = 10.0, host: str = "127.0.0.1") -> Path:
     """Certificates and ``parties.toml`` for ``n`` parties on this machine (ports
     ``base_port + 1 ..``, or the ``ports`` given); returns the configuration's path."""
     if field not in FIELDS or not 2 <= n <= 1000 or not 1 <= threshold <= n:
@@ -140,7 +140,7 @@ def write_local_config(directory: str | Path, *, n: int, threshold: int, base_po
     d = Path(directory)
     generate_certificates(d, list(range(1, n + 1)))
     lines = [f'session = "{secrets.token_hex(16)}"', f"threshold = {threshold}", f'field = "{field}"',
-             f"round_timeout = {float(round_timeout)}", 'ca = "ca.pem"', ""]
+             f"round_timeout = {float(round_timeout)}", f"connect_timeout = {float(connect_timeout)}", 'ca = "ca.pem"', ""]
     for i in range(1, n + 1):
         lines += ["[[party]]", f"id = {i}", f'host = "{host}"', f"port = {ports[i - 1]}",
                   f'cert = "party{i}.pem"', f'key = "party{i}.key"', ""]

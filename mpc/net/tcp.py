@@ -24,6 +24,7 @@ from .tls import peer_id
 __all__ = ["TcpNetwork"]
 
 HANDSHAKE_TIMEOUT = 10.0
+FLUSH_TIMEOUT = 10.0
 
 
 class TcpNetwork(Network):
@@ -38,7 +39,8 @@ class TcpNetwork(Network):
         self.connect_timeout = connect_timeout
         self._server: asyncio.Server | None = None
         self._out: dict[int, asyncio.StreamWriter] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._outbox: dict[int, asyncio.Queue[bytes | None]] = {}
+        self._senders: dict[int, asyncio.Task[None]] = {}
         self._incoming: dict[int, int] = {}
         self._in: set[asyncio.StreamWriter] = set()
 
@@ -81,7 +83,7 @@ class TcpNetwork(Network):
 
     async def _serve(self, peer: int, reader: asyncio.StreamReader) -> None:
         self._incoming[peer] = self._incoming.get(peer, 0) + 1
-        self.mark_back(peer)
+        delivered = False
         try:
             while True:
                 header = await reader.readexactly(HEADER_SIZE)
@@ -92,25 +94,19 @@ class TcpNetwork(Network):
                     return
                 body = await reader.readexactly(length)
                 try:
-                    self.deliver(decode_body(body), peer)
+                    ok = self.deliver(decode_body(body), peer)
                 except FrameError as exc:
                     self.reject(peer, str(exc))
+                    continue
+                if ok and not delivered:
+                    delivered = True
+                    self.mark_back(peer)
         except (asyncio.IncompleteReadError, ConnectionError, OSError, ssl.SSLError):
             return
         finally:
             self._incoming[peer] -= 1
-            if not self._incoming[peer]:
-                self.mark_gone(peer)
-
-    async def _connection(self, to: int) -> asyncio.StreamWriter:
-        lock = self._locks.setdefault(to, asyncio.Lock())
-        async with lock:
-            w = self._out.get(to)
-            if w is not None and not w.is_closing():
-                return w
-            w = await self._connect(to)
-            self._out[to] = w
-            return w
+            if delivered and not self._incoming[peer]:
+                self.mark_gone(peer)  # the peer took part and left; a link that never carried a valid frame proves nothing
 
     async def _connect(self, to: int) -> asyncio.StreamWriter:
         host, port = self.addresses[to]
@@ -130,24 +126,46 @@ class TcpNetwork(Network):
         return w
 
     async def _send_frame(self, to: int, frame: bytes) -> None:
-        link = self._out.get(to)
-        if to in self._gone and (link is None or link.is_closing()):
-            return  # it closed its link to us or could not be reached: it has left the session
+        """Queue the frame on the peer's outbox; a sender task per peer connects (retrying
+        until ``connect_timeout``) and writes in order, so one unreachable peer never delays
+        the messages to the others."""
+        if to in self._gone and to not in self._senders:
+            return  # it left the session (closed its link, or was never reachable)
+        queue = self._outbox.setdefault(to, asyncio.Queue())
+        queue.put_nowait(frame)
+        if to not in self._senders:
+            self._senders[to] = asyncio.create_task(self._sender(to, queue))
+        await asyncio.sleep(0)
+
+    async def _sender(self, to: int, queue: asyncio.Queue[bytes | None]) -> None:
         try:
-            w = await self._connection(to)
-            w.write(frame)
-            await w.drain()
-        except (NetworkError, OSError, ConnectionError, ssl.SSLError):
-            self._out.pop(to, None)
+            w = await self._connect(to)
+        except NetworkError:
             self.mark_gone(to)
+            return
+        self._out[to] = w
+        try:
+            while (frame := await queue.get()) is not None:
+                w.write(frame)
+                await w.drain()
+        except (OSError, ConnectionError, ssl.SSLError):
+            self.mark_gone(to)
+        finally:
+            w.close()
 
     async def close(self) -> None:
-        """Flush and close outgoing links, stop listening, end the connection handlers."""
-        for w in list(self._out.values()):
-            w.close()
+        """Flush the outboxes of connected peers (bounded), drop those still connecting,
+        stop listening and end the connection handlers."""
+        for queue in self._outbox.values():
+            queue.put_nowait(None)
+        connecting = [t for p, t in self._senders.items() if p not in self._out]
+        for t in connecting:
+            t.cancel()
+        if self._senders:
+            await asyncio.wait(list(self._senders.values()), timeout=FLUSH_TIMEOUT)
+        for w in self._out.values():
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(w.wait_closed(), 2.0)
-        self._out.clear()
+                await asyncio.wait_for(w.wait_closed(), 1.0)
         if self._server is not None:
             self._server.close()
             for w in list(self._in):

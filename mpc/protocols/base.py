@@ -8,6 +8,7 @@ that stops answering is named and tolerated while at least ``threshold`` parties
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import struct
 from dataclasses import dataclass, field as dc_field
@@ -20,7 +21,8 @@ from ..net.network import Network
 from ..sharing.robust import robust_combine
 from ..sharing.shamir import Share, combine, split
 
-__all__ = ["Context", "share_vector", "open_vector", "pack_ids", "unpack_ids", "digest_ids", "decode_shares"]
+__all__ = ["Context", "share_vector", "open_vector", "echo_check", "pack_ids", "unpack_ids", "digest_ids",
+           "decode_shares"]
 
 
 @dataclass
@@ -70,8 +72,7 @@ class Context:
 async def share_vector(ctx: Context, tag: str, values: Vector) -> None:
     """Split ``values`` with the context's threshold and send party ``i`` its share."""
     shares = split(values, n=len(ctx.parties), threshold=ctx.threshold, field=ctx.field, indices=list(ctx.parties))
-    for s in shares:
-        await ctx.net.send(s.index, tag, ctx.field.pack(s.vector))
+    await asyncio.gather(*(ctx.net.send(s.index, tag, ctx.field.pack(s.vector)) for s in shares))
 
 
 def decode_shares(ctx: Context, payloads: Mapping[int, bytes], size: int, what: str) -> dict[int, Vector]:
@@ -119,6 +120,26 @@ def _reconstruct(ctx: Context, shares: list[Share], tag: str) -> Vector:
         raise ProtocolAbort(f"opening {tag!r}: {exc}", bad=tuple(sorted(ctx.bad)), round=tag) from None
     ctx.bad.update(wrong)
     return secret  # type: ignore[no-any-return]
+
+
+async def echo_check(ctx: Context, tag: str, received: Mapping[int, bytes]) -> dict[int, bytes]:
+    """Detect equivocation in a broadcast: every party echoes a digest of what each sender
+    broadcast to it; a sender for whom two echoes differ sent different messages to
+    different parties and joins ``ctx.bad``. Returns the broadcasts of the others.
+
+    (Semi-honest echoers are assumed: a lying echoer could frame a sender.)"""
+    table = b"".join(struct.pack(">H", p) + hashlib.sha256(received[p]).digest() for p in sorted(received))
+    await ctx.net.broadcast(tag, table)
+    echoes = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
+    seen: dict[int, set[bytes]] = {}
+    for echoer, data in echoes.items():
+        if len(data) % 34 or len(data) > 34 * len(ctx.parties):
+            ctx.bad.add(echoer)
+            continue
+        for i in range(0, len(data), 34):
+            seen.setdefault(struct.unpack(">H", data[i:i + 2])[0], set()).add(data[i + 2:i + 34])
+    ctx.bad.update(p for p, digests in seen.items() if len(digests) > 1 and p in received)
+    return {p: v for p, v in received.items() if p not in ctx.bad}
 
 
 def pack_ids(ids: Iterable[int]) -> bytes:

@@ -40,7 +40,14 @@ async def _run_all(fn: Callable[[Context], Awaitable[T]], ids: Sequence[int], th
                    timeout: float, crash: Mapping[int, str]) -> dict[int, T | BaseException]:
     hub = InProcessHub(ids, session=secrets.token_bytes(16))
     contexts = [Context(hub.network(p), threshold, field, timeout, _crash_hook(hub, p, crash.get(p))) for p in ids]
-    results = await asyncio.gather(*(fn(c) for c in contexts), return_exceptions=True)
+
+    async def one(ctx: Context) -> T:
+        try:
+            return await fn(ctx)
+        finally:
+            hub.disconnect(ctx.party)  # like a process that exits: the others stop waiting for it
+
+    results = await asyncio.gather(*(one(c) for c in contexts), return_exceptions=True)
     return dict(zip(ids, results))
 
 

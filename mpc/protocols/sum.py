@@ -1,15 +1,17 @@
 """Secure sum of vectors held by N parties (Shamir shares, three rounds).
 
 1. **input**: every party splits its vector and sends each party one share.
-2. **announce**: every party broadcasts which parties' shares it received in time.
-   The contributors are the parties every announcer received from (the same set at every
-   honest party that sees the same announcements).
+2. **announce**: every party broadcasts which parties' shares it received in time, then
+   echoes a digest of every announcement it got (:func:`~mpc.protocols.base.echo_check`):
+   a party that announced different sets to different parties is named and ignored.
+   The contributors are the parties every announcer received from, minus those caught
+   misbehaving: the same set at every honest party.
 3. **open**: every party broadcasts the sum of its shares from the contributors, tagged
    with a digest of that set; shares with another digest are refused and their senders
    named. ``threshold`` matching shares reconstruct the total; more are checked and wrong
    ones corrected (Berlekamp-Welch) and named.
 
-A party that drops out before (1) is left out of the total; after (1) its input still
+Four message rounds in all. A party that drops out before (1) is left out of the total; after (1) its input still
 counts. Fewer than ``threshold`` live parties, or fewer than ``min_contributors``
 contributors, abort with :class:`~mpc.net.errors.ProtocolAbort` naming the missing parties:
 no partial result is output.
@@ -31,7 +33,7 @@ import numpy as np
 
 from ..field import Vector
 from ..net.errors import FrameError, ProtocolAbort
-from .base import Context, decode_shares, digest_ids, open_vector, pack_ids, share_vector, unpack_ids
+from .base import Context, decode_shares, digest_ids, echo_check, open_vector, pack_ids, share_vector, unpack_ids
 
 __all__ = ["SumResult", "secure_sum"]
 
@@ -57,6 +59,7 @@ async def _input_round(ctx: Context, tag: str, vec: Vector) -> dict[int, Vector]
 async def _announce_round(ctx: Context, tag: str, received: dict[int, Vector]) -> frozenset[int]:
     await ctx.net.broadcast(f"{tag}/announce", pack_ids(received))
     got = await ctx.net.gather(f"{tag}/announce", ctx.parties, timeout=ctx.timeout)
+    got = await echo_check(ctx, f"{tag}/echo", got)
     views = {}
     for p, data in got.items():
         try:

@@ -1,0 +1,188 @@
+"""Frames, the in-process network and TLS links (SECURITY 15 and 16): malformed,
+oversized and replayed frames, spoofed senders and unknown peers are rejected, recorded,
+and the party keeps serving."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import struct
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+from mpc.net import FrameError, FrameTooLargeError, InProcessHub, Message, NetworkError, PeerGone, RecvTimeout, TcpNetwork
+from mpc.net.config import ConfigError, load_config, write_local_config
+from mpc.net.frames import HEADER_SIZE, decode_body, decode_header, encode
+from mpc.net.tls import client_context, generate_certificates
+
+S1, S2 = b"\x01" * 16, b"\x02" * 16
+
+
+def run(coro: Awaitable[Any]) -> Any:
+    return asyncio.run(asyncio.wait_for(coro, 30))  # type: ignore[arg-type]
+
+
+def free_ports(k: int) -> list[int]:
+    socks = [socket.socket() for _ in range(k)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+# --- frames -------------------------------------------------------------------------
+
+def test_frames_round_trip_and_reject_malformed_input() -> None:
+    m = Message(S1, 1, 2, "sum/open", b"\x00" * 100)
+    frame = encode(m)
+    assert decode_header(frame[:HEADER_SIZE], 1 << 20) == len(frame) - HEADER_SIZE
+    assert decode_body(frame[HEADER_SIZE:]) == m
+    with pytest.raises(FrameTooLargeError):
+        decode_header(frame[:HEADER_SIZE], 50)
+    with pytest.raises(FrameTooLargeError):  # a 4 GB length prefix allocates nothing
+        decode_header(b"ZKMP\x01\x01" + struct.pack(">I", 2 ** 32 - 1), 1 << 26)
+    for bad in (b"XXXX" + frame[4:HEADER_SIZE], frame[:4] + b"\x02" + frame[5:HEADER_SIZE], frame[:5]):
+        with pytest.raises(FrameError):
+            decode_header(bad, 1 << 20)
+    body = frame[HEADER_SIZE:]
+    for bad_body in (body[:10], body[:16] + b"\x00\x00" + body[18:], body[:20] + b"\xff" + body[21:],
+                     body[:21] + b"\xff" + body[22:]):
+        with pytest.raises(FrameError):
+            decode_body(bad_body)
+    for kwargs in ({"session": b"x"}, {"sender": 0}, {"receiver": 70000}, {"tag": "bad tag"}, {"tag": "x" * 65}):
+        with pytest.raises(FrameError):
+            Message(**{**dict(session=S1, sender=1, receiver=2, tag="t", payload=b""), **kwargs})  # type: ignore[arg-type]
+
+
+# --- in-process ---------------------------------------------------------------------
+
+def test_network_rejects_replays_spoofs_and_strangers_and_keeps_serving() -> None:
+    async def go() -> None:
+        hub = InProcessHub([1, 2, 3], session=S1)
+        n1, n2 = hub.network(1), hub.network(2)
+        bad = [Message(S2, 1, 2, "r", b"other session"), Message(S1, 3, 2, "r", b"spoofed sender"),
+               Message(S1, 1, 3, "r", b"wrong receiver")]
+        for m in bad:
+            assert not n2.deliver(m, peer=1)
+        assert not n2.deliver_frame(b"garbage" * 3, peer=1)
+        assert not n2.deliver(Message(S1, 9, 2, "r", b"stranger"), peer=9)
+        await n1.send(2, "r", b"real")
+        assert not n2.deliver(Message(S1, 1, 2, "r", b"replay"), peer=1)
+        assert await n2.recv(1, "r", timeout=1) == b"real"
+        assert len(n2.violations) == 6 and {v.peer for v in n2.violations} == {1, 9}
+        with pytest.raises(RecvTimeout):
+            await n2.recv(3, "r", timeout=0.05)
+        hub.disconnect(3)
+        with pytest.raises(PeerGone):
+            await n2.recv(3, "r", timeout=5)
+        assert await n2.gather("r2", [1, 3], timeout=0.05) == {}
+
+    run(go())
+
+
+# --- TLS ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tls_setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("tls")
+    write_local_config(d, n=3, threshold=2, ports=free_ports(3), round_timeout=5)
+    generate_certificates(d / "rogue", [1, 2, 3])  # same names, another CA
+    return d
+
+
+async def _pair(tls_setup: Path) -> tuple[TcpNetwork, TcpNetwork, Any]:
+    cfg = load_config(tls_setup / "parties.toml")
+    nets = []
+    for p in (1, 2):
+        server, client = cfg.contexts(p)
+        net = TcpNetwork(p, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, max_frame=1 << 16,
+                         connect_timeout=2)
+        await net.start()
+        nets.append(net)
+    return nets[0], nets[1], cfg
+
+
+async def _raw(cfg: Any, ctx: ssl.SSLContext, port: int, payloads: list[bytes]) -> None:
+    r, w = await asyncio.open_connection("127.0.0.1", port, ssl=ctx)
+    for p in payloads:
+        w.write(p)
+    await w.drain()
+    await asyncio.sleep(0.1)
+    w.close()
+
+
+async def _until(cond: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if cond():
+            return
+        await asyncio.sleep(0.02)
+
+
+def test_tls_links_reject_bad_frames_and_unknown_peers(tls_setup: Path) -> None:
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup)
+        port2 = cfg.addresses()[2][1]
+        as3 = client_context(cfg.ca, tls_setup / "party3.pem", tls_setup / "party3.key")
+        # party 3 (authenticated) claims to be party 1, replays from another session, floods:
+        await _raw(cfg, as3, port2, [encode(Message(cfg.session, 1, 2, "r", b"spoof")),
+                                     encode(Message(S2, 3, 2, "r", b"other session")),
+                                     encode(Message(cfg.session, 3, 2, "ok", b"fine")),
+                                     b"ZKMP\x01\x01" + struct.pack(">I", 1 << 30)])
+        await _until(lambda: len(n2.violations) >= 3)
+        assert await n2.recv(3, "ok", timeout=2) == b"fine"
+        await _raw(cfg, as3, port2, [b"GET / HTTP/1.1\r\n\r\n"])
+        rogue = client_context(tls_setup / "rogue" / "ca.pem", tls_setup / "rogue" / "party3.pem",
+                               tls_setup / "rogue" / "party3.key")
+        with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
+            await _raw(cfg, rogue, port2, [encode(Message(cfg.session, 3, 2, "x", b"unknown CA"))])
+        await _until(lambda: len(n2.violations) >= 5)
+        reasons = " | ".join(v.reason for v in n2.violations)
+        for expected in ("claims sender 1", "another session", "exceeds the cap", "magic", "handshake"):
+            assert expected in reasons, reasons
+        await n1.send(2, "after", b"still serving")  # the party keeps serving
+        assert await n2.recv(1, "after", timeout=2) == b"still serving"
+        assert n1.violations == []
+        await n1.close()
+        await _until(lambda: 1 in n2._gone)
+        with pytest.raises(PeerGone):
+            await n2.recv(1, "never", timeout=5)
+        await n2.close()
+
+    run(go())
+
+
+def test_tls_refuses_a_server_that_is_not_the_expected_party(tls_setup: Path) -> None:
+    async def go() -> None:
+        cfg = load_config(tls_setup / "parties.toml")
+        server, client = cfg.contexts(1)
+        addresses = cfg.addresses()
+        addresses[3] = addresses[2]  # party 2 answers where party 3 should be
+        n1 = TcpNetwork(1, addresses, cfg.session, server_ssl=server, client_ssl=client, connect_timeout=1)
+        n2_server, n2_client = cfg.contexts(2)
+        n2 = TcpNetwork(2, cfg.addresses(), cfg.session, server_ssl=n2_server, client_ssl=n2_client)
+        await n2.start()
+        with pytest.raises(NetworkError):
+            await n1._connect(3)
+        await n2.close()
+
+    run(go())
+
+
+def test_config_validation(tmp_path: Path) -> None:
+    path = write_local_config(tmp_path, n=3, threshold=2)
+    cfg = load_config(path)
+    assert cfg.threshold == 2 and len(cfg.parties) == 3 and len(cfg.session) == 16
+    text = path.read_text()
+    for bad in (text.replace("threshold = 2", "threshold = 4"), text.replace('field = "fr"', 'field = "f7"'),
+                text.replace("session = ", "session = \"00\"\nx = "), text + "\nunknown = 1\n", "[[party]\n",
+                text.replace("id = 2", "id = 1"), text.replace("threshold = 2", "threshold = true")):
+        path.write_text(bad)
+        with pytest.raises(ConfigError):
+            load_config(path)
+    with pytest.raises(ConfigError):
+        load_config(tmp_path / "missing.toml")

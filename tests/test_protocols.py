@@ -1,0 +1,174 @@
+"""Secure sum, statistics and Beaver multiplication among in-process parties: dropouts
+within the threshold are tolerated, beyond it every party aborts naming the missing ones;
+wrong shares are corrected and their senders named; equivocation is caught."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from mpc.encoding import FixedPoint, IntegerEncoding
+from mpc.errors import EncodingError, SharingError
+from mpc.field import FR, P61, PrimeField
+from mpc.net import ProtocolAbort
+from mpc.protocols import (Context, Crashed, deal_triples, multiply, run_in_process, secure_dot, secure_stats,
+                           secure_sum, share_input)
+
+INPUTS = {p: [p, 100 * p, 7] for p in range(1, 6)}
+
+
+def _sum(field: PrimeField = FR, **kw: Any) -> dict[int, Any]:
+    return run_in_process(lambda ctx: secure_sum(ctx, INPUTS[ctx.party]), parties=5, threshold=3, field=field,
+                          timeout=2, **kw)
+
+
+def _totals(contributors: tuple[int, ...]) -> list[int]:
+    return [sum(INPUTS[p][i] for p in contributors) for i in range(3)]
+
+
+@pytest.mark.parametrize("field", [FR, P61], ids=lambda f: f.name)
+def test_all_parties_get_the_same_total(field: PrimeField) -> None:
+    out = _sum(field)
+    for r in out.values():
+        assert r.total.tolist() == [15, 1500, 35] and r.contributors == (1, 2, 3, 4, 5) and not r.missing
+
+
+@pytest.mark.parametrize("crash,contributors", [({2: "start"}, (1, 3, 4, 5)), ({2: "input"}, (1, 2, 3, 4, 5)),
+                                                ({2: "announce"}, (1, 2, 3, 4, 5)),
+                                                ({1: "start", 4: "input"}, (2, 3, 4, 5))])
+def test_dropouts_within_the_threshold_are_tolerated(crash: dict[int, str], contributors: tuple[int, ...]) -> None:
+    out = _sum(crash=crash)
+    for p, r in out.items():
+        if p in crash:
+            assert isinstance(r, Crashed)
+        else:
+            assert r.total.tolist() == _totals(contributors) and r.contributors == contributors
+            assert set(r.missing) == set(crash)
+
+
+@pytest.mark.parametrize("when", ["start", "input", "announce"])
+def test_dropouts_beyond_the_threshold_abort_naming_the_missing(when: str) -> None:
+    out = _sum(crash={1: when, 2: when, 3: when})
+    for p in (4, 5):
+        err = out[p]
+        assert isinstance(err, ProtocolAbort), err
+        assert set(err.missing) == {1, 2, 3} and str(3) in str(err)
+
+
+def _tamper(ctx: Context, tag: str, corrupt: Callable[[int, bytes], bytes]) -> None:
+    send = ctx.net.send
+
+    async def evil(to: int, t: str, payload: bytes) -> None:
+        await send(to, t, corrupt(to, payload) if t == tag else payload)
+    ctx.net.send = evil  # type: ignore[method-assign]
+
+
+def test_a_wrong_opening_share_is_corrected_and_named() -> None:
+    async def job(ctx: Context) -> Any:
+        if ctx.party == 4:
+            _tamper(ctx, "sum/open", lambda to, b: b[:-1] + bytes([b[-1] ^ 1]))
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=5, threshold=3)
+    for p in (1, 2, 3, 5):
+        assert out[p].total.tolist() == _totals((1, 2, 3, 4, 5)) and out[p].bad == (4,)
+
+
+def test_equivocation_in_a_broadcast_is_caught() -> None:
+    async def job(ctx: Context) -> Any:
+        if ctx.party == 5:  # tells party 1 it received nobody's input, the others the truth
+            _tamper(ctx, "sum/announce", lambda to, b: b"" if to == 1 else b)
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=5, threshold=3)
+    for p in (1, 2, 3, 4):  # everyone names party 5 and leaves its input out, consistently
+        assert out[p].total.tolist() == _totals((1, 2, 3, 4)) and out[p].bad == (5,), out[p]
+        assert out[p].contributors == (1, 2, 3, 4)
+
+
+def test_a_malformed_input_share_excludes_its_dealer() -> None:
+    async def job(ctx: Context) -> Any:
+        if ctx.party == 3:
+            _tamper(ctx, "sum/input", lambda to, b: b[:-1])
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=5, threshold=3)
+    for p in (1, 2, 4, 5):
+        assert out[p].contributors == (1, 2, 4, 5) and 3 in out[p].bad
+
+
+def test_a_silent_party_times_out_and_is_named() -> None:
+    async def job(ctx: Context) -> Any:
+        if ctx.party == 2:
+            await asyncio.sleep(0.6)  # too slow for every round
+            raise Crashed("slow")
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=3, threshold=2, timeout=0.2)
+    assert out[1].contributors == (1, 3) and out[1].missing == (2,)
+
+
+def test_secure_stats_matches_the_plaintext_statistics() -> None:
+    rnd = random.Random(11)
+    data = {p: [f"{rnd.uniform(-50, 150):.2f}" for _ in range(rnd.randint(1, 30))] for p in range(1, 6)}
+    enc = FixedPoint(2, Decimal(1000))
+    out = run_in_process(lambda ctx: secure_stats(ctx, data[ctx.party], enc), parties=5, threshold=3,
+                         crash={5: "announce"})
+    values = [Fraction(v) for p in range(1, 6) for v in data[p]]
+    mean = sum(values) / len(values)
+    var = sum((v - mean) ** 2 for v in values) / len(values)
+    r = out[1]
+    assert r.count == len(values) and r.missing == (5,)
+    assert abs(Fraction(r.mean) - mean) < Fraction(1, 10 ** 40) and abs(Fraction(r.variance) - var) < Fraction(1, 10 ** 40)
+    assert float(r.variance) == pytest.approx(statistics.pvariance([float(v) for v in values]))
+
+
+def test_fixed_point_overflow_is_refused_before_any_message() -> None:
+    enc = FixedPoint(6, Decimal(10) ** 9)  # squares reach 10^30 x count: beyond 2^61
+    out = run_in_process(lambda ctx: secure_stats(ctx, ["1"], enc), parties=3, threshold=2, field=P61)
+    assert all(isinstance(r, EncodingError) for r in out.values())
+    # more decimals than the encoding: refused, never rounded
+    out = run_in_process(lambda ctx: secure_stats(ctx, ["1.001"], FixedPoint(2, Decimal(10))), parties=2, threshold=2)
+    assert all(isinstance(r, EncodingError) for r in out.values())
+
+
+@pytest.mark.parametrize("field", [FR, P61], ids=lambda f: f.name)
+def test_beaver_multiplication(field: PrimeField) -> None:
+    x, y = field.random_vector(50), field.random_vector(50)
+    triples = deal_triples(50, parties=[1, 2, 3, 4], threshold=2, field=field)
+
+    async def job(ctx: Context) -> Any:
+        xs = await share_input(ctx, "x", 1, x if ctx.party == 1 else None, 50)
+        ys = await share_input(ctx, "y", 2, y if ctx.party == 2 else None, 50)
+        z = await multiply(ctx, "mul", xs, ys, triples[ctx.party])
+        with pytest.raises(SharingError, match="already used"):
+            await multiply(ctx, "mul2", xs, ys, triples[ctx.party])
+        from mpc.protocols import open_vector
+        return (await open_vector(ctx, "open", z))[0]
+
+    out = run_in_process(job, parties=4, threshold=2, field=field, crash={4: "never"})
+    for p in (1, 2, 3, 4):
+        assert np.array_equal(out[p], field.mul(x, y))
+
+
+def test_secure_dot_product_with_fixed_point_scales() -> None:
+    xs = [Decimal(v) for v in ("1.25", "-2.50", "3.75", "0.01")]
+    ys = [Decimal(v) for v in ("10.0", "0.5", "-1.2", "99.9")]
+    ex, ey = FixedPoint(2, Decimal(100)), FixedPoint(1, Decimal(100))
+    triples = deal_triples(4, parties=[1, 2, 3], threshold=2)
+    mine = {1: xs, 2: ys, 3: None}
+    out = run_in_process(lambda ctx: secure_dot(ctx, 1, 2, mine[ctx.party], ex, ey, triples[ctx.party]),
+                         parties=3, threshold=2)
+    assert out[3] == sum(a * b for a, b in zip(xs, ys)) == Decimal("7.749")
+    big = IntegerEncoding(2 ** 40)
+    out = run_in_process(lambda ctx: secure_dot(ctx, 1, 2, [1], big, big, deal_triples(1, parties=[1, 2], threshold=2,
+                                                                                          field=P61)[ctx.party]),
+                         parties=2, threshold=2, field=P61)
+    assert all(isinstance(r, EncodingError) for r in out.values())  # 2^80 does not fit in 2^61

@@ -1,0 +1,226 @@
+"""Prime fields, Shamir, additive sharing, robust reconstruction, resharing (SECURITY 14)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from mpc.errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
+from mpc.field import FR, P61, FieldValueError, PrimeField, _mulmod_object, _mulmod_u64, lagrange_coefficients
+from mpc.sharing import (AdditiveShare, Share, additive_combine, additive_split, combine, combine_reshares,
+                         reshare, robust_combine, split)
+
+FIELDS = [FR, P61, PrimeField(2_147_483_647)]
+
+
+# --- fields ---------------------------------------------------------------------------
+
+def test_word_mulmod_is_exact_on_edges_and_random() -> None:
+    p = P61.modulus
+    edge = np.array([0, 1, 2, p - 1, p - 2, (p - 1) // 2, 1 << 31, (1 << 32) - 1, 1 << 60], dtype=np.uint64)
+    a, b = np.repeat(edge, len(edge)), np.tile(edge, len(edge))
+    assert np.array_equal(_mulmod_u64(a, b, p), _mulmod_object(a, b, p))
+    r = P61.random_vector(100_000, random.Random(1))
+    s = P61.random_vector(100_000, random.Random(2))
+    assert np.array_equal(P61.mul(r, s), _mulmod_object(r, s, p))
+    for q in (PrimeField((1 << 62) - 57).modulus, 2_147_483_647, 3):
+        x = np.array([q - 1, q - 2, 1, 0], dtype=np.uint64)
+        assert np.array_equal(_mulmod_u64(x, x[::-1], q), _mulmod_object(x, x[::-1], q))
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
+def test_field_vectors_match_python_ints(field: PrimeField) -> None:
+    rng = random.Random(7)
+    a, b = field.random_vector(500, rng), field.random_vector(500, rng)
+    p = field.modulus
+    assert [int(v) for v in field.add(a, b)] == [(int(x) + int(y)) % p for x, y in zip(a, b)]
+    assert [int(v) for v in field.sub(a, b)] == [(int(x) - int(y)) % p for x, y in zip(a, b)]
+    assert [int(v) for v in field.mul(a, b)] == [int(x) * int(y) % p for x, y in zip(a, b)]
+    assert np.array_equal(field.unpack(field.pack(a)), a)
+    assert field.sum(a) == sum(int(x) for x in a) % p
+    assert all(0 <= int(v) < p for v in field.random_vector(1000))
+
+
+def test_field_refuses_non_canonical_values() -> None:
+    with pytest.raises(FieldValueError):
+        FR.element(FR.modulus)
+    with pytest.raises(FieldValueError):
+        FR.element(-1)
+    with pytest.raises(MPCTypeError):
+        FR.element(1.0)
+    with pytest.raises(MPCTypeError):
+        FR.element(True)
+    with pytest.raises(FieldValueError):
+        P61.vector(np.array([P61.modulus], dtype=np.uint64))
+    with pytest.raises(MPCTypeError):
+        P61.vector(np.array([1.5]))
+    with pytest.raises(FieldValueError):
+        P61.unpack(b"\xff" * 8)
+    with pytest.raises(FieldValueError):
+        P61.unpack(b"\x00" * 9)
+    with pytest.raises(FieldValueError):
+        PrimeField(2 ** 61)  # not prime
+    with pytest.raises(FieldValueError):
+        FR.encode(FR.max_signed + 1)
+    assert FR.decode(FR.encode(-5)) == -5
+
+
+def test_lagrange_coefficients_are_cached_and_checked() -> None:
+    a = lagrange_coefficients(FR, [1, 2, 3])
+    assert lagrange_coefficients(FR, (1, 2, 3)) is a
+    with pytest.raises(FieldValueError):
+        lagrange_coefficients(FR, [1, 1, 2])
+
+
+# --- Shamir ---------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 7).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n))), st.integers(0, FR.modulus - 1),
+       st.randoms(use_true_random=False))
+def test_any_threshold_subset_reconstructs_fewer_never(nt: tuple[int, int], secret: int, rnd: random.Random) -> None:
+    n, t = nt
+    shares = split(secret, n=n, threshold=t, rng=rnd)
+    for subset in itertools.combinations(shares, t):
+        assert combine(list(subset)) == secret
+    assert combine(shares) == secret  # the extra shares are checked too
+    if t > 1:
+        with pytest.raises(TooFewSharesError):
+            combine(shares[: t - 1])
+
+
+def test_fewer_than_threshold_shares_say_nothing() -> None:
+    """With t - 1 shares fixed, every secret is still possible (and equally likely)."""
+    field = PrimeField(101)
+    shares = split(42, n=5, threshold=3, field=field, rng=random.Random(3))
+    known = shares[:2]
+    for candidate in (0, 17, 42, 100):
+        forged = Share(5, 0, 3, field)  # find the share 5 that makes `candidate` the secret
+        pts = [(s.index, s.value) for s in known] + [(0, candidate)]
+        lag = lagrange_coefficients(field, [x for x, _ in pts], 5)
+        forged = Share(5, sum(c * y for c, (_, y) in zip(lag, pts)) % 101, 3, field)
+        assert combine(known + [forged]) == candidate
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
+def test_vectors_share_element_wise(field: PrimeField) -> None:
+    secret = field.random_vector(1000, random.Random(5))
+    shares = split(secret, n=5, threshold=3, field=field)
+    assert np.array_equal(combine([shares[4], shares[0], shares[2]]), secret)
+    assert np.array_equal(combine(shares), secret)
+    assert shares[0].size == 1000 and "hidden" in repr(shares[0])
+
+
+def test_share_validation() -> None:
+    with pytest.raises(SharingError, match="index 0"):
+        Share(0, 5, 2)
+    with pytest.raises(SharingError, match="index 0"):
+        Share(FR.modulus, 5, 2)  # = 0 mod p
+    with pytest.raises(SharingError):
+        Share(FR.modulus + 1, 5, 2)  # not canonical
+    with pytest.raises(FieldValueError):
+        Share(1, FR.modulus, 2)
+    with pytest.raises(MPCTypeError):
+        Share(1, 2.0, 2)
+    with pytest.raises(MPCTypeError):
+        Share(True, 2, 2)
+    with pytest.raises(SharingError):
+        Share(1, 2, 0)
+    s = split(9, n=4, threshold=2)
+    with pytest.raises(SharingError, match="duplicate"):
+        combine([s[0], s[0]])
+    with pytest.raises(SharingError, match="does not match"):
+        combine([s[0], Share(s[1].index, s[1].value, 3)])  # threshold edited
+    with pytest.raises(SharingError, match="does not match"):
+        combine([s[0], Share(s[1].index, s[1].value % P61.modulus, 2, P61)])
+    with pytest.raises(MPCTypeError):
+        combine([s[0], (2, 5)])  # type: ignore[list-item]
+    with pytest.raises(SharingError):
+        split(1, n=3, threshold=4)
+    with pytest.raises(SharingError):
+        split(1, n=3, threshold=2, indices=[1, 2, 2])
+    with pytest.raises(FieldValueError):
+        split(FR.modulus, n=3, threshold=2)
+
+
+def test_an_edited_threshold_is_caught_by_extra_shares() -> None:
+    shares = split(1234, n=5, threshold=3)
+    edited = [Share(s.index, s.value, 2) for s in shares]  # someone claims threshold 2
+    with pytest.raises(InconsistentSharesError):
+        combine(edited[:3])
+
+
+# --- robust reconstruction --------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 9).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n))), st.randoms(use_true_random=False))
+def test_robust_combine_corrects_and_names_up_to_the_bound(nt: tuple[int, int], rnd: random.Random) -> None:
+    n, t = nt
+    secret = FR.random(rnd)
+    shares = split(secret, n=n, threshold=t, rng=rnd)
+    e = (n - t) // 2
+    bad = rnd.sample(range(n), e)
+    for i in bad:
+        shares[i] = Share(shares[i].index, (shares[i].value + rnd.randrange(1, FR.modulus)) % FR.modulus, t)
+    got = robust_combine(shares)
+    assert got.secret == secret and got.bad == tuple(sorted(i + 1 for i in bad))
+
+
+def test_robust_combine_on_vectors_names_parties_wrong_in_different_elements() -> None:
+    secret = P61.random_vector(200)
+    shares = split(secret, n=7, threshold=3, field=P61)
+    for party, column in ((2, 5), (6, 150)):
+        v = shares[party - 1].vector.copy()
+        v[column] = (int(v[column]) + 1) % P61.modulus
+        shares[party - 1] = Share(party, v, 3, P61)
+    got = robust_combine(shares)
+    assert np.array_equal(got.secret, secret) and got.bad == (2, 6)
+
+
+def test_too_many_wrong_shares_are_refused_not_miscorrected() -> None:
+    shares = split(77, n=5, threshold=3)
+    for i in (0, 1):
+        shares[i] = Share(shares[i].index, (shares[i].value + 1) % FR.modulus, 3)
+    with pytest.raises(InconsistentSharesError):
+        robust_combine(shares)
+    with pytest.raises(InconsistentSharesError):
+        combine(shares)
+
+
+# --- resharing and additive ---------------------------------------------------------------
+
+def test_resharing_moves_the_secret_to_new_parties_and_threshold() -> None:
+    old = split(31337, n=5, threshold=3)
+    dealt = {s.index: reshare(s, n=4, threshold=2, indices=[10, 11, 12, 13]) for s in old[1:4]}
+    new = [combine_reshares({i: dealt[i][j] for i in dealt}, old_threshold=3) for j in range(4)]
+    assert [s.index for s in new] == [10, 11, 12, 13] and all(s.threshold == 2 for s in new)
+    for pair in itertools.combinations(new, 2):
+        assert combine(list(pair)) == 31337
+    with pytest.raises(InconsistentSharesError):  # old and new shares lie on unrelated polynomials
+        combine([new[0], new[1], Share(1, old[0].value, 2)])
+    with pytest.raises(TooFewSharesError):
+        combine_reshares({1: dealt[2][0], 2: dealt[3][0]}, old_threshold=3)
+    with pytest.raises(SharingError):
+        combine_reshares({2: dealt[2][0], 3: dealt[3][1], 4: dealt[4][0]}, old_threshold=3)
+
+
+def test_additive_sharing() -> None:
+    for m in (2, 2 ** 64, FR.modulus, 1000):
+        shares = additive_split(m - 1, n=4, modulus=m)
+        assert additive_combine(shares) == m - 1
+        with pytest.raises(TooFewSharesError):
+            additive_combine(shares[:3])
+    vec = np.arange(10, dtype=np.uint64)
+    assert np.array_equal(additive_combine(additive_split(vec, n=3, modulus=2 ** 32)), vec)
+    shares = additive_split(5, n=3, modulus=97)
+    with pytest.raises(SharingError):
+        additive_combine([shares[0], shares[0], shares[1]])
+    with pytest.raises(SharingError):
+        AdditiveShare(4, 1, 3, 97)
+    with pytest.raises(SharingError):
+        AdditiveShare(1, 97, 3, 97)
+    with pytest.raises(SharingError):
+        additive_combine([shares[0], shares[1], AdditiveShare(3, 1, 3, 101)])

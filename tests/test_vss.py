@@ -1,0 +1,90 @@
+"""Feldman and Pedersen VSS: honest dealings verify, every tampered share or commitment is
+caught and the dealer named; malformed commitment vectors are refused."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from py_ecc import bn128
+
+from mpc.errors import DealerError
+from mpc.field import FR
+from mpc.sharing import (PEDERSEN_H, Commitments, Dealing, Share, check_dealing, combine, feldman_deal, feldman_verify,
+                         pedersen_deal, pedersen_verify)
+from zkp.curve import G1Point, g1_batch_mul, g1_msm, hash_to_g1
+
+
+def test_curve_helpers_agree_with_py_ecc() -> None:
+    ks = [0, 1, 2, FR.modulus - 1, 123456789]
+    for k, pt in zip(ks, g1_batch_mul(G1Point.generator(), ks)):
+        ref = bn128.multiply(bn128.G1, k)
+        assert (pt.is_infinity() and ref is None) or (pt.x, pt.y) == (int(ref[0].n), int(ref[1].n))
+    g = G1Point.generator()
+    assert g1_msm([g, g * 5, PEDERSEN_H], [7, 11, 0]) == g * 62
+    h = hash_to_g1(b"zkmpc/vss/pedersen/H/v1")
+    assert h == PEDERSEN_H and bn128.is_on_curve((bn128.FQ(h.x), bn128.FQ(h.y)), bn128.b)
+
+
+@pytest.mark.parametrize("deal", [feldman_deal, pedersen_deal])
+def test_honest_dealings_verify_and_reconstruct(deal: object) -> None:
+    d = deal(424242, n=5, threshold=3)  # type: ignore[operator]
+    check_dealing(d, dealer="hospital 1")
+    assert combine(list(d.shares[1:4])) == 424242
+    assert d.commitments.threshold == 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 4), st.integers(1, FR.modulus - 1), st.booleans(), st.randoms(use_true_random=False))
+def test_every_tampered_share_is_caught(victim: int, delta: int, pedersen: bool, rnd: random.Random) -> None:
+    d = (pedersen_deal if pedersen else feldman_deal)(rnd.randrange(FR.modulus), n=5, threshold=3, rng=rnd)
+    shares = list(d.shares)
+    s = shares[victim]
+    shares[victim] = Share(s.index, (s.value + delta) % FR.modulus, 3)
+    with pytest.raises(DealerError) as exc:
+        check_dealing(Dealing(tuple(shares), d.commitments, d.blindings), dealer="bank A")
+    assert exc.value.parties == (victim + 1,) and exc.value.dealer == "bank A"
+    if pedersen:  # a wrong blinding share is caught as well
+        b = d.blindings[victim]
+        blind = list(d.blindings)
+        blind[victim] = Share(b.index, (b.value + delta) % FR.modulus, 3)
+        assert not pedersen_verify(d.shares[victim], blind[victim], d.commitments)
+
+
+def test_inconsistent_commitments_name_the_dealer() -> None:
+    d = feldman_deal(5, n=4, threshold=2)
+    pts = list(d.commitments.points)
+    pts[1] = pts[1] + G1Point.generator()
+    with pytest.raises(DealerError) as exc:
+        check_dealing(Dealing(d.shares, Commitments(tuple(pts))), dealer=3)
+    assert exc.value.dealer == 3 and exc.value.parties == (1, 2, 3, 4)
+
+
+def test_commitment_vectors_of_the_wrong_length_or_shape_are_refused() -> None:
+    d = feldman_deal(5, n=4, threshold=3)
+    short = Commitments(d.commitments.points[:2])
+    with pytest.raises(DealerError, match="length 2"):
+        feldman_verify(d.shares[0], short)
+    raw = d.commitments.to_bytes()
+    assert Commitments.from_bytes(raw, 3) == d.commitments
+    with pytest.raises(DealerError):
+        Commitments.from_bytes(raw[:-1], 3)
+    with pytest.raises(DealerError):
+        Commitments.from_bytes(raw, 2)
+    off_curve = raw[:64] + (1).to_bytes(32, "big") + (3).to_bytes(32, "big") + raw[128:]
+    with pytest.raises(DealerError):
+        Commitments.from_bytes(off_curve, 3)
+    too_big = raw[:64] + (2 ** 256 - 1).to_bytes(32, "big") + raw[96:]
+    with pytest.raises(DealerError):
+        Commitments.from_bytes(too_big, 3)
+    with pytest.raises(DealerError):
+        Commitments(())
+
+
+def test_feldman_commitments_add_for_sums() -> None:
+    a, b = feldman_deal(10, n=3, threshold=2), feldman_deal(32, n=3, threshold=2)
+    total = a.commitments + b.commitments
+    for sa, sb in zip(a.shares, b.shares):
+        assert feldman_verify(Share(sa.index, (sa.value + sb.value) % FR.modulus, 2), total)
+    assert total.points[0] == G1Point.generator() * 42
