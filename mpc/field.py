@@ -26,13 +26,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence, TypeVar, Union, overload
 
+import secrets
+from fractions import Fraction
+from math import lcm, prod
+
 import gmpy2
 import numpy as np
 import numpy.typing as npt
 
 from zkp.field import R as _BN254_R
 
-from ._intmath import Rng, _SYSTEM, require_int
+from . import _wordfield as W
+from ._intmath import Rng, require_int
 from .errors import MPCError
 
 __all__ = ["PrimeField", "FieldValueError", "FR", "P61", "Vector", "Value", "lagrange_coefficients"]
@@ -42,7 +47,6 @@ Value = Union[int, Vector]
 V = TypeVar("V", int, Vector)
 
 _WORD_LIMIT = 1 << 62
-_LONG_DOUBLE_EXACT = np.finfo(np.longdouble).nmant >= 63
 _MAX_ELEMENTS = 1 << 28
 
 
@@ -102,7 +106,7 @@ class PrimeField:
         return self._vector_from_array(np.array([self.element(v, f"{what}[{i}]") for i, v in enumerate(values)],
                                                 dtype=object), what)
 
-    def _vector_from_array(self, a: Vector, what: str) -> Vector:
+    def _vector_from_array(self, a: Vector, what: str, copy: bool = True) -> Vector:
         if a.ndim != 1 or a.size > _MAX_ELEMENTS:
             raise FieldValueError(f"{what}: expected a 1-D array of at most {_MAX_ELEMENTS} elements, found shape {a.shape}")
         if a.dtype.kind == "O":
@@ -113,7 +117,9 @@ class PrimeField:
             raise _type_error(f"{what}: expected an integer array, found dtype {a.dtype}")
         if a.size and (int(a.min()) < 0 or int(a.max()) >= self.modulus):
             raise FieldValueError(f"{what}: elements must lie in [0, p) for {self.name}")
-        return a.astype(np.uint64) if self.is_word else np.array([int(v) for v in a], dtype=object)
+        if self.is_word:
+            return a.astype(np.uint64, copy=copy)  # a copy: shares never alias a caller's array
+        return np.array([int(v) for v in a], dtype=object)
 
     def encode(self, v: object, what: str = "value") -> int:
         """A signed int with ``|v| <= (p-1)/2`` as the element ``v mod p``."""
@@ -140,8 +146,9 @@ class PrimeField:
         out: list[Vector] = []
         have = 0
         while have < size:
-            need = size - have + (size - have) // 2 + 8  # > 1/0.5 acceptance rate on average
-            raw = (rng or _SYSTEM).getrandbits(8 * width * need).to_bytes(width * need, "little")
+            need = int((size - have) * (1 << bits) / self.modulus * 1.02) + 16  # expected rejections + margin
+            raw = secrets.token_bytes(width * need) if rng is None else \
+                rng.getrandbits(8 * width * need).to_bytes(width * need, "little")
             cand = self._candidates(raw, width, bits)
             out.append(cand[: size - have])
             have += len(out[-1])
@@ -164,8 +171,7 @@ class PrimeField:
         if isinstance(a, int) and isinstance(b, int):
             return (a + b) % self.modulus
         if self.is_word:
-            s = np.asarray(a, dtype=np.uint64) + np.asarray(b, dtype=np.uint64)
-            return np.where(s >= np.uint64(self.modulus), s - np.uint64(self.modulus), s)
+            return W.add(np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64), self.modulus)
         return (a + b) % self.modulus
 
     def sub(self, a: V, b: V) -> V:
@@ -175,8 +181,7 @@ class PrimeField:
         if isinstance(a, int):
             return -a % self.modulus
         if self.is_word:
-            a = np.asarray(a, dtype=np.uint64)
-            return np.where(a == 0, a, np.uint64(self.modulus) - a)
+            return W.neg(np.asarray(a, dtype=np.uint64), self.modulus)
         return (-a) % self.modulus
 
     @overload
@@ -188,12 +193,32 @@ class PrimeField:
         if isinstance(a, int) and isinstance(b, int):
             return a * b % self.modulus
         if self.is_word:
-            return _mulmod_u64(np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64), self.modulus)
+            return W.mulmod(np.asarray(a, dtype=np.uint64), b, self.modulus)
         return (a * b) % self.modulus
 
     def sum(self, v: Vector) -> int:
         """The sum of a vector's elements, mod p."""
         return int(np.sum(np.asarray(v).astype(object), initial=0)) % self.modulus
+
+    def signed_combination(self, coeffs: Sequence[int], values: Sequence[Vector]) -> Vector:
+        """``sum(c_i * v_i) mod p`` for small signed integer coefficients (|c_i| < 2^29):
+        one reduction for big fields, shift-and-mask steps for GF(2^61 - 1)."""
+        if not self.is_word:
+            return np.asarray(sum(c * v for c, v in zip(coeffs, values)) % self.modulus)
+        pos, neg = self.zeros(len(values[0])), self.zeros(len(values[0]))
+        for c, v in zip(coeffs, values):
+            if c > 0:
+                pos = self.add(pos, self.mul_scalar(v, c))
+            elif c < 0:
+                neg = self.add(neg, self.mul_scalar(v, -c))
+        return self.sub(pos, neg)
+
+    def mul_scalar(self, a: Vector, c: int) -> Vector:
+        """``a * c`` for a vector and a canonical scalar (a shift-and-mask path for small
+        scalars in GF(2^61 - 1), as in Horner steps with share indices)."""
+        if self.modulus == W.M61 and 0 <= c < 1 << 29:
+            return W.mul_small(np.asarray(a, dtype=np.uint64), c)
+        return self.mul(a, c)
 
     def inv(self, a: int) -> int:
         a = self.element(a)
@@ -209,9 +234,10 @@ class PrimeField:
         return acc  # type: ignore[no-any-return]
 
     def pack(self, v: Vector) -> bytes:
-        """Big-endian fixed-width bytes of a vector (8 bytes per word element)."""
+        """Fixed-width bytes of a vector: 8-byte little-endian words for word fields (no
+        byte swapping on the usual hosts), big-endian ``byte_width`` bytes otherwise."""
         if self.is_word:
-            return np.asarray(v, dtype=">u8").tobytes()
+            return np.asarray(v, dtype="<u8").tobytes()
         w = self.byte_width
         return b"".join(int(x).to_bytes(w, "big") for x in v)
 
@@ -221,7 +247,7 @@ class PrimeField:
         if len(data) % w:
             raise FieldValueError(f"{what}: {len(data)} bytes is not a multiple of {w}")
         if self.is_word:
-            return self._vector_from_array(np.frombuffer(data, dtype=">u8").astype(np.uint64), what)
+            return self._vector_from_array(np.frombuffer(data, dtype="<u8"), what, copy=False)  # read-only view
         vals = [int.from_bytes(data[i:i + w], "big") for i in range(0, len(data), w)]
         return self._vector_from_array(np.array(vals, dtype=object), what)
 
@@ -230,26 +256,6 @@ def _type_error(msg: str) -> Exception:
     from .errors import MPCTypeError
 
     return MPCTypeError(msg)
-
-
-def _mulmod_u64(a: Vector, b: Vector, p: int) -> Vector:
-    """Exact ``a * b mod p`` for uint64 arrays with entries in ``[0, p)``, ``p < 2^62``."""
-    if not _LONG_DOUBLE_EXACT:
-        return _mulmod_object(a, b, p)
-    pl = np.longdouble(p)
-    q = np.floor(a.astype(np.longdouble) * b.astype(np.longdouble) / pl).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        r = (a * b - q * np.uint64(p)).view(np.int64)  # exact mod 2^64; the true value lies in (-p, 2p)
-    r = np.where(r < 0, r + np.int64(p), r)
-    r = np.where(r >= np.int64(p), r - np.int64(p), r)
-    out: Vector = r.astype(np.uint64)
-    return out
-
-
-def _mulmod_object(a: Vector, b: Vector, p: int) -> Vector:
-    """The portable (slow, exact) twin of :func:`_mulmod_u64`."""
-    prod = np.asarray(a).astype(object) * np.asarray(b).astype(object) % p
-    return np.asarray(prod, dtype=np.uint64)
 
 
 @lru_cache(maxsize=4096)
@@ -263,6 +269,16 @@ def _lagrange(p: int, xs: tuple[int, ...], at: int) -> tuple[int, ...]:
                 den = den * (xi - xj) % p
         coeffs.append(num * int(gmpy2.invert(den, p)) % p)
     return tuple(coeffs)
+
+
+@lru_cache(maxsize=4096)
+def integer_lagrange(xs: tuple[int, ...], at: int) -> tuple[tuple[int, ...], int]:
+    """Lagrange coefficients over the rationals as integers over a common denominator:
+    ``f(at) = (sum(nums[i] * f(xs[i]))) / den`` for distinct integer ``xs``."""
+    fracs = [Fraction(prod(at - xj for j, xj in enumerate(xs) if j != i), prod(xi - xj for j, xj in enumerate(xs) if j != i))
+             for i, xi in enumerate(xs)]
+    den = lcm(*(f.denominator for f in fracs))
+    return tuple(int(f * den) for f in fracs), den
 
 
 def lagrange_coefficients(field: PrimeField, xs: Sequence[int], at: int = 0) -> tuple[int, ...]:

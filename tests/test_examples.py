@@ -63,3 +63,24 @@ def test_hospital_histograms_example() -> None:
     out = io.StringIO()
     s = hospitals(out)
     assert s.reports == 5 and sum(s.histogram) == s.count and "mmHg" in out.getvalue()
+
+
+def test_hospitals_mpc_example_over_tls_with_one_hospital_offline() -> None:
+    import doctest
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from examples import hospitals_mpc
+
+    out = io.StringIO()
+    docs = hospitals_mpc.main(out)
+    data = {h: hospitals_mpc.readings(h, seed=7) for h in range(1, 6)}
+    count, mean, var = hospitals_mpc.pooled(data)
+    assert docs[4] == {"status": "offline (simulated crash)"}
+    for h in (1, 2, 3, 5):
+        d = docs[h]
+        assert d["count"] == count and d["missing"] == [4] and d["contributors"] == [1, 2, 3, 4, 5]
+        assert abs(Fraction(Decimal(d["mean"])) - mean) < Fraction(1, 10 ** 40)
+        assert abs(Fraction(Decimal(d["variance"])) - var) < Fraction(1, 10 ** 40)
+    result = doctest.testmod(hospitals_mpc)
+    assert result.attempted > 0 and result.failed == 0

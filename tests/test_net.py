@@ -5,7 +5,6 @@ and the party keeps serving."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
 import struct
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any, Awaitable, Callable
 import pytest
 
 from mpc.net import FrameError, FrameTooLargeError, InProcessHub, Message, NetworkError, PeerGone, RecvTimeout, TcpNetwork
-from mpc.net.config import ConfigError, load_config, write_local_config
+from mpc.net.config import ConfigError, free_local_ports, load_config, write_local_config
 from mpc.net.frames import HEADER_SIZE, decode_body, decode_header, encode
 from mpc.net.tls import client_context, generate_certificates
 
@@ -23,16 +22,6 @@ S1, S2 = b"\x01" * 16, b"\x02" * 16
 
 def run(coro: Awaitable[Any]) -> Any:
     return asyncio.run(asyncio.wait_for(coro, 30))  # type: ignore[arg-type]
-
-
-def free_ports(k: int) -> list[int]:
-    socks = [socket.socket() for _ in range(k)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 # --- frames -------------------------------------------------------------------------
@@ -90,7 +79,7 @@ def test_network_rejects_replays_spoofs_and_strangers_and_keeps_serving() -> Non
 @pytest.fixture(scope="module")
 def tls_setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("tls")
-    write_local_config(d, n=3, threshold=2, ports=free_ports(3), round_timeout=5)
+    write_local_config(d, n=3, threshold=2, ports=free_local_ports(3), round_timeout=5)
     generate_certificates(d / "rogue", [1, 2, 3])  # same names, another CA
     return d
 

@@ -19,18 +19,17 @@ from typing import Any
 
 import pytest
 
-from mpc.net.config import load_config, write_local_config
+from mpc.net.config import free_local_ports, load_config, write_local_config
 from mpc.net.frames import Message, encode
 from mpc.net.tls import client_context, generate_certificates
 
 from .conftest import ROOT
-from .test_net import free_ports
 
 DATA = {1: ["36.6", "37.2"], 2: ["38.1", "36.9", "37.0"], 3: ["36.4"], 4: ["39.0", "37.5"], 5: ["36.8", "36.7"]}
 
 
 def _setup(tmp: Path, n: int, threshold: int, timeout: float = 5.0) -> Path:
-    cfg = write_local_config(tmp, n=n, threshold=threshold, ports=free_ports(n), round_timeout=timeout,
+    cfg = write_local_config(tmp, n=n, threshold=threshold, ports=free_local_ports(n), round_timeout=timeout,
                              connect_timeout=3)
     for p in range(1, n + 1):
         (tmp / f"in{p}.txt").write_text("# temperatures\n" + "\n".join(DATA[p]) + "\n")
@@ -158,3 +157,15 @@ def test_a_running_party_rejects_rogue_frames_and_keeps_serving(tmp_path: Path) 
     reasons = " | ".join(r for _, r in out[1][1]["violations"])
     for expected in ("claims sender 2", "another session", "magic", "exceeds the cap", "handshake"):
         assert expected in reasons, reasons
+
+
+def test_party_cli_reports_configuration_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from zkmpc.cli import main
+
+    assert main(["party-setup", str(tmp_path), "--n", "3", "--threshold", "2"]) == 0
+    cfg = tmp_path / "parties.toml"
+    (tmp_path / "in.txt").write_text("1.5\n")
+    cfg.write_text(cfg.read_text().replace("threshold = 2", "threshold = 9"))
+    assert main(["party", "--config", str(cfg), "--id", "1", "--input", str(tmp_path / "in.txt")]) == 2
+    assert "threshold must be in 1..3" in capsys.readouterr().err
+    assert main(["party-setup", str(tmp_path / "x"), "--n", "1", "--threshold", "1"]) == 2

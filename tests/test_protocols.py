@@ -172,3 +172,20 @@ def test_secure_dot_product_with_fixed_point_scales() -> None:
                                                                                           field=P61)[ctx.party]),
                          parties=2, threshold=2, field=P61)
     assert all(isinstance(r, EncodingError) for r in out.values())  # 2^80 does not fit in 2^61
+
+
+def test_a_broadcast_that_only_some_parties_got_is_dropped_everywhere() -> None:
+    async def job(ctx: Context) -> Any:
+        if ctx.party == 5:  # its announcement reaches party 1 only, then it stops
+            send = ctx.net.send
+
+            async def partial(to: int, t: str, payload: bytes) -> None:
+                if t != "sum/announce" or to == 1:
+                    await send(to, t, payload)
+            ctx.net.send = partial  # type: ignore[method-assign]
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=5, threshold=3, timeout=1)
+    results = {p: (r.total.tolist(), r.contributors) for p, r in out.items()}
+    assert len(set(map(str, results.values()))) == 1, results  # everyone agrees
+    assert out[2].bad == () and out[2].total.tolist() == _totals(out[2].contributors)

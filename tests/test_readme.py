@@ -43,3 +43,12 @@ def test_paillier_example_runs() -> None:
     assert ns["total"] == 375 and len(ns["cts"]) == 1000
     s = ns["summary"]
     assert (s.reports, s.count, str(s.total)) == (3, 4, "192000.75")
+
+
+def test_sharing_example_runs() -> None:
+    block = next(b for b in _blocks() if "shamir.split" in b)
+    ns: dict[str, Any] = {}
+    exec(block, ns)  # noqa: S102
+    assert ns["secret"] == 123456789 and ns["recovered"].secret == 123456789 and ns["recovered"].bad == ()
+    st = ns["stats"][1]
+    assert (st.count, str(st.mean), st.missing) == (8, "5.475", (4,))

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mpc.errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
-from mpc.field import FR, P61, FieldValueError, PrimeField, _mulmod_object, _mulmod_u64, lagrange_coefficients
+from mpc._wordfield import mul_small, mulmod, mulmod_object
+from mpc.field import FR, P61, FieldValueError, PrimeField, lagrange_coefficients
 from mpc.sharing import (AdditiveShare, Share, additive_combine, additive_split, combine, combine_reshares,
                          reshare, robust_combine, split)
 
@@ -23,13 +24,21 @@ def test_word_mulmod_is_exact_on_edges_and_random() -> None:
     p = P61.modulus
     edge = np.array([0, 1, 2, p - 1, p - 2, (p - 1) // 2, 1 << 31, (1 << 32) - 1, 1 << 60], dtype=np.uint64)
     a, b = np.repeat(edge, len(edge)), np.tile(edge, len(edge))
-    assert np.array_equal(_mulmod_u64(a, b, p), _mulmod_object(a, b, p))
+    assert np.array_equal(mulmod(a, b, p), mulmod_object(a, b, p))
+    for c in (0, 1, 2, 7, 12345, (1 << 29) - 1):
+        assert np.array_equal(mul_small(a, c), mulmod_object(a, np.full(len(a), c, dtype=np.uint64), p))
+        assert np.array_equal(mulmod(a, c, p), mulmod_object(a, np.full(len(a), c, dtype=np.uint64), p))
     r = P61.random_vector(100_000, random.Random(1))
     s = P61.random_vector(100_000, random.Random(2))
-    assert np.array_equal(P61.mul(r, s), _mulmod_object(r, s, p))
+    assert np.array_equal(P61.mul(r, s), mulmod_object(r, s, p))
+    r0, s0 = r.copy(), s.copy()
+    P61.add(r, s), P61.sub(r, s), P61.mul(r, s), P61.mul_scalar(r, 5), P61.neg(r)
+    assert np.array_equal(r, r0) and np.array_equal(s, s0)  # the in-place kernels leave operands alone
     for q in (PrimeField((1 << 62) - 57).modulus, 2_147_483_647, 3):
         x = np.array([q - 1, q - 2, 1, 0], dtype=np.uint64)
-        assert np.array_equal(_mulmod_u64(x, x[::-1], q), _mulmod_object(x, x[::-1], q))
+        assert np.array_equal(mulmod(x, x[::-1], q), mulmod_object(x, x[::-1], q))
+        big = PrimeField(q).random_vector(10_000, random.Random(q))
+        assert np.array_equal(mulmod(big, big[::-1], q), mulmod_object(big, big[::-1], q))
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
@@ -224,3 +233,21 @@ def test_additive_sharing() -> None:
         AdditiveShare(1, 97, 3, 97)
     with pytest.raises(SharingError):
         additive_combine([shares[0], shares[1], AdditiveShare(3, 1, 3, 101)])
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
+def test_horner_evaluation_and_small_lagrange_match_the_definitions(field: PrimeField) -> None:
+    from mpc.sharing.shamir import evaluate, interpolate_at
+
+    rng = random.Random(9)
+    p = field.modulus
+    coeffs = [field.random_vector(20, rng) for _ in range(4)]
+    for x in (1, 2, 7, 1000, p - 1):
+        naive = [sum(int(c[i]) * pow(x, j, p) for j, c in enumerate(coeffs)) % p for i in range(20)]
+        assert [int(v) for v in evaluate(field, coeffs, x)] == naive
+        assert evaluate(field, [int(c[0]) for c in coeffs], x) == naive[0]
+    for xs in ((1, 2, 3, 4), (2, 5, 9, 11), (1, 3, 4, p - 2)):
+        shares = [Share(x, evaluate(field, coeffs, x), 4, field) for x in xs]
+        for at in (0, 6, 12345):
+            want = [sum(int(c[i]) * pow(at, j, p) for j, c in enumerate(coeffs)) % p for i in range(20)]
+            assert [int(v) for v in interpolate_at(shares, at)] == want

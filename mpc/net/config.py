@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import socket
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from .errors import ConfigError
 from .frames import DEFAULT_MAX_FRAME
 from .tls import client_context, generate_certificates, server_context
 
-__all__ = ["PartyEntry", "PartyConfig", "load_config", "write_local_config", "FIELDS"]
+__all__ = ["PartyEntry", "PartyConfig", "load_config", "write_local_config", "free_local_ports", "FIELDS"]
 
 FIELDS = {"fr": FR, "p61": P61}
 _TOP = {"session", "threshold", "field", "round_timeout", "connect_timeout", "max_frame", "ca", "party"}
@@ -147,3 +148,16 @@ def write_local_config(directory: str | Path, *, n: int, threshold: int, base_po
     path = d / "parties.toml"
     path.write_text("\n".join(lines))
     return path
+
+
+def free_local_ports(k: int) -> list[int]:
+    """``k`` TCP ports free on 127.0.0.1 right now (for local runs and tests; another
+    process could take one before it is used)."""
+    socks = [socket.socket() for _ in range(k)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()

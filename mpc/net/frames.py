@@ -64,8 +64,9 @@ class Message:
 
 def encode(m: Message) -> bytes:
     tag = m.tag.encode("ascii")
-    body = _FIXED.pack(m.session, m.sender, m.receiver, len(tag)) + tag + bytes(m.payload)
-    return _HEADER.pack(MAGIC, VERSION, KIND_DATA, len(body)) + body
+    fixed = _FIXED.pack(m.session, m.sender, m.receiver, len(tag))
+    length = len(fixed) + len(tag) + len(m.payload)
+    return b"".join((_HEADER.pack(MAGIC, VERSION, KIND_DATA, length), fixed, tag, m.payload))  # one copy
 
 
 def decode_header(header: bytes, max_frame: int) -> int:

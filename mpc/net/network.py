@@ -168,6 +168,9 @@ class Network:
         got = await asyncio.gather(*(one(p) for p in parties))
         return {p: v for p, v in zip(parties, got) if v is not None}
 
+    async def flush(self, *, timeout: float) -> None:
+        """Wait until what was sent is handed to the operating system (in process: at once)."""
+
     async def close(self) -> None:
         """Release the transport (nothing to do in process)."""
 

@@ -137,6 +137,16 @@ class TcpNetwork(Network):
             self._senders[to] = asyncio.create_task(self._sender(to, queue))
         await asyncio.sleep(0)
 
+    async def connect(self) -> None:
+        """Open the links to every peer now (instead of on the first message) and wait
+        until each is connected or found unreachable."""
+        for p in self.peers:
+            if p not in self._senders:
+                self._senders[p] = asyncio.create_task(self._sender(p, self._outbox.setdefault(p, asyncio.Queue())))
+        deadline = time.monotonic() + self.connect_timeout + 1
+        while any(p not in self._out and p not in self._gone for p in self.peers) and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+
     async def _sender(self, to: int, queue: asyncio.Queue[bytes | None]) -> None:
         try:
             w = await self._connect(to)
@@ -148,10 +158,18 @@ class TcpNetwork(Network):
             while (frame := await queue.get()) is not None:
                 w.write(frame)
                 await w.drain()
+                queue.task_done()
         except (OSError, ConnectionError, ssl.SSLError):
             self.mark_gone(to)
         finally:
             w.close()
+
+    async def flush(self, *, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) until every live peer's outbox is written out."""
+        live = [self._outbox[p].join() for p, t in self._senders.items() if not t.done() and p in self._outbox]
+        if live:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*live), timeout)
 
     async def close(self) -> None:
         """Flush the outboxes of connected peers (bounded), drop those still connecting,

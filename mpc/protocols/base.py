@@ -54,7 +54,10 @@ class Context:
     def parties(self) -> tuple[int, ...]:
         return self.net.parties
 
-    def done(self, round_name: str) -> None:
+    async def done(self, round_name: str) -> None:
+        """End of a round: this party's messages are handed to the transport (flushed),
+        then ``on_round`` runs (so a simulated crash after "input" means "after sending it")."""
+        await self.net.flush(timeout=self.timeout)
         if self.on_round is not None:
             self.on_round(round_name)
 
@@ -123,23 +126,28 @@ def _reconstruct(ctx: Context, shares: list[Share], tag: str) -> Vector:
 
 
 async def echo_check(ctx: Context, tag: str, received: Mapping[int, bytes]) -> dict[int, bytes]:
-    """Detect equivocation in a broadcast: every party echoes a digest of what each sender
-    broadcast to it; a sender for whom two echoes differ sent different messages to
-    different parties and joins ``ctx.bad``. Returns the broadcasts of the others.
+    """Make a broadcast round consistent: every party echoes a digest of what each sender
+    broadcast to it. A sender with two different digests sent different messages to
+    different parties: it joins ``ctx.bad``. A sender whose message not every echoer got
+    (it crashed mid-broadcast) is dropped like a missing one. The broadcasts returned are
+    then the same at every party that received the same echoes.
 
     (Semi-honest echoers are assumed: a lying echoer could frame a sender.)"""
     table = b"".join(struct.pack(">H", p) + hashlib.sha256(received[p]).digest() for p in sorted(received))
     await ctx.net.broadcast(tag, table)
     echoes = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
-    seen: dict[int, set[bytes]] = {}
+    seen: dict[int, list[bytes]] = {}
+    echoers = 0
     for echoer, data in echoes.items():
         if len(data) % 34 or len(data) > 34 * len(ctx.parties):
             ctx.bad.add(echoer)
+        if echoer in ctx.bad:
             continue
+        echoers += 1
         for i in range(0, len(data), 34):
-            seen.setdefault(struct.unpack(">H", data[i:i + 2])[0], set()).add(data[i + 2:i + 34])
-    ctx.bad.update(p for p, digests in seen.items() if len(digests) > 1 and p in received)
-    return {p: v for p, v in received.items() if p not in ctx.bad}
+            seen.setdefault(struct.unpack(">H", data[i:i + 2])[0], []).append(data[i + 2:i + 34])
+    ctx.bad.update(p for p, digests in seen.items() if len(set(digests)) > 1 and p in ctx.parties)
+    return {p: v for p, v in received.items() if p not in ctx.bad and len(seen.get(p, ())) == echoers}
 
 
 def pack_ids(ids: Iterable[int]) -> bytes:

@@ -52,7 +52,7 @@ async def _input_round(ctx: Context, tag: str, vec: Vector) -> dict[int, Vector]
     await share_vector(ctx, f"{tag}/input", vec)
     got = await ctx.net.gather(f"{tag}/input", ctx.parties, timeout=ctx.timeout)
     received = decode_shares(ctx, got, len(vec), f"{tag}/input")
-    ctx.done("input")
+    await ctx.done("input")
     return received
 
 
@@ -68,7 +68,7 @@ async def _announce_round(ctx: Context, tag: str, received: dict[int, Vector]) -
             ctx.bad.add(p)
     ctx.require(views, f"{tag}/announce", "secure sum")
     contributors = frozenset.intersection(*views.values()) - ctx.bad
-    ctx.done("announce")
+    await ctx.done("announce")
     return contributors
 
 
@@ -81,7 +81,7 @@ async def secure_sum(ctx: Context, values: object, *, min_contributors: int | No
     would say too much about them."""
     scalar = isinstance(values, (int, np.integer))
     vec = ctx.field.vector([values] if scalar else values, "input")
-    ctx.done("start")
+    await ctx.done("start")
     received = await _input_round(ctx, tag, vec)
     contributors = await _announce_round(ctx, tag, received)
     need = ctx.threshold if min_contributors is None else min_contributors
@@ -93,6 +93,6 @@ async def secure_sum(ctx: Context, values: object, *, min_contributors: int | No
     for p in sorted(contributors):
         share = ctx.field.add(share, received[p])
     total, openers = await open_vector(ctx, f"{tag}/open", share, context=digest_ids(contributors, tag, len(vec)))
-    ctx.done("open")
+    await ctx.done("open")
     missing = tuple(p for p in ctx.parties if p not in openers and p not in ctx.bad)
     return SumResult(int(total[0]) if scalar else total, tuple(sorted(contributors)), missing, tuple(sorted(ctx.bad)))

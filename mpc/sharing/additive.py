@@ -87,7 +87,8 @@ def _add(a: Value, b: Value, m: int) -> Value:
         out: Vector = (np.asarray(a, dtype=object) + np.asarray(b, dtype=object)) % m
         return out
     s = np.asarray(a, dtype=np.uint64) + np.asarray(b, dtype=np.uint64)  # < 2^64 since both < m <= 2^63
-    return np.where(s >= np.uint64(m), s - np.uint64(m), s)
+    s[s >= np.uint64(m)] -= np.uint64(m)
+    return s
 
 
 def additive_split(secret: object, *, n: int, modulus: int = FR.modulus, rng: Rng | None = None) -> list[AdditiveShare]:
@@ -108,7 +109,9 @@ def _neg(a: Value, m: int) -> Value:
         return -a % m
     if a.dtype.kind == "O":
         return (-a) % m
-    return np.where(a == 0, a, np.uint64(m) - a)
+    out = np.subtract(np.uint64(m), a, dtype=np.uint64)
+    out[out == np.uint64(m)] = 0
+    return out
 
 
 def additive_combine(shares: Sequence[AdditiveShare]) -> Any:

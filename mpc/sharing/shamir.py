@@ -35,7 +35,7 @@ import numpy as np
 
 from .._intmath import Rng, require_int
 from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
-from ..field import FR, PrimeField, Value, Vector, lagrange_coefficients
+from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients
 
 __all__ = ["Share", "split", "combine", "interpolate_at", "check_shares", "evaluate"]
 
@@ -129,9 +129,17 @@ def _value(field: PrimeField, v: object, what: str) -> Value:
 
 
 def evaluate(field: PrimeField, coeffs: Sequence[Value], x: int) -> Value:
-    """``f(x)`` for ``f = coeffs[0] + coeffs[1] X + ...`` (ints or equal-length vectors)."""
-    powers = [pow(x, j, field.modulus) for j in range(len(coeffs))]
-    return field.linear_combination(powers, coeffs)
+    """``f(x)`` for ``f = coeffs[0] + coeffs[1] X + ...`` (ints or equal-length vectors),
+    by Horner's rule (share indices are small: cheap scalar steps)."""
+    if isinstance(coeffs[0], int):
+        acc = 0
+        for c in reversed(coeffs):
+            acc = (acc * x + int(c)) % field.modulus
+        return acc
+    vec = np.array(coeffs[-1], copy=True)
+    for c in reversed(coeffs[:-1]):
+        vec = field.add(field.mul_scalar(vec, x), c)  # type: ignore[arg-type]
+    return vec
 
 
 def split(secret: object, *, n: int, threshold: int, field: PrimeField = FR,
@@ -174,10 +182,23 @@ def check_shares(shares: Sequence[Share], *, minimum: int | None = None) -> tupl
     return first.field, first.threshold, first.size
 
 
+SMALL = 1 << 29
+
+
 def interpolate_at(shares: Sequence[Share], x: int) -> Value:
-    """The value at ``x`` of the polynomial through ``shares`` (no checks beyond indices)."""
+    """The value at ``x`` of the polynomial through ``shares`` (no checks beyond indices).
+
+    For vectors with small indices, the Lagrange coefficients are used as small integers
+    over a common denominator (cheap scalar steps, one modular reduction or one
+    multiplication by the denominator's inverse)."""
     field = shares[0].field
-    coeffs = lagrange_coefficients(field, [s.index for s in shares], x)
+    xs = tuple(s.index for s in shares)
+    if shares[0].size is not None and max(xs) < SMALL and x < SMALL:
+        nums, den = integer_lagrange(xs, x)
+        if max(map(abs, nums)) < SMALL and den % field.modulus:
+            acc = field.signed_combination(nums, [s.vector for s in shares])
+            return acc if den == 1 else field.mul_scalar(acc, field.inv(den % field.modulus))
+    coeffs = lagrange_coefficients(field, xs, x)
     return field.linear_combination(coeffs, [s.value for s in shares])
 
 
