@@ -73,10 +73,23 @@ def zkmpc_sum(n_values: int, field: str) -> dict[str, Any]:
     return {"seconds": max(d["seconds"] for d in docs), "first": docs[0]["first"]}
 
 
-def mpyc_sum(n_values: int, mode: str) -> dict[str, Any]:
+def _mpyc_certificates(directory: Path) -> None:
+    """What MPyC's ``--ssl`` reads from ``.config``: a CA and ``party_<i>`` certificates
+    whose name is ``MPyC party <i>``."""
+    from mpc.net.tls import write_certificate_set
+
+    write_certificate_set(directory / ".config", {f"party_{i}": f"MPyC party {i}" for i in range(3)},
+                          ca_file="mpyc_ca.crt", cert_suffix=".crt")
+
+
+def mpyc_sum(n_values: int, mode: str, tls: bool = False) -> dict[str, Any]:
     env = dict(_env(), ZKMPC_BENCH_N=str(n_values), ZKMPC_BENCH_MODE=mode)
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "_mpyc_sum.py"), "-M3", "-B",
-                          str(free_local_ports(1)[0]), "--no-log"], capture_output=True, text=True, env=env, timeout=1800)
+    with tempfile.TemporaryDirectory() as tmp:
+        if tls:
+            _mpyc_certificates(Path(tmp))
+        out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "_mpyc_sum.py"), "-M3", "-B",
+                              str(free_local_ports(1)[0]), "--no-log", *(["--ssl"] if tls else [])],
+                             capture_output=True, text=True, env=env, timeout=1800, cwd=tmp)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -88,15 +101,18 @@ def best(fn: Any, repeat: int, *args: Any) -> dict[str, Any]:
 def secure_sums(n_values: int, repeat: int) -> None:
     print(f"\nsecure sum, 3 networked parties on 127.0.0.1, each inputs {n_values:,} values (best of {repeat}):")
     ours = {f: best(zkmpc_sum, repeat, n_values, f) for f in ("p61", "fr")}
-    theirs = {m: best(mpyc_sum, repeat if m == "array" else 1, n_values, m) for m in ("array", "list")}
+    theirs = {"arrays, TLS": best(mpyc_sum, repeat, n_values, "array", True),
+              "arrays, plain TCP": best(mpyc_sum, repeat, n_values, "array", False),
+              "one secint per value, TLS": mpyc_sum(n_values, "list", True)}
     expected = sum(random.Random(p).randrange(1 << 20) for p in (1, 2, 3))
     assert ours["p61"]["first"] == ours["fr"]["first"] == expected, (ours, expected)
-    assert theirs["array"]["first"] == theirs["list"]["first"]
-    for name, r in (("zkmpc, GF(2^61-1), TLS", ours["p61"]), ("zkmpc, BN254 Fr, TLS", ours["fr"]),
-                    ("MPyC 0.11, secint arrays", theirs["array"]), ("MPyC 0.11, secint per value", theirs["list"])):
-        print(f"  {name:30s} {r['seconds']:8.3f} s  {n_values / r['seconds']:12,.0f} values/s")
-    for m in ("array", "list"):
-        print(f"  zkmpc (GF(2^61-1)) vs MPyC {m:5s}: {theirs[m]['seconds'] / ours['p61']['seconds']:6.1f}x faster")
+    assert len({r["first"] for r in theirs.values()}) == 1
+    rows = [("zkmpc, GF(2^61-1), TLS", ours["p61"]), ("zkmpc, BN254 Fr, TLS", ours["fr"])]
+    rows += [(f"MPyC 0.11, {k}", r) for k, r in theirs.items()]
+    for name, r in rows:
+        print(f"  {name:38s} {r['seconds']:8.3f} s  {n_values / r['seconds']:12,.0f} values/s")
+    for k, r in theirs.items():
+        print(f"  zkmpc GF(2^61-1) vs MPyC {k:26s} {r['seconds'] / ours['p61']['seconds']:7.1f}x faster")
 
 
 def throughput(field: PrimeField, n_secrets: int, n: int, t: int) -> None:

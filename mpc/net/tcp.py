@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import ssl
 import time
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import FrameError, NetworkError
 from .frames import DEFAULT_MAX_FRAME, HEADER_SIZE, decode_body, decode_header
@@ -25,6 +25,7 @@ __all__ = ["TcpNetwork"]
 
 HANDSHAKE_TIMEOUT = 10.0
 FLUSH_TIMEOUT = 10.0
+READ_BUFFER = 4 << 20  # the reader pauses the socket beyond 2x this: at asyncio's 64 KiB, large frames crawl
 
 
 class TcpNetwork(Network):
@@ -43,6 +44,7 @@ class TcpNetwork(Network):
         self._senders: dict[int, asyncio.Task[None]] = {}
         self._incoming: dict[int, int] = {}
         self._in: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[Any]] = set()
 
     async def __aenter__(self) -> TcpNetwork:
         await self.start()
@@ -54,12 +56,15 @@ class TcpNetwork(Network):
     async def start(self) -> None:
         host, port = self.addresses[self.party]
         try:
-            self._server = await asyncio.start_server(self._accept, host, port)
+            self._server = await asyncio.start_server(self._accept, host, port, limit=READ_BUFFER)
         except OSError as exc:
             raise NetworkError(f"party {self.party} cannot listen on {host}:{port}: {exc}") from None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._in.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
         try:
             peer = await self._handshake(writer)
             if peer is not None:
@@ -67,6 +72,8 @@ class TcpNetwork(Network):
         finally:
             writer.close()
             self._in.discard(writer)
+            if task is not None:
+                self._handlers.discard(task)
 
     async def _handshake(self, writer: asyncio.StreamWriter) -> int | None:
         try:
@@ -187,6 +194,8 @@ class TcpNetwork(Network):
         if self._server is not None:
             self._server.close()
             for w in list(self._in):
-                w.close()  # ends the handlers' reads
+                w.close()  # ends the handlers' reads; let them return rather than be cancelled
+            if self._handlers:
+                await asyncio.wait(list(self._handlers), timeout=2.0)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2.0)

@@ -18,11 +18,11 @@ import datetime
 import re
 import ssl
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .errors import ConfigError
 
-__all__ = ["generate_certificates", "server_context", "client_context", "peer_id", "common_name"]
+__all__ = ["generate_certificates", "write_certificate_set", "server_context", "client_context", "peer_id", "common_name"]
 
 _CN = re.compile(r"zkmpc-party-([1-9][0-9]{0,4})")
 
@@ -50,7 +50,8 @@ def _cert(subject: str, issuer: str, public_key: Any, signing_key: Any, *, ca: b
                .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=days))
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
     if not ca:
-        san = x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+        san = x509.SubjectAlternativeName([x509.DNSName(subject), x509.DNSName("localhost"),
+                                           x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
         builder = builder.add_extension(san, critical=False)
     return builder.sign(signing_key, hashes.SHA256())
 
@@ -61,9 +62,10 @@ def _write(path: Path, data: bytes, private: bool = False) -> None:
         path.chmod(0o600)
 
 
-def generate_certificates(directory: str | Path, parties: Sequence[int], *, days: int = 30) -> dict[str, Path]:
-    """Write ``ca.pem``/``ca.key`` and ``party<i>.pem``/``party<i>.key`` (EC P-256) into
-    ``directory``; returns the paths by name."""
+def write_certificate_set(directory: str | Path, names: Mapping[str, str], *, days: int = 30,
+                          ca_file: str = "ca.pem", cert_suffix: str = ".pem") -> dict[str, Path]:
+    """A fresh CA (``ca_file`` and ``ca.key``) and, for each ``stem -> common name``, the
+    files ``<stem><cert_suffix>`` and ``<stem>.key`` (EC P-256) in ``directory``."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -72,16 +74,22 @@ def generate_certificates(directory: str | Path, parties: Sequence[int], *, days
     pem, raw = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = _cert("zkmpc local CA", "zkmpc local CA", ca_key.public_key(), ca_key, ca=True, days=days)
-    out = {"ca": d / "ca.pem", "ca_key": d / "ca.key"}
+    out = {"ca": d / ca_file, "ca_key": d / "ca.key"}
     _write(out["ca"], ca_cert.public_bytes(pem))
     _write(out["ca_key"], ca_key.private_bytes(pem, raw, serialization.NoEncryption()), private=True)
-    for p in parties:
+    for stem, cn in names.items():
         key = ec.generate_private_key(ec.SECP256R1())
-        cert = _cert(common_name(p), "zkmpc local CA", key.public_key(), ca_key, ca=False, days=days)
-        out[f"party{p}"], out[f"party{p}_key"] = d / f"party{p}.pem", d / f"party{p}.key"
-        _write(out[f"party{p}"], cert.public_bytes(pem))
-        _write(out[f"party{p}_key"], key.private_bytes(pem, raw, serialization.NoEncryption()), private=True)
+        cert = _cert(cn, "zkmpc local CA", key.public_key(), ca_key, ca=False, days=days)
+        out[stem], out[f"{stem}_key"] = d / f"{stem}{cert_suffix}", d / f"{stem}.key"
+        _write(out[stem], cert.public_bytes(pem))
+        _write(out[f"{stem}_key"], key.private_bytes(pem, raw, serialization.NoEncryption()), private=True)
     return out
+
+
+def generate_certificates(directory: str | Path, parties: Sequence[int], *, days: int = 30) -> dict[str, Path]:
+    """Write ``ca.pem``/``ca.key`` and ``party<i>.pem``/``party<i>.key`` (EC P-256) into
+    ``directory``; returns the paths by name."""
+    return write_certificate_set(directory, {f"party{p}": common_name(p) for p in parties}, days=days)
 
 
 def _context(purpose: ssl.Purpose, ca: str | Path, cert: str | Path, key: str | Path) -> ssl.SSLContext:
