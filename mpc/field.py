@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence, TypeVar, Union, overload
+from typing import Any, Callable, Sequence, TypeVar, Union, overload
 
 import secrets
 from fractions import Fraction
@@ -141,15 +141,21 @@ class PrimeField:
 
     def random_vector(self, size: int, rng: Rng | None = None) -> Vector:
         """``size`` uniform elements, drawn in one call to the CSPRNG and rejection-sampled."""
+        if rng is None:
+            return self.vector_from_stream(size, secrets.token_bytes)
+        return self.vector_from_stream(size, lambda n: rng.getrandbits(8 * n).to_bytes(n, "little"))
+
+    def vector_from_stream(self, size: int, draw: Callable[[int], bytes]) -> Vector:
+        """``size`` elements by rejection sampling from ``draw(n) -> n bytes``: uniform
+        when the bytes are (deterministic for a seeded stream, as both ends of a seeded
+        share must be)."""
         bits = self.modulus.bit_length()
         width = self.byte_width
         out: list[Vector] = []
         have = 0
         while have < size:
             need = int((size - have) * (1 << bits) / self.modulus * 1.02) + 16  # expected rejections + margin
-            raw = secrets.token_bytes(width * need) if rng is None else \
-                rng.getrandbits(8 * width * need).to_bytes(width * need, "little")
-            cand = self._candidates(raw, width, bits)
+            cand = self._candidates(draw(width * need), width, bits)
             out.append(cand[: size - have])
             have += len(out[-1])
         return np.concatenate(out) if out else self.zeros(0)

@@ -189,3 +189,37 @@ def test_a_broadcast_that_only_some_parties_got_is_dropped_everywhere() -> None:
     results = {p: (r.total.tolist(), r.contributors) for p, r in out.items()}
     assert len(set(map(str, results.values()))) == 1, results  # everyone agrees
     assert out[2].bad == () and out[2].total.tolist() == _totals(out[2].contributors)
+
+
+@pytest.mark.parametrize("field", [FR, P61], ids=lambda f: f.name)
+@pytest.mark.parametrize("n,t", [(3, 1), (3, 2), (5, 3), (7, 4)])
+def test_seeded_dealing_gives_one_consistent_polynomial(field: PrimeField, n: int, t: int) -> None:
+    from mpc.net import InProcessHub
+    from mpc.protocols.dealing import FULL, SEEDED, deal, receive_dealt, seeded_recipients
+    from mpc.sharing import Share, combine
+
+    hub = InProcessHub(list(range(1, n + 1)), session=b"\x05" * 16)
+    ctxs = {p: Context(hub.network(p), t, field, seeded=True) for p in range(1, n + 1)}
+    secret = field.random_vector(64)
+    payloads = deal(ctxs[2], "in", secret)
+    seeded = seeded_recipients(tuple(range(1, n + 1)), 2, t)
+    assert len(seeded) == t - 1 and 2 not in seeded
+    assert all(payloads[p][:1] == (SEEDED if p in seeded else FULL) for p in payloads)
+    shares = [Share(p, receive_dealt(ctxs[p], "in", {2: payloads[p]}, 64)[2], t, field) for p in range(1, n + 1)]
+    assert np.array_equal(combine(shares), secret)  # all n on one polynomial of degree t - 1
+    plain = Context(hub.network(1), t, field)
+    assert all(v[:1] == FULL for v in deal(plain, "in", secret).values())
+    assert receive_dealt(ctxs[1], "in", {3: SEEDED + b"short", 4: b"\x07junk"}, 64) == {}
+    assert ctxs[1].bad == {3, 4}
+    other = receive_dealt(ctxs[1], "other-round", {2: SEEDED + bytes(32)}, 64)[2]
+    same = receive_dealt(ctxs[1], "in", {2: SEEDED + bytes(32)}, 64)[2]
+    assert not np.array_equal(other, same)  # a seed's stream is bound to the round (and session, parties)
+
+
+def test_secure_sum_with_seeded_dealing_and_dropouts() -> None:
+    async def job(ctx: Context) -> Any:
+        ctx.seeded = True
+        return await secure_sum(ctx, INPUTS[ctx.party])
+
+    out = run_in_process(job, parties=5, threshold=3, crash={2: "input"})
+    assert out[1].total.tolist() == _totals((1, 2, 3, 4, 5)) and out[1].missing == (2,)

@@ -136,40 +136,48 @@ class TcpNetwork(Network):
         """Queue the frame on the peer's outbox; a sender task per peer connects (retrying
         until ``connect_timeout``) and writes in order, so one unreachable peer never delays
         the messages to the others."""
-        if to in self._gone and to not in self._senders:
-            return  # it left the session (closed its link, or was never reachable)
-        queue = self._outbox.setdefault(to, asyncio.Queue())
-        queue.put_nowait(frame)
-        if to not in self._senders:
-            self._senders[to] = asyncio.create_task(self._sender(to, queue))
+        task = self._senders.get(to)
+        if task is None or task.done():
+            if to in self._gone:
+                return  # it left the session (closed its link, or was never reachable)
+            self._start_sender(to)
+        self._outbox[to].put_nowait(frame)
         await asyncio.sleep(0)
+
+    def _start_sender(self, to: int) -> None:
+        self._outbox[to] = asyncio.Queue()
+        self._senders[to] = asyncio.create_task(self._sender(to, self._outbox[to]))
 
     async def connect(self) -> None:
         """Open the links to every peer now (instead of on the first message) and wait
         until each is connected or found unreachable."""
         for p in self.peers:
             if p not in self._senders:
-                self._senders[p] = asyncio.create_task(self._sender(p, self._outbox.setdefault(p, asyncio.Queue())))
+                self._start_sender(p)
         deadline = time.monotonic() + self.connect_timeout + 1
         while any(p not in self._out and p not in self._gone for p in self.peers) and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
 
     async def _sender(self, to: int, queue: asyncio.Queue[bytes | None]) -> None:
+        w = None
         try:
             w = await self._connect(to)
-        except NetworkError:
-            self.mark_gone(to)
-            return
-        self._out[to] = w
-        try:
+            self._out[to] = w
             while (frame := await queue.get()) is not None:
-                w.write(frame)
-                await w.drain()
-                queue.task_done()
-        except (OSError, ConnectionError, ssl.SSLError):
+                try:
+                    w.write(frame)
+                    await w.drain()
+                finally:
+                    queue.task_done()
+            queue.task_done()  # the closing sentinel
+        except (NetworkError, OSError, ConnectionError, ssl.SSLError):
             self.mark_gone(to)
         finally:
-            w.close()
+            if w is not None:
+                w.close()
+            while not queue.empty():  # never to be sent: release flush() at once
+                queue.get_nowait()
+                queue.task_done()
 
     async def flush(self, *, timeout: float) -> None:
         """Wait (at most ``timeout`` s) until every live peer's outbox is written out."""

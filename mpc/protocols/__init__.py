@@ -1,7 +1,8 @@
 """Multi-party protocols over :mod:`mpc.net`: secure sum, mean and variance, Beaver
 multiplication, with fixed-point encodings."""
 
-from .base import Context, open_vector, share_vector
+from .base import Context, open_vector
+from .dealing import share_vector
 from .local import Crashed, run_in_process
 from .beaver import TripleShare, deal_triples, multiply, product_encoding, secure_dot, share_input
 from .stats import StatsResult, secure_stats

@@ -8,7 +8,6 @@ that stops answering is named and tolerated while at least ``threshold`` parties
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import struct
 from dataclasses import dataclass, field as dc_field
@@ -19,23 +18,25 @@ from ..field import FR, PrimeField, Vector
 from ..net.errors import FrameError, ProtocolAbort
 from ..net.network import Network
 from ..sharing.robust import robust_combine
-from ..sharing.shamir import Share, combine, split
+from ..sharing.shamir import Share, combine
 
-__all__ = ["Context", "share_vector", "open_vector", "echo_check", "pack_ids", "unpack_ids", "digest_ids",
+__all__ = ["Context", "open_vector", "echo_check", "pack_ids", "unpack_ids", "digest_ids",
            "decode_shares"]
 
 
 @dataclass
 class Context:
     """One party's protocol context. ``on_round(name)`` runs after each round this party
-    completes (progress display, or simulating a crash in demos and tests); ``bad``
-    collects the parties caught sending malformed or wrong data."""
+    completes (progress display, or simulating a crash in demos and tests); ``seeded``
+    selects seeded dealing (:mod:`mpc.protocols.dealing`); ``bad`` collects the parties
+    caught sending malformed or wrong data."""
 
     net: Network
     threshold: int
     field: PrimeField = FR
     timeout: float = 30.0
     on_round: Callable[[str], None] | None = None
+    seeded: bool = False
     bad: set[int] = dc_field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -70,12 +71,6 @@ class Context:
                                 f"{round_name!r}, {self.threshold} needed; missing: {list(missing)}, "
                                 f"misbehaving: {sorted(self.bad)}",
                                 missing=missing, bad=tuple(sorted(self.bad)), round=round_name)
-
-
-async def share_vector(ctx: Context, tag: str, values: Vector) -> None:
-    """Split ``values`` with the context's threshold and send party ``i`` its share."""
-    shares = split(values, n=len(ctx.parties), threshold=ctx.threshold, field=ctx.field, indices=list(ctx.parties))
-    await asyncio.gather(*(ctx.net.send(s.index, tag, ctx.field.pack(s.vector)) for s in shares))
 
 
 def decode_shares(ctx: Context, payloads: Mapping[int, bytes], size: int, what: str) -> dict[int, Vector]:

@@ -35,7 +35,8 @@ from ..errors import EncodingError, MPCTypeError, SharingError
 from ..field import FR, PrimeField, Vector
 from ..net.errors import ProtocolAbort
 from ..sharing.shamir import split
-from .base import Context, decode_shares, open_vector, share_vector
+from .base import Context, open_vector
+from .dealing import receive_dealt, share_vector
 
 __all__ = ["TripleShare", "deal_triples", "multiply", "share_input", "secure_dot", "product_encoding"]
 
@@ -84,7 +85,7 @@ async def share_input(ctx: Context, tag: str, owner: int, values: Vector | None,
             raise MPCTypeError(f"the owner of {tag!r} must supply {size} values")
         await share_vector(ctx, tag, values)
     got = await ctx.net.gather(tag, [owner], timeout=ctx.timeout)
-    shares = decode_shares(ctx, got, size, tag)
+    shares = receive_dealt(ctx, tag, got, size)
     if owner not in shares:
         culprit = {"bad": (owner,)} if owner in ctx.bad else {"missing": (owner,)}
         raise ProtocolAbort(f"party {owner} did not share its input {tag!r} correctly in time", round=tag, **culprit)

@@ -1,6 +1,7 @@
 """Secure sum of vectors held by N parties (Shamir shares, three rounds).
 
-1. **input**: every party splits its vector and sends each party one share.
+1. **input**: every party deals its vector as Shamir shares (seeded for ``threshold - 1``
+   recipients: :mod:`mpc.protocols.dealing`).
 2. **announce**: every party broadcasts which parties' shares it received in time, then
    echoes a digest of every announcement it got (:func:`~mpc.protocols.base.echo_check`):
    a party that announced different sets to different parties is named and ignored.
@@ -11,9 +12,9 @@
    named. ``threshold`` matching shares reconstruct the total; more are checked and wrong
    ones corrected (Berlekamp-Welch) and named.
 
-Four message rounds in all. A party that drops out before (1) is left out of the total; after (1) its input still
-counts. Fewer than ``threshold`` live parties, or fewer than ``min_contributors``
-contributors, abort with :class:`~mpc.net.errors.ProtocolAbort` naming the missing parties:
+Four message rounds in all. A party that drops out before (1) is left out of the total;
+after (1) its input still counts. Fewer than ``threshold`` live parties, or fewer than
+``min_contributors`` contributors, abort with :class:`~mpc.net.errors.ProtocolAbort` naming the missing parties:
 no partial result is output.
 
     >>> import numpy as np
@@ -33,7 +34,8 @@ import numpy as np
 
 from ..field import Vector
 from ..net.errors import FrameError, ProtocolAbort
-from .base import Context, decode_shares, digest_ids, echo_check, open_vector, pack_ids, share_vector, unpack_ids
+from .base import Context, digest_ids, echo_check, open_vector, pack_ids, unpack_ids
+from .dealing import receive_dealt, share_vector
 
 __all__ = ["SumResult", "secure_sum"]
 
@@ -51,7 +53,7 @@ class SumResult:
 async def _input_round(ctx: Context, tag: str, vec: Vector) -> dict[int, Vector]:
     await share_vector(ctx, f"{tag}/input", vec)
     got = await ctx.net.gather(f"{tag}/input", ctx.parties, timeout=ctx.timeout)
-    received = decode_shares(ctx, got, len(vec), f"{tag}/input")
+    received = receive_dealt(ctx, f"{tag}/input", got, len(vec))
     await ctx.done("input")
     return received
 

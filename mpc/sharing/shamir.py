@@ -37,7 +37,7 @@ from .._intmath import Rng, require_int
 from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
 from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients
 
-__all__ = ["Share", "split", "combine", "interpolate_at", "check_shares", "evaluate"]
+__all__ = ["Share", "split", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate"]
 
 MAX_PARTIES = 1 << 16
 
@@ -191,15 +191,19 @@ def interpolate_at(shares: Sequence[Share], x: int) -> Value:
     For vectors with small indices, the Lagrange coefficients are used as small integers
     over a common denominator (cheap scalar steps, one modular reduction or one
     multiplication by the denominator's inverse)."""
-    field = shares[0].field
-    xs = tuple(s.index for s in shares)
-    if shares[0].size is not None and max(xs) < SMALL and x < SMALL:
+    return interpolate_points(shares[0].field, [s.index for s in shares], [s.value for s in shares], x)
+
+
+def interpolate_points(field: PrimeField, xs: Sequence[int], ys: Sequence[Value], x: int) -> Value:
+    """The value at ``x`` of the polynomial of degree ``< len(xs)`` through the points
+    ``(xs[i], ys[i])`` (distinct field elements; ``0`` allowed, as when dealing)."""
+    xs = tuple(xs)
+    if not isinstance(ys[0], int) and max(xs) < SMALL and x < SMALL:
         nums, den = integer_lagrange(xs, x)
         if max(map(abs, nums)) < SMALL and den % field.modulus:
-            acc = field.signed_combination(nums, [s.vector for s in shares])
+            acc = field.signed_combination(nums, ys)  # type: ignore[arg-type]
             return acc if den == 1 else field.mul_scalar(acc, field.inv(den % field.modulus))
-    coeffs = lagrange_coefficients(field, xs, x)
-    return field.linear_combination(coeffs, [s.value for s in shares])
+    return field.linear_combination(lagrange_coefficients(field, xs, x), ys)
 
 
 def combine(shares: Sequence[Share]) -> Any:
