@@ -8,7 +8,9 @@
    Timed inside the parties from "connected" to "result", best of ``--repeat`` runs.
    MPyC is measured with its numpy arrays (its fastest path) and with one secure integer
    per value (how most MPyC programs are written).
-2. Share and reconstruct throughput for ``--secrets`` secrets, one process, 3 parties and
+2. The verified sum (commitments in BN254 G1) beside the plain one, for small vectors.
+3. GF(2^61 - 1) products, ours beside galois.
+4. Share and reconstruct throughput for ``--secrets`` secrets, one process, 3 parties and
    threshold 2, and 5 parties and threshold 3, over BN254 Fr and GF(2^61 - 1).
 """
 
@@ -37,11 +39,11 @@ def _env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
-def party_main(config: str, party: int, n_values: int) -> None:
+def party_main(config: str, party: int, n_values: int, verified: bool = False) -> None:
     """One zkmpc party: connect, then time a secure sum of ``n_values`` values."""
     from mpc.net.config import load_config
     from mpc.net.tcp import TcpNetwork
-    from mpc.protocols import Context, secure_sum
+    from mpc.protocols import Context, secure_sum, verified_sum
 
     cfg = load_config(config)
     rng = random.Random(party)
@@ -55,20 +57,22 @@ def party_main(config: str, party: int, n_values: int) -> None:
             await net.broadcast("ready", b"")  # a barrier, as MPyC's mpc.start() is
             await net.gather("ready", net.parties, timeout=30)
             t = time.perf_counter()
-            res = await secure_sum(Context(net, cfg.threshold, cfg.field, cfg.round_timeout), values)
+            protocol = verified_sum if verified else secure_sum
+            res = await protocol(Context(net, cfg.threshold, cfg.field, cfg.round_timeout), values)
             return {"seconds": time.perf_counter() - t, "first": int(res.total[0])}
 
     print(json.dumps(asyncio.run(run())), flush=True)
 
 
-def zkmpc_sum(n_values: int, field: str) -> dict[str, Any]:
+def zkmpc_sum(n_values: int, field: str, verified: bool = False) -> dict[str, Any]:
     from mpc.net.config import write_local_config
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = write_local_config(tmp, n=3, threshold=2, ports=free_local_ports(3), field=field)
+        extra = ["--verified"] if verified else []
         procs = [subprocess.Popen([sys.executable, "-m", "benchmarks.mpc", "--party", str(p), "--config", str(cfg),
-                                   "--values", str(n_values)], stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
-                 for p in (1, 2, 3)]
+                                   "--values", str(n_values), *extra], stdout=subprocess.PIPE, text=True, env=_env(),
+                                  cwd=ROOT) for p in (1, 2, 3)]
         docs = [json.loads(p.communicate(timeout=600)[0]) for p in procs]
     return {"seconds": max(d["seconds"] for d in docs), "first": docs[0]["first"]}
 
@@ -127,6 +131,14 @@ def throughput(field: PrimeField, n_secrets: int, n: int, t: int) -> None:
           f"reconstruct {n_secrets / (t2 - t1):12,.0f}/s")
 
 
+def verified_sums(repeat: int) -> None:
+    print("\nverified sum (Feldman commitments checked on every dealing and opening), 3 parties, BN254 Fr:")
+    for n in (100, 1000, 10_000):
+        plain, checked = best(zkmpc_sum, repeat, n, "fr"), best(zkmpc_sum, repeat, n, "fr", True)
+        assert plain["first"] == checked["first"]
+        print(f"  {n:6,} values: secure_sum {plain['seconds']:7.3f} s   verified_sum {checked['seconds']:7.3f} s")
+
+
 def field_multiplication(size: int) -> None:
     """Element-wise products in GF(2^61 - 1): ours (uint64 kernels) beside galois, whose
     arrays for a 61-bit prime hold Python ints (``dtype=object``)."""
@@ -153,11 +165,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--party", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--config", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--verified", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.party is not None:
-        party_main(args.config, args.party, args.values)
+        party_main(args.config, args.party, args.values, args.verified)
         return
     secure_sums(args.values, args.repeat)
+    verified_sums(args.repeat)
     field_multiplication(args.secrets)
     print(f"\nShamir share / reconstruct throughput, {args.secrets:,} secrets as one vector, one core:")
     for field in (P61, FR):

@@ -223,3 +223,75 @@ def test_secure_sum_with_seeded_dealing_and_dropouts() -> None:
 
     out = run_in_process(job, parties=5, threshold=3, crash={2: "input"})
     assert out[1].total.tolist() == _totals((1, 2, 3, 4, 5)) and out[1].missing == (2,)
+
+
+# --- verified sum (Feldman commitments in the protocol) ------------------------------------
+
+VINPUTS = {p: [p, 1000 + p, 7 * p] for p in range(1, 6)}
+
+
+def _vsum(job_for: Callable[[Context], Any] | None = None, **kw: Any) -> dict[int, Any]:
+    from mpc.protocols import verified_sum
+
+    async def job(ctx: Context) -> Any:
+        if job_for is not None:
+            job_for(ctx)
+        return await verified_sum(ctx, VINPUTS[ctx.party])
+
+    return run_in_process(job, parties=5, threshold=3, timeout=2, **kw)
+
+
+def _vtotals(contributors: tuple[int, ...]) -> list[int]:
+    return [sum(VINPUTS[p][i] for p in contributors) for i in range(3)]
+
+
+def test_verified_sum_honest_and_with_a_dropout() -> None:
+    for crash, contributors in (({}, (1, 2, 3, 4, 5)), ({2: "input"}, (1, 2, 3, 4, 5)), ({2: "start"}, (1, 3, 4, 5))):
+        out = _vsum(crash=crash)
+        for p, r in out.items():
+            if p not in crash:
+                assert r.total.tolist() == _vtotals(contributors) and r.bad == () and r.contributors == contributors
+
+
+def _flip_last(b: bytes) -> bytes:
+    return b[:-1] + bytes([b[-1] ^ 1])
+
+
+def test_a_dealer_sending_a_share_off_its_commitments_is_named_by_all() -> None:
+    out = _vsum(lambda ctx: _tamper(ctx, "vsum/input", lambda to, b: _flip_last(b) if to == 1 else b)
+                if ctx.party == 4 else None)
+    for p in (1, 2, 3, 5):
+        assert out[p].bad == (4,) and out[p].contributors == (1, 2, 3, 5)
+        assert out[p].total.tolist() == _vtotals((1, 2, 3, 5))
+
+
+def test_a_dealer_equivocating_commitments_is_named() -> None:
+    from mpc.protocols.verified import _deal
+
+    def setup(ctx: Context) -> None:
+        if ctx.party == 3:  # party 1 gets a consistent dealing of other values: commitments differ
+            other = _deal(ctx, FR.vector([1, 2, 3]))
+            _tamper(ctx, "vsum/input", lambda to, b: other[1] if to == 1 else b)
+
+    out = _vsum(setup)
+    for p in (1, 2, 4, 5):
+        assert out[p].bad == (3,) and 3 not in out[p].contributors, out[p]
+
+
+def test_a_wrong_opening_is_caught_even_at_the_threshold() -> None:
+    out = _vsum(lambda ctx: _tamper(ctx, "vsum/open", lambda to, b: _flip_last(b)) if ctx.party == 5 else None,
+                crash={1: "announce", 2: "announce"})  # only 3, 4, 5 open: exactly the threshold
+    for p in (3, 4):
+        r = out[p]
+        assert isinstance(r, ProtocolAbort) and r.bad == (5,), r  # named, and no result from 2 good shares
+    out = _vsum(lambda ctx: _tamper(ctx, "vsum/open", lambda to, b: _flip_last(b)) if ctx.party == 5 else None)
+    for p in (1, 2, 3, 4):
+        assert out[p].bad == (5,) and out[p].total.tolist() == _vtotals((1, 2, 3, 4, 5))
+
+
+def test_verified_sum_refuses_other_fields() -> None:
+    from mpc.errors import MPCTypeError
+    from mpc.protocols import verified_sum
+
+    out = run_in_process(lambda ctx: verified_sum(ctx, [1]), parties=2, threshold=2, field=P61)
+    assert all(isinstance(r, MPCTypeError) for r in out.values())

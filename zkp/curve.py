@@ -26,7 +26,7 @@ from ._backend import kernels
 from .errors import InputTypeError, MalformedInputError
 from .field import P, R, check_fr_list
 
-__all__ = ["G1Point", "G2Point", "g1_msm", "g1_batch_mul", "hash_to_g1"]
+__all__ = ["G1Point", "G2Point", "g1_msm", "g1_msm_packed", "g1_batch_mul", "g1_batch_mul_packed", "hash_to_g1"]
 
 Fq2Pair = tuple[int, int]
 
@@ -270,20 +270,34 @@ def g1_msm(points: Sequence[G1Point], scalars: Sequence[int]) -> G1Point:
     """
     if len(points) != len(scalars) or not all(isinstance(p, G1Point) for p in points):
         raise MalformedInputError(f"g1_msm: expected equal numbers of G1 points and scalars, found {len(points)} and {len(scalars)}")
-    if not points:
+    return g1_msm_packed(b"".join(p.to_bytes() for p in points), scalars)
+
+
+def g1_msm_packed(points: bytes, scalars: Sequence[int]) -> G1Point:
+    """:func:`g1_msm` over points packed as 64-byte EIP-196 encodings, every point
+    validated first (coordinates < p, on the curve; G1's cofactor is 1)."""
+    if not isinstance(points, (bytes, bytearray)) or len(points) != 64 * len(scalars):
+        raise MalformedInputError(f"g1_msm_packed: expected {64 * len(scalars)} bytes of points, found "
+                                  f"{len(points) if isinstance(points, (bytes, bytearray)) else type(points).__name__}")
+    if not scalars:
         return G1Point.infinity()
-    out = kernels.g1_msm(b"".join(p.to_bytes() for p in points), _scalar_bytes(scalars, "MSM scalar"))
-    return G1Point._raw(_affine(bytes(out)))
+    kernels.g1_validate(bytes(points))
+    return G1Point._raw(_affine(bytes(kernels.g1_msm(bytes(points), _scalar_bytes(scalars, "MSM scalar")))))
 
 
 def g1_batch_mul(base: G1Point, scalars: Sequence[int]) -> list[G1Point]:
     """``[k * base for k in scalars]`` with a fixed-base table (scalars in ``[0, r)``)."""
+    buf = g1_batch_mul_packed(base, scalars)
+    return [G1Point._raw(_affine(buf[i:i + 64])) for i in range(0, len(buf), 64)]
+
+
+def g1_batch_mul_packed(base: G1Point, scalars: Sequence[int]) -> bytes:
+    """:func:`g1_batch_mul` as packed 64-byte encodings (no per-point objects)."""
     if not isinstance(base, G1Point):
         raise InputTypeError(f"base: expected a G1Point, found {type(base).__name__}")
     if not scalars:
-        return []
-    buf = bytes(kernels.g1_batch_mul(base.to_bytes(), _scalar_bytes(scalars, "scalar")))
-    return [G1Point._raw(_affine(buf[i:i + 64])) for i in range(0, len(buf), 64)]
+        return b""
+    return bytes(kernels.g1_batch_mul(base.to_bytes(), _scalar_bytes(scalars, "scalar")))
 
 
 def _affine(b: bytes) -> tuple[int, int] | None:

@@ -7,7 +7,8 @@ from .local import Crashed, run_in_process
 from .beaver import TripleShare, deal_triples, multiply, product_encoding, secure_dot, share_input
 from .stats import StatsResult, secure_stats
 from .sum import SumResult, secure_sum
+from .verified import verified_sum
 
 __all__ = ["Context", "share_vector", "open_vector", "run_in_process", "Crashed", "SumResult", "secure_sum",
            "StatsResult", "secure_stats", "TripleShare", "deal_triples", "multiply", "share_input", "secure_dot",
-           "product_encoding"]
+           "product_encoding", "verified_sum"]

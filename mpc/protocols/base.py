@@ -89,11 +89,13 @@ def decode_shares(ctx: Context, payloads: Mapping[int, bytes], size: int, what: 
     return out
 
 
-async def open_vector(ctx: Context, tag: str, share: Vector, *, context: bytes = b"") -> tuple[Vector, frozenset[int]]:
+async def open_vector(ctx: Context, tag: str, share: Vector, *, context: bytes = b"",
+                      check: Callable[[int, Vector], bool] | None = None) -> tuple[Vector, frozenset[int]]:
     """Broadcast this party's share of a vector, prefixed by a context digest every honest
     party computes identically; collect the others' and reconstruct, correcting and naming
-    wrong shares when more than ``threshold`` arrive. Returns the value and the parties
-    whose shares were used."""
+    wrong shares when more than ``threshold`` arrive (``check(party, share)``, when given,
+    must accept a share first: verifiable protocols check openings against commitments).
+    Returns the value and the parties whose shares were used."""
     await ctx.net.broadcast(tag, context + ctx.field.pack(share))
     got = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
     matching = {}
@@ -103,6 +105,9 @@ async def open_vector(ctx: Context, tag: str, share: Vector, *, context: bytes =
         else:
             matching[p] = data[len(context):]
     vectors = decode_shares(ctx, matching, len(share), tag)
+    if check is not None:
+        ctx.bad.update(p for p, v in vectors.items() if not check(p, v))
+        vectors = {p: v for p, v in vectors.items() if p not in ctx.bad}
     ctx.require(vectors, tag, "opening")
     shares = [Share.unchecked(p, v, ctx.threshold, ctx.field) for p, v in sorted(vectors.items())]
     return _reconstruct(ctx, shares, tag), frozenset(vectors)
