@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["M61", "reduce_once", "add", "neg", "mulmod", "mul_small", "mulmod_object", "LONG_DOUBLE_EXACT"]
+__all__ = ["M61", "CHUNK", "per_chunk", "reduce_once", "add", "neg", "mulmod", "mul_small", "mulmod_object", "LONG_DOUBLE_EXACT"]
 
 Vector = npt.NDArray[Any]
 M61 = (1 << 61) - 1
@@ -77,6 +77,19 @@ def _chunked(kernel: Callable[..., Vector], a: Vector, b: Any, *args: Any) -> Ve
     vec = np.ndim(b) == 1
     for i in range(0, n, CHUNK):
         out[i:i + CHUNK] = kernel(a[i:i + CHUNK], b[i:i + CHUNK] if vec else b, *args)
+    return out
+
+
+def per_chunk(n: int, fn: Callable[[slice], Vector]) -> Vector:
+    """``fn`` over consecutive slices of ``CHUNK`` elements, gathered in one output: a
+    whole expression evaluated chunk by chunk allocates one large array, not one per
+    operation."""
+    if n <= CHUNK:
+        return fn(slice(0, n))
+    out = np.empty(n, dtype=np.uint64)
+    for i in range(0, n, CHUNK):
+        sl = slice(i, min(i + CHUNK, n))
+        out[sl] = fn(sl)
     return out
 
 

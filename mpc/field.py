@@ -211,6 +211,9 @@ class PrimeField:
         one reduction for big fields, shift-and-mask steps for GF(2^61 - 1)."""
         if not self.is_word:
             return np.asarray(sum(c * v for c, v in zip(coeffs, values)) % self.modulus)
+        return W.per_chunk(len(values[0]), lambda sl: self._signed_combination(coeffs, [v[sl] for v in values]))
+
+    def _signed_combination(self, coeffs: Sequence[int], values: Sequence[Vector]) -> Vector:
         pos, neg = self.zeros(len(values[0])), self.zeros(len(values[0]))
         for c, v in zip(coeffs, values):
             if c > 0:
@@ -218,6 +221,22 @@ class PrimeField:
             elif c < 0:
                 neg = self.add(neg, self.mul_scalar(v, -c))
         return self.sub(pos, neg)
+
+    def horner(self, coeffs: Sequence[Vector], x: int) -> Vector:
+        """``coeffs[0] + coeffs[1] x + ...`` for vector coefficients and a small scalar
+        ``x`` (a share index), chunk by chunk for word fields."""
+        if not self.is_word:
+            acc = coeffs[-1]
+            for c in reversed(coeffs[:-1]):
+                acc = acc * x + c  # object ints: reduce once at the end
+            return np.asarray(acc % self.modulus)
+        return W.per_chunk(len(coeffs[0]), lambda sl: self._horner([c[sl] for c in coeffs], x))
+
+    def _horner(self, coeffs: Sequence[Vector], x: int) -> Vector:
+        acc = np.array(coeffs[-1], dtype=np.uint64)
+        for c in reversed(coeffs[:-1]):
+            acc = self.add(self.mul_scalar(acc, x), c)
+        return acc
 
     def mul_scalar(self, a: Vector, c: int) -> Vector:
         """``a * c`` for a vector and a canonical scalar (a shift-and-mask path for small

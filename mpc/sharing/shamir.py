@@ -136,10 +136,7 @@ def evaluate(field: PrimeField, coeffs: Sequence[Value], x: int) -> Value:
         for c in reversed(coeffs):
             acc = (acc * x + int(c)) % field.modulus
         return acc
-    vec = np.array(coeffs[-1], copy=True)
-    for c in reversed(coeffs[:-1]):
-        vec = field.add(field.mul_scalar(vec, x), c)  # type: ignore[arg-type]
-    return vec
+    return field.horner(coeffs, x)  # type: ignore[arg-type]
 
 
 def split(secret: object, *, n: int, threshold: int, field: PrimeField = FR,
