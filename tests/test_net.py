@@ -70,6 +70,12 @@ def test_network_rejects_replays_spoofs_and_strangers_and_keeps_serving() -> Non
         with pytest.raises(PeerGone):
             await n2.recv(3, "r", timeout=5)
         assert await n2.gather("r2", [1, 3], timeout=0.05) == {}
+        small = InProcessHub([1, 2], session=S1, max_frame=100).network(2)  # unread bytes are capped
+        assert all(small.deliver(Message(S1, 1, 2, f"f{i}", bytes(100)), peer=1) for i in range(4))
+        assert not small.deliver(Message(S1, 1, 2, "f4", bytes(100)), peer=1)
+        assert small.violations[-1].reason == "too many unread bytes buffered"
+        assert await small.recv(1, "f0", timeout=1) == bytes(100)
+        assert small.deliver(Message(S1, 1, 2, "f5", bytes(100)), peer=1)
 
     run(go())
 

@@ -65,10 +65,10 @@ def _check(doc: dict[str, Any], contributors: list[int]) -> None:
     assert abs(Fraction(Decimal(doc["variance"])) - var) < Fraction(1, 10 ** 40)
 
 
-@pytest.mark.parametrize("n,threshold", [(3, 2), (5, 3)])
-def test_parties_compute_the_statistics_over_tls(tmp_path: Path, n: int, threshold: int) -> None:
+@pytest.mark.parametrize("n,threshold,extra", [(3, 2, ()), (5, 3, ()), (3, 2, ("--verified",))])
+def test_parties_compute_the_statistics_over_tls(tmp_path: Path, n: int, threshold: int, extra: tuple[str, ...]) -> None:
     cfg = _setup(tmp_path, n, threshold)
-    out = _finish({p: _start(cfg, p) for p in range(1, n + 1)})
+    out = _finish({p: _start(cfg, p, *extra) for p in range(1, n + 1)})
     for p, (code, doc) in out.items():
         assert code == 0, doc
         _check(doc, list(range(1, n + 1)))

@@ -106,8 +106,7 @@ def test_fewer_than_threshold_shares_say_nothing() -> None:
     field = PrimeField(101)
     shares = split(42, n=5, threshold=3, field=field, rng=random.Random(3))
     known = shares[:2]
-    for candidate in (0, 17, 42, 100):
-        forged = Share(5, 0, 3, field)  # find the share 5 that makes `candidate` the secret
+    for candidate in (0, 17, 42, 100):  # the share 5 that makes `candidate` the secret exists
         pts = [(s.index, s.value) for s in known] + [(0, candidate)]
         lag = lagrange_coefficients(field, [x for x, _ in pts], 5)
         forged = Share(5, sum(c * y for c, (_, y) in zip(lag, pts)) % 101, 3, field)

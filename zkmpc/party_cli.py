@@ -3,7 +3,7 @@
     zkmpc party-setup DIR --n 5 --threshold 3 [--port 7100] [--field fr|p61]
         -> DIR/parties.toml and certificates for a run on this machine
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt --decimals 1 --bound 500
-    zkmpc party --config parties.toml --id 2 --protocol sum --input counts.txt --bound 1000000
+    zkmpc party --config parties.toml --id 2 --protocol sum --input counts.txt --bound 1000000 [--verified]
 
 The input file holds one number per line (blank lines and ``#`` comments ignored). For
 ``sum`` the lines form a vector and the parties learn the element-wise totals; for
@@ -50,6 +50,7 @@ def cmd_party(args: argparse.Namespace) -> int:
     from mpc.protocols.party import result_document, run_party
     from mpc.protocols.stats import secure_stats
     from mpc.protocols.sum import secure_sum
+    from mpc.protocols.verified import verified_sum
 
     config = load_config(args.config)
     party = args.id if args.id is not None else _own_party(config)
@@ -58,12 +59,12 @@ def cmd_party(args: argparse.Namespace) -> int:
     job: Callable[[Any], Any]
     if args.protocol == "stats":
         enc = FixedPoint(args.decimals, Decimal(args.bound))
-        job = lambda ctx: secure_stats(ctx, values, enc)  # noqa: E731
+        job = lambda ctx: secure_stats(ctx, values, enc, verified=args.verified)  # noqa: E731
         decode = None
     else:
         ienc = IntegerEncoding(int(args.bound))
         vec = [field.encode(ienc.encode(int(v))) for v in values]
-        job = lambda ctx: secure_sum(ctx, vec)  # noqa: E731
+        job = lambda ctx: (verified_sum if args.verified else secure_sum)(ctx, vec)  # noqa: E731
         decode = lambda total: [field.decode(int(x)) for x in total]  # noqa: E731
     outcome = run_party(config, party, job, on_round=_exit_hook(args.exit_after))
     print(json.dumps(result_document(party, outcome, decode)), flush=True)
@@ -95,6 +96,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--input", required=True, help="one number per line")
     p.add_argument("--decimals", type=int, default=2, help="stats: fractional digits of the fixed-point encoding")
     p.add_argument("--bound", default="1000000", help="largest magnitude of an input value")
+    p.add_argument("--verified", action="store_true",
+                   help="check every dealing and opening against Feldman commitments (field fr)")
     p.add_argument("--exit-after", default=None, choices=("start", "input", "announce"),
                    help="simulate a crash after this round (demos and tests)")
     p.set_defaults(fn=cmd_party)

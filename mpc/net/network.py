@@ -52,6 +52,7 @@ class Network:
         self._waiters: dict[tuple[int, str], asyncio.Future[bytes]] = {}
         self._seen: set[tuple[int, str]] = set()
         self._gone: set[int] = set()
+        self._buffered = 0
 
     @property
     def peers(self) -> tuple[int, ...]:
@@ -73,6 +74,7 @@ class Network:
             waiter.set_result(m.payload)
         else:
             self._inbox[key] = m.payload
+            self._buffered += len(m.payload)
         return True
 
     def _check(self, m: Message, peer: int) -> str:
@@ -88,6 +90,8 @@ class Network:
             return f"second frame for round {m.tag!r} (replay)"
         if len(self._inbox) >= MAX_BUFFERED:
             return "too many unread frames buffered"
+        if self._buffered + len(m.payload) > max(len(self.parties), 4) * self.max_frame:
+            return "too many unread bytes buffered"
         return ""
 
     def deliver_frame(self, frame: bytes, peer: int) -> bool:
@@ -143,7 +147,9 @@ class Network:
         """
         key = (frm, tag)
         if key in self._inbox:
-            return self._inbox.pop(key)
+            payload = self._inbox.pop(key)
+            self._buffered -= len(payload)
+            return payload
         if frm in self._gone:
             raise PeerGone(f"party {frm} is disconnected")
         fut = self._waiters.setdefault(key, asyncio.get_running_loop().create_future())

@@ -30,6 +30,7 @@ from ..encoding import Encoding, check_capacity
 from ..errors import EncodingError, MPCTypeError
 from .base import Context
 from .sum import secure_sum
+from .verified import verified_sum
 
 __all__ = ["StatsResult", "secure_stats", "DEFAULT_MAX_COUNT"]
 
@@ -61,10 +62,11 @@ def _local_vector(ctx: Context, values: Sequence[object], encoding: Encoding, ma
 
 
 async def secure_stats(ctx: Context, values: Sequence[object], encoding: Encoding, *,
-                       max_count: int = DEFAULT_MAX_COUNT, tag: str = "stats") -> StatsResult:
-    """This party's part of computing count, mean and variance of everyone's ``values``."""
+                       max_count: int = DEFAULT_MAX_COUNT, verified: bool = False, tag: str = "stats") -> StatsResult:
+    """This party's part of computing count, mean and variance of everyone's ``values``
+    (``verified=True``: over :func:`~mpc.protocols.verified.verified_sum`, BN254 Fr only)."""
     local = _local_vector(ctx, values, encoding, max_count)
-    res = await secure_sum(ctx, local, tag=tag)
+    res = await (verified_sum if verified else secure_sum)(ctx, local, tag=tag)
     count, total, squares = (ctx.field.decode(int(v)) for v in res.total)
     if not 0 < count <= max_count * len(ctx.parties):
         raise EncodingError(f"secure stats: total count {count} out of range (no values, or a bad contribution)")
