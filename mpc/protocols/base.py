@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from ..errors import InconsistentSharesError, MPCTypeError, SharingError
 from ..field import FR, PrimeField, Vector
@@ -20,7 +20,9 @@ from ..net.network import Network
 from ..sharing.robust import robust_combine
 from ..sharing.shamir import Share, combine
 
-__all__ = ["Context", "open_vector", "echo_check", "pack_ids", "unpack_ids", "digest_ids",
+T = TypeVar("T")
+
+__all__ = ["Context", "open_vector", "echo_check", "consistent_broadcast", "pack_ids", "unpack_ids", "digest_ids",
            "decode_shares"]
 
 
@@ -148,6 +150,23 @@ async def echo_check(ctx: Context, tag: str, received: Mapping[int, bytes]) -> d
             seen.setdefault(struct.unpack(">H", data[i:i + 2])[0], []).append(data[i + 2:i + 34])
     ctx.bad.update(p for p, digests in seen.items() if len(set(digests)) > 1 and p in ctx.parties)
     return {p: v for p, v in received.items() if p not in ctx.bad and len(seen.get(p, ())) == echoers}
+
+
+async def consistent_broadcast(ctx: Context, tag: str, payload: bytes, parse: Callable[[bytes], T]) -> dict[int, T]:
+    """Broadcast ``payload``, gather everyone's, drop equivocated or half-sent ones
+    (:func:`echo_check`), parse the rest (senders of malformed ones join ``ctx.bad``), and
+    abort unless ``threshold`` parties remain."""
+    await ctx.net.broadcast(tag, payload)
+    got = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
+    got = await echo_check(ctx, f"{tag}/echo", got)
+    views = {}
+    for p, data in got.items():
+        try:
+            views[p] = parse(data)
+        except FrameError:
+            ctx.bad.add(p)
+    ctx.require(views, tag, "broadcast")
+    return views
 
 
 def pack_ids(ids: Iterable[int]) -> bytes:

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from ..field import Vector
-from ..net.errors import FrameError, ProtocolAbort
-from .base import Context, digest_ids, echo_check, open_vector, pack_ids, unpack_ids
+from ..net.errors import ProtocolAbort
+from .base import Context, consistent_broadcast, digest_ids, open_vector, pack_ids, unpack_ids
 from .dealing import receive_dealt, share_vector
 
 __all__ = ["SumResult", "secure_sum"]
@@ -59,16 +59,8 @@ async def _input_round(ctx: Context, tag: str, vec: Vector) -> dict[int, Vector]
 
 
 async def _announce_round(ctx: Context, tag: str, received: dict[int, Vector]) -> frozenset[int]:
-    await ctx.net.broadcast(f"{tag}/announce", pack_ids(received))
-    got = await ctx.net.gather(f"{tag}/announce", ctx.parties, timeout=ctx.timeout)
-    got = await echo_check(ctx, f"{tag}/echo", got)
-    views = {}
-    for p, data in got.items():
-        try:
-            views[p] = unpack_ids(data, ctx.parties)
-        except FrameError:
-            ctx.bad.add(p)
-    ctx.require(views, f"{tag}/announce", "secure sum")
+    views = await consistent_broadcast(ctx, f"{tag}/announce", pack_ids(received),
+                                       lambda data: unpack_ids(data, ctx.parties))
     contributors = frozenset.intersection(*views.values()) - ctx.bad
     await ctx.done("announce")
     return contributors

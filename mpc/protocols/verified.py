@@ -43,7 +43,7 @@ from ..errors import MPCTypeError
 from ..field import FR, Vector
 from ..net.errors import FrameError, ProtocolAbort
 from ..sharing.shamir import evaluate
-from .base import Context, digest_ids, echo_check, open_vector, pack_ids, unpack_ids
+from .base import Context, consistent_broadcast, digest_ids, open_vector, pack_ids, unpack_ids
 from .sum import SumResult
 
 __all__ = ["verified_sum"]
@@ -131,16 +131,8 @@ def _contributors(ctx: Context, views: dict[int, tuple[dict[int, bytes], frozens
 
 
 async def _announce(ctx: Context, tag: str, dealt: dict[int, _Dealt], accused: set[int]) -> frozenset[int]:
-    await ctx.net.broadcast(f"{tag}/announce", _announcement(dealt, accused))
-    got = await ctx.net.gather(f"{tag}/announce", ctx.parties, timeout=ctx.timeout)
-    got = await echo_check(ctx, f"{tag}/echo", got)
-    views = {}
-    for p, data in got.items():
-        try:
-            views[p] = _parse(data, ctx.parties)
-        except FrameError:
-            ctx.bad.add(p)
-    ctx.require(views, f"{tag}/announce", "verified sum")
+    views = await consistent_broadcast(ctx, f"{tag}/announce", _announcement(dealt, accused),
+                                       lambda data: _parse(data, ctx.parties))
     return _contributors(ctx, views)
 
 
