@@ -143,6 +143,7 @@ def test_fixed_point_overflow_is_refused_before_any_message() -> None:
 def test_beaver_multiplication(field: PrimeField) -> None:
     x, y = field.random_vector(50), field.random_vector(50)
     triples = deal_triples(50, parties=[1, 2, 3, 4], threshold=2, field=field)
+    assert "hidden" in repr(triples[1]) and str(int(triples[1].a[0])) not in repr(triples[1])
 
     async def job(ctx: Context) -> Any:
         xs = await share_input(ctx, "x", 1, x if ctx.party == 1 else None, 50)

@@ -41,7 +41,7 @@ from .dealing import receive_dealt, share_vector
 __all__ = ["TripleShare", "deal_triples", "multiply", "share_input", "secure_dot", "product_encoding"]
 
 
-@dataclass
+@dataclass(repr=False)
 class TripleShare:
     """One party's shares of ``size`` triples (vectors ``a``, ``b``, ``c``)."""
 
@@ -54,6 +54,9 @@ class TripleShare:
     @property
     def size(self) -> int:
         return len(self.a)
+
+    def __repr__(self) -> str:
+        return f"TripleShare(party={self.party}, size={self.size}, used={self.used}, values=<hidden>)"
 
     def take(self, party: int, size: int) -> tuple[Vector, Vector, Vector]:
         if self.used:
