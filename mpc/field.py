@@ -103,16 +103,13 @@ class PrimeField:
             return self._vector_from_array(values, what)
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
             raise _type_error(f"{what}: expected a sequence or numpy array of ints, found {type(values).__name__}")
-        return self._vector_from_array(np.array([self.element(v, f"{what}[{i}]") for i, v in enumerate(values)],
-                                                dtype=object), what)
+        return self._from_objects(list(values), what)
 
     def _vector_from_array(self, a: Vector, what: str, copy: bool = True) -> Vector:
         if a.ndim != 1 or a.size > _MAX_ELEMENTS:
             raise FieldValueError(f"{what}: expected a 1-D array of at most {_MAX_ELEMENTS} elements, found shape {a.shape}")
         if a.dtype.kind == "O":
-            for i, v in enumerate(a):
-                self.element(v, f"{what}[{i}]")
-            return a.astype(np.uint64) if self.is_word else a.copy()
+            return self._from_objects(a.tolist(), what)
         if a.dtype.kind not in "iu":
             raise _type_error(f"{what}: expected an integer array, found dtype {a.dtype}")
         if a.size and (int(a.min()) < 0 or int(a.max()) >= self.modulus):
@@ -120,6 +117,18 @@ class PrimeField:
         if self.is_word:
             return a.astype(np.uint64, copy=copy)  # a copy: shares never alias a caller's array
         return np.array([int(v) for v in a], dtype=object)
+
+    def _from_objects(self, vals: list[Any], what: str) -> Vector:
+        """Canonical ints in one pass (exact int type and range); anything else goes
+        through :meth:`element`, whose error names the index."""
+        p = self.modulus
+        if not all(type(v) is int and 0 <= v < p for v in vals):
+            vals = [self.element(v, f"{what}[{i}]") for i, v in enumerate(vals)]
+        if self.is_word:
+            return np.array(vals, dtype=np.uint64)
+        out = np.empty(len(vals), dtype=object)
+        out[:] = vals
+        return out
 
     def encode(self, v: object, what: str = "value") -> int:
         """A signed int with ``|v| <= (p-1)/2`` as the element ``v mod p``."""
@@ -273,8 +282,8 @@ class PrimeField:
             raise FieldValueError(f"{what}: {len(data)} bytes is not a multiple of {w}")
         if self.is_word:
             return self._vector_from_array(np.frombuffer(data, dtype="<u8"), what, copy=False)  # read-only view
-        vals = [int.from_bytes(data[i:i + w], "big") for i in range(0, len(data), w)]
-        return self._vector_from_array(np.array(vals, dtype=object), what)
+        view = memoryview(data)
+        return self._from_objects([int.from_bytes(view[i:i + w], "big") for i in range(0, len(data), w)], what)
 
 
 def _type_error(msg: str) -> Exception:
