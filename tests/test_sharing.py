@@ -76,6 +76,15 @@ def test_field_refuses_non_canonical_values() -> None:
     with pytest.raises(FieldValueError):
         FR.encode(FR.max_signed + 1)
     assert FR.decode(FR.encode(-5)) == -5
+    import gmpy2
+
+    assert FR.vector([1, gmpy2.mpz(2), np.int64(3)]).tolist() == [1, 2, 3]
+    with pytest.raises(FieldValueError, match=r"vector\[2\]"):
+        FR.vector([1, 2, FR.modulus])
+    with pytest.raises(MPCTypeError, match=r"vector\[1\]"):
+        P61.vector(np.array([1, 2.5], dtype=object))
+    with pytest.raises(FieldValueError):
+        FR.unpack(FR.modulus.to_bytes(32, "big"))
 
 
 def test_lagrange_coefficients_are_cached_and_checked() -> None:
