@@ -259,3 +259,41 @@ def test_horner_evaluation_and_small_lagrange_match_the_definitions(field: Prime
         for at in (0, 6, 12345):
             want = [sum(int(c[i]) * pow(at, j, p) for j, c in enumerate(coeffs)) % p for i in range(20)]
             assert [int(v) for v in interpolate_at(shares, at)] == want
+
+
+# --- share documents (SECURITY 16) ---------------------------------------------------------
+
+def test_share_documents_round_trip_and_refuse_tampering() -> None:
+    import json
+
+    from mpc.serial import MalformedDataError
+    from mpc.sharing import dump_share, feldman_deal, dump_commitments, load_commitments, load_share
+
+    scalar = split(77, n=3, threshold=2)[1]
+    vector = split(P61.random_vector(10), n=3, threshold=2, field=P61)[2]
+    for s in (scalar, vector):
+        assert load_share(dump_share(s)) == s
+    assert load_share(dump_share(vector), field=P61) == vector
+    doc = json.loads(dump_share(scalar))
+
+    def bad(**change: object) -> str:
+        return json.dumps({**doc, **change})
+
+    for text in (bad(index="0"), bad(index=str(FR.modulus)), bad(value=str(FR.modulus)), bad(value="+5"),
+                 bad(value="05"), bad(threshold=True), bad(threshold="2"), bad(field="15"), bad(version=2),
+                 bad(values="AAAA"), bad(value=None), bad(extra=1), dump_share(scalar)[:-1],
+                 dump_share(scalar).replace('"index"', '"index":"1","index"')):
+        with pytest.raises(ValueError):
+            load_share(text)
+    with pytest.raises(MalformedDataError, match="another field"):
+        load_share(dump_share(scalar), field=P61)
+    vdoc = json.loads(dump_share(vector))
+    for values in ("AAAAAAAAAA=", "////////////w==", vdoc["values"][:-4], "!!!!"):
+        with pytest.raises(ValueError):
+            load_share(json.dumps({**vdoc, "values": values}))
+    with pytest.raises(MalformedDataError):
+        load_share("x" * 2_000_000)  # refused on size before parsing
+    d = feldman_deal(5, n=3, threshold=2)
+    assert load_commitments(dump_commitments(d.commitments), threshold=2) == d.commitments
+    with pytest.raises(ValueError):
+        load_commitments(dump_commitments(d.commitments), threshold=3)
