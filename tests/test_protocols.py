@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from mpc.encoding import FixedPoint, IntegerEncoding
 from mpc.errors import EncodingError, SharingError
@@ -296,3 +297,38 @@ def test_verified_sum_refuses_other_fields() -> None:
 
     out = run_in_process(lambda ctx: verified_sum(ctx, [1]), parties=2, threshold=2, field=P61)
     assert all(isinstance(r, MPCTypeError) for r in out.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n))),
+       st.lists(st.sampled_from(["start", "input", "announce"]), max_size=6), st.randoms(use_true_random=False))
+def test_secure_sum_is_the_plain_sum_or_a_named_abort(nt: tuple[int, int], rounds: list[str], rnd: random.Random) -> None:
+    n, t = nt
+    inputs = {p: [rnd.randrange(1000), rnd.randrange(1000)] for p in range(1, n + 1)}
+    crash = {p: r for p, r in zip(rnd.sample(range(1, n + 1), min(len(rounds), n)), rounds)}
+    out = run_in_process(lambda ctx: secure_sum(ctx, inputs[ctx.party], min_contributors=1), parties=n, threshold=t,
+                         field=P61, timeout=0.3, crash=crash)
+    live = [p for p in out if p not in crash]
+    for p in live:
+        r = out[p]
+        if isinstance(r, ProtocolAbort):
+            assert r.missing and set(r.missing) <= set(crash), r  # only crashed parties are blamed
+        else:
+            assert r.total.tolist() == [sum(inputs[q][i] for q in r.contributors) for i in range(2)]
+            assert set(r.contributors) >= set(live) and not r.bad
+    results = {str((out[p].total.tolist(), out[p].contributors)) for p in live if not isinstance(out[p], Exception)}
+    assert len(results) <= 1  # the parties that finish agree
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=120))
+def test_malformed_announcements_name_the_sender(data: bytes) -> None:
+    from mpc.net import FrameError
+    from mpc.protocols.base import unpack_ids
+    from mpc.protocols.verified import _parse
+
+    for parse in (lambda d: unpack_ids(d, (1, 2, 3)), lambda d: _parse(d, (1, 2, 3))):
+        try:
+            parse(data)
+        except FrameError:
+            pass  # the documented refusal; anything else fails the test
