@@ -322,7 +322,7 @@ def test_secure_sum_is_the_plain_sum_or_a_named_abort(nt: tuple[int, int], round
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=120))
-def test_malformed_announcements_name_the_sender(data: bytes) -> None:
+def test_malformed_announcements_raise_only_frame_errors(data: bytes) -> None:
     from mpc.net import FrameError
     from mpc.protocols.base import unpack_ids
     from mpc.protocols.verified import _parse

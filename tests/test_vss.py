@@ -82,6 +82,17 @@ def test_commitment_vectors_of_the_wrong_length_or_shape_are_refused() -> None:
         Commitments(())
 
 
+def test_dealing_refuses_vectors_and_out_of_range_secrets() -> None:
+    with pytest.raises(DealerError):
+        feldman_deal([1, 2], n=3, threshold=2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        pedersen_deal(FR.modulus, n=3, threshold=2)
+    with pytest.raises(TypeError):
+        feldman_deal(True, n=3, threshold=2)
+    with pytest.raises(ValueError):
+        feldman_deal(1, n=2, threshold=3)
+
+
 def test_feldman_commitments_add_for_sums() -> None:
     a, b = feldman_deal(10, n=3, threshold=2), feldman_deal(32, n=3, threshold=2)
     total = a.commitments + b.commitments

@@ -37,7 +37,7 @@ from .._intmath import Rng, require_int
 from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
 from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients
 
-__all__ = ["Share", "split", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate"]
+__all__ = ["Share", "split", "split_with_coefficients", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate"]
 
 MAX_PARTIES = 1 << 16
 
@@ -143,13 +143,21 @@ def split(secret: object, *, n: int, threshold: int, field: PrimeField = FR,
           indices: Sequence[int] | None = None, rng: Rng | None = None) -> list[Share]:
     """Shares of ``secret`` (an int in ``[0, p)`` or a vector of them) for ``n`` parties,
     any ``threshold`` of which reconstruct it. Use ``field.encode`` for negative values."""
+    return split_with_coefficients(secret, n=n, threshold=threshold, field=field, indices=indices, rng=rng)[0]
+
+
+def split_with_coefficients(secret: object, *, n: int, threshold: int, field: PrimeField = FR,
+                            indices: Sequence[int] | None = None,
+                            rng: Rng | None = None) -> tuple[list[Share], list[Value]]:
+    """:func:`split`, also returning the polynomial's coefficients (``[secret, a_1, ...]``)
+    for a dealer that commits to them (:mod:`mpc.sharing.vss`)."""
     xs = _indices(field, n, indices)
     t = _threshold(threshold)
     if t > len(xs):
         raise SharingError(f"threshold {t} exceeds the number of parties n = {len(xs)}")
     s = _value(field, secret, "secret")
     coeffs = [s] + [random_like(field, s, rng) for _ in range(t - 1)]
-    return [Share.unchecked(x, evaluate(field, coeffs, x), t, field) for x in xs]
+    return [Share.unchecked(x, evaluate(field, coeffs, x), t, field) for x in xs], coeffs
 
 
 def random_like(field: PrimeField, like: Value, rng: Rng | None = None) -> Value:

@@ -23,12 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from zkp.curve import G1Point, g1_batch_mul, g1_msm, hash_to_g1
 
 from .._intmath import Rng
 from ..errors import DealerError, MPCTypeError
 from ..field import FR
-from .shamir import Share, check_index, split
+from .shamir import Share, check_index, split_with_coefficients
 
 __all__ = ["Commitments", "Dealing", "PEDERSEN_H", "feldman_deal", "feldman_verify", "pedersen_deal",
            "pedersen_verify", "check_dealing"]
@@ -92,21 +94,11 @@ class Dealing:
 
 def _coefficient_shares(secret: int, n: int, threshold: int, indices: Sequence[int] | None,
                         rng: Rng | None) -> tuple[list[Share], list[int]]:
-    """Shares of ``secret`` and the coefficients of their polynomial (recovered by sharing
-    at the indices then interpolating would be wasteful: we draw them here)."""
-    coeffs = [FR.element(secret, "secret")] + [FR.random(rng) for _ in range(threshold - 1)]
-    shares = split(0, n=n, threshold=1, indices=indices)  # validates n and indices
-    out = [Share.unchecked(s.index, _poly(coeffs, s.index), threshold, FR) for s in shares]
-    if threshold > len(out):
-        raise DealerError(f"threshold {threshold} exceeds the number of parties n = {len(out)}")
-    return out, coeffs
-
-
-def _poly(coeffs: Sequence[int], x: int) -> int:
-    acc = 0
-    for c in reversed(coeffs):
-        acc = (acc * x + c) % FR.modulus
-    return acc
+    """Scalar shares of ``secret`` over Fr and the coefficients to commit to."""
+    if not isinstance(secret, (int, np.integer)):
+        raise DealerError("verifiable sharing is over BN254 Fr, for scalar secrets")
+    shares, coeffs = split_with_coefficients(secret, n=n, threshold=threshold, field=FR, indices=indices, rng=rng)
+    return shares, [int(c) for c in coeffs]
 
 
 def feldman_deal(secret: int, *, n: int, threshold: int, indices: Sequence[int] | None = None,
