@@ -90,8 +90,21 @@ def test_ntt_and_h_c_equal_python(log_n: int, data: st.DataObject) -> None:
     for inverse in (False, True):
         same("fr_ntt", vals[0], inverse)
         same("fr_coset_ntt", vals[0], inverse)
-    same("qap_h", *vals)
+    same("qap_odd_coset", *vals)
     same("fr_batch_inverse", vals[1])
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 4), scalar, scalar, st.data())
+def test_ceremony_kernels_c_equal_python(log_n: int, first: int, inc: int, data: st.DataObject) -> None:
+    n = 1 << log_n
+    ks = enc(data.draw(st.lists(scalar, min_size=n, max_size=n)))
+    g1 = PY.g1_batch_mul(G1.to_bytes(), ks)
+    g2 = PY.g2_batch_mul(G2.to_bytes(), ks[:32 * min(n, 4)])
+    for name, arg in (("g1", g1), ("g2", g2)):
+        same(f"{name}_apply_key", arg, enc([first]), enc([inc]))
+        same(f"{name}_ifft", arg)
+        assert same(f"{name}_from_lem", same(f"{name}_to_lem", arg)) == arg
 
 
 def test_large_msm_c_equals_python() -> None:
@@ -117,7 +130,10 @@ ENTRY: list[tuple[str, Callable[[bytes], tuple[Any, ...]]]] = [
     ("g1_msm", lambda d: (d, d)), ("g2_msm", lambda d: (d, d)),
     ("g1_batch_mul", lambda d: (d[:64], d[64:])), ("g2_batch_mul", lambda d: (d[:128], d[128:])),
     ("fr_batch_inverse", lambda d: (d,)), ("fr_ntt", lambda d: (d,)),
-    ("fr_coset_ntt", lambda d: (d, True)), ("qap_h", lambda d: (d, d, d)),
+    ("fr_coset_ntt", lambda d: (d, True)), ("qap_odd_coset", lambda d: (d, d, d)),
+    ("g1_from_lem", lambda d: (d,)), ("g2_from_lem", lambda d: (d,)),
+    ("g1_to_lem", lambda d: (d,)), ("g2_to_lem", lambda d: (d,)),
+    ("g1_apply_key", lambda d: (d[64:], d[:32], d[32:64])), ("g1_ifft", lambda d: (d,)),
     ("pairing_check", lambda d: (d[:64], d[64:192])),
 ]
 
@@ -188,7 +204,7 @@ def test_fallback_multiplication_equals_mulx() -> None:
         "import sys, zkp._bn254 as K\n"
         "pts, pts2, ks, vals, g1s, g2s = (bytes.fromhex(x) for x in sys.stdin.read().split())\n"
         "out = [K.g1_msm(pts, ks), K.g2_msm(pts2, ks[:256]), K.fr_ntt(vals), K.fr_coset_ntt(vals, True),"
-        " K.qap_h(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]\n"
+        " K.qap_odd_coset(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]\n"
         "print(' '.join(o.hex() for o in out), K.pairing_check(g1s, g2s))\n"
     )
     env = {**os.environ, "ZKP_NO_MULX": "1"}
@@ -198,7 +214,7 @@ def test_fallback_multiplication_equals_mulx() -> None:
     )
     *outs, paired = child.stdout.split()
     mine = [K.g1_msm(pts, ks), K.g2_msm(pts2, ks[:256]), K.fr_ntt(vals), K.fr_coset_ntt(vals, True),
-            K.qap_h(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]
+            K.qap_odd_coset(vals, vals[32:] + vals[:32], vals), K.g1_batch_mul(pts[:64], ks[:2048])]
     assert [bytes.fromhex(o) for o in outs] == mine
     assert paired == str(K.pairing_check(g1s, g2s)) == "True"
 

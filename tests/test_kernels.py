@@ -141,20 +141,67 @@ def test_ntt_matches_evaluation_and_round_trips(K: ModuleType, log_n: int, data:
     assert dec(K.fr_coset_ntt(enc(coset), True)) == coeffs
 
 
-def test_qap_h_divides(K: ModuleType) -> None:
+def test_qap_odd_coset_is_ab_minus_c_on_the_odd_roots(K: ModuleType) -> None:
     import random
 
     rnd = random.Random(3)
     n = 8
-    a = [rnd.randrange(R) for _ in range(n)]
-    b = [rnd.randrange(R) for _ in range(n)]
-    c = [x * y % R for x, y in zip(a, b)]  # a satisfying "witness": a*b = c on the domain
-    h = dec(K.qap_h(enc(a), enc(b), enc(c)))
-    assert h[-1] == 0
+    a, b, c = ([rnd.randrange(R) for _ in range(n)] for _ in range(3))
+    got = dec(K.qap_odd_coset(enc(a), enc(b), enc(c)))
     A_, B_, C_ = (dec(K.fr_ntt(enc(v), True)) for v in (a, b, c))
-    x = rnd.randrange(R)
-    lhs = (_eval(A_, x) * _eval(B_, x) - _eval(C_, x)) % R
-    assert lhs == _eval(h, x) * (pow(x, n, R) - 1) % R
+    g = fr_root_of_unity(4)  # a primitive 2n-th root: its odd powers are g * w^i
+    xs = [pow(g, 2 * i + 1, R) for i in range(n)]
+    assert got == [(_eval(A_, x) * _eval(B_, x) - _eval(C_, x)) % R for x in xs]
+    with pytest.raises(MalformedInputError, match="one length"):
+        K.qap_odd_coset(enc(a), enc(b), enc(c[:4]))
+
+
+def test_ifft_turns_powers_into_the_lagrange_basis(K: ModuleType) -> None:
+    import random
+
+    rnd = random.Random(4)
+    tau = rnd.randrange(R)
+    for log_n in range(4):
+        n = 1 << log_n
+        w = fr_root_of_unity(log_n)
+        powers = enc([pow(tau, j, R) for j in range(n)])
+        lag = [pow(w, i, R) * (pow(tau, n, R) - 1) * pow(n * (tau - pow(w, i, R)), -1, R) % R
+               for i in range(n)]
+        assert K.g1_ifft(K.g1_batch_mul(G1.to_bytes(), powers)) == K.g1_batch_mul(G1.to_bytes(), enc(lag))
+        assert K.g2_ifft(K.g2_batch_mul(G2.to_bytes(), powers)) == K.g2_batch_mul(G2.to_bytes(), enc(lag))
+    with pytest.raises(MalformedInputError):
+        K.g1_ifft(bytes(64 * 3))
+
+
+def test_apply_key_multiplies_point_i_by_first_times_inc_to_the_i(K: ModuleType) -> None:
+    import random
+
+    rnd = random.Random(5)
+    ks = [rnd.randrange(R) for _ in range(6)]
+    first, inc = rnd.randrange(R), rnd.randrange(R)
+    want = [k * first * pow(inc, i, R) % R for i, k in enumerate(ks)]
+    for base, mul, apply_key in ((G1, K.g1_batch_mul, K.g1_apply_key), (G2, K.g2_batch_mul, K.g2_apply_key)):
+        pts = mul(base.to_bytes(), enc(ks + [0]))
+        assert apply_key(pts, enc([first]), enc([inc])) == mul(base.to_bytes(), enc(want + [0]))
+    with pytest.raises(MalformedInputError, match="first"):
+        K.g1_apply_key(bytes(64), R.to_bytes(32, "big"), enc([1]))
+
+
+def test_lem_round_trips_and_refuses_bad_points(K: ModuleType) -> None:
+    pts = K.g1_batch_mul(G1.to_bytes(), enc([0, 1, 2, R - 1]))
+    assert K.g1_from_lem(K.g1_to_lem(pts)) == pts
+    pts2 = K.g2_batch_mul(G2.to_bytes(), enc([0, 7, R - 7]))
+    assert K.g2_from_lem(K.g2_to_lem(pts2)) == pts2
+    assert K.g1_to_lem(pts)[:64] == bytes(64)
+    one_lem = ((2**256) % P).to_bytes(32, "little")
+    with pytest.raises(MalformedInputError, match="not on the curve"):
+        K.g1_from_lem(one_lem + one_lem)
+    with pytest.raises(MalformedInputError, match="< p"):
+        K.g1_from_lem(P.to_bytes(32, "little") + one_lem)
+    with pytest.raises(MalformedInputError, match="not on the twist"):
+        K.g2_from_lem(one_lem * 4)
+    with pytest.raises(MalformedInputError, match="multiple of 64"):
+        K.g1_from_lem(bytes(65))
 
 
 def test_batch_inverse(K: ModuleType) -> None:

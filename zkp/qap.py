@@ -23,8 +23,8 @@ def domain_size(cs: R1CS) -> tuple[int, int]:
     """``(n, log2 n)`` of the evaluation domain of ``cs``."""
     rows = cs.num_constraints + cs.num_public + 1
     log_n = max(1, (rows - 1).bit_length())
-    if log_n > FR_TWO_ADICITY:
-        raise SetupError(f"R1CS too large: {rows} rows exceed the 2^{FR_TWO_ADICITY} domain")
+    if log_n >= FR_TWO_ADICITY:
+        raise SetupError(f"R1CS too large: {rows} rows exceed the 2^{FR_TWO_ADICITY - 1} domain (the prover needs the 2n-th roots of unity)")
     return 1 << log_n, log_n
 
 

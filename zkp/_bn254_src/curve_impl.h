@@ -376,6 +376,4 @@ static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n, int
     return 1;
 }
 
-#undef FN
-#undef JAC
-#undef AFF
+/* FN, JAC and AFF stay defined for curve_ops.h, which undefines them */

@@ -62,6 +62,7 @@ static const fp2 B2 = {B2_MONT};
 #define F_ZERO FE_ZERO
 #define CURVE_B (&B1)
 #include "curve_impl.h"
+#include "curve_ops.h"
 
 #include "glv.h"
 
@@ -95,6 +96,7 @@ static const fp2 B2 = {B2_MONT};
 #define F_ZERO FP2_ZERO
 #define CURVE_B (&B2)
 #include "curve_impl.h"
+#include "curve_ops.h"
 
 static int g2_msm(g2_jac *result, const g2_aff *pts, const fe *ks, size_t n, int nthreads) {
     return g2_msm_bits(result, pts, ks, n, nthreads, SCALAR_BITS);
@@ -381,6 +383,7 @@ static int log2_size(Py_ssize_t n) {
 }
 
 #include "ntt.h"
+#include "ceremony.h"
 #include "poseidon.h"
 
 static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -423,7 +426,7 @@ static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
     int log_n = log2_size(n), ok;
     if (log_n < 0) { PyMem_Free(v); return NULL; }
     Py_BEGIN_ALLOW_THREADS
-    ok = coset ? coset_ntt(v, (size_t)n, log_n, inverse) : ntt(v, (size_t)n, log_n, inverse);
+    ok = coset ? coset_ntt(v, (size_t)n, log_n, inverse, &FR_GEN) : ntt(v, (size_t)n, log_n, inverse);
     Py_END_ALLOW_THREADS
     PyObject *out = ok ? encode_fr(v, n) : PyErr_NoMemory();
     PyMem_Free(v);
@@ -432,41 +435,6 @@ static PyObject *ntt_entry(PyObject *args, PyObject *kw, int coset) {
 
 static PyObject *py_fr_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 0); }
 static PyObject *py_fr_coset_ntt(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kw) { return ntt_entry(args, kw, 1); }
-
-static PyObject *py_qap_h(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer b[3]; Py_ssize_t n[3];
-    if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
-    fe *v[3] = {NULL, NULL, NULL};
-    int ok = 1;
-    for (int i = 0; i < 3 && ok; i++) ok = (v[i] = decode_fr(&b[i], &n[i], "QAP evaluation")) != NULL;
-    for (int i = 0; i < 3; i++) PyBuffer_Release(&b[i]);
-    if (ok && (n[1] != n[0] || n[2] != n[0])) {
-        malformed("qap_h: expected three vectors of one length, found %zd, %zd, %zd", n[0], n[1], n[2]);
-        ok = 0;
-    }
-    int log_n = ok ? log2_size(n[0]) : -1;
-    if (!ok || log_n < 0) { for (int i = 0; i < 3; i++) PyMem_Free(v[i]); return NULL; }
-    size_t len = (size_t)n[0];
-    Py_BEGIN_ALLOW_THREADS
-    ok = to_coset_parallel(v, len, log_n, nthreads());
-    if (ok) {
-        fe z;
-        mont_pow(&z, &FR_GEN, &(fe){{len, 0, 0, 0}}, &FR);
-        fr_sub(&z, &z, &FR.one);
-        fr_inv(&z, &z);
-        for (size_t i = 0; i < len; i++) {
-            fe t;
-            fr_mul(&t, &v[0][i], &v[1][i]);
-            fr_sub(&t, &t, &v[2][i]);
-            fr_mul(&v[0][i], &t, &z);
-        }
-        ok = coset_ntt(v[0], len, log_n, 1);
-    }
-    Py_END_ALLOW_THREADS
-    PyObject *out = ok ? encode_fr(v[0], n[0]) : PyErr_NoMemory();
-    for (int i = 0; i < 3; i++) PyMem_Free(v[i]);
-    return out;
-}
 
 /* ------------------------------------------------ pairing */
 
@@ -506,7 +474,15 @@ static PyMethodDef methods[] = {
     {"fr_batch_inverse", py_fr_batch_inverse, METH_VARARGS, "Inverses of non-zero Fr elements."},
     {"fr_ntt", (PyCFunction)(void (*)(void))py_fr_ntt, METH_VARARGS | METH_KEYWORDS, "Radix-2 NTT over Fr."},
     {"fr_coset_ntt", (PyCFunction)(void (*)(void))py_fr_coset_ntt, METH_VARARGS | METH_KEYWORDS, "NTT on the coset FR_COSET_SHIFT * H."},
-    {"qap_h", py_qap_h, METH_VARARGS, "Coefficients of h = (A*B - C) / (x^n - 1)."},
+    {"qap_odd_coset", py_qap_odd_coset, METH_VARARGS, "A*B - C on the odd powers of a 2n-th root of unity."},
+    {"g1_from_lem", py_g1_from_lem, METH_VARARGS, "snarkjs LEM G1 points -> canonical encoding (on-curve checked)."},
+    {"g2_from_lem", py_g2_from_lem, METH_VARARGS, "snarkjs LEM G2 points -> canonical encoding (on-curve checked)."},
+    {"g1_to_lem", py_g1_to_lem, METH_VARARGS, "Canonical G1 points -> snarkjs LEM."},
+    {"g2_to_lem", py_g2_to_lem, METH_VARARGS, "Canonical G2 points -> snarkjs LEM."},
+    {"g1_apply_key", py_g1_apply_key, METH_VARARGS, "Point i times first * inc^i (G1)."},
+    {"g2_apply_key", py_g2_apply_key, METH_VARARGS, "Point i times first * inc^i (G2)."},
+    {"g1_ifft", py_g1_ifft, METH_VARARGS, "Inverse FFT over G1 points (the Lagrange basis)."},
+    {"g2_ifft", py_g2_ifft, METH_VARARGS, "Inverse FFT over G2 points (the Lagrange basis)."},
     {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},
     {"fr_poseidon", py_fr_poseidon, METH_VARARGS, "The Poseidon permutation of each width-t state."},
     {NULL, NULL, 0, NULL},

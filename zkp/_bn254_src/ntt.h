@@ -1,4 +1,4 @@
-/* Radix-2 NTT, coset NTT and the parallel coset step of h(x), over Fr in Montgomery form.
+/* Radix-2 NTT, coset NTT and the parallel coset step of the QAP, over Fr in Montgomery form.
  * Included by module.c. */
 #pragma once
 
@@ -52,31 +52,32 @@ static void scale_powers(fe *a, size_t n, const fe *g) {
     for (size_t i = 0; i < n; i++) { fr_mul(&a[i], &a[i], &acc); fr_mul(&acc, &acc, g); }
 }
 
-static int coset_ntt(fe *a, size_t n, int log_n, int inverse) {
-    if (!inverse) { scale_powers(a, n, &FR_GEN); return ntt(a, n, log_n, 0); }
+/* the NTT on the coset g*H (g in Montgomery form) */
+static int coset_ntt(fe *a, size_t n, int log_n, int inverse, const fe *g) {
+    if (!inverse) { scale_powers(a, n, g); return ntt(a, n, log_n, 0); }
     if (!ntt(a, n, log_n, 1)) return 0;
     fe gi;
-    fr_inv(&gi, &FR_GEN);
+    fr_inv(&gi, g);
     scale_powers(a, n, &gi);
     return 1;
 }
 
-typedef struct { fe *v; size_t len; int log_n; int ok; } coset_job;
+typedef struct { fe *v; size_t len; int log_n; const fe *g; int ok; } coset_job;
 
 static void *coset_worker(void *arg) {
     coset_job *j = arg;
-    j->ok = ntt(j->v, j->len, j->log_n, 1) && coset_ntt(j->v, j->len, j->log_n, 0);
+    j->ok = ntt(j->v, j->len, j->log_n, 1) && coset_ntt(j->v, j->len, j->log_n, 0, j->g);
     return NULL;
 }
 
-/* evaluations on H -> evaluations on the coset, for a, b and c at once (one thread each
- * when there are cores for them) */
-static int to_coset_parallel(fe *v[3], size_t len, int log_n, int nt) {
+/* evaluations on H -> evaluations on the coset g*H, for a, b and c at once (one thread
+ * each when there are cores for them) */
+static int to_coset_parallel(fe *v[3], size_t len, int log_n, int nt, const fe *g) {
     coset_job jobs[3];
     pthread_t tids[3];
     int started[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) {
-        jobs[i] = (coset_job){v[i], len, log_n, 0};
+        jobs[i] = (coset_job){v[i], len, log_n, g, 0};
         if (i > 0 && nt > 1) started[i] = pthread_create(&tids[i], NULL, coset_worker, &jobs[i]) == 0;
     }
     coset_worker(&jobs[0]);

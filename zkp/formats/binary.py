@@ -29,7 +29,7 @@ from .circom import read_r1cs, write_r1cs
 __all__ = ["dump_proving_key", "load_proving_key"]
 
 _MAGIC = b"ZKMPCPK"
-_VERSION = 1
+_VERSION = 2  # 1 held h in the monomial basis [t^j Z(t) / delta]
 
 
 def _blob(b: bytes) -> bytes:
@@ -79,7 +79,8 @@ def load_proving_key(data: bytes) -> ProvingKey:
         raise FormatError("proving key: not a zkmpc proving key (bad magic)")
     version, flags = rd.take(2, "version")
     if version != _VERSION:
-        raise FormatError(f"proving key: expected version {_VERSION}, found {version}")
+        hint = " (version 1 keys used another h basis: run setup again)" if version == 1 else ""
+        raise FormatError(f"proving key: expected version {_VERSION}, found {version}{hint}")
     n = rd.u("<I", "domain size")
     cs = read_r1cs(rd.take(rd.u("<Q", "r1cs length"), "r1cs"))
     if domain_size(cs)[0] != n:
@@ -94,7 +95,7 @@ def load_proving_key(data: bytes) -> ProvingKey:
         nw, npub = cs.num_wires, cs.num_public
         vecs = {name: rd.blob(size, name) for name, size in (
             ("a_g1", 64 * nw), ("b_g1", 64 * nw), ("b_g2", 128 * nw),
-            ("l_g1", 64 * (nw - npub - 1)), ("h_g1", 64 * (n - 1)))}
+            ("l_g1", 64 * (nw - npub - 1)), ("h_g1", 64 * n))}
         if rd.pos != len(rd.mv):
             raise FormatError(f"proving key: {len(rd.mv) - rd.pos} trailing bytes")
         for name in ("a_g1", "b_g1", "l_g1", "h_g1"):

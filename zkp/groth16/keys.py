@@ -95,7 +95,9 @@ class ProvingKey:
 
     a_g1, b_g1, b_g2: ``[u_i(t)]_1, [v_i(t)]_1, [v_i(t)]_2`` for every wire;
     l_g1: ``[(beta*u_i + alpha*v_i + w_i)(t) / delta]_1`` for the private wires;
-    h_g1: ``[t^j * Z(t) / delta]_1`` for j < n - 1.
+    h_g1: ``[L_(2i+1)(t) / delta]_1`` for i < n, the odd-indexed Lagrange basis of the
+    2n-th roots of unity (snarkjs's H basis: the prover's scalars are ``A*B - C`` on the
+    odd 2n-th roots, with no division by Z and no final inverse NTT).
     """
 
     vk: VerifyingKey
@@ -115,7 +117,7 @@ class ProvingKey:
     def __post_init__(self) -> None:
         nw, npub, n = self.cs.num_wires, self.cs.num_public, self.domain_size
         sizes = {"a_g1": 64 * nw, "b_g1": 64 * nw, "b_g2": 128 * nw,
-                 "l_g1": 64 * (nw - npub - 1), "h_g1": 64 * (n - 1)}
+                 "l_g1": 64 * (nw - npub - 1), "h_g1": 64 * n}
         for name, size in sizes.items():
             if len(getattr(self, name)) != size:
                 raise MalformedInputError(f"proving key: {name} must be {size} bytes, "

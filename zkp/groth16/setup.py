@@ -74,7 +74,7 @@ def setup(cs: R1CS, *, rng: Any = None, warn: bool = True) -> tuple[ProvingKey, 
                       "setup can forge proofs", DevelopmentKeyWarning, stacklevel=2)
     n, log_n = domain_size(cs)
     tau = random_fr(rng)
-    while pow(tau, n, R) == 1:
+    while pow(tau, 2 * n, R) == 1:
         tau = random_fr(rng)
     alpha, beta, gamma, delta = (random_fr(rng) for _ in range(4))
     pk = _keys(cs, n, log_n, tau, alpha, beta, gamma, delta)
@@ -88,10 +88,7 @@ def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: 
     npub = cs.num_public
     gi, di = pow(gamma, -1, R), pow(delta, -1, R)
     k = [(beta * ui + alpha * vi + wi) % R for ui, vi, wi in zip(u, v, w)]
-    z_over_delta = (pow(tau, n, R) - 1) * di % R
-    h = [z_over_delta]
-    for _ in range(n - 2):
-        h.append(h[-1] * tau % R)
+    h = [x * di % R for x in lagrange_at(tau, log_n + 1)[1::2]]
     g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
     g2_all = bytes(kernels.g2_batch_mul(G2Point.generator().to_bytes(),
                                         _enc([beta, gamma, delta] + v)))

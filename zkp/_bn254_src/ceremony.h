@@ -1,0 +1,225 @@
+/* Bindings of the ceremony kernels: snarkjs's point encoding (LEM), apply-key and the
+ * group inverse FFT, and the odd-coset evaluations of A*B - C (snarkjs's H basis).
+ * Included by module.c after ntt.h. */
+#pragma once
+
+/* LEM: ffjavascript's affine encoding in .zkey/.ptau files: each coordinate 32 bytes,
+ * little-endian, in Montgomery form (R = 2^256); G2 as x.c0 x.c1 y.c0 y.c1; infinity is
+ * all zero bytes. Our Montgomery limbs are the same numbers, so the conversion is a range
+ * check and a reordering. */
+static int lem_word(fe *r, const uint8_t *p) {
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = 0;
+        for (int j = 7; j >= 0; j--) w = (w << 8) | p[8 * i + j];
+        r->v[i] = w;
+    }
+    return fe_lt(r, &FP.mod);
+}
+
+static void lem_put(uint8_t *p, const fe *a) {
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = a->v[i];
+        for (int j = 0; j < 8; j++) { p[8 * i + j] = (uint8_t)w; w >>= 8; }
+    }
+}
+
+static PyObject *py_g1_from_lem(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    if (!count(&b, 64, "G1 point (LEM)", &n)) { PyBuffer_Release(&b); return NULL; }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 64 * n);
+    if (!out) { PyBuffer_Release(&b); return NULL; }
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    const uint8_t *p = b.buf;
+    Py_ssize_t bad = -1; int why = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++, p += 64, o += 64) {
+        g1_aff a;
+        if (all_zero(p, 64)) { memset(o, 0, 64); continue; }
+        a.inf = 0;
+        if (!lem_word(&a.x, p) || !lem_word(&a.y, p + 32)) { bad = i; why = 1; break; }
+        if (!g1_on_curve(&a)) { bad = i; why = 2; break; }
+        encode_g1(o, &a);
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&b);
+    if (why) {
+        Py_DECREF(out);
+        return why == 1 ? malformed("G1 point %zd: expected coordinates < p, found one >= p", bad)
+                        : malformed("G1 point %zd: not on the curve y^2 = x^3 + 3", bad);
+    }
+    return out;
+}
+
+static PyObject *py_g2_from_lem(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    if (!count(&b, 128, "G2 point (LEM)", &n)) { PyBuffer_Release(&b); return NULL; }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 128 * n);
+    if (!out) { PyBuffer_Release(&b); return NULL; }
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    const uint8_t *p = b.buf;
+    Py_ssize_t bad = -1; int why = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++, p += 128, o += 128) {
+        g2_aff a;
+        if (all_zero(p, 128)) { memset(o, 0, 128); continue; }
+        a.inf = 0;
+        if (!lem_word(&a.x.c0, p) || !lem_word(&a.x.c1, p + 32) || !lem_word(&a.y.c0, p + 64) ||
+            !lem_word(&a.y.c1, p + 96)) { bad = i; why = 1; break; }
+        if (!g2_on_curve(&a)) { bad = i; why = 2; break; }
+        encode_g2(o, &a);
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&b);
+    if (why) {
+        Py_DECREF(out);
+        return why == 1 ? malformed("G2 point %zd: expected coordinates < p, found one >= p", bad)
+                        : malformed("G2 point %zd: not on the twist y^2 = x^3 + 3/(9+u)", bad);
+    }
+    return out;
+}
+
+static PyObject *py_g1_to_lem(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    g1_aff *pts = decode_g1(&b, &n, "G1 point");
+    PyBuffer_Release(&b);
+    if (!pts) return NULL;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 64 * n);
+    if (out) {
+        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+        for (Py_ssize_t i = 0; i < n; i++, o += 64) {
+            if (pts[i].inf) { memset(o, 0, 64); continue; }
+            lem_put(o, &pts[i].x); lem_put(o + 32, &pts[i].y);
+        }
+    }
+    PyMem_Free(pts);
+    return out;
+}
+
+static PyObject *py_g2_to_lem(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b; Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    g2_aff *pts = decode_g2(&b, &n, "G2 point");
+    PyBuffer_Release(&b);
+    if (!pts) return NULL;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 128 * n);
+    if (out) {
+        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+        for (Py_ssize_t i = 0; i < n; i++, o += 128) {
+            if (pts[i].inf) { memset(o, 0, 128); continue; }
+            lem_put(o, &pts[i].x.c0); lem_put(o + 32, &pts[i].x.c1);
+            lem_put(o + 64, &pts[i].y.c0); lem_put(o + 96, &pts[i].y.c1);
+        }
+    }
+    PyMem_Free(pts);
+    return out;
+}
+
+/* one plain scalar < r from a 32-byte buffer */
+static int one_scalar(PyObject *obj, fe *out, const char *what) {
+    Py_buffer b;
+    if (PyObject_GetBuffer(obj, &b, PyBUF_SIMPLE) < 0) return 0;
+    fe *k = decode_scalars(&b, 1, what);
+    PyBuffer_Release(&b);
+    if (!k) return 0;
+    *out = *k;
+    PyMem_Free(k);
+    return 1;
+}
+
+static void to_plain(fe *r, const fe *m) { mont_mul(r, m, &FE_PLAIN_ONE, &FR); }
+
+/* apply-key: point i times first * inc^i (snarkjs's batchApplyKey) */
+#define CEREMONY_BINDINGS(PT, WIDTH, NAME)                                                     \
+static PyObject *py_##PT##_apply_key(PyObject *Py_UNUSED(self), PyObject *args) {              \
+    Py_buffer pb; PyObject *fo, *io; Py_ssize_t n; fe first, inc;                               \
+    if (!PyArg_ParseTuple(args, "y*OO", &pb, &fo, &io)) return NULL;                            \
+    PT##_aff *pts = decode_##PT(&pb, &n, NAME " point");                                        \
+    PyBuffer_Release(&pb);                                                                      \
+    if (!pts) return NULL;                                                                      \
+    if (!one_scalar(fo, &first, NAME " apply_key first") ||                                     \
+        !one_scalar(io, &inc, NAME " apply_key inc")) { PyMem_Free(pts); return NULL; }         \
+    fe *ks = PyMem_Malloc((n ? n : 1) * sizeof(fe));                                            \
+    if (!ks) { PyMem_Free(pts); return PyErr_NoMemory(); }                                      \
+    int ok, nt = nthreads();                                                                    \
+    Py_BEGIN_ALLOW_THREADS                                                                      \
+    fe cur, step;                                                                               \
+    mont_mul(&cur, &first, &FR.r2, &FR);                                                        \
+    mont_mul(&step, &inc, &FR.r2, &FR);                                                         \
+    for (Py_ssize_t i = 0; i < n; i++) { to_plain(&ks[i], &cur); fr_mul(&cur, &cur, &step); }   \
+    ok = PT##_mul_each(pts, ks, (size_t)n, nt);                                                 \
+    Py_END_ALLOW_THREADS                                                                        \
+    PyObject *out = NULL;                                                                       \
+    if (ok && (out = PyBytes_FromStringAndSize(NULL, WIDTH * n)))                               \
+        for (Py_ssize_t i = 0; i < n; i++)                                                      \
+            encode_##PT((uint8_t *)PyBytes_AS_STRING(out) + WIDTH * i, &pts[i]);                \
+    PyMem_Free(pts); PyMem_Free(ks);                                                            \
+    return ok ? out : PyErr_NoMemory();                                                         \
+}                                                                                               \
+static PyObject *py_##PT##_ifft(PyObject *Py_UNUSED(self), PyObject *args) {                   \
+    Py_buffer pb; Py_ssize_t n;                                                                 \
+    if (!PyArg_ParseTuple(args, "y*", &pb)) return NULL;                                        \
+    PT##_aff *pts = decode_##PT(&pb, &n, NAME " point");                                        \
+    PyBuffer_Release(&pb);                                                                      \
+    if (!pts) return NULL;                                                                      \
+    int log_n = log2_size(n);                                                                   \
+    if (log_n < 0) { PyMem_Free(pts); return NULL; }                                            \
+    size_t half = n > 1 ? (size_t)n / 2 : 1;                                                    \
+    fe *tw = PyMem_Malloc(half * sizeof(fe));                                                   \
+    if (!tw) { PyMem_Free(pts); return PyErr_NoMemory(); }                                      \
+    int ok, nt = nthreads();                                                                    \
+    Py_BEGIN_ALLOW_THREADS                                                                      \
+    fe w, cur = FR.one, ninv = {{(uint64_t)n, 0, 0, 0}};                                        \
+    fr_root(&w, log_n, 1);                                                                      \
+    for (size_t j = 0; j < half; j++) { to_plain(&tw[j], &cur); fr_mul(&cur, &cur, &w); }       \
+    mont_mul(&ninv, &ninv, &FR.r2, &FR);                                                        \
+    fr_inv(&ninv, &ninv);                                                                       \
+    to_plain(&ninv, &ninv);                                                                     \
+    ok = PT##_ifft(pts, (size_t)n, tw, &ninv, nt);                                              \
+    Py_END_ALLOW_THREADS                                                                        \
+    PyObject *out = NULL;                                                                       \
+    if (ok && (out = PyBytes_FromStringAndSize(NULL, WIDTH * n)))                               \
+        for (Py_ssize_t i = 0; i < n; i++)                                                      \
+            encode_##PT((uint8_t *)PyBytes_AS_STRING(out) + WIDTH * i, &pts[i]);                \
+    PyMem_Free(pts); PyMem_Free(tw);                                                            \
+    return ok ? out : PyErr_NoMemory();                                                         \
+}
+
+CEREMONY_BINDINGS(g1, 64, "G1")
+CEREMONY_BINDINGS(g2, 128, "G2")
+
+/* A*B - C on the coset g*H, g a primitive 2n-th root of unity (the odd powers of it), from
+ * the evaluations of A, B, C on H: the scalars of snarkjs's H basis [L^(2n)_(2i+1)(tau)/delta]. */
+static PyObject *py_qap_odd_coset(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b[3]; Py_ssize_t n[3];
+    if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
+    fe *v[3] = {NULL, NULL, NULL};
+    int ok = 1;
+    for (int i = 0; i < 3 && ok; i++) ok = (v[i] = decode_fr(&b[i], &n[i], "QAP evaluation")) != NULL;
+    for (int i = 0; i < 3; i++) PyBuffer_Release(&b[i]);
+    if (ok && (n[1] != n[0] || n[2] != n[0])) {
+        malformed("qap_odd_coset: expected three vectors of one length, found %zd, %zd, %zd", n[0], n[1], n[2]);
+        ok = 0;
+    }
+    int log_n = ok ? log2_size(n[0]) : -1;
+    if (ok && log_n >= FR_TWO_ADICITY) { malformed("qap_odd_coset: the domain 2^%d has no 2n-th root of unity", log_n); log_n = -1; }
+    if (!ok || log_n < 0) { for (int i = 0; i < 3; i++) PyMem_Free(v[i]); return NULL; }
+    size_t len = (size_t)n[0];
+    Py_BEGIN_ALLOW_THREADS
+    fe g;
+    fr_root(&g, log_n + 1, 0);
+    ok = to_coset_parallel(v, len, log_n, nthreads(), &g);
+    if (ok) {
+        for (size_t i = 0; i < len; i++) {
+            fe t;
+            fr_mul(&t, &v[0][i], &v[1][i]);
+            fr_sub(&v[0][i], &t, &v[2][i]);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyObject *out = ok ? encode_fr(v[0], n[0]) : PyErr_NoMemory();
+    for (int i = 0; i < 3; i++) PyMem_Free(v[i]);
+    return out;
+}

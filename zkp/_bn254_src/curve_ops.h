@@ -1,0 +1,122 @@
+/* Per-point scalar multiplication and the inverse FFT over group elements: the kernels of
+ * powers-of-tau and phase-2 ceremonies. Template: included right after curve_impl.h, with
+ * the same macros (PT, F, ...). Scalars are plain (non-Montgomery) 256-bit values. */
+
+/* k * p: fixed 4-bit windows over a table of 1..15 * p (254 doublings, <= 64 additions) */
+static void FN(mul_w4)(JAC *r, const JAC *p, const fe *k) {
+    JAC table[16], acc;
+    table[1] = *p;
+    FN(dbl)(&table[2], p);
+    for (int i = 3; i < 16; i++) FN(add)(&table[i], &table[i - 1], p);
+    FN(set_inf)(&acc);
+    int started = 0;
+    for (int w = 63; w >= 0; w--) {
+        if (started) for (int j = 0; j < 4; j++) FN(dbl)(&acc, &acc);
+        uint32_t d = get_bits(k, 4 * w, 4);
+        if (d) { FN(add)(&acc, &acc, &table[d]); started = 1; }
+    }
+    *r = acc;
+}
+
+typedef struct { AFF *pts; const fe *ks; size_t lo, hi; int ok; } FN(each_job);
+
+static void *FN(each_worker)(void *arg) {
+    FN(each_job) *j = arg;
+    size_t n = j->hi - j->lo;
+    JAC *acc = malloc((n ? n : 1) * sizeof(JAC));
+    F *scratch = malloc((n ? n : 1) * sizeof(F));
+    j->ok = acc && scratch;
+    if (j->ok) {
+        for (size_t i = 0; i < n; i++) {
+            JAC p;
+            FN(from_aff)(&p, &j->pts[j->lo + i]);
+            FN(mul_w4)(&acc[i], &p, &j->ks[j->lo + i]);
+        }
+        FN(batch_to_aff)(&j->pts[j->lo], acc, n, scratch);
+    }
+    free(acc); free(scratch);
+    return NULL;
+}
+
+/* pts[i] = ks[i] * pts[i], in place, over nthreads threads; returns 0 on allocation failure */
+static int FN(mul_each)(AFF *pts, const fe *ks, size_t n, int nthreads) {
+    if (n == 0) return 1;
+    if (nthreads < 1) nthreads = 1;
+    if ((size_t)nthreads > n) nthreads = (int)n;
+    FN(each_job) jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0}, ok = 1;
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (FN(each_job)){pts, ks, n * t / nthreads, n * (t + 1) / nthreads, 0};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(each_worker), &jobs[t]) == 0;
+    }
+    FN(each_worker)(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else FN(each_worker)(&jobs[t]);
+    }
+    for (int t = 0; t < nthreads; t++) ok = ok && jobs[t].ok;
+    return ok;
+}
+
+/* one radix-2 stage of the FFT: butterflies [lo, hi) of the n/2, twiddles tw[j * stride] */
+typedef struct { JAC *a; const fe *tw; size_t m, stride, lo, hi; } FN(fft_job);
+
+static void *FN(fft_worker)(void *arg) {
+    FN(fft_job) *j = arg;
+    for (size_t b = j->lo; b < j->hi; b++) {
+        size_t k = (b / j->m) * 2 * j->m, i = b % j->m;
+        JAC t, u = j->a[k + i];
+        if (i == 0) t = j->a[k + i + j->m];
+        else FN(mul_w4)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
+        FN(add)(&j->a[k + i], &u, &t);
+        F_NEG(&t.y, &t.y);
+        FN(add)(&j->a[k + i + j->m], &u, &t);
+    }
+    return NULL;
+}
+
+static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, int nthreads) {
+    size_t half = n / 2;
+    if ((size_t)nthreads > half) nthreads = (int)half;
+    if (nthreads < 1) nthreads = 1;
+    FN(fft_job) jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (FN(fft_job)){a, tw, m, n / (2 * m), half * t / nthreads, half * (t + 1) / nthreads};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(fft_worker), &jobs[t]) == 0;
+    }
+    FN(fft_worker)(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else FN(fft_worker)(&jobs[t]);
+    }
+}
+
+/* In place: pts[i] <- ninv * sum_j w^(i j) pts[j] (tw[j] = w^j plain, j < n/2; ninv plain):
+ * with w the inverse root of unity and ninv = 1/n this is the inverse FFT, which turns
+ * [tau^j]G into the Lagrange basis [L_i(tau)]G. Returns 0 on allocation failure. */
+static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *ninv, int nthreads) {
+    JAC *a = malloc((n ? n : 1) * sizeof(JAC));
+    fe *ks = malloc((n ? n : 1) * sizeof(fe));
+    if (!a || !ks) { free(a); free(ks); return 0; }
+    for (size_t i = 0; i < n; i++) FN(from_aff)(&a[i], &pts[i]);
+    for (size_t i = 1, j = 0; i < n; i++) {
+        size_t bit = n >> 1;
+        for (; j & bit; bit >>= 1) j ^= bit;
+        j ^= bit;
+        if (i < j) { JAC t = a[i]; a[i] = a[j]; a[j] = t; }
+    }
+    for (size_t m = 1; m < n; m <<= 1) FN(fft_stage)(a, tw, n, m, nthreads);
+    F *scratch = malloc((n ? n : 1) * sizeof(F));
+    if (!scratch) { free(a); free(ks); return 0; }
+    FN(batch_to_aff)(pts, a, n, scratch);
+    free(a); free(scratch);
+    for (size_t i = 0; i < n; i++) ks[i] = *ninv;
+    int ok = FN(mul_each)(pts, ks, n, nthreads);
+    free(ks);
+    return ok;
+}
+
+#undef FN
+#undef JAC
+#undef AFF
