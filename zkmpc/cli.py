@@ -1,8 +1,10 @@
 """The ``zkmpc`` command line, in the spirit of snarkjs.
 
     zkmpc compile FILE.py:Class [-o DIR]          -> DIR/<Class>.r1cs and a summary
-    zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party)
+    zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party);
+                                                     PK_FILE ending in .zkey: snarkjs's format
     zkmpc prove FILE.py:Class INPUT.json PK_FILE PROOF_JSON PUBLIC_JSON
+    zkmpc prove CIRCUIT.zkey WITNESS.wtns PROOF_JSON PUBLIC_JSON [--r1cs C.r1cs]  (as snarkjs)
     zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
     zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
     zkmpc export-verifier VK_JSON [VERIFIER_SOL] [--contract-name N] [--pragma P]
@@ -98,7 +100,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
         pk, vk = groth16.setup(cs)
     print("warning: single-party setup: DEVELOPMENT keys (whoever ran setup can forge proofs)",
           file=sys.stderr)
-    _write(args.pk, dump_proving_key(pk))
+    if args.pk.endswith(".zkey"):
+        from zkp.formats.zkey import write_zkey
+
+        _write(args.pk, write_zkey(pk))
+    else:
+        _write(args.pk, dump_proving_key(pk))
     _write(args.vk, vk_to_json(vk))
     print(f"wrote {args.pk} and {args.vk}")
     return 0
@@ -122,17 +129,49 @@ def cmd_prove(args: argparse.Namespace) -> int:
     from zkp.formats.binary import load_proving_key
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
 
+    if args.circuit.endswith(".zkey"):
+        return _prove_zkey(args)
+    if args.pk is None:
+        raise SystemExit("error: expected FILE.py:Class INPUT.json PK_FILE [PROOF_JSON PUBLIC_JSON]")
     cls = load_circuit(args.circuit)
     doc = load_strict(_read(args.input, limit=1 << 26), what="input")
     if not isinstance(doc, dict):
         raise SystemExit("error: the input file must hold a JSON object {name: value}")
     assignment = cls(**{k: _input_value(v, k) for k, v in doc.items()})
-    pk = load_proving_key(_read(args.pk, binary=True))
+    if args.pk.endswith(".zkey"):
+        from zkp.formats.zkey import read_zkey
+
+        pk = read_zkey(args.pk).proving_key()
+    else:
+        pk = load_proving_key(_read(args.pk, binary=True))
     witness = compile_circuit(cls).solve(assignment)
     proof = groth16.prove(pk, witness)
     _write(args.proof, proof_to_json(proof))
     _write(args.public, public_to_json(witness.public))
     print(f"wrote {args.proof} and {args.public}")
+    return 0
+
+
+def _prove_zkey(args: argparse.Namespace) -> int:
+    """snarkjs's ``groth16 prove CIRCUIT.zkey WITNESS.wtns PROOF PUBLIC``."""
+    from zkp import groth16
+    from zkp.formats.circom import read_r1cs, read_wtns
+    from zkp.formats.snarkjs_json import proof_to_json, public_to_json
+    from zkp.formats.zkey import read_zkey
+
+    proof_path = args.pk or "proof.json"
+    public_path = args.proof if args.pk else "public.json"
+    t0 = time.perf_counter()
+    zk = read_zkey(args.circuit)
+    cs = read_r1cs(_read(args.r1cs, binary=True)) if args.r1cs else None
+    pk = zk.proving_key(cs)
+    witness = read_wtns(_read(args.input, binary=True), num_public=pk.num_public)
+    t1 = time.perf_counter()
+    proof = groth16.prove(pk, witness)
+    _write(proof_path, proof_to_json(proof))
+    _write(public_path, public_to_json(witness.public))
+    print(f"wrote {proof_path} and {public_path} (load {t1 - t0:.3f} s, prove "
+          f"{time.perf_counter() - t1:.3f} s)")
     return 0
 
 
@@ -226,11 +265,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("pk")
     s.add_argument("vk")
     s.set_defaults(fn=cmd_setup)
-    pr = sub.add_parser("prove", help="solve an assignment (JSON) and prove it")
-    for name in ("circuit", "input", "pk"):
+    pr = sub.add_parser("prove", help="prove: FILE.py:Class INPUT.json PK [PROOF PUBLIC], or "
+                                      "CIRCUIT.zkey WITNESS.wtns [PROOF PUBLIC] as snarkjs")
+    for name in ("circuit", "input"):
         pr.add_argument(name)
+    pr.add_argument("pk", nargs="?", default=None)
     pr.add_argument("proof", nargs="?", default="proof.json")
     pr.add_argument("public", nargs="?", default="public.json")
+    pr.add_argument("--r1cs", default=None, help="with a .zkey: the circuit's .r1cs, to name "
+                    "the constraint a bad witness breaks")
     pr.set_defaults(fn=cmd_prove)
     v = sub.add_parser("verify", help="verify snarkjs-format JSON files")
     for name in ("vk", "public", "proof"):

@@ -9,14 +9,18 @@ the proof even when no constraint uses it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from ._arith import batch_inverse, mpz
 from .errors import SetupError, UnsatisfiedError
 from .field import FR_TWO_ADICITY, R, fr_root_of_unity
 from .r1cs import R1CS
 
-__all__ = ["domain_size", "witness_evaluations", "lagrange_at", "wire_polys_at"]
+__all__ = ["domain_size", "witness_evaluations", "lagrange_at", "wire_polys_at", "QapMatrices"]
 
 
 def domain_size(cs: R1CS) -> tuple[int, int]:
@@ -79,3 +83,62 @@ def wire_polys_at(cs: R1CS, lag: Sequence[int]) -> tuple[list[int], list[int], l
         out[0][i] += lag[m + i]
     u, v, w = ([x % R for x in acc] for acc in out)
     return u, v, w
+
+
+@dataclass(frozen=True, eq=False)
+class QapMatrices:
+    """The A and B matrices of a QAP as snarkjs keeps them (section 4 of a ``.zkey``).
+
+    One entry per nonzero: ``matrix`` (0 = A, 1 = B), ``rows``, ``wires`` and ``coeff_ids``
+    (into ``coeffs``), in snarkjs's order (row by row, A before B, terms as in the
+    ``.r1cs``), the
+    public rows ``m + i`` (``A = wire i``) last. C is not needed to prove: on the domain it
+    equals ``A * B`` for a satisfying witness.
+    """
+
+    num_wires: int
+    num_public: int
+    num_constraints: int
+    matrix: npt.NDArray[np.uint8]
+    rows: npt.NDArray[np.uint32]
+    wires: npt.NDArray[np.uint32]
+    coeff_ids: npt.NDArray[np.uint32]
+    coeffs: tuple[int, ...]
+
+    @classmethod
+    def from_r1cs(cls, cs: R1CS) -> QapMatrices:
+        entries: list[tuple[int, int, int, int]] = []
+        table: dict[int, int] = {}
+        for i in range(cs.num_constraints):
+            for mat, M in ((0, cs.A), (1, cs.B)):
+                lo, hi = int(M.indptr[i]), int(M.indptr[i + 1])
+                for wire, k in zip(M.cols[lo:hi].tolist(), M.coeff_ids[lo:hi].tolist()):
+                    entries.append((mat, i, wire, table.setdefault(cs.coeffs[k], len(table))))
+        one = table.setdefault(1, len(table))
+        entries += [(0, cs.num_constraints + i, i, one) for i in range(cs.num_public + 1)]
+        cols = list(zip(*entries)) if entries else [(), (), (), ()]
+        return cls(cs.num_wires, cs.num_public, cs.num_constraints,
+                   np.array(cols[0], dtype=np.uint8), np.array(cols[1], dtype=np.uint32),
+                   np.array(cols[2], dtype=np.uint32), np.array(cols[3], dtype=np.uint32),
+                   tuple(table))
+
+    def canonical(self) -> list[tuple[int, int, int, int]]:
+        """The entries as sorted ``(matrix, row, wire, coefficient)`` (order-free comparison)."""
+        ks = self.coeffs
+        return sorted(zip(self.matrix.tolist(), self.rows.tolist(), self.wires.tolist(),
+                          [ks[k] for k in self.coeff_ids.tolist()]))
+
+    @property
+    def num_entries(self) -> int:
+        return int(self.rows.shape[0])
+
+    def evaluations(self, w: Sequence[int], n: int) -> tuple[bytes, bytes, bytes]:
+        """``(A.w, B.w, A.w * B.w)`` on the ``n`` rows of the domain, packed."""
+        acc = ([0] * n, [0] * n)
+        ks = self.coeffs
+        for mat, row, wire, k in zip(self.matrix.tolist(), self.rows.tolist(),
+                                     self.wires.tolist(), self.coeff_ids.tolist()):
+            acc[mat][row] += ks[k] * w[wire]
+        a = [x % R for x in acc[0]]
+        b = [x % R for x in acc[1]]
+        return _enc(a, n), _enc(b, n), _enc([x * y % R for x, y in zip(a, b)], n)

@@ -38,6 +38,9 @@ def _blob(b: bytes) -> bytes:
 
 def dump_proving_key(pk: ProvingKey) -> bytes:
     """Encode a proving key (it embeds its R1CS and verifying key)."""
+    if pk.cs is None:
+        raise FormatError("proving key: this key came from a .zkey and has no R1CS; "
+                          "save it with zkp.formats.zkey.write_zkey")
     vk = pk.vk
     parts = [_MAGIC, bytes([_VERSION, 1 if vk.development else 0]),
              struct.pack("<I", pk.domain_size), _blob(write_r1cs(pk.cs)),
@@ -104,7 +107,8 @@ def load_proving_key(data: bytes) -> ProvingKey:
         vk = VerifyingKey(alpha_g1=g1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2], ic=ic,
                           development=bool(flags & 1))
         return ProvingKey(vk=vk, cs=cs, domain_size=n, alpha_g1=g1[0], beta_g1=g1[1],
-                          delta_g1=g1[2], beta_g2=g2[0], delta_g2=g2[2], **vecs)
+                          delta_g1=g1[2], beta_g2=g2[0], delta_g2=g2[2], a_g1=vecs["a_g1"],
+                          b_g1=vecs["b_g1"], b_g2=vecs["b_g2"], l_g1=vecs["l_g1"], h_g1=vecs["h_g1"])
     except FormatError:
         raise
     except MalformedInputError as exc:

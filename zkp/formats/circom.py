@@ -36,7 +36,7 @@ def _section(kind: int, body: bytes) -> bytes:
 
 def _lc_bytes(lc: dict[int, int]) -> bytes:
     parts = [struct.pack("<I", len(lc))]
-    for wire in sorted(lc):
+    for wire in lc:  # in the system's order (snarkjs keeps it in the .zkey coefficients)
         parts.append(struct.pack("<I", wire) + lc[wire].to_bytes(_N8, "little"))
     return b"".join(parts)
 
@@ -54,7 +54,7 @@ def write_r1cs(cs: R1CS, *, num_private_inputs: int = 0) -> bytes:
     return b"r1cs" + struct.pack("<II", 1, 3) + body
 
 
-def _sections(data: bytes, magic: bytes, what: str) -> dict[int, memoryview]:
+def _sections(data: bytes | memoryview, magic: bytes, what: str) -> dict[int, memoryview]:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise FormatError(f"{what}: expected bytes, found {type(data).__name__}")
     mv = memoryview(data)

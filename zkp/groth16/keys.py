@@ -7,9 +7,11 @@ Keys hold their point vectors as packed buffers (EIP-196/197 encodings, see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..curve import G1Point, G2Point
 from ..errors import InputTypeError, MalformedInputError
+from ..qap import QapMatrices
 from ..r1cs import R1CS
 
 __all__ = ["VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "Proof"]
@@ -91,7 +93,9 @@ class PreparedVerifyingKey:
 
 @dataclass(frozen=True, eq=False)
 class ProvingKey:
-    """The proving key: the constraint system plus packed point vectors.
+    """The proving key: the constraint system (or, for a key read from a snarkjs ``.zkey``,
+    only its A and B matrices: ``cs`` is None and ``matrices`` is given) plus packed point
+    vectors.
 
     a_g1, b_g1, b_g2: ``[u_i(t)]_1, [v_i(t)]_1, [v_i(t)]_2`` for every wire;
     l_g1: ``[(beta*u_i + alpha*v_i + w_i)(t) / delta]_1`` for the private wires;
@@ -101,7 +105,7 @@ class ProvingKey:
     """
 
     vk: VerifyingKey
-    cs: R1CS
+    cs: R1CS | None
     domain_size: int
     alpha_g1: G1Point
     beta_g1: G1Point
@@ -113,9 +117,12 @@ class ProvingKey:
     b_g2: bytes
     l_g1: bytes
     h_g1: bytes
+    matrices_: QapMatrices | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        nw, npub, n = self.cs.num_wires, self.cs.num_public, self.domain_size
+        if self.cs is None and self.matrices_ is None:
+            raise MalformedInputError("proving key: needs the R1CS or the QAP matrices")
+        nw, npub, n = self.num_wires, self.num_public, self.domain_size
         sizes = {"a_g1": 64 * nw, "b_g1": 64 * nw, "b_g2": 128 * nw,
                  "l_g1": 64 * (nw - npub - 1), "h_g1": 64 * n}
         for name, size in sizes.items():
@@ -129,10 +136,30 @@ class ProvingKey:
     def development(self) -> bool:
         return self.vk.development
 
+    @cached_property
+    def matrices(self) -> QapMatrices:
+        """A and B as snarkjs stores them (from the R1CS when the key has one)."""
+        if self.matrices_ is not None:
+            return self.matrices_
+        assert self.cs is not None
+        return QapMatrices.from_r1cs(self.cs)
+
+    @property
+    def num_wires(self) -> int:
+        return self.cs.num_wires if self.cs is not None else self.matrices.num_wires
+
+    @property
+    def num_public(self) -> int:
+        return self.cs.num_public if self.cs is not None else self.matrices.num_public
+
+    @property
+    def num_constraints(self) -> int:
+        return self.cs.num_constraints if self.cs is not None else self.matrices.num_constraints
+
     def __repr__(self) -> str:
         dev = ", development=True" if self.development else ""
-        return (f"ProvingKey(constraints={self.cs.num_constraints}, wires={self.cs.num_wires}, "
-                f"public={self.cs.num_public}, domain={self.domain_size}{dev})")
+        return (f"ProvingKey(constraints={self.num_constraints}, wires={self.num_wires}, "
+                f"public={self.num_public}, domain={self.domain_size}{dev})")
 
 
 @dataclass(frozen=True)

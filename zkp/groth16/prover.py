@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import InputTypeError, MalformedInputError
+from ..errors import InputTypeError, MalformedInputError, UnsatisfiedError
 from ..field import R
 from ..qap import witness_evaluations
 from ..witness import Witness
@@ -24,11 +24,11 @@ def _witness_values(pk: ProvingKey, witness: Witness | Sequence[int]) -> list[in
     if isinstance(witness, Witness):
         values = witness.values()
     elif isinstance(witness, (list, tuple)):
-        values = Witness.from_ints(witness, pk.cs.num_public).values()
+        values = Witness.from_ints(witness, pk.num_public).values()
     else:
         raise InputTypeError(f"witness: expected a Witness or a list of ints, found {type(witness).__name__}")
-    if len(values) != pk.cs.num_wires:
-        raise MalformedInputError(f"witness: expected {pk.cs.num_wires} wires, found {len(values)}")
+    if len(values) != pk.num_wires:
+        raise MalformedInputError(f"witness: expected {pk.num_wires} wires, found {len(values)}")
     return values
 
 
@@ -47,8 +47,13 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
     if not isinstance(pk, ProvingKey):
         raise InputTypeError(f"pk: expected a ProvingKey, found {type(pk).__name__}")
     w = _witness_values(pk, witness)
-    n, npub = pk.domain_size, pk.cs.num_public
-    a, b, c = witness_evaluations(pk.cs, w)
+    n, npub = pk.domain_size, pk.num_public
+    if pk.cs is not None:
+        a, b, c = witness_evaluations(pk.cs, w)
+    else:  # a key from a .zkey has no C: on the domain C = A * B when the witness satisfies
+        if w[0] != 1:
+            raise MalformedInputError(f"witness: wire 0 must be 1, found {w[0]}")
+        a, b, c = pk.matrices.evaluations(w, n)
     h = bytes(kernels.qap_odd_coset(a, b, c))
     r, s = random_fr(rng), random_fr(rng)
     ww = _enc(w)
@@ -61,4 +66,14 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
                          one + ww + _enc([s]))
     pc = kernels.g1_msm(pk.l_g1 + pk.h_g1 + pa + pb1 + pk.delta_g1.to_bytes(),
                         ww[32 * (npub + 1):] + h + _enc([s, r, (-r * s) % R]))
-    return Proof(G1Point.from_bytes(pa), G2Point.from_bytes(pb2), G1Point.from_bytes(pc))
+    proof = Proof(G1Point.from_bytes(pa), G2Point.from_bytes(pb2), G1Point.from_bytes(pc))
+    if pk.cs is None and not _verifies(pk, w[1:npub + 1], proof):
+        raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
+                               "against the key's own verifying key); load the .r1cs to find the constraint")
+    return proof
+
+
+def _verifies(pk: ProvingKey, public: Sequence[int], proof: Proof) -> bool:
+    from .verifier import verify
+
+    return verify(pk.vk, list(public), proof)
