@@ -1,0 +1,220 @@
+"""snarkjs's powers-of-tau files, ``.ptau`` (phase 1, and phase-2-prepared).
+
+Sections (``ptau`` magic, version 1): 1 header (``n8``, q, power, ceremony power),
+2 ``[tau^i]_1`` for i < 2^(power+1) - 1, 3 ``[tau^i]_2``, 4 ``[alpha tau^i]_1``,
+5 ``[beta tau^i]_1`` (i < 2^power each), 6 ``[beta]_2``, 7 the contributions; a prepared
+file adds 12-15: the same four vectors in the Lagrange basis of every domain 2^k (k = 0 ..
+power, and power + 1 for section 12), concatenated. Points are LEM (see ``zkey``).
+
+A file is memory-mapped and its sections are converted only when asked for (a 2^20 file
+never becomes Python objects); counts and sizes are checked against the header when the
+file is opened.
+
+Example:
+    >>> from pathlib import Path
+    >>> pt = read_ptau(Path(__file__).parents[2] / "tests" / "vectors" / "pot8_final.ptau")
+    >>> pt
+    PTau(power=8, contributions=1, prepared=True)
+    >>> len(pt.tau_g1(4)) // 64, len(pt.lagrange_g1(3)) // 64
+    (4, 8)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import FormatError
+from ..field import P
+from .circom import _sections
+from .zkey import g1_from_lem, g2_from_lem, open_binary
+
+__all__ = ["PTau", "PTauContribution", "read_ptau", "file_hash"]
+
+_MAX_POWER = 28
+_KEY_SIZE = 6 * 64 + 3 * 128
+_RECORD = 64 + 128 + 64 + 64 + 128 + _KEY_SIZE + 216 + 64 + 4 + 4
+
+
+def file_hash(data: Any) -> str:
+    """BLAKE2b-512 of a file's bytes, as hex (what users pin: ``b2sum`` prints the same)."""
+    h = hashlib.blake2b(digest_size=64)
+    h.update(data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class PTauContribution:
+    """One phase-1 contribution record (section 7), points in our encoding: the first
+    powers after it, the proof-of-knowledge key (``tau``, ``alpha``, ``beta``:
+    ``g1_s``, ``g1_sx``, ``g2_spx``), the partial BLAKE2b state of its response hash, the
+    next challenge hash, and its parameters (name, beacon)."""
+
+    tau_g1: bytes
+    tau_g2: bytes
+    alpha_g1: bytes
+    beta_g1: bytes
+    beta_g2: bytes
+    key_g1: bytes
+    key_g2: bytes
+    partial_hash: bytes
+    next_challenge: bytes
+    beacon: bool
+    name: str = ""
+    num_iterations_exp: int = 0
+    beacon_hash: bytes = b""
+
+
+def _params(mv: memoryview, what: str) -> dict[int, bytes]:
+    out: dict[int, bytes] = {}
+    pos, last = 0, 0
+    while pos < len(mv):
+        t = mv[pos]
+        if t <= last or t not in (1, 2, 3) or pos + 2 > len(mv):
+            raise FormatError(f"{what}: parameter {t} unknown, repeated or out of order")
+        last = t
+        if t == 2:
+            out[t], pos = bytes([mv[pos + 1]]), pos + 2
+            continue
+        ln = mv[pos + 1]
+        if pos + 2 + ln > len(mv):
+            raise FormatError(f"{what}: parameter {t} runs past the record")
+        out[t], pos = bytes(mv[pos + 2:pos + 2 + ln]), pos + 2 + ln
+    return out
+
+
+def _contributions(mv: memoryview) -> tuple[PTauContribution, ...]:
+    if len(mv) < 4:
+        raise FormatError("ptau: the contributions section is truncated")
+    (n,) = struct.unpack_from("<I", mv, 0)
+    if n > (len(mv) - 4) // _RECORD:
+        raise FormatError(f"ptau: {n} contributions cannot fit in {len(mv)} bytes")
+    pos, out = 4, []
+    for i in range(n):
+        what = f"ptau contribution {i}"
+        if pos + _RECORD > len(mv):
+            raise FormatError(f"{what}: truncated")
+        g1 = g1_from_lem(bytes(mv[pos:pos + 64]) + bytes(mv[pos + 192:pos + 320]), what)
+        g2 = g2_from_lem(bytes(mv[pos + 64:pos + 192]) + bytes(mv[pos + 320:pos + 448]), what)
+        key = pos + 448
+        key_g1 = g1_from_lem(mv[key:key + 384], what)
+        key_g2 = g2_from_lem(mv[key + 384:key + _KEY_SIZE], what)
+        tail = key + _KEY_SIZE
+        kind, plen = struct.unpack_from("<II", mv, tail + 280)
+        body = tail + 288
+        if kind not in (0, 1) or plen > len(mv) - body:
+            raise FormatError(f"{what}: type {kind} with {plen} parameter bytes")
+        params = _params(mv[body:body + plen], what)
+        try:
+            name = params.get(1, b"").decode()
+        except UnicodeDecodeError:
+            raise FormatError(f"{what}: the name is not UTF-8") from None
+        out.append(PTauContribution(
+            tau_g1=g1[:64], tau_g2=g2[:128], alpha_g1=g1[64:128], beta_g1=g1[128:],
+            beta_g2=g2[128:], key_g1=key_g1, key_g2=key_g2,
+            partial_hash=bytes(mv[tail:tail + 216]), next_challenge=bytes(mv[tail + 216:tail + 280]),
+            beacon=kind == 1, name=name, num_iterations_exp=params.get(2, b"\0")[0],
+            beacon_hash=params.get(3, b"")))
+        pos = body + plen
+    if pos != len(mv):
+        raise FormatError(f"ptau: {len(mv) - pos} trailing bytes in the contributions section")
+    return tuple(out)
+
+
+class PTau:
+    """An opened ``.ptau`` file: vectors are converted on request, in our encoding."""
+
+    def __init__(self, data: memoryview) -> None:
+        self._mv = data
+        sec = _sections(data, b"ptau", "ptau")
+        if struct.unpack_from("<I", data, 4)[0] != 1:
+            raise FormatError("ptau: expected version 1")
+        for k in range(1, 8):
+            if k not in sec:
+                raise FormatError(f"ptau: missing section {k}")
+        hdr = sec[1]
+        if (len(hdr) != 44 or struct.unpack_from("<I", hdr, 0)[0] != 32
+                or int.from_bytes(hdr[4:36], "little") != P):
+            raise FormatError("ptau: not a BN254 file (header size, n8 or prime differ)")
+        self.power, self.ceremony_power = struct.unpack_from("<II", hdr, 36)
+        if not 1 <= self.power <= _MAX_POWER or self.ceremony_power < self.power:
+            raise FormatError(f"ptau: power {self.power} (ceremony {self.ceremony_power}) out of range")
+        n = 1 << self.power
+        counts = {2: (2 * n - 1, 64), 3: (n, 128), 4: (n, 64), 5: (n, 64), 6: (1, 128)}
+        self.prepared = 12 in sec
+        if self.prepared:
+            lag = 2 * n - 1
+            counts.update({12: (2 * lag + 1, 64), 13: (lag, 128), 14: (lag, 64), 15: (lag, 64)})
+        for k, (cnt, width) in counts.items():
+            if k not in sec or len(sec[k]) != cnt * width:
+                found = len(sec[k]) if k in sec else "no"
+                raise FormatError(f"ptau: section {k} must hold {cnt} points ({cnt * width} bytes), "
+                                  f"found {found} bytes")
+        self._sec = sec
+        self.contributions = _contributions(sec[7])
+
+    def __repr__(self) -> str:
+        return (f"PTau(power={self.power}, contributions={len(self.contributions)}, "
+                f"prepared={self.prepared})")
+
+    def _g1(self, k: int, start: int, count: int, what: str) -> bytes:
+        return g1_from_lem(self._sec[k][64 * start:64 * (start + count)], f"ptau {what}")
+
+    def _g2(self, k: int, start: int, count: int, what: str) -> bytes:
+        return g2_from_lem(self._sec[k][128 * start:128 * (start + count)], f"ptau {what}")
+
+    def _count(self, count: int, limit: int, what: str) -> int:
+        if not 0 <= count <= limit:
+            raise FormatError(f"ptau: {what} has {limit} points, {count} were asked for")
+        return count
+
+    def tau_g1(self, count: int) -> bytes:
+        return self._g1(2, 0, self._count(count, (2 << self.power) - 1, "tauG1"), "tauG1")
+
+    def tau_g2(self, count: int) -> bytes:
+        return self._g2(3, 0, self._count(count, 1 << self.power, "tauG2"), "tauG2")
+
+    def alpha_tau_g1(self, count: int) -> bytes:
+        return self._g1(4, 0, self._count(count, 1 << self.power, "alphaTauG1"), "alphaTauG1")
+
+    def beta_tau_g1(self, count: int) -> bytes:
+        return self._g1(5, 0, self._count(count, 1 << self.power, "betaTauG1"), "betaTauG1")
+
+    def beta_g2(self) -> bytes:
+        return self._g2(6, 0, 1, "betaG2")
+
+    def _lagrange(self, log_n: int, limit: int) -> int:
+        if not self.prepared:
+            raise FormatError("ptau: not prepared for phase 2 (run `zkmpc ptau prepare`)")
+        if not 0 <= log_n <= limit:
+            raise FormatError(f"ptau: no Lagrange basis for 2^{log_n} points in a power-"
+                              f"{self.power} file")
+        return (1 << log_n) - 1
+
+    def lagrange_g1(self, log_n: int) -> bytes:
+        """``[L_i(tau)]_1`` on the 2^log_n roots of unity (log_n <= power + 1)."""
+        return self._g1(12, self._lagrange(log_n, self.power + 1), 1 << log_n, "tauG1 Lagrange")
+
+    def lagrange_g2(self, log_n: int) -> bytes:
+        return self._g2(13, self._lagrange(log_n, self.power), 1 << log_n, "tauG2 Lagrange")
+
+    def lagrange_alpha_g1(self, log_n: int) -> bytes:
+        return self._g1(14, self._lagrange(log_n, self.power), 1 << log_n, "alphaTauG1 Lagrange")
+
+    def lagrange_beta_g1(self, log_n: int) -> bytes:
+        return self._g1(15, self._lagrange(log_n, self.power), 1 << log_n, "betaTauG1 Lagrange")
+
+    def hash(self) -> str:
+        """BLAKE2b-512 of the whole file (hex), for pinning."""
+        return file_hash(self._mv)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self._mv)
+
+
+def read_ptau(source: str | os.PathLike[str] | bytes) -> PTau:
+    """Open a ``.ptau`` file (a path is memory-mapped) and check its structure."""
+    return PTau(open_binary(source, "ptau"))
