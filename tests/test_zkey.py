@@ -15,7 +15,8 @@ import pytest
 
 from zkmpc.cli import main as cli
 from zkp import groth16
-from zkp.errors import FormatError, MalformedInputError, UnsatisfiedError
+from zkp.ceremony import new_zkey
+from zkp.errors import FormatError, MalformedInputError, SetupError, UnsatisfiedError
 from zkp.field import P, R
 from zkp.formats.circom import read_r1cs, read_wtns, write_r1cs, write_wtns
 from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json, vk_to_json
@@ -197,3 +198,19 @@ def test_zkey_of_our_setup_round_trips(square_system: Any) -> None:
     assert (again.a_g1, again.b_g2, again.l_g1, again.h_g1) == (pk.a_g1, pk.b_g2, pk.l_g1, pk.h_g1)
     assert write_zkey(zk) == data
     assert groth16.verify(vk, [9], groth16.prove(again, w))
+
+
+def test_new_zkey_from_ptau_equals_snarkjs_setup_byte_for_byte(mul_keys: Path, circom_keys: Path) -> None:
+    for d, r1cs in ((mul_keys, "mul.r1cs"), (circom_keys, "c.r1cs")):
+        cs = read_r1cs((d / r1cs).read_bytes())
+        zk = new_zkey(cs, d / "pot.ptau")
+        assert write_zkey(zk) == (d / "c0.zkey").read_bytes(), r1cs
+    out = mul_keys / "ours0.zkey"
+    assert cli(["zkey", "new", str(mul_keys / "mul.r1cs"), str(mul_keys / "pot.ptau"), str(out)]) == 0
+    assert out.read_bytes() == (mul_keys / "c0.zkey").read_bytes()
+    assert cli(["zkey", "export", "verificationkey", str(mul_keys / "c1.zkey"), str(mul_keys / "v2.json")]) == 0
+    assert (mul_keys / "v2.json").read_text() == (mul_keys / "vk.json").read_text()
+    assert cli(["ptau", "info", str(mul_keys / "pot.ptau")]) == 0
+    big = read_r1cs((circom_keys / "c.r1cs").read_bytes())
+    with pytest.raises(SetupError, match="power 8"):
+        new_zkey(big, mul_keys / "pot.ptau")

@@ -11,6 +11,8 @@
     zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
     zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL]
     zkmpc demo [--out DIR] [--rpc URL]
+    zkmpc zkey new C.r1cs POT.ptau C0.zkey | zkey export verificationkey C.zkey VK.json
+    zkmpc ptau info POT.ptau                      -> power, contributions, file hash
     zkmpc party-setup DIR --n 5 --threshold 3     -> certificates and parties.toml (local runs)
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
 """
@@ -302,9 +304,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")
     d.add_argument("--rpc", default=None, help="verify on this node instead of the embedded EVM")
     d.set_defaults(fn=cmd_demo)
+    from .ceremony_cli import add_parsers as add_ceremony
     from .party_cli import add_parsers
 
     add_parsers(sub)
+    add_ceremony(sub)
     return p
 
 

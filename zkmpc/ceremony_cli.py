@@ -1,0 +1,73 @@
+"""``zkmpc zkey ...`` and ``zkmpc ptau ...``: snarkjs's verbs where zkmpc has them.
+
+    zkmpc zkey new CIRCUIT.r1cs POT.ptau CIRCUIT_0000.zkey   (= snarkjs groth16 setup)
+    zkmpc zkey export verificationkey CIRCUIT.zkey VK.json
+    zkmpc ptau info POT.ptau                                 (power, contributions, hash)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+__all__ = ["add_parsers"]
+
+
+def cmd_zkey_new(args: argparse.Namespace) -> int:
+    from zkp.ceremony import new_zkey
+    from zkp.formats.circom import read_r1cs
+    from zkp.formats.zkey import write_zkey
+
+    t0 = time.perf_counter()
+    with open(args.r1cs, "rb") as f:
+        cs = read_r1cs(f.read())
+    zk = new_zkey(cs, args.ptau)
+    write_zkey(zk, args.zkey)
+    print(f"circuit hash: {zk.mpc.cs_hash.hex()}")
+    print(f"wrote {args.zkey}: {zk!r} in {time.perf_counter() - t0:.2f} s; it needs phase-2 "
+          "contributions before use", file=sys.stderr)
+    return 0
+
+
+def cmd_zkey_export_vk(args: argparse.Namespace) -> int:
+    from zkp.formats.snarkjs_json import vk_to_json
+    from zkp.formats.zkey import read_zkey
+
+    with open(args.json, "w") as f:
+        f.write(vk_to_json(read_zkey(args.zkey).verifying_key()))
+    print(f"wrote {args.json}")
+    return 0
+
+
+def cmd_ptau_info(args: argparse.Namespace) -> int:
+    from zkp.formats.ptau import read_ptau
+
+    pt = read_ptau(args.ptau)
+    print(f"power:          {pt.power} (ceremony {pt.ceremony_power})")
+    print(f"prepared:       {pt.prepared}")
+    for i, c in enumerate(pt.contributions):
+        kind = "beacon" if c.beacon else "contribution"
+        print(f"{kind} #{i + 1}: {c.name or '(no name)'}")
+    print(f"file hash:      {pt.hash()}")
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    z = sub.add_parser("zkey", help="snarkjs .zkey files: new, export verificationkey")
+    zs = z.add_subparsers(dest="zkey_command", required=True)
+    n = zs.add_parser("new", help="the initial key of a circuit from a prepared ptau")
+    for name in ("r1cs", "ptau", "zkey"):
+        n.add_argument(name)
+    n.set_defaults(fn=cmd_zkey_new)
+    e = zs.add_parser("export", help="export verificationkey ZKEY JSON")
+    e.add_argument("what", choices=("verificationkey",))
+    e.add_argument("zkey")
+    e.add_argument("json")
+    e.set_defaults(fn=cmd_zkey_export_vk)
+    p = sub.add_parser("ptau", help="snarkjs .ptau files: info")
+    ps = p.add_subparsers(dest="ptau_command", required=True)
+    i = ps.add_parser("info", help="power, contributions and the file's hash (to pin it)")
+    i.add_argument("ptau")
+    i.set_defaults(fn=cmd_ptau_info)

@@ -1,0 +1,119 @@
+"""Phase 2: the circuit-specific Groth16 key from a prepared powers-of-tau file.
+
+:func:`new_zkey` is snarkjs's ``groth16 setup`` (``zkey new``): the key before any
+contribution (gamma = delta = the generators), every point a combination of the file's
+Lagrange-basis points, and the transcript's initial hash ``cs_hash`` computed as snarkjs
+does, so the two tools produce the same file byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections import defaultdict
+from typing import Any, Sequence
+
+from .._backend import kernels
+from ..curve import G1Point, G2Point
+from ..errors import SetupError
+from ..field import R
+from ..formats.ptau import PTau, read_ptau
+from ..formats.zkey import MPCParams, ZKey
+from ..qap import QapMatrices, domain_size
+from ..r1cs import R1CS
+
+__all__ = ["new_zkey", "cs_hash"]
+
+
+def _enc(values: Sequence[int]) -> bytes:
+    return b"".join(int(v).to_bytes(32, "big") for v in values)
+
+
+def _combine(terms: dict[int, list[tuple[int, int]]], count: int, bases: list[bytes], width: int,
+             msm: Any) -> bytes:
+    """Point ``s`` = sum of ``k * bases[j][row]`` over its terms ``(j * 2**32 + row, k)``."""
+    out = []
+    zero = bytes(width)
+    for s in range(count):
+        ts = terms.get(s)
+        if not ts:
+            out.append(zero)
+            continue
+        pts = b"".join(bases[key >> 32][width * (key & 0xFFFFFFFF):width * ((key & 0xFFFFFFFF) + 1)]
+                       for key, _ in ts)
+        out.append(bytes(msm(pts, _enc([k for _, k in ts]))))
+    return b"".join(out)
+
+
+def _point_terms(cs: R1CS, mat: QapMatrices) -> tuple[dict[int, list[tuple[int, int]]], ...]:
+    """Per wire: A terms, B terms, and the C/IC terms (beta*A + alpha*B + C rows)."""
+    a: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    b: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    c: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ks = mat.coeffs
+    for m_, row, wire, k in zip(mat.matrix.tolist(), mat.rows.tolist(), mat.wires.tolist(),
+                                mat.coeff_ids.tolist()):
+        (a if m_ == 0 else b)[wire].append((row, ks[k]))
+        c[wire].append(((3 if m_ == 0 else 2) << 32 | row, ks[k]))  # beta*A: LB, alpha*B: LA
+    for i in range(cs.num_constraints):
+        lo, hi = int(cs.C.indptr[i]), int(cs.C.indptr[i + 1])
+        for wire, kid in zip(cs.C.cols[lo:hi].tolist(), cs.C.coeff_ids[lo:hi].tolist()):
+            c[wire].append((i, cs.coeffs[kid]))
+    return a, b, c
+
+
+def cs_hash(zk: ZKey, tau_g1: bytes) -> bytes:
+    """snarkjs's circuit hash of an initial key: BLAKE2b-512 over the header points, then
+    each vector with its count (u32 big-endian), H in the monomial basis
+    ``[tau^i (tau^n - 1)]_1`` (i < n - 1, from the first 2n - 1 powers ``tau_g1``)."""
+    h = hashlib.blake2b(digest_size=64)
+    for p in (zk.alpha_g1, zk.beta_g1, zk.beta_g2, zk.gamma_g2, zk.delta_g1, zk.delta_g2):
+        h.update(p.to_bytes())
+    n = zk.domain_size
+
+    def vec(buf: bytes, width: int) -> None:
+        h.update(struct.pack(">I", len(buf) // width))
+        h.update(buf)
+
+    vec(zk.ic, 64)
+    signs = _enc([1, R - 1])
+    hs = b"".join(bytes(kernels.g1_msm(tau_g1[64 * (i + n):64 * (i + n + 1)] + tau_g1[64 * i:64 * (i + 1)],
+                                       signs)) for i in range(n - 1))
+    vec(hs, 64)
+    vec(zk.c_g1, 64)
+    vec(zk.a_g1, 64)
+    vec(zk.b_g1, 64)
+    vec(zk.b_g2, 128)
+    return h.digest()
+
+
+def new_zkey(cs: Any, ptau: PTau | str | Any) -> ZKey:
+    """The initial (uncontributed) key of ``cs`` from a prepared ``ptau`` (a :class:`PTau`
+    or a path): what ``snarkjs groth16 setup`` writes."""
+    cs = getattr(cs, "r1cs", cs)
+    if not isinstance(cs, R1CS):
+        raise SetupError(f"new_zkey: expected an R1CS, found {type(cs).__name__}")
+    pt = ptau if isinstance(ptau, PTau) else read_ptau(ptau)
+    n, log_n = domain_size(cs)
+    if log_n > pt.power:
+        raise SetupError(f"new_zkey: the circuit needs 2^{log_n} rows, the ptau has power {pt.power}")
+    if not pt.prepared:
+        raise SetupError("new_zkey: the ptau is not prepared for phase 2 (run `zkmpc ptau prepare`)")
+    mat = QapMatrices.from_r1cs(cs)
+    lt, la, lb = pt.lagrange_g1(log_n), pt.lagrange_alpha_g1(log_n), pt.lagrange_beta_g1(log_n)
+    lt2 = pt.lagrange_g2(log_n)
+    a, b, c = _point_terms(cs, mat)
+    nw, npub = cs.num_wires, cs.num_public
+    ic_c = _combine(c, nw, [lt, b"", la, lb], 64, kernels.g1_msm)
+    h2 = pt.lagrange_g1(log_n + 1)
+    zk = ZKey(num_wires=nw, num_public=npub, domain_size=n,
+              alpha_g1=G1Point.from_bytes(pt.alpha_tau_g1(1)), beta_g1=G1Point.from_bytes(pt.beta_tau_g1(1)),
+              beta_g2=G2Point.from_bytes(pt.beta_g2()), gamma_g2=G2Point.generator(),
+              delta_g1=G1Point.generator(), delta_g2=G2Point.generator(),
+              ic=ic_c[:64 * (npub + 1)], matrices=mat,
+              a_g1=_combine(a, nw, [lt], 64, kernels.g1_msm),
+              b_g1=_combine(b, nw, [lt], 64, kernels.g1_msm),
+              b_g2=_combine(b, nw, [lt2], 128, kernels.g2_msm),
+              c_g1=ic_c[64 * (npub + 1):],
+              h_g1=b"".join(h2[64 * (2 * i + 1):64 * (2 * i + 2)] for i in range(n)))
+    return ZKey(**{**zk.__dict__, "mpc": MPCParams(cs_hash(zk, pt.tau_g1(2 * n - 1)))})
