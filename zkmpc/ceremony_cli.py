@@ -1,6 +1,9 @@
 """``zkmpc zkey ...`` and ``zkmpc ptau ...``: snarkjs's verbs where zkmpc has them.
 
     zkmpc zkey new CIRCUIT.r1cs POT.ptau CIRCUIT_0000.zkey   (= snarkjs groth16 setup)
+    zkmpc zkey contribute OLD.zkey NEW.zkey [--name N] [-e ENTROPY]
+    zkmpc zkey beacon OLD.zkey NEW.zkey BEACON_HEX NUM_ITERATIONS_EXP [--name N]
+    zkmpc zkey verify CIRCUIT.r1cs POT.ptau CIRCUIT.zkey     (exit 0 and "ZKey Ok!")
     zkmpc zkey export verificationkey CIRCUIT.zkey VK.json
     zkmpc ptau info POT.ptau                                 (power, contributions, hash)
 """
@@ -31,6 +34,46 @@ def cmd_zkey_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_zkey_contribute(args: argparse.Namespace) -> int:
+    from zkp.ceremony import contribute, contribution_hash
+    from zkp.formats.zkey import read_zkey, write_zkey
+
+    zk = contribute(read_zkey(args.old), name=args.name, entropy=args.entropy)
+    write_zkey(zk, args.new)
+    print(f"contribution hash: {contribution_hash(zk.mpc.contributions[-1]).hex()}")
+    return 0
+
+
+def cmd_zkey_beacon(args: argparse.Namespace) -> int:
+    from zkp.ceremony import beacon, contribution_hash
+    from zkp.formats.zkey import read_zkey, write_zkey
+
+    zk = beacon(read_zkey(args.old), args.beacon, args.exp, name=args.name)
+    write_zkey(zk, args.new)
+    print(f"contribution hash: {contribution_hash(zk.mpc.contributions[-1]).hex()}")
+    return 0
+
+
+def cmd_zkey_verify(args: argparse.Namespace) -> int:
+    from zkp.ceremony import CeremonyError, new_zkey, verify_zkey
+    from zkp.formats.circom import read_r1cs
+    from zkp.formats.zkey import read_zkey
+
+    with open(args.r1cs, "rb") as f:
+        cs = read_r1cs(f.read())
+    zk = read_zkey(args.zkey)
+    try:
+        report = verify_zkey(zk, new_zkey(cs, args.ptau))
+    except CeremonyError as exc:
+        print(f"INVALID: {exc}")
+        return 1
+    print(f"circuit hash: {zk.mpc.cs_hash.hex()}")
+    for i, (name, digest) in enumerate(report, 1):
+        print(f"contribution #{i} {name}: {digest.hex()}")
+    print("ZKey Ok!")
+    return 0
+
+
 def cmd_zkey_export_vk(args: argparse.Namespace) -> int:
     from zkp.formats.snarkjs_json import vk_to_json
     from zkp.formats.zkey import read_zkey
@@ -55,12 +98,29 @@ def cmd_ptau_info(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    z = sub.add_parser("zkey", help="snarkjs .zkey files: new, export verificationkey")
+    z = sub.add_parser("zkey", help="snarkjs .zkey files: new, contribute, beacon, verify, export")
     zs = z.add_subparsers(dest="zkey_command", required=True)
     n = zs.add_parser("new", help="the initial key of a circuit from a prepared ptau")
     for name in ("r1cs", "ptau", "zkey"):
         n.add_argument(name)
     n.set_defaults(fn=cmd_zkey_new)
+    c = zs.add_parser("contribute", help="add a phase-2 contribution")
+    c.add_argument("old")
+    c.add_argument("new")
+    c.add_argument("--name", "-n", default="")
+    c.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
+    c.set_defaults(fn=cmd_zkey_contribute)
+    b = zs.add_parser("beacon", help="apply a public random beacon")
+    b.add_argument("old")
+    b.add_argument("new")
+    b.add_argument("beacon", help="the beacon's value, hex")
+    b.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
+    b.add_argument("--name", "-n", default="")
+    b.set_defaults(fn=cmd_zkey_beacon)
+    v = zs.add_parser("verify", help="check a key's whole transcript against the circuit and ptau")
+    for name in ("r1cs", "ptau", "zkey"):
+        v.add_argument(name)
+    v.set_defaults(fn=cmd_zkey_verify)
     e = zs.add_parser("export", help="export verificationkey ZKEY JSON")
     e.add_argument("what", choices=("verificationkey",))
     e.add_argument("zkey")

@@ -41,12 +41,18 @@ def _g1_points(buf: bytes) -> tuple[G1Point, ...]:
     return tuple(G1Point.from_bytes(buf[i:i + 64]) for i in range(0, len(buf), 64))
 
 
-def setup(cs: R1CS, *, rng: Any = None, warn: bool = True) -> tuple[ProvingKey, VerifyingKey]:
+def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
+          warn: bool = True) -> tuple[ProvingKey, VerifyingKey]:
     """Generate development keys for ``cs``.
 
     Args:
         cs: the constraint system (``circuits.compile(...)`` gives one as ``.r1cs``; a
             compiled circuit object is accepted too).
+        ptau: keyword-only prepared powers-of-tau file (path or
+            :class:`~zkp.formats.ptau.PTau`): tau, alpha and beta then come from it and
+            this call is phase 2 with one contribution (what ``snarkjs groth16 setup`` and
+            one ``zkey contribute`` give; ``snarkjs zkey verify`` accepts the key). Still a
+            single party: more contributions (:mod:`zkp.ceremony`) make it a production key.
         rng: keyword-only source of randomness for reproducible tests (default ``secrets``).
         warn: issue :class:`DevelopmentKeyWarning` (default True).
 
@@ -72,6 +78,11 @@ def setup(cs: R1CS, *, rng: Any = None, warn: bool = True) -> tuple[ProvingKey, 
     if warn:
         warnings.warn("single-party Groth16 setup: these are development keys; whoever ran "
                       "setup can forge proofs", DevelopmentKeyWarning, stacklevel=2)
+    if ptau is not None:
+        from ..ceremony import contribute, new_zkey
+
+        pk = contribute(new_zkey(cs, ptau), name="zkmpc setup", rng=rng).proving_key(cs)
+        return pk, pk.vk
     n, log_n = domain_size(cs)
     tau = random_fr(rng)
     while pow(tau, 2 * n, R) == 1:
