@@ -5,7 +5,15 @@
     zkmpc zkey beacon OLD.zkey NEW.zkey BEACON_HEX NUM_ITERATIONS_EXP [--name N]
     zkmpc zkey verify CIRCUIT.r1cs POT.ptau CIRCUIT.zkey     (exit 0 and "ZKey Ok!")
     zkmpc zkey export verificationkey CIRCUIT.zkey VK.json
+    zkmpc ptau new POWER OUT.ptau                            (= snarkjs powersoftau new bn128)
+    zkmpc ptau contribute IN.ptau OUT.ptau [--name N] [-e ENTROPY]
+    zkmpc ptau beacon IN.ptau OUT.ptau BEACON_HEX NUM_ITERATIONS_EXP [--name N]
+    zkmpc ptau prepare IN.ptau OUT.ptau                      (= snarkjs powersoftau prepare phase2)
+    zkmpc ptau verify POT.ptau                               (exit 0 and "Powers of Tau Ok!")
     zkmpc ptau info POT.ptau                                 (power, contributions, hash)
+
+Long steps print their progress on stderr; every file written is followed by its BLAKE2b
+hash, so it can be pinned.
 """
 
 from __future__ import annotations
@@ -84,6 +92,81 @@ def cmd_zkey_export_vk(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(label: str) -> Any:
+    t0 = time.perf_counter()
+
+    def report(step: str, done: int, total: int) -> None:
+        print(f"\r{label}: [{done + 1}/{total + 1}] {step:<24} {time.perf_counter() - t0:7.1f} s",
+              end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _write_ptau(pt: Any, path: str) -> None:
+    from zkp.formats.ptau import file_hash
+
+    data = pt.to_bytes()
+    with open(path, "wb") as f:
+        f.write(data)
+    print(file=sys.stderr)
+    print(f"wrote {path}: {pt!r}")
+    print(f"file hash (BLAKE2b-512): {file_hash(data)}")
+
+
+def cmd_ptau_new(args: argparse.Namespace) -> int:
+    from zkp.ceremony import ptau_new
+
+    _write_ptau(ptau_new(args.power), args.out)
+    return 0
+
+
+def cmd_ptau_contribute(args: argparse.Namespace) -> int:
+    from zkp.ceremony import ptau_contribute
+    from zkp.formats.ptau import read_ptau
+
+    pt = ptau_contribute(read_ptau(args.inp), name=args.name, entropy=args.entropy,
+                         progress=_progress("contribute"))
+    _write_ptau(pt, args.out)
+    return 0
+
+
+def cmd_ptau_beacon(args: argparse.Namespace) -> int:
+    from zkp.ceremony import ptau_beacon
+    from zkp.formats.ptau import read_ptau
+
+    pt = ptau_beacon(read_ptau(args.inp), args.beacon, args.exp, name=args.name,
+                     progress=_progress("beacon"))
+    _write_ptau(pt, args.out)
+    return 0
+
+
+def cmd_ptau_prepare(args: argparse.Namespace) -> int:
+    from zkp.ceremony import ptau_prepare
+    from zkp.formats.ptau import read_ptau
+
+    _write_ptau(ptau_prepare(read_ptau(args.inp), progress=_progress("prepare")), args.out)
+    return 0
+
+
+def cmd_ptau_verify(args: argparse.Namespace) -> int:
+    from zkp.ceremony import CeremonyError, ptau_verify
+    from zkp.formats.ptau import read_ptau
+
+    pt = read_ptau(args.ptau)
+    try:
+        report = ptau_verify(pt, progress=_progress("verify"))
+    except CeremonyError as exc:
+        print(file=sys.stderr)
+        print(f"INVALID: {exc}")
+        return 1
+    print(file=sys.stderr)
+    for i, (name, digest) in enumerate(report, 1):
+        print(f"contribution #{i} {name}: response hash {digest.hex()}")
+    print(f"file hash (BLAKE2b-512): {pt.hash()}")
+    print("Powers of Tau Ok!")
+    return 0
+
+
 def cmd_ptau_info(args: argparse.Namespace) -> int:
     from zkp.formats.ptau import read_ptau
 
@@ -126,8 +209,33 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("zkey")
     e.add_argument("json")
     e.set_defaults(fn=cmd_zkey_export_vk)
-    p = sub.add_parser("ptau", help="snarkjs .ptau files: info")
+    p = sub.add_parser("ptau", help="powers of tau (snarkjs .ptau): new, contribute, beacon, "
+                                    "prepare, verify, info")
     ps = p.add_subparsers(dest="ptau_command", required=True)
+    n = ps.add_parser("new", help="a new file of 2^POWER powers")
+    n.add_argument("power", type=int)
+    n.add_argument("out")
+    n.set_defaults(fn=cmd_ptau_new)
+    c = ps.add_parser("contribute", help="add a contribution")
+    c.add_argument("inp")
+    c.add_argument("out")
+    c.add_argument("--name", "-n", default="")
+    c.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
+    c.set_defaults(fn=cmd_ptau_contribute)
+    b = ps.add_parser("beacon", help="apply a public random beacon")
+    b.add_argument("inp")
+    b.add_argument("out")
+    b.add_argument("beacon", help="the beacon's value, hex")
+    b.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
+    b.add_argument("--name", "-n", default="")
+    b.set_defaults(fn=cmd_ptau_beacon)
+    pr = ps.add_parser("prepare", help="add the Lagrange bases phase 2 needs")
+    pr.add_argument("inp")
+    pr.add_argument("out")
+    pr.set_defaults(fn=cmd_ptau_prepare)
+    v = ps.add_parser("verify", help="check every contribution and the points")
+    v.add_argument("ptau")
+    v.set_defaults(fn=cmd_ptau_verify)
     i = ps.add_parser("info", help="power, contributions and the file's hash (to pin it)")
     i.add_argument("ptau")
     i.set_defaults(fn=cmd_ptau_info)

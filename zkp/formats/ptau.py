@@ -27,12 +27,13 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from .._backend import kernels
 from ..errors import FormatError
 from ..field import P
 from .circom import _sections
 from .zkey import g1_from_lem, g2_from_lem, open_binary
 
-__all__ = ["PTau", "PTauContribution", "read_ptau", "file_hash"]
+__all__ = ["PTau", "PTauContribution", "read_ptau", "build_ptau", "file_hash"]
 
 _MAX_POWER = 28
 _KEY_SIZE = 6 * 64 + 3 * 128
@@ -66,6 +67,19 @@ class PTauContribution:
     name: str = ""
     num_iterations_exp: int = 0
     beacon_hash: bytes = b""
+
+    def to_bytes(self) -> bytes:
+        g1, g2 = kernels.g1_to_lem, kernels.g2_to_lem
+        params = b""
+        if self.name:
+            name = self.name[:64].encode()
+            params += bytes([1, len(name)]) + name
+        if self.beacon:
+            params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
+        return (bytes(g1(self.tau_g1)) + bytes(g2(self.tau_g2)) + bytes(g1(self.alpha_g1 + self.beta_g1))
+                + bytes(g2(self.beta_g2)) + bytes(g1(self.key_g1)) + bytes(g2(self.key_g2))
+                + self.partial_hash + self.next_challenge
+                + struct.pack("<II", 1 if self.beacon else 0, len(params)) + params)
 
 
 def _params(mv: memoryview, what: str) -> dict[int, bytes]:
@@ -218,3 +232,19 @@ class PTau:
 def read_ptau(source: str | os.PathLike[str] | bytes) -> PTau:
     """Open a ``.ptau`` file (a path is memory-mapped) and check its structure."""
     return PTau(open_binary(source, "ptau"))
+
+
+def build_ptau(power: int, tau_g1: bytes, tau_g2: bytes, alpha_tau_g1: bytes, beta_tau_g1: bytes,
+               beta_g2: bytes, contributions: tuple[PTauContribution, ...],
+               lagrange: tuple[bytes, bytes, bytes, bytes] | None = None) -> PTau:
+    """A ``.ptau`` from its vectors in our encoding (sections in snarkjs's order)."""
+    g1, g2 = kernels.g1_to_lem, kernels.g2_to_lem
+    header = struct.pack("<I", 32) + P.to_bytes(32, "little") + struct.pack("<II", power, power)
+    body = [(1, header), (2, g1(tau_g1)), (3, g2(tau_g2)), (4, g1(alpha_tau_g1)), (5, g1(beta_tau_g1)),
+            (6, g2(beta_g2)),
+            (7, struct.pack("<I", len(contributions)) + b"".join(c.to_bytes() for c in contributions))]
+    if lagrange is not None:
+        body += [(12, g1(lagrange[0])), (13, g2(lagrange[1])), (14, g1(lagrange[2])), (15, g1(lagrange[3]))]
+    data = b"ptau" + struct.pack("<II", 1, len(body)) + b"".join(
+        struct.pack("<IQ", k, len(v)) + bytes(v) for k, v in body)
+    return PTau(memoryview(data))
