@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import random
+import struct
 from types import ModuleType
 from typing import Any, Callable
 
@@ -103,6 +104,10 @@ def test_ceremony_kernels_c_equal_python(log_n: int, first: int, inc: int, data:
     g2 = PY.g2_batch_mul(G2.to_bytes(), ks[:32 * min(n, 4)])
     for name, arg in (("g1", g1), ("g2", g2)):
         same(f"{name}_apply_key", arg, enc([first]), enc([inc]))
+        rows = data.draw(st.lists(st.integers(0, n - 1), max_size=6))
+        cut = data.draw(st.integers(0, len(rows)))
+        ptr = struct.pack("<3I", 0, cut, len(rows))
+        same(f"{name}_lincomb", arg, ptr, struct.pack(f"<{len(rows)}I", *rows), enc([first, inc, 1, R - 1, 0, 2][:len(rows)]))
         same(f"{name}_ifft", arg)
         assert same(f"{name}_from_lem", same(f"{name}_to_lem", arg)) == arg
 
@@ -134,6 +139,7 @@ ENTRY: list[tuple[str, Callable[[bytes], tuple[Any, ...]]]] = [
     ("g1_from_lem", lambda d: (d,)), ("g2_from_lem", lambda d: (d,)),
     ("g1_to_lem", lambda d: (d,)), ("g2_to_lem", lambda d: (d,)),
     ("g1_apply_key", lambda d: (d[64:], d[:32], d[32:64])), ("g1_ifft", lambda d: (d,)),
+    ("g1_lincomb", lambda d: (d[:128], d[128:136], d[136:140], d[140:])),
     ("pairing_check", lambda d: (d[:64], d[64:192])),
 ]
 

@@ -187,6 +187,33 @@ def test_apply_key_multiplies_point_i_by_first_times_inc_to_the_i(K: ModuleType)
         K.g1_apply_key(bytes(64), R.to_bytes(32, "big"), enc([1]))
 
 
+def test_lincomb_sums_sparse_rows(K: ModuleType) -> None:
+    import random
+
+    import numpy as np
+
+    rnd = random.Random(6)
+    bases = K.g1_batch_mul(G1.to_bytes(), enc([rnd.randrange(1, R) for _ in range(5)] + [0]))
+    rows = [[(0, 1), (3, R - 1)], [], [(5, 7)], [(1, rnd.randrange(R)), (2, 0), (4, 1), (1, 5)]]
+    ptr = np.cumsum([0] + [len(r) for r in rows]).astype("<u4").tobytes()
+    idx = np.array([i for r in rows for i, _ in r], dtype="<u4").tobytes()
+    ks = enc([k for r in rows for _, k in r])
+    got = K.g1_lincomb(bases, ptr, idx, ks)
+    for i, r in enumerate(rows):
+        want = K.g1_msm(b"".join(bases[64 * j:64 * j + 64] for j, _ in r), enc([k for _, k in r]))
+        assert got[64 * i:64 * i + 64] == want
+    g2 = K.g2_batch_mul(G2.to_bytes(), enc([3, 4]))
+    assert K.g2_lincomb(g2, np.array([0, 2], dtype="<u4").tobytes(), np.array([0, 1], dtype="<u4").tobytes(),
+                        enc([2, R - 1])) == K.g2_batch_mul(G2.to_bytes(), enc([2]))
+    with pytest.raises(MalformedInputError, match="names point"):
+        K.g1_lincomb(bases, np.array([0, 1], dtype="<u4").tobytes(), np.array([9], dtype="<u4").tobytes(), enc([1]))
+    with pytest.raises(MalformedInputError, match="offsets"):
+        K.g1_lincomb(bases, np.array([0, 2], dtype="<u4").tobytes(), np.array([1], dtype="<u4").tobytes(), enc([1]))
+    with pytest.raises(MalformedInputError, match="decreases"):
+        K.g1_lincomb(bases, np.array([0, 1, 0, 1], dtype="<u4").tobytes(), np.array([1], dtype="<u4").tobytes(),
+                     enc([1]))
+
+
 def test_lem_round_trips_and_refuses_bad_points(K: ModuleType) -> None:
     pts = K.g1_batch_mul(G1.to_bytes(), enc([0, 1, 2, R - 1]))
     assert K.g1_from_lem(K.g1_to_lem(pts)) == pts

@@ -43,6 +43,8 @@ __all__ = [
     "g2_apply_key",
     "g1_ifft",
     "g2_ifft",
+    "g1_lincomb",
+    "g2_lincomb",
     "pairing_check",
 ]
 
@@ -484,6 +486,46 @@ def _ifft(group: str, points: bytes) -> bytes:
         m *= 2
     ninv = int(pow(mpz(n), -1, R))
     return encode(to_affine([A.scalar_mul(ops, p, ninv) for p in a]))
+
+
+def _lincomb(group: str, bases: bytes, indptr: bytes, indices: bytes, scalars: bytes) -> bytes:
+    ops, decode, to_affine, encode, one = _group(group)
+    pts = decode(bases, f"{group} point")
+    ks = [int(k) for k in _words(scalars, R, f"{group} lincomb scalars")]
+    if len(indptr) % 4 or len(indptr) < 4 or len(indices) % 4:
+        raise MalformedInputError("lincomb: offsets and indices must be u32 arrays")
+    ptr = list(memoryview(bytes(indptr)).cast("I"))
+    idx = list(memoryview(bytes(indices)).cast("I"))
+    if ptr[0] != 0 or ptr[-1] != len(idx) or len(idx) != len(ks):
+        raise MalformedInputError(f"lincomb: offsets must run from 0 to {len(idx)} (the number of "
+                                  f"indices and scalars, {len(ks)})")
+    for r in range(len(ptr) - 1):
+        if ptr[r + 1] < ptr[r]:
+            raise MalformedInputError(f"lincomb: offset {r + 1} decreases")
+    for t, i in enumerate(idx):
+        if i >= len(pts):
+            raise MalformedInputError(f"lincomb: index {t} names point {i} of {len(pts)}")
+    add, inf = ops[0], ops[3]
+    out = []
+    for r in range(len(ptr) - 1):
+        acc = inf
+        for t in range(ptr[r], ptr[r + 1]):
+            p = pts[idx[t]]
+            if p is not None and ks[t]:
+                acc = add(acc, A.scalar_mul(ops, (p[0], p[1], one), ks[t]))
+        out.append(acc)
+    return encode(to_affine(out))
+
+
+def g1_lincomb(bases: bytes, indptr: bytes, indices: bytes, scalars: bytes) -> bytes:
+    """Row ``r``: the sum of ``scalars[t] * bases[indices[t]]`` over ``t`` in
+    ``indptr[r] .. indptr[r + 1]`` (offsets and indices little-endian u32)."""
+    return _lincomb("G1", bases, indptr, indices, scalars)
+
+
+def g2_lincomb(bases: bytes, indptr: bytes, indices: bytes, scalars: bytes) -> bytes:
+    """Like :func:`g1_lincomb` over G2."""
+    return _lincomb("G2", bases, indptr, indices, scalars)
 
 
 def g1_ifft(points: bytes) -> bytes:

@@ -187,6 +187,52 @@ static PyObject *py_##PT##_ifft(PyObject *Py_UNUSED(self), PyObject *args) {    
     return ok ? out : PyErr_NoMemory();                                                         \
 }
 
+/* the CSR shape of a sparse combination: rows + 1 offsets and nnz indices (u32 LE),
+ * checked: offsets non-decreasing from 0 to nnz, indices below the number of points */
+static int check_csr(const Py_buffer *pb, const Py_buffer *ib, Py_ssize_t npts, Py_ssize_t nks, Py_ssize_t *rows) {
+    if (pb->len % 4 || pb->len < 4 || ib->len % 4) { malformed("lincomb: offsets and indices must be u32 arrays"); return 0; }
+    const uint32_t *ptr = pb->buf, *idx = ib->buf;
+    Py_ssize_t nr = pb->len / 4 - 1, nnz = ib->len / 4;
+    if (ptr[0] != 0 || (Py_ssize_t)ptr[nr] != nnz || nnz != nks) {
+        malformed("lincomb: offsets must run from 0 to %zd (the number of indices and scalars, %zd)", nnz, nks);
+        return 0;
+    }
+    for (Py_ssize_t r = 0; r < nr; r++)
+        if (ptr[r + 1] < ptr[r]) { malformed("lincomb: offset %zd decreases", r + 1); return 0; }
+    for (Py_ssize_t t = 0; t < nnz; t++)
+        if ((Py_ssize_t)idx[t] >= npts) { malformed("lincomb: index %zd names point %u of %zd", t, idx[t], npts); return 0; }
+    *rows = nr;
+    return 1;
+}
+
+#define LINCOMB_BINDING(PT, WIDTH, NAME)                                                       \
+static PyObject *py_##PT##_lincomb(PyObject *Py_UNUSED(self), PyObject *args) {                \
+    Py_buffer bb, pb, ib, sb; Py_ssize_t n, rows = 0;                                           \
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &bb, &pb, &ib, &sb)) return NULL;                   \
+    PT##_aff *pts = decode_##PT(&bb, &n, NAME " point");                                        \
+    fe *ks = pts ? decode_scalars(&sb, -1, NAME " lincomb scalars") : NULL;                     \
+    int ok = ks && check_csr(&pb, &ib, n, sb.len / 32, &rows);                                  \
+    PT##_aff *res = ok ? PyMem_Malloc((rows ? rows : 1) * sizeof(PT##_aff)) : NULL;             \
+    if (ok && !res) { PyErr_NoMemory(); ok = 0; }                                               \
+    int nt = nthreads();                                                                        \
+    if (ok) {                                                                                   \
+        Py_BEGIN_ALLOW_THREADS                                                                  \
+        ok = PT##_lincomb(res, pts, pb.buf, ib.buf, ks, (size_t)rows, nt);                      \
+        Py_END_ALLOW_THREADS                                                                    \
+        if (!ok) PyErr_NoMemory();                                                              \
+    }                                                                                           \
+    PyObject *out = NULL;                                                                       \
+    if (ok && (out = PyBytes_FromStringAndSize(NULL, WIDTH * rows)))                            \
+        for (Py_ssize_t i = 0; i < rows; i++)                                                   \
+            encode_##PT((uint8_t *)PyBytes_AS_STRING(out) + WIDTH * i, &res[i]);                \
+    PyBuffer_Release(&bb); PyBuffer_Release(&pb); PyBuffer_Release(&ib); PyBuffer_Release(&sb); \
+    PyMem_Free(pts); PyMem_Free(ks); PyMem_Free(res);                                           \
+    return out;                                                                                 \
+}
+
+LINCOMB_BINDING(g1, 64, "G1")
+LINCOMB_BINDING(g2, 128, "G2")
+
 CEREMONY_BINDINGS(g1, 64, "G1")
 CEREMONY_BINDINGS(g2, 128, "G2")
 

@@ -117,6 +117,59 @@ static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *ninv, int nthrea
     return ok;
 }
 
+/* out[r] = sum of ks[t] * pts[idx[t]] for t in [ptr[r], ptr[r + 1]): sparse linear
+ * combinations (a key's columns from the Lagrange basis). Scalars 1 and r - 1, the common
+ * coefficients, cost one addition. */
+typedef struct {
+    const AFF *pts; const uint32_t *ptr, *idx; const fe *ks; JAC *out; size_t lo, hi;
+} FN(comb_job);
+
+static void *FN(comb_worker)(void *arg) {
+    FN(comb_job) *j = arg;
+    static const fe one = {{1, 0, 0, 0}};
+    static const fe minus_one = {{0x43e1f593f0000000ULL, 0x2833e84879b97091ULL,
+                                  0xb85045b68181585dULL, 0x30644e72e131a029ULL}};
+    for (size_t r = j->lo; r < j->hi; r++) {
+        JAC acc;
+        FN(set_inf)(&acc);
+        for (uint32_t t = j->ptr[r]; t < j->ptr[r + 1]; t++) {
+            const AFF *p = &j->pts[j->idx[t]];
+            if (p->inf || fe_is_zero(&j->ks[t])) continue;
+            if (fe_eq(&j->ks[t], &one)) { FN(add_aff)(&acc, &acc, p, 0); continue; }
+            if (fe_eq(&j->ks[t], &minus_one)) { FN(add_aff)(&acc, &acc, p, 1); continue; }
+            JAC q, m;
+            FN(from_aff)(&q, p);
+            FN(mul_w4)(&m, &q, &j->ks[t]);
+            FN(add)(&acc, &acc, &m);
+        }
+        j->out[r] = acc;
+    }
+    return NULL;
+}
+
+static int FN(lincomb)(AFF *res, const AFF *pts, const uint32_t *ptr, const uint32_t *idx, const fe *ks,
+                       size_t rows, int nthreads) {
+    JAC *out = malloc((rows ? rows : 1) * sizeof(JAC));
+    F *scratch = malloc((rows ? rows : 1) * sizeof(F));
+    if (!out || !scratch) { free(out); free(scratch); return 0; }
+    if (nthreads < 1) nthreads = 1;
+    if ((size_t)nthreads > rows) nthreads = rows ? (int)rows : 1;
+    FN(comb_job) jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (FN(comb_job)){pts, ptr, idx, ks, out, rows * t / nthreads, rows * (t + 1) / nthreads};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(comb_worker), &jobs[t]) == 0;
+    }
+    FN(comb_worker)(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else FN(comb_worker)(&jobs[t]);
+    }
+    FN(batch_to_aff)(res, out, rows, scratch);
+    free(out); free(scratch);
+    return 1;
+}
+
 #undef FN
 #undef JAC
 #undef AFF

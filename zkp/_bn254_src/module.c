@@ -481,6 +481,8 @@ static PyMethodDef methods[] = {
     {"g2_to_lem", py_g2_to_lem, METH_VARARGS, "Canonical G2 points -> snarkjs LEM."},
     {"g1_apply_key", py_g1_apply_key, METH_VARARGS, "Point i times first * inc^i (G1)."},
     {"g2_apply_key", py_g2_apply_key, METH_VARARGS, "Point i times first * inc^i (G2)."},
+    {"g1_lincomb", py_g1_lincomb, METH_VARARGS, "Sparse linear combinations of G1 points (CSR)."},
+    {"g2_lincomb", py_g2_lincomb, METH_VARARGS, "Sparse linear combinations of G2 points (CSR)."},
     {"g1_ifft", py_g1_ifft, METH_VARARGS, "Inverse FFT over G1 points (the Lagrange basis)."},
     {"g2_ifft", py_g2_ifft, METH_VARARGS, "Inverse FFT over G2 points (the Lagrange basis)."},
     {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},

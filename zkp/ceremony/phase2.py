@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections import defaultdict
 from typing import Any, Sequence
+
+import numpy as np
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
@@ -29,36 +30,30 @@ def _enc(values: Sequence[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "big") for v in values)
 
 
-def _combine(terms: dict[int, list[tuple[int, int]]], count: int, bases: list[bytes], width: int,
-             msm: Any) -> bytes:
-    """Point ``s`` = sum of ``k * bases[j][row]`` over its terms ``(j * 2**32 + row, k)``."""
-    out = []
-    zero = bytes(width)
-    for s in range(count):
-        ts = terms.get(s)
-        if not ts:
-            out.append(zero)
-            continue
-        pts = b"".join(bases[key >> 32][width * (key & 0xFFFFFFFF):width * ((key & 0xFFFFFFFF) + 1)]
-                       for key, _ in ts)
-        out.append(bytes(msm(pts, _enc([k for _, k in ts]))))
-    return b"".join(out)
+def _combine(terms: list[tuple[int, int, int]], count: int, bases: bytes, lincomb: Any) -> bytes:
+    """Point ``s`` (``s < count``) = the sum of ``k * bases[j]`` over its terms ``(s, j, k)``."""
+    terms.sort(key=lambda t: t[0])
+    rows = np.fromiter((t[0] for t in terms), dtype=np.int64, count=len(terms))
+    ptr = np.searchsorted(rows, np.arange(count + 1)).astype("<u4")
+    idx = np.fromiter((t[1] for t in terms), dtype="<u4", count=len(terms))
+    return bytes(lincomb(bases, ptr.tobytes(), idx.tobytes(), _enc([t[2] for t in terms])))
 
 
-def _point_terms(cs: R1CS, mat: QapMatrices) -> tuple[dict[int, list[tuple[int, int]]], ...]:
-    """Per wire: A terms, B terms, and the C/IC terms (beta*A + alpha*B + C rows)."""
-    a: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    b: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    c: dict[int, list[tuple[int, int]]] = defaultdict(list)
+def _point_terms(cs: R1CS, mat: QapMatrices, n: int) -> tuple[list[tuple[int, int, int]], ...]:
+    """The terms ``(wire, basis index, coefficient)`` of A, B and the C/IC points, whose
+    basis is ``lt || la || lb`` (tau, alpha*tau, beta*tau Lagrange bases: beta*A + alpha*B + C)."""
+    a: list[tuple[int, int, int]] = []
+    b: list[tuple[int, int, int]] = []
+    c: list[tuple[int, int, int]] = []
     ks = mat.coeffs
     for m_, row, wire, k in zip(mat.matrix.tolist(), mat.rows.tolist(), mat.wires.tolist(),
                                 mat.coeff_ids.tolist()):
-        (a if m_ == 0 else b)[wire].append((row, ks[k]))
-        c[wire].append(((3 if m_ == 0 else 2) << 32 | row, ks[k]))  # beta*A: LB, alpha*B: LA
+        (a if m_ == 0 else b).append((wire, row, ks[k]))
+        c.append((wire, row + (2 * n if m_ == 0 else n), ks[k]))
     for i in range(cs.num_constraints):
         lo, hi = int(cs.C.indptr[i]), int(cs.C.indptr[i + 1])
         for wire, kid in zip(cs.C.cols[lo:hi].tolist(), cs.C.coeff_ids[lo:hi].tolist()):
-            c[wire].append((i, cs.coeffs[kid]))
+            c.append((wire, i, cs.coeffs[kid]))
     return a, b, c
 
 
@@ -76,9 +71,9 @@ def cs_hash(zk: ZKey, tau_g1: bytes) -> bytes:
         h.update(buf)
 
     vec(zk.ic, 64)
-    signs = _enc([1, R - 1])
-    hs = b"".join(bytes(kernels.g1_msm(tau_g1[64 * (i + n):64 * (i + n + 1)] + tau_g1[64 * i:64 * (i + 1)],
-                                       signs)) for i in range(n - 1))
+    ptr = (2 * np.arange(n, dtype="<u4")).tobytes()
+    idx = np.stack([np.arange(n, 2 * n - 1), np.arange(n - 1)], axis=1).astype("<u4").tobytes()
+    hs = bytes(kernels.g1_lincomb(tau_g1, ptr, idx, _enc([1, R - 1]) * (n - 1)))
     vec(hs, 64)
     vec(zk.c_g1, 64)
     vec(zk.a_g1, 64)
@@ -102,18 +97,18 @@ def new_zkey(cs: Any, ptau: PTau | str | Any) -> ZKey:
     mat = QapMatrices.from_r1cs(cs)
     lt, la, lb = pt.lagrange_g1(log_n), pt.lagrange_alpha_g1(log_n), pt.lagrange_beta_g1(log_n)
     lt2 = pt.lagrange_g2(log_n)
-    a, b, c = _point_terms(cs, mat)
+    a, b, c = _point_terms(cs, mat, n)
     nw, npub = cs.num_wires, cs.num_public
-    ic_c = _combine(c, nw, [lt, b"", la, lb], 64, kernels.g1_msm)
+    ic_c = _combine(c, nw, lt + la + lb, kernels.g1_lincomb)
     h2 = pt.lagrange_g1(log_n + 1)
     zk = ZKey(num_wires=nw, num_public=npub, domain_size=n,
               alpha_g1=G1Point.from_bytes(pt.alpha_tau_g1(1)), beta_g1=G1Point.from_bytes(pt.beta_tau_g1(1)),
               beta_g2=G2Point.from_bytes(pt.beta_g2()), gamma_g2=G2Point.generator(),
               delta_g1=G1Point.generator(), delta_g2=G2Point.generator(),
               ic=ic_c[:64 * (npub + 1)], matrices=mat,
-              a_g1=_combine(a, nw, [lt], 64, kernels.g1_msm),
-              b_g1=_combine(b, nw, [lt], 64, kernels.g1_msm),
-              b_g2=_combine(b, nw, [lt2], 128, kernels.g2_msm),
+              a_g1=_combine(a, nw, lt, kernels.g1_lincomb),
+              b_g1=_combine(list(b), nw, lt, kernels.g1_lincomb),
+              b_g2=_combine(b, nw, lt2, kernels.g2_lincomb),
               c_g1=ic_c[64 * (npub + 1):],
               h_g1=b"".join(h2[64 * (2 * i + 1):64 * (2 * i + 2)] for i in range(n)))
     return ZKey(**{**zk.__dict__, "mpc": MPCParams(cs_hash(zk, pt.tau_g1(2 * n - 1)))})
