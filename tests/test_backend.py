@@ -112,6 +112,14 @@ def test_ceremony_kernels_c_equal_python(log_n: int, first: int, inc: int, data:
         assert same(f"{name}_from_lem", same(f"{name}_to_lem", arg)) == arg
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.binary(max_size=600), st.binary(max_size=600))
+def test_blake2b_state_c_equals_python(a: bytes, b: bytes) -> None:
+    from zkp._blake2b import Blake2b
+
+    assert same("blake2b_update", same("blake2b_update", Blake2b().partial(), a), b)
+
+
 def test_large_msm_c_equals_python() -> None:
     rnd = random.Random(5)
     n = 600  # windows wide enough for several threads
@@ -140,6 +148,7 @@ ENTRY: list[tuple[str, Callable[[bytes], tuple[Any, ...]]]] = [
     ("g1_to_lem", lambda d: (d,)), ("g2_to_lem", lambda d: (d,)),
     ("g1_apply_key", lambda d: (d[64:], d[:32], d[32:64])), ("g1_ifft", lambda d: (d,)),
     ("g1_lincomb", lambda d: (d[:128], d[128:136], d[136:140], d[140:])),
+    ("blake2b_update", lambda d: (d[:216], d[216:])),
     ("pairing_check", lambda d: (d[:64], d[64:192])),
 ]
 

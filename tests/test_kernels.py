@@ -214,6 +214,24 @@ def test_lincomb_sums_sparse_rows(K: ModuleType) -> None:
                      enc([1]))
 
 
+def test_blake2b_state_updates_as_hashlib_hashes(K: ModuleType) -> None:
+    import hashlib
+
+    from zkp._blake2b import Blake2b
+
+    data = bytes(range(256)) * 5
+    for cuts in ((0,), (1, 128), (128, 256, 700), (129, 1279)):
+        st, prev = Blake2b().partial(), 0
+        for c in cuts + (len(data),):
+            st = K.blake2b_update(st, data[prev:c])
+            prev = c
+        assert Blake2b.from_partial(st).digest() == hashlib.blake2b(data).digest()
+    with pytest.raises(MalformedInputError, match="216"):
+        K.blake2b_update(bytes(215), b"")
+    with pytest.raises(MalformedInputError, match="pending"):
+        K.blake2b_update(bytes(200) + (129).to_bytes(4, "little") + bytes(12), b"")
+
+
 def test_lem_round_trips_and_refuses_bad_points(K: ModuleType) -> None:
     pts = K.g1_batch_mul(G1.to_bytes(), enc([0, 1, 2, R - 1]))
     assert K.g1_from_lem(K.g1_to_lem(pts)) == pts

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from zkmpc.cli import main as cli
 from zkp.ceremony import (CeremonyError, new_zkey, ptau_beacon, ptau_contribute, ptau_new, ptau_prepare,
                           ptau_verify)
-from zkp.ceremony._blake2b import Blake2b
+from zkp._blake2b import Blake2b
 from zkp.curve import G1Point
 from zkp.formats.circom import read_r1cs
 from zkp.formats.ptau import PTau, build_ptau, read_ptau

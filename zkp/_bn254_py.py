@@ -45,6 +45,7 @@ __all__ = [
     "g2_ifft",
     "g1_lincomb",
     "g2_lincomb",
+    "blake2b_update",
     "pairing_check",
 ]
 
@@ -515,6 +516,13 @@ def _lincomb(group: str, bases: bytes, indptr: bytes, indices: bytes, scalars: b
                 acc = add(acc, A.scalar_mul(ops, (p[0], p[1], one), ks[t]))
         out.append(acc)
     return encode(to_affine(out))
+
+
+def blake2b_update(state: bytes, data: bytes) -> bytes:
+    """BLAKE2b-512 on snarkjs's resumable 216-byte state (see ``zkp._blake2b``)."""
+    from ._blake2b import update_state
+
+    return update_state(state, data)
 
 
 def g1_lincomb(bases: bytes, indptr: bytes, indices: bytes, scalars: bytes) -> bytes:

@@ -2,18 +2,53 @@
  * powers-of-tau and phase-2 ceremonies. Template: included right after curve_impl.h, with
  * the same macros (PT, F, ...). Scalars are plain (non-Montgomery) 256-bit values. */
 
-/* k * p: fixed 4-bit windows over a table of 1..15 * p (254 doublings, <= 64 additions) */
-static void FN(mul_w4)(JAC *r, const JAC *p, const fe *k) {
-    JAC table[16], acc;
-    table[1] = *p;
-    FN(dbl)(&table[2], p);
-    for (int i = 3; i < 16; i++) FN(add)(&table[i], &table[i - 1], p);
+/* the group's fastest k * p (an endomorphism split, defined after this template) */
+static void FN(mul_fast)(JAC *r, const JAC *p, const fe *k);
+
+/* width-5 NAF of a scalar below 2^130: digits in {0, +-1, +-3, ..., +-15}; returns the length */
+static int FN(wnaf)(int8_t *out, const fe *k_in) {
+    fe k = *k_in;
+    int len = 0;
+    while (!fe_is_zero(&k)) {
+        int d = 0;
+        if (k.v[0] & 1) {
+            d = (int)(k.v[0] & 31);
+            if (d > 16) d -= 32;
+            /* k -= d */
+            if (d > 0) { fe t = {{(uint64_t)d, 0, 0, 0}}; fe_sub_raw(&k, &k, &t); }
+            else { u128 c = (u128)k.v[0] + (uint64_t)(-d); k.v[0] = (uint64_t)c; c >>= 64;
+                   for (int i = 1; i < 4 && c; i++) { c += k.v[i]; k.v[i] = (uint64_t)c; c >>= 64; } }
+        }
+        out[len++] = (int8_t)d;
+        for (int i = 0; i < 3; i++) k.v[i] = (k.v[i] >> 1) | (k.v[i + 1] << 63);
+        k.v[3] >>= 1;
+    }
+    return len;
+}
+
+/* k1 * p + k2 * q (k1, k2 < 2^130, signs applied by the caller) by interleaved width-5 NAF */
+static void FN(mul2)(JAC *r, const JAC *p, const fe *k1, const JAC *q, const fe *k2) {
+    int8_t d1[136], d2[136];
+    int n1 = FN(wnaf)(d1, k1), n2 = FN(wnaf)(d2, k2);
+    JAC t1[8], t2[8], two;
+    t1[0] = *p; FN(dbl)(&two, p);
+    for (int i = 1; i < 8; i++) FN(add)(&t1[i], &t1[i - 1], &two);
+    t2[0] = *q; FN(dbl)(&two, q);
+    for (int i = 1; i < 8; i++) FN(add)(&t2[i], &t2[i - 1], &two);
+    JAC acc;
     FN(set_inf)(&acc);
-    int started = 0;
-    for (int w = 63; w >= 0; w--) {
-        if (started) for (int j = 0; j < 4; j++) FN(dbl)(&acc, &acc);
-        uint32_t d = get_bits(k, 4 * w, 4);
-        if (d) { FN(add)(&acc, &acc, &table[d]); started = 1; }
+    for (int i = (n1 > n2 ? n1 : n2) - 1; i >= 0; i--) {
+        FN(dbl)(&acc, &acc);
+        if (i < n1 && d1[i]) {
+            JAC t = t1[(d1[i] > 0 ? d1[i] : -d1[i]) / 2];
+            if (d1[i] < 0) F_NEG(&t.y, &t.y);
+            FN(add)(&acc, &acc, &t);
+        }
+        if (i < n2 && d2[i]) {
+            JAC t = t2[(d2[i] > 0 ? d2[i] : -d2[i]) / 2];
+            if (d2[i] < 0) F_NEG(&t.y, &t.y);
+            FN(add)(&acc, &acc, &t);
+        }
     }
     *r = acc;
 }
@@ -30,7 +65,7 @@ static void *FN(each_worker)(void *arg) {
         for (size_t i = 0; i < n; i++) {
             JAC p;
             FN(from_aff)(&p, &j->pts[j->lo + i]);
-            FN(mul_w4)(&acc[i], &p, &j->ks[j->lo + i]);
+            FN(mul_fast)(&acc[i], &p, &j->ks[j->lo + i]);
         }
         FN(batch_to_aff)(&j->pts[j->lo], acc, n, scratch);
     }
@@ -67,7 +102,7 @@ static void *FN(fft_worker)(void *arg) {
         size_t k = (b / j->m) * 2 * j->m, i = b % j->m;
         JAC t, u = j->a[k + i];
         if (i == 0) t = j->a[k + i + j->m];
-        else FN(mul_w4)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
+        else FN(mul_fast)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
         FN(add)(&j->a[k + i], &u, &t);
         F_NEG(&t.y, &t.y);
         FN(add)(&j->a[k + i + j->m], &u, &t);
@@ -139,7 +174,7 @@ static void *FN(comb_worker)(void *arg) {
             if (fe_eq(&j->ks[t], &minus_one)) { FN(add_aff)(&acc, &acc, p, 1); continue; }
             JAC q, m;
             FN(from_aff)(&q, p);
-            FN(mul_w4)(&m, &q, &j->ks[t]);
+            FN(mul_fast)(&m, &q, &j->ks[t]);
             FN(add)(&acc, &acc, &m);
         }
         j->out[r] = acc;

@@ -66,6 +66,17 @@ static const fp2 B2 = {B2_MONT};
 
 #include "glv.h"
 
+/* k * p through the GLV endomorphism: k = k1 + k2 lambda, (x, y) -> (beta x, y) = [lambda] */
+static void g1_mul_fast(g1_jac *r, const g1_jac *p, const fe *k) {
+    fe k1, k2; int n1, n2;
+    glv_split(k, &k1, &n1, &k2, &n2);
+    g1_jac a = *p, b = *p;
+    fp_mul(&b.x, &b.x, &GLV_BETA);
+    if (n1) fp_neg(&a.y, &a.y);
+    if (n2) fp_neg(&b.y, &b.y);
+    g1_mul2(r, &a, &k1, &b, &k2);
+}
+
 #undef PT
 #undef F
 #undef F_MUL
@@ -114,6 +125,25 @@ static void g2_psi(g2_jac *r, const g2_jac *p) {
     fp2_conj(&y, &p->y); fp2_mul(&y, &y, &PSI_Y);
     fp2_conj(&z, &p->z);
     r->x = x; r->y = y; r->z = z;
+}
+
+/* k * q through psi, which acts on G2 as [p mod r] = [6u^2] (u the BN parameter):
+ * k = k1 + k2 * 6u^2 with k1 < 6u^2 < 2^128 and k2 < 2^127 */
+static void g2_mul_fast(g2_jac *r, const g2_jac *q, const fe *k) {
+    static const fe lam = {{0xf83e9682e87cfd46ULL, 0x6f4d8248eeb859fbULL, 0, 0}};
+    fe rem = *k, quo = {{0, 0, 0, 0}};
+    for (int bit = 128; bit >= 0; bit--) {  /* quo * lam <= k: long division, 129 steps */
+        fe sh = {{0, 0, 0, 0}}, t;
+        int limb = bit / 64, off = bit % 64;
+        for (int i = 0; i + limb < 4; i++) {
+            sh.v[i + limb] |= lam.v[i] << off;
+            if (off && i + limb + 1 < 4) sh.v[i + limb + 1] |= lam.v[i] >> (64 - off);
+        }
+        if (bit + 128 <= 256 && !fe_sub_raw(&t, &rem, &sh)) { rem = t; quo.v[bit / 64] |= 1ULL << (bit % 64); }
+    }
+    g2_jac psi;
+    g2_psi(&psi, q);
+    g2_mul2(r, q, &rem, &psi, &quo);
 }
 
 static int g2_eq_jac(const g2_jac *a, const g2_jac *b) {
@@ -384,6 +414,7 @@ static int log2_size(Py_ssize_t n) {
 
 #include "ntt.h"
 #include "ceremony.h"
+#include "blake2b.h"
 #include "poseidon.h"
 
 static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -481,6 +512,7 @@ static PyMethodDef methods[] = {
     {"g2_to_lem", py_g2_to_lem, METH_VARARGS, "Canonical G2 points -> snarkjs LEM."},
     {"g1_apply_key", py_g1_apply_key, METH_VARARGS, "Point i times first * inc^i (G1)."},
     {"g2_apply_key", py_g2_apply_key, METH_VARARGS, "Point i times first * inc^i (G2)."},
+    {"blake2b_update", py_blake2b_update, METH_VARARGS, "BLAKE2b-512 on snarkjs's resumable 216-byte state."},
     {"g1_lincomb", py_g1_lincomb, METH_VARARGS, "Sparse linear combinations of G1 points (CSR)."},
     {"g2_lincomb", py_g2_lincomb, METH_VARARGS, "Sparse linear combinations of G2 points (CSR)."},
     {"g1_ifft", py_g1_ifft, METH_VARARGS, "Inverse FFT over G1 points (the Lagrange basis)."},
