@@ -3,7 +3,7 @@ one run, every step as a command-line process (``zkmpc ...`` and ``snarkjs ...``
 pay their start-up and file I/O; wall time and peak memory (max RSS) per process.
 
     python -m benchmarks.ceremony [--powers 10,12] [--our-powers 14,16]
-                                  [--constraints 12,14,16] [--load 16]
+                                  [--constraints 12,14,16] [--load 16] [--load-dev 20]
 
 Phase 1 (powers of tau of 2^p): new + one contribution, prepare phase 2, verify.
 Phase 2 (a multiplication chain with a 2^k domain, on one prepared ptau made by zkmpc):
@@ -26,23 +26,27 @@ from zkp.field import R
 
 from .groth16 import ROOT, chain_circuit, snarkjs_bin
 
+# what each prover does before computing: snarkjs reads every section into buffers; zkmpc
+# maps the file and converts each section to its encoding (checking every point on its curve)
 _NODE_LOAD = r"""
 const {readBinFile, readSection} = require(process.argv[1] + "/@iden3/binfileutils");
 (async () => {
+  const t0 = process.hrtime.bigint();
   const {fd, sections} = await readBinFile(process.argv[2], "zkey", 2, 1 << 25, 1 << 23);
   let total = 0;
   for (const s of [2, 3, 4, 5, 6, 7, 8, 9]) total += (await readSection(fd, sections, s)).byteLength;
   await fd.close();
-  console.log(total);
+  console.log("load", Number(process.hrtime.bigint() - t0) / 1e9);
 })();
 """
 
-_PY_LOAD = ("import sys; from zkp.formats.zkey import read_zkey; "
-            "pk = read_zkey(sys.argv[1]).proving_key(); print(pk)")
+_PY_LOAD = ("import sys, time; t0 = time.perf_counter(); from zkp.formats.zkey import read_zkey; "
+            "pk = read_zkey(sys.argv[1]).proving_key(); print('load', time.perf_counter() - t0)")
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one process; raises on failure."""
+    """(seconds, peak MB) of one process; raises on failure. A process that prints a line
+    ``load SECONDS`` reports that time (in-process, without the runtime's start-up)."""
     t0 = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -51,6 +55,9 @@ def run(args: list[str], cwd: Path) -> tuple[float, float]:
     out = (proc.stdout.read() + proc.stderr.read()).decode(errors="replace") if proc.stdout and proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out[-2000:]}")
+    for line in out.splitlines():
+        if line.startswith("load "):
+            elapsed = float(line.split()[1])
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -107,7 +114,7 @@ def circuit_files(d: Path, log_n: int) -> str:
 
 def phase2(d: Path, logs: list[int], load: list[int]) -> None:
     sj = snarkjs_bin()
-    top = max(logs + load)
+    top = max(logs + load) + 1  # a domain below the ptau's power: snarkjs's circuit hash is well defined
     ptau = d / f"o{top}.ptau"
     if not ptau.exists():
         print(f"(making a prepared 2^{top} ptau with zkmpc for phase 2)")
@@ -125,7 +132,7 @@ def phase2(d: Path, logs: list[int], load: list[int]) -> None:
                       run([sj, "zkey", "contribute", f"{c}_s0.zkey", f"{c}_s1.zkey", "-e=bench"], d),
                       run([sj, "zkey", "verify", f"{c}.r1cs", ptau.name, f"{c}_s1.zkey"], d)]
             same = (d / f"{c}_o0.zkey").read_bytes() == (d / f"{c}_s0.zkey").read_bytes()
-            print(f" 2^{k} domain ({(1 << k) - 2} constraints), initial keys identical: {same}")
+            print(f" 2^{k} domain ({(1 << k) - 2} constraints), initial keys byte-identical: {same}")
             for label, a, b in zip(("setup from ptau", "contribute", "verify"), ours, theirs):
                 row(label, a, b)
         if k in load:
@@ -135,19 +142,48 @@ def phase2(d: Path, logs: list[int], load: list[int]) -> None:
                 run(zkmpc("zkey", "contribute", f"{c}_o0.zkey", key.name), d)
             size = key.stat().st_size / 2**20
             print(f" load and prove, 2^{k} domain, {size:.0f} MB .zkey:")
-            row("load (read + convert)", run([sys.executable, "-c", _PY_LOAD, key.name], d),
+            row("load (in process)", run([sys.executable, "-c", _PY_LOAD, key.name], d),
                 run(["node", "-e", _NODE_LOAD, "--", str(ROOT / "node_modules"), key.name], d))
             row("prove (CLI, from .zkey)", run(zkmpc("prove", key.name, f"{c}.wtns", "p.json", "pub.json"), d),
                 run([sj, "groth16", "prove", key.name, f"{c}.wtns", "p2.json", "pub2.json"], d))
         sys.stdout.flush()
 
 
+def load_dev(d: Path, log_n: int) -> None:
+    """A 2^log_n .zkey from zkmpc's development setup (no ptau of that size needed): load
+    and prove with both tools."""
+    import warnings
+
+    from zkp import groth16
+    from zkp.formats.zkey import write_zkey
+
+    sj = snarkjs_bin()
+    c = circuit_files(d, log_n)
+    from zkp.formats.circom import read_r1cs
+
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pk, _ = groth16.setup(read_r1cs((d / f"{c}.r1cs").read_bytes()))
+    write_zkey(pk, d / f"{c}_dev.zkey")
+    size = (d / f"{c}_dev.zkey").stat().st_size / 2**20
+    print(f" load and prove, 2^{log_n} domain, {size:.0f} MB .zkey (development key, made in "
+          f"{time.perf_counter() - t0:.0f} s):")
+    del pk
+    row("load (in process)", run([sys.executable, "-c", _PY_LOAD, f"{c}_dev.zkey"], d),
+        run(["node", "-e", _NODE_LOAD, "--", str(ROOT / "node_modules"), f"{c}_dev.zkey"], d))
+    row("prove (CLI, from .zkey)", run(zkmpc("prove", f"{c}_dev.zkey", f"{c}.wtns", "p.json", "pub.json"), d),
+        run([sj, "groth16", "prove", f"{c}_dev.zkey", f"{c}.wtns", "p2.json", "pub2.json"], d))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--powers", default="10,12", help="phase-1 powers run by both tools")
-    ap.add_argument("--our-powers", default="14,16", help="phase-1 powers run by zkmpc only")
+    ap.add_argument("--our-powers", default="14,16,17", help="phase-1 powers run by zkmpc only")
     ap.add_argument("--constraints", default="12,14,16", help="phase-2 domain sizes (log2)")
     ap.add_argument("--load", default="16", help="domain sizes (log2) for the load/prove rows")
+    ap.add_argument("--load-dev", default="", help="domain sizes (log2) for load/prove rows on "
+                    "a development key (e.g. 20: no ptau of that size needed)")
     ap.add_argument("--keep", default=None, help="work in this directory and keep the files")
     args = ap.parse_args(argv)
 
@@ -160,8 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(args.keep or tmp)
         d.mkdir(parents=True, exist_ok=True)
-        phase1(d, ints(args.powers), ints(args.our_powers))
-        phase2(d, ints(args.constraints), ints(args.load))
+        if args.powers or args.our_powers:
+            phase1(d, ints(args.powers), ints(args.our_powers))
+        if args.constraints or args.load:
+            phase2(d, ints(args.constraints), ints(args.load))
+        for k in ints(args.load_dev):
+            load_dev(d, k)
     return 0
 
 

@@ -109,11 +109,21 @@ def test_tampered_powers_of_tau_are_refused_and_named() -> None:
         "no contribution": ptau_new(3),
         "tauG1 does not start": _rebuild(two, tau_g1=tau_g1[:64] + (g * 3).to_bytes() + tau_g1[128:]),
         "betaG2": _rebuild(two, beta_g2=one.beta_g2()),
-        "Lagrange": _rebuild(two, lagrange=bad_lag),
+        "Lagrange bases are wrong": _rebuild(two, lagrange=bad_lag),
     }
     for what, pt in cases.items():
         with pytest.raises(CeremonyError, match=what):
             ptau_verify(pt)
+    from zkp.curve import G2Point
+
+    from ._helpers import twist_point_outside_subgroup
+
+    x, y = twist_point_outside_subgroup()
+    rogue = b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))
+    tau_g2 = two.tau_g2(8)
+    with pytest.raises(CeremonyError, match="subgroup"):
+        ptau_verify(_rebuild(two, tau_g2=tau_g2[:128 * 3] + rogue + tau_g2[128 * 4:]))
+    assert G2Point.generator().to_bytes() == tau_g2[:128]
     b = ptau_beacon(one, BEACON, 10)
     fake = dataclasses.replace(b.contributions[-1], beacon_hash=b"\x09")
     with pytest.raises(CeremonyError, match="beacon"):

@@ -52,3 +52,15 @@ def test_sharing_example_runs() -> None:
     assert ns["secret"] == 123456789 and ns["recovered"].secret == 123456789 and ns["recovered"].bad == ()
     st = ns["stats"][1]
     assert (st.count, str(st.mean), st.missing) == (8, "5.475", (4,))
+
+
+def test_ceremony_example_runs(tmp_path: Any, monkeypatch: Any) -> None:
+    block = next(b for b in _blocks() if "new_zkey" in b)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tests" / "vectors").mkdir(parents=True)
+    (tmp_path / "tests" / "vectors" / "pot8_final.ptau").write_bytes(
+        (ROOT / "tests" / "vectors" / "pot8_final.ptau").read_bytes())
+    ns: dict[str, Any] = {}
+    exec(block, ns)  # noqa: S102
+    assert [name for name, _ in ns["report"]] == ["bank A", "bank B", "final beacon"]
+    assert (tmp_path / "adult.zkey").stat().st_size > 0 and not ns["zk"].development

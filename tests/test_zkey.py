@@ -152,6 +152,13 @@ def _sections(data: bytes) -> dict[int, tuple[int, int]]:
     return out
 
 
+def _rogue_g2_lem() -> bytes:
+    from ._helpers import twist_point_outside_subgroup
+
+    (x0, x1), (y0, y1) = twist_point_outside_subgroup()
+    return b"".join((v * 2**256 % P).to_bytes(32, "little") for v in (x0, x1, y0, y1))
+
+
 def _patch(data: bytes, at: int, new: bytes) -> bytes:
     return data[:at] + new + data[at + len(new):]
 
@@ -176,6 +183,7 @@ def test_malformed_zkeys_are_refused_quickly(mul_keys: Path) -> None:
         "section size": _patch(good, sec[9][0] - 8, struct.pack("<Q", 1 << 60)),
         "contributions": _patch(good, sec[10][0] + 64, struct.pack("<I", 1 << 30)),
         "alpha off the curve": _patch(good, hdr + 84, not_on_curve),
+        "gamma outside the subgroup": _patch(good, hdr + 84 + 256, _rogue_g2_lem()),
     }
     for what, data in cases.items():
         t0 = time.perf_counter()

@@ -179,7 +179,8 @@ def verify_zkey(zk: ZKey, init: ZKey) -> list[tuple[str, bytes]]:
         raise CeremonyError("delta_1 is not the last contribution's delta")
     if not _same_ratio(G1Point.generator(), delta, G2Point.generator(), zk.delta_g2):
         raise CeremonyError("delta_2 does not match delta_1")
-    if zk.mpc.cs_hash != init.mpc.cs_hash:
+    if init.cs_hash_exact and zk.mpc.cs_hash != init.mpc.cs_hash:
+        # (when snarkjs's hash is not well defined, see cs_hash, every section is compared below)
         raise CeremonyError("the circuit hash differs from the initial key's (another circuit or ptau)")
     for name in ("ic", "a_g1", "b_g1", "b_g2"):
         if getattr(zk, name) != getattr(init, name):

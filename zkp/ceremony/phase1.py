@@ -23,7 +23,7 @@ import numpy as np
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import SetupError
+from ..errors import MalformedInputError, SetupError
 from ..field import P, R
 from ..formats.ptau import PTau, PTauContribution, build_ptau
 from ._blake2b import Blake2b
@@ -235,12 +235,20 @@ def _check_contribution(i: int, cur: PTauContribution, prev: dict[str, bytes]) -
             raise CeremonyError(f"{tag}: {what} does not follow the previous contribution")
 
 
+def _random_scalars(n: int) -> bytes:
+    """``n`` random 128-bit scalars (32-byte words): a random linear combination with them
+    misses a discrepancy with probability 2^-128."""
+    out = np.zeros((n, 32), dtype=np.uint8)
+    out[:, 16:] = np.frombuffer(secrets.token_bytes(16 * n), dtype=np.uint8).reshape(n, 16)
+    return out.tobytes()
+
+
 def _powers_ok(pts: bytes, width: int, other: tuple[bytes, bytes]) -> bool:
     """Consecutive powers: ``sum r_i P_i`` and ``sum r_i P_(i+1)`` have the ratio tau."""
     n = len(pts) // width
     if n < 2:
         return True
-    rs = b"".join(_enc(secrets.randbelow(R - 1) + 1) for _ in range(n - 1))
+    rs = _random_scalars(n - 1)
     msm = kernels.g1_msm if width == 64 else kernels.g2_msm
     r1, r2 = bytes(msm(pts[:-width], rs)), bytes(msm(pts[width:], rs))
     if width == 64:
@@ -248,13 +256,23 @@ def _powers_ok(pts: bytes, width: int, other: tuple[bytes, bytes]) -> bool:
     return _same_ratio(other[0], other[1], r1, r2)
 
 
-def _lagrange_ok(powers: bytes, lag: bytes, width: int, log_n: int) -> bool:
-    """``sum r_i L_i == sum c_j tau^j`` with ``c = inverse NTT(r)``: one Fr NTT, two MSMs."""
-    n = 1 << log_n
-    rs = b"".join(_enc(secrets.randbelow(R)) for _ in range(n))
-    cs = bytes(kernels.fr_ntt(rs, True))
+def _lagrange_ok(powers: bytes, lag: bytes, width: int, sizes: int) -> bool:
+    """All the Lagrange bases of a section (domains 2^0 .. 2^(sizes-1), concatenated) in one
+    check: ``sum r_i L_i == sum c_j tau^j`` where ``c`` sums, over the domains, the inverse
+    NTT of that domain's ``r``. One Fr NTT per domain, two MSMs in all."""
+    rs = _random_scalars(len(lag) // width)
+    acc = [0] * (len(powers) // width)
+    for k in range(sizes):
+        n = 1 << k
+        cs = bytes(kernels.fr_ntt(rs[32 * (n - 1):32 * (2 * n - 1)], True))
+        for j in range(n):
+            acc[j] += int.from_bytes(cs[32 * j:32 * j + 32], "big")
     msm = kernels.g1_msm if width == 64 else kernels.g2_msm
-    return bytes(msm(lag, rs)) == bytes(msm(powers, cs))
+    return bytes(msm(lag, rs)) == bytes(msm(powers, _enc_all([a % R for a in acc])))
+
+
+def _enc_all(values: list[int]) -> bytes:
+    return b"".join(v.to_bytes(32, "big") for v in values)
 
 
 def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes]]:
@@ -283,6 +301,10 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
     alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
     if progress:
         progress("powers", len(pt.contributions), len(pt.contributions))
+    try:  # the G2 vectors enter pairings below: every point in the r-torsion subgroup
+        kernels.g2_validate(tau_g2 + beta_g2)
+    except MalformedInputError as exc:
+        raise CeremonyError(f"last contribution: {exc}") from None
     checks = [
         (tau_g1[:64] == g1 and tau_g1[64:128] == last.tau_g1, "tauG1 does not start with G1, tau*G1"),
         (tau_g2[:128] == g2 and tau_g2[128:256] == last.tau_g2, "tauG2 does not start with G2, tau*G2"),
@@ -309,20 +331,16 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
 
 def _verify_lagrange(pt: PTau, tau_g1: bytes, tau_g2: bytes, alpha: bytes, beta: bytes,
                      progress: Progress) -> None:
-    for k in range(pt.power + 2):
+    p = pt.power
+    sections = [("tauG1", tau_g1 + bytes(64), b"".join(pt.lagrange_g1(k) for k in range(p + 2)), 64, p + 2),
+                ("tauG2", tau_g2, b"".join(pt.lagrange_g2(k) for k in range(p + 1)), 128, p + 1),
+                ("alphaTauG1", alpha, b"".join(pt.lagrange_alpha_g1(k) for k in range(p + 1)), 64, p + 1),
+                ("betaTauG1", beta, b"".join(pt.lagrange_beta_g1(k) for k in range(p + 1)), 64, p + 1)]
+    for i, (what, powers, lag, width, sizes) in enumerate(sections):
         if progress:
-            progress(f"Lagrange 2^{k}", k, pt.power + 2)
-        n = 1 << k
-        powers = tau_g1[:64 * n] if k <= pt.power else tau_g1 + bytes(64)
-        if not _lagrange_ok(powers, pt.lagrange_g1(k), 64, k):
-            raise CeremonyError(f"the tauG1 Lagrange basis of 2^{k} points is wrong")
-        if k > pt.power:
-            continue
-        for vec, lag, width, what in ((tau_g2, pt.lagrange_g2(k), 128, "tauG2"),
-                                      (alpha, pt.lagrange_alpha_g1(k), 64, "alphaTauG1"),
-                                      (beta, pt.lagrange_beta_g1(k), 64, "betaTauG1")):
-            if not _lagrange_ok(vec[:width * n], lag, width, k):
-                raise CeremonyError(f"the {what} Lagrange basis of 2^{k} points is wrong")
+            progress(f"Lagrange {what}", i, len(sections))
+        if not _lagrange_ok(powers, lag, width, sizes):
+            raise CeremonyError(f"the {what} Lagrange bases are wrong (prepare the file again)")
 
 
 def ptau_prepare(pt: PTau, *, progress: Progress = None) -> PTau:

@@ -60,7 +60,13 @@ def _point_terms(cs: R1CS, mat: QapMatrices, n: int) -> tuple[list[tuple[int, in
 def cs_hash(zk: ZKey, tau_g1: bytes) -> bytes:
     """snarkjs's circuit hash of an initial key: BLAKE2b-512 over the header points, then
     each vector with its count (u32 big-endian), H in the monomial basis
-    ``[tau^i (tau^n - 1)]_1`` (i < n - 1, from the first 2n - 1 powers ``tau_g1``)."""
+    ``[tau^i (tau^n - 1)]_1`` (i < n - 1, from the first 2n - 1 powers ``tau_g1``).
+
+    snarkjs 0.7.6 hashes H in chunks of 2^14 points and rounds the last chunk up: above
+    2^14 it hashes n points, the last ``tau^(2n-1) - tau^(n-1)``. We do the same when the
+    ptau has that power; when it does not (the domain is the ptau's full power), snarkjs
+    reads the bytes after the section as a point and its hash is not well defined: we
+    hash the n - 1 points and the key is marked ``cs_hash_exact = False``."""
     h = hashlib.blake2b(digest_size=64)
     for p in (zk.alpha_g1, zk.beta_g1, zk.beta_g2, zk.gamma_g2, zk.delta_g1, zk.delta_g2):
         h.update(p.to_bytes())
@@ -71,10 +77,15 @@ def cs_hash(zk: ZKey, tau_g1: bytes) -> bytes:
         h.update(buf)
 
     vec(zk.ic, 64)
-    ptr = (2 * np.arange(n, dtype="<u4")).tobytes()
-    idx = np.stack([np.arange(n, 2 * n - 1), np.arange(n - 1)], axis=1).astype("<u4").tobytes()
-    hs = bytes(kernels.g1_lincomb(tau_g1, ptr, idx, _enc([1, R - 1]) * (n - 1)))
-    vec(hs, 64)
+    chunk = 1 << 14
+    count = n - 1 if n - 1 <= chunk else -(-(n - 1) // chunk) * chunk
+    if n + count > len(tau_g1) // 64:
+        count = n - 1
+    ptr = (2 * np.arange(count + 1, dtype="<u4")).tobytes()
+    idx = np.stack([np.arange(n, n + count), np.arange(count)], axis=1).astype("<u4").tobytes()
+    hs = bytes(kernels.g1_lincomb(tau_g1, ptr, idx, _enc([1, R - 1]) * count))
+    h.update(struct.pack(">I", n - 1))
+    h.update(hs)
     vec(zk.c_g1, 64)
     vec(zk.a_g1, 64)
     vec(zk.b_g1, 64)
@@ -111,4 +122,6 @@ def new_zkey(cs: Any, ptau: PTau | str | Any) -> ZKey:
               b_g2=_combine(b, nw, lt2, kernels.g2_lincomb),
               c_g1=ic_c[64 * (npub + 1):],
               h_g1=b"".join(h2[64 * (2 * i + 1):64 * (2 * i + 2)] for i in range(n)))
-    return ZKey(**{**zk.__dict__, "mpc": MPCParams(cs_hash(zk, pt.tau_g1(2 * n - 1)))})
+    powers = pt.tau_g1(min(2 * n + (1 << 14), (2 << pt.power) - 1))
+    exact = n - 1 <= 1 << 14 or 2 * n <= len(powers) // 64
+    return ZKey(**{**zk.__dict__, "mpc": MPCParams(cs_hash(zk, powers)), "cs_hash_exact": exact})

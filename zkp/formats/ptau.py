@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._backend import kernels
-from ..errors import FormatError
+from ..errors import FormatError, MalformedInputError
 from ..field import P
 from .circom import _sections
 from .zkey import g1_from_lem, g2_from_lem, open_binary
@@ -116,6 +116,10 @@ def _contributions(mv: memoryview) -> tuple[PTauContribution, ...]:
         key = pos + 448
         key_g1 = g1_from_lem(mv[key:key + 384], what)
         key_g2 = g2_from_lem(mv[key + 384:key + _KEY_SIZE], what)
+        try:  # these enter pairings: G2 points must be in the r-torsion subgroup
+            kernels.g2_validate(g2 + key_g2)
+        except MalformedInputError as exc:
+            raise FormatError(f"{what}: {exc}") from None
         tail = key + _KEY_SIZE
         kind, plen = struct.unpack_from("<II", mv, tail + 280)
         body = tail + 288

@@ -212,6 +212,9 @@ class ZKey:
     c_g1: bytes
     h_g1: bytes
     mpc: MPCParams = field(default_factory=MPCParams)
+    #: False when snarkjs's circuit hash of this key is not well defined (see
+    #: :func:`zkp.ceremony.cs_hash`); not stored in the file
+    cs_hash_exact: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         nw, npub, n = self.num_wires, self.num_public, self.domain_size
@@ -237,9 +240,12 @@ class ZKey:
         return VerifyingKey(alpha_g1=self.alpha_g1, beta_g2=self.beta_g2, gamma_g2=self.gamma_g2,
                             delta_g2=self.delta_g2, ic=ic, development=self.development)
 
-    def proving_key(self, cs: R1CS | None = None) -> ProvingKey:
-        """The proving key. With ``cs`` (the circuit's R1CS, checked against the key's A and
-        B) the prover names the first constraint a bad witness breaks."""
+    def proving_key(self, cs: R1CS | Any = None) -> ProvingKey:
+        """The proving key. With ``cs`` (the circuit's R1CS or compiled circuit, checked
+        against the key's A and B) the prover names the first constraint a bad witness breaks."""
+        cs = getattr(cs, "r1cs", cs)
+        if cs is not None and not isinstance(cs, R1CS):
+            raise FormatError(f"zkey: expected an R1CS, found {type(cs).__name__}")
         if cs is not None:
             mine, theirs = QapMatrices.from_r1cs(cs), self.matrices
             if ((cs.num_wires, cs.num_public) != (self.num_wires, self.num_public)
