@@ -40,7 +40,7 @@ const {readBinFile, readSection} = require(process.argv[1] + "/@iden3/binfileuti
 })();
 """
 
-_PY_LOAD = ("import sys, time; t0 = time.perf_counter(); from zkp.formats.zkey import read_zkey; "
+_PY_LOAD = ("import sys, time; from zkp.formats.zkey import read_zkey; t0 = time.perf_counter(); "
             "pk = read_zkey(sys.argv[1]).proving_key(); print('load', time.perf_counter() - t0)")
 
 

@@ -42,24 +42,27 @@ def cmd_zkey_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_zkey_contribute(args: argparse.Namespace) -> int:
-    from zkp.ceremony import contribute, contribution_hash
+def _add_to_zkey(args: argparse.Namespace, step: Any) -> int:
+    """Read ``args.old``, apply ``step`` (a contribution or a beacon), write ``args.new``."""
+    from zkp.ceremony import contribution_hash
     from zkp.formats.zkey import read_zkey, write_zkey
 
-    zk = contribute(read_zkey(args.old), name=args.name, entropy=args.entropy)
+    zk = step(read_zkey(args.old))
     write_zkey(zk, args.new)
     print(f"contribution hash: {contribution_hash(zk.mpc.contributions[-1]).hex()}")
     return 0
+
+
+def cmd_zkey_contribute(args: argparse.Namespace) -> int:
+    from zkp.ceremony import contribute
+
+    return _add_to_zkey(args, lambda zk: contribute(zk, name=args.name, entropy=args.entropy))
 
 
 def cmd_zkey_beacon(args: argparse.Namespace) -> int:
-    from zkp.ceremony import beacon, contribution_hash
-    from zkp.formats.zkey import read_zkey, write_zkey
+    from zkp.ceremony import beacon
 
-    zk = beacon(read_zkey(args.old), args.beacon, args.exp, name=args.name)
-    write_zkey(zk, args.new)
-    print(f"contribution hash: {contribution_hash(zk.mpc.contributions[-1]).hex()}")
-    return 0
+    return _add_to_zkey(args, lambda zk: beacon(zk, args.beacon, args.exp, name=args.name))
 
 
 def cmd_zkey_verify(args: argparse.Namespace) -> int:

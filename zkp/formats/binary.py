@@ -117,7 +117,7 @@ def load_proving_key(data: bytes) -> ProvingKey:
 
 def _g2_on_curve(buf: bytes) -> None:
     from .. import _arith as A
-    from .._bn254_py import _g2_points
+    from .._bn254_py_codec import _g2_points
 
     for i, p in enumerate(_g2_points(buf)):
         if p is not None and not A.g2_on_curve(*p):

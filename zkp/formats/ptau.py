@@ -31,7 +31,7 @@ from .._backend import kernels
 from ..errors import FormatError, MalformedInputError
 from ..field import P
 from .circom import _sections
-from .zkey import g1_from_lem, g2_from_lem, open_binary
+from .zkey import g1_from_lem, g2_from_lem, open_binary, params_bytes, read_params
 
 __all__ = ["PTau", "PTauContribution", "read_ptau", "build_ptau", "file_hash"]
 
@@ -70,34 +70,10 @@ class PTauContribution:
 
     def to_bytes(self) -> bytes:
         g1, g2 = kernels.g1_to_lem, kernels.g2_to_lem
-        params = b""
-        if self.name:
-            name = self.name[:64].encode()
-            params += bytes([1, len(name)]) + name
-        if self.beacon:
-            params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
         return (bytes(g1(self.tau_g1)) + bytes(g2(self.tau_g2)) + bytes(g1(self.alpha_g1 + self.beta_g1))
                 + bytes(g2(self.beta_g2)) + bytes(g1(self.key_g1)) + bytes(g2(self.key_g2))
                 + self.partial_hash + self.next_challenge
-                + struct.pack("<II", 1 if self.beacon else 0, len(params)) + params)
-
-
-def _params(mv: memoryview, what: str) -> dict[int, bytes]:
-    out: dict[int, bytes] = {}
-    pos, last = 0, 0
-    while pos < len(mv):
-        t = mv[pos]
-        if t <= last or t not in (1, 2, 3) or pos + 2 > len(mv):
-            raise FormatError(f"{what}: parameter {t} unknown, repeated or out of order")
-        last = t
-        if t == 2:
-            out[t], pos = bytes([mv[pos + 1]]), pos + 2
-            continue
-        ln = mv[pos + 1]
-        if pos + 2 + ln > len(mv):
-            raise FormatError(f"{what}: parameter {t} runs past the record")
-        out[t], pos = bytes(mv[pos + 2:pos + 2 + ln]), pos + 2 + ln
-    return out
+                + params_bytes(self.name, self.beacon, self.num_iterations_exp, self.beacon_hash))
 
 
 def _contributions(mv: memoryview) -> tuple[PTauContribution, ...]:
@@ -121,22 +97,13 @@ def _contributions(mv: memoryview) -> tuple[PTauContribution, ...]:
         except MalformedInputError as exc:
             raise FormatError(f"{what}: {exc}") from None
         tail = key + _KEY_SIZE
-        kind, plen = struct.unpack_from("<II", mv, tail + 280)
-        body = tail + 288
-        if kind not in (0, 1) or plen > len(mv) - body:
-            raise FormatError(f"{what}: type {kind} with {plen} parameter bytes")
-        params = _params(mv[body:body + plen], what)
-        try:
-            name = params.get(1, b"").decode()
-        except UnicodeDecodeError:
-            raise FormatError(f"{what}: the name is not UTF-8") from None
+        fields, end = read_params(mv, tail + 280, what)
         out.append(PTauContribution(
             tau_g1=g1[:64], tau_g2=g2[:128], alpha_g1=g1[64:128], beta_g1=g1[128:],
             beta_g2=g2[128:], key_g1=key_g1, key_g2=key_g2,
             partial_hash=bytes(mv[tail:tail + 216]), next_challenge=bytes(mv[tail + 216:tail + 280]),
-            beacon=kind == 1, name=name, num_iterations_exp=params.get(2, b"\0")[0],
-            beacon_hash=params.get(3, b"")))
-        pos = body + plen
+            **fields))
+        pos = end
     if pos != len(mv):
         raise FormatError(f"ptau: {len(mv) - pos} trailing bytes in the contributions section")
     return tuple(out)

@@ -50,7 +50,7 @@ from ..r1cs import R1CS
 from .circom import _sections
 
 __all__ = ["Contribution", "MPCParams", "ZKey", "read_zkey", "write_zkey", "lem_g1", "lem_g2",
-           "g1_from_lem", "g2_from_lem", "open_binary"]
+           "g1_from_lem", "g2_from_lem", "open_binary", "params_bytes", "read_params"]
 
 _MONT = pow(2, 256, R)
 _MONT2_INV = pow(_MONT * _MONT, -1, R)
@@ -100,6 +100,50 @@ def _point(cls: Any, data: bytes, what: str) -> Any:
         raise FormatError(f"{what}: {exc}") from None
 
 
+def params_bytes(name: str, beacon: bool, num_iterations_exp: int, beacon_hash: bytes) -> bytes:
+    """A contribution's type and parameters as snarkjs writes them (name truncated to 64
+    characters; a beacon's iteration exponent and hash)."""
+    params = b""
+    if name:
+        raw = name[:64].encode()
+        params += bytes([1, len(raw)]) + raw
+    if beacon:
+        params += bytes([2, num_iterations_exp, 3, len(beacon_hash)]) + beacon_hash
+    return struct.pack("<II", 1 if beacon else 0, len(params)) + params
+
+
+def read_params(mv: memoryview, pos: int, what: str) -> tuple[dict[str, Any], int]:
+    """Parse a contribution's type and parameters at ``pos``: ``(fields, end)``, with the
+    fields ``beacon``, ``name``, ``num_iterations_exp``, ``beacon_hash``."""
+    if pos + 8 > len(mv):
+        raise FormatError(f"{what}: truncated")
+    kind, plen = struct.unpack_from("<II", mv, pos)
+    pos += 8
+    if kind not in (0, 1) or plen > len(mv) - pos:
+        raise FormatError(f"{what}: type {kind} with {plen} parameter bytes")
+    params, end, last = {}, pos + plen, 0
+    while pos < end:
+        t = mv[pos]
+        if t <= last or t not in (1, 2, 3) or pos + 2 > end:
+            raise FormatError(f"{what}: parameter {t} unknown, repeated or out of order")
+        last = t
+        if t == 2:
+            params[t], pos = bytes([mv[pos + 1]]), pos + 2
+            continue
+        ln = mv[pos + 1]
+        if pos + 2 + ln > end:
+            raise FormatError(f"{what}: parameter {t} runs past the contribution")
+        params[t], pos = bytes(mv[pos + 2:pos + 2 + ln]), pos + 2 + ln
+    try:
+        name = params.get(1, b"").decode()
+    except UnicodeDecodeError:
+        raise FormatError(f"{what}: the name is not UTF-8") from None
+    if kind == 1 and (2 not in params or 3 not in params):
+        raise FormatError(f"{what}: a beacon needs its hash and iteration count")
+    return {"beacon": kind == 1, "name": name, "num_iterations_exp": params.get(2, b"\0")[0],
+            "beacon_hash": params.get(3, b"")}, end
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One phase-2 contribution as snarkjs records it: the new delta, the proof of knowledge
@@ -117,14 +161,9 @@ class Contribution:
     beacon_hash: bytes = b""
 
     def to_bytes(self) -> bytes:
-        params = b""
-        if self.name:
-            name = self.name[:64].encode()
-            params += bytes([1, len(name)]) + name
-        if self.beacon:
-            params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
         return (lem_g1(self.delta_after) + lem_g1(self.g1_s) + lem_g1(self.g1_sx) + lem_g2(self.g2_spx)
-                + self.transcript + struct.pack("<II", 1 if self.beacon else 0, len(params)) + params)
+                + self.transcript
+                + params_bytes(self.name, self.beacon, self.num_iterations_exp, self.beacon_hash))
 
 
 @dataclass(frozen=True)
@@ -147,32 +186,8 @@ def _read_contribution(mv: memoryview, pos: int, i: int) -> tuple[Contribution, 
     g1 = [_point(G1Point, pts[k:k + 64], what) for k in range(0, 192, 64)]
     g2 = _point(G2Point, g2_from_lem(mv[pos + 192:pos + 320], what), what)
     transcript = bytes(mv[pos + 320:pos + 384])
-    kind, plen = struct.unpack_from("<II", mv, pos + 384)
-    pos += 392
-    if kind not in (0, 1) or plen > len(mv) - pos:
-        raise FormatError(f"{what}: type {kind} with {plen} parameter bytes")
-    params, end, last = {}, pos + plen, 0
-    while pos < end:
-        t = mv[pos]
-        if t <= last or t not in (1, 2, 3) or pos + 2 > end:
-            raise FormatError(f"{what}: parameter {t} unknown, repeated or out of order")
-        last = t
-        if t == 2:
-            params[t], pos = bytes([mv[pos + 1]]), pos + 2
-            continue
-        ln = mv[pos + 1]
-        if pos + 2 + ln > end:
-            raise FormatError(f"{what}: parameter {t} runs past the contribution")
-        params[t], pos = bytes(mv[pos + 2:pos + 2 + ln]), pos + 2 + ln
-    try:
-        name = params.get(1, b"").decode()
-    except UnicodeDecodeError:
-        raise FormatError(f"{what}: the name is not UTF-8") from None
-    if kind == 1 and (2 not in params or 3 not in params):
-        raise FormatError(f"{what}: a beacon needs its hash and iteration count")
-    return Contribution(g1[0], g1[1], g1[2], g2, transcript, beacon=kind == 1, name=name,
-                        num_iterations_exp=params.get(2, b"\0")[0],
-                        beacon_hash=params.get(3, b"")), pos
+    fields, pos = read_params(mv, pos + 384, what)
+    return Contribution(g1[0], g1[1], g1[2], g2, transcript, **fields), pos
 
 
 def _read_mpc(mv: memoryview) -> MPCParams:
