@@ -167,17 +167,22 @@ static PyObject *py_##PT##_ifft(PyObject *Py_UNUSED(self), PyObject *args) {    
     int log_n = log2_size(n);                                                                   \
     if (log_n < 0) { PyMem_Free(pts); return NULL; }                                            \
     size_t half = n > 1 ? (size_t)n / 2 : 1;                                                    \
-    fe *tw = PyMem_Malloc(half * sizeof(fe));                                                   \
+    fe *tw = PyMem_Malloc(2 * half * sizeof(fe));                                               \
     if (!tw) { PyMem_Free(pts); return PyErr_NoMemory(); }                                      \
     int ok, nt = nthreads();                                                                    \
     Py_BEGIN_ALLOW_THREADS                                                                      \
-    fe w, cur = FR.one, ninv = {{(uint64_t)n, 0, 0, 0}};                                        \
+    fe w, cur = FR.one, ninv = {{(uint64_t)n, 0, 0, 0}}, ninv_plain;                            \
     fr_root(&w, log_n, 1);                                                                      \
-    for (size_t j = 0; j < half; j++) { to_plain(&tw[j], &cur); fr_mul(&cur, &cur, &w); }       \
     mont_mul(&ninv, &ninv, &FR.r2, &FR);                                                        \
     fr_inv(&ninv, &ninv);                                                                       \
-    to_plain(&ninv, &ninv);                                                                     \
-    ok = PT##_ifft(pts, (size_t)n, tw, &ninv, nt);                                              \
+    for (size_t j = 0; j < half; j++) {                                                         \
+        fe sc;                                                                                  \
+        to_plain(&tw[j], &cur);                                                                 \
+        fr_mul(&sc, &cur, &ninv); to_plain(&tw[half + j], &sc);                                 \
+        fr_mul(&cur, &cur, &w);                                                                 \
+    }                                                                                           \
+    to_plain(&ninv_plain, &ninv);                                                               \
+    ok = PT##_ifft(pts, (size_t)n, tw, tw + half, &ninv_plain, nt);                             \
     Py_END_ALLOW_THREADS                                                                        \
     PyObject *out = NULL;                                                                       \
     if (ok && (out = PyBytes_FromStringAndSize(NULL, WIDTH * n)))                               \

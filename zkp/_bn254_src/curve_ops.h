@@ -93,15 +93,20 @@ static int FN(mul_each)(AFF *pts, const fe *ks, size_t n, int nthreads) {
     return ok;
 }
 
-/* one radix-2 stage of the FFT: butterflies [lo, hi) of the n/2, twiddles tw[j * stride] */
-typedef struct { JAC *a; const fe *tw; size_t m, stride, lo, hi; } FN(fft_job);
+/* one radix-2 stage of the FFT: butterflies [lo, hi) of the n/2, twiddles tw[j * stride];
+ * in the last stage (scale set) the twiddles already include the final factor and u is
+ * multiplied by it, so no separate pass scales the output */
+typedef struct { JAC *a; const fe *tw; size_t m, stride, lo, hi; const fe *scale; } FN(fft_job);
 
 static void *FN(fft_worker)(void *arg) {
     FN(fft_job) *j = arg;
     for (size_t b = j->lo; b < j->hi; b++) {
         size_t k = (b / j->m) * 2 * j->m, i = b % j->m;
         JAC t, u = j->a[k + i];
-        if (i == 0) t = j->a[k + i + j->m];
+        if (j->scale) {
+            FN(mul_fast)(&u, &j->a[k + i], j->scale);
+            FN(mul_fast)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
+        } else if (i == 0) t = j->a[k + i + j->m];
         else FN(mul_fast)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
         FN(add)(&j->a[k + i], &u, &t);
         F_NEG(&t.y, &t.y);
@@ -110,7 +115,7 @@ static void *FN(fft_worker)(void *arg) {
     return NULL;
 }
 
-static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, int nthreads) {
+static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, const fe *scale, int nthreads) {
     size_t half = n / 2;
     if ((size_t)nthreads > half) nthreads = (int)half;
     if (nthreads < 1) nthreads = 1;
@@ -118,7 +123,7 @@ static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, int nthreads
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (FN(fft_job)){a, tw, m, n / (2 * m), half * t / nthreads, half * (t + 1) / nthreads};
+        jobs[t] = (FN(fft_job)){a, tw, m, n / (2 * m), half * t / nthreads, half * (t + 1) / nthreads, scale};
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(fft_worker), &jobs[t]) == 0;
     }
     FN(fft_worker)(&jobs[0]);
@@ -127,13 +132,14 @@ static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, int nthreads
     }
 }
 
-/* In place: pts[i] <- ninv * sum_j w^(i j) pts[j] (tw[j] = w^j plain, j < n/2; ninv plain):
- * with w the inverse root of unity and ninv = 1/n this is the inverse FFT, which turns
- * [tau^j]G into the Lagrange basis [L_i(tau)]G. Returns 0 on allocation failure. */
-static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *ninv, int nthreads) {
-    JAC *a = malloc((n ? n : 1) * sizeof(JAC));
-    fe *ks = malloc((n ? n : 1) * sizeof(fe));
-    if (!a || !ks) { free(a); free(ks); return 0; }
+/* In place: pts[i] <- ninv * sum_j w^(i j) pts[j] (tw[j] = w^j and tws[j] = ninv w^j plain,
+ * j < n/2; ninv plain): with w the inverse root of unity and ninv = 1/n this is the inverse
+ * FFT, which turns [tau^j]G into the Lagrange basis [L_i(tau)]G. Returns 0 on allocation
+ * failure. */
+static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *tws, const fe *ninv, int nthreads) {
+    if (n < 2) return 1;  /* 1/1 = 1 */
+    JAC *a = malloc(n * sizeof(JAC));
+    if (!a) return 0;
     for (size_t i = 0; i < n; i++) FN(from_aff)(&a[i], &pts[i]);
     for (size_t i = 1, j = 0; i < n; i++) {
         size_t bit = n >> 1;
@@ -141,15 +147,12 @@ static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *ninv, int nthrea
         j ^= bit;
         if (i < j) { JAC t = a[i]; a[i] = a[j]; a[j] = t; }
     }
-    for (size_t m = 1; m < n; m <<= 1) FN(fft_stage)(a, tw, n, m, nthreads);
-    F *scratch = malloc((n ? n : 1) * sizeof(F));
-    if (!scratch) { free(a); free(ks); return 0; }
+    for (size_t m = 1; m < n; m <<= 1) FN(fft_stage)(a, m == n / 2 ? tws : tw, n, m, m == n / 2 ? ninv : NULL, nthreads);
+    F *scratch = malloc(n * sizeof(F));
+    if (!scratch) { free(a); return 0; }
     FN(batch_to_aff)(pts, a, n, scratch);
     free(a); free(scratch);
-    for (size_t i = 0; i < n; i++) ks[i] = *ninv;
-    int ok = FN(mul_each)(pts, ks, n, nthreads);
-    free(ks);
-    return ok;
+    return 1;
 }
 
 /* out[r] = sum of ks[t] * pts[idx[t]] for t in [ptr[r], ptr[r + 1]): sparse linear
