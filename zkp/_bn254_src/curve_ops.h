@@ -53,23 +53,22 @@ static void FN(mul2)(JAC *r, const JAC *p, const fe *k1, const JAC *q, const fe 
     *r = acc;
 }
 
+/* the group's endomorphism split of a scalar and its action on affine points (defined
+ * after the template, in module.c) */
+static void FN(split)(const fe *k, fe *k1, int *n1, fe *k2, int *n2);
+static void FN(endo_aff)(AFF *r, const AFF *p);
+
+#include "curve_batch.h"
+
 typedef struct { AFF *pts; const fe *ks; size_t lo, hi; int ok; } FN(each_job);
 
 static void *FN(each_worker)(void *arg) {
     FN(each_job) *j = arg;
-    size_t n = j->hi - j->lo;
-    JAC *acc = malloc((n ? n : 1) * sizeof(JAC));
-    F *scratch = malloc((n ? n : 1) * sizeof(F));
-    j->ok = acc && scratch;
-    if (j->ok) {
-        for (size_t i = 0; i < n; i++) {
-            JAC p;
-            FN(from_aff)(&p, &j->pts[j->lo + i]);
-            FN(mul_fast)(&acc[i], &p, &j->ks[j->lo + i]);
-        }
-        FN(batch_to_aff)(&j->pts[j->lo], acc, n, scratch);
+    j->ok = 1;
+    for (size_t i = j->lo; i < j->hi && j->ok; i += BATCH) {
+        size_t m = j->hi - i < BATCH ? j->hi - i : BATCH;
+        j->ok = FN(mul_batch)(&j->pts[i], &j->ks[i], m);
     }
-    free(acc); free(scratch);
     return NULL;
 }
 
@@ -96,26 +95,51 @@ static int FN(mul_each)(AFF *pts, const fe *ks, size_t n, int nthreads) {
 /* one radix-2 stage of the FFT: butterflies [lo, hi) of the n/2, twiddles tw[j * stride];
  * in the last stage (scale set) the twiddles already include the final factor and u is
  * multiplied by it, so no separate pass scales the output */
-typedef struct { JAC *a; const fe *tw; size_t m, stride, lo, hi; const fe *scale; } FN(fft_job);
+typedef struct { JAC *a; const fe *tw; size_t m, stride, lo, hi; const fe *scale; int ok; } FN(fft_job);
 
 static void *FN(fft_worker)(void *arg) {
     FN(fft_job) *j = arg;
-    for (size_t b = j->lo; b < j->hi; b++) {
-        size_t k = (b / j->m) * 2 * j->m, i = b % j->m;
-        JAC t, u = j->a[k + i];
-        if (j->scale) {
-            FN(mul_fast)(&u, &j->a[k + i], j->scale);
-            FN(mul_fast)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
-        } else if (i == 0) t = j->a[k + i + j->m];
-        else FN(mul_fast)(&t, &j->a[k + i + j->m], &j->tw[i * j->stride]);
-        FN(add)(&j->a[k + i], &u, &t);
-        F_NEG(&t.y, &t.y);
-        FN(add)(&j->a[k + i + j->m], &u, &t);
+    /* per chunk: the points to multiply (v, and u in the last stage) normalised with one
+     * inversion, multiplied in batch-affine lockstep, then the butterflies (mixed additions) */
+    size_t chunk = BATCH / 2;
+    JAC *vj = malloc(BATCH * sizeof(JAC));
+    AFF *va = malloc(BATCH * sizeof(AFF));
+    fe *ks = malloc(BATCH * sizeof(fe));
+    F *scr = malloc(BATCH * sizeof(F));
+    int *slot = malloc(2 * chunk * sizeof(int));
+    j->ok = vj && va && ks && scr && slot;
+    for (size_t b0 = j->lo; j->ok && b0 < j->hi; b0 += chunk) {
+        size_t cnt = j->hi - b0 < chunk ? j->hi - b0 : chunk, q = 0;
+        for (size_t c = 0; c < cnt; c++) {
+            size_t b = b0 + c, k = (b / j->m) * 2 * j->m, i = b % j->m;
+            slot[2 * c] = slot[2 * c + 1] = -1;
+            if (j->scale || i) { vj[q] = j->a[k + i + j->m]; ks[q] = j->tw[i * j->stride]; slot[2 * c] = (int)q++; }
+            if (j->scale) { vj[q] = j->a[k + i]; ks[q] = *j->scale; slot[2 * c + 1] = (int)q++; }
+        }
+        FN(batch_to_aff)(va, vj, q, scr);
+        if (q && !FN(mul_batch)(va, ks, q)) { j->ok = 0; break; }
+        for (size_t c = 0; c < cnt; c++) {
+            size_t b = b0 + c, k = (b / j->m) * 2 * j->m, i = b % j->m;
+            JAC u = j->a[k + i];
+            if (slot[2 * c + 1] >= 0) FN(from_aff)(&u, &va[slot[2 * c + 1]]);
+            if (slot[2 * c] < 0) {  /* twiddle 1: a Jacobian butterfly */
+                JAC v = j->a[k + i + j->m];
+                FN(add)(&j->a[k + i], &u, &v);
+                F_NEG(&v.y, &v.y);
+                FN(add)(&j->a[k + i + j->m], &u, &v);
+                continue;
+            }
+            AFF t = va[slot[2 * c]];
+            if (t.inf) { j->a[k + i] = u; j->a[k + i + j->m] = u; continue; }
+            FN(add_aff)(&j->a[k + i], &u, &t, 0);
+            FN(add_aff)(&j->a[k + i + j->m], &u, &t, 1);
+        }
     }
+    free(vj); free(va); free(ks); free(scr); free(slot);
     return NULL;
 }
 
-static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, const fe *scale, int nthreads) {
+static int FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, const fe *scale, int nthreads) {
     size_t half = n / 2;
     if ((size_t)nthreads > half) nthreads = (int)half;
     if (nthreads < 1) nthreads = 1;
@@ -123,13 +147,16 @@ static void FN(fft_stage)(JAC *a, const fe *tw, size_t n, size_t m, const fe *sc
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (FN(fft_job)){a, tw, m, n / (2 * m), half * t / nthreads, half * (t + 1) / nthreads, scale};
+        jobs[t] = (FN(fft_job)){a, tw, m, n / (2 * m), half * t / nthreads, half * (t + 1) / nthreads, scale, 0};
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(fft_worker), &jobs[t]) == 0;
     }
     FN(fft_worker)(&jobs[0]);
     for (int t = 1; t < nthreads; t++) {
         if (started[t]) pthread_join(tids[t], NULL); else FN(fft_worker)(&jobs[t]);
     }
+    int ok = 1;
+    for (int t = 0; t < nthreads; t++) ok = ok && jobs[t].ok;
+    return ok;
 }
 
 /* In place: pts[i] <- ninv * sum_j w^(i j) pts[j] (tw[j] = w^j and tws[j] = ninv w^j plain,
@@ -147,7 +174,8 @@ static int FN(ifft)(AFF *pts, size_t n, const fe *tw, const fe *tws, const fe *n
         j ^= bit;
         if (i < j) { JAC t = a[i]; a[i] = a[j]; a[j] = t; }
     }
-    for (size_t m = 1; m < n; m <<= 1) FN(fft_stage)(a, m == n / 2 ? tws : tw, n, m, m == n / 2 ? ninv : NULL, nthreads);
+    for (size_t m = 1; m < n; m <<= 1)
+        if (!FN(fft_stage)(a, m == n / 2 ? tws : tw, n, m, m == n / 2 ? ninv : NULL, nthreads)) { free(a); return 0; }
     F *scratch = malloc(n * sizeof(F));
     if (!scratch) { free(a); return 0; }
     FN(batch_to_aff)(pts, a, n, scratch);

@@ -66,6 +66,13 @@ static const fp2 B2 = {B2_MONT};
 
 #include "glv.h"
 
+static void g1_split(const fe *k, fe *k1, int *n1, fe *k2, int *n2) { glv_split(k, k1, n1, k2, n2); }
+
+static void g1_endo_aff(g1_aff *r, const g1_aff *p) {
+    *r = *p;
+    if (!p->inf) fp_mul(&r->x, &p->x, &GLV_BETA);
+}
+
 /* k * p through the GLV endomorphism: k = k1 + k2 lambda, (x, y) -> (beta x, y) = [lambda] */
 static void g1_mul_fast(g1_jac *r, const g1_jac *p, const fe *k) {
     fe k1, k2; int n1, n2;
@@ -129,7 +136,7 @@ static void g2_psi(g2_jac *r, const g2_jac *p) {
 
 /* k * q through psi, which acts on G2 as [p mod r] = [6u^2] (u the BN parameter):
  * k = k1 + k2 * 6u^2 with k1 < 6u^2 < 2^128 and k2 < 2^127 */
-static void g2_mul_fast(g2_jac *r, const g2_jac *q, const fe *k) {
+static void g2_split(const fe *k, fe *k1, int *n1, fe *k2, int *n2) {
     static const fe lam = {{0xf83e9682e87cfd46ULL, 0x6f4d8248eeb859fbULL, 0, 0}};
     fe rem = *k, quo = {{0, 0, 0, 0}};
     for (int bit = 128; bit >= 0; bit--) {  /* quo * lam <= k: long division, 129 steps */
@@ -141,9 +148,23 @@ static void g2_mul_fast(g2_jac *r, const g2_jac *q, const fe *k) {
         }
         if (bit + 128 <= 256 && !fe_sub_raw(&t, &rem, &sh)) { rem = t; quo.v[bit / 64] |= 1ULL << (bit % 64); }
     }
+    *k1 = rem; *k2 = quo; *n1 = 0; *n2 = 0;
+}
+
+static void g2_endo_aff(g2_aff *r, const g2_aff *p) {
+    *r = *p;
+    if (p->inf) return;
+    fp2_conj(&r->x, &p->x); fp2_mul(&r->x, &r->x, &PSI_X);
+    fp2_conj(&r->y, &p->y); fp2_mul(&r->y, &r->y, &PSI_Y);
+}
+
+/* k * q through psi, which acts on G2 as [p mod r] = [6u^2] (u the BN parameter) */
+static void g2_mul_fast(g2_jac *r, const g2_jac *q, const fe *k) {
+    fe k1, k2; int n1, n2;
+    g2_split(k, &k1, &n1, &k2, &n2);
     g2_jac psi;
     g2_psi(&psi, q);
-    g2_mul2(r, q, &rem, &psi, &quo);
+    g2_mul2(r, q, &k1, &psi, &k2);
 }
 
 static int g2_eq_jac(const g2_jac *a, const g2_jac *b) {
