@@ -44,21 +44,29 @@ _PY_LOAD = ("import sys, time; from zkp.formats.zkey import read_zkey; t0 = time
             "pk = read_zkey(sys.argv[1]).proving_key(); print('load', time.perf_counter() - t0)")
 
 
+_TIME = "/usr/bin/time"
+
+
 def run(args: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one process; raises on failure. A process that prints a line
-    ``load SECONDS`` reports that time (in-process, without the runtime's start-up)."""
+    ``load SECONDS`` reports that time (in-process, without the runtime's start-up). Peak
+    memory comes from GNU time when present: a child forked from this (large) process
+    would inherit its high-water mark."""
     t0 = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    wrapped = [_TIME, "-f", "__MAXRSS_KB %M", *args] if os.path.exists(_TIME) else args
+    res = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t0
-    out = (proc.stdout.read() + proc.stderr.read()).decode(errors="replace") if proc.stdout and proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
+    out = res.stdout + res.stderr
+    if res.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out[-2000:]}")
+    peak = float("nan")
     for line in out.splitlines():
         if line.startswith("load "):
             elapsed = float(line.split()[1])
-    return elapsed, usage.ru_maxrss / 1024
+        if line.startswith("__MAXRSS_KB "):
+            peak = int(line.split()[1]) / 1024
+    return elapsed, peak
 
 
 def zkmpc(*args: str) -> list[str]:

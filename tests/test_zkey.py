@@ -222,3 +222,18 @@ def test_new_zkey_from_ptau_equals_snarkjs_setup_byte_for_byte(mul_keys: Path, c
     big = read_r1cs((circom_keys / "c.r1cs").read_bytes())
     with pytest.raises(SetupError, match="power 8"):
         new_zkey(big, mul_keys / "pot.ptau")
+
+
+def test_coefficient_grouping_handles_words_sharing_their_low_bits() -> None:
+    import numpy as np
+
+    from zkp.formats.zkey import _unique_words
+
+    words = [(5).to_bytes(32, "little"), (5 + (1 << 200)).to_bytes(32, "little"), (7).to_bytes(32, "little")]
+    values = np.frombuffer(b"".join(words[i] for i in (0, 1, 2, 1, 0)), dtype="V32")
+    uniq, inv = _unique_words(values)
+    want_u, want_i = np.unique(values, return_inverse=True)
+    assert uniq.tobytes() == want_u.tobytes() and inv.tolist() == want_i.reshape(-1).tolist()
+    plain = np.frombuffer(b"".join(words[i] for i in (2, 0, 2)), dtype="V32")
+    uniq, inv = _unique_words(plain)
+    assert [uniq[k].tobytes() for k in inv] == [words[2], words[0], words[2]]

@@ -23,62 +23,76 @@ static void lem_put(uint8_t *p, const fe *a) {
     }
 }
 
-static PyObject *py_g1_from_lem(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer b; Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
-    if (!count(&b, 64, "G1 point (LEM)", &n)) { PyBuffer_Release(&b); return NULL; }
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 64 * n);
-    if (!out) { PyBuffer_Release(&b); return NULL; }
-    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
-    const uint8_t *p = b.buf;
-    Py_ssize_t bad = -1; int why = 0;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++, p += 64, o += 64) {
-        g1_aff a;
-        if (all_zero(p, 64)) { memset(o, 0, 64); continue; }
-        a.inf = 0;
-        if (!lem_word(&a.x, p) || !lem_word(&a.y, p + 32)) { bad = i; why = 1; break; }
-        if (!g1_on_curve(&a)) { bad = i; why = 2; break; }
+/* one LEM point to our encoding: 0, or 1 for a coordinate >= p, 2 for a point off its curve */
+static int lem_point(uint8_t *o, const uint8_t *p, int g2) {
+    int width = g2 ? 128 : 64;
+    if (all_zero(p, (size_t)width)) { memset(o, 0, (size_t)width); return 0; }
+    if (!g2) {
+        g1_aff a = {.inf = 0};
+        if (!lem_word(&a.x, p) || !lem_word(&a.y, p + 32)) return 1;
+        if (!g1_on_curve(&a)) return 2;
         encode_g1(o, &a);
+    } else {
+        g2_aff a = {.inf = 0};
+        if (!lem_word(&a.x.c0, p) || !lem_word(&a.x.c1, p + 32) || !lem_word(&a.y.c0, p + 64) ||
+            !lem_word(&a.y.c1, p + 96)) return 1;
+        if (!g2_on_curve(&a)) return 2;
+        encode_g2(o, &a);
+    }
+    return 0;
+}
+
+typedef struct { const uint8_t *in; uint8_t *out; Py_ssize_t lo, hi, bad; int why, g2; } lem_job;
+
+static void *lem_worker(void *arg) {
+    lem_job *j = arg;
+    size_t w = j->g2 ? 128 : 64;
+    j->bad = -1; j->why = 0;
+    for (Py_ssize_t i = j->lo; i < j->hi; i++) {
+        int r = lem_point(j->out + w * (size_t)i, j->in + w * (size_t)i, j->g2);
+        if (r) { j->bad = i; j->why = r; break; }
+    }
+    return NULL;
+}
+
+/* snarkjs's points (LEM) to ours, checking coordinates < p and the curve, over threads */
+static PyObject *from_lem(PyObject *args, int g2) {
+    Py_buffer b; Py_ssize_t n;
+    const char *name = g2 ? "G2" : "G1";
+    Py_ssize_t width = g2 ? 128 : 64;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    if (!count(&b, width, g2 ? "G2 point (LEM)" : "G1 point (LEM)", &n)) { PyBuffer_Release(&b); return NULL; }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, width * n);
+    if (!out) { PyBuffer_Release(&b); return NULL; }
+    int nt = nthreads();
+    if (nt > n / 4096) nt = (int)(n / 4096);
+    if (nt < 1) nt = 1;
+    lem_job jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    Py_BEGIN_ALLOW_THREADS
+    for (int t = 0; t < nt; t++) {
+        jobs[t] = (lem_job){b.buf, (uint8_t *)PyBytes_AS_STRING(out), n * t / nt, n * (t + 1) / nt, -1, 0, g2};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, lem_worker, &jobs[t]) == 0;
+    }
+    lem_worker(&jobs[0]);
+    for (int t = 1; t < nt; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else lem_worker(&jobs[t]);
     }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&b);
-    if (why) {
+    for (int t = 0; t < nt; t++) {  /* the first bad point, as a sequential scan finds it */
+        if (!jobs[t].why) continue;
         Py_DECREF(out);
-        return why == 1 ? malformed("G1 point %zd: expected coordinates < p, found one >= p", bad)
-                        : malformed("G1 point %zd: not on the curve y^2 = x^3 + 3", bad);
+        if (jobs[t].why == 1) return malformed("%s point %zd: expected coordinates < p, found one >= p", name, jobs[t].bad);
+        return g2 ? malformed("G2 point %zd: not on the twist y^2 = x^3 + 3/(9+u)", jobs[t].bad)
+                  : malformed("G1 point %zd: not on the curve y^2 = x^3 + 3", jobs[t].bad);
     }
     return out;
 }
 
-static PyObject *py_g2_from_lem(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer b; Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
-    if (!count(&b, 128, "G2 point (LEM)", &n)) { PyBuffer_Release(&b); return NULL; }
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 128 * n);
-    if (!out) { PyBuffer_Release(&b); return NULL; }
-    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
-    const uint8_t *p = b.buf;
-    Py_ssize_t bad = -1; int why = 0;
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++, p += 128, o += 128) {
-        g2_aff a;
-        if (all_zero(p, 128)) { memset(o, 0, 128); continue; }
-        a.inf = 0;
-        if (!lem_word(&a.x.c0, p) || !lem_word(&a.x.c1, p + 32) || !lem_word(&a.y.c0, p + 64) ||
-            !lem_word(&a.y.c1, p + 96)) { bad = i; why = 1; break; }
-        if (!g2_on_curve(&a)) { bad = i; why = 2; break; }
-        encode_g2(o, &a);
-    }
-    Py_END_ALLOW_THREADS
-    PyBuffer_Release(&b);
-    if (why) {
-        Py_DECREF(out);
-        return why == 1 ? malformed("G2 point %zd: expected coordinates < p, found one >= p", bad)
-                        : malformed("G2 point %zd: not on the twist y^2 = x^3 + 3/(9+u)", bad);
-    }
-    return out;
-}
+static PyObject *py_g1_from_lem(PyObject *Py_UNUSED(self), PyObject *args) { return from_lem(args, 0); }
+static PyObject *py_g2_from_lem(PyObject *Py_UNUSED(self), PyObject *args) { return from_lem(args, 1); }
 
 static PyObject *py_g1_to_lem(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer b; Py_ssize_t n;

@@ -340,6 +340,19 @@ def _header(mv: memoryview) -> tuple[int, int, int, memoryview]:
     return nw, npub, n, mv[84:]
 
 
+def _unique_words(values: Any) -> tuple[Any, Any]:
+    """``np.unique(values, return_inverse=True)`` for 32-byte words, grouped by their low 64
+    bits first (a fast integer sort; circuits have few distinct coefficients) and checked
+    whole, falling back to the full comparison when two words share their low bits."""
+    values = np.ascontiguousarray(values)
+    words = values.view("<u8").reshape(-1, 4)
+    low, first, inverse = np.unique(words[:, 0], return_index=True, return_inverse=True)
+    if np.array_equal(words[first][inverse.reshape(-1)], words):
+        return values[first], inverse.reshape(-1)
+    uniq, inv = np.unique(values, return_inverse=True)
+    return uniq, inv.reshape(-1)
+
+
 def _matrices(mv: memoryview, nw: int, npub: int, n: int) -> QapMatrices:
     if len(mv) < 4:
         raise FormatError("zkey: the coefficients section is truncated")
@@ -353,7 +366,7 @@ def _matrices(mv: memoryview, nw: int, npub: int, n: int) -> QapMatrices:
     if np.any(m_ > 1) or np.any(s_ >= nw) or np.any(c_ >= n) or np.any(np.diff(c_.astype(np.int64)) < 0):
         raise FormatError("zkey: a coefficient names a matrix other than A/B, a wire or row out of "
                           "range, or rows out of order")
-    uniq, inverse = np.unique(rec["v"], return_inverse=True)
+    uniq, inverse = _unique_words(rec["v"])
     table, raw = [], uniq.tobytes()
     for i in range(0, len(raw), 32):
         v = int.from_bytes(raw[i:i + 32], "little")

@@ -94,7 +94,7 @@ class PreparedVerifyingKey:
 @dataclass(frozen=True, eq=False)
 class ProvingKey:
     """The proving key: the constraint system (or, for a key read from a snarkjs ``.zkey``,
-    only its A and B matrices: ``cs`` is None and ``matrices`` is given) plus packed point
+    only its A and B matrices: ``cs`` is None and ``matrices_`` holds them) plus packed point
     vectors.
 
     a_g1, b_g1, b_g2: ``[u_i(t)]_1, [v_i(t)]_1, [v_i(t)]_2`` for every wire;
