@@ -404,8 +404,10 @@ def read_zkey(source: str | os.PathLike[str] | bytes) -> ZKey:
         if len(sec[k]) != cnt * width:
             raise FormatError(f"zkey: section {k} must hold {cnt} points ({cnt * width} bytes), "
                               f"found {len(sec[k])} bytes")
-    vec = {k: g1_from_lem(sec[k], f"zkey section {k}") for k in (3, 5, 6, 8, 9)}
-    b2 = g2_from_lem(sec[7], "zkey section 7")
+    vec = {}
+    for k in (3, 5, 6, 8, 9, 7):
+        vec[k] = (g2_from_lem if k == 7 else g1_from_lem)(sec[k], f"zkey section {k}")
+        _release(mv, sec[k])
     kernels.g1_validate(vec[3])
     return ZKey(num_wires=nw, num_public=npub, domain_size=n,
                 alpha_g1=_point(G1Point, g1h[:64], "zkey alpha_1"),
@@ -415,4 +417,17 @@ def read_zkey(source: str | os.PathLike[str] | bytes) -> ZKey:
                 gamma_g2=_point(G2Point, g2h[128:256], "zkey gamma_2"),
                 delta_g2=_point(G2Point, g2h[256:], "zkey delta_2"),
                 ic=vec[3], matrices=_matrices(sec[4], nw, npub, n), a_g1=vec[5], b_g1=vec[6],
-                b_g2=b2, c_g1=vec[8], h_g1=vec[9], mpc=_read_mpc(sec[10]))
+                b_g2=vec[7], c_g1=vec[8], h_g1=vec[9], mpc=_read_mpc(sec[10]))
+
+
+def _release(mv: memoryview, part: memoryview) -> None:
+    """Drop the mapped pages of a converted section (a mapped file only: the pages are read
+    again from the file if touched), so peak memory is the converted key plus one section."""
+    mm = mv.obj
+    if not isinstance(mm, mmap.mmap) or len(part) == 0:
+        return
+    start = np.frombuffer(part, dtype=np.uint8).ctypes.data - np.frombuffer(mv, dtype=np.uint8).ctypes.data
+    page = mmap.PAGESIZE
+    lo, hi = -(-start // page) * page, (start + len(part)) // page * page
+    if hi > lo:
+        mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
