@@ -183,6 +183,20 @@ def cmd_ptau_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _step_parser(sub: Any, verb: str, help: str, src: str, dst: str, fn: Any) -> None:
+    """A contribution or a beacon (``verb``) from ``src`` to ``dst``, as snarkjs takes them."""
+    p = sub.add_parser(verb, help=help)
+    p.add_argument(src)
+    p.add_argument(dst)
+    if verb == "beacon":
+        p.add_argument("beacon", help="the beacon's value, hex")
+        p.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
+    p.add_argument("--name", "-n", default="")
+    if verb == "contribute":
+        p.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
+    p.set_defaults(fn=fn)
+
+
 def add_parsers(sub: Any) -> None:
     z = sub.add_parser("zkey", help="snarkjs .zkey files: new, contribute, beacon, verify, export")
     zs = z.add_subparsers(dest="zkey_command", required=True)
@@ -190,19 +204,8 @@ def add_parsers(sub: Any) -> None:
     for name in ("r1cs", "ptau", "zkey"):
         n.add_argument(name)
     n.set_defaults(fn=cmd_zkey_new)
-    c = zs.add_parser("contribute", help="add a phase-2 contribution")
-    c.add_argument("old")
-    c.add_argument("new")
-    c.add_argument("--name", "-n", default="")
-    c.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
-    c.set_defaults(fn=cmd_zkey_contribute)
-    b = zs.add_parser("beacon", help="apply a public random beacon")
-    b.add_argument("old")
-    b.add_argument("new")
-    b.add_argument("beacon", help="the beacon's value, hex")
-    b.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
-    b.add_argument("--name", "-n", default="")
-    b.set_defaults(fn=cmd_zkey_beacon)
+    _step_parser(zs, "contribute", "add a phase-2 contribution", "old", "new", cmd_zkey_contribute)
+    _step_parser(zs, "beacon", "apply a public random beacon", "old", "new", cmd_zkey_beacon)
     v = zs.add_parser("verify", help="check a key's whole transcript against the circuit and ptau")
     for name in ("r1cs", "ptau", "zkey"):
         v.add_argument(name)
@@ -219,19 +222,8 @@ def add_parsers(sub: Any) -> None:
     n.add_argument("power", type=int)
     n.add_argument("out")
     n.set_defaults(fn=cmd_ptau_new)
-    c = ps.add_parser("contribute", help="add a contribution")
-    c.add_argument("inp")
-    c.add_argument("out")
-    c.add_argument("--name", "-n", default="")
-    c.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
-    c.set_defaults(fn=cmd_ptau_contribute)
-    b = ps.add_parser("beacon", help="apply a public random beacon")
-    b.add_argument("inp")
-    b.add_argument("out")
-    b.add_argument("beacon", help="the beacon's value, hex")
-    b.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
-    b.add_argument("--name", "-n", default="")
-    b.set_defaults(fn=cmd_ptau_beacon)
+    _step_parser(ps, "contribute", "add a contribution", "inp", "out", cmd_ptau_contribute)
+    _step_parser(ps, "beacon", "apply a public random beacon", "inp", "out", cmd_ptau_beacon)
     pr = ps.add_parser("prepare", help="add the Lagrange bases phase 2 needs")
     pr.add_argument("inp")
     pr.add_argument("out")

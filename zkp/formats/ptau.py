@@ -30,8 +30,7 @@ from typing import Any
 from .._backend import kernels
 from ..errors import FormatError, MalformedInputError
 from ..field import P
-from .circom import _sections
-from .zkey import g1_from_lem, g2_from_lem, open_binary, params_bytes, read_params
+from .zkey import g1_from_lem, g2_from_lem, open_binary, params_bytes, read_params, snarkjs_sections
 
 __all__ = ["PTau", "PTauContribution", "read_ptau", "build_ptau", "file_hash"]
 
@@ -114,12 +113,7 @@ class PTau:
 
     def __init__(self, data: memoryview) -> None:
         self._mv = data
-        sec = _sections(data, b"ptau", "ptau")
-        if struct.unpack_from("<I", data, 4)[0] != 1:
-            raise FormatError("ptau: expected version 1")
-        for k in range(1, 8):
-            if k not in sec:
-                raise FormatError(f"ptau: missing section {k}")
+        sec = snarkjs_sections(data, b"ptau", 7)
         hdr = sec[1]
         if (len(hdr) != 44 or struct.unpack_from("<I", hdr, 0)[0] != 32
                 or int.from_bytes(hdr[4:36], "little") != P):

@@ -50,7 +50,7 @@ from ..r1cs import R1CS
 from .circom import _sections
 
 __all__ = ["Contribution", "MPCParams", "ZKey", "read_zkey", "write_zkey", "lem_g1", "lem_g2",
-           "g1_from_lem", "g2_from_lem", "open_binary", "params_bytes", "read_params"]
+           "g1_from_lem", "g2_from_lem", "open_binary", "params_bytes", "read_params", "snarkjs_sections"]
 
 _MONT = pow(2, 256, R)
 _MONT2_INV = pow(_MONT * _MONT, -1, R)
@@ -69,6 +69,18 @@ def open_binary(source: Any, what: str) -> memoryview:
         if os.fstat(f.fileno()).st_size == 0:
             raise FormatError(f"{what}: {os.fspath(source)} is empty")
         return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+
+
+def snarkjs_sections(mv: memoryview, magic: bytes, required: int) -> dict[int, memoryview]:
+    """The sections of a snarkjs binary file (version 1), sections 1..required present."""
+    what = magic.decode()
+    sec = _sections(mv, magic, what)
+    if struct.unpack_from("<I", mv, 4)[0] != 1:
+        raise FormatError(f"{what}: expected version 1")
+    for k in range(1, required + 1):
+        if k not in sec:
+            raise FormatError(f"{what}: missing section {k}")
+    return sec
 
 
 def g1_from_lem(data: Any, what: str) -> bytes:
@@ -388,12 +400,7 @@ def _matrices(mv: memoryview, nw: int, npub: int, n: int) -> QapMatrices:
 def read_zkey(source: str | os.PathLike[str] | bytes) -> ZKey:
     """Read a snarkjs Groth16 ``.zkey`` (a path is memory-mapped), checking every section."""
     mv = open_binary(source, "zkey")
-    sec = _sections(mv, b"zkey", "zkey")
-    if struct.unpack_from("<I", mv, 4)[0] != 1:
-        raise FormatError("zkey: expected version 1")
-    for k in range(1, 11):
-        if k not in sec:
-            raise FormatError(f"zkey: missing section {k}")
+    sec = snarkjs_sections(mv, b"zkey", 10)
     if len(sec[1]) != 4 or struct.unpack_from("<I", sec[1], 0)[0] != 1:
         raise FormatError("zkey: not a Groth16 key (protocol id is not 1)")
     nw, npub, n, pts = _header(sec[2])
