@@ -94,42 +94,36 @@ static PyObject *from_lem(PyObject *args, int g2) {
 static PyObject *py_g1_from_lem(PyObject *Py_UNUSED(self), PyObject *args) { return from_lem(args, 0); }
 static PyObject *py_g2_from_lem(PyObject *Py_UNUSED(self), PyObject *args) { return from_lem(args, 1); }
 
-static PyObject *py_g1_to_lem(PyObject *Py_UNUSED(self), PyObject *args) {
+/* our points to snarkjs's (LEM): each coordinate word to Montgomery form, little-endian;
+ * G2 words reordered from c1 c0 to c0 c1; infinity stays zero bytes */
+static PyObject *to_lem(PyObject *args, int g2) {
     Py_buffer b; Py_ssize_t n;
+    Py_ssize_t width = g2 ? 128 : 64;
+    const char *what = g2 ? "G2 point" : "G1 point";
     if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
-    g1_aff *pts = decode_g1(&b, &n, "G1 point");
-    PyBuffer_Release(&b);
-    if (!pts) return NULL;
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 64 * n);
+    if (!count(&b, width, what, &n)) { PyBuffer_Release(&b); return NULL; }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, width * n);
     if (out) {
+        const uint8_t *p = b.buf;
         uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
-        for (Py_ssize_t i = 0; i < n; i++, o += 64) {
-            if (pts[i].inf) { memset(o, 0, 64); continue; }
-            lem_put(o, &pts[i].x); lem_put(o + 32, &pts[i].y);
+        for (Py_ssize_t i = 0; i < n; i++, p += width, o += width) {
+            if (all_zero(p, (size_t)width)) { memset(o, 0, (size_t)width); continue; }
+            for (int w = 0; w < width / 32; w++) {
+                fe v;
+                if (!mont_from_be(&v, p + 32 * w, &FP)) {
+                    Py_DECREF(out); PyBuffer_Release(&b);
+                    return malformed("%s %zd: expected coordinates < p, found one >= p", what, i);
+                }
+                lem_put(o + 32 * (g2 ? w ^ 1 : w), &v);
+            }
         }
     }
-    PyMem_Free(pts);
+    PyBuffer_Release(&b);
     return out;
 }
 
-static PyObject *py_g2_to_lem(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer b; Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
-    g2_aff *pts = decode_g2(&b, &n, "G2 point");
-    PyBuffer_Release(&b);
-    if (!pts) return NULL;
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 128 * n);
-    if (out) {
-        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
-        for (Py_ssize_t i = 0; i < n; i++, o += 128) {
-            if (pts[i].inf) { memset(o, 0, 128); continue; }
-            lem_put(o, &pts[i].x.c0); lem_put(o + 32, &pts[i].x.c1);
-            lem_put(o + 64, &pts[i].y.c0); lem_put(o + 96, &pts[i].y.c1);
-        }
-    }
-    PyMem_Free(pts);
-    return out;
-}
+static PyObject *py_g1_to_lem(PyObject *Py_UNUSED(self), PyObject *args) { return to_lem(args, 0); }
+static PyObject *py_g2_to_lem(PyObject *Py_UNUSED(self), PyObject *args) { return to_lem(args, 1); }
 
 /* one plain scalar < r from a 32-byte buffer */
 static int one_scalar(PyObject *obj, fe *out, const char *what) {
