@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -17,14 +16,12 @@ VECTORS = Path(__file__).resolve().parent / "vectors"
 
 
 def _tool(name: str) -> str:
-    """Path of an npm tool installed by `make test`; a missing tool fails the test (it is
-    skipped only when ZKMPC_ALLOW_MISSING_TOOLS=1, never in CI)."""
+    """Path of an npm tool pinned in package-lock.json and installed by `make test`: only the
+    repository's ``node_modules`` counts (whatever else is on PATH is another version). A
+    missing tool fails the test (skipped only when ZKMPC_ALLOW_MISSING_TOOLS=1, never in CI)."""
     path = ROOT / "node_modules" / ".bin" / name
     if path.exists():
         return str(path)
-    found = shutil.which(name)
-    if found:
-        return found
     msg = f"{name} not installed (run `make test`, which runs `npm ci`)"
     if os.environ.get("ZKMPC_ALLOW_MISSING_TOOLS") == "1" and not os.environ.get("CI"):
         pytest.skip(msg)
@@ -81,7 +78,7 @@ def square_system() -> Any:
 def anvil_url() -> Any:
     """A local anvil node (the pinned npm binary) on 127.0.0.1 at a free port, for the session."""
     exe = _tool("anvil")
-    os.environ.setdefault("ZKMPC_ANVIL", exe)
+    os.environ["ZKMPC_ANVIL"] = exe
     from zkp.evm.anvil import Anvil
 
     with Anvil() as node:
@@ -90,8 +87,8 @@ def anvil_url() -> Any:
 
 @pytest.fixture(scope="session")
 def solc_ready() -> None:
-    """The npm solc the tests compile with (a missing one fails, as for every tool)."""
-    if not (ROOT / "node_modules" / "solc" / "package.json").is_file() and not shutil.which("solc"):
+    """The pinned npm solc the tests compile with (a missing one fails, as for every tool)."""
+    if not (ROOT / "node_modules" / "solc" / "package.json").is_file():
         _tool("solcjs")
 
 
