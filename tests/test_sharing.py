@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -103,11 +104,11 @@ def test_any_threshold_subset_reconstructs_fewer_never(nt: tuple[int, int], secr
     n, t = nt
     shares = split(secret, n=n, threshold=t, rng=rnd)
     for subset in itertools.combinations(shares, t):
-        assert combine(list(subset)) == secret
-    assert combine(shares) == secret  # the extra shares are checked too
+        assert combine(list(subset), threshold=t) == secret
+    assert combine(shares, threshold=t) == secret  # the extra shares are checked too
     if t > 1:
         with pytest.raises(TooFewSharesError):
-            combine(shares[: t - 1])
+            combine(shares[: t - 1], threshold=t)
 
 
 def test_fewer_than_threshold_shares_say_nothing() -> None:
@@ -119,15 +120,15 @@ def test_fewer_than_threshold_shares_say_nothing() -> None:
         pts = [(s.index, s.value) for s in known] + [(0, candidate)]
         lag = lagrange_coefficients(field, [x for x, _ in pts], 5)
         forged = Share(5, sum(c * y for c, (_, y) in zip(lag, pts)) % 101, 3, field)
-        assert combine(known + [forged]) == candidate
+        assert combine(known + [forged], threshold=3) == candidate
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
 def test_vectors_share_element_wise(field: PrimeField) -> None:
     secret = field.random_vector(1000, random.Random(5))
     shares = split(secret, n=5, threshold=3, field=field)
-    assert np.array_equal(combine([shares[4], shares[0], shares[2]]), secret)
-    assert np.array_equal(combine(shares), secret)
+    assert np.array_equal(combine([shares[4], shares[0], shares[2]], threshold=3), secret)
+    assert np.array_equal(combine(shares, threshold=3), secret)
     assert shares[0].size == 1000 and "hidden" in repr(shares[0])
 
 
@@ -148,13 +149,13 @@ def test_share_validation() -> None:
         Share(1, 2, 0)
     s = split(9, n=4, threshold=2)
     with pytest.raises(SharingError, match="duplicate"):
-        combine([s[0], s[0]])
+        combine([s[0], s[0]], threshold=2)
+    with pytest.raises(SharingError, match="claims threshold 3, expected 2"):
+        combine([s[0], Share(s[1].index, s[1].value, 3)], threshold=2)  # threshold edited
     with pytest.raises(SharingError, match="does not match"):
-        combine([s[0], Share(s[1].index, s[1].value, 3)])  # threshold edited
-    with pytest.raises(SharingError, match="does not match"):
-        combine([s[0], Share(s[1].index, s[1].value % P61.modulus, 2, P61)])
+        combine([s[0], Share(s[1].index, s[1].value % P61.modulus, 2, P61)], threshold=2)
     with pytest.raises(MPCTypeError):
-        combine([s[0], (2, 5)])  # type: ignore[list-item]
+        combine([s[0], (2, 5)], threshold=2)  # type: ignore[list-item]
     with pytest.raises(SharingError):
         split(1, n=3, threshold=4)
     with pytest.raises(SharingError):
@@ -165,9 +166,11 @@ def test_share_validation() -> None:
 
 def test_an_edited_threshold_is_caught_by_extra_shares() -> None:
     shares = split(1234, n=5, threshold=3)
-    edited = [Share(s.index, s.value, 2) for s in shares]  # someone claims threshold 2
-    with pytest.raises(InconsistentSharesError):
-        combine(edited[:3])
+    edited = [Share(s.index, s.value, 2) for s in shares]  # every share claims threshold 2
+    with pytest.raises(InconsistentSharesError):  # a caller who believes them is still warned
+        combine(edited[:3], threshold=2)
+    with pytest.raises(SharingError, match="claims threshold 2, expected 3"):
+        combine(edited[:3], threshold=3)
 
 
 # --- robust reconstruction --------------------------------------------------------------
@@ -182,7 +185,7 @@ def test_robust_combine_corrects_and_names_up_to_the_bound(nt: tuple[int, int], 
     bad = rnd.sample(range(n), e)
     for i in bad:
         shares[i] = Share(shares[i].index, (shares[i].value + rnd.randrange(1, FR.modulus)) % FR.modulus, t)
-    got = robust_combine(shares)
+    got = robust_combine(shares, threshold=t)
     assert got.secret == secret and got.bad == tuple(sorted(i + 1 for i in bad))
 
 
@@ -193,7 +196,7 @@ def test_robust_combine_on_vectors_names_parties_wrong_in_different_elements() -
         v = shares[party - 1].vector.copy()
         v[column] = (int(v[column]) + 1) % P61.modulus
         shares[party - 1] = Share(party, v, 3, P61)
-    got = robust_combine(shares)
+    got = robust_combine(shares, threshold=3)
     assert np.array_equal(got.secret, secret) and got.bad == (2, 6)
 
 
@@ -202,9 +205,9 @@ def test_too_many_wrong_shares_are_refused_not_miscorrected() -> None:
     for i in (0, 1):
         shares[i] = Share(shares[i].index, (shares[i].value + 1) % FR.modulus, 3)
     with pytest.raises(InconsistentSharesError):
-        robust_combine(shares)
+        robust_combine(shares, threshold=3)
     with pytest.raises(InconsistentSharesError):
-        combine(shares)
+        combine(shares, threshold=3)
 
 
 # --- resharing and additive ---------------------------------------------------------------
@@ -215,9 +218,9 @@ def test_resharing_moves_the_secret_to_new_parties_and_threshold() -> None:
     new = [combine_reshares({i: dealt[i][j] for i in dealt}, old_threshold=3) for j in range(4)]
     assert [s.index for s in new] == [10, 11, 12, 13] and all(s.threshold == 2 for s in new)
     for pair in itertools.combinations(new, 2):
-        assert combine(list(pair)) == 31337
+        assert combine(list(pair), threshold=2) == 31337
     with pytest.raises(InconsistentSharesError):  # old and new shares lie on unrelated polynomials
-        combine([new[0], new[1], Share(1, old[0].value, 2)])
+        combine([new[0], new[1], Share(1, old[0].value, 2)], threshold=2)
     with pytest.raises(TooFewSharesError):
         combine_reshares({1: dealt[2][0], 2: dealt[3][0]}, old_threshold=3)
     with pytest.raises(SharingError):
@@ -297,3 +300,63 @@ def test_share_documents_round_trip_and_refuse_tampering() -> None:
     assert load_commitments(dump_commitments(d.commitments), threshold=2) == d.commitments
     with pytest.raises(ValueError):
         load_commitments(dump_commitments(d.commitments), threshold=3)
+
+
+# --- the threshold comes from the caller; counts before work (issue 15, items 12 and 16) ---
+
+def test_a_share_edited_to_threshold_1_does_not_combine_alone() -> None:
+    import json
+
+    from mpc.sharing import dump_share, load_share
+
+    shares = split(2024, n=5, threshold=3)
+    doc = json.loads(dump_share(shares[0]))
+    doc["threshold"] = 1
+    forged = load_share(json.dumps(doc))  # a well-formed document: its claim is what is wrong
+    assert forged.threshold == 1
+    with pytest.raises(TooFewSharesError, match="1 shares given, 3"):
+        combine([forged], threshold=3)
+    with pytest.raises(SharingError, match="share 1 claims threshold 1, expected 3"):
+        combine([forged, shares[1], shares[2]], threshold=3)
+    with pytest.raises(SharingError, match="claims threshold 1"):
+        robust_combine([forged, *shares[1:]], threshold=3)
+    with pytest.raises(SharingError, match="claims threshold 3, expected 1"):
+        combine(shares[:1], threshold=1)  # nor does the caller's expectation override the shares'
+    with pytest.raises(TypeError):
+        combine(shares)  # type: ignore[call-arg]  # no default: the caller must say
+    for bad in (0, -1, 1 << 17):
+        with pytest.raises(SharingError, match="threshold"):
+            combine(shares, threshold=bad)
+    with pytest.raises(MPCTypeError):
+        combine(shares, threshold=3.0)  # type: ignore[arg-type]
+
+
+class _Huge(Sequence[Share]):
+    """A sequence that claims ``size`` shares and fails if any is read."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, i: object) -> Share:  # type: ignore[override]
+        raise AssertionError("a share was read before the count was checked")
+
+
+def test_share_counts_are_checked_before_any_share_is_read() -> None:
+    from mpc.sharing.shamir import MAX_SHARES
+
+    for combiner in (combine, robust_combine):
+        with pytest.raises(SharingError, match=f"10000000 shares given, at most {MAX_SHARES}"):
+            combiner(_Huge(10 ** 7), threshold=2)
+        with pytest.raises(TooFewSharesError):
+            combiner(_Huge(2), threshold=3)
+
+
+def test_duplicate_indices_are_named_briefly() -> None:
+    one = split(7, n=2, threshold=2, field=P61)[0]
+    many = [Share.unchecked(1 + i % 20_000, one.value, 2, P61) for i in range(40_000)]
+    with pytest.raises(SharingError, match=r"found \[1, 2, 3, 4, 5, 6, 7, 8, 9, 10\] and 19990 more repeated") as exc:
+        combine(many, threshold=2)
+    assert len(str(exc.value)) < 200

@@ -31,7 +31,7 @@ def test_curve_helpers_agree_with_py_ecc() -> None:
 def test_honest_dealings_verify_and_reconstruct(deal: object) -> None:
     d = deal(424242, n=5, threshold=3)  # type: ignore[operator]
     check_dealing(d, dealer="hospital 1")
-    assert combine(list(d.shares[1:4])) == 424242
+    assert combine(list(d.shares[1:4]), threshold=d.commitments.threshold) == 424242
     assert d.commitments.threshold == 3
 
 

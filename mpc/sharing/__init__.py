@@ -2,7 +2,7 @@
 reconstruction and proactive resharing.
 
     >>> from mpc.sharing import split, combine
-    >>> combine(split(5, n=3, threshold=2)[1:])
+    >>> combine(split(5, n=3, threshold=2)[1:], threshold=2)
     5
 """
 

@@ -10,7 +10,7 @@ polynomials, so shares stolen before and after a refresh do not combine.
     >>> old = split(2024, n=3, threshold=2)
     >>> dealt = {s.index: reshare(s, n=5, threshold=4) for s in old[:2]}     # old parties 1, 2
     >>> new = [combine_reshares({i: dealt[i][j] for i in dealt}, old_threshold=2) for j in range(5)]
-    >>> combine(new[1:])
+    >>> combine(new[1:], threshold=4)
     2024
 
 Security:

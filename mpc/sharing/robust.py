@@ -8,7 +8,7 @@ so the decoder here is written for arbitrary ones).
     >>> from mpc.sharing import split, Share
     >>> shares = split(42, n=5, threshold=3)
     >>> shares[3] = Share(shares[3].index, 7, 3)          # party 4 lies
-    >>> robust_combine(shares)
+    >>> robust_combine(shares, threshold=3)
     Recovery(secret=42, bad=(4,))
 """
 
@@ -33,22 +33,23 @@ class Recovery(NamedTuple):
     bad: tuple[int, ...]
 
 
-def robust_combine(shares: Sequence[Share]) -> Recovery:
+def robust_combine(shares: Sequence[Share], *, threshold: int) -> Recovery:
     """The secret of ``shares`` with up to ``(len(shares) - threshold) // 2`` of them wrong
-    (in any element, for vectors), and the indices of the wrong ones.
+    (in any element, for vectors), and the indices of the wrong ones. ``threshold`` is the
+    caller's (see :func:`~mpc.sharing.combine`); every share must carry it.
 
     Raises:
         InconsistentSharesError: more wrong shares than can be corrected; ``bad`` then
             lists those identified so far.
     """
-    field, t, size = check_shares(shares)
+    field, t, size = check_shares(shares, threshold=threshold)
     budget = (len(shares) - t) // 2
     bad: set[int] = set()
     while True:
         good = [s for s in shares if s.index not in bad]
         column = _first_inconsistent(good, t)
         if column is None:
-            return Recovery(combine(good[:t]), tuple(sorted(bad)))
+            return Recovery(combine(good[:t], threshold=t), tuple(sorted(bad)))
         ys = [int(np.atleast_1d(s.value)[column]) for s in shares]
         wrong = berlekamp_welch(field, [s.index for s in shares], ys, t)
         if not wrong - bad:
