@@ -92,3 +92,59 @@ def test_generic_rules() -> None:
     with pytest.raises(MalformedDataError):
         decode_int("-1", "x", max_bits=64)
     assert decode_int("-1", "x", max_bits=64, minimum=None) == -1
+
+
+NON_CANONICAL = ["-0", "-00", "00", "+0", "+10", " 10", "10 ", "10\n", "010", "1_0", "1e1", "10.0", "0x0a",
+                 "\u0661\u0660", "\uff11\uff10", "", "-", "9" * 5000]
+
+
+def test_integers_are_canonical_decimal_strings() -> None:
+    """SECURITY.md 16: one spelling per integer; "-0" is zero with a sign (issue 15, item 14)."""
+    for v in NON_CANONICAL:
+        for minimum in (0, None):
+            with pytest.raises(MalformedDataError, match="canonical"):
+                decode_int(v, "x", max_bits=64, minimum=minimum)
+    for v in (10, 10.0, None, True, ["10"], b"10"):
+        with pytest.raises(MalformedDataError, match="decimal string"):
+            decode_int(v, "x", max_bits=64)
+    assert [decode_int(v, "x", max_bits=64, minimum=None) for v in ("0", "10", "-10")] == [0, 10, -10]
+
+
+def test_share_documents_refuse_every_non_canonical_form() -> None:
+    from mpc.field import P61
+    from mpc.sharing import dump_share, load_share, split
+
+    good = split(10, n=3, threshold=2, field=P61)[1]
+    doc = json.loads(dump_share(good))
+    assert load_share(json.dumps(doc)) == good
+    for key in ("field", "index", "value"):
+        for v in NON_CANONICAL:
+            with pytest.raises(MalformedDataError):
+                load_share(json.dumps({**doc, key: v}))
+    zero = json.loads(dump_share(split(0, n=3, threshold=1, field=P61)[0]))
+    assert zero["value"] == "0" and load_share(json.dumps(zero)).value == 0
+    with pytest.raises(MalformedDataError, match="canonical"):
+        load_share(json.dumps({**zero, "value": "-0"}))
+    text = json.dumps(doc)
+    for threshold in ("2.0", "2e0", "NaN", "Infinity", "-Infinity", '"2"', "true", "null", "[2]", "9" * 30):
+        with pytest.raises(MalformedDataError):
+            load_share(text.replace('"threshold": 2', f'"threshold": {threshold}'))
+    for dup in ('"threshold": 2, "threshold": 2', '"index": "2", "index": "2"', '"type": "shamir-share", "type": "shamir-share"'):
+        first = dup.split(", ")[0]
+        assert first in text
+        with pytest.raises(MalformedDataError, match="duplicate"):
+            load_share(text.replace(first, dup))
+    with pytest.raises(MalformedDataError, match="nested"):
+        load_share(text.replace('"value": "', '"value": ' + "[" * 40 + '"', 1))
+
+
+def test_commitment_documents_refuse_non_canonical_thresholds() -> None:
+    from mpc.sharing import dump_commitments, feldman_deal, load_commitments
+
+    text = dump_commitments(feldman_deal(5, n=3, threshold=2).commitments)
+    assert load_commitments(text, threshold=2).threshold == 2
+    for threshold in ("2.0", "NaN", '"2"', "true", "-2", "9" * 30):
+        with pytest.raises(MalformedDataError):
+            load_commitments(text.replace('"threshold":2', f'"threshold":{threshold}'), threshold=2)
+    with pytest.raises(MalformedDataError, match="duplicate"):
+        load_commitments(text.replace('"threshold":2', '"threshold":2,"threshold":2'), threshold=2)
