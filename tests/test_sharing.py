@@ -426,22 +426,21 @@ def test_additive_n_minus_1_shares_are_uniform_for_every_secret(m: int, n: int) 
 
 
 def test_resharing_reveals_nothing_to_threshold_minus_1_old_and_new_parties() -> None:
-    """GF(5): old sharing (n=3, t=2) reshared by old parties 1 and 2 to new parties 1..4
-    with t=3. An adversary holding old party 3's share and everything new parties 1 and 2
-    receive (sub-shares and new shares) sees every value of its view once per secret."""
-    p, field = 5, PrimeField(5)
+    """GF(7): an old sharing (n=3, t=2) reshared by old parties 1 and 2 to new parties
+    4, 5, 6 with t=2. An adversary holding old party 3's share and everything new party 4
+    receives (its sub-shares, hence its new share) sees every value of its view exactly
+    once per secret, over every draw of the three polynomials."""
+    p, field = 7, PrimeField(7)
     for secret in range(p):
         seen: Counter[tuple[int, ...]] = Counter()
-        for draws in itertools.product(range(p), repeat=5):
+        for draws in itertools.product(range(p), repeat=3):
             old = split(secret, n=3, threshold=2, field=field, rng=_Script(draws[:1]))
-            dealt = {d: reshare(old[d - 1], n=4, threshold=3, rng=_Script(draws[1 + 2 * (d - 1):3 + 2 * (d - 1)]))
+            dealt = {d: reshare(old[d - 1], n=3, threshold=2, indices=[4, 5, 6], rng=_Script(draws[d:d + 1]))
                      for d in (1, 2)}
-            if draws[0] == draws[1]:  # the resharing works (checked on a fifth of the scripts)
-                new = [combine_reshares({d: dealt[d][j] for d in dealt}, old_threshold=2) for j in range(4)]
-                assert combine(new[1:], threshold=3) == secret
-            subs = tuple(dealt[d][j].value for d in (1, 2) for j in (0, 1))
-            seen[(old[2].value, *subs)] += 1  # (new shares 1 and 2 are functions of these sub-shares)
-        assert _each_once(seen, p, 5), (secret, seen.most_common(3))
+            new = [combine_reshares({d: dealt[d][j] for d in dealt}, old_threshold=2) for j in range(3)]
+            assert combine(new[1:], threshold=2) == secret
+            seen[(old[2].value, dealt[1][0].value, dealt[2][0].value)] += 1  # new share 4 follows from these
+        assert _each_once(seen, p, 3), (secret, seen.most_common(3))
 
 
 def _chi2_sf(x: float, dof: int) -> float:
