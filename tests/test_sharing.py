@@ -220,20 +220,20 @@ def test_resharing_moves_the_secret_to_new_parties_and_threshold() -> None:
 def test_additive_sharing() -> None:
     for m in (2, 2 ** 64, FR.modulus, 1000):
         shares = additive_split(m - 1, n=4, modulus=m)
-        assert additive_combine(shares) == m - 1
+        assert additive_combine(shares, n=4) == m - 1
         with pytest.raises(TooFewSharesError):
-            additive_combine(shares[:3])
+            additive_combine(shares[:3], n=4)
     vec = np.arange(10, dtype=np.uint64)
-    assert np.array_equal(additive_combine(additive_split(vec, n=3, modulus=2 ** 32)), vec)
+    assert np.array_equal(additive_combine(additive_split(vec, n=3, modulus=2 ** 32), n=3), vec)
     shares = additive_split(5, n=3, modulus=97)
     with pytest.raises(SharingError):
-        additive_combine([shares[0], shares[0], shares[1]])
+        additive_combine([shares[0], shares[0], shares[1]], n=3)
     with pytest.raises(SharingError):
         AdditiveShare(4, 1, 3, 97)
     with pytest.raises(SharingError):
         AdditiveShare(1, 97, 3, 97)
     with pytest.raises(SharingError):
-        additive_combine([shares[0], shares[1], AdditiveShare(3, 1, 3, 101)])
+        additive_combine([shares[0], shares[1], AdditiveShare(3, 1, 3, 101)], n=3)
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
@@ -344,6 +344,25 @@ def test_share_counts_are_checked_before_any_share_is_read() -> None:
             combiner(_Huge(2), threshold=3)
 
 
+def test_additive_shares_take_n_from_the_caller() -> None:
+    shares = additive_split(5, n=3, modulus=97)
+    forged = AdditiveShare(1, shares[0].value, 1, 97)  # one share claiming to be the whole sharing
+    assert forged.value != 5
+    with pytest.raises(TooFewSharesError, match="1 additive shares given, all 3"):
+        additive_combine([forged], n=3)
+    with pytest.raises(SharingError, match="claims n=1, expected 3"):
+        additive_combine([forged, shares[1], shares[2]], n=3)
+    with pytest.raises(SharingError, match="4 additive shares given, all 3 are needed and no more"):
+        additive_combine([*shares, shares[0]], n=3)
+    with pytest.raises(SharingError, match="does not match"):
+        additive_combine(additive_split(np.arange(3, dtype=np.uint64), n=2, modulus=97)[:1]
+                         + additive_split(np.arange(4, dtype=np.uint64), n=2, modulus=97)[1:], n=2)
+    with pytest.raises(SharingError, match="1 <= n <= 65536"):
+        additive_split(5, n=1 << 17, modulus=97)  # refused before drawing 2^17 masks
+    with pytest.raises(SharingError, match="at most|n: expected"):
+        additive_combine(_Huge(10 ** 7), n=10 ** 7)  # type: ignore[arg-type]
+
+
 def test_duplicate_indices_are_named_briefly() -> None:
     one = split(7, n=2, threshold=2, field=P61)[0]
     many = [Share.unchecked(1 + i % 20_000, one.value, 2, P61) for i in range(40_000)]
@@ -418,7 +437,7 @@ def test_additive_n_minus_1_shares_are_uniform_for_every_secret(m: int, n: int) 
         views: dict[tuple[int, ...], Counter[tuple[int, ...]]] = {s: Counter() for s in subsets}
         for draws in itertools.product(range(m), repeat=n - 1):
             shares = additive_split(secret, n=n, modulus=m, rng=_Script(draws))
-            assert additive_combine(shares) == secret
+            assert additive_combine(shares, n=n) == secret
             for subset in subsets:
                 views[subset][tuple(shares[i].value for i in subset)] += 1
         for subset, seen in views.items():
