@@ -215,6 +215,10 @@ def test_resharing_moves_the_secret_to_new_parties_and_threshold() -> None:
         combine_reshares({1: dealt[2][0], 2: dealt[3][0]}, old_threshold=3)
     with pytest.raises(SharingError):
         combine_reshares({2: dealt[2][0], 3: dealt[3][1], 4: dealt[4][0]}, old_threshold=3)
+    with pytest.raises(SharingError, match="index 0"):
+        combine_reshares({0: dealt[2][0], 3: dealt[3][0], 4: dealt[4][0]}, old_threshold=3)
+    with pytest.raises(SharingError, match="at most 65536"):
+        combine_reshares(dict.fromkeys(range(1, 70_000), dealt[2][0]), old_threshold=3)
 
 
 def test_additive_sharing() -> None:
