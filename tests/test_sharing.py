@@ -97,6 +97,21 @@ def test_lagrange_coefficients_are_cached_and_checked() -> None:
         lagrange_coefficients(FR, [1, 1, 2])
 
 
+@pytest.mark.parametrize("field", [*FIELDS, PrimeField(13)], ids=lambda f: f.name)
+def test_lagrange_rows_match_one_point_at_a_time(field: PrimeField) -> None:
+    from mpc.field import lagrange_rows
+
+    p, rng = field.modulus, random.Random(11)
+    for t in (1, 2, 5, 9):
+        xs = rng.sample(range(1, min(p, 10 ** 6)), t)
+        ats = [0, xs[0], xs[-1], *rng.sample(range(min(p, 10 ** 6)), 3), p - 1]
+        assert list(lagrange_rows(field, xs, ats)) == [lagrange_coefficients(field, xs, a) for a in ats]
+    with pytest.raises(FieldValueError):
+        list(lagrange_rows(field, [1, 1], [0]))
+    with pytest.raises(FieldValueError):
+        list(lagrange_rows(field, [1, 2], [p]))
+
+
 # --- Shamir ---------------------------------------------------------------------------
 
 @settings(max_examples=40, deadline=None)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InconsistentSharesError
 from ..field import PrimeField
-from .shamir import Share, check_shares, combine, interpolate_at
+from .shamir import Share, check_shares, combine, first_off_polynomial, interpolate_at
 
 __all__ = ["Recovery", "robust_combine", "berlekamp_welch"]
 
@@ -64,11 +64,11 @@ def _first_inconsistent(shares: Sequence[Share], t: int) -> int | None:
     """None if every share lies on the polynomial of the first ``t``; else a column (0 for
     scalars) where one does not."""
     base = list(shares[:t])
-    for s in shares[t:]:
-        diff = np.asarray(interpolate_at(base, s.index)) != np.asarray(s.value)
-        if np.any(diff):
-            return int(np.flatnonzero(np.atleast_1d(diff))[0])
-    return None
+    s = first_off_polynomial(base, shares[t:])
+    if s is None:
+        return None
+    diff = np.asarray(interpolate_at(base, s.index)) != np.asarray(s.value)
+    return int(np.flatnonzero(np.atleast_1d(diff))[0])
 
 
 def berlekamp_welch(field: PrimeField, xs: Sequence[int], ys: Sequence[int], t: int) -> set[int]:
