@@ -146,3 +146,23 @@ def test_a_feldman_sharing_of_zero_keeps_c0_the_identity() -> None:
     check_dealing(d)
     assert Commitments.from_bytes(d.commitments.to_bytes(), 2) == d.commitments
     assert combine(list(d.shares[:2]), threshold=d.commitments.threshold) == 0
+
+
+@pytest.mark.parametrize("deal", [feldman_deal, pedersen_deal])
+def test_combine_verified_takes_the_threshold_from_the_commitments(deal: object) -> None:
+    from mpc.errors import SharingError, TooFewSharesError
+    from mpc.sharing import combine_verified
+
+    d = deal(99, n=5, threshold=3, rng=random.Random(4))  # type: ignore[operator]
+    blind = d.blindings
+    assert combine_verified(d.shares[1:4], d.commitments, blindings=blind[1:4]) == 99
+    assert combine_verified(d.shares, d.commitments, blindings=blind) == 99
+    forged = Share(d.shares[0].index, d.shares[0].value, 1)  # a share claiming threshold 1
+    with pytest.raises(TooFewSharesError):
+        combine_verified([forged], d.commitments, blindings=blind[:1])
+    with pytest.raises(SharingError, match="claims threshold 1, expected 3"):
+        combine_verified([forged, *d.shares[1:3]], d.commitments, blindings=blind[:3])
+    wrong = Share(d.shares[1].index, (d.shares[1].value + 1) % FR.modulus, 3)
+    with pytest.raises(DealerError) as exc:
+        combine_verified([d.shares[0], wrong, d.shares[2]], d.commitments, blindings=blind[:3], dealer="lab 2")
+    assert exc.value.parties == (2,) and exc.value.dealer == "lab 2"

@@ -30,9 +30,9 @@ from zkp.curve import G1Point, g1_batch_mul, g1_msm, hash_to_g1
 from .._intmath import Rng
 from ..errors import DealerError, MPCTypeError
 from ..field import FR
-from .shamir import Share, check_index, split_with_coefficients
+from .shamir import Share, check_index, check_shares, combine, split_with_coefficients
 
-__all__ = ["Commitments", "Dealing", "PEDERSEN_H", "feldman_deal", "feldman_verify", "pedersen_deal",
+__all__ = ["Commitments", "Dealing", "PEDERSEN_H", "feldman_deal", "feldman_verify", "pedersen_deal", "combine_verified",
            "pedersen_verify", "check_dealing"]
 
 PEDERSEN_H = hash_to_g1(b"zkmpc/vss/pedersen/H/v1")
@@ -177,3 +177,25 @@ def check_dealing(dealing: Dealing, *, dealer: object = None) -> None:
     bad = tuple(s.index for s, good in zip(dealing.shares, ok) if not good)
     if bad:
         raise DealerError(f"dealer {dealer!r}: shares of parties {list(bad)} do not match the commitments", dealer, bad)
+
+
+def combine_verified(shares: Sequence[Share], commitments: Commitments, *, blindings: Sequence[Share] = (),
+                     dealer: object = None) -> int:
+    """The secret of ``shares``, each first checked against the dealer's ``commitments``
+    (Pedersen when ``blindings`` are given, Feldman otherwise). The threshold is the
+    commitments' length, never a share's claim; counts, claims and indices are checked
+    before any group operation.
+
+        >>> d = pedersen_deal(7, n=5, threshold=3)
+        >>> combine_verified(d.shares[2:], d.commitments, blindings=d.blindings[2:])
+        7
+
+    Raises:
+        TooFewSharesError: fewer shares than the committed threshold.
+        DealerError: shares that do not match the commitments (``parties`` names them).
+    """
+    if not isinstance(commitments, Commitments):
+        raise MPCTypeError(f"commitments: expected Commitments, found {type(commitments).__name__}")
+    check_shares(shares, threshold=commitments.threshold)
+    check_dealing(Dealing(tuple(shares), commitments, tuple(blindings)), dealer=dealer)
+    return int(combine(shares, threshold=commitments.threshold))
