@@ -323,6 +323,9 @@ def test_a_share_edited_to_threshold_1_does_not_combine_alone() -> None:
     doc["threshold"] = 1
     forged = load_share(json.dumps(doc))  # a well-formed document: its claim is what is wrong
     assert forged.threshold == 1
+    with pytest.raises(ValueError, match="share of threshold 1, expected 3"):
+        load_share(json.dumps(doc), threshold=3)
+    assert load_share(dump_share(shares[0]), threshold=3) == shares[0]
     with pytest.raises(TooFewSharesError, match="1 shares given, 3"):
         combine([forged], threshold=3)
     with pytest.raises(SharingError, match="share 1 claims threshold 1, expected 3"):
