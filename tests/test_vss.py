@@ -133,8 +133,16 @@ def test_commitments_with_the_identity_past_c0_are_refused() -> None:
         load_commitments(text, threshold=3)
     with pytest.raises(DealerError, match="identity"):  # a sum that cancels a coefficient
         d.commitments + Commitments((pts[0], -pts[1], pts[2]))
-    with pytest.raises(DealerError):  # 5 + 2x posing as a threshold-3 polynomial: 2 shares would open it
-        Commitments(tuple(g1_batch_mul(G1Point.generator(), [5, 2, 0])))
+    low = tuple(g1_batch_mul(G1Point.generator(), [5, 2, 0]))  # 5 + 2x posing as threshold 3: 2 shares open it
+    with pytest.raises(DealerError):
+        Commitments(low)
+    smuggled = object.__new__(Commitments)
+    object.__setattr__(smuggled, "points", low)
+    share = Share(1, 7, 3)
+    with pytest.raises(DealerError, match="identity at position 2"):
+        feldman_verify(share, smuggled)
+    with pytest.raises(DealerError, match="identity at position 2"):
+        pedersen_verify(share, share, smuggled)
     for deal in (feldman_deal, pedersen_deal):
         with pytest.raises(DealerError, match="coefficient was 0 in 8 draws"):
             deal(5, n=3, threshold=2, rng=_Zeros())  # type: ignore[operator]

@@ -57,11 +57,7 @@ class Commitments:
         pts = tuple(self.points)
         if not pts or not all(isinstance(p, G1Point) for p in pts):
             raise DealerError("commitments: expected a non-empty sequence of G1 points")
-        for j, p in enumerate(pts[1:], 1):
-            if p.is_infinity():
-                raise DealerError(f"commitments: expected points other than the identity at positions 1..{len(pts) - 1} "
-                                  f"(an identity commits to a zero coefficient: a lower degree, so a lower threshold), "
-                                  f"found the identity at position {j}")
+        _refuse_identity(pts)
         object.__setattr__(self, "points", pts)
 
     @property
@@ -93,6 +89,14 @@ class Commitments:
         """``sum(index^j C_j)``: the commitment to share ``index``."""
         x = check_index(FR, index)
         return g1_msm(self.points, [pow(x, j, FR.modulus) for j in range(self.threshold)])
+
+
+def _refuse_identity(points: tuple[G1Point, ...]) -> None:
+    for j, p in enumerate(points[1:], 1):
+        if p.is_infinity():
+            raise DealerError(f"commitments: expected points other than the identity at positions 1..{len(points) - 1} "
+                              f"(an identity commits to a zero coefficient: a lower degree, so a lower threshold), "
+                              f"found the identity at position {j}")
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ def _check_pair(share: Share, commitments: Commitments) -> None:
         raise DealerError("verifiable sharing is over BN254 Fr, for scalar secrets")
     if commitments.threshold != share.threshold:
         raise DealerError(f"commitment vector of length {commitments.threshold} for a share of threshold {share.threshold}")
+    _refuse_identity(commitments.points)  # also for a vector built around __post_init__
 
 
 def feldman_verify(share: Share, commitments: Commitments) -> bool:
