@@ -571,3 +571,40 @@ def test_reshared_shares_are_uniform_in_a_large_field() -> None:
             _uniformity(_cells([(v,) for v in new[j].vector], FR.modulus, 64), f"new share {j + 1} of {secret}")
             _uniformity(_cells(list(zip(old[2].vector, dealt[1][j].vector)), FR.modulus, 8),
                         f"old share 3 with sub-share 1->{j + 1} of {secret}")
+
+
+def test_robust_combine_decodes_a_bounded_window_and_checks_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Berlekamp-Welch is cubic in its rows: it sees at most MAX_DECODE shares; the wrong
+    shares after the window are still named (issue 15, item 16)."""
+    from mpc.sharing import robust as robust_module
+
+    sizes: list[int] = []
+    real = robust_module.berlekamp_welch
+
+    def spy(field: PrimeField, xs: Sequence[int], ys: Sequence[int], t: int) -> set[int]:
+        sizes.append(len(xs))
+        return real(field, xs, ys, t)
+
+    monkeypatch.setattr(robust_module, "berlekamp_welch", spy)
+    m, t = robust_module.MAX_DECODE + 44, 3
+    shares = split(P61.random_vector(4, random.Random(1)), n=m, threshold=t, field=P61, rng=random.Random(2))
+    secret = combine(shares, threshold=t)
+    late = (robust_module.MAX_DECODE + 4, robust_module.MAX_DECODE + 24, m)
+    for party in (5, 100, *late):
+        v = shares[party - 1].vector.copy()
+        v[party % 4] = (int(v[party % 4]) + 1) % P61.modulus
+        shares[party - 1] = Share(party, v, t, P61)
+    got = robust_combine(shares, threshold=t)
+    assert np.array_equal(got.secret, secret) and got.bad == (5, 100, *late)
+    assert sizes and max(sizes) == robust_module.MAX_DECODE
+    sizes.clear()
+    no_room = split(7, n=m, threshold=m - 1, field=P61)  # threshold above the window: nothing to correct with
+    assert robust_combine(no_room, threshold=m - 1).secret == 7
+    no_room[0] = Share(1, (no_room[0].value + 1) % P61.modulus, m - 1, P61)
+    with pytest.raises(InconsistentSharesError, match="at most 0 can be corrected"):
+        robust_combine(no_room, threshold=m - 1)  # share m, after the window, is not blamed for share 1
+    small = split(7, n=4, threshold=3, field=P61)
+    small[1] = Share(2, (small[1].value + 1) % P61.modulus, 3, P61)
+    with pytest.raises(InconsistentSharesError, match="no redundancy"):
+        robust_combine(small, threshold=3)
+    assert sizes == []

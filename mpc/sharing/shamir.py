@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Sequence
+from operator import mul
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -41,7 +42,7 @@ from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFew
 from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients, lagrange_rows
 
 __all__ = ["Share", "split", "split_with_coefficients", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate",
-           "first_off_polynomial", "MAX_PARTIES", "MAX_SHARES"]
+           "first_off_polynomial", "shares_off_polynomial", "MAX_PARTIES", "MAX_SHARES"]
 
 MAX_PARTIES = 1 << 16
 MAX_SHARES = MAX_PARTIES
@@ -257,16 +258,23 @@ def combine(shares: Sequence[Share], *, threshold: int) -> Any:
 
 def first_off_polynomial(base: Sequence[Share], others: Sequence[Share]) -> Share | None:
     """The first of ``others`` whose value differs from the polynomial through ``base``
-    (in any element, for vectors), or None: ``O(t^2 + len(others) t)`` field operations
-    for ``t = len(base)`` (barycentric Lagrange rows, see :func:`mpc.field.lagrange_rows`)."""
+    (in any element, for vectors), or None."""
+    return next(shares_off_polynomial(base, others), None)
+
+
+def shares_off_polynomial(base: Sequence[Share], others: Sequence[Share]) -> Iterator[Share]:
+    """Those of ``others`` whose value differs from the polynomial through ``base``, lazily:
+    ``O(t^2 + len(others) t)`` field operations for ``t = len(base)`` (barycentric
+    Lagrange rows, see :func:`mpc.field.lagrange_rows`)."""
     if not others:
-        return None
+        return
     field, values = base[0].field, [b.value for b in base]
     rows = lagrange_rows(field, [b.index for b in base], (s.index for s in others))
+    scalar = isinstance(values[0], int)
     for s, row in zip(others, rows):
-        if not _equal(field.linear_combination(row, values), s.value):
-            return s
-    return None
+        got = sum(map(mul, row, values)) % field.modulus if scalar else field.linear_combination(row, values)
+        if not _equal(got, s.value):
+            yield s
 
 
 def _equal(a: Value, b: Value) -> bool:
