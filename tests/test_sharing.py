@@ -357,7 +357,7 @@ class _Huge(Sequence[Share]):
 
 
 def test_share_counts_are_checked_before_any_share_is_read() -> None:
-    from mpc.sharing.shamir import MAX_SHARES
+    from mpc.sharing import MAX_SHARES
 
     for combiner in (combine, robust_combine):
         with pytest.raises(SharingError, match=f"10000000 shares given, at most {MAX_SHARES}"):
