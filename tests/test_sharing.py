@@ -402,8 +402,9 @@ def test_duplicate_indices_are_named_briefly() -> None:
 # fixed-seed chi-square test: each check has a false-alarm rate of ALPHA for a random seed
 # (the seeds are fixed, so the outcome is too): 168 checks, below 2e-5 for all together.
 # A planted bug (the first random coefficient equal to the secret, coefficients or
-# additive masks from a 16-bit range, nonzero coefficients, a resharing one degree short)
-# fails them (each was planted in a scratch copy and seen failing).
+# additive masks from a 16-bit range, nonzero coefficients, a resharing one degree short,
+# Fr elements reduced instead of rejection-sampled) fails them (each was planted in a
+# scratch copy and seen failing).
 
 ALPHA = 1e-7
 
