@@ -124,7 +124,7 @@ def throughput(field: PrimeField, n_secrets: int, n: int, t: int) -> None:
     t0 = time.perf_counter()
     shares = split(secrets, n=n, threshold=t, field=field)
     t1 = time.perf_counter()
-    back = combine(shares[:t])
+    back = combine(shares[:t], threshold=t)
     t2 = time.perf_counter()
     assert (back == secrets).all()
     print(f"  {field.name:15s} n={n} t={t}:  share {n_secrets / (t1 - t0):12,.0f}/s   "

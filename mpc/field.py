@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Sequence, TypeVar, Union, overload
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar, Union, overload
 
 import secrets
 from fractions import Fraction
@@ -40,7 +40,7 @@ from . import _wordfield as W
 from ._intmath import Rng, require_int
 from .errors import MPCError
 
-__all__ = ["PrimeField", "FieldValueError", "FR", "P61", "Vector", "Value", "lagrange_coefficients"]
+__all__ = ["PrimeField", "FieldValueError", "FR", "P61", "Vector", "Value", "lagrange_coefficients", "lagrange_rows"]
 
 Vector = npt.NDArray[Any]
 Value = Union[int, Vector]
@@ -322,6 +322,47 @@ def lagrange_coefficients(field: PrimeField, xs: Sequence[int], at: int = 0) -> 
     if len(set(key)) != len(key):
         raise FieldValueError(f"interpolation points must be distinct, found {sorted(key)}")
     return _lagrange(field.modulus, key, field.element(at, "evaluation point"))
+
+
+def lagrange_rows(field: PrimeField, xs: Sequence[int], ats: Iterable[int]) -> Iterator[tuple[int, ...]]:
+    """:func:`lagrange_coefficients` for many evaluation points, one row per point, lazily:
+    barycentric weights once (``O(t^2)`` multiplications, one inversion for ``t = len(xs)``),
+    then ``O(t)`` multiplications and one inversion per point, against ``O(t^2)`` and
+    ``t`` inversions per point one at a time."""
+    p = field.modulus
+    key = tuple(field.element(x, "index") for x in xs)
+    if len(set(key)) != len(key):
+        raise FieldValueError(f"interpolation points must be distinct, found {len(key) - len(set(key))} repeated")
+    weights = _batch_inverse([_prod_mod((xi - xj for xj in key if xj != xi), p) for xi in key], p)
+    where = {x: i for i, x in enumerate(key)}
+    for at in ats:
+        a = field.element(at, "evaluation point")
+        if a in where:
+            yield tuple(int(i == where[a]) for i in range(len(key)))
+            continue
+        diffs = [(a - x) % p for x in key]
+        whole = _prod_mod(diffs, p)
+        yield tuple(whole * w % p * d % p for w, d in zip(weights, _batch_inverse(diffs, p)))
+
+
+def _prod_mod(values: Iterable[int], p: int) -> int:
+    acc = 1
+    for v in values:
+        acc = acc * v % p
+    return acc
+
+
+def _batch_inverse(values: Sequence[int], p: int) -> list[int]:
+    """Inverses of nonzero elements with one modular inversion (Montgomery's trick)."""
+    prefix = [1]
+    for v in values:
+        prefix.append(prefix[-1] * v % p)
+    inv = int(gmpy2.invert(prefix[-1], p))
+    out = [0] * len(values)
+    for i in range(len(values) - 1, -1, -1):
+        out[i] = inv * prefix[i] % p
+        inv = inv * values[i] % p
+    return out
 
 
 FR = PrimeField(_BN254_R, "BN254 Fr")

@@ -4,7 +4,8 @@ Every document is an object ``{"type": ..., "version": 1, ...}``. Parsing refuse
 :class:`MalformedDataError` and before any large allocation: documents over the size cap,
 nesting deeper than 32, duplicate keys, floats, NaN and infinities, unknown or missing
 fields, another type or version, and integers that are not canonical decimal strings
-(``"10"``; never ``"+10"``, ``" 10"``, ``"010"``, ``"1_0"``) or longer than the field allows.
+(``"10"``; never ``"+10"``, ``" 10"``, ``"010"``, ``"1_0"``, ``"-0"``) or longer than the field
+allows.
 
     >>> doc = dumps({"type": "example", "version": 1, "x": encode_int(12345)})
     >>> doc
@@ -29,7 +30,7 @@ __all__ = ["MalformedDataError", "VERSION", "MAX_DOCUMENT", "dumps", "loads", "e
 
 VERSION = 1
 MAX_DOCUMENT = 1 << 20  # bytes
-_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_INT = re.compile(r"0|-?[1-9][0-9]*")  # no sign on zero: "-0" is not canonical
 
 
 class MalformedDataError(MPCError, ValueError):

@@ -2,7 +2,7 @@
 :mod:`mpc.sharing.shamir`).
 
     >>> from mpc import shamir
-    >>> shamir.combine(shamir.split(99, n=5, threshold=3)[2:])
+    >>> shamir.combine(shamir.split(99, n=5, threshold=3)[2:], threshold=3)
     99
 """
 

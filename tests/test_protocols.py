@@ -208,7 +208,7 @@ def test_seeded_dealing_gives_one_consistent_polynomial(field: PrimeField, n: in
     assert len(seeded) == t - 1 and 2 not in seeded
     assert all(payloads[p][:1] == (SEEDED if p in seeded else FULL) for p in payloads)
     shares = [Share(p, receive_dealt(ctxs[p], "in", {2: payloads[p]}, 64)[2], t, field) for p in range(1, n + 1)]
-    assert np.array_equal(combine(shares), secret)  # all n on one polynomial of degree t - 1
+    assert np.array_equal(combine(shares, threshold=t), secret)  # all n on one polynomial of degree t - 1
     plain = Context(hub.network(1), t, field)
     assert all(v[:1] == FULL for v in deal(plain, "in", secret).values())
     assert receive_dealt(ctxs[1], "in", {3: SEEDED + b"short", 4: b"\x07junk"}, 64) == {}

@@ -117,9 +117,9 @@ async def open_vector(ctx: Context, tag: str, share: Vector, *, context: bytes =
 
 def _reconstruct(ctx: Context, shares: list[Share], tag: str) -> Vector:
     if len(shares) == ctx.threshold:
-        return combine(shares)  # type: ignore[no-any-return]
+        return combine(shares, threshold=ctx.threshold)  # type: ignore[no-any-return]
     try:
-        secret, wrong = robust_combine(shares)
+        secret, wrong = robust_combine(shares, threshold=ctx.threshold)
     except InconsistentSharesError as exc:
         ctx.bad.update(exc.bad)
         raise ProtocolAbort(f"opening {tag!r}: {exc}", bad=tuple(sorted(ctx.bad)), round=tag) from None

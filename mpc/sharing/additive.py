@@ -4,9 +4,9 @@
 and reveal nothing. Vectors are shared element-wise (``uint64`` arrays for ``m <= 2^63``).
 
     >>> shares = additive_split(10, n=3, modulus=2**32)
-    >>> additive_combine(shares)
+    >>> additive_combine(shares, n=3)
     10
-    >>> additive_combine(shares[:2])
+    >>> additive_combine(shares[:2], n=3)
     Traceback (most recent call last):
     ...
     mpc.errors.TooFewSharesError: 2 additive shares given, all 3 are needed
@@ -22,6 +22,7 @@ import numpy as np
 from .._intmath import Rng, _SYSTEM, require_int
 from ..errors import MPCTypeError, SharingError, TooFewSharesError
 from ..field import FR, Value, Vector
+from .shamir import MAX_PARTIES, _check_distinct
 
 __all__ = ["AdditiveShare", "additive_split", "additive_combine"]
 
@@ -94,8 +95,8 @@ def _add(a: Value, b: Value, m: int) -> Value:
 def additive_split(secret: object, *, n: int, modulus: int = FR.modulus, rng: Rng | None = None) -> list[AdditiveShare]:
     """``n`` additive shares of ``secret`` (an int or vector in ``[0, modulus)``)."""
     m, n = require_int(modulus, "modulus"), require_int(n, "n")
-    if n < 1 or m < 2:
-        raise SharingError(f"additive_split: expected n >= 1 and modulus >= 2, found n={n}, modulus={m}")
+    if not 1 <= n <= MAX_PARTIES or m < 2:
+        raise SharingError(f"additive_split: expected 1 <= n <= {MAX_PARTIES} and modulus >= 2, found n={n}, modulus={m}")
     s = AdditiveShare(1, secret, 1, m).value  # type: ignore[arg-type]
     randoms = [_random(m, s, rng) for _ in range(n - 1)]
     last = s
@@ -114,20 +115,34 @@ def _neg(a: Value, m: int) -> Value:
     return out
 
 
-def additive_combine(shares: Sequence[AdditiveShare]) -> Any:
-    """The secret: all ``n`` shares, indices ``1..n`` once each, same modulus."""
-    if isinstance(shares, (str, bytes)) or not isinstance(shares, Sequence) or not shares \
-            or not all(isinstance(s, AdditiveShare) for s in shares):
+def additive_combine(shares: Sequence[AdditiveShare], *, n: int) -> Any:
+    """The secret of all ``n`` shares: ``n`` is the caller's (the number of parties it dealt
+    to), never a share's claim, and every share must carry it; indices ``1..n`` once each,
+    one modulus. The count is checked before any share is read."""
+    if isinstance(shares, (str, bytes)) or not isinstance(shares, Sequence) or not shares:
+        raise MPCTypeError(f"shares: expected a non-empty sequence of AdditiveShare, found {type(shares).__name__}")
+    n = require_int(n, "n")
+    if not 1 <= n <= MAX_PARTIES:
+        raise SharingError(f"n: expected an int in [1, {MAX_PARTIES}], found {n}")
+    if len(shares) != n:
+        raise (TooFewSharesError if len(shares) < n else SharingError)(
+            f"{len(shares)} additive shares given, all {n} are needed" + (" and no more" if len(shares) > n else ""))
+    if not all(isinstance(s, AdditiveShare) for s in shares):
         raise MPCTypeError("shares: expected a non-empty sequence of AdditiveShare")
-    n, m = shares[0].n, shares[0].modulus
-    if any((s.n, s.modulus) != (n, m) for s in shares):
-        raise SharingError("additive shares from different sharings (n or modulus differ)")
-    idx = sorted(s.index for s in shares)
-    if len(set(idx)) != len(idx):
-        raise SharingError(f"duplicate additive share indices: {idx}")
-    if len(idx) < n:
-        raise TooFewSharesError(f"{len(idx)} additive shares given, all {n} are needed")
-    acc = shares[0].value
+    first = shares[0]
+    for s in shares:
+        if s.n != n:
+            raise SharingError(f"additive share {s.index} claims n={s.n}, expected {n} (the caller's n)")
+        if (s.modulus, _size(s.value)) != (first.modulus, _size(first.value)):
+            raise SharingError(f"additive share {s.index} (modulus of {s.modulus.bit_length()} bits, size {_size(s.value)}) "
+                               f"does not match share {first.index} (modulus of {first.modulus.bit_length()} bits, "
+                               f"size {_size(first.value)})")
+    _check_distinct([s.index for s in shares])
+    acc = first.value
     for s in shares[1:]:
-        acc = _add(acc, s.value, m)
+        acc = _add(acc, s.value, first.modulus)
     return acc
+
+
+def _size(v: Value) -> int | None:
+    return None if isinstance(v, int) else len(v)

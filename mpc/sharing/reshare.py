@@ -10,7 +10,7 @@ polynomials, so shares stolen before and after a refresh do not combine.
     >>> old = split(2024, n=3, threshold=2)
     >>> dealt = {s.index: reshare(s, n=5, threshold=4) for s in old[:2]}     # old parties 1, 2
     >>> new = [combine_reshares({i: dealt[i][j] for i in dealt}, old_threshold=2) for j in range(5)]
-    >>> combine(new[1:])
+    >>> combine(new[1:], threshold=4)
     2024
 
 Security:
@@ -25,7 +25,7 @@ from typing import Mapping, Sequence
 from .._intmath import Rng, require_int
 from ..errors import MPCTypeError, SharingError, TooFewSharesError
 from ..field import lagrange_coefficients
-from .shamir import Share, split
+from .shamir import MAX_SHARES, Share, check_index, split
 
 __all__ = ["reshare", "combine_reshares"]
 
@@ -46,11 +46,15 @@ def combine_reshares(subshares: Mapping[int, Share], *, old_threshold: int) -> S
     if not isinstance(subshares, Mapping):
         raise MPCTypeError(f"subshares: expected a mapping old index -> Share, found {type(subshares).__name__}")
     t_old = require_int(old_threshold, "old_threshold")
+    if len(subshares) > MAX_SHARES:
+        raise SharingError(f"sub-shares from {len(subshares)} old parties, at most {MAX_SHARES} (MAX_SHARES) are accepted")
     if len(subshares) < t_old:
         raise TooFewSharesError(f"sub-shares from {len(subshares)} old parties, {t_old} (the old threshold) are needed")
     subs = list(subshares.values())
     if not all(isinstance(s, Share) for s in subs):
         raise MPCTypeError("subshares: expected Share values")
+    for old in subshares:
+        check_index(subs[0].field, old)
     kinds = {(s.index, s.field, s.threshold, s.size) for s in subs}
     if len(kinds) != 1:
         raise SharingError(f"sub-shares disagree on new index, field, threshold or length: {sorted(map(str, kinds))}")

@@ -8,7 +8,7 @@ so the decoder here is written for arbitrary ones).
     >>> from mpc.sharing import split, Share
     >>> shares = split(42, n=5, threshold=3)
     >>> shares[3] = Share(shares[3].index, 7, 3)          # party 4 lies
-    >>> robust_combine(shares)
+    >>> robust_combine(shares, threshold=3)
     Recovery(secret=42, bad=(4,))
 """
 
@@ -21,9 +21,9 @@ import numpy as np
 
 from ..errors import InconsistentSharesError
 from ..field import PrimeField
-from .shamir import Share, check_shares, combine, interpolate_at
+from .shamir import Share, check_shares, combine, first_off_polynomial, interpolate_at, shares_off_polynomial
 
-__all__ = ["Recovery", "robust_combine", "berlekamp_welch"]
+__all__ = ["Recovery", "robust_combine", "berlekamp_welch", "MAX_DECODE"]
 
 
 class Recovery(NamedTuple):
@@ -33,22 +33,53 @@ class Recovery(NamedTuple):
     bad: tuple[int, ...]
 
 
-def robust_combine(shares: Sequence[Share]) -> Recovery:
+MAX_DECODE = 128
+"""The most shares :func:`robust_combine` decodes at once (Berlekamp-Welch solves a linear
+system of that many rows: its cost grows as the cube; 100 shares take about 0.5 s,
+200 about 4 s)."""
+
+
+def robust_combine(shares: Sequence[Share], *, threshold: int) -> Recovery:
     """The secret of ``shares`` with up to ``(len(shares) - threshold) // 2`` of them wrong
-    (in any element, for vectors), and the indices of the wrong ones.
+    (in any element, for vectors), and the indices of the wrong ones. ``threshold`` is the
+    caller's (see :func:`~mpc.sharing.combine`); every share must carry it.
+
+    Decoding runs on the first ``w = max(MAX_DECODE, threshold)`` shares (up to
+    ``(w - threshold) // 2`` wrong ones among them are corrected); the shares after them
+    are checked against the polynomial found there and named when wrong. The result is
+    returned only when at most ``(len(shares) - threshold) // 2`` shares are wrong in all,
+    so it is the unique polynomial within decoding reach (more wrong shares than that
+    within the window raise, even when the whole set could have corrected them). At most
+    :data:`~mpc.sharing.shamir.MAX_SHARES` shares, counted first.
 
     Raises:
         InconsistentSharesError: more wrong shares than can be corrected; ``bad`` then
             lists those identified so far.
     """
-    field, t, size = check_shares(shares)
+    field, t, _ = check_shares(shares, threshold=threshold)
+    window = list(shares[:max(MAX_DECODE, t)])
+    secret, bad = _decode(field, window, t)
+    good = [s for s in window if s.index not in bad][:t]
+    budget = (len(shares) - t) // 2
+    for late in shares_off_polynomial(good, shares[len(window):]):
+        bad.add(late.index)
+        if len(bad) > budget:  # then the window's polynomial is not the unique one within reach
+            raise InconsistentSharesError(f"at least {len(bad)} wrong shares among {len(shares)}: at most {budget} "
+                                          f"can be corrected with threshold {t}", tuple(sorted(bad)))
+    return Recovery(secret, tuple(sorted(bad)))
+
+
+def _decode(field: PrimeField, shares: list[Share], t: int) -> tuple[Any, set[int]]:
     budget = (len(shares) - t) // 2
     bad: set[int] = set()
     while True:
         good = [s for s in shares if s.index not in bad]
         column = _first_inconsistent(good, t)
         if column is None:
-            return Recovery(combine(good[:t]), tuple(sorted(bad)))
+            return combine(good[:t], threshold=t), bad
+        if budget == 0:
+            raise InconsistentSharesError(f"{len(shares)} shares of threshold {t} do not lie on one polynomial, and "
+                                          f"leave no redundancy to correct any")
         ys = [int(np.atleast_1d(s.value)[column]) for s in shares]
         wrong = berlekamp_welch(field, [s.index for s in shares], ys, t)
         if not wrong - bad:
@@ -63,11 +94,11 @@ def _first_inconsistent(shares: Sequence[Share], t: int) -> int | None:
     """None if every share lies on the polynomial of the first ``t``; else a column (0 for
     scalars) where one does not."""
     base = list(shares[:t])
-    for s in shares[t:]:
-        diff = np.asarray(interpolate_at(base, s.index)) != np.asarray(s.value)
-        if np.any(diff):
-            return int(np.flatnonzero(np.atleast_1d(diff))[0])
-    return None
+    s = first_off_polynomial(base, shares[t:])
+    if s is None:
+        return None
+    diff = np.asarray(interpolate_at(base, s.index)) != np.asarray(s.value)
+    return int(np.flatnonzero(np.atleast_1d(diff))[0])
 
 
 def berlekamp_welch(field: PrimeField, xs: Sequence[int], ys: Sequence[int], t: int) -> set[int]:

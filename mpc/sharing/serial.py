@@ -69,13 +69,18 @@ def _field(modulus: int, expected: PrimeField | None) -> PrimeField:
         raise MalformedDataError(f"share field: {exc}") from None
 
 
-def load_share(text: str | bytes, *, field: PrimeField | None = None, max_size: int = MAX_DOCUMENT) -> Share:
-    """Parse and validate a :func:`dump_share` document (``field``: the one expected)."""
+def load_share(text: str | bytes, *, field: PrimeField | None = None, threshold: int | None = None,
+               max_size: int = MAX_DOCUMENT) -> Share:
+    """Parse and validate a :func:`dump_share` document (``field``, ``threshold``: the ones
+    expected, when known). The threshold a document states is only a claim:
+    :func:`~mpc.sharing.combine` checks it against the caller's."""
     doc = loads(text, "shamir-share", {"field", "threshold", "index", "value", "values"}, max_size=max_size)
     f = _field(decode_int(doc["field"], "field", max_bits=4096, minimum=3), field)
     t = doc["threshold"]
     if isinstance(t, bool) or not isinstance(t, int):
         raise MalformedDataError("threshold: expected an integer")
+    if threshold is not None and t != threshold:
+        raise MalformedDataError(f"share of threshold {t}, expected {threshold}")
     index = decode_int(doc["index"], "index", max_bits=f.modulus.bit_length())
     if (doc["value"] is None) == (doc["values"] is None):
         raise MalformedDataError("exactly one of value (a scalar share) and values (a vector share) is expected")

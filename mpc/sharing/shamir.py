@@ -5,41 +5,49 @@ term of a random polynomial ``f`` of degree ``threshold - 1``; party ``i`` gets 
 (``x_i = i`` by default). Any ``threshold`` shares reconstruct ``s``; fewer reveal nothing.
 
     >>> shares = split(123456789, n=5, threshold=3)
-    >>> combine(shares[1:4])
+    >>> combine(shares[1:4], threshold=3)
     123456789
-    >>> combine(shares[:2])
+    >>> combine(shares[:2], threshold=3)
     Traceback (most recent call last):
     ...
     mpc.errors.TooFewSharesError: 2 shares given, 3 (the threshold) are needed
     >>> import numpy as np
     >>> from mpc.field import P61
     >>> vec = split(np.arange(4, dtype=np.uint64), n=3, threshold=2, field=P61)
-    >>> combine([vec[2], vec[0]]).tolist()
+    >>> combine([vec[2], vec[0]], threshold=2).tolist()
     [0, 1, 2, 3]
 
 Security:
     Shares are checked when they are built (index in ``[1, p)``, value in ``[0, p)``,
-    threshold ``>= 1``); :func:`combine` refuses duplicate indices, mixed fields, mixed
-    thresholds or lengths, and fewer than ``threshold`` shares, and checks that any extra
-    shares lie on the same polynomial (a share whose threshold was edited, or a wrong
-    value, is caught whenever more than ``threshold`` shares are combined). The coefficients
-    come from ``secrets``. Arithmetic is not constant-time.
+    threshold ``>= 1``). :func:`combine` takes the threshold from its caller, never from
+    the shares (a share edited to threshold 1 would otherwise "combine" alone to its own
+    value); it refuses a share that claims another threshold, duplicate indices, mixed
+    fields or lengths, fewer than ``threshold`` or more than :data:`MAX_SHARES` shares,
+    and checks that any extra shares lie on the same polynomial (a wrong value is caught
+    whenever more than ``threshold`` shares are combined). The coefficients come from
+    ``secrets``. Arithmetic is not constant-time.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Sequence
+from operator import mul
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
 from .._intmath import Rng, require_int
 from ..errors import InconsistentSharesError, MPCTypeError, SharingError, TooFewSharesError
-from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients
+from ..field import FR, PrimeField, Value, Vector, integer_lagrange, lagrange_coefficients, lagrange_rows
 
-__all__ = ["Share", "split", "split_with_coefficients", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate"]
+__all__ = ["Share", "split", "split_with_coefficients", "combine", "interpolate_at", "interpolate_points", "check_shares", "evaluate",
+           "first_off_polynomial", "shares_off_polynomial", "MAX_PARTIES", "MAX_SHARES"]
 
 MAX_PARTIES = 1 << 16
+MAX_SHARES = MAX_PARTIES
+"""The most shares :func:`combine` and :func:`~mpc.sharing.robust_combine` accept (checked
+before any share is read); the number of parties and the threshold have the same cap."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -165,26 +173,44 @@ def random_like(field: PrimeField, like: Value, rng: Rng | None = None) -> Value
     return field.random(rng) if isinstance(like, int) else field.random_vector(len(like), rng)
 
 
-def check_shares(shares: Sequence[Share], *, minimum: int | None = None) -> tuple[PrimeField, int, int | None]:
-    """Validate a set of shares for combining: same field, threshold and length, distinct
-    indices, at least ``minimum`` (default: the threshold). Returns (field, threshold, size)."""
+def check_shares(shares: Sequence[Share], *, threshold: int,
+                 minimum: int | None = None) -> tuple[PrimeField, int, int | None]:
+    """Validate a set of shares for combining against the caller's ``threshold``: every
+    share must carry that threshold (a share's own claim is never trusted alone), the same
+    field and length, distinct indices; at least ``minimum`` (default: the threshold) and
+    at most :data:`MAX_SHARES` of them, counted before any share is looked at.
+    Returns (field, threshold, size)."""
     if isinstance(shares, (str, bytes)) or not isinstance(shares, Sequence) or not shares:
         raise MPCTypeError(f"shares: expected a non-empty sequence of Share, found {type(shares).__name__}")
+    t = _threshold(threshold)
+    _check_count(len(shares), t if minimum is None else minimum)
     for s in shares:
         if not isinstance(s, Share):
             raise MPCTypeError(f"shares: expected Share objects, found {type(s).__name__}")
     first = shares[0]
-    for s in shares[1:]:
-        if (s.field, s.threshold, s.size) != (first.field, first.threshold, first.size):
-            raise SharingError(f"share {s.index} ({s.field.name}, threshold {s.threshold}, size {s.size}) does not match "
-                               f"share {first.index} ({first.field.name}, threshold {first.threshold}, size {first.size})")
-    xs = [s.index for s in shares]
+    for s in shares:
+        if s.threshold != t:
+            raise SharingError(f"share {s.index} claims threshold {s.threshold}, expected {t} (the caller's threshold)")
+        if (s.field, s.size) != (first.field, first.size):
+            raise SharingError(f"share {s.index} ({s.field.name}, size {s.size}) does not match "
+                               f"share {first.index} ({first.field.name}, size {first.size})")
+    _check_distinct([s.index for s in shares])
+    return first.field, t, first.size
+
+
+def _check_count(found: int, need: int) -> None:
+    if found > MAX_SHARES:
+        raise SharingError(f"{found} shares given, at most {MAX_SHARES} (MAX_SHARES) are accepted")
+    if found < need:
+        raise TooFewSharesError(f"{found} shares given, {need} (the threshold) are needed")
+
+
+def _check_distinct(xs: list[int]) -> None:
+    """Distinct indices, in linear time; the message names at most 10 duplicates."""
     if len(set(xs)) != len(xs):
-        raise SharingError(f"duplicate share indices: {sorted(x for x in set(xs) if xs.count(x) > 1)}")
-    need = first.threshold if minimum is None else minimum
-    if len(shares) < need:
-        raise TooFewSharesError(f"{len(shares)} shares given, {need} (the threshold) are needed")
-    return first.field, first.threshold, first.size
+        dup = sorted(x for x, k in Counter(xs).items() if k > 1)
+        more = f" and {len(dup) - 10} more" if len(dup) > 10 else ""
+        raise SharingError(f"duplicate share indices: expected distinct indices, found {dup[:10]}{more} repeated")
 
 
 SMALL = 1 << 29
@@ -211,19 +237,45 @@ def interpolate_points(field: PrimeField, xs: Sequence[int], ys: Sequence[Value]
     return field.linear_combination(lagrange_coefficients(field, xs, x), ys)
 
 
-def combine(shares: Sequence[Share]) -> Any:
+def combine(shares: Sequence[Share], *, threshold: int) -> Any:
     """The secret of at least ``threshold`` shares (an int, or a vector).
 
-    Shares beyond the threshold are checked against the polynomial the first
-    ``threshold`` define: a mismatch raises :class:`InconsistentSharesError` (use
-    :func:`mpc.sharing.robust_combine` to find and exclude the wrong ones)."""
-    field, t, _ = check_shares(shares)
+    ``threshold`` is the caller's: it comes from the protocol's configuration or from the
+    dealer's commitments (``commitments.threshold``), never from the shares, which may have
+    been edited; every share must carry the same threshold. Shares beyond the threshold
+    are checked against the polynomial the first ``threshold`` define: a mismatch raises
+    :class:`InconsistentSharesError` (use :func:`mpc.sharing.robust_combine` to find and
+    exclude the wrong ones). At most :data:`MAX_SHARES` shares are accepted; ``m`` shares
+    cost ``O(t^2 + m t)`` field operations (times the length, for vectors)."""
+    field, t, _ = check_shares(shares, threshold=threshold)
     base = list(shares[:t])
-    for s in shares[t:]:
-        if not _equal(interpolate_at(base, s.index), s.value):
-            raise InconsistentSharesError(f"share {s.index} does not lie on the degree-{t - 1} polynomial of shares "
-                                          f"{[b.index for b in base]}: a wrong share or a wrong threshold")
+    bad = first_off_polynomial(base, shares[t:])
+    if bad is not None:
+        shown = [b.index for b in base[:10]] + (["..."] if t > 10 else [])
+        raise InconsistentSharesError(f"share {bad.index} does not lie on the degree-{t - 1} polynomial of shares "
+                                      f"{shown}: a wrong share or a wrong threshold")
     return interpolate_at(base, 0)
+
+
+def first_off_polynomial(base: Sequence[Share], others: Sequence[Share]) -> Share | None:
+    """The first of ``others`` whose value differs from the polynomial through ``base``
+    (in any element, for vectors), or None."""
+    return next(shares_off_polynomial(base, others), None)
+
+
+def shares_off_polynomial(base: Sequence[Share], others: Sequence[Share]) -> Iterator[Share]:
+    """Those of ``others`` whose value differs from the polynomial through ``base``, lazily:
+    ``O(t^2 + len(others) t)`` field operations for ``t = len(base)`` (barycentric
+    Lagrange rows, see :func:`mpc.field.lagrange_rows`)."""
+    if not others:
+        return
+    field, values = base[0].field, [b.value for b in base]
+    rows = lagrange_rows(field, [b.index for b in base], (s.index for s in others))
+    scalar = isinstance(values[0], int)
+    for s, row in zip(others, rows):
+        got = sum(map(mul, row, values)) % field.modulus if scalar else field.linear_combination(row, values)
+        if not _equal(got, s.value):
+            yield s
 
 
 def _equal(a: Value, b: Value) -> bool:

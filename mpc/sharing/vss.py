@@ -30,9 +30,9 @@ from zkp.curve import G1Point, g1_batch_mul, g1_msm, hash_to_g1
 from .._intmath import Rng
 from ..errors import DealerError, MPCTypeError
 from ..field import FR
-from .shamir import Share, check_index, split_with_coefficients
+from .shamir import Share, check_index, check_shares, combine, split_with_coefficients
 
-__all__ = ["Commitments", "Dealing", "PEDERSEN_H", "feldman_deal", "feldman_verify", "pedersen_deal",
+__all__ = ["Commitments", "Dealing", "PEDERSEN_H", "feldman_deal", "feldman_verify", "pedersen_deal", "combine_verified",
            "pedersen_verify", "check_dealing"]
 
 PEDERSEN_H = hash_to_g1(b"zkmpc/vss/pedersen/H/v1")
@@ -42,7 +42,14 @@ PEDERSEN_H = hash_to_g1(b"zkmpc/vss/pedersen/H/v1")
 @dataclass(frozen=True)
 class Commitments:
     """A dealer's commitment vector: one G1 point per polynomial coefficient (``threshold``
-    of them). Serialises to ``64 * threshold`` bytes (EIP-196 points)."""
+    of them). Serialises to ``64 * threshold`` bytes (EIP-196 points).
+
+    Only ``C_0`` may be the identity (the Feldman commitment to a sharing of 0, as zero
+    sharings for proactive refreshes use): an identity at ``C_j``, ``j >= 1``, would
+    commit to a zero coefficient, and at the top one to a polynomial of lower degree,
+    which any fewer than ``threshold`` shares determine. So no such vector is constructed
+    or decoded (an all-zero encoding of two or more points included), and none verifies
+    a share."""
 
     points: tuple[G1Point, ...]
 
@@ -50,6 +57,7 @@ class Commitments:
         pts = tuple(self.points)
         if not pts or not all(isinstance(p, G1Point) for p in pts):
             raise DealerError("commitments: expected a non-empty sequence of G1 points")
+        _refuse_identity(pts)
         object.__setattr__(self, "points", pts)
 
     @property
@@ -66,9 +74,10 @@ class Commitments:
             found = len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__
             raise DealerError(f"commitments: expected {64 * threshold} bytes for threshold {threshold}, found {found}")
         try:
-            return cls(tuple(G1Point.from_bytes(bytes(data[i:i + 64])) for i in range(0, len(data), 64)))
+            points = tuple(G1Point.from_bytes(bytes(data[i:i + 64])) for i in range(0, len(data), 64))
         except ValueError as exc:
             raise DealerError(f"commitments: {exc}") from None
+        return cls(points)
 
     def __add__(self, other: Commitments) -> Commitments:
         """The commitments of the sum of two sharings (same threshold)."""
@@ -82,6 +91,14 @@ class Commitments:
         return g1_msm(self.points, [pow(x, j, FR.modulus) for j in range(self.threshold)])
 
 
+def _refuse_identity(points: tuple[G1Point, ...]) -> None:
+    for j, p in enumerate(points[1:], 1):
+        if p.is_infinity():
+            raise DealerError(f"commitments: expected points other than the identity at positions 1..{len(points) - 1} "
+                              f"(an identity commits to a zero coefficient: a lower degree, so a lower threshold), "
+                              f"found the identity at position {j}")
+
+
 @dataclass(frozen=True)
 class Dealing:
     """What a dealer produces: one share per party (plus one blinding share for Pedersen)
@@ -92,13 +109,22 @@ class Dealing:
     blindings: tuple[Share, ...] = ()
 
 
+_DRAWS = 8
+
+
 def _coefficient_shares(secret: int, n: int, threshold: int, indices: Sequence[int] | None,
                         rng: Rng | None) -> tuple[list[Share], list[int]]:
-    """Scalar shares of ``secret`` over Fr and the coefficients to commit to."""
+    """Scalar shares of ``secret`` over Fr and the coefficients to commit to, drawn again
+    while a random coefficient is 0 (probability ``(t - 1) / r`` from ``secrets``; seeded
+    test streams hit it), at most ``_DRAWS`` times."""
     if not isinstance(secret, (int, np.integer)):
         raise DealerError("verifiable sharing is over BN254 Fr, for scalar secrets")
-    shares, coeffs = split_with_coefficients(secret, n=n, threshold=threshold, field=FR, indices=indices, rng=rng)
-    return shares, [int(c) for c in coeffs]
+    for _ in range(_DRAWS):
+        shares, coeffs = split_with_coefficients(secret, n=n, threshold=threshold, field=FR, indices=indices, rng=rng)
+        if all(coeffs[1:]):
+            return shares, [int(c) for c in coeffs]
+    raise DealerError(f"dealing: a random coefficient was 0 in {_DRAWS} draws in a row: the rng is broken "
+                      f"(an identity commitment would lower the threshold)")
 
 
 def feldman_deal(secret: int, *, n: int, threshold: int, indices: Sequence[int] | None = None,
@@ -125,6 +151,7 @@ def _check_pair(share: Share, commitments: Commitments) -> None:
         raise DealerError("verifiable sharing is over BN254 Fr, for scalar secrets")
     if commitments.threshold != share.threshold:
         raise DealerError(f"commitment vector of length {commitments.threshold} for a share of threshold {share.threshold}")
+    _refuse_identity(commitments.points)  # also for a vector built around __post_init__
 
 
 def feldman_verify(share: Share, commitments: Commitments) -> bool:
@@ -155,3 +182,25 @@ def check_dealing(dealing: Dealing, *, dealer: object = None) -> None:
     bad = tuple(s.index for s, good in zip(dealing.shares, ok) if not good)
     if bad:
         raise DealerError(f"dealer {dealer!r}: shares of parties {list(bad)} do not match the commitments", dealer, bad)
+
+
+def combine_verified(shares: Sequence[Share], commitments: Commitments, *, blindings: Sequence[Share] = (),
+                     dealer: object = None) -> int:
+    """The secret of ``shares``, each first checked against the dealer's ``commitments``
+    (Pedersen when ``blindings`` are given, Feldman otherwise). The threshold is the
+    commitments' length, never a share's claim; counts, claims and indices are checked
+    before any group operation.
+
+        >>> d = pedersen_deal(7, n=5, threshold=3)
+        >>> combine_verified(d.shares[2:], d.commitments, blindings=d.blindings[2:])
+        7
+
+    Raises:
+        TooFewSharesError: fewer shares than the committed threshold.
+        DealerError: shares that do not match the commitments (``parties`` names them).
+    """
+    if not isinstance(commitments, Commitments):
+        raise MPCTypeError(f"commitments: expected Commitments, found {type(commitments).__name__}")
+    check_shares(shares, threshold=commitments.threshold)
+    check_dealing(Dealing(tuple(shares), commitments, tuple(blindings)), dealer=dealer)
+    return int(combine(shares, threshold=commitments.threshold))
