@@ -8,6 +8,7 @@
     handshake_timeout = 10.0              # TLS handshake, then the first frame, of a connection
     read_timeout = 60.0                   # a link without a frame for this long is closed
     max_pending = 64                      # connections not yet proven; more are closed at once
+                                          # (default: 64, or 2 x the number of parties if more)
     max_violations = 100                  # a party beyond this many is dropped and named
     max_frame = 67108864                  # bytes
     ca = "ca.pem"                         # paths are relative to this file
@@ -37,7 +38,7 @@ from ..field import FR, P61, PrimeField
 from .errors import ConfigError
 from .frames import DEFAULT_MAX_FRAME
 from .network import MAX_VIOLATIONS
-from .tcp import HANDSHAKE_TIMEOUT, MAX_PENDING, READ_TIMEOUT
+from .tcp import HANDSHAKE_TIMEOUT, READ_TIMEOUT
 from .tls import client_context, generate_certificates, server_context
 
 __all__ = ["PartyEntry", "PartyConfig", "load_config", "write_local_config", "free_local_ports", "FIELDS"]
@@ -72,7 +73,7 @@ class PartyConfig:
     parties: dict[int, PartyEntry]
     handshake_timeout: float = HANDSHAKE_TIMEOUT
     read_timeout: float = READ_TIMEOUT
-    max_pending: int = MAX_PENDING
+    max_pending: int | None = None
     max_violations: int = MAX_VIOLATIONS
 
     def addresses(self) -> dict[int, tuple[str, int]]:
@@ -140,8 +141,9 @@ def load_config(path: str | Path) -> PartyConfig:
                                                                    ("read_timeout", READ_TIMEOUT))]
     if not all(0 < t <= 3600 for t in timeouts):
         raise ConfigError("config: timeouts must be in (0, 3600] seconds")
-    max_pending, max_violations = _get(doc, "max_pending", int, MAX_PENDING), _get(doc, "max_violations", int, MAX_VIOLATIONS)
-    if not 1 <= max_pending <= 1 << 16 or not 1 <= max_violations <= 1 << 20:
+    max_pending = None if "max_pending" not in doc else _get(doc, "max_pending", int)
+    max_violations = _get(doc, "max_violations", int, MAX_VIOLATIONS)
+    if (max_pending is not None and not 1 <= max_pending <= 1 << 16) or not 1 <= max_violations <= 1 << 20:
         raise ConfigError(f"config: max_pending must be in [1, 65536] and max_violations in [1, 2^20], "
                           f"found {max_pending}, {max_violations}")
     max_frame = _get(doc, "max_frame", int, DEFAULT_MAX_FRAME)

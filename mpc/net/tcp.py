@@ -9,9 +9,11 @@ is dropped. Both are recorded in :attr:`Network.violations` and the party keeps 
 
 Limits (keyword arguments of :class:`TcpNetwork`, and keys of the configuration file):
 
-- ``max_pending`` (default :data:`MAX_PENDING` = 64): connections accepted but not yet
-  proven, that is without a finished TLS handshake and a first frame. Beyond it a new
-  connection is closed at once (counted in :attr:`TcpNetwork.refused`).
+- ``max_pending`` (default :data:`MAX_PENDING` = 64, or twice the number of parties when
+  that is more: every peer may connect at once): connections accepted but not yet proven,
+  that is without a finished TLS handshake and a first frame. Beyond it a new connection
+  is closed at once (counted in :attr:`TcpNetwork.refused`; a party's sender retries until
+  its ``connect_timeout``).
 - ``handshake_timeout`` (default :data:`HANDSHAKE_TIMEOUT` = 10 s): the TLS handshake must
   finish within it, and then the first frame must arrive within it (a sender opens with a
   ping), or the connection is closed.
@@ -59,12 +61,14 @@ class TcpNetwork(Network):
     def __init__(self, party: int, addresses: Mapping[int, tuple[str, int]], session: bytes, *,
                  server_ssl: ssl.SSLContext, client_ssl: ssl.SSLContext, max_frame: int = DEFAULT_MAX_FRAME,
                  connect_timeout: float = 10.0, handshake_timeout: float = HANDSHAKE_TIMEOUT,
-                 read_timeout: float = READ_TIMEOUT, max_pending: int = MAX_PENDING,
+                 read_timeout: float = READ_TIMEOUT, max_pending: int | None = None,
                  max_violations: int = MAX_VIOLATIONS) -> None:
         super().__init__(party, sorted(addresses), session, max_frame=max_frame, max_violations=max_violations)
         self.connect_timeout = _seconds("connect_timeout", connect_timeout)
         self.handshake_timeout = _seconds("handshake_timeout", handshake_timeout)
         self.read_timeout = _seconds("read_timeout", read_timeout)
+        if max_pending is None:
+            max_pending = max(MAX_PENDING, 2 * len(self.parties))
         if isinstance(max_pending, bool) or not isinstance(max_pending, int) or not 1 <= max_pending <= 1 << 16:
             raise ConfigError(f"max_pending: expected an int in [1, 65536], found {max_pending!r}")
         self.max_pending = max_pending
