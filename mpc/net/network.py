@@ -37,6 +37,7 @@ MAX_BUFFERED = 4096
 MAX_VIOLATIONS = 100  # a party of the session beyond this many violations is dropped
 VIOLATION_SAMPLE = 8  # recent violations kept per peer
 MAX_REASON = 200      # characters kept of a violation's reason
+MAX_WATCHERS = 64     # sets told of dropped peers (one per protocol Context): the latest are kept
 
 
 class PeerGone(NetworkError):
@@ -118,7 +119,7 @@ class Network:
         self.max_violations = max_violations
         self.violations = ViolationLog(self.parties)
         self.dropped: set[int] = set()
-        self._drop_watchers: list[set[int]] = []
+        self._drop_watchers: deque[set[int]] = deque(maxlen=MAX_WATCHERS)  # the contexts of the latest protocol runs
         self._inbox: dict[tuple[int, str], bytes] = {}
         self._waiters: dict[tuple[int, str], asyncio.Future[bytes]] = {}
         self._seen: set[tuple[int, str]] = set()
@@ -148,7 +149,8 @@ class Network:
         self._disconnect(peer)
 
     def watch_dropped(self, culprits: set[int]) -> None:
-        """Add every dropped peer, now and later, to ``culprits``."""
+        """Add every dropped peer, now and later, to ``culprits`` (the latest
+        :data:`MAX_WATCHERS` sets given are kept)."""
         culprits.update(self.dropped)
         self._drop_watchers.append(culprits)
 
