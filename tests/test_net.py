@@ -5,6 +5,9 @@ and the party keeps serving."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import logging
 import ssl
 import struct
 from pathlib import Path
@@ -12,7 +15,8 @@ from typing import Any, Awaitable, Callable
 
 import pytest
 
-from mpc.net import FrameError, FrameTooLargeError, InProcessHub, Message, NetworkError, PeerGone, RecvTimeout, TcpNetwork
+from mpc.net import (FrameError, FrameTooLargeError, InProcessHub, Message, NetworkError, PeerGone, ProtocolAbort,
+                     RecvTimeout, TcpNetwork)
 from mpc.net.config import ConfigError, free_local_ports, load_config, write_local_config
 from mpc.net.frames import HEADER_SIZE, decode_body, decode_header, encode
 from mpc.net.tls import client_context, generate_certificates
@@ -90,13 +94,13 @@ def tls_setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-async def _pair(tls_setup: Path) -> tuple[TcpNetwork, TcpNetwork, Any]:
+async def _pair(tls_setup: Path, **limits: Any) -> tuple[TcpNetwork, TcpNetwork, Any]:
     cfg = load_config(tls_setup / "parties.toml")
     nets = []
     for p in (1, 2):
         server, client = cfg.contexts(p)
         net = TcpNetwork(p, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, max_frame=1 << 16,
-                         connect_timeout=2)
+                         connect_timeout=2, **limits)
         await net.start()
         nets.append(net)
     return nets[0], nets[1], cfg
@@ -141,11 +145,171 @@ def test_tls_links_reject_bad_frames_and_unknown_peers(tls_setup: Path) -> None:
             assert expected in reasons, reasons
         await n1.send(2, "after", b"still serving")  # the party keeps serving
         assert await n2.recv(1, "after", timeout=2) == b"still serving"
-        assert n1.violations == []
+        assert n1.violations.total() == 0
         await n1.close()
         await _until(lambda: 1 in n2._gone)
         with pytest.raises(PeerGone):
             await n2.recv(1, "never", timeout=5)
+        await n2.close()
+
+    run(go())
+
+
+async def _until_true(cond: Callable[[], bool], seconds: float = 20.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if cond():
+            return True
+        await asyncio.sleep(0.02)
+    return cond()
+
+
+def _no_tracebacks(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "AttributeError" not in err, err[-3000:]
+    logged = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
+    assert logged == [], [r.getMessage() for r in logged][:3]
+
+
+def test_a_flood_of_unfinished_handshakes_is_capped_and_leaves_no_traceback(
+        tls_setup: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    """200 connections that never finish the TLS handshake, a cap of 64 pending: the rest
+    are closed at once, the parties' link keeps working, closing the party mid-handshake
+    logs nothing (it logged an AttributeError traceback per connection)."""
+    cap, flood = 64, 200
+
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup, max_pending=cap, handshake_timeout=60)  # closures below come from the cap
+        await n1.connect()
+        assert await _until_true(lambda: n2.pending == 0 and n2.open_connections == 1)  # party 1's link, proven
+        port2 = cfg.addresses()[2][1]
+        clients, most_pending, most_open = [], 0, 0
+        for _ in range(flood):
+            r, w = await asyncio.open_connection("127.0.0.1", port2)
+            w.write(b"\x16\x03\x01\x00")  # the start of a ClientHello, never finished
+            clients.append((r, w))
+            await asyncio.sleep(0)
+            most_pending, most_open = max(most_pending, n2.pending), max(most_open, n2.open_connections)
+        assert await _until_true(lambda: n2.refused == flood - cap), (n2.refused, n2.pending)
+        reads = [asyncio.ensure_future(r.read()) for r, _ in clients]
+        assert await _until_true(lambda: sum(t.done() for t in reads) >= flood - cap)
+        assert sum(t.done() for t in reads) == flood - cap  # the 64 pending ones wait for their timeout
+        most_pending, most_open = max(most_pending, n2.pending), max(most_open, n2.open_connections)
+        assert most_pending <= cap and most_open <= cap + 1, (most_pending, most_open)
+        await n1.send(2, "during", b"still serving")  # the real parties' link is untouched
+        assert await n2.recv(1, "during", timeout=5) == b"still serving"
+        assert n2.violations.total(0) >= flood - cap and len(n2.violations) <= 8
+        await n2.close()  # mid-handshake for 64 connections
+        await n1.close()
+        for t in reads:
+            t.cancel()
+        for _, w in clients:
+            w.close()
+        await asyncio.sleep(0.1)
+
+    with caplog.at_level(logging.DEBUG, logger="asyncio"):
+        run(go())
+        gc.collect()  # StreamWriter.__del__ printed the AttributeError again
+    _no_tracebacks(caplog, capfd)
+
+
+async def _closed(reader: asyncio.StreamReader, seconds: float = 20.0) -> bool:
+    """True once the server closed the connection (EOF or reset)."""
+    try:
+        async with asyncio.timeout(seconds):
+            while await reader.read(4096):
+                pass
+    except TimeoutError:
+        return False
+    except (ConnectionError, OSError):
+        pass
+    return True
+
+
+def test_silent_and_slow_peers_are_closed_after_their_timeouts(
+        tls_setup: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup, handshake_timeout=1.0, read_timeout=2.5)
+        port2 = cfg.addresses()[2][1]
+        as3 = client_context(cfg.ca, tls_setup / "party3.pem", tls_setup / "party3.key")
+        # a TCP connection that never starts TLS, and party 3 that finishes TLS and never sends
+        r0, w0 = await asyncio.open_connection("127.0.0.1", port2)
+        r3, w3 = await asyncio.open_connection("127.0.0.1", port2, ssl=as3)
+        assert await _closed(r0) and await _closed(r3)
+        w0.close()
+        w3.close()
+        reasons = " | ".join(v.reason for v in n2.violations)
+        assert "handshake" in reasons and "no complete frame within 1 s of the TLS handshake" in reasons, reasons
+        # party 3 sends a frame, then half of another and stalls (slow), then nothing (idle)
+        r3, w3 = await asyncio.open_connection("127.0.0.1", port2, ssl=as3)
+        w3.write(encode(Message(cfg.session, 3, 2, "r", b"first")) + encode(Message(cfg.session, 3, 2, "s", bytes(100)))[:60])
+        assert await n2.recv(3, "r", timeout=5) == b"first"
+        assert await _closed(r3)
+        w3.close()
+        assert "no complete frame within 2.5 s of the previous one" in n2.violations[-1].reason
+        with pytest.raises(PeerGone):  # it took part, then its link expired: gone, not awaited for a round
+            await n2.recv(3, "s", timeout=5)
+        # a live link with nothing to say stays up: the sender pings
+        await n1.connect()
+        await asyncio.sleep(6.0)  # more than two read timeouts
+        await n1.send(2, "later", b"still here")
+        assert await n2.recv(1, "later", timeout=5) == b"still here"
+        assert n2.violations.total(1) == 0 and 1 not in n2._gone
+        await n1.close()
+        await n2.close()
+
+    with caplog.at_level(logging.DEBUG, logger="asyncio"):
+        run(go())
+    _no_tracebacks(caplog, capfd)
+
+
+JUNK = 10 ** 5
+
+
+def test_junk_frames_keep_violations_bounded_and_drop_the_sender() -> None:
+    async def go() -> None:
+        hub = InProcessHub([1, 2, 3], session=S1)
+        n2 = hub.network(2)
+        junk = encode(Message(S2, 1, 2, "r", b"replayed from another session"))
+        for i in range(JUNK):
+            n2.deliver_frame(junk if i % 2 else junk[:-1] + b"\xff" * 3, peer=1)
+        assert n2.violations.total(1) == n2.max_violations + 2  # the last one: "dropped"
+        assert len(n2.violations) <= 8 and all(len(v.reason) <= 200 for v in n2.violations)
+        assert n2.dropped == {1} and "dropped" in n2.violations[-1].reason
+        with pytest.raises(PeerGone):
+            await n2.recv(1, "r", timeout=5)
+        await hub.network(3).send(2, "r", b"fine")  # the others are unaffected
+        assert await n2.recv(3, "r", timeout=5) == b"fine"
+
+    run(go())
+
+
+def test_an_authenticated_party_sending_junk_is_dropped_and_named_in_the_abort(tls_setup: Path) -> None:
+    from mpc.protocols import Context, secure_sum
+
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup, max_violations=50)
+        port2 = cfg.addresses()[2][1]
+        as3 = client_context(cfg.ca, tls_setup / "party3.pem", tls_setup / "party3.key")
+        r3, w3 = await asyncio.open_connection("127.0.0.1", port2, ssl=as3)
+        junk = [encode(Message(S2, 3, 2, f"r{i % 1000}", b"junk")) for i in range(1000)]
+        with contextlib.suppress(ConnectionError, OSError):
+            for _ in range(JUNK // 1000):
+                w3.write(b"".join(junk))
+                await w3.drain()
+        assert await _closed(r3)  # dropped: its link is closed
+        w3.close()
+        assert n2.dropped == {3} and n2.violations.total(3) <= 52 and len(n2.violations) <= 8 * 4
+        r3, w3 = await asyncio.open_connection("127.0.0.1", port2, ssl=as3)  # and it stays out
+        w3.write(encode(Message(cfg.session, 3, 2, "sum/input", b"let me back in")))
+        assert await _closed(r3)
+        w3.close()
+        ctx1, ctx2 = Context(n1, 3, timeout=2), Context(n2, 3, timeout=2)
+        results = await asyncio.gather(secure_sum(ctx1, [1]), secure_sum(ctx2, [2]), return_exceptions=True)
+        for res in results:
+            assert isinstance(res, ProtocolAbort), res
+        assert 3 in results[1].bad and 3 in results[1].missing + results[1].bad  # type: ignore[union-attr]
+        assert "3" in str(results[1])
+        await n1.close()
         await n2.close()
 
     run(go())
@@ -181,6 +345,15 @@ def test_config_validation(tmp_path: Path) -> None:
             load_config(path)
     with pytest.raises(ConfigError):
         load_config(tmp_path / "missing.toml")
+    limits = 'handshake_timeout = 2.5\nread_timeout = 7\nmax_pending = 9\nmax_violations = 3\nca = "ca.pem"'
+    path.write_text(text.replace('ca = "ca.pem"', limits))
+    assert load_config(path).limits() == {"max_frame": 1 << 26, "connect_timeout": 10.0, "handshake_timeout": 2.5,
+                                          "read_timeout": 7.0, "max_pending": 9, "max_violations": 3}
+    for bad_limit in ("handshake_timeout = 0", "read_timeout = true", "max_pending = 0", "max_violations = 0",
+                      "read_timeout = 4000", "max_pending = 1.5"):
+        path.write_text(text.replace('ca = "ca.pem"', bad_limit + '\nca = "ca.pem"'))
+        with pytest.raises(ConfigError):
+            load_config(path)
 
 
 # --- fuzz: any bytes from a peer are rejected or delivered, never an exception -----------------

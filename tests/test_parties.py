@@ -118,6 +118,24 @@ def test_beyond_the_threshold_every_party_aborts_naming_the_missing(tmp_path: Pa
         assert doc["missing"] == [3] and "mean" not in doc and "count" not in doc and "3" in doc["error"]
 
 
+def test_a_stalled_party_is_named_once_its_links_fall_silent(tmp_path: Path) -> None:
+    """Party 3 hangs after its input (its links stay open, silent): once they are silent
+    for the read timeout the others close them and abort naming party 3."""
+    cfg = _setup(tmp_path, 3, 3, timeout=30)
+    cfg.write_text(cfg.read_text().replace('ca = "ca.pem"', 'read_timeout = 1.0\nca = "ca.pem"'))
+    procs = {p: _start(cfg, p, *(["--stall-after", "input"] if p == 3 else [])) for p in range(1, 4)}
+    try:
+        out = _finish({p: procs[p] for p in (1, 2)})
+    finally:
+        procs[3].kill()
+        procs[3].communicate(timeout=30)
+    for p in (1, 2):
+        code, doc = out[p]
+        assert code == 3, doc
+        assert doc["missing"] == [3] and "mean" not in doc and "3" in doc["error"]
+        assert any(peer == 3 and "no complete frame within 1 s" in reason for peer, reason in doc["violations"]), doc
+
+
 def _wait_listening(port: int) -> None:
     for _ in range(200):
         with socket.socket() as s:

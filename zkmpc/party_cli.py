@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -33,14 +34,17 @@ def _values(path: str) -> list[str]:
         return [s for s in (line.split("#", 1)[0].strip() for line in f) if s]
 
 
-def _exit_hook(when: str | None) -> Callable[[str], None] | None:
-    if not when:
+def _exit_hook(when: str | None, stall: str | None = None) -> Callable[[str], None] | None:
+    if not when and not stall:
         return None
 
     def hook(round_name: str) -> None:
         if round_name == when:
             print(json.dumps({"event": "simulated crash", "after": round_name}), file=sys.stderr, flush=True)
             os._exit(75)  # no clean shutdown: what a crash looks like to the others
+        if round_name == stall:
+            print(json.dumps({"event": "simulated stall", "after": round_name}), file=sys.stderr, flush=True)
+            time.sleep(3600)  # the event loop blocks: links stay open but silent, like a hung process
     return hook
 
 
@@ -66,7 +70,7 @@ def cmd_party(args: argparse.Namespace) -> int:
         vec = [field.encode(ienc.encode(int(v))) for v in values]
         job = lambda ctx: (verified_sum if args.verified else secure_sum)(ctx, vec)  # noqa: E731
         decode = lambda total: [field.decode(int(x)) for x in total]  # noqa: E731
-    outcome = run_party(config, party, job, on_round=_exit_hook(args.exit_after))
+    outcome = run_party(config, party, job, on_round=_exit_hook(args.exit_after, args.stall_after))
     print(json.dumps(result_document(party, outcome, decode)), flush=True)
     return 3 if outcome.error is not None else 0
 
@@ -100,6 +104,8 @@ def add_parsers(sub: Any) -> None:
                    help="check every dealing and opening against Feldman commitments (field fr)")
     p.add_argument("--exit-after", default=None, choices=("start", "input", "announce"),
                    help="simulate a crash after this round (demos and tests)")
+    p.add_argument("--stall-after", default=None, choices=("start", "input", "announce"),
+                   help="simulate a hung process after this round (demos and tests)")
     p.set_defaults(fn=cmd_party)
     s = sub.add_parser("party-setup", help="certificates and parties.toml for a local multi-party run")
     s.add_argument("directory")

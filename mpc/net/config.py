@@ -5,6 +5,11 @@
     field = "fr"                          # or "p61"
     round_timeout = 30.0                  # seconds per round
     connect_timeout = 10.0
+    handshake_timeout = 10.0              # TLS handshake, then the first frame, of a connection
+    read_timeout = 60.0                   # a link without a frame for this long is closed
+    max_pending = 64                      # connections not yet proven; more are closed at once
+                                          # (default: 64, or 2 x the number of parties if more)
+    max_violations = 100                  # a party beyond this many is dropped and named
     max_frame = 67108864                  # bytes
     ca = "ca.pem"                         # paths are relative to this file
 
@@ -32,12 +37,15 @@ from typing import Any, Sequence
 from ..field import FR, P61, PrimeField
 from .errors import ConfigError
 from .frames import DEFAULT_MAX_FRAME
+from .network import MAX_VIOLATIONS
+from .tcp import HANDSHAKE_TIMEOUT, READ_TIMEOUT
 from .tls import client_context, generate_certificates, server_context
 
 __all__ = ["PartyEntry", "PartyConfig", "load_config", "write_local_config", "free_local_ports", "FIELDS"]
 
 FIELDS = {"fr": FR, "p61": P61}
-_TOP = {"session", "threshold", "field", "round_timeout", "connect_timeout", "max_frame", "ca", "party"}
+_TOP = {"session", "threshold", "field", "round_timeout", "connect_timeout", "handshake_timeout", "read_timeout",
+        "max_pending", "max_violations", "max_frame", "ca", "party"}
 _ENTRY = {"id", "host", "port", "cert", "key"}
 MAX_CONFIG = 1 << 20
 
@@ -63,6 +71,10 @@ class PartyConfig:
     max_frame: int
     ca: Path
     parties: dict[int, PartyEntry]
+    handshake_timeout: float = HANDSHAKE_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
+    max_pending: int | None = None
+    max_violations: int = MAX_VIOLATIONS
 
     def addresses(self) -> dict[int, tuple[str, int]]:
         return {p.id: (p.host, p.port) for p in self.parties.values()}
@@ -73,6 +85,12 @@ class PartyConfig:
         if entry is None or entry.key is None:
             raise ConfigError(f"party {party}: no such party, or no private key in this configuration")
         return server_context(self.ca, entry.cert, entry.key), client_context(self.ca, entry.cert, entry.key)
+
+    def limits(self) -> dict[str, Any]:
+        """The keyword arguments of :class:`~mpc.net.tcp.TcpNetwork` this file sets."""
+        return {"max_frame": self.max_frame, "connect_timeout": self.connect_timeout,
+                "handshake_timeout": self.handshake_timeout, "read_timeout": self.read_timeout,
+                "max_pending": self.max_pending, "max_violations": self.max_violations}
 
 
 def _get(doc: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
@@ -118,14 +136,22 @@ def load_config(path: str | Path) -> PartyConfig:
     field_name = _get(doc, "field", str, "fr")
     if field_name not in FIELDS:
         raise ConfigError(f"config: field must be one of {sorted(FIELDS)}, found {field_name!r}")
-    timeouts = [float(_get(doc, k, (int, float), d)) for k, d in (("round_timeout", 30.0), ("connect_timeout", 10.0))]
+    timeouts = [float(_get(doc, k, (int, float), d)) for k, d in (("round_timeout", 30.0), ("connect_timeout", 10.0),
+                                                                   ("handshake_timeout", HANDSHAKE_TIMEOUT),
+                                                                   ("read_timeout", READ_TIMEOUT))]
     if not all(0 < t <= 3600 for t in timeouts):
         raise ConfigError("config: timeouts must be in (0, 3600] seconds")
+    max_pending = None if "max_pending" not in doc else _get(doc, "max_pending", int)
+    max_violations = _get(doc, "max_violations", int, MAX_VIOLATIONS)
+    if (max_pending is not None and not 1 <= max_pending <= 1 << 16) or not 1 <= max_violations <= 1 << 20:
+        raise ConfigError(f"config: max_pending must be in [1, 65536] and max_violations in [1, 2^20], "
+                          f"found {max_pending}, {max_violations}")
     max_frame = _get(doc, "max_frame", int, DEFAULT_MAX_FRAME)
     if not 1024 <= max_frame <= 1 << 31:
         raise ConfigError(f"config: max_frame must be in [1024, 2^31], found {max_frame}")
     return PartyConfig(bytes.fromhex(session), threshold, FIELDS[field_name], timeouts[0], timeouts[1], max_frame,
-                       p.parent / _get(doc, "ca", str), parties)
+                       p.parent / _get(doc, "ca", str), parties, handshake_timeout=timeouts[2],
+                       read_timeout=timeouts[3], max_pending=max_pending, max_violations=max_violations)
 
 
 def write_local_config(directory: str | Path, *, n: int, threshold: int, base_port: int = 7100,

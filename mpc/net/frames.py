@@ -4,6 +4,10 @@
     body                session id (16) | sender (2) | receiver (2) | tag length (1) | tag (ASCII)
                         | payload (the rest)
 
+A frame of kind 1 carries a message; kind 2 (:data:`PING`, a header with an empty body)
+only says "this link is alive": a TCP sender sends one when it connects and whenever it
+has been quiet for a while, so that a receiver can close links that stay silent.
+
 The length is checked against the cap before anything is allocated; every field is
 checked when a body is parsed. Payloads are opaque bytes here: protocols pack field
 vectors with :meth:`mpc.field.PrimeField.pack` and small documents with :mod:`mpc.serial`.
@@ -22,17 +26,19 @@ from dataclasses import dataclass
 from .errors import FrameError, FrameTooLargeError
 
 __all__ = ["Message", "MAGIC", "VERSION", "HEADER_SIZE", "DEFAULT_MAX_FRAME", "encode", "decode_header",
-           "decode_body", "SESSION_BYTES"]
+           "decode_body", "read_header", "SESSION_BYTES", "KIND_DATA", "KIND_PING", "PING"]
 
 MAGIC = b"ZKMP"
 VERSION = 1
 KIND_DATA = 1
+KIND_PING = 2
 HEADER_SIZE = 10
 SESSION_BYTES = 16
 DEFAULT_MAX_FRAME = 64 << 20
 _HEADER = struct.Struct(">4sBBI")
 _FIXED = struct.Struct(">16sHHB")
 _TAG = re.compile(r"[A-Za-z0-9_./:-]{1,64}")
+PING = _HEADER.pack(MAGIC, VERSION, KIND_PING, 0)
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,12 @@ def encode(m: Message) -> bytes:
     return b"".join((_HEADER.pack(MAGIC, VERSION, KIND_DATA, length), fixed, tag, m.payload))  # one copy
 
 
-def decode_header(header: bytes, max_frame: int) -> int:
-    """The body length of a frame header, after checking magic, version, kind and the cap.
+def read_header(header: bytes, max_frame: int) -> tuple[int, int]:
+    """The kind (:data:`KIND_DATA` or :data:`KIND_PING`) and body length of a frame header,
+    after checking magic, version, kind and the cap (a ping has an empty body).
+
+        >>> read_header(PING, 1024)
+        (2, 0)
 
     Raises:
         FrameError: a header that is not ours (the stream cannot be trusted after it).
@@ -79,13 +89,31 @@ def decode_header(header: bytes, max_frame: int) -> int:
     if len(header) != HEADER_SIZE:
         raise FrameError(f"frame header: expected {HEADER_SIZE} bytes, found {len(header)}")
     magic, version, kind, length = _HEADER.unpack(header)
-    if magic != MAGIC or version != VERSION or kind != KIND_DATA:
-        raise FrameError(f"frame header: expected magic {MAGIC!r} version {VERSION}, found {magic!r} version {version}")
+    if magic != MAGIC or version != VERSION or kind not in (KIND_DATA, KIND_PING):
+        raise FrameError(f"frame header: expected magic {MAGIC!r} version {VERSION} kind 1 or 2, "
+                         f"found {magic!r} version {version} kind {kind}")
+    if kind == KIND_PING:
+        if length:
+            raise FrameError(f"ping frame: expected an empty body, found a length of {length}")
+        return KIND_PING, 0
     if length > max_frame:
         raise FrameTooLargeError(f"frame of {length} bytes exceeds the cap of {max_frame} bytes")
     if length < _FIXED.size + 1:
         raise FrameError(f"frame body of {length} bytes is shorter than its fixed fields")
-    return int(length)
+    return KIND_DATA, int(length)
+
+
+def decode_header(header: bytes, max_frame: int) -> int:
+    """The body length of a message frame's header (:func:`read_header`, pings refused).
+
+    Raises:
+        FrameError: a header that is not ours, or a ping.
+        FrameTooLargeError: a body longer than ``max_frame``.
+    """
+    kind, length = read_header(header, max_frame)
+    if kind != KIND_DATA:
+        raise FrameError("frame header: expected a message (kind 1), found a ping (kind 2)")
+    return length
 
 
 def decode_body(body: bytes) -> Message:

@@ -6,6 +6,11 @@ sender other than the authenticated peer, another receiver, an unknown party, a 
 frame for the same round (replay) and floods beyond the buffer cap. Transports
 (:class:`InProcessNetwork` here, :class:`mpc.net.tcp.TcpNetwork`) only move bytes.
 
+Violations are kept in bounded memory (:class:`ViolationLog`: a count per peer and the
+few most recent ones). A party of the session that commits more than ``max_violations``
+(default :data:`MAX_VIOLATIONS`) is **dropped**: disconnected, its frames ignored from
+then on, and named as misbehaving (``bad``) by the protocols running on this network.
+
     >>> import asyncio
     >>> async def demo():
     ...     hub = InProcessHub([1, 2], session=bytes(16))
@@ -20,14 +25,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Iterable, Sequence
+from collections import deque
+from typing import Iterable, Iterator, Sequence
 
 from .errors import FrameError, NetworkError, Violation
 from .frames import DEFAULT_MAX_FRAME, HEADER_SIZE, Message, decode_body, decode_header, encode
 
-__all__ = ["Network", "InProcessHub", "InProcessNetwork", "PeerGone", "RecvTimeout"]
+__all__ = ["Network", "InProcessHub", "InProcessNetwork", "PeerGone", "RecvTimeout", "ViolationLog", "MAX_VIOLATIONS"]
 
 MAX_BUFFERED = 4096
+MAX_VIOLATIONS = 100  # a party of the session beyond this many violations is dropped
+VIOLATION_SAMPLE = 8  # recent violations kept per peer
+MAX_REASON = 200      # characters kept of a violation's reason
+MAX_WATCHERS = 64     # sets told of dropped peers (one per protocol Context): the latest are kept
 
 
 class PeerGone(NetworkError):
@@ -38,16 +48,78 @@ class RecvTimeout(NetworkError):
     """Nothing arrived from the peer for this round within the timeout."""
 
 
-class Network:
-    """The transport-independent part: inbox, validation, waiting."""
+class ViolationLog:
+    """The violations a party saw, in bounded memory: a count per peer and the
+    ``sample`` most recent violations of each (iteration and indexing give those, oldest
+    first). Peers outside the session are counted under 0, with the unauthenticated ones.
 
-    def __init__(self, party: int, parties: Sequence[int], session: bytes, *, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        >>> log = ViolationLog([1, 2], sample=2)
+        >>> for i in range(5):
+        ...     _ = log.add(Violation(1, f"junk {i}"))
+        >>> log.total(), log.total(1), [v.reason for v in log]
+        (5, 5, ['junk 3', 'junk 4'])
+    """
+
+    def __init__(self, parties: Iterable[int], *, sample: int = VIOLATION_SAMPLE) -> None:
+        self._parties = frozenset(parties)
+        self._sample = sample
+        self._counts: dict[int, int] = {}
+        self._recent: dict[int, deque[tuple[int, Violation]]] = {}
+        self._seq = 0
+
+    def add(self, v: Violation) -> int:
+        """Record ``v`` (its reason cut to :data:`MAX_REASON` characters); returns the
+        peer's count so far."""
+        key = v.peer if v.peer in self._parties else 0
+        self._seq += 1
+        self._counts[key] = self._counts.get(key, 0) + 1
+        recent = self._recent.setdefault(key, deque(maxlen=self._sample))
+        recent.append((self._seq, Violation(v.peer, v.reason[:MAX_REASON])))
+        return self._counts[key]
+
+    def total(self, peer: int | None = None) -> int:
+        """How many violations were recorded (of ``peer``, when given)."""
+        if peer is None:
+            return self._seq
+        return self._counts.get(peer if peer in self._parties else 0, 0)
+
+    def counts(self) -> dict[int, int]:
+        """The number of violations by peer (0: unauthenticated or outside the session)."""
+        return dict(self._counts)
+
+    def _samples(self) -> list[Violation]:
+        return [v for _, v in sorted(item for q in self._recent.values() for item in q)]
+
+    def __iter__(self) -> Iterator[Violation]:
+        return iter(self._samples())
+
+    def __len__(self) -> int:
+        return sum(len(q) for q in self._recent.values())
+
+    def __getitem__(self, i: int) -> Violation:
+        return self._samples()[i]
+
+    def __repr__(self) -> str:
+        return f"ViolationLog(total={self._seq}, by peer={self._counts})"
+
+
+class Network:
+    """The transport-independent part: inbox, validation, waiting, and the bounded
+    record of violations (:attr:`violations`, :attr:`dropped`)."""
+
+    def __init__(self, party: int, parties: Sequence[int], session: bytes, *, max_frame: int = DEFAULT_MAX_FRAME,
+                 max_violations: int = MAX_VIOLATIONS) -> None:
         if party not in parties or len(set(parties)) != len(parties):
             raise NetworkError(f"party {party} must be one of distinct parties {list(parties)}")
         if not isinstance(session, bytes) or len(session) != 16:
             raise NetworkError("session id: expected 16 bytes")
+        if isinstance(max_violations, bool) or not isinstance(max_violations, int) or max_violations < 1:
+            raise NetworkError(f"max_violations: expected an int >= 1, found {max_violations!r}")
         self.party, self.parties, self.session, self.max_frame = party, tuple(parties), session, max_frame
-        self.violations: list[Violation] = []
+        self.max_violations = max_violations
+        self.violations = ViolationLog(self.parties)
+        self.dropped: set[int] = set()
+        self._drop_watchers: deque[set[int]] = deque(maxlen=MAX_WATCHERS)  # the contexts of the latest protocol runs
         self._inbox: dict[tuple[int, str], bytes] = {}
         self._waiters: dict[tuple[int, str], asyncio.Future[bytes]] = {}
         self._seen: set[tuple[int, str]] = set()
@@ -59,10 +131,37 @@ class Network:
         return tuple(p for p in self.parties if p != self.party)
 
     def reject(self, peer: int, reason: str) -> None:
-        self.violations.append(Violation(peer, reason))
+        """Record a violation of ``peer`` (0 when unauthenticated); a party of the session
+        beyond ``max_violations`` of them is dropped (:meth:`drop`)."""
+        count = self.violations.add(Violation(peer, reason))
+        if count > self.max_violations and peer in self.peers and peer not in self.dropped:
+            self.drop(peer, f"{count} violations, the limit is {self.max_violations}")
+
+    def drop(self, peer: int, why: str) -> None:
+        """Stop dealing with ``peer``: it is marked gone (whoever waits on it stops), its
+        frames are ignored, its links closed, and every watching set (the ``bad`` set of
+        the protocols' :class:`~mpc.protocols.base.Context`) names it."""
+        self.dropped.add(peer)
+        for watcher in self._drop_watchers:
+            watcher.add(peer)
+        self.violations.add(Violation(peer, f"party {peer} dropped: {why}"))
+        self.mark_gone(peer)
+        self._disconnect(peer)
+
+    def watch_dropped(self, culprits: set[int]) -> None:
+        """Add every dropped peer, now and later, to ``culprits`` (the latest
+        :data:`MAX_WATCHERS` sets given are kept)."""
+        culprits.update(self.dropped)
+        self._drop_watchers.append(culprits)
+
+    def _disconnect(self, peer: int) -> None:
+        """Close the transport's links with ``peer`` (nothing to do in process)."""
 
     def deliver(self, m: Message, peer: int) -> bool:
-        """Accept ``m`` from the authenticated ``peer`` into the inbox, or record why not."""
+        """Accept ``m`` from the authenticated ``peer`` into the inbox, or record why not
+        (frames of a dropped peer are ignored)."""
+        if peer in self.dropped:
+            return False
         reason = self._check(m, peer)
         if reason:
             self.reject(peer, reason)
@@ -96,6 +195,8 @@ class Network:
 
     def deliver_frame(self, frame: bytes, peer: int) -> bool:
         """Parse a whole frame (header included) and deliver it; malformed ones are recorded."""
+        if peer in self.dropped:
+            return False
         try:
             length = decode_header(frame[:HEADER_SIZE], self.max_frame)
             if len(frame) != HEADER_SIZE + length:
@@ -114,7 +215,8 @@ class Network:
                 fut.set_exception(PeerGone(f"party {peer} disconnected before sending {key[1]!r}"))
 
     def mark_back(self, peer: int) -> None:
-        self._gone.discard(peer)
+        if peer not in self.dropped:
+            self._gone.discard(peer)
 
     async def send(self, to: int, tag: str, payload: bytes) -> None:
         """Send ``payload`` to party ``to`` for round ``tag``; to oneself it is delivered
@@ -126,6 +228,8 @@ class Network:
             return
         if to not in self.parties:
             raise NetworkError(f"party {to} is not in this session")
+        if to in self.dropped:
+            return
         frame = encode(m)
         if len(frame) - HEADER_SIZE > self.max_frame:
             raise NetworkError(f"a {len(frame)}-byte frame exceeds the cap of {self.max_frame} bytes")

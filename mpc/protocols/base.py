@@ -48,6 +48,7 @@ class Context:
                 or not 1 <= self.threshold <= len(self.net.parties):
             raise SharingError(f"threshold: expected 1..{len(self.net.parties)} (the number of parties), "
                                f"found {self.threshold!r}")
+        self.net.watch_dropped(self.bad)  # a peer the network drops for its violations is named as bad
 
     @property
     def party(self) -> int:

@@ -36,7 +36,7 @@ async def _run(config: PartyConfig, party: int, job: Callable[[Context], Awaitab
                on_round: Callable[[str], None] | None) -> PartyOutcome:
     server, client = config.contexts(party)
     async with TcpNetwork(party, config.addresses(), config.session, server_ssl=server, client_ssl=client,
-                          max_frame=config.max_frame, connect_timeout=config.connect_timeout) as net:
+                          **config.limits()) as net:
         ctx = Context(net, config.threshold, config.field, config.round_timeout, on_round)
         try:
             return PartyOutcome(await job(ctx), None, tuple(net.violations))
