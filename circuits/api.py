@@ -12,6 +12,7 @@ import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from zkp.field import R
@@ -20,11 +21,22 @@ from zkp.r1cs import R1CSBuilder
 from .errors import CircuitDefinitionError, CircuitTypeError, UnsatisfiedConstraintError
 from .var import Operand, Var
 
-__all__ = ["API"]
+__all__ = ["API", "Trace"]
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _MAX_BITS = 253
 _ONE = {0: 1}
+
+
+@dataclass
+class Trace:
+    """What :mod:`circuits.lint` needs beyond the R1CS, recorded while compiling with sites:
+    the wires ``hint`` made, and the results of operations whose rows constrain nothing but
+    the result (``mul``, ``is_zero``, comparisons, ``select``): their wires, how many rows
+    existed once each was made, what made it and where."""
+
+    hints: list[int] = field(default_factory=list)
+    results: list[tuple[tuple[int, ...], int, str, str]] = field(default_factory=list)
 
 
 class API:
@@ -41,6 +53,7 @@ class API:
         self._labels: dict[tuple[str, str, object, int], tuple[int, str]] = {}
         self._paths: dict[str, str] = {}
         self.stats: Counter[str] = Counter()
+        self.trace: Trace | None = Trace() if sites else None  # for circuits.lint
 
     # ------------------------------------------------------------ wires and constraints
 
@@ -93,8 +106,13 @@ class API:
     def hint(self, value: int | None, *, bits: int | None = None, is_bool: bool = False) -> Var:
         """A new witness wire holding ``value`` (computed by the caller while solving, None
         while compiling) and constrained by nothing yet: the gadget that makes it must
-        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise)."""
-        return self._wire(None if value is None else value % R, bits, is_bool)
+        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise).
+        ``value`` is the result of a field computation and is reduced modulo r (unlike a
+        constant, which must already lie in ``-r < c < r``)."""
+        out = self._wire(None if value is None else value % R, bits, is_bool)
+        if self.trace is not None:
+            self.trace.hints.append(next(iter(out.lc)))
+        return out
 
     def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce") -> None:
         """The raw rank-1 constraint ``a * b == c`` (checked at once while solving)."""
@@ -121,9 +139,17 @@ class API:
     # ------------------------------------------------------------ values
 
     def constant(self, c: int) -> Var:
-        """A constant (costs nothing)."""
+        """A constant (costs nothing): an int with ``-r < c < r``. A negative ``c`` is the
+        field element ``r + c`` (``-1`` is ``r - 1``); ``c >= r`` or ``c <= -r`` is refused
+        (:class:`CircuitDefinitionError`) rather than reduced, since ``r`` would silently
+        become ``0``. Every int mixed with variables (``x + 5``, ``x * k``, ``x == c``,
+        ``select(b, c, 0)``...) becomes a constant here."""
         if isinstance(c, bool) or not isinstance(c, int):
             raise CircuitTypeError(f"constant: expected an int, found {type(c).__name__}")
+        if not -R < c < R:
+            raise CircuitDefinitionError(
+                f"constant: expected -r < c < r, found {c}; a constant is not reduced modulo r "
+                "(reduce it yourself if that is what you mean)")
         v = c % R
         return Var(self, {0: v} if v else {}, v, v.bit_length() if v < 2**_MAX_BITS else None,
                    v in (0, 1))
@@ -251,13 +277,25 @@ class API:
         return bits  # type: ignore[return-value]
 
     def from_bits(self, bits: Sequence[Var]) -> Var:
-        """``sum(bits[i] * 2**i)`` (free); every element must be a Bool."""
+        """``sum(bits[i] * 2**i)`` (free); every element must be a Bool, and there are at
+        most 253 of them. From 254 bits on ``2**n`` exceeds r, so two bit patterns (``x``
+        and ``x + r``) give one field element: :func:`circuits.gadgets.from_bits` (strict
+        from 254 bits) adds the check that the bits encode an integer below r."""
+        if len(bits) > _MAX_BITS:
+            raise CircuitTypeError(
+                f"from_bits of {len(bits)} bits refused: at most {_MAX_BITS} (2^{len(bits)} exceeds r, so "
+                "x and x + r would both fit); use circuits.gadgets.from_bits, strict from 254 bits")
+        return self._pack(bits)
+
+    def _pack(self, bits: Sequence[Operand]) -> Var:
+        """``sum(bits[i] * 2**i) mod r`` for Bools, with no limit on their number: the
+        caller makes the packing injective (see :meth:`from_bits`)."""
         acc = self.constant(0)
         for i, b in enumerate(bits):
             b = self._lift(b)
             self.require_bool(b, "from_bits")
-            acc = acc + self._scale(b, 1 << i)
-        acc.bits = len(bits) if bits else 0
+            acc = acc + self._scale(b, pow(2, i, R))
+        acc.bits = len(bits) if len(bits) <= _MAX_BITS else None
         return acc
 
     def as_uint(self, x: Operand, n: int) -> Var:
