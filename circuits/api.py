@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from zkp.field import R
-from zkp.r1cs import R1CSBuilder
+from zkp.r1cs import R1CS, R1CSBuilder
 
 from .errors import CircuitDefinitionError, CircuitTypeError, UnsatisfiedConstraintError
 from .var import Operand, Var
@@ -37,6 +37,9 @@ class Trace:
 
     hints: list[int] = field(default_factory=list)
     results: list[tuple[tuple[int, ...], int, str, str]] = field(default_factory=list)
+    sites: dict[int, str] = field(default_factory=dict)  # wire -> where it was made
+    built: R1CS | None = None  # the system define built, before linear elimination
+    eliminated: dict[int, dict[int, int]] = field(default_factory=dict)  # removed hint -> what it equals
 
 
 class API:
@@ -114,6 +117,18 @@ class API:
             self.trace.hints.append(next(iter(out.lc)))
         return out
 
+    def _result(self, x: Var, what: str) -> Var:
+        """Record ``x`` as the result of an operation whose rows constrain only that result
+        (see :class:`Trace`): :mod:`circuits.lint` names it when no later row uses it."""
+        if self.trace is not None and not self.solving:
+            wires = tuple(w for w in x.lc if w)
+            if wires:
+                scope = "/".join(self._scopes)
+                where = self._location()[2]
+                self.trace.results.append((wires, self.num_constraints, what,
+                                           f"{scope} @ {where}" if scope else where))
+        return x
+
     def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce") -> None:
         """The raw rank-1 constraint ``a * b == c`` (checked at once while solving)."""
         a, b, c = self._lift(a), self._lift(b), self._lift(c)
@@ -175,7 +190,7 @@ class API:
         bits = None if a.bits is None or b.bits is None else a.bits + b.bits
         out = self._wire(val, bits, a.is_bool and b.is_bool)
         self._add(a.lc, b.lc, out.lc, "mul", None if val is None else (a.value, b.value, val))  # type: ignore[arg-type]
-        return out
+        return self._result(out, "mul")
 
     def div(self, a: Operand, b: Operand) -> Var:
         """``a / b`` with ``b != 0`` enforced: 2 constraints (free for a constant ``b``)."""
@@ -209,7 +224,7 @@ class API:
                   None if out_val is None else (x.value, inv_val, 1 - out_val))  # type: ignore[arg-type]
         self._add(x.lc, out.lc, {}, "is_zero",
                   None if out_val is None else (x.value, out_val, 0))  # type: ignore[arg-type]
-        return out
+        return self._result(out, "is_zero")
 
     # ------------------------------------------------------------ booleans
 
@@ -320,7 +335,7 @@ class API:
             return self.constant(int(a.constant_value() < b.constant_value()))
         with self.scope("cmp"):
             bits = self.to_bits(a - b + (1 << n), n + 1)
-        return ~bits[n]
+        return self._result(~bits[n], "comparison")
 
     # ------------------------------------------------------------ selection and assertions
 
@@ -342,7 +357,7 @@ class API:
         d = a - b
         self._add(cond.lc, d.lc, (out - b).lc, "select",
                   None if val is None else (cond.value, d.value, (val - b.value) % R))  # type: ignore[arg-type,operator]
-        return out
+        return self._result(out, "select")
 
     def assert_equal(self, a: Operand, b: Operand) -> None:
         """Constrain ``a == b``: one constraint (checked at once for constants)."""
