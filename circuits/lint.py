@@ -73,7 +73,7 @@ def static_findings(compiled: Any, trace: Trace | None) -> list[str]:
     inputs = _input_names(compiled)
     findings = _unused_wires(compiled, trace.sites, inputs)
     if trace.built is not None:
-        findings += _dropped_results(trace)
+        findings += _dropped_results(trace.built, trace.results)
     findings += _movable_hints(compiled, trace, inputs)
     return findings
 
@@ -105,16 +105,14 @@ def _unused_wires(compiled: Any, sites: dict[int, str], inputs: dict[int, str]) 
     return findings
 
 
-def _dropped_results(trace: Trace) -> list[str]:
+def _dropped_results(r1cs: Any, results: list[tuple[tuple[int, ...], int, str, str]]) -> list[str]:
     """Results no row made after them mentions (checked on the system ``define`` built)."""
-    r1cs = trace.built
-    assert r1cs is not None
     last = np.full(r1cs.num_wires, -1, dtype=np.int64)
     for M in (r1cs.A, r1cs.B, r1cs.C):
         rows = np.repeat(np.arange(len(M.indptr) - 1, dtype=np.int64), np.diff(M.indptr))
         np.maximum.at(last, M.cols.astype(np.int64), rows)
     dropped: dict[tuple[str, str], int] = {}
-    for wires, made, what, site in trace.results:
+    for wires, made, what, site in results:
         if int(last[list(wires)].max()) < made:
             dropped[(what, site)] = dropped.get((what, site), 0) + 1
     return [f"the result of {what} made at {site} is used by no constraint"
