@@ -21,11 +21,13 @@ still have defects the checks do not model):
   range check pins). Moves that need a third wire to follow (the bits of a range-checked
   value) are not modelled.
 
-The dynamic check (:func:`lint` with an assignment, for circuits up to a few thousand
+The dynamic checks (:func:`lint` with an assignment, for circuits up to a few thousand
 wires): each non-input wire of a satisfying witness is changed in turn, and a change that
 still satisfies every constraint names a wire the constraints do not determine (documented
 free variables, such as ``is_zero``'s inverse at 0, show up here too: read the finding's
-site).
+site); and each hint wire, alone or with a wire sharing a row, is moved along the direction
+the rows allow at that witness (rows where the pair meets itself across a product fix the
+step), and a moved witness that satisfies every constraint is reported with its values.
 
     >>> from circuits import Circuit, Public, Secret, Field, UInt
     >>> from circuits.lint import lint
@@ -49,7 +51,7 @@ site).
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -123,7 +125,7 @@ def _dropped_results(r1cs: Any, results: list[tuple[tuple[int, ...], int, str, s
 class _System:
     """Rows of an R1CS by wire, read lazily, evaluated at random points."""
 
-    def __init__(self, r1cs: Any) -> None:
+    def __init__(self, r1cs: Any, witness: list[int] | None = None) -> None:
         self.r1cs = r1cs
         cols, rows = [], []
         for M in (r1cs.A, r1cs.B, r1cs.C):
@@ -134,7 +136,8 @@ class _System:
         self._by_col = allr[order]
         self._start = np.searchsorted(allc[order], np.arange(r1cs.num_wires + 1))
         self._rows: dict[int, tuple[LC, LC, LC]] = {}
-        self._points: list[dict[int, int]] = [{0: 1} for _ in range(_POINTS)]
+        self._points: list[dict[int, int]] = ([{0: 1} for _ in range(_POINTS)] if witness is None
+                                              else [dict(enumerate(witness))])
         self._ab: dict[tuple[int, int], tuple[int, int]] = {}
 
     def occurrences(self, w: int) -> set[int]:
@@ -176,7 +179,7 @@ class _System:
     def rank_below(self, rows: set[int], wires: tuple[int, ...]) -> bool:
         """The rows' coefficient matrix in ``wires`` has rank below ``len(wires)`` (1 or 2)
         at every point."""
-        for p in range(_POINTS):
+        for p in range(len(self._points)):
             vecs = [tuple(self.coeff(i, w, p) for w in wires) for i in rows]
             if len(wires) == 1:
                 if any(v[0] for v in vecs):
@@ -203,7 +206,7 @@ def _hint_wires(compiled: Any, trace: Trace, inputs: dict[int, str]) -> dict[int
         if len(wires) == 1 and wires[0] in new_of:
             w = wires[0]
             what = inputs.get(w, f"wire {new_of[w]} (made at {trace.sites.get(w, '?')})")
-            out.setdefault(new_of[w], f"{what}, which the hint made at {site} was set to")
+            out.setdefault(new_of[w], f"{what} (which the hint made at {site} was set to)")
     return out
 
 
@@ -214,35 +217,108 @@ def _describe(w: int, hints: dict[int, str], compiled: Any, trace: Trace, inputs
     return inputs.get(old, f"wire {w} (made at {trace.sites.get(old, '?')})")
 
 
+def _candidates(sys_: _System, hints: dict[int, str], movable: set[int]) -> Iterator[tuple[tuple[int, ...], set[int]]]:
+    """Each hint wire alone, then each pair of a hint wire and a movable wire sharing a row
+    with it, with the rows touching them."""
+    for h in sorted(hints):
+        rows = sys_.occurrences(h)
+        if rows:
+            yield (h,), rows
+    seen: set[tuple[int, int]] = set()
+    for h in sorted(hints):
+        rows_h = sys_.occurrences(h)
+        near = {w for i in rows_h for lc in sys_.row(i) for w in lc} & movable
+        for w in sorted(near - {h}):
+            pair = (min(h, w), max(h, w))
+            if pair not in seen:
+                seen.add(pair)
+                yield pair, rows_h | sys_.occurrences(w)
+
+
 def _movable_hints(compiled: Any, trace: Trace, inputs: dict[int, str]) -> list[str]:
     hints = _hint_wires(compiled, trace, inputs)
     if not hints:
         return []
     sys_ = _System(compiled.r1cs)
     movable = set(range(1, compiled.r1cs.num_wires)) - set(inputs) | set(hints)
-    findings, free, seen = [], set(), set()
-    for h in sorted(hints):
-        rows = sys_.occurrences(h)
-        if rows and sys_.linear_in(rows, (h,)) and sys_.rank_below(rows, (h,)):
-            free.add(h)
-            findings.append(f"{hints[h]} can change alone while every constraint holds")
-    for h in sorted(hints):
-        if h in free:
+    findings, free = [], set()
+    for wires, rows in _candidates(sys_, hints, movable):
+        if free & set(wires) or not (sys_.linear_in(rows, wires) and sys_.rank_below(rows, wires)):
             continue
-        rows_h = sys_.occurrences(h)
-        near = {w for i in rows_h for lc in sys_.row(i) for w in lc} & movable
-        for w in sorted(near - {h} - free):
-            pair = (min(h, w), max(h, w))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            rows = rows_h | sys_.occurrences(w)
-            if sys_.linear_in(rows, pair) and sys_.rank_below(rows, pair):
-                findings.append(
-                    f"{hints[h]} and {_describe(w, hints, compiled, trace, inputs)} can change "
-                    "together while every constraint holds: the constraints do not determine "
-                    "them (a range check or an equation that pins the hint is missing)")
+        if len(wires) == 1:
+            free.add(wires[0])
+            findings.append(f"{hints[wires[0]]} can change alone while every constraint holds")
+            continue
+        h, w = wires if wires[0] in hints else wires[::-1]
+        findings.append(
+            f"{hints[h]} and {_describe(w, hints, compiled, trace, inputs)} can change "
+            "together while every constraint holds: the constraints do not determine "
+            "them (a range check or an equation that pins the hint is missing)")
     return findings
+
+
+def _moved_witnesses(compiled: Any, trace: Trace, w: list[int]) -> list[str]:
+    """The pair check at a witness: a move ``t * u`` of a hint wire and one other wire, with
+    ``u`` spanning the rows linear in the move and ``t`` solving the others, kept only when
+    the moved witness satisfies the whole system."""
+    inputs = _input_names(compiled)
+    hints = _hint_wires(compiled, trace, inputs)
+    if not hints:
+        return []
+    sys_ = _System(compiled.r1cs, w)
+    movable = set(range(1, compiled.r1cs.num_wires)) - set(inputs) | set(hints)
+    findings = []
+    for wires, rows in _candidates(sys_, hints, movable):
+        move = _solve_move(sys_, rows, wires)
+        if move is None:
+            continue
+        trial = list(w)
+        for wire, d in zip(wires, move):
+            trial[wire] = (trial[wire] + d) % R
+        if compiled.r1cs.is_satisfied(trial):
+            names = " and ".join(_describe(x, hints, compiled, trace, inputs) for x in wires)
+            now = " and ".join(str(w[x]) for x in wires)
+            moved = " and ".join(str(trial[x]) for x in wires)
+            findings.append(f"{names}, now {now}, can also be {moved}: that witness satisfies every constraint too")
+    return findings
+
+
+def _solve_move(sys_: _System, rows: set[int], wires: tuple[int, ...]) -> tuple[int, ...] | None:
+    lin, quad = [], []
+    for i in rows:
+        a, b, _ = sys_.row(i)
+        vec = tuple(sys_.coeff(i, x, 0) for x in wires)
+        qa, qb = tuple(a.get(x, 0) for x in wires), tuple(b.get(x, 0) for x in wires)
+        (quad if any(qa) and any(qb) else lin).append((vec, qa, qb))
+    first = next((v for v, _, _ in lin if any(v)), None)
+    if first is None:
+        directions = [(1,)] if len(wires) == 1 else [(1, 0), (0, 1)]
+    elif len(wires) == 1 or any((first[0] * v[1] - first[1] * v[0]) % R for v, _, _ in lin):
+        return None
+    else:
+        directions = [(first[1], (-first[0]) % R)]
+    for u in directions:
+        t = _step(u, quad)
+        if t:
+            return tuple(t * x % R for x in u)
+    return None
+
+
+def _step(u: tuple[int, ...], quad: list[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]) -> int | None:
+    """A nonzero ``t`` with ``l.u t + (qa.u)(qb.u) t^2 = 0`` for every quadratic row, if any."""
+    t: int | None = None
+    for vec, qa, qb in quad:
+        lu = sum(x * y for x, y in zip(vec, u)) % R
+        qu = sum(x * y for x, y in zip(qa, u)) * sum(x * y for x, y in zip(qb, u)) % R
+        if qu == 0:
+            if lu:
+                return None
+            continue
+        ti = (-lu) * pow(qu, -1, R) % R
+        if ti == 0 or (t is not None and ti != t):
+            return None
+        t = ti
+    return 1 if t is None else t
 
 
 def lint(circuit: type[Circuit], assignment: Circuit | None = None) -> list[str]:
@@ -257,6 +333,7 @@ def lint(circuit: type[Circuit], assignment: Circuit | None = None) -> list[str]
     w = compiled.solve(assignment).values()
     if len(w) > _MAX_DYNAMIC_WIRES:
         raise CircuitDefinitionError(f"lint: {len(w)} wires, the dynamic check stops at {_MAX_DYNAMIC_WIRES}")
+    findings += _moved_witnesses(compiled, trace, w)
     inputs = {wire for item in compiled.layout for wire in item.wires}
     kept = compiled._kept
     for new_w in range(1, len(w)):

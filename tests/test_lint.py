@@ -163,7 +163,7 @@ def test_a_quotient_whose_remainder_no_range_check_pins_is_flagged() -> None:
     assert groth16.verify(vk, [17, 5, 4], groth16.prove(pk, forged))
     found = _strict_findings(loose)
     assert len(found) == 1
-    assert found[0].startswith("public input quot, which the hint made at ")
+    assert found[0].startswith("public input quot (which the hint made at ")
     assert "can change together" in found[0] and "test_lint.py:" in found[0]
 
     internal = _divmod(public_quotient=False, pinned=False)  # both hints stay wires
@@ -221,3 +221,49 @@ def test_lint_is_silent_on_the_gadgets() -> None:
     for entry in CATALOG:
         if entry.name.startswith(("EdDSA", "SMT")):
             compile(circuit(entry), strict=True)
+
+
+def _hinted_is_zero(*, broken: bool) -> type:
+    class HintZero(Circuit):
+        x: Secret[Field]
+        z: Public[Bool]
+
+        def define(self, api: Any) -> None:
+            x = self.x.value
+            inv = api.hint(None if x is None else (pow(x, -1, R) if x else 0))
+            out = api.hint(None if x is None else int(x == 0))
+            api.enforce(self.x, inv, 1 - out)
+            if broken:  # issue 23's planted bug: booleanity instead of x * out = 0
+                api.enforce(out, out, out)
+            else:
+                api.enforce(self.x, out, 0)
+            api.assert_equal(out, self.z)
+
+    return HintZero
+
+
+def test_lint_with_a_witness_moves_pairs_through_products() -> None:
+    """With an assignment, the pair check runs at the witness and also solves the rows
+    where the pair meets itself across a product: "3 is zero" is found, with its values."""
+    bad, good = _hinted_is_zero(broken=True), _hinted_is_zero(broken=False)
+    found = lint(bad, bad(x=3, z=0))
+    moved = [f for f in found if "can also be" in f]
+    assert len(moved) == 1 and moved[0].startswith("public input z (which the hint made at ")
+    cs = compile(bad)
+    w = cs.solve(bad(x=3, z=0)).values()
+    forged = list(w)
+    forged[1], forged[3] = 1, 0  # z = 1, inv = 0: the R1CS says 3 is zero
+    assert cs.r1cs.first_unsatisfied(forged) is None
+    assert f", now 0 and {pow(3, -1, R)}, can also be 1 and 0: " in moved[0]
+    assert lint(good, good(x=3, z=0)) == [] and lint(good) == []
+    cs = compile(good)
+    forged = list(cs.solve(good(x=3, z=0)).values())
+    forged[1], forged[3] = 1, 0
+    assert cs.r1cs.first_unsatisfied(forged) is not None
+
+    loose = _divmod(public_quotient=True, pinned=False)
+    found = lint(loose, loose(a=17, b=5, quot=3))
+    assert any(f.startswith("public input quot (which the hint") and ", now 3 and 15, can also be " in f
+               for f in found)
+    pinned = _divmod(public_quotient=True, pinned=True)
+    assert lint(pinned, pinned(a=17, b=5, quot=3)) == []
