@@ -67,6 +67,7 @@ _MAX_DYNAMIC_WIRES = 20_000
 _POINTS = 2  # random points at which a pair's matrix must lose rank
 
 LC = dict[int, int]
+_Row = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]  # linear part, A and B terms of a move
 
 
 def static_findings(compiled: Any, trace: Trace | None) -> list[str]:
@@ -241,7 +242,8 @@ def _movable_hints(compiled: Any, trace: Trace, inputs: dict[int, str]) -> list[
         return []
     sys_ = _System(compiled.r1cs)
     movable = set(range(1, compiled.r1cs.num_wires)) - set(inputs) | set(hints)
-    findings, free = [], set()
+    findings: list[str] = []
+    free: set[int] = set()
     for wires, rows in _candidates(sys_, hints, movable):
         if free & set(wires) or not (sys_.linear_in(rows, wires) and sys_.rank_below(rows, wires)):
             continue
@@ -284,7 +286,8 @@ def _moved_witnesses(compiled: Any, trace: Trace, w: list[int]) -> list[str]:
 
 
 def _solve_move(sys_: _System, rows: set[int], wires: tuple[int, ...]) -> tuple[int, ...] | None:
-    lin, quad = [], []
+    lin: list[_Row] = []
+    quad: list[_Row] = []
     for i in rows:
         a, b, _ = sys_.row(i)
         vec = tuple(sys_.coeff(i, x, 0) for x in wires)
@@ -304,7 +307,7 @@ def _solve_move(sys_: _System, rows: set[int], wires: tuple[int, ...]) -> tuple[
     return None
 
 
-def _step(u: tuple[int, ...], quad: list[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]) -> int | None:
+def _step(u: tuple[int, ...], quad: list[_Row]) -> int | None:
     """A nonzero ``t`` with ``l.u t + (qa.u)(qb.u) t^2 = 0`` for every quadratic row, if any."""
     t: int | None = None
     for vec, qa, qb in quad:
