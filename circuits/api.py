@@ -12,19 +12,34 @@ import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from zkp.field import R
-from zkp.r1cs import R1CSBuilder
+from zkp.r1cs import R1CS, R1CSBuilder
 
 from .errors import CircuitDefinitionError, CircuitTypeError, UnsatisfiedConstraintError
 from .var import Operand, Var
 
-__all__ = ["API"]
+__all__ = ["API", "Trace"]
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _MAX_BITS = 253
 _ONE = {0: 1}
+
+
+@dataclass
+class Trace:
+    """What :mod:`circuits.lint` needs beyond the R1CS, recorded while compiling with sites:
+    the wires ``hint`` made, and the results of operations whose rows constrain nothing but
+    the result (``mul``, ``is_zero``, comparisons, ``select``): their wires, how many rows
+    existed once each was made, what made it and where."""
+
+    hints: list[int] = field(default_factory=list)
+    results: list[tuple[tuple[int, ...], int, str, str]] = field(default_factory=list)
+    sites: dict[int, str] = field(default_factory=dict)  # wire -> where it was made
+    built: R1CS | None = None  # the system define built, before linear elimination
+    eliminated: dict[int, dict[int, int]] = field(default_factory=dict)  # removed hint -> what it equals
 
 
 class API:
@@ -41,6 +56,7 @@ class API:
         self._labels: dict[tuple[str, str, object, int], tuple[int, str]] = {}
         self._paths: dict[str, str] = {}
         self.stats: Counter[str] = Counter()
+        self.trace: Trace | None = Trace() if sites else None  # for circuits.lint
 
     # ------------------------------------------------------------ wires and constraints
 
@@ -93,8 +109,25 @@ class API:
     def hint(self, value: int | None, *, bits: int | None = None, is_bool: bool = False) -> Var:
         """A new witness wire holding ``value`` (computed by the caller while solving, None
         while compiling) and constrained by nothing yet: the gadget that makes it must
-        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise)."""
-        return self._wire(None if value is None else value % R, bits, is_bool)
+        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise).
+        ``value`` is the result of a field computation and is reduced modulo r (unlike a
+        constant, which must already lie in ``-r < c < r``)."""
+        out = self._wire(None if value is None else value % R, bits, is_bool)
+        if self.trace is not None:
+            self.trace.hints.append(next(iter(out.lc)))
+        return out
+
+    def _result(self, x: Var, what: str) -> Var:
+        """Record ``x`` as the result of an operation whose rows constrain only that result
+        (see :class:`Trace`): :mod:`circuits.lint` names it when no later row uses it."""
+        if self.trace is not None and not self.solving:
+            wires = tuple(w for w in x.lc if w)
+            if wires:
+                scope = "/".join(self._scopes)
+                where = self._location()[2]
+                self.trace.results.append((wires, self.num_constraints, what,
+                                           f"{scope} @ {where}" if scope else where))
+        return x
 
     def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce") -> None:
         """The raw rank-1 constraint ``a * b == c`` (checked at once while solving)."""
@@ -121,9 +154,17 @@ class API:
     # ------------------------------------------------------------ values
 
     def constant(self, c: int) -> Var:
-        """A constant (costs nothing)."""
+        """A constant (costs nothing): an int with ``-r < c < r``. A negative ``c`` is the
+        field element ``r + c`` (``-1`` is ``r - 1``); ``c >= r`` or ``c <= -r`` is refused
+        (:class:`CircuitDefinitionError`) rather than reduced, since ``r`` would silently
+        become ``0``. Every int mixed with variables (``x + 5``, ``x * k``, ``x == c``,
+        ``select(b, c, 0)``...) becomes a constant here."""
         if isinstance(c, bool) or not isinstance(c, int):
             raise CircuitTypeError(f"constant: expected an int, found {type(c).__name__}")
+        if not -R < c < R:
+            raise CircuitDefinitionError(
+                f"constant: expected -r < c < r, found {c}; a constant is not reduced modulo r "
+                "(reduce it yourself if that is what you mean)")
         v = c % R
         return Var(self, {0: v} if v else {}, v, v.bit_length() if v < 2**_MAX_BITS else None,
                    v in (0, 1))
@@ -149,7 +190,7 @@ class API:
         bits = None if a.bits is None or b.bits is None else a.bits + b.bits
         out = self._wire(val, bits, a.is_bool and b.is_bool)
         self._add(a.lc, b.lc, out.lc, "mul", None if val is None else (a.value, b.value, val))  # type: ignore[arg-type]
-        return out
+        return self._result(out, "mul")
 
     def div(self, a: Operand, b: Operand) -> Var:
         """``a / b`` with ``b != 0`` enforced: 2 constraints (free for a constant ``b``)."""
@@ -183,7 +224,7 @@ class API:
                   None if out_val is None else (x.value, inv_val, 1 - out_val))  # type: ignore[arg-type]
         self._add(x.lc, out.lc, {}, "is_zero",
                   None if out_val is None else (x.value, out_val, 0))  # type: ignore[arg-type]
-        return out
+        return self._result(out, "is_zero")
 
     # ------------------------------------------------------------ booleans
 
@@ -251,13 +292,25 @@ class API:
         return bits  # type: ignore[return-value]
 
     def from_bits(self, bits: Sequence[Var]) -> Var:
-        """``sum(bits[i] * 2**i)`` (free); every element must be a Bool."""
+        """``sum(bits[i] * 2**i)`` (free); every element must be a Bool, and there are at
+        most 253 of them. From 254 bits on ``2**n`` exceeds r, so two bit patterns (``x``
+        and ``x + r``) give one field element: :func:`circuits.gadgets.from_bits` (strict
+        from 254 bits) adds the check that the bits encode an integer below r."""
+        if len(bits) > _MAX_BITS:
+            raise CircuitTypeError(
+                f"from_bits of {len(bits)} bits refused: at most {_MAX_BITS} (2^{len(bits)} exceeds r, so "
+                "x and x + r would both fit); use circuits.gadgets.from_bits, strict from 254 bits")
+        return self._pack(bits)
+
+    def _pack(self, bits: Sequence[Operand]) -> Var:
+        """``sum(bits[i] * 2**i) mod r`` for Bools, with no limit on their number: the
+        caller makes the packing injective (see :meth:`from_bits`)."""
         acc = self.constant(0)
         for i, b in enumerate(bits):
             b = self._lift(b)
             self.require_bool(b, "from_bits")
-            acc = acc + self._scale(b, 1 << i)
-        acc.bits = len(bits) if bits else 0
+            acc = acc + self._scale(b, pow(2, i, R))
+        acc.bits = len(bits) if len(bits) <= _MAX_BITS else None
         return acc
 
     def as_uint(self, x: Operand, n: int) -> Var:
@@ -282,7 +335,7 @@ class API:
             return self.constant(int(a.constant_value() < b.constant_value()))
         with self.scope("cmp"):
             bits = self.to_bits(a - b + (1 << n), n + 1)
-        return ~bits[n]
+        return self._result(~bits[n], "comparison")
 
     # ------------------------------------------------------------ selection and assertions
 
@@ -304,7 +357,7 @@ class API:
         d = a - b
         self._add(cond.lc, d.lc, (out - b).lc, "select",
                   None if val is None else (cond.value, d.value, (val - b.value) % R))  # type: ignore[arg-type,operator]
-        return out
+        return self._result(out, "select")
 
     def assert_equal(self, a: Operand, b: Operand) -> None:
         """Constrain ``a == b``: one constraint (checked at once for constants)."""

@@ -17,7 +17,7 @@ from zkp.field import R
 from zkp.r1cs import R1CS, R1CSBuilder
 from zkp.witness import Witness
 
-from .api import API
+from .api import API, Trace
 from .circuit import Circuit
 from .errors import AssignmentError, CircuitDefinitionError, UnderconstrainedError
 from .optimize import eliminate_linear
@@ -181,8 +181,10 @@ def compile(circuit: type[Circuit], *, optimize: bool = True, strict: bool = Fal
     With ``optimize`` (the default) linear constraints are eliminated by substitution
     (:mod:`circuits.optimize`, as circom's ``--O2``): the wires they determine leave the
     system, so the R1CS and the witness are smaller; inputs always stay. With ``strict``,
-    inputs and wires that no constraint uses raise :class:`UnderconstrainedError` naming
-    them (see :mod:`circuits.lint`).
+    the static checks of :mod:`circuits.lint` run and any finding raises
+    :class:`UnderconstrainedError` naming it: inputs and wires that no constraint uses,
+    results computed and dropped (a comparison never asserted), and hint outputs that can
+    change together while every constraint holds.
 
     Example:
         >>> from circuits import Circuit, Public, Secret, UInt, compile
@@ -197,23 +199,24 @@ def compile(circuit: type[Circuit], *, optimize: bool = True, strict: bool = Fal
         >>> cs.solve(Adult(age=29, threshold=18)).public
         [18]
     """
-    compiled, sites = _compile(circuit, optimize, strict)
+    compiled, trace = _compile(circuit, optimize, strict)
     if strict:
         from .lint import static_findings
 
-        findings = static_findings(compiled, sites)
+        findings = static_findings(compiled, trace)
         if findings:
             raise UnderconstrainedError(f"{circuit.__name__} is under-constrained: " + "; ".join(findings), findings)
     return compiled
 
 
-def compile_with_sites(circuit: type[Circuit]) -> tuple[CompiledCircuit, dict[int, str]]:
-    """Compile, recording where each wire was made (slower; for :mod:`circuits.lint`)."""
-    compiled, sites = _compile(circuit, True, True)
-    return compiled, sites or {}
+def compile_with_sites(circuit: type[Circuit]) -> tuple[CompiledCircuit, Trace]:
+    """Compile, recording where each wire was made, the hints and the results of
+    operations (slower; for :mod:`circuits.lint`)."""
+    compiled, trace = _compile(circuit, True, True)
+    return compiled, trace or Trace()
 
 
-def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[CompiledCircuit, dict[int, str] | None]:
+def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[CompiledCircuit, Trace | None]:
     if not (isinstance(circuit, type) and issubclass(circuit, Circuit)):
         raise CircuitDefinitionError(f"compile: expected a Circuit subclass, found {circuit!r}")
     npub = sum(spec.size for _, spec in circuit.__zk_inputs__ if spec.public)
@@ -223,14 +226,20 @@ def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[Compi
     obj.define(api)
     r1cs = builder.build()
     built = (r1cs.num_wires, r1cs.num_constraints)
+    trace = api.trace
+    if trace is not None:
+        trace.sites, trace.built = api.sites or {}, r1cs
     kept = None
     if optimize:
-        elim = eliminate_linear(r1cs, {w for item in layout for w in item.wires})
+        elim = eliminate_linear(r1cs, {w for item in layout for w in item.wires},
+                                trace.hints if trace is not None else ())
         if not elim.identity:
             r1cs, kept = elim.r1cs, elim.kept
+            if trace is not None:
+                trace.eliminated = elim.tracked
     _warn_unused(r1cs, circuit)
     stats = Counter(r1cs.label(i).rsplit(" @ ", 1)[0] for i in range(r1cs.num_constraints)) if kept else api.stats
-    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built), api.sites
+    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built), trace
 
 
 def _warn_unused(r1cs: R1CS, circuit: type) -> None:

@@ -23,8 +23,9 @@ class CircuitDefinitionError(CircuitError, ValueError):
 
 
 class UnderconstrainedError(CircuitDefinitionError):
-    """``compile(..., strict=True)`` found witness variables no constraint determines, or
-    public inputs no constraint uses; ``findings`` lists them by name."""
+    """``compile(..., strict=True)`` found witness variables no constraint determines, public
+    inputs no constraint uses, results computed and dropped, or hint outputs that can change
+    (alone or in pairs) while every constraint holds; ``findings`` lists them by name."""
 
     def __init__(self, message: str, findings: list[str]) -> None:
         super().__init__(message)

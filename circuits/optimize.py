@@ -13,7 +13,8 @@ by the equation that eliminated it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Collection
 
 import numpy as np
 
@@ -29,11 +30,14 @@ LC = dict[int, int]
 
 @dataclass(frozen=True)
 class Elimination:
-    """The optimised system and ``kept``: the old wire index of each new wire."""
+    """The optimised system and ``kept``: the old wire index of each new wire; ``tracked``:
+    for each removed wire that the caller asked to track, the linear combination of kept
+    wires (old indices) it equals."""
 
     r1cs: R1CS
     kept: tuple[int, ...]
     removed_rows: int
+    tracked: dict[int, LC] = field(default_factory=dict)
 
     @property
     def identity(self) -> bool:
@@ -114,12 +118,37 @@ class _Rows:
         return int(self._start[w + 1] - self._start[w]) + len(self.extra.get(w, ()))
 
 
-def eliminate_linear(r1cs: R1CS, protected: set[int]) -> Elimination:
-    """Remove linear rows by substitution; ``protected`` wires (inputs) are never removed."""
+class _Tracker:
+    """The current expression of each tracked wire that has been removed, kept up to date
+    as later substitutions remove the wires it is written in."""
+
+    def __init__(self, track: Collection[int]) -> None:
+        self.track = set(track)
+        self.exprs: dict[int, LC] = {}
+        self.users: dict[int, set[int]] = {}  # wire -> tracked wires whose expression has it
+
+    def removed(self, v: int, subst: LC) -> None:
+        for t in self.users.pop(v, ()):
+            e = self.exprs[t]
+            if v in e:
+                k = e.pop(v)
+                _add_scaled(e, subst, k)
+                for w in subst:
+                    self.users.setdefault(w, set()).add(t)
+        if v in self.track:
+            self.exprs[v] = dict(subst)
+            for w in subst:
+                self.users.setdefault(w, set()).add(v)
+
+
+def eliminate_linear(r1cs: R1CS, protected: set[int], track: Collection[int] = ()) -> Elimination:
+    """Remove linear rows by substitution; ``protected`` wires (inputs) are never removed.
+    For each wire of ``track`` that is removed, ``tracked`` gives what it equals."""
     lin = _linear_rows(r1cs)
     if not lin:
         return Elimination(r1cs, tuple(range(r1cs.num_wires)), 0)
     rows = _Rows(r1cs)
+    tracker = _Tracker(track)
     keep_safe = protected | {0} | set(range(r1cs.num_public + 1))
     removed: set[int] = set()
     queue = list(lin)
@@ -163,7 +192,9 @@ def eliminate_linear(r1cs: R1CS, protected: set[int]) -> Elimination:
                 queue.append(j)
                 queued.add(j)
         removed.add(v)
-    return _rebuild(r1cs, rows.touched, removed)
+        tracker.removed(v, subst)
+    out = _rebuild(r1cs, rows.touched, removed)
+    return Elimination(out.r1cs, out.kept, out.removed_rows, tracker.exprs)
 
 
 def _rebuild(r1cs: R1CS, touched: dict[int, tuple[LC, LC, LC] | None], removed: set[int]) -> Elimination:

@@ -316,3 +316,161 @@ def test_compiled_circuit_proves_and_verifies() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         compile(Compare)  # no unused-input warning for a well-formed circuit
+
+
+# ------------------------------------------------------------ hand-built witnesses (issue 15)
+
+
+def complete_witness(r1cs: Any, known: dict[int, int]) -> list[int]:
+    """A full witness from ``known`` wire values: every other wire solved from a row where it
+    is the only unknown and appears linearly (as a solver would), the rest left at 0. The
+    result satisfies the R1CS iff the known values admit the forced completion; tests check
+    it with ``first_unsatisfied``, never through ``solve``."""
+    values = {0: 1, **{w: v % R for w, v in known.items()}}
+    rows = [r1cs.row(i) for i in range(r1cs.num_constraints)]
+
+    def ev(lc: dict[int, int]) -> int:
+        return sum(k * values[w] for w, k in lc.items()) % R
+
+    progress = True
+    while progress:
+        progress = False
+        for a, b, c in rows:
+            unknown = {w for lc in (a, b, c) for w in lc if w not in values}
+            if len(unknown) != 1:
+                continue
+            (u,) = unknown
+            if u in a and u in b:
+                continue
+            if u in c and u not in a and u not in b:
+                rest = ev({w: k for w, k in c.items() if w != u})
+                values[u] = (ev(a) * ev(b) - rest) * pow(c[u], -1, R) % R
+            else:
+                side, other = (a, b) if u in a else (b, a)
+                if u in c or ev(other) == 0:
+                    continue
+                target = ev(c) * pow(ev(other), -1, R)
+                rest = ev({w: k for w, k in side.items() if w != u})
+                values[u] = (target - rest) * pow(side[u], -1, R) % R
+            progress = True
+    return [values.get(w, 0) for w in range(r1cs.num_wires)]
+
+
+def _bits_of(v: int, n: int) -> list[int]:
+    return [(v >> i) & 1 for i in range(n)]
+
+
+class Pack254(Circuit):
+    x: Public[Field]
+    bits: Secret[Bool, 254]
+
+    def define(self, api: Any) -> None:
+        api.assert_equal(api.from_bits(self.bits), self.x)
+
+
+def test_api_from_bits_254_refuses_and_points_to_the_strict_form() -> None:
+    """Issue 15.1: 254 bits packed without an alias check accepted x and x + r both."""
+    with pytest.raises(CircuitTypeError, match=r"from_bits.*254 bits.*strict"):
+        compile(Pack254)
+    for n in (253, 1):
+        ok = type(f"Pack{n}", (Circuit,), {"__annotations__": {"x": Public[Field], "bits": Secret[Bool, n]},
+                                           "define": lambda self, api: api.assert_equal(api.from_bits(self.bits), self.x)})
+        cs = compile(ok)
+        x = (1 << n) - 1
+        assert cs.r1cs.first_unsatisfied(complete_witness(cs.r1cs, {1: x, **{2 + i: b for i, b in enumerate(_bits_of(x, n))}})) is None
+
+
+class Consts15(Circuit):
+    x: Secret[UInt[8]]
+    y: Public[Field]
+
+    def define(self, api: Any) -> None:
+        api.assert_equal(self.x * 2, self.y)
+
+
+@pytest.mark.parametrize("build", [
+    lambda api, x: api.constant(R),
+    lambda api, x: api.constant(R + 6),
+    lambda api, x: api.constant(-R),
+    lambda api, x: api.constant(-R - 1),
+    lambda api, x: x + R, lambda api, x: R + x, lambda api, x: x - (R + 1), lambda api, x: (R + 1) - x,
+    lambda api, x: x * (R + 2), lambda api, x: (R + 2) * x, lambda api, x: x / (R + 1), lambda api, x: (R + 1) / x,
+    lambda api, x: x == R, lambda api, x: x != R + 3, lambda api, x: x < R, lambda api, x: x >= R + 1,
+    lambda api, x: api.assert_equal(x, R + 6), lambda api, x: api.enforce(x, 1, R),
+    lambda api, x: api.select(x < 3, R, 0), lambda api, x: api.to_bits(R + 1, 8),
+    lambda api, x: api.mul(x, 2 * R), lambda api, x: api.div(R, x), lambda api, x: api.is_zero(R),
+    lambda api, x: api.assert_true(x < R + 1), lambda api, x: api.assert_bool(R + 1),
+    lambda api, x: api.assert_not_equal(x, R + 5),
+], ids=lambda f: "")
+def test_constants_of_r_or_more_are_refused(build: Any) -> None:
+    """Issue 15.2: a constant >= r was reduced mod r (constant(R) was 0; x == R + 6 proved
+    x == 6). Every way an int becomes a circuit constant refuses it now."""
+
+    class K(Circuit):
+        x: Secret[UInt[8]]
+
+        def define(self, api: Any) -> None:
+            build(api, self.x)
+
+    with pytest.raises(CircuitDefinitionError, match=r"-r < c < r"):
+        compile(K)
+
+
+def test_constant_r_plus_6_no_longer_proves_6() -> None:
+    class K(Circuit):
+        x: Public[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(self.x * 3, R + 18)
+
+    with pytest.raises(CircuitDefinitionError, match=str(R + 18)):
+        compile(K)
+
+
+def test_negative_constants_are_field_negation() -> None:
+    class N(Circuit):
+        x: Public[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(self.x + api.constant(-(R - 1)), -5)  # -(r - 1) is 1
+
+    cs = compile(N)
+    assert cs.solve(N(x=R - 6)).public == [R - 6]
+    assert cs.r1cs.first_unsatisfied([1, R - 6]) is None
+    assert cs.r1cs.first_unsatisfied([1, R - 5]) is not None
+
+    class M(Circuit):
+        x: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            assert api.constant(-1).constant_value() == R - 1
+            assert (self.x - 1).lc == {**self.x.lc, 0: R - 1}
+            assert (self.x * -2).lc == {w: R - 2 for w in self.x.lc}
+
+    compile(M)
+
+
+@pytest.mark.parametrize("name,value", [("y", R), ("y", R + 1), ("y", -1), ("y", 2 * R + 5),
+                                        ("x", 256), ("x", -1), ("x", R)])
+def test_input_values_outside_their_type_are_refused(name: str, value: int) -> None:
+    """Witness input values >= r (or negative) never reach the R1CS reduced."""
+    cs = compile(Consts15)
+    good = {"x": 3, "y": 6}
+    cs.solve(Consts15(**good))
+    with pytest.raises(AssignmentError, match=f"found {value}"):
+        cs.solve(Consts15(**{**good, name: value}))
+
+
+def test_input_array_values_of_r_are_refused() -> None:
+    class A(Circuit):
+        xs: Public[Field, 2]
+        b: Secret[Bool]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(self.xs[0] * self.b, self.xs[1])
+
+    cs = compile(A)
+    with pytest.raises(AssignmentError, match=r"xs\[1\].*found " + str(R)):
+        cs.solve(A(xs=[0, R], b=1))
+    with pytest.raises(AssignmentError, match="found 2"):
+        cs.solve(A(xs=[0, 0], b=2))

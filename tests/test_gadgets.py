@@ -295,3 +295,63 @@ def test_nullifier_twin() -> None:
     cs.solve(N(scope=3, null=nullifier_native(42, 3), secret=42))
     with pytest.raises(UnsatisfiedConstraintError):
         cs.solve(N(scope=4, null=nullifier_native(42, 3), secret=42))
+
+
+# ------------------------------------------------------------ issue 15.1: packing 254+ bits
+
+
+def _packing(pack: Callable[..., Any], n: int) -> Any:
+    class P(Circuit):
+        x: Public[Field]
+        bits: Secret[Bool, n]  # type: ignore[valid-type]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(pack(api, list(self.bits)), self.x)
+
+    return compile(P)
+
+
+@pytest.mark.parametrize("n", [254, 255, 256])
+def test_packing_254_bits_or_more_is_strict(n: int) -> None:
+    """The bits of x + k*r (k >= 1, while it fits in n bits) satisfied a plain packing's
+    R1CS as well as x's own: one public x, several decompositions. ``from_bits`` (the
+    gadget) is strict from 254 bits: only x's bits satisfy it; the raw sum still aliases."""
+    from circuits.gadgets import from_bits, from_bits_strict
+
+    from .test_circuits import complete_witness
+
+    def witness(cs: Any, x: int, pattern: int) -> list[int]:
+        return complete_witness(cs.r1cs, {1: x, **{2 + i: (pattern >> i) & 1 for i in range(n)}})
+
+    raw = _packing(lambda api, bs: api._pack(bs), n)
+    for cs in (_packing(from_bits, n), _packing(from_bits_strict, n)):
+        for x in (0, 5, R - 1, (1 << 251) + 12345):
+            assert cs.r1cs.first_unsatisfied(witness(cs, x, x)) is None
+            assert raw.r1cs.first_unsatisfied(witness(raw, x, x)) is None
+            aliases = [x + k * R for k in range(1, 8) if x + k * R < 1 << n]
+            assert aliases or (n == 254 and x == R - 1)
+            for alias in aliases:
+                assert raw.r1cs.first_unsatisfied(witness(raw, x, alias)) is None
+                assert cs.r1cs.first_unsatisfied(witness(cs, x, alias)) is not None
+                with pytest.raises(UnsatisfiedConstraintError, match="alias_check|assert_equal"):
+                    cs.solve(cs.circuit(x=x, bits=[(alias >> i) & 1 for i in range(n)]))
+        cs.solve(cs.circuit(x=R - 1, bits=[((R - 1) >> i) & 1 for i in range(n)]))
+
+
+def test_from_bits_strict_counts_and_constants() -> None:
+    from circuits.gadgets import from_bits, from_bits_strict
+
+    # booleanity of the inputs and the equality: packing is free
+    assert _packing(from_bits, 253).r1cs.num_constraints == 253 + 1
+    assert _packing(from_bits_strict, 254).r1cs.num_constraints == 254 + 1 + 253
+    assert _packing(from_bits, 256).r1cs.num_constraints == 256 + 1 + 253 + 2
+
+    class K(Circuit):
+        x: Public[Field]
+
+        def define(self, api: Any) -> None:
+            bits = [api.constant(((R + 1) >> i) & 1) for i in range(254)]
+            api.assert_equal(from_bits(api, bits), self.x)
+
+    with pytest.raises(CircuitDefinitionError, match=">= r"):
+        compile(K)

@@ -3,7 +3,7 @@ where the function is not plain Python arithmetic. One gadget per module; every
 docstring states the constraint count (``tests/vectors/gadget_counts.csv`` pins them)."""
 
 from .babyjub import assert_on_curve, edwards_add, mul_any, mul_fixed
-from .bits import assert_bits_le_constant, from_bits, range_check, to_bits, to_bits_strict
+from .bits import assert_bits_le_constant, from_bits, from_bits_strict, range_check, to_bits, to_bits_strict
 from .eddsa import eddsa_poseidon_verify
 from .comparators import (assert_ge, assert_gt, assert_le, assert_lt, is_equal, is_ge, is_gt, is_le, is_lt,
                           is_zero)
@@ -15,7 +15,7 @@ from .poseidon import poseidon, poseidon_permute
 from .sha256 import sha256_bits, sha256_bytes
 from .smt import assert_smt_member, assert_smt_non_member, smt_verify
 
-__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check",
+__all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_check",
            "is_lt", "is_le", "is_gt", "is_ge", "is_equal", "is_zero",
            "assert_lt", "assert_le", "assert_gt", "assert_ge",
            "and_", "or_", "xor", "not_", "all_of", "any_of", "select", "mux", "is_in",

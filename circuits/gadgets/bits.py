@@ -4,6 +4,8 @@
 decomposition is ambiguous (``x`` and ``x + r`` both fit), so ``to_bits_strict`` adds the
 check that the bits, read as an integer, are below ``r``: a bit-serial comparison with
 ``r - 1`` from the top (one constraint per bit below the top one): 507 constraints in all.
+Packing bits back into a field element is the reverse problem: ``from_bits`` of 254 or more
+bits is ``from_bits_strict``, with the same check on the bits.
 
     >>> from circuits import Circuit, Secret, Field, compile
     >>> from circuits.gadgets import to_bits_strict
@@ -24,10 +26,11 @@ from typing import Sequence
 from zkp.field import R
 
 from ..api import API
-from ..errors import CircuitTypeError
+from ..errors import CircuitDefinitionError, CircuitTypeError
 from ..var import Operand, Var
 
-__all__ = ["to_bits", "to_bits_strict", "from_bits", "range_check", "assert_bits_le_constant", "FIELD_BITS"]
+__all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_check", "assert_bits_le_constant",
+           "FIELD_BITS"]
 
 FIELD_BITS = 254  # bits of r
 
@@ -95,8 +98,47 @@ def _assert_product_zero(api: API, a: Var, b: Var) -> None:
 
 
 def from_bits(api: API, bits: Sequence[Operand]) -> Var:
-    """``sum(bits[i] * 2**i)``: free; every element must be a Bool."""
+    """``sum(bits[i] * 2**i)``; every element must be a Bool. Free up to 253 bits; from
+    254 bits on it is :func:`from_bits_strict` (``2**n`` exceeds r there, and the plain sum
+    would give ``x`` for the bits of ``x + r`` too)."""
+    if len(bits) >= FIELD_BITS:
+        return from_bits_strict(api, bits)
     return api.from_bits([api._lift(b) for b in bits])
+
+
+def from_bits_strict(api: API, bits: Sequence[Operand]) -> Var:
+    """``sum(bits[i] * 2**i)`` with the bits constrained to encode an integer below r, so
+    that each field element has one bit pattern: bits from 254 up must be 0 and the low 254
+    at most ``r - 1`` (:func:`assert_bits_le_constant`; 253 constraints at 254 bits, one
+    more per extra bit). Below 254 bits no check is needed and it is free.
+
+        >>> from circuits import Circuit, Public, Secret, Bool, Field, compile
+        >>> class P(Circuit):
+        ...     x: Public[Field]
+        ...     bits: Secret[Bool, 254]
+        ...     def define(self, api):
+        ...         api.assert_equal(from_bits_strict(api, self.bits), self.x)
+        >>> cs = compile(P)
+        >>> cs.solve(P(x=5, bits=[(5 >> i) & 1 for i in range(254)])).public
+        [5]
+        >>> cs.solve(P(x=5, bits=[((5 + R) >> i) & 1 for i in range(254)]))
+        Traceback (most recent call last):
+        ...
+        circuits.errors.UnsatisfiedConstraintError: from_bits_strict/alias_check at ...
+    """
+    vs = [api._lift(b) for b in bits]
+    for v in vs:
+        api.require_bool(v, "from_bits_strict")
+    if len(vs) < FIELD_BITS:
+        return api.from_bits(vs)
+    if all(v.is_constant() for v in vs):
+        total = sum(v.constant_value() << i for i, v in enumerate(vs))
+        if total >= R:
+            raise CircuitDefinitionError(f"from_bits_strict: the constant bits encode {total}, which is >= r")
+        return api.constant(total)
+    with api.scope("from_bits_strict"):
+        assert_bits_le_constant(api, vs, R - 1)
+    return api._pack(vs)
 
 
 def range_check(api: API, x: Operand, bits: int) -> Var:

@@ -60,7 +60,7 @@ def _lt(api: API, x: Var, y: Var, n: int, what: str) -> Var:
         return api.constant(int(x.constant_value() < y.constant_value()))
     with api.scope(what):
         top = api.to_bits(x - y + (1 << n), n + 1)[n]
-    return ~top
+    return api._result(~top, what)  # circuits.lint names it if no constraint uses it
 
 
 def is_lt(api: API, a: Operand, b: Operand, *, bits: int | None = None) -> Var:
