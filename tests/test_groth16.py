@@ -182,3 +182,28 @@ def test_verifying_key_of_another_circuit_rejects(square_system: Any) -> None:
     b.add({y2: 1}, {y: 1}, {x: 1})
     _, vk_cube = dev_setup(b.build())
     assert not groth16.verify(vk_cube, [9], proof)
+
+
+@pytest.mark.parametrize("make", [
+    lambda ic: (ic[0], ic[1], -ic[1]),  # IC2 = -IC1: (x1 + t, x2 + t) all share a commitment
+    lambda ic: (ic[0], ic[1], ic[1]),  # IC2 = IC1: (x1 + t, x2 - t)
+    lambda ic: (ic[0], -ic[0], ic[2]),  # IC1 = -IC0
+    lambda ic: (ic[0], ic[1], ic[0]),  # IC2 = IC0
+    lambda ic: (ic[0], G1Point.infinity(), ic[2])])
+def test_verifying_keys_with_cancelling_ic_points_are_refused(make: Any) -> None:
+    _, vk = dev_setup(_system(2))
+    fields = dict(alpha_g1=vk.alpha_g1, beta_g2=vk.beta_g2, gamma_g2=vk.gamma_g2,
+                  delta_g2=vk.delta_g2)
+    with pytest.raises(MalformedInputError, match="infinity|one proof would fit many"):
+        VerifyingKey(**fields, ic=make(vk.ic))
+
+
+def test_public_input_count_is_checked_before_the_values(square_system: Any) -> None:
+    _, _, vk, _, proof = square_system
+    many = [-1] * 10**6  # every value invalid: the count must be the error reported
+    with pytest.raises(MalformedInputError, match="expected 1, found 1000000"):
+        groth16.verify(vk, many, proof)
+    with pytest.raises(MalformedInputError, match=r"items\[1\]: public inputs: expected 1, found 1000000"):
+        groth16.verify_batch(vk, [([9], proof), (many, proof)])
+    with pytest.raises(InputTypeError):
+        groth16.verify(vk, (x for x in [9]), proof)  # type: ignore[arg-type]

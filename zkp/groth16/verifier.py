@@ -27,11 +27,13 @@ def _checked(pvk: PreparedVerifyingKey, public: Sequence[int], proof: Proof, whe
     for name, pt in (("A", proof.a), ("B", proof.b), ("C", proof.c)):
         if pt.is_infinity():
             raise MalformedInputError(f"{where}proof {name} is the point at infinity")
-    xs = check_fr_list(public)
-    if len(xs) != pvk.vk.num_public:
+    if isinstance(public, (str, bytes, dict)) or not hasattr(public, "__len__"):
+        raise InputTypeError(f"{where}public inputs: expected a sequence of ints, "
+                             f"found {type(public).__name__}")
+    if len(public) != pvk.vk.num_public:  # the count first: no work on a wrong-sized input
         raise MalformedInputError(
-            f"{where}public inputs: expected {pvk.vk.num_public}, found {len(xs)}")
-    return xs
+            f"{where}public inputs: expected {pvk.vk.num_public}, found {len(public)}")
+    return check_fr_list(public)
 
 
 def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof: Proof) -> bool:
