@@ -177,3 +177,36 @@ def test_json_depth_counts_brackets_outside_strings_only(text: str, deep: bool) 
         assert deep == ("deeper" in str(exc)), str(exc)
     else:
         assert not deep
+
+
+def test_vk_json_with_gamma_equal_delta_says_why_and_how_to_fix() -> None:
+    vk = json.loads((FIX / "verification_key.json").read_text())
+    with pytest.raises(FormatError) as err:
+        vk_from_json(json.dumps({**vk, "vk_delta_2": vk["vk_gamma_2"]}))
+    msg = str(err.value)
+    for part in ("gamma equals delta", "anyone can forge", "pi_c - IC[1]", "public[0] + 1",
+                 "zkmpc zkey contribute", "snarkjs zkey contribute", "zkmpc zkey beacon",
+                 "snarkjs zkey beacon", "export verificationkey"):
+        assert part in msg, part
+
+
+def test_public_json_count_is_checked_before_the_values() -> None:
+    text = json.dumps(["x"] * 1000)
+    with pytest.raises(FormatError, match="expected 2, found 1000"):
+        public_from_json(text, num_public=2)
+    assert public_from_json('["1", "2"]', num_public=2) == [1, 2]
+    with pytest.raises(FormatError, match="public input 0"):
+        public_from_json(text)
+
+
+def test_missing_protocol_or_curve_means_groth16_on_bn128() -> None:
+    vk = json.loads((FIX / "verification_key.json").read_text())
+    ref_vk, ref_proof = vk_from_json(json.dumps(vk)), proof_from_json(_proof_with())
+    for drop in ({"curve"}, {"protocol"}, {"curve", "protocol"}):
+        assert proof_from_json(json.dumps({k: v for k, v in PROOF.items() if k not in drop})) == ref_proof
+        assert vk_from_json(json.dumps({k: v for k, v in vk.items() if k not in drop})) == ref_vk
+    for change in (dict(curve="bn254"), dict(curve=None), dict(protocol=None), dict(protocol="fflonk")):
+        with pytest.raises(FormatError, match="expected protocol 'groth16' on curve 'bn128'"):
+            proof_from_json(_proof_with(**change))
+        with pytest.raises(FormatError, match="expected protocol 'groth16' on curve 'bn128'"):
+            vk_from_json(json.dumps({**vk, **change}))
