@@ -207,3 +207,39 @@ def test_public_input_count_is_checked_before_the_values(square_system: Any) -> 
         groth16.verify_batch(vk, [([9], proof), (many, proof)])
     with pytest.raises(InputTypeError):
         groth16.verify(vk, (x for x in [9]), proof)  # type: ignore[arg-type]
+
+
+class _ConstantSource:
+    """A randomness source that always returns ``value``; it fails the test (instead of
+    hanging it) when asked more than ``limit`` times."""
+
+    def __init__(self, value: int, limit: int = 10_000) -> None:
+        self.value, self.limit, self.calls = value, limit, 0
+
+    def randbelow(self, n: int) -> int:
+        self.calls += 1
+        if self.calls > self.limit:
+            raise AssertionError(f"still drawing after {self.limit} draws: an unbounded retry")
+        return self.value
+
+
+def test_prove_and_setup_refuse_a_constant_randomness_source(square_system: Any) -> None:
+    cs, pk, _, w, _ = square_system
+    with pytest.raises(MalformedInputError, match="draws in a row"):
+        groth16.prove(pk, w, rng=_ConstantSource(0))
+    for value in (0, 1):  # only zeros; tau = 1 is a root of unity, again and again
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(MalformedInputError, match="draws in a row"):
+                groth16.setup(cs, rng=_ConstantSource(value))
+
+
+def test_randomness_sources_are_checked(square_system: Any) -> None:
+    cs, pk, vk, w, proof = square_system
+    for value in (-1, R, 1 << 300):
+        with pytest.raises(MalformedInputError, match=r"rng: expected an int in \[0, "):
+            groth16.prove(pk, w, rng=_ConstantSource(value))
+    with pytest.raises(MalformedInputError, match="rng"):
+        groth16.verify_batch(vk, [([9], proof)], rng=_ConstantSource(1 << 128))
+    with pytest.raises(InputTypeError, match="randbelow"):
+        groth16.prove(pk, w, rng=object())

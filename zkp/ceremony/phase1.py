@@ -28,7 +28,8 @@ from ..field import P, R
 from ..formats.ptau import PTau, PTauContribution, build_ptau
 from ._blake2b import Blake2b
 from ._rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
-from .contribute import CeremonyError
+from ..groth16._random import drawer
+from .contribute import CeremonyError, _secret
 
 __all__ = ["ptau_new", "ptau_contribute", "ptau_beacon", "ptau_verify", "ptau_prepare"]
 
@@ -159,15 +160,9 @@ def ptau_contribute(pt: PTau, *, name: str = "", entropy: bytes | str = b"", rng
                     progress: Progress = None) -> PTau:
     """Add a contribution (snarkjs's ``powersoftau contribute``); drops any prepared
     Lagrange sections (prepare again after the last contribution)."""
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
+    draw = drawer(rng)
     extra = hashlib.blake2b(entropy.encode() if isinstance(entropy, str) else bytes(entropy)).digest()
-    prv = []
-    for label in (b"tau", b"alpha", b"beta"):
-        x = 0
-        while x == 0:
-            x = int.from_bytes(hashlib.blake2b(_enc(draw(R)) + extra + label).digest(), "big") % R
-        prv.append(x)
+    prv = [_secret(draw, extra, label) for label in (b"tau", b"alpha", b"beta")]
     g1s = tuple(G1Point.generator() * (draw(R - 1) + 1) for _ in range(3))
     g1_s = (g1s[0], g1s[1], g1s[2])
     out = _apply(pt, (prv[0], prv[1], prv[2]), g1_s, {"beacon": False, "name": name}, progress)

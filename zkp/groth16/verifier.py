@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, Sequence
 
 from .._backend import kernels
 from ..errors import InputTypeError, MalformedInputError
 from ..field import R, check_fr_list
+from ._random import drawer
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 
 __all__ = ["verify", "verify_batch"]
@@ -101,8 +101,7 @@ def verify_batch(vk: VerifyingKey | PreparedVerifyingKey,
             raise InputTypeError(f"items[{i}]: expected a (public, proof) pair")
         publics.append(_checked(pvk, item[0], item[1], f"items[{i}]: "))
         proofs.append(item[1])
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
+    draw = drawer(rng)
     coeffs = [int(draw(1 << 128)) + 1 for _ in proofs]
     n = pvk.vk.num_public
     ic_coeffs = [sum(coeffs) % R] + [sum(r * xs[j] for r, xs in zip(coeffs, publics)) % R for j in range(n)]
