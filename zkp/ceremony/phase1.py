@@ -23,7 +23,7 @@ import numpy as np
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import MalformedInputError, SetupError
+from ..errors import FormatError, MalformedInputError, SetupError
 from ..field import P, R
 from ..formats.ptau import PTau, PTauContribution, build_ptau
 from ._blake2b import Blake2b
@@ -292,14 +292,13 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
         prev = {"tau_g1": c.tau_g1, "tau_g2": c.tau_g2, "alpha_g1": c.alpha_g1, "beta_g1": c.beta_g1,
                 "beta_g2": c.beta_g2, "challenge": c.next_challenge}
     last = pt.contributions[-1]
-    tau_g1, tau_g2 = pt.tau_g1(2 * n - 1), pt.tau_g2(n)
-    alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
+    try:  # the G2 vectors enter pairings below: PTau hands them out subgroup-checked
+        tau_g1, tau_g2 = pt.tau_g1(2 * n - 1), pt.tau_g2(n)
+        alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
+    except FormatError as exc:
+        raise CeremonyError(f"last contribution: {exc}") from None
     if progress:
         progress("powers", len(pt.contributions), len(pt.contributions))
-    try:  # the G2 vectors enter pairings below: every point in the r-torsion subgroup
-        kernels.g2_validate(tau_g2 + beta_g2)
-    except MalformedInputError as exc:
-        raise CeremonyError(f"last contribution: {exc}") from None
     checks = [
         (tau_g1[:64] == g1 and tau_g1[64:128] == last.tau_g1, "tauG1 does not start with G1, tau*G1"),
         (tau_g2[:128] == g2 and tau_g2[128:256] == last.tau_g2, "tauG2 does not start with G2, tau*G2"),
@@ -320,7 +319,10 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
     if pt.power == pt.ceremony_power and nxt.digest() != last.next_challenge:
         raise CeremonyError("the points do not hash to the last contribution's next challenge")
     if pt.prepared:
-        _verify_lagrange(pt, tau_g1, tau_g2, alpha, beta, progress)
+        try:
+            _verify_lagrange(pt, tau_g1, tau_g2, alpha, beta, progress)
+        except FormatError as exc:
+            raise CeremonyError(f"Lagrange bases: {exc}") from None
     return report
 
 
