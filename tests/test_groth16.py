@@ -243,3 +243,16 @@ def test_randomness_sources_are_checked(square_system: Any) -> None:
         groth16.verify_batch(vk, [([9], proof)], rng=_ConstantSource(1 << 128))
     with pytest.raises(InputTypeError, match="randbelow"):
         groth16.prove(pk, w, rng=object())
+
+
+def test_prove_refuses_a_key_whose_b_g2_leaves_the_subgroup(square_system: Any) -> None:
+    import dataclasses
+
+    from ._helpers import twist_point_outside_subgroup
+
+    _, pk, _, w, _ = square_system
+    x, y = twist_point_outside_subgroup()
+    rogue = b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))
+    bad = dataclasses.replace(pk, b_g2=pk.b_g2[:256] + rogue)  # wire 2 (y = 3)
+    with pytest.raises(MalformedInputError, match="b_g2 holds points outside the G2 subgroup"):
+        groth16.prove(bad, w)
