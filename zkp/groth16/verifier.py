@@ -42,10 +42,12 @@ def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof
     Returns False only for a well-formed proof that is wrong for these inputs.
 
     Raises:
-        MalformedInputError: a proof point at infinity, a public input that is not an int in
-            ``[0, r)`` (bools, floats, negatives and ``x + r`` included: inputs are never
-            reduced), or the wrong number of public inputs.
-        InputTypeError: ``vk`` or ``proof`` of the wrong type.
+        MalformedInputError: a proof point at infinity, the wrong number of public inputs
+            (compared before any value is looked at), or a public input that is not an int
+            in ``[0, r)`` (bools, floats, negatives and ``x + r`` included: inputs are never
+            reduced).
+        InputTypeError: ``vk``, ``proof`` or ``public`` (a sequence: list or tuple) of the
+            wrong type.
     """
     pvk = _prepared(vk)
     xs = _checked(pvk, public, proof)
