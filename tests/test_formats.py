@@ -128,3 +128,85 @@ def test_proving_key_round_trip_and_corruption(square_system: Any) -> None:
         load_proving_key(bytes(bad))
     with pytest.raises(FormatError):
         load_proving_key(data + b"\0")
+
+
+_PEAK_SCRIPT = """
+import sys, tracemalloc
+from zkp.formats._json import load_strict
+kind, size = sys.argv[1], int(sys.argv[2])
+head = "[" + "[], " * 40  # more brackets than the depth limit: the scan cannot be skipped
+body = {"string": '"' + "a" * size + '"',
+        "escapes": '"' + "\\\\n" * (size // 2) + '"',
+        "public": ", ".join(['"' + "7" * 76 + '"'] * (size // 80))}[kind]
+text = head + body + "]"
+tracemalloc.start()
+load_strict(text)
+print(len(text), tracemalloc.get_traced_memory()[1])
+"""
+
+
+@pytest.mark.parametrize("kind", ["string", "escapes", "public"])
+def test_json_depth_check_has_bounded_memory(kind: str) -> None:
+    """Parsing a 2 MB document peaks at a small multiple of its size (the depth pre-check
+    once held ~114 bytes of regex state per input byte: 1.8 GiB for a 16 MB public.json)."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, kind, str(2 << 20)], env=env,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    size, peak = map(int, out.split())
+    assert peak <= 3 * size + (1 << 20), f"{kind}: peak {peak} bytes for a {size}-byte document"
+
+
+@pytest.mark.parametrize("text,deep", [
+    ("[" * 32 + "]" * 32, False), ("[" * 33 + "]" * 33, True),
+    ('{"a": ' * 32 + "1" + "}" * 32, False), ('{"a": ' * 33 + "1" + "}" * 33, True),
+    ("[" * 32 + '"[[[[\\"[[[["' + "]" * 32, False),  # brackets in a string do not count
+    ("[" * 30 + '"\\\\"' + "[" * 3 + "]" * 33, True),  # the quote after \\ ends the string
+    ("[" + "[]," * 40 + '"' + "[" * 40, False),  # unterminated string: the parser's error
+    ("[" + "[], " * 100 + '"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\"]"]', False)])
+def test_json_depth_counts_brackets_outside_strings_only(text: str, deep: bool) -> None:
+    from zkp.formats._json import load_strict
+
+    try:
+        load_strict(text)
+    except FormatError as exc:
+        assert deep == ("deeper" in str(exc)), str(exc)
+    else:
+        assert not deep
+
+
+def test_vk_json_with_gamma_equal_delta_says_why_and_how_to_fix() -> None:
+    vk = json.loads((FIX / "verification_key.json").read_text())
+    with pytest.raises(FormatError) as err:
+        vk_from_json(json.dumps({**vk, "vk_delta_2": vk["vk_gamma_2"]}))
+    msg = str(err.value)
+    for part in ("gamma equals delta", "anyone can forge", "pi_c - IC[1]", "public[0] + 1",
+                 "zkmpc zkey contribute", "snarkjs zkey contribute", "zkmpc zkey beacon",
+                 "snarkjs zkey beacon", "export verificationkey"):
+        assert part in msg, part
+
+
+def test_public_json_count_is_checked_before_the_values() -> None:
+    text = json.dumps(["x"] * 1000)
+    with pytest.raises(FormatError, match="expected 2, found 1000"):
+        public_from_json(text, num_public=2)
+    assert public_from_json('["1", "2"]', num_public=2) == [1, 2]
+    with pytest.raises(FormatError, match="public input 0"):
+        public_from_json(text)
+
+
+def test_missing_protocol_or_curve_means_groth16_on_bn128() -> None:
+    vk = json.loads((FIX / "verification_key.json").read_text())
+    ref_vk, ref_proof = vk_from_json(json.dumps(vk)), proof_from_json(_proof_with())
+    for drop in ({"curve"}, {"protocol"}, {"curve", "protocol"}):
+        assert proof_from_json(json.dumps({k: v for k, v in PROOF.items() if k not in drop})) == ref_proof
+        assert vk_from_json(json.dumps({k: v for k, v in vk.items() if k not in drop})) == ref_vk
+    for change in (dict(curve="bn254"), dict(curve=None), dict(protocol=None), dict(protocol="fflonk")):
+        with pytest.raises(FormatError, match="expected protocol 'groth16' on curve 'bn128'"):
+            proof_from_json(_proof_with(**change))
+        with pytest.raises(FormatError, match="expected protocol 'groth16' on curve 'bn128'"):
+            vk_from_json(json.dumps({**vk, **change}))

@@ -182,3 +182,77 @@ def test_verifying_key_of_another_circuit_rejects(square_system: Any) -> None:
     b.add({y2: 1}, {y: 1}, {x: 1})
     _, vk_cube = dev_setup(b.build())
     assert not groth16.verify(vk_cube, [9], proof)
+
+
+@pytest.mark.parametrize("make", [
+    lambda ic: (ic[0], ic[1], -ic[1]),  # IC2 = -IC1: (x1 + t, x2 + t) all share a commitment
+    lambda ic: (ic[0], ic[1], ic[1]),  # IC2 = IC1: (x1 + t, x2 - t)
+    lambda ic: (ic[0], -ic[0], ic[2]),  # IC1 = -IC0
+    lambda ic: (ic[0], ic[1], ic[0]),  # IC2 = IC0
+    lambda ic: (ic[0], G1Point.infinity(), ic[2])])
+def test_verifying_keys_with_cancelling_ic_points_are_refused(make: Any) -> None:
+    _, vk = dev_setup(_system(2))
+    fields = dict(alpha_g1=vk.alpha_g1, beta_g2=vk.beta_g2, gamma_g2=vk.gamma_g2,
+                  delta_g2=vk.delta_g2)
+    with pytest.raises(MalformedInputError, match="infinity|one proof would fit many"):
+        VerifyingKey(**fields, ic=make(vk.ic))
+
+
+def test_public_input_count_is_checked_before_the_values(square_system: Any) -> None:
+    _, _, vk, _, proof = square_system
+    many = [-1] * 10**6  # every value invalid: the count must be the error reported
+    with pytest.raises(MalformedInputError, match="expected 1, found 1000000"):
+        groth16.verify(vk, many, proof)
+    with pytest.raises(MalformedInputError, match=r"items\[1\]: public inputs: expected 1, found 1000000"):
+        groth16.verify_batch(vk, [([9], proof), (many, proof)])
+    with pytest.raises(InputTypeError):
+        groth16.verify(vk, (x for x in [9]), proof)  # type: ignore[arg-type]
+
+
+class _ConstantSource:
+    """A randomness source that always returns ``value``; it fails the test (instead of
+    hanging it) when asked more than ``limit`` times."""
+
+    def __init__(self, value: int, limit: int = 10_000) -> None:
+        self.value, self.limit, self.calls = value, limit, 0
+
+    def randbelow(self, n: int) -> int:
+        self.calls += 1
+        if self.calls > self.limit:
+            raise AssertionError(f"still drawing after {self.limit} draws: an unbounded retry")
+        return self.value
+
+
+def test_prove_and_setup_refuse_a_constant_randomness_source(square_system: Any) -> None:
+    cs, pk, _, w, _ = square_system
+    with pytest.raises(MalformedInputError, match="draws in a row"):
+        groth16.prove(pk, w, rng=_ConstantSource(0))
+    for value in (0, 1):  # only zeros; tau = 1 is a root of unity, again and again
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(MalformedInputError, match="draws in a row"):
+                groth16.setup(cs, rng=_ConstantSource(value))
+
+
+def test_randomness_sources_are_checked(square_system: Any) -> None:
+    cs, pk, vk, w, proof = square_system
+    for value in (-1, R, 1 << 300):
+        with pytest.raises(MalformedInputError, match=r"rng: expected an int in \[0, "):
+            groth16.prove(pk, w, rng=_ConstantSource(value))
+    with pytest.raises(MalformedInputError, match="rng"):
+        groth16.verify_batch(vk, [([9], proof)], rng=_ConstantSource(1 << 128))
+    with pytest.raises(InputTypeError, match="randbelow"):
+        groth16.prove(pk, w, rng=object())
+
+
+def test_prove_refuses_a_key_whose_b_g2_leaves_the_subgroup(square_system: Any) -> None:
+    import dataclasses
+
+    from ._helpers import twist_point_outside_subgroup
+
+    _, pk, _, w, _ = square_system
+    x, y = twist_point_outside_subgroup()
+    rogue = b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))
+    bad = dataclasses.replace(pk, b_g2=pk.b_g2[:256] + rogue)  # wire 2 (y = 3)
+    with pytest.raises(MalformedInputError, match="b_g2 holds points outside the G2 subgroup"):
+        groth16.prove(bad, w)

@@ -128,3 +128,59 @@ def test_tampered_powers_of_tau_are_refused_and_named() -> None:
     fake = dataclasses.replace(b.contributions[-1], beacon_hash=b"\x09")
     with pytest.raises(CeremonyError, match="beacon"):
         ptau_verify(_rebuild(b, contributions=(c1, fake)))
+
+
+def test_contributions_refuse_a_source_that_never_gives_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A secret that hashes to 0 is drawn again, a bounded number of times (forced here by a
+    hash that always gives zeros); the draws fail the test if they never stop."""
+    import importlib
+    import types
+
+    from zkp.errors import MalformedInputError
+
+    contribute_module = importlib.import_module("zkp.ceremony.contribute")
+
+    calls = []
+
+    def draw(n: int) -> int:
+        calls.append(n)
+        assert len(calls) < 10_000, "still drawing: an unbounded retry"
+        return 5
+
+    zero = types.SimpleNamespace(blake2b=lambda *a, **k: types.SimpleNamespace(digest=lambda: bytes(64)))
+    monkeypatch.setattr(contribute_module, "hashlib", zero)
+    pt = read_ptau(VECTORS / "pot8_final.ptau")
+    with pytest.raises(MalformedInputError, match="draws in a row"):
+        ptau_contribute(pt, rng=types.SimpleNamespace(randbelow=draw))
+    zk = new_zkey(read_r1cs((VECTORS / "snarkjs_mul" / "mul.r1cs").read_bytes()), pt)
+    with pytest.raises(MalformedInputError, match="draws in a row"):
+        contribute_module.contribute(zk, rng=types.SimpleNamespace(randbelow=draw))
+
+
+class _StuckStream:
+    """A ChaCha stand-in returning one word forever, failing the test if read without end."""
+
+    def __init__(self, word: int) -> None:
+        self.word, self.reads = word, 0
+
+    def next_u32(self) -> int:
+        self.reads += 1
+        assert self.reads < 100_000, "still reading: an unbounded retry"
+        return self.word
+
+    def next_u64(self) -> int:
+        return (self.next_u32() << 32) | self.next_u32()
+
+    def next_bool(self) -> bool:
+        return bool(self.next_u32() & 1)
+
+
+@pytest.mark.parametrize("word,sampler", [(0xFFFFFFFF, "fr_from_rng"), (0, "g1_from_rng"),
+                                          (0, "g2_from_rng")])
+def test_snarkjs_samplers_are_bounded(word: int, sampler: str) -> None:
+    """All-ones words are never below the modulus; x = 0 is on neither curve."""
+    from zkp.ceremony import _rng
+    from zkp.errors import MalformedInputError
+
+    with pytest.raises(MalformedInputError, match="draws in a row"):
+        getattr(_rng, sampler)(_StuckStream(word))

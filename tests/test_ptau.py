@@ -76,3 +76,36 @@ def test_malformed_ptau_refused_quickly() -> None:
     assert not unprepared.prepared
     with pytest.raises(FormatError, match="not prepared"):
         unprepared.lagrange_g1(2)
+
+
+def test_g2_points_outside_the_subgroup_are_refused_when_read() -> None:
+    """betaG2 when the file is opened; the G2 vectors (powers, Lagrange bases) when they are
+    converted, so new_zkey cannot build a key on them."""
+    from zkp.ceremony import new_zkey
+    from zkp.formats.circom import read_r1cs
+    from zkp.qap import domain_size
+
+    from ._helpers import twist_point_outside_subgroup
+
+    good = PTAU.read_bytes()
+    sec, pos = {}, 12
+    while pos < len(good):
+        kind, size = struct.unpack_from("<IQ", good, pos)
+        sec[kind] = pos + 12
+        pos += 12 + size
+    x, y = twist_point_outside_subgroup()
+    rogue = bytes(kernels.g2_to_lem(b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))))
+
+    def patch(at: int) -> bytes:
+        return good[:at] + rogue + good[at + len(rogue):]
+
+    with pytest.raises(FormatError, match="betaG2.*subgroup"):
+        read_ptau(patch(sec[6]))
+    with pytest.raises(FormatError, match="tauG2.*subgroup"):
+        read_ptau(patch(sec[3] + 128 * 5)).tau_g2(8)
+    cs = read_r1cs((VECTORS / "snarkjs_mul" / "mul.r1cs").read_bytes())
+    _, log_n = domain_size(cs)
+    bad = read_ptau(patch(sec[13] + 128 * ((1 << log_n) - 1 + 2)))  # point 2 of that basis
+    with pytest.raises(FormatError, match="tauG2 Lagrange.*subgroup"):
+        new_zkey(cs, bad)
+    assert new_zkey(cs, read_ptau(good)).num_public == cs.num_public

@@ -110,3 +110,54 @@ def test_circom_compiles_and_matches_fixture(circom: str, tmp_path: Path) -> Non
     fixture = read_r1cs((FIXTURE / "mul.r1cs").read_bytes())
     assert [ours.row(i) for i in range(2)] == [fixture.row(i) for i in range(2)]
     assert json.loads((FIXTURE / "public.json").read_text()) == ["33", "36"]
+
+
+def _write_case(root: Path, name: str, vk: str, proof: str, public: str) -> None:
+    d = root / "cases" / name
+    d.mkdir(parents=True)
+    for file, text in (("verification_key.json", vk), ("proof.json", proof), ("public.json", public)):
+        (d / file).write_text(text)
+
+
+def test_realworld_script_tables_a_synthetic_corpus(square_system: Any, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/realworld.py on a corpus of our own keys and proofs, with verdicts as snarkjs
+    gives them: an honest case, one without "curve" fields, an uncontributed key (gamma ==
+    delta), a case without public-input mutations, and a planted wrong verdict it must report."""
+    from benchmarks import realworld
+
+    _, _, vk, _, proof = square_system
+    vk_text, proof_text, public_text = vk_to_json(vk), proof_to_json(proof), public_to_json([9])
+    no_curve = json.dumps({k: v for k, v in json.loads(proof_text).items() if k != "curve"}, indent=1)
+    vk_doc = json.loads(vk_text)
+    uncontributed = json.dumps({**vk_doc, "vk_delta_2": vk_doc["vk_gamma_2"]}, indent=1)
+    honest = {"orig": "accept", "pub0_plus1": "reject", "pub0_plus_r": "reject", "pia_negy": "reject"}
+    cases = {"honest": (vk_text, proof_text, honest),
+             "no_curve": (vk_text, no_curve, honest),
+             "uncontributed": (uncontributed, proof_text, honest),
+             "orig_only": (vk_text, proof_text, {"orig": "accept", "pia_negy": "reject"}),
+             "planted": (vk_text, proof_text, {**honest, "orig": "reject"})}
+    verdicts = {}
+    for name, (v, p, expect) in cases.items():
+        _write_case(tmp_path, name, v, p, public_text)
+        verdicts[name] = {m: {"snarkjs": {"verdict": x}} for m, x in expect.items()}
+    (tmp_path / "verdicts.json").write_text(json.dumps(verdicts))
+
+    assert realworld.main(["--corpus", str(tmp_path)]) == 1  # the planted disagreement
+    out = capsys.readouterr().out
+    rows = {line[:37].strip(): line[37:].split() for line in out.splitlines() if line[:1].isalpha()}
+    # columns: orig, pub0_plus1, pub0_plus_r, pia_negy, total
+    assert rows["agree: accept"] == ["3", "0", "0", "0", "3"]  # honest, no_curve, orig_only
+    assert rows["agree: reject"] == ["0", "3", "0", "4", "7"]
+    assert rows["DISAGREE"] == ["1", "0", "0", "0", "1"]
+    assert rows["refused: uncontributed key"] == ["1", "1", "1", "1", "4"]
+    assert rows["refused: snarkjs refuses too"] == ["0", "0", "3", "0", "3"]  # public[0] + r
+    assert rows["runs"] == ["5", "4", "4", "5", "18"]
+    assert "5 cases, 18 runs; zkmpc reached 11 verdicts, 10 agree with snarkjs, 1 disagree" in out
+    assert "planted [orig]: zkmpc accept, snarkjs reject" in out
+
+    del verdicts["planted"]
+    (tmp_path / "verdicts.json").write_text(json.dumps(verdicts))
+    assert realworld.main(["--corpus", str(tmp_path)]) == 0
+    assert realworld.main(["--corpus", str(tmp_path / "absent")]) == 0
+    assert "no corpus at" in capsys.readouterr().out

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import _arith as A
 from ..field import P, R
+from ..groth16._random import broken_source
 
 __all__ = ["ChaCha", "hash_to_g2", "beacon_rng", "fr_from_rng", "g1_from_rng", "g2_from_rng"]
 
@@ -30,6 +31,9 @@ _RINV_P = pow(1 << 256, -1, P)
 _RINV_R = pow(1 << 256, -1, R)
 _G2_COFACTOR = 0x30644E72E131A029B85045B68181585E06CEECDA572A2489345F2299C0F9FA8D
 _M32 = 0xFFFFFFFF
+#: rejection-sampling tries before a stream is refused (a ChaCha stream needs this many with
+#: probability below 2^-256: only a broken stream, e.g. a stub returning constants, gets here)
+_MAX_TRIES = 256
 
 
 def _rotl(x: int, n: int) -> int:
@@ -82,13 +86,14 @@ class ChaCha:
 
 
 def _sample(rng: ChaCha, modulus: int) -> int:
-    while True:
+    for _ in range(_MAX_TRIES):
         v = 0
         for i in range(4):
             v += rng.next_u64() << (64 * i)
         v &= _MASK
         if v < modulus:
             return v
+    raise broken_source("value below the modulus", _MAX_TRIES)
 
 
 def fr_from_rng(rng: ChaCha) -> int:
@@ -137,12 +142,14 @@ def _f2_sqrt(a: A.Fq2) -> A.Fq2 | None:
 
 def g1_from_rng(rng: ChaCha) -> tuple[int, int]:
     """ffjavascript's ``G1.fromRng`` (affine)."""
-    while True:
+    for _ in range(_MAX_TRIES):
         x = _fq_from_rng(rng)
         greatest = rng.next_bool()
         y = _fq_sqrt((x * x * x + 3) % P)
         if y is not None:
             break
+    else:
+        raise broken_source("x on the curve", _MAX_TRIES)
     if greatest ^ _fq_negative(y):
         y = (-y) % P
     return int(x), int(y)
@@ -150,12 +157,14 @@ def g1_from_rng(rng: ChaCha) -> tuple[int, int]:
 
 def g2_from_rng(rng: ChaCha) -> tuple[tuple[int, int], tuple[int, int]]:
     """ffjavascript's ``G2.fromRng``: a point of the twist times the cofactor (affine)."""
-    while True:
+    for _ in range(_MAX_TRIES):
         x = (_fq_from_rng(rng), _fq_from_rng(rng))
         greatest = rng.next_bool()
         y = _f2_sqrt(A.f2_add(A.f2_mul(A.f2_sqr(x), x), A.B2))
         if y is not None:
             break
+    else:
+        raise broken_source("x on the twist", _MAX_TRIES)
     neg = _fq_negative(y[0]) if y[1] == 0 else _fq_negative(y[1])
     if greatest ^ neg:
         y = A.f2_neg(y)

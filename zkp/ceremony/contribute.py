@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, Callable
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import SetupError
 from ..field import R
 from ..formats.zkey import Contribution, MPCParams, ZKey
+from ..groth16._random import MAX_DRAWS, broken_source, drawer
 from ._rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
 
 __all__ = ["contribute", "beacon", "verify_zkey", "CeremonyError", "contribution_hash"]
@@ -85,17 +86,23 @@ def contribute(zk: ZKey, *, name: str = "", entropy: bytes | str = b"", rng: Any
     """
     if not isinstance(zk, ZKey):
         raise SetupError(f"contribute: expected a ZKey, found {type(zk).__name__}")
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
+    draw = drawer(rng)
     extra = entropy.encode() if isinstance(entropy, str) else bytes(entropy)
-    x = 0
-    while x == 0:
-        seed = _enc(draw(R)) + hashlib.blake2b(extra, digest_size=64).digest()
-        x = int.from_bytes(hashlib.blake2b(seed, digest_size=64).digest(), "big") % R
+    x = _secret(draw, hashlib.blake2b(extra, digest_size=64).digest(), b"")
     g1_s = G1Point.generator() * (draw(R - 1) + 1)
     out = _apply(zk, x, g1_s, {"name": name})
-    del x, seed
+    del x
     return out
+
+
+def _secret(draw: Callable[[int], int], extra: bytes, label: bytes) -> int:
+    """A non-zero secret: a hash of a fresh draw, the caller's entropy and ``label``."""
+    for _ in range(MAX_DRAWS):
+        seed = _enc(draw(R)) + extra + label
+        x = int.from_bytes(hashlib.blake2b(seed, digest_size=64).digest(), "big") % R
+        if x:
+            return x
+    raise broken_source("non-zero secret")
 
 
 def beacon(zk: ZKey, beacon_hash: bytes | str, num_iterations_exp: int, *, name: str = "") -> ZKey:

@@ -23,12 +23,13 @@ import numpy as np
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import MalformedInputError, SetupError
+from ..errors import FormatError, MalformedInputError, SetupError
 from ..field import P, R
 from ..formats.ptau import PTau, PTauContribution, build_ptau
 from ._blake2b import Blake2b
 from ._rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
-from .contribute import CeremonyError
+from ..groth16._random import drawer
+from .contribute import CeremonyError, _secret
 
 __all__ = ["ptau_new", "ptau_contribute", "ptau_beacon", "ptau_verify", "ptau_prepare"]
 
@@ -159,15 +160,9 @@ def ptau_contribute(pt: PTau, *, name: str = "", entropy: bytes | str = b"", rng
                     progress: Progress = None) -> PTau:
     """Add a contribution (snarkjs's ``powersoftau contribute``); drops any prepared
     Lagrange sections (prepare again after the last contribution)."""
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
+    draw = drawer(rng)
     extra = hashlib.blake2b(entropy.encode() if isinstance(entropy, str) else bytes(entropy)).digest()
-    prv = []
-    for label in (b"tau", b"alpha", b"beta"):
-        x = 0
-        while x == 0:
-            x = int.from_bytes(hashlib.blake2b(_enc(draw(R)) + extra + label).digest(), "big") % R
-        prv.append(x)
+    prv = [_secret(draw, extra, label) for label in (b"tau", b"alpha", b"beta")]
     g1s = tuple(G1Point.generator() * (draw(R - 1) + 1) for _ in range(3))
     g1_s = (g1s[0], g1s[1], g1s[2])
     out = _apply(pt, (prv[0], prv[1], prv[2]), g1_s, {"beacon": False, "name": name}, progress)
@@ -297,14 +292,13 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
         prev = {"tau_g1": c.tau_g1, "tau_g2": c.tau_g2, "alpha_g1": c.alpha_g1, "beta_g1": c.beta_g1,
                 "beta_g2": c.beta_g2, "challenge": c.next_challenge}
     last = pt.contributions[-1]
-    tau_g1, tau_g2 = pt.tau_g1(2 * n - 1), pt.tau_g2(n)
-    alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
+    try:  # the G2 vectors enter pairings below: PTau hands them out subgroup-checked
+        tau_g1, tau_g2 = pt.tau_g1(2 * n - 1), pt.tau_g2(n)
+        alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
+    except FormatError as exc:
+        raise CeremonyError(f"last contribution: {exc}") from None
     if progress:
         progress("powers", len(pt.contributions), len(pt.contributions))
-    try:  # the G2 vectors enter pairings below: every point in the r-torsion subgroup
-        kernels.g2_validate(tau_g2 + beta_g2)
-    except MalformedInputError as exc:
-        raise CeremonyError(f"last contribution: {exc}") from None
     checks = [
         (tau_g1[:64] == g1 and tau_g1[64:128] == last.tau_g1, "tauG1 does not start with G1, tau*G1"),
         (tau_g2[:128] == g2 and tau_g2[128:256] == last.tau_g2, "tauG2 does not start with G2, tau*G2"),
@@ -325,7 +319,10 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
     if pt.power == pt.ceremony_power and nxt.digest() != last.next_challenge:
         raise CeremonyError("the points do not hash to the last contribution's next challenge")
     if pt.prepared:
-        _verify_lagrange(pt, tau_g1, tau_g2, alpha, beta, progress)
+        try:
+            _verify_lagrange(pt, tau_g1, tau_g2, alpha, beta, progress)
+        except FormatError as exc:
+            raise CeremonyError(f"Lagrange bases: {exc}") from None
     return report
 
 

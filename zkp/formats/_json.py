@@ -17,19 +17,27 @@ _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,77})\Z")
 #: deepest nesting accepted (snarkjs documents nest 4 deep); checked before parsing, as
 #: the C decoder can exhaust the stack on deep input before Python's recursion limit
 MAX_DEPTH = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
+#: one step of the depth scan: whatever holds no bracket (complete strings included) and
+#: then a run of openers, a run of closers, an unterminated string's quote or the end. Every
+#: quantifier is possessive, so the engine never backtracks nor keeps per-character state.
+_DEPTH_STEP = re.compile(r'(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"|[^\[\]{}"]++)*+'
+                         r'(?:([\[{]++)|([\]}]++)|"|\Z)')
 
 
 def _check_depth(text: str) -> None:
+    """One left-to-right pass over ``text``: linear time, constant memory (no copy)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
     depth = 0
-    for m in _BRACKET.finditer(_STRING.sub("", text)):
-        if m.group() in "[{":
-            depth += 1
+    for m in _DEPTH_STEP.finditer(text):
+        if m.lastindex == 1:
+            depth += m.end(1) - m.start(1)
             if depth > MAX_DEPTH:
                 raise FormatError(f"nested deeper than {MAX_DEPTH} levels")
+        elif m.lastindex == 2:
+            depth -= m.end(2) - m.start(2)
         else:
-            depth -= 1
+            return  # the end, or an unterminated string (the parser reports it)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

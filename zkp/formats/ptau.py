@@ -8,7 +8,8 @@ power, and power + 1 for section 12), concatenated. Points are LEM (see ``zkey``
 
 A file is memory-mapped and its sections are converted only when asked for (a 2^20 file
 never becomes Python objects); counts and sizes are checked against the header when the
-file is opened.
+file is opened. Every G2 point is checked to be in the r-torsion subgroup: the
+contributions' and ``betaG2`` when the file is opened, the G2 vectors when converted.
 
 Example:
     >>> from pathlib import Path
@@ -134,6 +135,8 @@ class PTau:
                                   f"found {found} bytes")
         self._sec = sec
         self.contributions = _contributions(sec[7])
+        self.beta_g2()  # the single points checked at once; the vectors when converted
+        self.tau_g2(2)
 
     def __repr__(self) -> str:
         return (f"PTau(power={self.power}, contributions={len(self.contributions)}, "
@@ -143,7 +146,14 @@ class PTau:
         return g1_from_lem(self._sec[k][64 * start:64 * (start + count)], f"ptau {what}")
 
     def _g2(self, k: int, start: int, count: int, what: str) -> bytes:
-        return g2_from_lem(self._sec[k][128 * start:128 * (start + count)], f"ptau {what}")
+        """G2 points leave a ptau only subgroup-checked (threaded kernel): they enter
+        pairings (verification) or keys (new_zkey)."""
+        pts = g2_from_lem(self._sec[k][128 * start:128 * (start + count)], f"ptau {what}")
+        try:
+            kernels.g2_validate(pts)
+        except MalformedInputError as exc:
+            raise FormatError(f"ptau {what}: {exc}") from None
+        return pts
 
     def _count(self, count: int, limit: int, what: str) -> int:
         if not 0 <= count <= limit:

@@ -78,9 +78,12 @@ def _object(doc: Any, keys: set[str], what: str) -> dict[str, Any]:
     missing = keys - set(doc)
     if missing:
         raise FormatError(f"{what}: missing keys {sorted(missing)}")
-    if doc.get("protocol") != "groth16" or doc.get("curve") != "bn128":
-        raise FormatError(f"{what}: expected protocol 'groth16' on curve 'bn128', found "
-                          f"{doc.get('protocol')!r} on {doc.get('curve')!r}")
+    # snarkjs never reads "curve" and some published files lack it (iden3's JWZ proofs): an
+    # absent field means groth16 on bn128, any other value is refused
+    protocol, curve = doc.get("protocol", "groth16"), doc.get("curve", "bn128")
+    if protocol != "groth16" or curve != "bn128":
+        raise FormatError(f"{what}: expected protocol 'groth16' on curve 'bn128' (or neither "
+                          f"field), found {protocol!r} on {curve!r}")
     return doc
 
 
@@ -120,7 +123,7 @@ def vk_to_json(vk: VerifyingKey) -> str:
 def vk_from_json(text: str | bytes) -> VerifyingKey:
     """Read a snarkjs verifying key (``vk_alphabeta_12`` is not trusted, only skipped)."""
     doc = _object(load_strict(text, what="verification key"),
-                  {"protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2",
+                  {"nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2",
                    "vk_delta_2", "IC"}, "verification key")
     n = doc["nPublic"]
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -148,7 +151,7 @@ def proof_to_json(proof: Proof) -> str:
 
 def proof_from_json(text: str | bytes) -> Proof:
     doc = _object(load_strict(text, max_bytes=_MAX_PROOF_BYTES, what="proof"),
-                  {"pi_a", "pi_b", "pi_c", "protocol", "curve"}, "proof")
+                  {"pi_a", "pi_b", "pi_c"}, "proof")
     return Proof(_read_g1(doc["pi_a"], "pi_a"), _read_g2(doc["pi_b"], "pi_b"),
                  _read_g1(doc["pi_c"], "pi_c"))
 
@@ -158,8 +161,17 @@ def public_to_json(values: Sequence[int]) -> str:
     return json.dumps([str(check_fr(v, f"public input {i}")) for i, v in enumerate(values)], indent=1)
 
 
-def public_from_json(text: str | bytes) -> list[int]:
+def public_from_json(text: str | bytes, *, num_public: int | None = None) -> list[int]:
+    """Read ``public.json``; with ``num_public`` (the key's count) the number of values is
+    compared before any of them is parsed, so a wrong-sized document fails at once.
+
+    Raises:
+        FormatError: not a list of canonical decimal strings below r, or not ``num_public``
+            of them.
+    """
     doc = load_strict(text, what="public inputs")
     if not isinstance(doc, list):
         raise FormatError(f"public inputs: expected a JSON list, found {type(doc).__name__}")
+    if num_public is not None and len(doc) != num_public:
+        raise FormatError(f"public inputs: expected {num_public}, found {len(doc)}")
     return [parse_decimal(v, f"public input {i}", R) for i, v in enumerate(doc)]

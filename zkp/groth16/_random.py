@@ -1,11 +1,45 @@
-"""Randomness for Groth16: ``secrets`` by default; tests pass ``rng=``."""
+"""Randomness for Groth16 and the ceremonies: ``secrets`` by default; tests pass ``rng=``.
+
+Every rejection-sampling loop is bounded: a uniform source needs a second draw with
+probability about 1/r, so :data:`MAX_DRAWS` unusable draws in a row mean a broken source
+(one that always returns 0, say), refused with :class:`~zkp.errors.MalformedInputError`
+instead of looping forever.
+"""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Callable
 
+from ..errors import InputTypeError, MalformedInputError
 from ..field import R
+
+#: consecutive unusable draws after which a randomness source is refused
+MAX_DRAWS = 64
+
+
+def drawer(rng: Any = None) -> Callable[[int], int]:
+    """``draw(n)``: a value in ``[0, n)`` from ``rng`` (``randbelow`` like ``secrets`` or
+    ``randrange`` like ``random.Random``) or ``secrets``; values outside the range refused."""
+    src = rng if rng is not None else secrets
+    fn = getattr(src, "randbelow", None) or getattr(src, "randrange", None)
+    if not callable(fn):
+        raise InputTypeError(f"rng: expected an object with randbelow(n) or randrange(n), "
+                             f"found {type(src).__name__}")
+
+    def draw(n: int) -> int:
+        v = fn(n)
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n:
+            raise MalformedInputError(f"rng: expected an int in [0, {n}), found {v!r}")
+        return int(v)
+
+    return draw
+
+
+def broken_source(what: str, draws: int = MAX_DRAWS) -> MalformedInputError:
+    """The error for a source that gave ``draws`` unusable values in a row."""
+    return MalformedInputError(f"rng: {draws} draws in a row gave no usable {what}; "
+                               f"expected a uniform source (is it constant?)")
 
 
 def random_fr(rng: Any = None, *, nonzero: bool = True) -> int:
@@ -13,10 +47,13 @@ def random_fr(rng: Any = None, *, nonzero: bool = True) -> int:
 
     ``rng`` may be any object with ``randbelow(n)`` (like ``secrets``) or ``randrange(n)``
     (like ``random.Random``, for reproducible tests only).
+
+    Raises:
+        MalformedInputError: the source returned values outside ``[0, r)``, or only zeros.
     """
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
-    while True:
-        v = int(draw(R))
+    draw = drawer(rng)
+    for _ in range(MAX_DRAWS):
+        v = draw(R)
         if v or not nonzero:
             return v
+    raise broken_source("non-zero element of Fr")

@@ -22,6 +22,32 @@ def _need(value: object, cls: type, what: str) -> None:
         raise InputTypeError(f"{what}: expected a {cls.__name__}, found {type(value).__name__}")
 
 
+_FIX_DELTA = ("The key comes from a setup without a phase-2 contribution: add one to its .zkey "
+              "(`zkmpc zkey contribute OLD.zkey NEW.zkey`, or `snarkjs zkey contribute OLD.zkey "
+              "NEW.zkey`) or apply a random beacon (`zkmpc zkey beacon OLD.zkey NEW.zkey BEACON_HEX "
+              "10`, or `snarkjs zkey beacon OLD.zkey NEW.zkey BEACON_HEX 10`), then export the "
+              "verifying key again (`zkey export verificationkey NEW.zkey VK.json`)")
+
+
+def _check_ic_distinct(ic: tuple[G1Point, ...]) -> None:
+    """Refuse two IC points that are equal or opposite (one pass over x: P and -P share it).
+
+    With IC[j] = +-IC[i] the public-input commitment ``sum x_k IC[k]`` takes the same value on
+    different input vectors (add t to x_i and subtract or add t to x_j), so one proof fits all
+    of them; IC[0] is held to the same rule. Wider linear relations between IC points
+    (IC[j] = 2 IC[i]) cannot be found without discrete logarithms; an honest setup has them
+    only when the circuit uses two public inputs in proportional ways.
+    """
+    seen: dict[int, int] = {}
+    for j, p in enumerate(ic):
+        i = seen.setdefault(p.x, j)
+        if i != j:
+            how = "equal" if p == ic[i] else "opposite"
+            raise MalformedInputError(
+                f"verifying key: IC[{i}] and IC[{j}] are {how} points, so one proof would fit "
+                f"many public-input vectors; expected distinct, non-opposite IC points")
+
+
 @dataclass(frozen=True)
 class VerifyingKey:
     """The verifying key. ``ic[0] + sum(x_i * ic[i])`` is the public-input commitment.
@@ -55,13 +81,14 @@ class VerifyingKey:
         for name, p in pts:
             if p.is_infinity():
                 raise MalformedInputError(f"verifying key: {name} is the point at infinity")
-        if len(set(self.ic)) != len(self.ic):
-            raise MalformedInputError("verifying key: repeated IC entries")
-        if self.delta_g2 == G2Point.generator():
-            raise MalformedInputError(
-                "verifying key: delta is the G2 generator (no phase-2 contribution was made)")
+        _check_ic_distinct(self.ic)
         if self.gamma_g2 == self.delta_g2:
-            raise MalformedInputError("verifying key: gamma equals delta")
+            raise MalformedInputError(f"verifying key: gamma equals delta, so anyone can forge "
+                                      f"proofs (pi_c - IC[1] is a valid proof for public[0] + 1, "
+                                      f"and snarkjs accepts it). {_FIX_DELTA}")
+        if self.delta_g2 == G2Point.generator():
+            raise MalformedInputError("verifying key: delta is the G2 generator (no phase-2 "
+                                      f"contribution was made, so delta is known to all). {_FIX_DELTA}")
 
     @property
     def num_public(self) -> int:

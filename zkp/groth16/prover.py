@@ -66,11 +66,22 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
                          one + ww + _enc([s]))
     pc = kernels.g1_msm(pk.l_g1 + pk.h_g1 + pa + pb1 + pk.delta_g1.to_bytes(),
                         ww[32 * (npub + 1):] + h + _enc([s, r, (-r * s) % R]))
-    proof = Proof(G1Point.from_bytes(pa), G2Point.from_bytes(pb2), G1Point.from_bytes(pc))
+    proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
     if pk.cs is None and not _verifies(pk, w[1:npub + 1], proof):
         raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
                                "against the key's own verifying key); load the .r1cs to find the constraint")
     return proof
+
+
+def _b_in_g2(pb2: bytes) -> G2Point:
+    """B, checked: a key's ``b_g2`` points are not subgroup-checked when a key is read (they
+    never enter a pairing themselves), so a point outside G2 there surfaces here, before a
+    proof that would carry it (and leak the witness through it) leaves the prover."""
+    try:
+        return G2Point.from_bytes(pb2)
+    except MalformedInputError as exc:
+        raise MalformedInputError(f"proving key: b_g2 holds points outside the G2 subgroup "
+                                  f"(the proof's B is not in G2: {exc})") from None
 
 
 def _verifies(pk: ProvingKey, public: Sequence[int], proof: Proof) -> bool:

@@ -19,7 +19,7 @@ from ..errors import SetupError
 from ..field import R
 from ..qap import domain_size, lagrange_at, wire_polys_at
 from ..r1cs import R1CS
-from ._random import random_fr
+from ._random import MAX_DRAWS, broken_source, random_fr
 from .keys import ProvingKey, VerifyingKey
 
 __all__ = ["setup", "DevelopmentKeyWarning"]
@@ -84,13 +84,20 @@ def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
         pk = contribute(new_zkey(cs, ptau), name="zkmpc setup", rng=rng).proving_key(cs)
         return pk, pk.vk
     n, log_n = domain_size(cs)
-    tau = random_fr(rng)
-    while pow(tau, 2 * n, R) == 1:
-        tau = random_fr(rng)
+    tau = _random_tau(rng, n)
     alpha, beta, gamma, delta = (random_fr(rng) for _ in range(4))
     pk = _keys(cs, n, log_n, tau, alpha, beta, gamma, delta)
     del tau, alpha, beta, gamma, delta
     return pk, pk.vk
+
+
+def _random_tau(rng: Any, n: int) -> int:
+    """tau outside the 2n-th roots of unity (where the Lagrange basis is undefined)."""
+    for _ in range(MAX_DRAWS):
+        tau = random_fr(rng)
+        if pow(tau, 2 * n, R) != 1:
+            return tau
+    raise broken_source("tau outside the roots of unity")
 
 
 def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: int,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, Sequence
 
 from .._backend import kernels
 from ..errors import InputTypeError, MalformedInputError
 from ..field import R, check_fr_list
+from ._random import drawer
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 
 __all__ = ["verify", "verify_batch"]
@@ -27,11 +27,13 @@ def _checked(pvk: PreparedVerifyingKey, public: Sequence[int], proof: Proof, whe
     for name, pt in (("A", proof.a), ("B", proof.b), ("C", proof.c)):
         if pt.is_infinity():
             raise MalformedInputError(f"{where}proof {name} is the point at infinity")
-    xs = check_fr_list(public)
-    if len(xs) != pvk.vk.num_public:
+    if isinstance(public, (str, bytes, dict)) or not hasattr(public, "__len__"):
+        raise InputTypeError(f"{where}public inputs: expected a sequence of ints, "
+                             f"found {type(public).__name__}")
+    if len(public) != pvk.vk.num_public:  # the count first: no work on a wrong-sized input
         raise MalformedInputError(
-            f"{where}public inputs: expected {pvk.vk.num_public}, found {len(xs)}")
-    return xs
+            f"{where}public inputs: expected {pvk.vk.num_public}, found {len(public)}")
+    return check_fr_list(public)
 
 
 def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof: Proof) -> bool:
@@ -40,10 +42,12 @@ def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof
     Returns False only for a well-formed proof that is wrong for these inputs.
 
     Raises:
-        MalformedInputError: a proof point at infinity, a public input that is not an int in
-            ``[0, r)`` (bools, floats, negatives and ``x + r`` included: inputs are never
-            reduced), or the wrong number of public inputs.
-        InputTypeError: ``vk`` or ``proof`` of the wrong type.
+        MalformedInputError: a proof point at infinity, the wrong number of public inputs
+            (compared before any value is looked at), or a public input that is not an int
+            in ``[0, r)`` (bools, floats, negatives and ``x + r`` included: inputs are never
+            reduced).
+        InputTypeError: ``vk``, ``proof`` or ``public`` (a sequence: list or tuple) of the
+            wrong type.
     """
     pvk = _prepared(vk)
     xs = _checked(pvk, public, proof)
@@ -99,8 +103,7 @@ def verify_batch(vk: VerifyingKey | PreparedVerifyingKey,
             raise InputTypeError(f"items[{i}]: expected a (public, proof) pair")
         publics.append(_checked(pvk, item[0], item[1], f"items[{i}]: "))
         proofs.append(item[1])
-    src = rng if rng is not None else secrets
-    draw = getattr(src, "randbelow", None) or getattr(src, "randrange")
+    draw = drawer(rng)
     coeffs = [int(draw(1 << 128)) + 1 for _ in proofs]
     n = pvk.vk.num_public
     ic_coeffs = [sum(coeffs) % R] + [sum(r * xs[j] for r, xs in zip(coeffs, publics)) % R for j in range(n)]
