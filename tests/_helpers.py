@@ -62,3 +62,20 @@ def twist_point_outside_subgroup(seed: int = 1) -> tuple[tuple[int, int], tuple[
         if y is not None:
             return x, y
         x0 += 1
+
+
+def peak_bytes_refusing(error: type[BaseException], fn: Any, *args: Any) -> int:
+    """Call ``fn(*args)``, which must raise ``error``, and return the peak of Python's traced
+    allocations during the call: a refusal that allocated what a forged length prefix asked
+    for shows here (the kernels allocate through PyMem, which is traced too)."""
+    import tracemalloc
+
+    import pytest
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(error):
+            fn(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

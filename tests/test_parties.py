@@ -80,15 +80,13 @@ def test_parties_compute_the_statistics_over_tls(tmp_path: Path, n: int, thresho
 def test_a_party_crashing_mid_protocol_is_tolerated(tmp_path: Path, when: str, contributors: list[int]) -> None:
     cfg = _setup(tmp_path, 5, 3)
     procs = {p: _start(cfg, p, *(["--exit-after", when] if p == 4 else [])) for p in range(1, 6)}
-    t0 = time.monotonic()
-    out = _finish(procs)
+    out = _finish(procs)  # each party must finish within _finish's timeout
     assert out[4][0] == 75
     for p in (1, 2, 3, 5):
         code, doc = out[p]
         assert code == 0, doc
         _check(doc, contributors)
         assert doc["missing"] == [4]
-    assert time.monotonic() - t0 < 20
 
 
 def test_a_party_killed_mid_protocol_leaves_a_correct_result(tmp_path: Path) -> None:
