@@ -1,7 +1,9 @@
 """The exported Solidity verifier on a real EVM node (anvil), and on the embedded EVM.
 
-Every invalid proof, input or encoding gives false or a revert, never true; the contract
-agrees with ``groth16.verify`` on mutated proofs; calldata matches snarkjs's.
+Every invalid proof, input or encoding gives false or a revert, never true, in a single
+proof and at every position of a batch; the contract agrees with ``groth16.verify`` on
+mutated proofs; a call that returns has its true answer at any gas limit (the node's gas
+estimate included); calldata matches snarkjs's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 
 from zkp import groth16
 from zkp.curve import G1Point, G2Point
-from zkp.errors import InputTypeError, MalformedInputError, ToolError
+from zkp.errors import ChainError, InputTypeError, MalformedInputError, ToolError
 from zkp.evm import (EmbeddedEVM, OnchainVerifier, RpcChain, batch_calldata, calldata, compile_solidity,
                      export_verifier, keccak256, selector)
 from zkp.evm.verifier import verify_signature
@@ -223,13 +225,108 @@ def test_calldata_of_the_wrong_length_reverts(deployed: Any) -> None:
     assert raw(v, words[:-1]) is None
 
 
-def test_too_little_gas_is_never_true(deployed: Any) -> None:
-    v, items = deployed[1]
+# ---------------------------------------------------------------- gas limits
+
+FORWARDER = """// SPDX-License-Identifier: MIT
+pragma solidity >=0.8.4 <0.9.0;
+
+/// A contract that calls a verifier with only part of its remaining gas (num / den of it),
+/// passes the verifier's bool on, and reverts when the verifier reverts.
+contract PartialForwarder {
+    function forward(address target, bytes calldata data, uint256 num, uint256 den)
+        external view returns (bool)
+    {
+        (bool success, bytes memory ret) = target.staticcall{gas: gasleft() * num / den}(data);
+        require(success, "the verifier reverted");
+        return abi.decode(ret, (bool));
+    }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def forwarder(chain: RpcChain, solc_ready: None) -> str:
+    return chain.deploy(compile_solidity(FORWARDER, "PartialForwarder").bytecode)
+
+
+def forward(verifier: str, data: bytes, num: int, den: int) -> bytes:
+    """PartialForwarder.forward(verifier, data, num, den), ABI-encoded."""
+    head = [int(verifier, 16), 0x80, num, den, len(data)]
+    padded = data + b"\x00" * (-len(data) % 32)
+    return (selector("forward(address,bytes,uint256,uint256)")
+            + b"".join(w.to_bytes(32, "big") for w in head) + padded)
+
+
+def outcome(chain: Any, to: str, data: bytes, gas: int) -> bool | None:
+    """The bool a call returns at this gas limit, or None when it returns nothing (a revert,
+    running out of gas, or a limit below the transaction's intrinsic gas)."""
+    try:
+        res = chain.call(to, data, gas=gas)
+    except ChainError as exc:
+        if "GasMoreThanGasLimit" in str(exc).replace("Cost", "").replace("Floor", ""):
+            return None
+        raise
+    return None if res.reverted else res.as_bool()
+
+
+def lowest_gas(chain: Any, to: str, data: bytes, enough: int) -> int:
+    """The smallest gas limit at which the call returns (``enough`` is one at which it does)."""
+    lo, hi = 21_000, enough
+    assert outcome(chain, to, data, lo) is None and outcome(chain, to, data, hi) is not None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if outcome(chain, to, data, mid) is None else (lo, mid)
+    return hi
+
+
+def _gas_cases(deployed: Any, forwarder: str) -> list[tuple[str, str, bytes, bool]]:
+    """(what, to, data, expected answer): verifyProof and verifyProofs, called directly and
+    through a contract forwarding a half and three quarters of its gas; valid and wrong."""
+    v, items = deployed[3]
     public, proof = items[0]
-    words = calldata(proof, public).words()
-    for gas in (40_000, 60_000, 120_000, 190_000, 205_000):  # above the intrinsic gas
-        assert raw(v, words, gas=gas) in (False, None), gas
-    assert raw(v, words, gas=400_000) is True
+    direct = [("verifyProof", calldata(proof, public).to_bytes(), True),
+              ("verifyProof, wrong input", calldata(proof, [public[0] ^ 1, *public[1:]]).to_bytes(), False),
+              ("verifyProofs", batch_calldata(items), True),
+              ("verifyProofs, one wrong", batch_calldata([items[0], (items[0][0], items[1][1]), items[2]]), False)]
+    cases = [(what, v.address, data, want) for what, data, want in direct]
+    for num, den in ((1, 2), (3, 4)):
+        cases += [(f"{what} forwarding {num}/{den}", forwarder, forward(v.address, data, num, den), want)
+                  for what, data, want in direct]
+    v0, items0 = deployed[0]
+    cases.append(("verifyProof, no inputs", v0.address, calldata(items0[0][1], []).to_bytes(), True))
+    return cases
+
+
+def test_at_the_gas_the_node_estimates_a_valid_proof_is_true(chain: RpcChain, deployed: Any,
+                                                             forwarder: str) -> None:
+    """eth_estimateGas stops at the first limit where the call does not revert; before the
+    fix a precompile out of gas gave false there, so the estimate undercut the pairing."""
+    for what, to, data, want in _gas_cases(deployed, forwarder):
+        estimate = chain.estimate_gas(to, data)
+        assert estimate > 181_000, (what, estimate)  # the pairing alone: 45,000 + 4 x 34,000
+        assert outcome(chain, to, data, estimate) is want, (what, estimate)
+
+
+def test_at_the_lowest_gas_that_returns_the_answer_is_the_true_one(chain: RpcChain, deployed: Any,
+                                                                   forwarder: str) -> None:
+    for what, to, data, want in _gas_cases(deployed, forwarder):
+        low = lowest_gas(chain, to, data, 2_000_000)
+        assert outcome(chain, to, data, low) is want, (what, low)
+        assert outcome(chain, to, data, low - 1) is None, (what, low)
+
+
+def test_at_every_gas_limit_a_call_reverts_or_tells_the_truth(deployed: Any) -> None:
+    """On the embedded EVM, gas limits a prime step apart from the intrinsic gas to past the
+    pairing: a valid proof is true or reverts, never false; a wrong one never true."""
+    v, items = deployed[1]
+    evm = EmbeddedEVM()
+    address = evm.deploy(v.compiled.bytecode)
+    public, proof = items[0]
+    cases = [(calldata(proof, public).to_bytes(), True), (calldata(proof, [public[0] ^ 1]).to_bytes(), False),
+             (batch_calldata(items), True), (batch_calldata([items[0], (items[1][0], items[0][1])]), False)]
+    for data, want in cases:
+        answers = {outcome(evm, address, data, gas) for gas in range(22_000, 420_000, 4_001)}
+        assert answers == {None, want}, (want, answers)
 
 
 def test_mutated_proofs_agree_with_the_python_verifier(deployed: Any) -> None:

@@ -75,8 +75,8 @@ def _ic_blocks(vk: VerifyingKey) -> tuple[str, str, str, str, str]:
         f"            mstore(add(pv, 0x40), IC{j}_X)\n"
         f"            mstore(add(pv, 0x60), IC{j}_Y)\n"
         f"            mstore(add(pv, 0x80), mload({hex(0x120 + 32 * (j - 1))}))\n"
-        f"            ok := and(ok, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))\n"
-        f"            ok := and(ok, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))\n" for j in range(1, n + 1))
+        f"            status := and(status, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))\n"
+        f"            status := and(status, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))\n" for j in range(1, n + 1))
     batch_inputs = "" if n == 0 else (
         f"                let ia := add(pub, mul(i, {hex(32 * n)}))\n"
         f"                for {{ let j := 0 }} lt(j, {n}) {{ j := add(j, 1) }} {{\n"
