@@ -3,11 +3,14 @@
 Every invalid proof, input or encoding gives false or a revert, never true, in a single
 proof and at every position of a batch; the contract agrees with ``groth16.verify`` on
 mutated proofs; a call that returns has its true answer at any gas limit (the node's gas
-estimate included); calldata matches snarkjs's.
+estimate included); development keys go on chain only when asked; calldata matches
+snarkjs's.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
 import subprocess
 import warnings
@@ -18,12 +21,12 @@ import pytest
 
 from zkp import groth16
 from zkp.curve import G1Point, G2Point
-from zkp.errors import ChainError, InputTypeError, MalformedInputError, ToolError
+from zkp.errors import ChainError, InputTypeError, MalformedInputError, SetupError, ToolError
 from zkp.evm import (EmbeddedEVM, OnchainVerifier, RpcChain, batch_calldata, calldata, compile_solidity,
                      export_verifier, keccak256, selector)
 from zkp.evm.verifier import verify_signature
 from zkp.field import P, R
-from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
+from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json, vk_to_json
 from zkp.r1cs import R1CSBuilder
 
 from ._helpers import twist_point_outside_subgroup
@@ -64,7 +67,7 @@ def deployed(chain: RpcChain, solc_ready: None) -> dict[int, tuple[OnchainVerifi
     out = {}
     for n in (0, 1, 3):
         _, vk, items = squares(n, rng)
-        out[n] = (OnchainVerifier.deploy(vk, chain), items)
+        out[n] = (OnchainVerifier.deploy(vk, chain, allow_development=True), items)
     return out
 
 
@@ -111,9 +114,39 @@ def test_export_refuses_bad_names_and_types() -> None:
         export_verifier("vk")  # type: ignore[arg-type]
 
 
-def test_development_key_is_marked_in_the_source(deployed: Any) -> None:
+def test_development_key_goes_on_chain_only_when_asked(deployed: Any, chain: RpcChain) -> None:
     v, _ = deployed[1]
-    assert v.vk.development and "development key" in export_verifier(v.vk)
+    assert v.vk.development
+    for refused in (lambda: export_verifier(v.vk), lambda: OnchainVerifier.deploy(v.vk, chain),
+                    lambda: export_verifier(v.vk, allow_development=False)):
+        with pytest.raises(SetupError, match="development key") as err:
+            refused()
+        for pointer in ("allow_development=True", "--allow-development-key", "zkmpc zkey contribute",
+                        "zkmpc zkey beacon", ".ptau"):
+            assert pointer in str(err.value)
+    with pytest.raises(InputTypeError, match="allow_development"):
+        export_verifier(v.vk, allow_development=1)  # type: ignore[arg-type]
+    assert "// WARNING: development key" in export_verifier(v.vk, allow_development=True)
+    production = dataclasses.replace(v.vk, development=False)
+    assert "WARNING" not in export_verifier(production)
+
+
+def test_development_mark_survives_the_json_file(deployed: Any) -> None:
+    """snarkjs's verification_key.json has no place for it: one extra key, written for
+    development keys only (snarkjs ignores it; production keys stay byte for byte)."""
+    v, _ = deployed[1]
+    text = vk_to_json(v.vk)
+    assert json.loads(text)["zkmpc_development"] is True and vk_from_json(text).development
+    production = dataclasses.replace(v.vk, development=False)
+    assert "zkmpc_development" not in vk_to_json(production)
+    assert not vk_from_json(vk_to_json(production)).development
+    with pytest.raises(SetupError):
+        export_verifier(vk_from_json(text))
+    doc = json.loads(text)
+    for bad in ("true", 1, None):
+        doc["zkmpc_development"] = bad
+        with pytest.raises(MalformedInputError, match="zkmpc_development"):
+            vk_from_json(json.dumps(doc))
 
 
 # ---------------------------------------------------------------- calldata and snarkjs
