@@ -15,7 +15,7 @@ import random
 import subprocess
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -24,7 +24,7 @@ from zkp.curve import G1Point, G2Point
 from zkp.errors import ChainError, InputTypeError, MalformedInputError, SetupError, ToolError
 from zkp.evm import (EmbeddedEVM, OnchainVerifier, RpcChain, batch_calldata, calldata, compile_solidity,
                      export_verifier, keccak256, selector)
-from zkp.evm.verifier import verify_signature
+from zkp.evm.verifier import verify_batch_signature, verify_signature
 from zkp.field import P, R
 from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json, vk_to_json
 from zkp.r1cs import R1CSBuilder
@@ -441,6 +441,178 @@ def test_python_batch_errors_name_the_item(square_system: Any) -> None:
     inf = groth16.Proof(G1Point.infinity(), proof.b, proof.c)
     with pytest.raises(MalformedInputError, match="infinity"):
         groth16.verify_batch(vk, [([9], proof), ([9], inf)])
+
+
+# ---------------------------------------------------------------- encoding cases: one proof, every batch position
+
+# What the contract answers for a malformed proof or input: False for what it checks itself
+# (inputs >= r, A.y >= q, a point at infinity), a revert (None) for what a precompile refuses
+# (another coordinate >= q, a point off the curve or outside G2's subgroup). Python raises.
+Mutation = Callable[[list[int], list[int]], tuple[list[int], list[int]]]
+Case = tuple[str, Mutation, Optional[bool]]
+U256 = 2**256
+
+
+def _set(i: int, value: Callable[[list[int]], int]) -> Mutation:
+    """A mutation setting proof word ``i`` (0..7) or, for i >= 8, input ``i - 8``."""
+    def mutate(words: list[int], inputs: list[int]) -> tuple[list[int], list[int]]:
+        w, x = list(words), list(inputs)
+        if i < 8:
+            w[i] = value(words + inputs)
+        else:
+            x[i - 8] = value(words + inputs)
+        return w, x
+    return mutate
+
+
+def _put(lo: int, values: Callable[[list[int]], list[int]]) -> Mutation:
+    def mutate(words: list[int], inputs: list[int]) -> tuple[list[int], list[int]]:
+        w = list(words)
+        new = values(words)
+        w[lo:lo + len(new)] = new
+        return w, list(inputs)
+    return mutate
+
+
+def encoding_cases(n: int, proof_words: list[int], inputs: list[int]) -> list[Case]:
+    """Every malformed encoding the single-proof tests try, for a proof with ``n`` inputs
+    (cases whose value would not fit in 256 bits are left out)."""
+    cases: list[Case] = []
+    for j in range(n):
+        for name, value in ((f"input {j} + r", lambda a, j=j: a[8 + j] + R),
+                            (f"input {j} + 2r", lambda a, j=j: a[8 + j] + 2 * R),
+                            (f"input {j} in [r, q)", lambda a: R + (P - R) // 2),
+                            (f"input {j} = 2^256 - 1", lambda a: U256 - 1)):
+            if value(proof_words + inputs) < U256:
+                cases.append((name, _set(8 + j, value), False))
+    for i, coord in enumerate(("A.x", "A.y", "B.x.c1", "B.x.c0", "B.y.c1", "B.y.c0", "C.x", "C.y")):
+        want = False if coord == "A.y" else None
+        for name, value in ((f"{coord} + q", lambda a, i=i: a[i] + P), (f"{coord} = q", lambda a: P),
+                            (f"{coord} = 2^256 - 1", lambda a: U256 - 1)):
+            if value(proof_words + inputs) < U256:
+                cases.append((name, _set(i, value), want))
+    (x0, x1), (y0, y1) = twist_point_outside_subgroup(3)
+    cases += [
+        ("A.y + q, aliasing -A.y", _set(1, lambda a: (U256 + a[1]) % P + P), False),
+        ("A off the curve", _set(1, lambda a: (a[1] + 1) % P), None),
+        ("C off the curve", _set(7, lambda a: (a[7] + 1) % P), None),
+        ("B off the twist", _set(5, lambda a: (a[5] + 1) % P), None),
+        ("B outside G2's subgroup", _put(2, lambda a: [x1, x0, y1, y0]), None),
+        ("B's halves in snarkjs's JSON order", _put(2, lambda a: [a[3], a[2], a[5], a[4]]), None),
+        ("A at infinity", _put(0, lambda a: [0, 0]), False),
+        ("B at infinity", _put(2, lambda a: [0, 0, 0, 0]), False),
+        ("C at infinity", _put(6, lambda a: [0, 0]), False),
+    ]
+    return cases
+
+
+def decode(words: list[int]) -> groth16.Proof:
+    """A proof from its 8 calldata words (EIP-197 order), validated as Python reads it."""
+    enc = [w.to_bytes(32, "big") for w in words]
+    return groth16.Proof(G1Point.from_bytes(b"".join(enc[0:2])), G2Point.from_bytes(b"".join(enc[2:6])),
+                         G1Point.from_bytes(b"".join(enc[6:8])))
+
+
+def raw_batch(n: int, proofs: list[list[int]], inputs: list[list[int]]) -> list[int]:
+    """The ABI words of ``verifyProofs`` (after the selector), with no check of any value."""
+    k = len(proofs)
+    words = ([0x40, 0x40 + 32 + 256 * k] if n else [0x20]) + [k] + [w for p in proofs for w in p]
+    return words + ([k] + [x for xs in inputs for x in xs] if n else [])
+
+
+def abi_words(data: bytes) -> list[int]:
+    return [int.from_bytes(data[i:i + 32], "big") for i in range(4, len(data), 32)]
+
+
+def call_batch(v: OnchainVerifier, words: list[int]) -> bool | None:
+    data = selector(verify_batch_signature(v.vk.num_public)) + b"".join(w.to_bytes(32, "big") for w in words)
+    res = v.chain.call(v.address, data)
+    return None if res.reverted else res.as_bool()
+
+
+def python_batch(vk: Any, proofs: list[list[int]], inputs: list[list[int]]) -> bool | str:
+    """verify_batch's answer, or the error that refused the batch ("decode" when a point
+    could not even be read)."""
+    try:
+        items = [(xs, decode(w)) for w, xs in zip(proofs, inputs)]
+    except MalformedInputError:
+        return "decode"
+    try:
+        return groth16.verify_batch(vk, items)
+    except MalformedInputError as exc:
+        return str(exc)
+
+
+def test_single_proof_encoding_cases_give_exactly_their_answer(deployed: Any) -> None:
+    for n in (1, 3):
+        v, items = deployed[n]
+        public, proof = items[0]
+        words = calldata(proof, public).words()[:8]
+        for name, mutate, want in encoding_cases(n, words, public):
+            w, x = mutate(words, public)
+            assert raw(v, w + x) is want, (n, name)
+            with pytest.raises(MalformedInputError):
+                groth16.verify(v.vk, x, decode(w))
+
+
+@pytest.mark.parametrize("pos", [0, 1, 2])
+def test_batch_encoding_cases_at_every_position(deployed: Any, pos: int) -> None:
+    """The same cases in the first, middle and last proof of a batch of three valid ones:
+    the contract gives the single proof's answer, Python refuses and names the item."""
+    n = 3
+    v, items = deployed[n]
+    proofs = [calldata(proof, public).words()[:8] for public, proof in items]
+    inputs = [list(public) for public, _ in items]
+    assert raw_batch(n, proofs, inputs) == abi_words(batch_calldata(items))
+    assert call_batch(v, raw_batch(n, proofs, inputs)) is True
+    for name, mutate, want in encoding_cases(n, proofs[pos], inputs[pos]):
+        ps, xs = list(proofs), list(inputs)
+        ps[pos], xs[pos] = mutate(proofs[pos], inputs[pos])
+        assert call_batch(v, raw_batch(n, ps, xs)) is want, (pos, name)
+        answer = python_batch(v.vk, ps, xs)
+        assert isinstance(answer, str), (pos, name, answer)
+        assert answer == "decode" or f"items[{pos}]" in answer, (pos, name, answer)
+
+
+@pytest.mark.parametrize("pos", [0, 1, 2])
+def test_batch_wrong_lengths_at_every_position(deployed: Any, pos: int) -> None:
+    """A proof or an input vector a word short or long at ``pos`` (the ABI arrays then no
+    longer match the calldata), and the arrays' lengths off by one: a revert; in Python an
+    input vector of the wrong length names its item."""
+    n, k = 3, 3
+    v, items = deployed[n]
+    proofs = [calldata(proof, public).words()[:8] for public, proof in items]
+    inputs = [list(public) for public, _ in items]
+    good = raw_batch(n, proofs, inputs)
+    proof_at, input_at = 3 + 8 * pos, 3 + 8 * k + 1 + n * pos
+    variants = {
+        "proof a word short": good[:proof_at + 7] + good[proof_at + 8:],
+        "proof a word long": good[:proof_at + 8] + [1] + good[proof_at + 8:],
+        "inputs a word short": good[:input_at + n - 1] + good[input_at + n:],
+        "inputs a word long": good[:input_at + n] + [1] + good[input_at + n:],
+    }
+    for name, words in variants.items():
+        assert call_batch(v, words) is None, (pos, name)
+    for what, index, delta in (("proofs", 2, 1), ("proofs", 2, -1), ("pubSignals", 3 + 8 * k, 1),
+                               ("pubSignals", 3 + 8 * k, -1)):
+        words = list(good)
+        words[index] += delta
+        assert call_batch(v, words) is None, (what, delta)
+    for xs in (inputs[pos][:-1], inputs[pos] + [1]):
+        batch = [(list(x), p) for x, (_, p) in zip(inputs, items)]
+        batch[pos] = (xs, items[pos][1])
+        with pytest.raises(MalformedInputError, match=rf"items\[{pos}\]: public inputs: expected 3"):
+            groth16.verify_batch(v.vk, batch)
+
+
+@pytest.mark.parametrize("pos", [0, 1, 2])
+def test_batch_with_one_wrong_proof_anywhere_is_false(deployed: Any, pos: int) -> None:
+    v, items = deployed[3]
+    bad = list(items)
+    bad[pos] = (items[pos][0], items[(pos + 1) % 3][1])  # a valid proof of other inputs
+    assert v.verify_batch(bad) is False and groth16.verify_batch(v.vk, bad) is False
+    bad[pos] = ([items[pos][0][0] ^ 1, *items[pos][0][1:]], items[pos][1])
+    assert v.verify_batch(bad) is False and groth16.verify_batch(v.vk, bad) is False
 
 
 # ---------------------------------------------------------------- embedded EVM, tools

@@ -27,7 +27,7 @@ def _checked(pvk: PreparedVerifyingKey, public: Sequence[int], proof: Proof, whe
     for name, pt in (("A", proof.a), ("B", proof.b), ("C", proof.c)):
         if pt.is_infinity():
             raise MalformedInputError(f"{where}proof {name} is the point at infinity")
-    xs = check_fr_list(public)
+    xs = check_fr_list(public, f"{where}public input")  # a batch error names the item
     if len(xs) != pvk.vk.num_public:
         raise MalformedInputError(
             f"{where}public inputs: expected {pvk.vk.num_public}, found {len(xs)}")
