@@ -446,8 +446,9 @@ def test_python_batch_errors_name_the_item(square_system: Any) -> None:
 # ---------------------------------------------------------------- encoding cases: one proof, every batch position
 
 # What the contract answers for a malformed proof or input: False for what it checks itself
-# (inputs >= r, A.y >= q, a point at infinity), a revert (None) for what a precompile refuses
-# (another coordinate >= q, a point off the curve or outside G2's subgroup). Python raises.
+# (inputs >= r, a point at infinity, A.y >= q where it negates A: a single proof, the first of
+# a batch), a revert (None) for what a precompile refuses (another coordinate >= q, a point
+# off the curve or outside G2's subgroup). Python raises.
 Mutation = Callable[[list[int], list[int]], tuple[list[int], list[int]]]
 Case = tuple[str, Mutation, Optional[bool]]
 U256 = 2**256
@@ -474,9 +475,11 @@ def _put(lo: int, values: Callable[[list[int]], list[int]]) -> Mutation:
     return mutate
 
 
-def encoding_cases(n: int, proof_words: list[int], inputs: list[int]) -> list[Case]:
+def encoding_cases(n: int, proof_words: list[int], inputs: list[int], *, negated: bool = True) -> list[Case]:
     """Every malformed encoding the single-proof tests try, for a proof with ``n`` inputs
-    (cases whose value would not fit in 256 bits are left out)."""
+    (cases whose value would not fit in 256 bits are left out); ``negated``: the contract
+    negates this proof's A (so it range-checks A.y itself: False, not a revert)."""
+    a_y = False if negated else None
     cases: list[Case] = []
     for j in range(n):
         for name, value in ((f"input {j} + r", lambda a, j=j: a[8 + j] + R),
@@ -486,14 +489,14 @@ def encoding_cases(n: int, proof_words: list[int], inputs: list[int]) -> list[Ca
             if value(proof_words + inputs) < U256:
                 cases.append((name, _set(8 + j, value), False))
     for i, coord in enumerate(("A.x", "A.y", "B.x.c1", "B.x.c0", "B.y.c1", "B.y.c0", "C.x", "C.y")):
-        want = False if coord == "A.y" else None
+        want = a_y if coord == "A.y" else None
         for name, value in ((f"{coord} + q", lambda a, i=i: a[i] + P), (f"{coord} = q", lambda a: P),
                             (f"{coord} = 2^256 - 1", lambda a: U256 - 1)):
             if value(proof_words + inputs) < U256:
                 cases.append((name, _set(i, value), want))
     (x0, x1), (y0, y1) = twist_point_outside_subgroup(3)
     cases += [
-        ("A.y + q, aliasing -A.y", _set(1, lambda a: (U256 + a[1]) % P + P), False),
+        ("A.y + q, aliasing -A.y", _set(1, lambda a: (U256 + a[1]) % P + P), a_y),
         ("A off the curve", _set(1, lambda a: (a[1] + 1) % P), None),
         ("C off the curve", _set(7, lambda a: (a[7] + 1) % P), None),
         ("B off the twist", _set(5, lambda a: (a[5] + 1) % P), None),
@@ -558,14 +561,15 @@ def test_single_proof_encoding_cases_give_exactly_their_answer(deployed: Any) ->
 @pytest.mark.parametrize("pos", [0, 1, 2])
 def test_batch_encoding_cases_at_every_position(deployed: Any, pos: int) -> None:
     """The same cases in the first, middle and last proof of a batch of three valid ones:
-    the contract gives the single proof's answer, Python refuses and names the item."""
+    the contract gives the single proof's answer (but A.y >= q after the first proof goes to
+    ecMul, which reverts), Python refuses and names the item."""
     n = 3
     v, items = deployed[n]
     proofs = [calldata(proof, public).words()[:8] for public, proof in items]
     inputs = [list(public) for public, _ in items]
     assert raw_batch(n, proofs, inputs) == abi_words(batch_calldata(items))
     assert call_batch(v, raw_batch(n, proofs, inputs)) is True
-    for name, mutate, want in encoding_cases(n, proofs[pos], inputs[pos]):
+    for name, mutate, want in encoding_cases(n, proofs[pos], inputs[pos], negated=pos == 0):
         ps, xs = list(proofs), list(inputs)
         ps[pos], xs[pos] = mutate(proofs[pos], inputs[pos])
         assert call_batch(v, raw_batch(n, ps, xs)) is want, (pos, name)

@@ -121,10 +121,10 @@ contract Groth16Verifier {
     ///         keccak256 of all the calldata (the first is 1, the others 128-bit). A batch
     ///         with any invalid proof passes with probability about 2^-128.
     /// @param proofs each proof as (A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y)
-    /// @return true when every proof is valid; false for a wrong proof, an input >= r,
-    ///         A.y >= q or a point at infinity in any proof. Reverts on an empty batch,
-    ///         arrays of different lengths, a non-canonical or over-long ABI encoding, or a
-    ///         failed precompile call (as verifyProof).
+    /// @return true when every proof is valid; false for a wrong proof, an input >= r or a
+    ///         point at infinity in any proof, or A.y >= q in the first. Reverts on an empty
+    ///         batch, arrays of different lengths, a non-canonical or over-long ABI encoding,
+    ///         or a failed precompile call (as verifyProof; A.y >= q after the first proof).
     function verifyProofs(uint256[8][] calldata proofs, uint256[2][] calldata pubSignals) external view returns (bool) {
         assembly {
             let k := proofs.length
@@ -157,14 +157,15 @@ contract Groth16Verifier {
                 }
                 let ax := calldataload(pa)
                 let ay := calldataload(add(pa, 0x20))
-                // A.y < q at every position, as verifyProof: the first A is negated here
-                ok := and(ok, lt(ay, Q))
                 ok := and(ok, iszero(iszero(or(ax, ay))))
                 ok := and(ok, iszero(iszero(or(or(calldataload(add(pa, 0x40)), calldataload(add(pa, 0x60))), or(calldataload(add(pa, 0x80)), calldataload(add(pa, 0xa0)))))))
                 ok := and(ok, iszero(iszero(or(calldataload(add(pa, 0xc0)), calldataload(add(pa, 0xe0))))))
                 let pp := add(p, mul(i, 0xc0))
                 switch i
                 case 0 {
+                    // the first A is negated here, so its A.y is range-checked here (the
+                    // other As go to ecMul as they are, which refuses a coordinate >= q)
+                    ok := and(ok, lt(ay, Q))
                     mstore(pp, ax)
                     mstore(add(pp, 0x20), mod(sub(Q, ay), Q))
                     calldatacopy(0x80, add(pa, 0xc0), 0x40)
