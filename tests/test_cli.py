@@ -71,6 +71,7 @@ def test_demo(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedProcess
     assert "verifies: True" in res.stdout and "min_age=21 verifies: False" in res.stdout
     assert "17-year-old cannot make a witness" in res.stdout and "prove" in res.stdout
     assert "EmbeddedEVM(pyrevm): verifyProof(min_age=18) = True" in res.stdout
+    assert "allow_development=True: this demo's key comes from a single-party setup" in res.stdout
     assert "min_age=21 = False" in res.stdout
     assert "OK!" in snarkjs("groth16", "verify", "verification_key.json", "public.json",
                             "proof.json", cwd=tmp_path / "demo").stdout
@@ -99,3 +100,51 @@ def test_evm_verbs(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedPr
     assert res.returncode == 2 and "error:" in res.stderr
     res = zkmpc("verify-onchain", vk, public, proof, "--rpc", "http://127.0.0.1:9", cwd=tmp_path, check=False)
     assert res.returncode == 2 and "cannot reach" in res.stderr
+
+
+@pytest.mark.interop
+def test_development_keys_go_on_chain_only_with_the_flag(tmp_path: Path, solc_ready: None) -> None:
+    """`zkmpc setup` writes a development key; export-verifier and verify-onchain read it
+    back from verification_key.json still marked, and refuse it without the flag."""
+    ref = f"{EXAMPLE}:AgeAtLeast"
+    zkmpc("compile", ref, "-o", "b", cwd=tmp_path)
+    assert "--allow-development-key" in zkmpc("setup", "b/AgeAtLeast.r1cs", "b/pk.bin", "b/vk.json",
+                                               cwd=tmp_path).stderr
+    assert json.loads((tmp_path / "b" / "vk.json").read_text())["zkmpc_development"] is True
+    (tmp_path / "in.json").write_text('{"min_age": 18, "year": 2026, "birth_year": 1990}')
+    zkmpc("prove", ref, "in.json", "b/pk.bin", "proof.json", "public.json", cwd=tmp_path)
+    export, onchain = ["export-verifier", "b/vk.json", "V.sol"], ["verify-onchain", "b/vk.json", "public.json",
+                                                                  "proof.json"]
+    for verb in (export, onchain):
+        res = zkmpc(*verb, cwd=tmp_path, check=False)
+        assert res.returncode == 2 and "development key" in res.stderr, verb
+        for pointer in ("--allow-development-key", "zkmpc zkey contribute", "zkmpc zkey beacon", ".ptau"):
+            assert pointer in res.stderr, (verb, pointer)
+    assert not (tmp_path / "V.sol").exists()
+    assert "DEVELOPMENT" in zkmpc(*export, "--allow-development-key", cwd=tmp_path).stdout
+    assert "WARNING: development key" in (tmp_path / "V.sol").read_text()
+    assert "OK! verifyProof returned true" in zkmpc(*onchain, "--allow-development-key", cwd=tmp_path).stdout
+
+
+@pytest.mark.interop
+def test_a_ceremony_key_goes_on_chain_without_the_flag(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedProcess],
+                                                       solc_ready: None) -> None:
+    """One contribution still marks the key (its contributor can forge); two make it a
+    production key, whose verification_key.json is snarkjs's byte for byte."""
+    vectors = ROOT / "tests" / "vectors"
+    r1cs, ptau = str(vectors / "snarkjs_mul" / "mul.r1cs"), str(vectors / "pot8_final.ptau")
+    zkmpc("zkey", "new", r1cs, ptau, "c0.zkey", cwd=tmp_path)
+    zkmpc("zkey", "contribute", "c0.zkey", "c1.zkey", "--name", "a", "-e", "one", cwd=tmp_path)
+    res = zkmpc("zkey", "export", "verificationkey", "c1.zkey", "vk1.json", cwd=tmp_path)
+    assert "DEVELOPMENT" in res.stderr
+    res = zkmpc("export-verifier", "vk1.json", "V1.sol", cwd=tmp_path, check=False)
+    assert res.returncode == 2 and "development key" in res.stderr
+    zkmpc("zkey", "contribute", "c1.zkey", "c2.zkey", "--name", "b", "-e", "two", cwd=tmp_path)
+    zkmpc("zkey", "beacon", "c2.zkey", "c3.zkey", "0123456789abcdef", "10", cwd=tmp_path)
+    res = zkmpc("zkey", "export", "verificationkey", "c3.zkey", "vk.json", cwd=tmp_path)
+    assert "DEVELOPMENT" not in res.stderr
+    snarkjs("zkey", "export", "verificationkey", "c3.zkey", "theirs.json", cwd=tmp_path)
+    assert (tmp_path / "vk.json").read_text() == (tmp_path / "theirs.json").read_text()
+    out = zkmpc("export-verifier", "vk.json", "V.sol", cwd=tmp_path).stdout
+    assert "wrote V.sol" in out and "DEVELOPMENT" not in out
+    assert "WARNING" not in (tmp_path / "V.sol").read_text()

@@ -89,9 +89,15 @@ def cmd_zkey_export_vk(args: argparse.Namespace) -> int:
     from zkp.formats.snarkjs_json import vk_to_json
     from zkp.formats.zkey import read_zkey
 
+    vk = read_zkey(args.zkey).verifying_key()
     with open(args.json, "w") as f:
-        f.write(vk_to_json(read_zkey(args.zkey).verifying_key()))
+        f.write(vk_to_json(vk))
     print(f"wrote {args.json}")
+    if vk.development:
+        print("warning: a DEVELOPMENT key (fewer than two contributions: a contributor alone can "
+              "forge proofs), marked so in the file (\"zkmpc_development\": true); export-verifier "
+              "refuses it without --allow-development-key; add contributions (zkmpc zkey contribute)",
+              file=sys.stderr)
     return 0
 
 

@@ -8,8 +8,9 @@
     zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
     zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
     zkmpc export-verifier VK_JSON [VERIFIER_SOL] [--contract-name N] [--pragma P]
+                          [--allow-development-key]  (a development key is refused without it)
     zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
-    zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL]
+    zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL] [--allow-development-key]
     zkmpc demo [--out DIR] [--rpc URL]
     zkmpc zkey new C.r1cs POT.ptau C0.zkey | zkey export verificationkey C.zkey VK.json
     zkmpc ptau info POT.ptau                      -> power, contributions, file hash
@@ -100,7 +101,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
         pk, vk = groth16.setup(cs)
-    print("warning: single-party setup: DEVELOPMENT keys (whoever ran setup can forge proofs)",
+    print("warning: single-party setup: DEVELOPMENT keys (whoever ran setup can forge proofs); "
+          "export-verifier and verify-onchain refuse them without --allow-development-key",
           file=sys.stderr)
     if args.pk.endswith(".zkey"):
         from zkp.formats.zkey import write_zkey
@@ -218,9 +220,11 @@ def cmd_export_verifier(args: argparse.Namespace) -> int:
     from zkp.formats.snarkjs_json import vk_from_json
 
     vk = vk_from_json(_read(args.vk, limit=1 << 26))
-    src = export_verifier(vk, contract_name=args.contract_name, pragma=args.pragma)
+    src = export_verifier(vk, contract_name=args.contract_name, pragma=args.pragma,
+                          allow_development=args.allow_development_key)
     _write(args.output, src)
-    print(f"wrote {args.output} (contract {args.contract_name}, {vk.num_public} public inputs)")
+    dev = ", a DEVELOPMENT key: whoever made it can forge proofs" if vk.development else ""
+    print(f"wrote {args.output} (contract {args.contract_name}, {vk.num_public} public inputs{dev})")
     return 0
 
 
@@ -240,7 +244,7 @@ def cmd_verify_onchain(args: argparse.Namespace) -> int:
     if args.address:
         verifier = OnchainVerifier(chain, args.address, vk)
     else:
-        verifier = OnchainVerifier.deploy(vk, chain)
+        verifier = OnchainVerifier.deploy(vk, chain, allow_development=args.allow_development_key)
         print(f"deployed the verifier at {verifier.address} on {chain!r}")
     ok = verifier.verify(proof, public)
     gas = verifier.gas(proof, public) if ok else None
@@ -253,6 +257,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run
 
     return 0 if run(sys.stdout, args.out, rpc=args.rpc) else 1
+
+
+def _add_development_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-development-key", action="store_true",
+                        help="accept a development key (single-party setup, or fewer than two "
+                        "phase-2 contributions: whoever made it can forge proofs), for tests and demos")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -289,6 +299,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("output", nargs="?", default="Groth16Verifier.sol")
     ev.add_argument("--contract-name", default="Groth16Verifier")
     ev.add_argument("--pragma", default=">=0.8.4 <0.9.0")
+    _add_development_flag(ev)
     ev.set_defaults(fn=cmd_export_verifier)
     cd = sub.add_parser("calldata", help="print the verifyProof arguments (snarkjs's format)")
     cd.add_argument("public")
@@ -299,6 +310,7 @@ def _parser() -> argparse.ArgumentParser:
         vo.add_argument(name)
     vo.add_argument("--rpc", default=None, help="JSON-RPC URL of a node (an unlocked account deploys)")
     vo.add_argument("--address", default=None, help="call a verifier already deployed there")
+    _add_development_flag(vo)
     vo.set_defaults(fn=cmd_verify_onchain)
     d = sub.add_parser("demo", help="prove age >= 18 end to end, with timings")
     d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")

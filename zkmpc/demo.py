@@ -36,9 +36,13 @@ def _onchain(out: TextIO, vk: Any, proof: Any, rpc: str | None) -> bool:
     from zkp.errors import ToolError
     from zkp.evm import EmbeddedEVM, OnchainVerifier, RpcChain
 
+    out.write("  deploying with allow_development=True: this demo's key comes from a single-party "
+              "setup, so whoever ran it could forge proofs; a production verifier needs a key from "
+              "a phase-2 ceremony (zkmpc zkey new / contribute / beacon)\n")
     try:
         chain: Any = RpcChain(rpc) if rpc else EmbeddedEVM()
-        verifier = _timed(out, "compile + deploy verifier", lambda: OnchainVerifier.deploy(vk, chain))
+        verifier = _timed(out, "compile + deploy verifier",
+                          lambda: OnchainVerifier.deploy(vk, chain, allow_development=True))
     except ToolError as exc:
         out.write(f"  on-chain step skipped: {exc}\n")
         return False

@@ -17,12 +17,15 @@ from ..errors import ChainError, InputTypeError, ToolError
 __all__ = ["CallResult", "Chain", "EmbeddedEVM", "RpcChain"]
 
 _GAS_CAP = 30_000_000
+_HALTED = "outofgas"  # anvil: "EVM error OutOfGas", geth: "out of gas" (spaces dropped)
 
 
 @dataclass(frozen=True)
 class CallResult:
-    """What a call returned: its output, whether it reverted, and the gas a transaction
-    making the same call uses (None where the chain cannot tell without sending one)."""
+    """What a call returned: its output, whether it reverted (an exceptional halt such as
+    running out of gas counts as a revert: the call returned nothing), and the gas a
+    transaction making the same call uses (None where the chain cannot tell without
+    sending one)."""
 
     output: bytes
     reverted: bool
@@ -85,7 +88,7 @@ class EmbeddedEVM:
             out = self._evm.message_call(self.SENDER, to, payload, gas=gas if gas is not None else _GAS_CAP)
         except RuntimeError as exc:
             text = str(exc)
-            if text.startswith("Revert"):
+            if text.startswith(("Revert", "Halt")):  # a revert, or out of gas and the like
                 return CallResult(b"", True, None)
             raise ChainError(f"call failed: {text}") from exc
         result = self._evm.result
@@ -162,10 +165,20 @@ class RpcChain:
             out = self._w3.eth.call(tx)
         except Exception as exc:
             name = type(exc).__name__
-            if "ContractLogicError" in name or "revert" in str(exc).lower():
+            text = str(exc).lower()
+            if "ContractLogicError" in name or "revert" in text or _HALTED in text.replace(" ", ""):
                 return CallResult(b"", True, None)
             raise ChainError(f"eth_call failed: {name}: {exc}") from exc
         return CallResult(bytes(out), False, None)
+
+    def estimate_gas(self, to: str, data: bytes) -> int:
+        """The node's ``eth_estimateGas`` for a transaction making this call: the gas limit
+        it would give that transaction."""
+        tx = {"from": self.sender, "to": to, "data": "0x" + _need_bytes(data, "data").hex()}
+        try:
+            return int(self._w3.eth.estimate_gas(tx))
+        except Exception as exc:
+            raise ChainError(f"eth_estimateGas failed: {type(exc).__name__}: {exc}") from exc
 
     def transaction_gas(self, to: str, data: bytes) -> int:
         """Send the call as a real transaction and return the receipt's gasUsed."""

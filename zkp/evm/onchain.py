@@ -9,7 +9,7 @@
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     pk, vk = groth16.setup(b.build())
-    >>> verifier = OnchainVerifier.deploy(vk)  # compiles with solc, deploys on an EmbeddedEVM
+    >>> verifier = OnchainVerifier.deploy(vk, allow_development=True)  # solc, then an EmbeddedEVM
     >>> proof = groth16.prove(pk, [1, 9, 3])
     >>> verifier.verify(proof, [9]), verifier.verify(proof, [4])
     (True, False)
@@ -43,10 +43,16 @@ class OnchainVerifier:
 
     @classmethod
     def deploy(cls, vk: VerifyingKey, chain: Chain | None = None, *, contract_name: str = "Groth16Verifier",
-               pragma: str = DEFAULT_PRAGMA) -> OnchainVerifier:
+               pragma: str = DEFAULT_PRAGMA, allow_development: bool = False) -> OnchainVerifier:
         """Export ``vk``'s verifier, compile it (solc) and deploy it on ``chain`` (a fresh
-        :class:`EmbeddedEVM` by default)."""
-        source = export_verifier(vk, contract_name=contract_name, pragma=pragma)
+        :class:`EmbeddedEVM` by default).
+
+        Raises:
+            SetupError: a development key without ``allow_development=True`` (see
+                :func:`~zkp.evm.export_verifier`), before anything is compiled or deployed.
+        """
+        source = export_verifier(vk, contract_name=contract_name, pragma=pragma,
+                                 allow_development=allow_development)
         compiled = compile_solidity(source, contract_name)
         chain = chain if chain is not None else EmbeddedEVM()
         return cls(chain, chain.deploy(compiled.bytecode), vk, compiled)
@@ -58,7 +64,12 @@ class OnchainVerifier:
         return cd.to_bytes()
 
     def verify(self, proof: Proof, public: Sequence[int], *, gas: int | None = None) -> bool:
-        """Call ``verifyProof`` (no transaction); the contract's answer."""
+        """Call ``verifyProof`` (no transaction); the contract's answer.
+
+        Raises:
+            ChainError: the call reverted: a point the precompiles refuse, or too little
+                ``gas``.
+        """
         return self.chain.call(self.address, self._data(proof, public), gas=gas).as_bool()
 
     def verify_batch(self, items: Sequence[tuple[Sequence[int], Proof]]) -> bool:

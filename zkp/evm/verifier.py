@@ -9,10 +9,15 @@
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     pk, vk = groth16.setup(b.build())
-    >>> src = export_verifier(vk, contract_name="SquareVerifier")
+    >>> try:  # a single-party setup: whoever ran it can forge proofs
+    ...     export_verifier(vk)
+    ... except ValueError as exc:
+    ...     print(type(exc).__name__, "zkmpc zkey contribute" in str(exc))
+    SetupError True
+    >>> src = export_verifier(vk, contract_name="SquareVerifier", allow_development=True)
     >>> "contract SquareVerifier" in src and "uint256[1] calldata pubSignals" in src
     True
-    >>> export_verifier(vk, contract_name="SquareVerifier") == src
+    >>> export_verifier(vk, contract_name="SquareVerifier", allow_development=True) == src
     True
 """
 
@@ -21,7 +26,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from ..errors import InputTypeError, MalformedInputError
+from ..errors import InputTypeError, MalformedInputError, SetupError
 from ..groth16.keys import VerifyingKey
 from .keccak import keccak256
 
@@ -32,6 +37,26 @@ _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
 _PRAGMA = re.compile(r"[0-9<>=^~. ]{1,64}")
 _BLOCKS = {"IC_CONSTANTS", "INPUT_CHECKS", "VK_X_TERMS", "BATCH_INPUTS", "BATCH_VK_TERMS"}
 _MAX_PUBLIC = 1024  # far above what fits the 24 KiB contract-size limit; refuses absurd keys early
+
+# where production keys come from, for the error that refuses a development key
+_PRODUCTION_KEYS = (
+    "production keys come from a phase-2 ceremony on a powers-of-tau file: `zkmpc zkey new "
+    "CIRCUIT.r1cs POT.ptau c0.zkey`, then `zkmpc zkey contribute` by at least two independent "
+    "parties and `zkmpc zkey beacon`, then `zkmpc zkey export verificationkey` (or "
+    "zkp.ceremony.new_zkey / contribute / beacon in Python)")
+
+
+def _refuse_development(vk: VerifyingKey, allow_development: object) -> None:
+    """A development key (``vk.development``) only with ``allow_development=True``."""
+    if not isinstance(allow_development, bool):
+        raise InputTypeError(f"allow_development: expected a bool, found {type(allow_development).__name__}")
+    if vk.development and not allow_development:
+        raise SetupError(
+            "verifying key: expected a production key, found a development key (a single-party "
+            "setup, or fewer than two phase-2 contributions: whoever made it can forge proofs); "
+            "its verifier is exported or deployed only with allow_development=True (command "
+            "line: --allow-development-key), for tests and demos; "
+            + _PRODUCTION_KEYS)
 
 
 def _template() -> str:
@@ -75,8 +100,8 @@ def _ic_blocks(vk: VerifyingKey) -> tuple[str, str, str, str, str]:
         f"            mstore(add(pv, 0x40), IC{j}_X)\n"
         f"            mstore(add(pv, 0x60), IC{j}_Y)\n"
         f"            mstore(add(pv, 0x80), mload({hex(0x120 + 32 * (j - 1))}))\n"
-        f"            ok := and(ok, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))\n"
-        f"            ok := and(ok, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))\n" for j in range(1, n + 1))
+        f"            status := and(status, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))\n"
+        f"            status := and(status, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))\n" for j in range(1, n + 1))
     batch_inputs = "" if n == 0 else (
         f"                let ia := add(pub, mul(i, {hex(32 * n)}))\n"
         f"                for {{ let j := 0 }} lt(j, {n}) {{ j := add(j, 1) }} {{\n"
@@ -137,7 +162,7 @@ def _shape_values(vk: VerifyingKey) -> dict[str, str]:
 
 
 def export_verifier(vk: VerifyingKey, *, contract_name: str = "Groth16Verifier",
-                    pragma: str = DEFAULT_PRAGMA) -> str:
+                    pragma: str = DEFAULT_PRAGMA, allow_development: bool = False) -> str:
     """Render the Solidity verifier of ``vk``.
 
     The contract has snarkjs's ABI, ``verifyProof(uint[2] a, uint[2][2] b, uint[2] c,
@@ -146,12 +171,26 @@ def export_verifier(vk: VerifyingKey, *, contract_name: str = "Groth16Verifier",
     always gives byte-identical source. ``pragma`` is the version range after ``pragma
     solidity`` (the code needs 0.8.4 or newer: calldata ``.offset`` in assembly).
 
+    The contract returns false for a wrong proof, an input >= r, ``A.y >= q`` or a proof
+    point at infinity, and reverts when a precompile call fails (a point the precompile
+    refuses, or too little gas): a call that returns has its true answer at any gas limit.
+
+    Security:
+        A development key (``vk.development``: a single-party :func:`zkp.groth16.setup`,
+        or a ``.zkey`` with fewer than two contributions) lets whoever made it forge
+        proofs; it is refused unless ``allow_development=True`` (tests, demos), and its
+        source then carries a warning. The mark survives ``verification_key.json``
+        (see :func:`zkp.formats.snarkjs_json.vk_to_json`).
+
     Raises:
         InputTypeError: ``vk`` is not a :class:`VerifyingKey`, or a name is not a str.
         MalformedInputError: a contract name that is not a Solidity identifier, a pragma with
             other characters than digits, dots, spaces and ``<>=^~``, or over 1024 inputs.
+        SetupError: a development key without ``allow_development=True``; the message
+            says how to make a production key.
     """
     _check_arguments(vk, contract_name, pragma)
+    _refuse_development(vk, allow_development)
     values = {"CONTRACT": contract_name, "PRAGMA": pragma, **_key_values(vk), **_shape_values(vk)}
     src = _template()
     for key, value in values.items():

@@ -28,6 +28,7 @@ __all__ = ["vk_to_json", "vk_from_json", "proof_to_json", "proof_from_json",
            "public_to_json", "public_from_json", "alphabeta_tower"]
 
 _MAX_PROOF_BYTES = 64 * 1024
+_DEV_KEY = "zkmpc_development"  # marks a development verifying key (see vk_to_json)
 
 
 def _g1(p: G1Point) -> list[str]:
@@ -105,7 +106,9 @@ def alphabeta_tower(vk: VerifyingKey) -> list[list[list[str]]]:
 
 
 def vk_to_json(vk: VerifyingKey) -> str:
-    """``verification_key.json`` exactly as ``snarkjs zkey export verificationkey``."""
+    """``verification_key.json`` exactly as ``snarkjs zkey export verificationkey``; a
+    development key (``vk.development``) has ``"zkmpc_development": true`` at the end, so
+    the mark survives the file (:func:`zkp.evm.export_verifier` refuses such a key)."""
     doc = {
         "protocol": "groth16",
         "curve": "bn128",
@@ -117,6 +120,8 @@ def vk_to_json(vk: VerifyingKey) -> str:
         "vk_alphabeta_12": alphabeta_tower(vk),
         "IC": [_g1(p) for p in vk.ic],
     }
+    if vk.development:  # one extra key, which snarkjs ignores; absent for production keys
+        doc[_DEV_KEY] = True
     return json.dumps(doc, indent=1)
 
 
@@ -125,6 +130,9 @@ def vk_from_json(text: str | bytes) -> VerifyingKey:
     doc = _object(load_strict(text, what="verification key"),
                   {"nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2",
                    "vk_delta_2", "IC"}, "verification key")
+    dev = doc.get(_DEV_KEY, False)
+    if not isinstance(dev, bool):
+        raise FormatError(f"verification key: {_DEV_KEY} must be true or false, found {dev!r}")
     n = doc["nPublic"]
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise FormatError(f"verification key: nPublic must be an int >= 0, found {n!r}")
@@ -135,7 +143,7 @@ def vk_from_json(text: str | bytes) -> VerifyingKey:
             beta_g2=_read_g2(doc["vk_beta_2"], "vk_beta_2"),
             gamma_g2=_read_g2(doc["vk_gamma_2"], "vk_gamma_2"),
             delta_g2=_read_g2(doc["vk_delta_2"], "vk_delta_2"),
-            ic=tuple(_read_g1(p, f"IC[{i}]") for i, p in enumerate(ic)))
+            ic=tuple(_read_g1(p, f"IC[{i}]") for i, p in enumerate(ic)), development=dev)
     except FormatError:
         raise
     except MalformedInputError as exc:

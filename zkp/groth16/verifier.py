@@ -33,7 +33,7 @@ def _checked(pvk: PreparedVerifyingKey, public: Sequence[int], proof: Proof, whe
     if len(public) != pvk.vk.num_public:  # the count first: no work on a wrong-sized input
         raise MalformedInputError(
             f"{where}public inputs: expected {pvk.vk.num_public}, found {len(public)}")
-    return check_fr_list(public)
+    return check_fr_list(public, f"{where}public input")  # a batch error names the item
 
 
 def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof: Proof) -> bool:

@@ -9,7 +9,9 @@ pragma solidity >=0.8.4 <0.9.0;
 /// @dev    Every public input must be below r; A.y below q; no proof point may be the point
 ///         at infinity; the calldata must have exactly the length of the declared
 ///         arguments; the status of every precompile call and the pairing result are both
-///         checked. B is in EIP-197 order: ((x.c1, x.c0), (y.c1, y.c0)).
+///         checked, and a failed precompile call reverts (so does running out of gas), so
+///         a call that returns has its true answer at any gas limit, and eth_estimateGas
+///         covers the pairing. B is in EIP-197 order: ((x.c1, x.c0), (y.c1, y.c0)).
 contract Groth16Verifier {
     // scalar field (public inputs) and base field (coordinates)
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -38,8 +40,10 @@ contract Groth16Verifier {
     uint256 internal constant IC2_Y = 11400262322666908390647652182751578481309938266640339265784825599714820019603;
 
     /// @notice Checks one proof against its public inputs.
-    /// @return true for a valid proof; false for a wrong proof, an input >= r or an invalid
-    ///         point. Reverts when the calldata is longer or shorter than the arguments.
+    /// @return true for a valid proof; false for a wrong proof, an input >= r, A.y >= q or
+    ///         a proof point at infinity. Reverts when the calldata is longer or shorter
+    ///         than the arguments, or when a precompile call fails: a coordinate >= q, a
+    ///         point off the curve or outside G2's subgroup, or too little gas.
     function verifyProof(uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c, uint256[2] calldata pubSignals) external view returns (bool) {
         assembly {
             if iszero(eq(calldatasize(), 324)) { revert(0, 0) }
@@ -56,6 +60,7 @@ contract Groth16Verifier {
                 mstore(0, 0)
                 return(0, 0x20)
             }
+            // from here on ok is the status of the precompile calls (1 so far)
             // pairing input, 4 x (G1, G2) from 0x00: (-A, B) (alpha, beta) (vk_x, gamma) (C, delta)
             // vk_x = IC0 + sum(pubSignals[i] * IC[i + 1]) is accumulated in its slot at 0x180,
             // each term built in the gamma slot at 0x1c0 before gamma is written there
@@ -104,7 +109,9 @@ contract Groth16Verifier {
             mstore(0x2c0, DELTA_Y1)
             mstore(0x2e0, DELTA_Y0)
             ok := and(ok, staticcall(gas(), 0x08, 0x00, 0x300, 0x00, 0x20))
-            mstore(0x00, and(ok, mload(0x00)))
+            // a failed precompile call (a point the precompile refuses, or too little gas)
+            // reverts: returning false would let a gas estimate stop short of the pairing
+            if iszero(ok) { revert(0, 0) }
             return(0x00, 0x20)
         }
     }
@@ -114,8 +121,10 @@ contract Groth16Verifier {
     ///         keccak256 of all the calldata (the first is 1, the others 128-bit). A batch
     ///         with any invalid proof passes with probability about 2^-128.
     /// @param proofs each proof as (A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y)
-    /// @return true when every proof is valid; false otherwise. Reverts on an empty batch,
-    ///         arrays of different lengths, or a non-canonical or over-long ABI encoding.
+    /// @return true when every proof is valid; false for a wrong proof, an input >= r or a
+    ///         point at infinity in any proof, or A.y >= q in the first. Reverts on an empty
+    ///         batch, arrays of different lengths, a non-canonical or over-long ABI encoding,
+    ///         or a failed precompile call (as verifyProof; A.y >= q after the first proof).
     function verifyProofs(uint256[8][] calldata proofs, uint256[2][] calldata pubSignals) external view returns (bool) {
         assembly {
             let k := proofs.length
@@ -127,7 +136,8 @@ contract Groth16Verifier {
             let p := 0x160
             calldatacopy(p, 4, sub(calldatasize(), 4))
             let seed := keccak256(p, sub(calldatasize(), 4))
-            let ok := 1
+            let ok := 1 // the encoding checks: false when one fails
+            let status := 1 // the precompile calls: a revert when one fails
             let sumR := 0
             for { let i := 0 } lt(i, k) { i := add(i, 1) } {
                 let pa := add(proofs.offset, mul(i, 0x100))
@@ -153,6 +163,8 @@ contract Groth16Verifier {
                 let pp := add(p, mul(i, 0xc0))
                 switch i
                 case 0 {
+                    // the first A is negated here, so its A.y is range-checked here (the
+                    // other As go to ecMul as they are, which refuses a coordinate >= q)
                     ok := and(ok, lt(ay, Q))
                     mstore(pp, ax)
                     mstore(add(pp, 0x20), mod(sub(Q, ay), Q))
@@ -163,11 +175,11 @@ contract Groth16Verifier {
                     mstore(0xc0, ax)
                     mstore(0xe0, ay)
                     mstore(0x100, sub(R, ri))
-                    ok := and(ok, staticcall(gas(), 0x07, 0xc0, 0x60, pp, 0x40))
+                    status := and(status, staticcall(gas(), 0x07, 0xc0, 0x60, pp, 0x40))
                     calldatacopy(0xc0, add(pa, 0xc0), 0x40)
                     mstore(0x100, ri)
-                    ok := and(ok, staticcall(gas(), 0x07, 0xc0, 0x60, 0xc0, 0x40))
-                    ok := and(ok, staticcall(gas(), 0x06, 0x80, 0x80, 0x80, 0x40))
+                    status := and(status, staticcall(gas(), 0x07, 0xc0, 0x60, 0xc0, 0x40))
+                    status := and(status, staticcall(gas(), 0x06, 0x80, 0x80, 0x80, 0x40))
                 }
                 calldatacopy(add(pp, 0x40), add(pa, 0x40), 0x80)
             }
@@ -180,7 +192,7 @@ contract Groth16Verifier {
             mstore(0xc0, ALPHA_X)
             mstore(0xe0, ALPHA_Y)
             mstore(0x100, sumR)
-            ok := and(ok, staticcall(gas(), 0x07, 0xc0, 0x60, pk, 0x40))
+            status := and(status, staticcall(gas(), 0x07, 0xc0, 0x60, pk, 0x40))
             mstore(add(pk, 0x40), BETA_X1)
             mstore(add(pk, 0x60), BETA_X0)
             mstore(add(pk, 0x80), BETA_Y1)
@@ -190,17 +202,17 @@ contract Groth16Verifier {
             mstore(0xc0, IC0_X)
             mstore(0xe0, IC0_Y)
             mstore(0x100, sumR)
-            ok := and(ok, staticcall(gas(), 0x07, 0xc0, 0x60, pv, 0x40))
+            status := and(status, staticcall(gas(), 0x07, 0xc0, 0x60, pv, 0x40))
             mstore(add(pv, 0x40), IC1_X)
             mstore(add(pv, 0x60), IC1_Y)
             mstore(add(pv, 0x80), mload(0x120))
-            ok := and(ok, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))
-            ok := and(ok, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))
+            status := and(status, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))
+            status := and(status, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))
             mstore(add(pv, 0x40), IC2_X)
             mstore(add(pv, 0x60), IC2_Y)
             mstore(add(pv, 0x80), mload(0x140))
-            ok := and(ok, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))
-            ok := and(ok, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))
+            status := and(status, staticcall(gas(), 0x07, add(pv, 0x40), 0x60, add(pv, 0x40), 0x40))
+            status := and(status, staticcall(gas(), 0x06, pv, 0x80, pv, 0x40))
             mstore(add(pv, 0x40), GAMMA_X1)
             mstore(add(pv, 0x60), GAMMA_X0)
             mstore(add(pv, 0x80), GAMMA_Y1)
@@ -213,8 +225,8 @@ contract Groth16Verifier {
             mstore(add(pd, 0x60), DELTA_X0)
             mstore(add(pd, 0x80), DELTA_Y1)
             mstore(add(pd, 0xa0), DELTA_Y0)
-            ok := and(ok, staticcall(gas(), 0x08, p, mul(add(k, 3), 0xc0), 0x00, 0x20))
-            mstore(0x00, and(ok, mload(0x00)))
+            status := and(status, staticcall(gas(), 0x08, p, mul(add(k, 3), 0xc0), 0x00, 0x20))
+            if iszero(status) { revert(0, 0) }
             return(0x00, 0x20)
         }
     }
