@@ -58,7 +58,7 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"min_age": 18, "year": 2026}')
     res = zkmpc("prove", ref, "bad.json", "b/pk.bin", cwd=tmp_path, check=False)
     assert res.returncode == 2 and "missing inputs ['birth_year']" in res.stderr
-    (tmp_path / "p.json").write_text('["1_8"]')
+    (tmp_path / "p.json").write_text('["1_8", "2026"]')  # the key's count, one value non-canonical
     res = zkmpc("verify", "b/vk.json", "p.json", "p.json", cwd=tmp_path, check=False)
     assert res.returncode == 2 and "canonical decimal" in res.stderr
     res = zkmpc("compile", "nofile.py", cwd=tmp_path, check=False)

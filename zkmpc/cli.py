@@ -185,7 +185,8 @@ def _load_vk_public_proof(args: argparse.Namespace, with_vk: bool = True) -> tup
     from zkp.formats.snarkjs_json import proof_from_json, public_from_json, vk_from_json
 
     vk = vk_from_json(_read(args.vk, limit=1 << 26)) if with_vk else None
-    public = public_from_json(_read(args.public, limit=1 << 26))
+    count = vk.num_public if vk is not None else None  # counted before any value is parsed
+    public = public_from_json(_read(args.public, limit=1 << 26), num_public=count)
     proof = proof_from_json(_read(args.proof, limit=1 << 20))
     return vk, public, proof
 
