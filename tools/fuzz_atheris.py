@@ -68,8 +68,8 @@ def run_target(name: str, libfuzzer_args: list[str]) -> None:
             return bytes(atheris.Mutate(data, max_size))
         try:
             out = target.mutate(rng, data, seeds)
-        except Exception:  # noqa: BLE001 - the mutator expects a seed-like input
-            out = target.mutate(rng, rng.choice(seeds), seeds)
+        except Exception:  # noqa: BLE001 - the structure mutator expects a seed-like input
+            out = bytes(atheris.Mutate(data, max_size))
         return out[:max_size]
 
     corpus = _setup_corpus(name)

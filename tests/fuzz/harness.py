@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import struct
 import sys
@@ -286,7 +287,7 @@ def _set(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
 def number_spelling(rng: random.Random, value: Any) -> Any:
     """Another spelling or value of a decimal string: signs, zeros, spaces, exponents,
     underscores, hex, 80 digits, the moduli, a JSON number, another type."""
-    s = value if isinstance(value, str) and value.lstrip("-").isdigit() else str(rng.choice([0, 1, 7]))
+    s = value if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,100}", value) else str(rng.choice([0, 1, 7]))
     n = int(s)
     options: list[Any] = [
         "+" + s, "-" + s, "0" + s, " " + s, s + " ", s + "\n", s[:1] + "_" + s[1:], "-0", "00",
