@@ -267,6 +267,40 @@ def _point_coords(rng: random.Random, doc: Any) -> Any:
     return doc
 
 
+def _g1_doc(p: Any) -> list[str]:
+    return ["0", "1", "0"] if p.is_infinity() else [str(p.x), str(p.y), "1"]
+
+
+def _g2_doc(p: Any) -> list[list[str]]:
+    if p.is_infinity():
+        return [["0", "0"], ["1", "0"], ["0", "0"]]
+    return [[str(p.x[0]), str(p.x[1])], [str(p.y[0]), str(p.y[1])], ["1", "0"]]
+
+
+def _same_fields(data: bytes, mine: dict[str, Any]) -> str | None:
+    doc = json.loads(data)
+    diff = [k for k, v in mine.items() if doc.get(k) != v]
+    return f"accepted fields {diff} that re-encode differently" if diff else None
+
+
+def _vk_canonical(data: bytes, vk: Any) -> str | None:
+    return _same_fields(data, {"nPublic": vk.num_public, "vk_alpha_1": _g1_doc(vk.alpha_g1),
+                               "vk_beta_2": _g2_doc(vk.beta_g2), "vk_gamma_2": _g2_doc(vk.gamma_g2),
+                               "vk_delta_2": _g2_doc(vk.delta_g2), "IC": [_g1_doc(p) for p in vk.ic]})
+
+
+def _proof_canonical(data: bytes, proof: Any) -> str | None:
+    return _same_fields(data, {"pi_a": _g1_doc(proof.a), "pi_b": _g2_doc(proof.b), "pi_c": _g1_doc(proof.c)})
+
+
+def _public_canonical(data: bytes, values: list[int]) -> str | None:
+    from zkp.field import R
+
+    if any(v >= R for v in values):
+        return "accepted a public input >= r"
+    return None if json.loads(data) == [str(v) for v in values] else "re-encodes differently"
+
+
 def _vk_from_json(data: bytes) -> Any:
     from zkp.formats.snarkjs_json import vk_from_json
 
@@ -632,11 +666,13 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
     Target("proving_key", pk_seeds, _mutate_pk, _load_pk, "zkp",
            _files("zkp/formats/binary.py", "zkp/formats/circom.py", "zkp/curve.py", "zkp/groth16/keys.py"), 150),
     Target("vk_json", _json_seeds("verification_key.json", extra=_own_vk), _text_mutator(_point_coords), _vk_from_json, "zkp",
-           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py", "zkp/curve.py", "zkp/groth16/keys.py"), 150),
+           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py", "zkp/curve.py", "zkp/groth16/keys.py"), 150,
+           canonical=_vk_canonical),
     Target("proof_json", _json_seeds("proof.json", extra=_own_proof), _text_mutator(_point_coords), _proof_from_json, "zkp",
-           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py", "zkp/curve.py", "zkp/groth16/keys.py"), 200),
+           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py", "zkp/curve.py", "zkp/groth16/keys.py"), 200,
+           canonical=_proof_canonical),
     Target("public_json", _json_seeds("public.json", extra=_own_public), _text_mutator(), _public_from_json, "zkp",
-           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py"), 400),
+           _files("zkp/formats/snarkjs_json.py", "zkp/formats/_json.py"), 400, canonical=_public_canonical),
     Target("share", share_seeds, _text_mutator(_b64_bytes), _load_share, "mpc",
            _files("mpc/sharing/serial.py", "mpc/serial.py", "mpc/sharing/shamir.py", "mpc/field.py"), 400,
            canonical=_share_canonical),
