@@ -7,6 +7,9 @@ same structure-aware mutator, which atheris calls as its custom mutator (one tim
 it lets libFuzzer's own byte-level mutator run instead). The corpus of each target lives
 in ``fuzz-corpus/<target>/`` (not in git), seeded with the valid files.
 
+The address space is capped (``ZKMPC_FUZZ_MEMORY_MB``, default 3072), so an input that makes
+a parser allocate gigabytes raises MemoryError and is saved like any other finding.
+
 Usage (atheris is not a dependency of zkmpc: install it where you like)::
 
     pip install atheris
@@ -41,6 +44,15 @@ def _setup_corpus(name: str) -> Path:
     return path
 
 
+def _limit_memory(mb: int) -> None:
+    """Cap the address space, so an allocation driven by a length prefix raises MemoryError
+    inside the target (an undocumented error: libFuzzer saves the input) instead of ending
+    the run with an out-of-memory report that cannot name its input."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
+
+
 def run_target(name: str, libfuzzer_args: list[str]) -> None:
     import atheris
 
@@ -73,6 +85,7 @@ def run_target(name: str, libfuzzer_args: list[str]) -> None:
         return out[:max_size]
 
     corpus = _setup_corpus(name)
+    _limit_memory(int(os.environ.get("ZKMPC_FUZZ_MEMORY_MB", "3072")))
     max_len = max(len(s) for s in seeds) * 2 + 1024
     argv = [sys.argv[0], *libfuzzer_args, f"-max_len={max_len}", str(corpus)]
     atheris.Setup(argv, test_one_input, custom_mutator=mutator)

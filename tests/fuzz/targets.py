@@ -158,32 +158,48 @@ def pk_seeds() -> list[bytes]:
 
 
 def pk_layout(data: bytes) -> list[Field]:
-    """The fields of a proving key written by ``dump_proving_key`` (see zkp/formats/binary.py)."""
+    """The fields of a proving key written by ``dump_proving_key`` (see zkp/formats/binary.py),
+    as far as ``data`` holds them (a mutated key yields its first fields)."""
     out = [Field(0, 7, "bytes"), Field(7, 1, "uint"), Field(8, 1, "uint"), Field(9, 4, "uint"), Field(13, 8, "uint")]
-    (n_r1cs,) = struct.unpack_from("<Q", data, 13)
-    out.append(Field(21, n_r1cs, "nested"))
-    pos = 21 + n_r1cs
+
+    def fits(f: Field) -> bool:
+        if f.at + f.width > len(data):
+            return False
+        out.append(f)
+        return True
+
+    if len(data) < 21:
+        return [f for f in out if f.at + f.width <= len(data)] or [Field(0, len(data), "bytes")]
+    pos = 21 + struct.unpack_from("<Q", data, 13)[0]
+    if not fits(Field(21, pos - 21, "nested")):
+        return out
     for width in (64, 64, 64, 128, 128, 128):
-        out.append(Field(pos, width, "point", "big"))
+        if not fits(Field(pos, width, "point", "big")):
+            return out
         pos += width
-    (n_ic,) = struct.unpack_from("<I", data, pos)
-    out.append(Field(pos, 4, "uint"))
+    if not fits(Field(pos, 4, "uint")):
+        return out
+    n_ic = struct.unpack_from("<I", data, pos)[0]
     pos += 4
-    for _ in range(n_ic):
-        out.append(Field(pos, 64, "point", "big"))
+    for _ in range(min(n_ic, 64)):
+        if not fits(Field(pos, 64, "point", "big")):
+            return out
         pos += 64
-    for width in (64, 64, 128, 64, 64):  # a_g1 b_g1 b_g2 l_g1 h_g1
-        (n,) = struct.unpack_from("<Q", data, pos)
-        out.append(Field(pos, 8, "uint"))
-        out.append(Field(pos + 8, n, "point", "big") if n else Field(pos + 8, 0, "bytes"))
+    for _ in range(5):  # a_g1 b_g1 b_g2 l_g1 h_g1
+        if not fits(Field(pos, 8, "uint")):
+            return out
+        n = struct.unpack_from("<Q", data, pos)[0]
+        if not fits(Field(pos + 8, n, "point", "big") if n else Field(pos + 8, 0, "bytes")):
+            return out
         pos += 8 + n
     return out
 
 
 def _mutate_pk(rng: random.Random, seed: bytes, seeds: list[bytes]) -> bytes:
     fields = pk_layout(seed)
-    if rng.random() < 0.25:  # the embedded r1cs, its length prefix kept in step (mostly)
-        (n,) = struct.unpack_from("<Q", seed, 13)
+    nested = [f for f in fields if f.kind == "nested"]
+    if nested and rng.random() < 0.25:  # the embedded r1cs, its length prefix kept in step (mostly)
+        n = nested[0].width
         inner = mutate_sectioned(rng, seed[21:21 + n], r1cs_seeds())
         length = len(inner) if rng.random() < 0.8 else n
         return seed[:13] + struct.pack("<Q", length) + inner + seed[21 + n:]
