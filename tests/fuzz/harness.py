@@ -11,12 +11,18 @@ rewritten in place (p, r, 2^256 - 1, ...), a point moved off its curve; fixed la
 get number spellings (``"+1"``, ``"-0"``, ``"01"``, ``1e3``, 80 digits, p, r), types,
 list lengths, nesting, duplicate or missing keys and off-curve coordinates.
 
-Depth ("got past the first check") is measured without naming any parser function or
-message, so it survives refactoring: a :class:`LineTracer` counts the distinct lines of
-the target's own modules that one input executes. Before fuzzing, uniformly random inputs
-of the seeds' lengths calibrate the target: the most lines any of them executes is what
-the first check costs. A mutated input got past the first check when it executes more
-lines than that.
+Depth is measured without naming any parser function or message, so it survives
+refactoring: a :class:`LineTracer` counts the distinct lines of the target's own modules
+that one input executes. Before fuzzing, random inputs calibrate the target: uniform bytes
+of the seeds' lengths, half of them behind a seed's first 4 to 16 bytes (magic, version,
+first counts). The most lines any of them executes is what the first check costs; a
+mutated input "got past the first check" when it executes more (the tests assert a
+majority does). Reported beside it: the share of inputs that "reached the section
+parsers", i.e. ran at least ``REACH`` (half) of the distinct lines that parsing their
+valid seed runs.
+
+Hangs: each input runs under a watchdog (SIGALRM after ``ZKMPC_FUZZ_HANG_SECONDS``,
+default 60; inputs take milliseconds), which turns a hang into a reported finding.
 
 Budget: ``ZKMPC_FUZZ_ITERATIONS`` (inputs per target, default the target's CI budget) or
 ``ZKMPC_FUZZ_SECONDS`` (keep going, still with the fixed seed, until that many seconds per
