@@ -14,7 +14,7 @@ from typing import Callable
 from .harness import Target
 from .mutators import mutate_sectioned
 from .targets_kernels import _call_twins, _mutate_kernel_call, kernel_seeds
-from .targets_mpc import (_b64_bytes, _commitments_canonical, _decode_frame, _frame_canonical, _load_commitments,
+from .targets_mpc import (_b64_bytes, _mutate_announcement, _parse_announcement, announcement_seeds, _commitments_canonical, _decode_frame, _frame_canonical, _load_commitments,
                           _load_paillier, _load_share, _mutate_frame, _paillier_canonical, _paillier_docs,
                           _share_canonical, commitments_seeds, frame_seeds, share_seeds)
 from .targets_zkp import (_json_seeds, _load_pk, _mutate_pk, _own_proof, _own_public, _own_vk, _point_coords,
@@ -73,6 +73,8 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
     Target("paillier_ciphertexts", _paillier_docs("ciphertexts"), _text_mutator(), _load_paillier("ciphertexts"), "mpc",
            _files("mpc/paillier/serial.py", "mpc/serial.py", "mpc/paillier/ciphertext.py"), 200,
            canonical=_paillier_canonical("ciphertexts")),
+    Target("announcements", announcement_seeds, _mutate_announcement, _parse_announcement, "mpc",
+           _files("mpc/protocols/verified.py", "mpc/protocols/base.py"), 500, prefixed_calibration=False),
     Target("frames", frame_seeds, _mutate_frame, _decode_frame, "mpc",
            _files("mpc/net/frames.py", "mpc/net/network.py"), 600, canonical=_frame_canonical),
     Target("kernels", kernel_seeds, _mutate_kernel_call, _call_twins, "zkp",

@@ -196,3 +196,39 @@ def _frame_canonical(data: bytes, m: Any) -> str | None:
     from mpc.net.frames import encode
 
     return None if encode(m) == data else "re-encodes differently"
+
+
+# --------------------------------------------------------------------------- protocol announcements
+
+PARTIES = (1, 2, 3, 4, 5)
+
+
+@functools.lru_cache(maxsize=None)
+def announcement_seeds() -> list[bytes]:
+    """``n | dealers | their commitment digests | k | accused`` (mpc/protocols/verified.py)."""
+    def doc(dealers: list[int], accused: list[int]) -> bytes:
+        return (struct.pack(">H", len(dealers)) + struct.pack(f">{len(dealers)}H", *dealers)
+                + b"".join(bytes([d]) * 32 for d in dealers) + struct.pack(">H", len(accused))
+                + struct.pack(f">{len(accused)}H", *accused))
+    return [doc([1, 2, 3], []), doc([1, 3, 4, 5], [2]), doc([2], [1, 4])]
+
+
+def announcement_layout(data: bytes) -> list[Field]:
+    n = struct.unpack_from(">H", data)[0] if len(data) >= 2 else 0
+    out = [Field(0, 2, "uint", "big")] + [Field(2 + 2 * i, 2, "uint", "big") for i in range(min(n, 8))]
+    end = 2 + 34 * n
+    out += [Field(2 + 2 * n + 32 * i, 32, "bytes") for i in range(min(n, 8))]
+    if end + 2 <= len(data):
+        k = struct.unpack_from(">H", data, end)[0]
+        out += [Field(end, 2, "uint", "big")] + [Field(end + 2 + 2 * i, 2, "uint", "big") for i in range(min(k, 8))]
+    return [f for f in out if f.at + f.width <= len(data)] or [Field(0, len(data), "bytes")]
+
+
+def _mutate_announcement(rng: random.Random, seed: bytes, seeds: list[bytes]) -> bytes:
+    return mutate_fields(rng, seed, announcement_layout(seed))
+
+
+def _parse_announcement(data: bytes) -> Any:
+    from mpc.protocols.verified import _parse
+
+    return _parse(data, PARTIES)
