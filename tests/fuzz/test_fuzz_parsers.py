@@ -18,17 +18,18 @@ import base64
 import functools
 import json
 import random
+from typing import Callable
 
 import pytest
 
 from .harness import Report, Target, fuzz
 from .targets import TARGETS, commitments_seeds
 
-#: targets whose accepted inputs are checked against an oracle and which accept today
-#: inputs they should not (each a finding in the report; remove the entry once fixed)
-KNOWN_ACCEPTANCE = {
-    "commitments": "finding: VSS commitments containing the identity point are accepted (issue 15 item 13)",
-    "share": 'finding: a share whose value is "-0" is accepted (issue 15 item 14)',
+#: accepted inputs that are findings already reported, each guarded by a strict xfail with
+#: its minimal reproducer below (remove the entry with the marker once fixed)
+KNOWN_ACCEPTANCE: dict[str, Callable[[bytes, str], bool]] = {
+    "commitments": lambda data, why: why == "accepted the identity point as a commitment",
+    "share": lambda data, why: b'"-0"' in data,
 }
 
 
@@ -55,19 +56,15 @@ def test_most_inputs_get_past_the_first_check(name: str) -> None:
     assert r.depth > 0.5, r.summary()
 
 
-@pytest.mark.parametrize("name", sorted(n for n, t in TARGETS.items() if t.canonical and n not in KNOWN_ACCEPTANCE))
+@pytest.mark.parametrize("name", sorted(n for n, t in TARGETS.items() if t.canonical))
 def test_accepted_inputs_are_canonical(name: str) -> None:
-    """What a reader accepts re-encodes to the same document or frame (no "-0", no
-    second spelling of a value slips through)."""
+    """What a reader accepts re-encodes to the same document or frame (no "-0", no second
+    spelling of a value, no identity commitment slips through), findings already reported
+    aside."""
     r = report(name)
-    assert not r.non_canonical, f"{r.summary()}\n{_show(r.non_canonical)}"
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_ACCEPTANCE))
-def test_accepted_inputs_are_canonical_known_findings(name: str, request: pytest.FixtureRequest) -> None:
-    request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_ACCEPTANCE[name]))
-    r = report(name)
-    assert not r.non_canonical, f"{r.summary()}\n{_show(r.non_canonical)}"
+    known = KNOWN_ACCEPTANCE.get(name, lambda data, why: False)
+    new = [(data, why) for data, why in r.non_canonical if not known(data, why)]
+    assert not new, f"{r.summary()}\n{_show(new)}"
 
 
 def test_the_depth_measure_sees_uniform_bytes_stop_at_the_first_check() -> None:
