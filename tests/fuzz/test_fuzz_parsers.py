@@ -105,7 +105,7 @@ def test_share_value_minus_zero_is_refused() -> None:
 @pytest.mark.xfail(strict=True, reason="finding: the Python twin's g1/g2_batch_mul raise TypeError on a base "
                                        "of order 2 (y = 0, off the curve); the C twin returns a value")
 @pytest.mark.parametrize("name, base", [("g1_batch_mul", (1).to_bytes(32, "big") + bytes(32)),
-                                        ("g2_batch_mul", bytes(31) + b"\1" + bytes(96))])
+                                        ("g2_batch_mul", bytes(31) + b"\1" + bytes(96))], ids=["g1", "g2"])
 def test_batch_mul_of_an_order_two_base_raises_the_documented_error(name: str, base: bytes) -> None:
     import importlib
 
