@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp
 
-.PHONY: demo test test-fast test-sanitize bench install dev tools clean
+.PHONY: demo test test-fast test-sanitize bench install dev tools clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ test-sanitize: $(STAMP)-dev
 
 test-fast: $(STAMP)-dev
 	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x -m "not interop and not slow" tests
+
+# Coverage-guided fuzzing of every parser (tools/fuzz_atheris.py), outside CI: atheris
+# goes into its own directory, not the venv; the corpus stays in fuzz-corpus/ (not in git).
+FUZZ_SECONDS ?= 120
+ATHERIS := build/atheris
+fuzz: $(STAMP)-dev
+	test -d $(ATHERIS)/atheris || $(BIN)/python -m pip install -q --no-deps --target $(ATHERIS) atheris
+	PYTHONPATH=$(ATHERIS):. $(BIN)/python tools/fuzz_atheris.py all --seconds $(FUZZ_SECONDS)
 
 bench: $(STAMP)-install node_modules/.stamp
 	$(BIN)/python -m benchmarks.groth16 --constraints 1024 --vs-snarkjs
