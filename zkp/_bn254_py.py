@@ -181,9 +181,9 @@ def _fixed_base(ops: A.Group, to_affine: Callable[[list[Any]], list[Any]], base:
         acc, off = inf, -1
         while k:
             d = k & mask
-            if d:
-                x, y = flat[off + d]
-                acc = add_aff(acc, x, y)
+            entry = flat[off + d] if d else None
+            if entry is not None:  # None: a multiple at infinity (a base of small order, unvalidated)
+                acc = add_aff(acc, entry[0], entry[1])
             k >>= c
             off += width
         out.append(acc)

@@ -87,8 +87,8 @@ def _load_commitments(data: bytes) -> Any:
 def _commitments_canonical(data: bytes, c: Any) -> str | None:
     from mpc.sharing import dump_commitments
 
-    if any(p.is_infinity() for p in c.points):
-        return "accepted the identity point as a commitment"
+    if any(p.is_infinity() for p in c.points[1:]):  # C_0 = O commits to a secret of 0: honest
+        return "accepted the identity point as a commitment past C_0 (the degree drops)"
     return None if json.loads(dump_commitments(c)) == json.loads(data) else "re-encodes differently"
 
 

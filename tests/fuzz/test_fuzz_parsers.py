@@ -27,10 +27,7 @@ from .targets import TARGETS, commitments_seeds
 
 #: accepted inputs that are findings already reported, each guarded by a strict xfail with
 #: its minimal reproducer below (remove the entry with the marker once fixed)
-KNOWN_ACCEPTANCE: dict[str, Callable[[bytes, str], bool]] = {
-    "commitments": lambda data, why: why == "accepted the identity point as a commitment",
-    "share": lambda data, why: b'"-0"' in data,
-}
+KNOWN_ACCEPTANCE: dict[str, Callable[[bytes, str], bool]] = {}
 
 
 @functools.lru_cache(maxsize=None)
@@ -77,8 +74,6 @@ def test_the_depth_measure_sees_uniform_bytes_stop_at_the_first_check() -> None:
     assert r.depth < 0.1, r.summary()
 
 
-@pytest.mark.xfail(strict=True, reason="finding: VSS commitments containing the identity point are accepted "
-                                       "(issue 15 item 13)")
 def test_commitments_with_the_identity_point_are_refused() -> None:
     from mpc.errors import MPCError
     from mpc.sharing import load_commitments
@@ -91,7 +86,6 @@ def test_commitments_with_the_identity_point_are_refused() -> None:
         load_commitments(json.dumps(doc), threshold=3)
 
 
-@pytest.mark.xfail(strict=True, reason='finding: a share whose value is "-0" is accepted (issue 15 item 14)')
 def test_share_value_minus_zero_is_refused() -> None:
     from mpc.errors import MPCError
     from mpc.sharing import load_share
@@ -102,8 +96,6 @@ def test_share_value_minus_zero_is_refused() -> None:
         load_share(doc)
 
 
-@pytest.mark.xfail(strict=True, reason="finding: the Python twin's g1/g2_batch_mul raise TypeError on a base "
-                                       "of order 2 (y = 0, off the curve); the C twin returns a value")
 @pytest.mark.parametrize("name, base", [("g1_batch_mul", (1).to_bytes(32, "big") + bytes(32)),
                                         ("g2_batch_mul", bytes(31) + b"\1" + bytes(96))], ids=["g1", "g2"])
 def test_batch_mul_of_an_order_two_base_raises_the_documented_error(name: str, base: bytes) -> None:
