@@ -49,6 +49,48 @@ def test_public_key_validation(keys: Any, small: Any) -> None:
     for bad in (1.0 * 5, "123", True, None):
         with pytest.raises(MPCTypeError):
             PublicKey(bad)  # type: ignore[arg-type]
+
+
+def test_modulus_checks_each_say_what_they_found(keys: Any) -> None:
+    pk, sk = keys
+    big = int(gmpy2.next_prime(1 << 2050))
+    cases = {"even": 2 * big, "perfect square": big * big, "a prime": big, "divisible by 3,": 3 * big}
+    for what, n in cases.items():
+        with pytest.raises(InvalidKeyError, match=what):
+            PublicKey(n)
+    with pytest.raises(InvalidKeyError, match="below 64 bits"):
+        PublicKey(int(gmpy2.next_prime(1 << 31)) * int(gmpy2.next_prime(3 << 30)), insecure=True)
+    with pytest.raises(InsecureKeyError, match="2047 bits, expected at least 2048"):
+        PublicKey(int(gmpy2.next_prime(1 << 1023)) * int(gmpy2.next_prime(3 << 1022)))
+    PublicKey(pk.n)
+
+
+@pytest.mark.parametrize("factor", [10007, 65521, 65537, 1048573])
+def test_modulus_with_a_prime_factor_below_2_20_is_refused(factor: int) -> None:
+    # 10007 is the first prime past the old bound (10^4); 1048573 the last below 2^20
+    n = factor * int(gmpy2.next_prime(1 << 2048))
+    with pytest.raises(InvalidKeyError, match=f"divisible by {factor}, a prime below the trial-division bound 2\\^20"):
+        PublicKey(n)
+    with pytest.raises(InvalidKeyError, match=f"divisible by {factor}"):
+        paillier.load_public_key(paillier.dump_public_key(_unchecked_key(n)))
+    assert paillier.keys.TRIAL_DIVISION_BOUND == 1 << 20
+
+
+def test_modulus_with_factors_just_above_the_bound_is_accepted() -> None:
+    p = int(gmpy2.next_prime(1 << 20))  # 1048583: past the documented bound, so not found
+    PublicKey(p * int(gmpy2.next_prime(1 << 2048)))
+
+
+def _unchecked_key(n: int) -> PublicKey:
+    """A PublicKey object holding ``n`` without validation (to write a bad key document)."""
+    pk = PublicKey.__new__(PublicKey)
+    pk.n, pk.nsquare, pk.max_int = gmpy2.mpz(n), gmpy2.mpz(n) ** 2, gmpy2.mpz(n) // 3 - 1
+    return pk
+
+
+def test_private_key_validation(keys: Any) -> None:
+    pk, sk = keys
+    p, q = int(sk.p), int(sk.q)
     with pytest.raises(InvalidKeyError):
         PrivateKey(pk, p, q + 2)
     with pytest.raises(InvalidKeyError):
