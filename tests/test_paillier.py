@@ -11,8 +11,8 @@ import phe
 import pytest
 
 from mpc import paillier
-from mpc.errors import (EncodingError, InsecureKeyError, InvalidCiphertextError, InvalidKeyError, KeyMismatchError,
-                        MPCTypeError)
+from mpc.errors import (EncodingError, InsecureKeyError, InvalidCiphertextError, InvalidKeyError,
+                        InvalidRandomnessError, KeyMismatchError, MPCTypeError, PlaintextOverflowError)
 from mpc.paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
 
 
@@ -140,6 +140,46 @@ def test_rerandomize_and_fresh_encryptions_differ(small: Any) -> None:
     c = pk.encrypt(9)
     d = c.rerandomize()
     assert d != c and sk.decrypt(d) == 9 and pk.encrypt(9) != pk.encrypt(9)
+
+
+def test_caller_randomness_must_be_a_unit_other_than_plus_minus_one(small: Any) -> None:
+    from mpc.paillier import DJNRandomness
+
+    pk, sk = small
+    n, nsq = int(pk.n), int(pk.nsquare)
+    bad = {0: "found 0", -1: "found -1", nsq: "0 < rn < n\\^2", nsq + 5: "0 < rn < n\\^2", n: "sharing a factor",
+           int(sk.p) * 12345: "sharing a factor", 1: "rn = 1 mod n", nsq - 1: "rn = -1 mod n",
+           1 + 5 * n: "rn = 1 mod n",  # (1 + n)^5: would shift the plaintext by 5
+           n - 1: "rn = -1 mod n"}
+    c = pk.encrypt(3)
+    for rn, what in bad.items():
+        with pytest.raises(InvalidRandomnessError, match=what):
+            pk.encrypt(7, rn=rn)
+        with pytest.raises(InvalidRandomnessError, match=what):
+            c.rerandomize(rn=rn)
+        with pytest.raises(InvalidRandomnessError, match="DJNRandomness base"):
+            DJNRandomness(pk, base=rn)
+    assert issubclass(InvalidRandomnessError, InvalidCiphertextError) and issubclass(InvalidRandomnessError, ValueError)
+    for wrong in (1.5, "5", True):
+        with pytest.raises(MPCTypeError):
+            pk.encrypt(7, rn=wrong)  # type: ignore[arg-type]
+    with pytest.raises(MPCTypeError, match="not both"):
+        pk.encrypt(7, rn=pk.random_rn(), rng=random.Random(1))
+    rn = pk.random_rn()
+    assert sk.decrypt(pk.encrypt(7, rn=rn)) == 7 and sk.decrypt(c.rerandomize(rn=rn)) == 3
+    assert sk.decrypt(pk.encrypt(7, rn=sk.random_rn())) == 7
+
+
+def test_unobfuscated_phe_ciphertexts_are_rerandomised(small: Any) -> None:
+    pk, sk = small
+    ppk, _ = paillier.to_phe_keys(pk)
+    nude = phe.EncryptedNumber(ppk, ppk.raw_encrypt(7, r_value=1))  # 1 + 7n: anyone can read 7
+    assert nude.ciphertext(be_secure=False) == 1 + 7 * pk.n
+    ours = paillier.from_phe(nude, pk)
+    assert ours.value % pk.n != 1 and sk.decrypt(ours) == 7
+    assert nude.ciphertext(be_secure=False) == 1 + 7 * pk.n  # phe's object is left as it was
+    secure = ppk.encrypt(8)
+    assert paillier.from_phe(secure, pk).value == secure.ciphertext(be_secure=False)  # kept as it is
 
 
 def test_ciphertext_validation(keys: Any, small: Any) -> None:

@@ -116,7 +116,7 @@ def encrypt_many(public_key: PublicKey, values: Any, *, pool: RandomnessPool | N
     ints = as_int_list(values)
     if pool is not None:
         public_key.check_same(pool.public_key)
-        return [public_key.encrypt(v, rn=pool.take()) for v in ints]
+        return [public_key._encrypt_with(v, pool.take()) for v in ints]
     return [public_key.encrypt(v, rng=rng) for v in ints]
 
 

@@ -98,7 +98,13 @@ class Ciphertext:
 
     def rerandomize(self, *, rng: Rng | None = None, rn: int | None = None) -> "Ciphertext":
         """The same plaintext under fresh randomness (do this before a ciphertext leaves the
-        process, so it cannot be linked to the operations that made it)."""
+        process, so it cannot be linked to the operations that made it).
+
+        Security: ``rn``, a precomputed ``r^n mod n^2``, is checked as in
+        :meth:`PublicKey.encrypt <mpc.paillier.PublicKey.encrypt>`, and the same rules apply:
+        from a CSPRNG, used once, or leave it out."""
         pk = self.public_key
-        r = pk.random_rn(rng) if rn is None else mpz(rn)
+        if rn is not None and rng is not None:
+            raise MPCTypeError("rerandomize: pass rng (to draw r) or rn (a precomputed r^n), not both")
+        r = pk.random_rn(rng) if rn is None else pk.checked_rn(rn)
         return Ciphertext._raw(pk, self.value * r % pk.nsquare)

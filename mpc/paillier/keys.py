@@ -19,7 +19,8 @@ import gmpy2
 from gmpy2 import mpz
 
 from .._intmath import Rng, random_prime, random_unit, require_int
-from ..errors import EncodingError, InsecureKeyError, InvalidKeyError, KeyMismatchError, MPCTypeError
+from ..errors import (EncodingError, InsecureKeyError, InvalidKeyError, InvalidRandomnessError, KeyMismatchError,
+                      MPCTypeError)
 
 if TYPE_CHECKING:
     from .ciphertext import Ciphertext
@@ -49,22 +50,20 @@ def _modulus_defect(n: mpz) -> str | None:
         return "a perfect square"
     g = gmpy2.gcd(n, _small_primes_product())
     if g != 1:
-        factor = min(p for p in _factors_below_bound(g))
-        return f"divisible by {factor}, a prime below the trial-division bound 2^{TRIAL_DIVISION_BOUND.bit_length() - 1}"
+        return (f"divisible by {_least_factor(g)}, a prime below the trial-division bound "
+                f"2^{TRIAL_DIVISION_BOUND.bit_length() - 1}")
     if gmpy2.is_prime(n):
         return "a prime"
     return None
 
 
-def _factors_below_bound(g: mpz) -> list[int]:
-    """The primes of ``g`` (a squarefree product of primes below the bound)."""
-    out, p = [], mpz(2)
-    while g > 1 and p < TRIAL_DIVISION_BOUND:
-        if g % p == 0:
-            out.append(int(p))
-            g //= p
-        p = gmpy2.next_prime(p)
-    return out
+def _least_factor(g: mpz) -> int:
+    """The least prime factor of ``g > 1``, a squarefree product of primes below the bound."""
+    if g % 2 == 0:
+        return 2
+    if gmpy2.is_prime(g):
+        return int(g)
+    return next(p for p in range(3, TRIAL_DIVISION_BOUND, 2) if g % p == 0)
 
 
 def _int(v: object, what: str) -> mpz:
@@ -132,14 +131,62 @@ class PublicKey:
         """A fresh ``r^n mod n^2`` (r uniform in Z*_n): the randomness of one encryption."""
         return gmpy2.powmod(random_unit(self.n, rng), self.n, self.nsquare)
 
+    def checked_rn(self, rn: int, what: str = "rn") -> mpz:
+        """``rn`` if it can be encryption randomness ``r^n mod n^2``: ``0 < rn < n^2``, a unit
+        (``gcd(rn, n) = 1``) and ``rn mod n`` not +-1 (so ``r`` is not +-1, and ``rn`` is not
+        ``(1 + n)^k``, which would shift the plaintext by ``k``); else
+        :class:`~mpc.errors.InvalidRandomnessError`. Whether ``rn`` is an n-th residue
+        cannot be checked without the factors.
+
+            >>> pk, _ = keygen(bits=1024, insecure=True)
+            >>> pk.checked_rn(1)
+            Traceback (most recent call last):
+            ...
+            mpc.errors.InvalidRandomnessError: rn: expected r^n mod n^2 for a random unit r, found rn = 1 mod n (r = 1: a deterministic encryption, or a shifted plaintext)
+        """
+        r = _int(rn, what)
+        if not 0 < r < self.nsquare:
+            found = str(r) if r.bit_length() <= 64 else f"a {r.bit_length()}-bit value"
+            raise InvalidRandomnessError(f"{what}: expected r^n mod n^2 with 0 < rn < n^2 ({2 * self.bits} bits), "
+                                         f"found {found}")
+        if gmpy2.gcd(r, self.n) != 1:
+            raise InvalidRandomnessError(f"{what}: expected a unit of Z*_(n^2), found a value sharing a factor with n")
+        low = r % self.n
+        if low == 1 or low == self.n - 1:
+            sign = "" if low == 1 else "-"
+            raise InvalidRandomnessError(f"{what}: expected r^n mod n^2 for a random unit r, found rn = {sign}1 mod n "
+                                         f"(r = {sign}1: a deterministic encryption, or a shifted plaintext)")
+        return r
+
     def encrypt(self, m: int, *, rng: Rng | None = None, rn: int | None = None) -> "Ciphertext":
-        """``(1 + m n) r^n mod n^2``; ``rn`` is a precomputed ``r^n`` used once (see
-        :class:`~mpc.paillier.RandomnessPool`)."""
+        """``(1 + m n) r^n mod n^2`` with ``r`` drawn from ``secrets`` (or ``rng``).
+
+        ``rn`` is a precomputed ``r^n mod n^2`` (as made by :meth:`random_rn`,
+        :class:`~mpc.paillier.DJNRandomness` or a :class:`~mpc.paillier.RandomnessPool`), to
+        move the exponentiation off the online path; it is checked by :meth:`checked_rn`
+        (about 25 us at 2048 bits; :func:`~mpc.paillier.encrypt_many` with a pool skips the
+        check for the pool's own values).
+
+        Security: with ``rn`` the caller is responsible for the randomness, and nothing here
+        can tell a good value from a bad one beyond :meth:`checked_rn`. ``rn`` must come
+        from a CSPRNG and be used for one encryption only: two ciphertexts with the same
+        ``rn`` reveal the difference of their plaintexts (``c1 / c2 = 1 + (m1 - m2) n``), and
+        an ``rn`` someone else knows reveals the plaintext. Leave ``rn`` out unless you
+        precompute randomness; the package never passes caller-chosen values here.
+        """
         from .ciphertext import Ciphertext
 
+        if rn is not None and rng is not None:
+            raise MPCTypeError("encrypt: pass rng (to draw r) or rn (a precomputed r^n), not both")
         e = self.encode(m)
-        r = self.random_rn(rng) if rn is None else mpz(rn)
+        r = self.random_rn(rng) if rn is None else self.checked_rn(rn)
         return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare)
+
+    def _encrypt_with(self, m: int, rn: mpz) -> "Ciphertext":
+        """Unchecked ``rn``: only for randomness this package drew itself (a pool's values)."""
+        from .ciphertext import Ciphertext
+
+        return Ciphertext._raw(self, (1 + self.encode(m) * self.n) * rn % self.nsquare)
 
     def check_same(self, other: "PublicKey") -> None:
         if other is not self and other != self:
