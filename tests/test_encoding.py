@@ -9,7 +9,7 @@ import pytest
 
 from mpc import paillier
 from mpc.encoding import FixedPoint, IntegerEncoding, check_capacity
-from mpc.errors import EncodingError, MPCTypeError
+from mpc.errors import EncodingError, MPCTypeError, PlaintextOverflowError
 
 
 def test_fixed_point_round_trips_exactly() -> None:
@@ -63,6 +63,18 @@ def test_capacity_is_checked_before_aggregating() -> None:
     assert paillier.decrypt_encoded(sk, paillier.aggregate(cts[:4], big), big, terms=4) == 4 * big.bound
     with pytest.raises(EncodingError):  # one value alone must fit
         paillier.encrypt_encoded(pk, [1], IntegerEncoding(bound=pk.n))
+
+
+def test_encoded_decryption_refuses_a_total_that_wrapped() -> None:
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(7))
+    enc = IntegerEncoding(bound=pk.max_int)
+    cts = paillier.encrypt_encoded(pk, [enc.bound] * 3, enc)
+    with pytest.raises(EncodingError):  # aggregate() checks the capacity first
+        paillier.aggregate(cts, enc)
+    with pytest.raises(PlaintextOverflowError):  # raw sum_: decrypted -4 or -5, within 3 x bound, before
+        paillier.decrypt_encoded(sk, paillier.sum_(cts), enc, terms=3)
+    with pytest.raises(PlaintextOverflowError, match="band"):
+        paillier.decrypt_encoded(sk, paillier.sum_(cts[:2]), enc, terms=2)
 
 
 def test_variance_from_squares() -> None:

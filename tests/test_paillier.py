@@ -112,6 +112,51 @@ def test_signed_round_trip_and_bounds(small: Any) -> None:
             pk.encrypt(bad)  # type: ignore[arg-type]
 
 
+def test_totals_that_can_wrap_past_the_overflow_band_are_refused(small: Any) -> None:
+    pk, sk = small
+    big, neg = pk.encrypt(pk.max_int), pk.encrypt(-pk.max_int)
+    wrapped = [paillier.sum_([big] * 3), paillier.sum_([neg] * 3), big + big + big, big * 3, 3 * neg, neg - big - big,
+               paillier.dot([big, neg], [2, -1]), paillier.sum_([big] * 1000), big + big + pk.max_int]
+    for c in wrapped:  # each decrypted to a small value (-4 or -5 for three times max_int) before
+        with pytest.raises(PlaintextOverflowError, match="x max_int .the bound tracked for this ciphertext., past the overflow band"):
+            sk.decrypt(c)
+        with pytest.raises(PlaintextOverflowError):
+            paillier.decrypt_many(sk, [pk.encrypt(1)] * 100 + [c], processes=2)  # refused before any work
+    with pytest.raises(PlaintextOverflowError, match="band between max_int and n - max_int"):
+        sk.decrypt(big + big)  # in the band itself: refused as phe refuses it
+    err = PlaintextOverflowError("x")
+    assert isinstance(err, OverflowError) and isinstance(err, EncodingError) and isinstance(err, ValueError)
+    ppk, psk = paillier.to_phe_keys(pk, sk)
+    for decrypt in (psk.decrypt, lambda c: sk.decrypt(paillier.from_phe(c, pk))):  # one except clause for both
+        with pytest.raises(OverflowError):
+            decrypt(paillier.to_phe(big + big))
+    # totals whose bound stays below n - max_int decrypt exactly or land in the band
+    assert sk.decrypt(big + neg) == 0 and sk.decrypt(paillier.sum_([big, neg, pk.encrypt(1)])) == 1
+    assert sk.decrypt(paillier.sum_([pk.encrypt(pk.max_int // 2)] * 2)) == pk.max_int // 2 * 2
+
+
+def test_plaintext_bounds_follow_every_operation_and_stay_local(small: Any) -> None:
+    import copy
+    import pickle
+
+    pk, sk = small
+    rng = random.Random(11)
+    for _ in range(20):
+        a, b, k = (rng.randrange(-10**20, 10**20) for _ in range(3))
+        ca, cb = pk.encrypt(a), pk.encrypt(b)
+        assert (ca.bound, cb.bound) == (abs(a), abs(b))
+        for c, m in ((ca + cb, a + b), (ca - cb, a - b), (ca * k, a * k), (k * ca - b, k * a - b), (-ca, -a),
+                     (paillier.dot([ca, cb], [k, -3]), k * a - 3 * b), (ca.rerandomize(), a)):
+            assert c.bound is not None and abs(m) <= c.bound and sk.decrypt(c) == m
+    c = pk.encrypt(-123)
+    for other in (Ciphertext(pk, c.value), pickle.loads(pickle.dumps(c)), copy.copy(c), copy.deepcopy(c),
+                  paillier.load_ciphertext(paillier.dump_ciphertext(c), pk), paillier.from_phe(paillier.to_phe(c), pk)):
+        assert other.bound is None and sk.decrypt(other) == -123  # not written out: it reveals |m|
+    assert (c + Ciphertext(pk, c.value)).bound is None and paillier.sum_([c, Ciphertext(pk, c.value)]).bound is None
+    # a ciphertext from elsewhere has no known bound: its decryption rests on the band alone
+    assert sk.decrypt(Ciphertext(pk, paillier.sum_([pk.encrypt(pk.max_int)] * 3).value)) in (-4, -5)
+
+
 def test_homomorphic_operations(small: Any) -> None:
     pk, sk = small
     rng = random.Random(3)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mpc import paillier
-from mpc.errors import EncodingError, InsecureKeyError, KeyMismatchError, MPCTypeError
+from mpc.errors import EncodingError, InsecureKeyError, KeyMismatchError, MPCTypeError, PlaintextOverflowError
 from mpc.paillier import PartialDecryptionError, combine, partial_decrypt, threshold_keygen, verify_partial
 
 
@@ -29,6 +29,20 @@ def test_every_threshold_subset_decrypts(dealt: Any) -> None:
     # more than threshold is fine too; order does not matter
     assert combine(tpk, c, [partial_decrypt(s, c) for s in reversed(shares)]) == 77
     assert pk.bits == 512 and "threshold=3" in repr(tpk) and str(shares[0].value) not in repr(shares[0])
+
+
+def test_threshold_decryption_refuses_overflowing_totals(dealt: Any) -> None:
+    tpk, shares = dealt
+    pk = tpk.public_key
+    big = pk.encrypt(pk.max_int)
+    wrapped = paillier.sum_([big] * 3)  # combined to -4 or -5 before
+    partials = [partial_decrypt(s, wrapped) for s in shares[:3]]
+    with pytest.raises(PlaintextOverflowError, match="can reach 3.0 x max_int"):
+        combine(tpk, wrapped, partials)
+    band = big + big
+    with pytest.raises(PlaintextOverflowError, match="band"):
+        combine(tpk, band, [partial_decrypt(s, band) for s in shares[:3]])
+    assert combine(tpk, big, [partial_decrypt(s, big) for s in shares[2:]]) == pk.max_int
 
 
 def test_fewer_than_threshold_cannot_decrypt(dealt: Any) -> None:

@@ -20,7 +20,7 @@ from gmpy2 import mpz
 
 from .._intmath import Rng, random_prime, random_unit, require_int
 from ..errors import (EncodingError, InsecureKeyError, InvalidKeyError, InvalidRandomnessError, KeyMismatchError,
-                      MPCTypeError)
+                      MPCTypeError, PlaintextOverflowError)
 
 if TYPE_CHECKING:
     from .ciphertext import Ciphertext
@@ -119,13 +119,25 @@ class PublicKey:
         return m % self.n
 
     def decode(self, e: int) -> int:
-        """The signed value of ``e`` in Z_n; the middle third is an overflow."""
+        """The signed value of ``e`` in Z_n: ``[0, max_int]`` positive, ``[n - max_int, n)``
+        negative; a value in the band between them is an overflow
+        (:class:`~mpc.errors.PlaintextOverflowError`, an ``OverflowError`` as in phe)."""
         if e <= self.max_int:
             return int(e)
         if e >= self.n - self.max_int:
             return int(e - self.n)
-        raise EncodingError("overflow: the decrypted value lies outside (-n/3, n/3); an aggregate exceeded the "
-                            "plaintext space")
+        raise PlaintextOverflowError("overflow: the decrypted value lies in the band between max_int and n - max_int "
+                                     "(outside [-n/3, n/3]); an aggregate exceeded the plaintext space")
+
+    def assert_decryptable(self, c: "Ciphertext") -> None:
+        """:class:`~mpc.errors.PlaintextOverflowError` if ``c.bound`` (the plaintext bound
+        tracked in this process) reaches ``n - max_int``: past the overflow band a wrapped
+        total reads as a small value, so decrypting it could not detect the overflow."""
+        if c.bound is not None and c.bound >= self.n - self.max_int:
+            ratio = int(c.bound) * 10 // int(self.max_int) / 10
+            raise PlaintextOverflowError(f"overflow: |plaintext| can reach {ratio} x max_int (the bound tracked for this "
+                                         "ciphertext), past the overflow band at n - max_int (about 2 x max_int), where a "
+                                         "wrapped total reads as a small value; keep aggregates below n - max_int")
 
     def random_rn(self, rng: Rng | None = None) -> mpz:
         """A fresh ``r^n mod n^2`` (r uniform in Z*_n): the randomness of one encryption."""
@@ -180,13 +192,13 @@ class PublicKey:
             raise MPCTypeError("encrypt: pass rng (to draw r) or rn (a precomputed r^n), not both")
         e = self.encode(m)
         r = self.random_rn(rng) if rn is None else self.checked_rn(rn)
-        return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare)
+        return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare, abs(int(m)))
 
     def _encrypt_with(self, m: int, rn: mpz) -> "Ciphertext":
         """Unchecked ``rn``: only for randomness this package drew itself (a pool's values)."""
         from .ciphertext import Ciphertext
 
-        return Ciphertext._raw(self, (1 + self.encode(m) * self.n) * rn % self.nsquare)
+        return Ciphertext._raw(self, (1 + self.encode(m) * self.n) * rn % self.nsquare, abs(int(m)))
 
     def check_same(self, other: "PublicKey") -> None:
         if other is not self and other != self:
@@ -228,7 +240,10 @@ class PrivateKey:
         return mq + (mp - mq) * self._q_inv_p % self.p * self.q
 
     def decrypt(self, c: "Ciphertext") -> int:
-        """The signed plaintext (:class:`EncodingError` on overflow)."""
+        """The signed plaintext; :class:`~mpc.errors.PlaintextOverflowError` (an
+        :class:`~mpc.errors.EncodingError` and an ``OverflowError``) when it lies in the
+        overflow band or ``c.bound`` reaches past it (:meth:`PublicKey.assert_decryptable`)."""
+        self.public_key.assert_decryptable(c)
         return self.public_key.decode(self.decrypt_raw(c))
 
     def random_rn(self, rng: Rng | None = None) -> mpz:

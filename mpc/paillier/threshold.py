@@ -160,8 +160,12 @@ def verify_partial(tpk: ThresholdPublicKey, c: Ciphertext, partial: PartialDecry
 
 def combine(tpk: ThresholdPublicKey, c: Ciphertext, partials: Sequence[PartialDecryption]) -> int:
     """The signed plaintext from ``threshold`` or more partial decryptions (all checked;
-    :class:`PartialDecryptionError` names the indices whose proofs fail)."""
+    :class:`PartialDecryptionError` names the indices whose proofs fail). Overflows are
+    refused as by :meth:`PrivateKey.decrypt <mpc.paillier.PrivateKey.decrypt>`: a tracked
+    ``c.bound`` past the band before any work, a result in the band after combining
+    (:class:`~mpc.errors.PlaintextOverflowError`)."""
     tpk.public_key.check_same(c.public_key)
+    tpk.public_key.assert_decryptable(c)
     indices = [p.index for p in partials]
     if len(set(indices)) != len(indices):
         raise PartialDecryptionError(f"duplicate partial decryptions from parties {sorted(indices)}")
