@@ -23,6 +23,23 @@ def test_fixed_point_round_trips_exactly() -> None:
     assert enc.encode(Decimal("1.500000")) == 1500  # trailing zeros are exact
 
 
+def test_fixed_point_is_exact_beyond_the_decimal_context_precision() -> None:
+    # the default decimal context keeps 28 digits: scaleb, abs and * used to round silently
+    bound = Decimal("123456789012345678901234567890123456789.987654321")
+    enc = FixedPoint(decimals=9, bound=bound)
+    assert enc.max_encoded == 123456789012345678901234567890123456789987654321
+    v = Decimal("98765432109876543210987654321.000000001")
+    assert enc.encode(v) == 98765432109876543210987654321000000001 and enc.decode(enc.encode(v)) == v
+    assert enc.decode(-(10**40 + 1)) == Decimal("-10000000000000000000000000000000.000000001")
+    assert enc.squared().max_encoded == enc.max_encoded ** 2
+    just_over = Decimal("123456789012345678901234567890123456789.987654322")
+    with pytest.raises(EncodingError, match="outside"):
+        enc.encode(-just_over)  # abs() rounded it to 28 digits, below the bound
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(8))
+    xs = [v, Decimal("-0.000000001"), Decimal("12345678901234567890123456789.5")]
+    total = paillier.decrypt_encoded(sk, paillier.aggregate(paillier.encrypt_encoded(pk, xs, enc), enc), enc, terms=3)
+    assert str(total) == "111111111011111111101111111110.500000000"
+
 def test_refusals() -> None:
     enc = FixedPoint(decimals=2, bound=Decimal(100))
     for bad in (Decimal("0.001"), Decimal("100.01"), Decimal("-100.01"), "1e2", " 10", "+10", "010", "1_0", "0x10",
