@@ -5,8 +5,12 @@
     >>> sk.decrypt(c)
     8
 
-Security: plaintexts are integers mod n read as signed values in ``(-n/3, n/3)`` (phe's
-convention: a decryption in the middle third is reported as an overflow, never wrapped).
+Security: plaintexts are integers mod n read as signed values in ``[-max_int, max_int]``,
+``max_int = n // 3 - 1`` (phe's convention: a decryption in the band between is an overflow,
+:class:`~mpc.errors.PlaintextOverflowError`). A total that wraps past the band would read as
+a small value, so decryption also refuses a ciphertext whose tracked plaintext bound
+(:attr:`Ciphertext.bound <mpc.paillier.Ciphertext>`) reaches ``n - max_int``. Caller-supplied
+randomness is checked (:meth:`PublicKey.checked_rn`) but remains the caller's responsibility.
 Arithmetic on gmpy2 is variable-time.
 """
 
@@ -176,7 +180,7 @@ class PublicKey:
         ``rn`` is a precomputed ``r^n mod n^2`` (as made by :meth:`random_rn`,
         :class:`~mpc.paillier.DJNRandomness` or a :class:`~mpc.paillier.RandomnessPool`), to
         move the exponentiation off the online path; it is checked by :meth:`checked_rn`
-        (about 25 us at 2048 bits; :func:`~mpc.paillier.encrypt_many` with a pool skips the
+        (about 30 us at 2048 bits; :func:`~mpc.paillier.encrypt_many` with a pool skips the
         check for the pool's own values).
 
         Security: with ``rn`` the caller is responsible for the randomness, and nothing here
