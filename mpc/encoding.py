@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Union
 
 from ._intmath import require_int
@@ -35,6 +35,17 @@ _CANONICAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")  # no '+', spaces, '_',
 
 def _int(v: object, what: str) -> int:
     return require_int(v, what, " (floats need an explicit FixedPoint encoding, from Decimal or str)")
+
+
+def _exact(digits: int) -> Context:
+    """A context that rounds nothing with ``digits`` significant digits (the default one keeps
+    28, so ``scaleb``, ``abs`` and ``*`` would round longer values silently)."""
+    return Context(prec=max(1, digits), Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _scaleb(d: Decimal, k: int) -> Decimal:
+    """``d * 10^k`` exactly."""
+    return d.scaleb(k, context=_exact(len(d.as_tuple().digits)))
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,12 @@ class IntegerEncoding:
 class FixedPoint:
     """Decimals with exactly ``decimals`` fractional digits (value x is encoded as the
     integer x * 10^decimals) and ``|x| <= bound``. Values with more digits are refused,
-    never rounded; NaN, infinities, floats and bools are refused."""
+    never rounded, however many significant digits they have (the decimal context's
+    precision does not apply); NaN, infinities, floats and bools are refused.
+
+        >>> FixedPoint(decimals=2, bound=Decimal(10**40)).decode(10**32 + 1)
+        Decimal('1000000000000000000000000000000.01')
+    """
 
     decimals: int
     bound: Decimal
@@ -111,13 +127,13 @@ class FixedPoint:
 
     @property
     def max_encoded(self) -> int:
-        return int(self.bound.scaleb(self.decimals).to_integral_value(rounding="ROUND_FLOOR"))
+        return int(_scaleb(self.bound, self.decimals).to_integral_value(rounding="ROUND_FLOOR"))
 
     def encode(self, value: object) -> int:
         d = self._decimal(value, "value")
-        if abs(d) > self.bound:
+        if d.copy_abs() > self.bound:
             raise EncodingError(f"value {d} is outside [-{self.bound}, {self.bound}]")
-        scaled = d.scaleb(self.decimals)
+        scaled = _scaleb(d, self.decimals)
         if scaled != scaled.to_integral_value():
             raise EncodingError(f"{d} has more than {self.decimals} decimals (the encoding would round it)")
         return int(scaled)
@@ -126,11 +142,12 @@ class FixedPoint:
         """The Decimal of an aggregate of ``terms`` encoded values (bound-checked)."""
         if abs(m) > terms * self.max_encoded:
             raise EncodingError(f"decoded value exceeds {terms} x bound {self.bound}: overflow or a bad report")
-        return Decimal(m).scaleb(-self.decimals)
+        return _scaleb(Decimal(m), -self.decimals)
 
     def squared(self) -> "FixedPoint":
         """The encoding of squares of this encoding's values (for variances)."""
-        return FixedPoint(2 * self.decimals, self.bound * self.bound)
+        bound = _exact(2 * len(self.bound.as_tuple().digits)).multiply(self.bound, self.bound)
+        return FixedPoint(2 * self.decimals, bound)
 
 
 Encoding = Union[IntegerEncoding, FixedPoint]

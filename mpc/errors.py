@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
            "KeyMismatchError", "EncodingError", "SharingError", "TooFewSharesError", "InconsistentSharesError",
-           "DealerError"]
+           "DealerError", "InvalidRandomnessError", "PlaintextOverflowError"]
 
 
 class MPCError(Exception):
@@ -66,3 +66,16 @@ class DealerError(SharingError):
         super().__init__(message)
         self.dealer = dealer
         self.parties = parties
+
+
+class InvalidRandomnessError(InvalidCiphertextError):
+    """Caller-supplied Paillier randomness ``rn`` (or a DJN base) that is not ``r^n mod n^2``
+    for a unit ``r`` other than +-1: 0, out of range, sharing a factor with n, or congruent
+    to +-1 mod n (a deterministic or plaintext-shifting encryption)."""
+
+
+class PlaintextOverflowError(EncodingError, OverflowError):
+    """A decryption that cannot be read as a signed plaintext: it lies in the overflow band
+    ``(max_int, n - max_int)``, or the plaintext bound this process tracked for the
+    ciphertext can reach past the band, where a wrapped total would read as a small value.
+    Also an ``OverflowError``, which is what phe raises for the same band."""

@@ -9,7 +9,7 @@ import pytest
 
 from mpc import paillier
 from mpc.encoding import FixedPoint, IntegerEncoding, check_capacity
-from mpc.errors import EncodingError, MPCTypeError
+from mpc.errors import EncodingError, MPCTypeError, PlaintextOverflowError
 
 
 def test_fixed_point_round_trips_exactly() -> None:
@@ -22,6 +22,23 @@ def test_fixed_point_round_trips_exactly() -> None:
     assert enc.encode(7) == 7000 and enc.encode("-0.001") == -1
     assert enc.encode(Decimal("1.500000")) == 1500  # trailing zeros are exact
 
+
+def test_fixed_point_is_exact_beyond_the_decimal_context_precision() -> None:
+    # the default decimal context keeps 28 digits: scaleb, abs and * used to round silently
+    bound = Decimal("123456789012345678901234567890123456789.987654321")
+    enc = FixedPoint(decimals=9, bound=bound)
+    assert enc.max_encoded == 123456789012345678901234567890123456789987654321
+    v = Decimal("98765432109876543210987654321.000000001")
+    assert enc.encode(v) == 98765432109876543210987654321000000001 and enc.decode(enc.encode(v)) == v
+    assert enc.decode(-(10**40 + 1)) == Decimal("-10000000000000000000000000000000.000000001")
+    assert enc.squared().max_encoded == enc.max_encoded ** 2
+    just_over = Decimal("123456789012345678901234567890123456789.987654322")
+    with pytest.raises(EncodingError, match="outside"):
+        enc.encode(-just_over)  # abs() rounded it to 28 digits, below the bound
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(8))
+    xs = [v, Decimal("-0.000000001"), Decimal("12345678901234567890123456789.5")]
+    total = paillier.decrypt_encoded(sk, paillier.aggregate(paillier.encrypt_encoded(pk, xs, enc), enc), enc, terms=3)
+    assert str(total) == "111111111011111111101111111110.500000000"
 
 def test_refusals() -> None:
     enc = FixedPoint(decimals=2, bound=Decimal(100))
@@ -63,6 +80,18 @@ def test_capacity_is_checked_before_aggregating() -> None:
     assert paillier.decrypt_encoded(sk, paillier.aggregate(cts[:4], big), big, terms=4) == 4 * big.bound
     with pytest.raises(EncodingError):  # one value alone must fit
         paillier.encrypt_encoded(pk, [1], IntegerEncoding(bound=pk.n))
+
+
+def test_encoded_decryption_refuses_a_total_that_wrapped() -> None:
+    pk, sk = paillier.keygen(bits=1024, insecure=True, rng=random.Random(7))
+    enc = IntegerEncoding(bound=pk.max_int)
+    cts = paillier.encrypt_encoded(pk, [enc.bound] * 3, enc)
+    with pytest.raises(EncodingError):  # aggregate() checks the capacity first
+        paillier.aggregate(cts, enc)
+    with pytest.raises(PlaintextOverflowError):  # raw sum_: decrypted -4 or -5, within 3 x bound, before
+        paillier.decrypt_encoded(sk, paillier.sum_(cts), enc, terms=3)
+    with pytest.raises(PlaintextOverflowError, match="band"):
+        paillier.decrypt_encoded(sk, paillier.sum_(cts[:2]), enc, terms=2)
 
 
 def test_variance_from_squares() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mpc import paillier
-from mpc.errors import EncodingError, InsecureKeyError, KeyMismatchError, MPCTypeError
+from mpc.errors import EncodingError, InsecureKeyError, KeyMismatchError, MPCTypeError, PlaintextOverflowError
 from mpc.paillier import PartialDecryptionError, combine, partial_decrypt, threshold_keygen, verify_partial
 
 
@@ -29,6 +29,38 @@ def test_every_threshold_subset_decrypts(dealt: Any) -> None:
     # more than threshold is fine too; order does not matter
     assert combine(tpk, c, [partial_decrypt(s, c) for s in reversed(shares)]) == 77
     assert pk.bits == 512 and "threshold=3" in repr(tpk) and str(shares[0].value) not in repr(shares[0])
+
+
+def test_threshold_decryption_refuses_overflowing_totals(dealt: Any) -> None:
+    tpk, shares = dealt
+    pk = tpk.public_key
+    big = pk.encrypt(pk.max_int)
+    wrapped = paillier.sum_([big] * 3)  # combined to -4 or -5 before
+    partials = [partial_decrypt(s, wrapped) for s in shares[:3]]
+    with pytest.raises(PlaintextOverflowError, match="can reach 3.0 x max_int"):
+        combine(tpk, wrapped, partials)
+    band = big + big
+    with pytest.raises(PlaintextOverflowError, match="band"):
+        combine(tpk, band, [partial_decrypt(s, band) for s in shares[:3]])
+    assert combine(tpk, big, [partial_decrypt(s, big) for s in shares[2:]]) == pk.max_int
+
+
+class _Zeros:
+    def getrandbits(self, k: int) -> int:
+        return 0
+
+
+def test_a_broken_or_repeated_rng_does_not_reveal_the_share(dealt: Any) -> None:
+    tpk, shares = dealt
+    pk, share = tpk.public_key, shares[0]
+    exp = tpk.delta * share.value
+    c1, c2 = pk.encrypt(1), pk.encrypt(2)
+    for rng1, rng2 in ((_Zeros(), _Zeros()), (random.Random(5), random.Random(5))):
+        p1, p2 = partial_decrypt(share, c1, rng=rng1), partial_decrypt(share, c2, rng=rng2)
+        # with the nonce r straight from the rng: z = e * exp (zeros), or z1 - z2 = (e1 - e2) * exp (a repeat)
+        assert p1.z != p1.e * exp and p1.z - p2.z != (p1.e - p2.e) * exp
+        assert verify_partial(tpk, c1, p1) and verify_partial(tpk, c2, p2)
+    assert combine(tpk, c1, [partial_decrypt(s, c1, rng=_Zeros()) for s in shares[:3]]) == 1
 
 
 def test_fewer_than_threshold_cannot_decrypt(dealt: Any) -> None:

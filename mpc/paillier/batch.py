@@ -116,7 +116,7 @@ def encrypt_many(public_key: PublicKey, values: Any, *, pool: RandomnessPool | N
     ints = as_int_list(values)
     if pool is not None:
         public_key.check_same(pool.public_key)
-        return [public_key.encrypt(v, rn=pool.take()) for v in ints]
+        return [public_key._encrypt_with(v, pool.take()) for v in ints]
     return [public_key.encrypt(v, rng=rng) for v in ints]
 
 
@@ -127,10 +127,13 @@ def _decrypt_chunk(n: int, p: int, q: int, values: list[bytes]) -> list[int]:
 
 def decrypt_many(private_key: PrivateKey, ciphertexts: Iterable[Ciphertext], *, processes: int = 1) -> list[int]:
     """Signed plaintexts of ``ciphertexts`` (all under ``private_key``'s public key), on
-    ``processes`` worker processes (0: all cores) for large batches."""
+    ``processes`` worker processes (0: all cores) for large batches. Overflows are refused
+    as by :meth:`PrivateKey.decrypt <mpc.paillier.PrivateKey.decrypt>` (every tracked
+    bound is checked before any work)."""
     cts = list(ciphertexts)
     for c in cts:
         private_key.public_key.check_same(c.public_key)
+        private_key.public_key.assert_decryptable(c)
     procs = max(1, min(processes or os.cpu_count() or 1, len(cts) // 64 or 1))
     if procs == 1:
         return [private_key.decrypt(c) for c in cts]
@@ -143,14 +146,18 @@ def decrypt_many(private_key: PrivateKey, ciphertexts: Iterable[Ciphertext], *, 
 
 
 def sum_(ciphertexts: Sequence[Ciphertext]) -> Ciphertext:
-    """The encryption of the sum (one multiplication mod n^2 per term)."""
+    """The encryption of the sum (one multiplication mod n^2 per term). Its ``bound`` is
+    the sum of the terms' bounds (unknown if any is): decryption refuses a sum that can
+    wrap past the overflow band (:meth:`PrivateKey.decrypt <mpc.paillier.PrivateKey.decrypt>`)."""
     key = same_key(ciphertexts)
     if key is None:
         raise MPCTypeError("sum of no ciphertexts: the public key is unknown")
     acc = mpz(1)
+    bound: int | None = 0
     for c in ciphertexts:
         acc = acc * c.value % key.nsquare
-    return Ciphertext._raw(key, acc)
+        bound = None if bound is None or c.bound is None else bound + c.bound
+    return Ciphertext._raw(key, acc, bound)
 
 
 def _scale(c: mpz, w: int, key: PublicKey) -> mpz:
@@ -161,7 +168,8 @@ def _scale(c: mpz, w: int, key: PublicKey) -> mpz:
 
 
 def dot(ciphertexts: Sequence[Ciphertext], weights: Any) -> Ciphertext:
-    """The encryption of ``sum(w_i * m_i)`` for plain integer weights."""
+    """The encryption of ``sum(w_i * m_i)`` for plain integer weights (``bound``:
+    ``sum(|w_i| * bound_i)``, unknown if any bound is)."""
     ws = as_int_list(weights, "weights")
     if len(ws) != len(ciphertexts):
         raise MPCTypeError(f"dot: {len(ciphertexts)} ciphertexts for {len(ws)} weights")
@@ -169,6 +177,8 @@ def dot(ciphertexts: Sequence[Ciphertext], weights: Any) -> Ciphertext:
     if key is None:
         raise MPCTypeError("dot of no ciphertexts: the public key is unknown")
     acc = mpz(1)
+    bound: int | None = 0
     for c, w in zip(ciphertexts, ws):
         acc = acc * _scale(c.value, w, key) % key.nsquare
-    return Ciphertext._raw(key, acc)
+        bound = None if bound is None or c.bound is None else bound + abs(w) * c.bound
+    return Ciphertext._raw(key, acc, bound)

@@ -38,7 +38,14 @@ MIN_EXPONENT_BITS = 256
 class DJNRandomness:
     """Fixed-base randomness ``(h^n)^a mod n^2``, ``a`` uniform of ``exponent_bits`` bits
     (default ``ceil(bits(n)/2)``), with a ``window``-bit table (``2^window * bits/window``
-    values of ``2 * bits(n)`` bits each)."""
+    values of ``2 * bits(n)`` bits each).
+
+    ``base`` (``h^n mod n^2``, to share one base among encrypting parties) is checked like
+    an ``rn`` (:meth:`PublicKey.checked_rn <mpc.paillier.PublicKey.checked_rn>`): a base of
+    0, 1 or a non-unit would make every value equal or break the key. Take it from the key
+    holder over an authenticated channel: the checks cannot tell whether a base is ``h^n``
+    for a square ``h``, and a base of small order (which only someone who knows the factors
+    can build) would make the randomness guessable."""
 
     def __init__(self, public_key: PublicKey, *, exponent_bits: int | None = None, window: int = 6,
                  rng: Rng | None = None, base: int | None = None) -> None:
@@ -53,8 +60,9 @@ class DJNRandomness:
         n, nsq = public_key.n, public_key.nsquare
         if base is None:
             x = random_unit(n, rng)
-            base = gmpy2.powmod((-x * x) % n, n, nsq)
-        self.base = mpz(base)  # h^n mod n^2 (public: it may be shared with the encrypting parties)
+            self.base = gmpy2.powmod((-x * x) % n, n, nsq)
+        else:  # h^n mod n^2 (public: it may be shared with the encrypting parties)
+            self.base = public_key.checked_rn(base, "DJNRandomness base")
         self._table = self._build(nsq)
 
     def _build(self, nsq: mpz) -> list[list[mpz]]:

@@ -32,7 +32,9 @@ def encrypt_encoded(public_key: PublicKey, values: Iterable[Any], encoding: Enco
     if pool is not None:
         public_key.check_same(pool.public_key)
     encoded = [encoding.encode(v) for v in values]
-    return [public_key.encrypt(m, rn=None if pool is None else pool.take()) for m in encoded]
+    if pool is None:
+        return [public_key.encrypt(m) for m in encoded]
+    return [public_key._encrypt_with(m, pool.take()) for m in encoded]
 
 
 def aggregate(ciphertexts: Sequence[Ciphertext], encoding: Encoding) -> Ciphertext:

@@ -45,7 +45,11 @@ def to_phe(c: Ciphertext) -> Any:
 
 def from_phe(enc: Any, public_key: PublicKey) -> Ciphertext:
     """Our ciphertext from a phe ``EncryptedNumber`` of an integer under ``public_key``
-    (validated; phe's floats carry a per-value exponent, which we refuse)."""
+    (validated; phe's floats carry a per-value exponent, which we refuse).
+
+    Security: phe hands out unobfuscated ciphertexts (``raw_encrypt``, ``r_value=1``,
+    ``be_secure=False``) equal to ``1 + m n``, which anyone can read; such a value
+    (``c = 1 mod n``) is re-randomised here with fresh ``secrets`` randomness."""
     import phe
 
     if not isinstance(enc, phe.EncryptedNumber):
@@ -57,4 +61,5 @@ def from_phe(enc: Any, public_key: PublicKey) -> Ciphertext:
     if enc.exponent != 0:
         raise EncodingError(f"from_phe: exponent {enc.exponent} (phe's per-value float encoding); encode with "
                             "one fixed exponent per protocol and decrease_exponent_to it first")
-    return Ciphertext(public_key, enc.ciphertext(be_secure=False))
+    c = Ciphertext(public_key, enc.ciphertext(be_secure=False))
+    return c.rerandomize() if c.value % public_key.n == 1 else c

@@ -5,28 +5,69 @@
     >>> sk.decrypt(c)
     8
 
-Security: plaintexts are integers mod n read as signed values in ``(-n/3, n/3)`` (phe's
-convention: a decryption in the middle third is reported as an overflow, never wrapped).
+Security: plaintexts are integers mod n read as signed values in ``[-max_int, max_int]``,
+``max_int = n // 3 - 1`` (phe's convention: a decryption in the band between is an overflow,
+:class:`~mpc.errors.PlaintextOverflowError`). A total that wraps past the band would read as
+a small value, so decryption also refuses a ciphertext whose tracked plaintext bound
+(:attr:`Ciphertext.bound <mpc.paillier.Ciphertext>`) reaches ``n - max_int``. Caller-supplied
+randomness is checked (:meth:`PublicKey.checked_rn`) but remains the caller's responsibility.
 Arithmetic on gmpy2 is variable-time.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 import gmpy2
 from gmpy2 import mpz
 
-from .._intmath import Rng, has_small_factor, random_prime, random_unit, require_int
-from ..errors import EncodingError, InsecureKeyError, InvalidKeyError, KeyMismatchError, MPCTypeError
+from .._intmath import Rng, random_prime, random_unit, require_int
+from ..errors import (EncodingError, InsecureKeyError, InvalidKeyError, InvalidRandomnessError, KeyMismatchError,
+                      MPCTypeError, PlaintextOverflowError)
 
 if TYPE_CHECKING:
     from .ciphertext import Ciphertext
 
-__all__ = ["PublicKey", "PrivateKey", "keygen", "MIN_BITS", "DEFAULT_BITS"]
+__all__ = ["PublicKey", "PrivateKey", "keygen", "MIN_BITS", "DEFAULT_BITS", "TRIAL_DIVISION_BOUND"]
 
 MIN_BITS = 2048
 DEFAULT_BITS = 3072
+TRIAL_DIVISION_BOUND = 1 << 20
+"""Moduli with a prime factor below this bound are refused (one gcd with the product of all
+primes below it: about 2 ms for a 2048-bit n, 6 ms at 16384 bits, once 55 ms to build the
+product; see ``benchmarks/paillier.py``)."""
+
+
+@lru_cache(maxsize=1)
+def _small_primes_product() -> mpz:
+    return gmpy2.primorial(TRIAL_DIVISION_BOUND - 1)
+
+
+def _modulus_defect(n: mpz) -> str | None:
+    """What disqualifies ``n`` as a Paillier modulus (cheapest checks first), or None."""
+    if n < 2**64:
+        return f"a {n.bit_length()}-bit value, below 64 bits"
+    if n % 2 == 0:
+        return "an even number"
+    if gmpy2.is_square(n):
+        return "a perfect square"
+    g = gmpy2.gcd(n, _small_primes_product())
+    if g != 1:
+        return (f"divisible by {_least_factor(g)}, a prime below the trial-division bound "
+                f"2^{TRIAL_DIVISION_BOUND.bit_length() - 1}")
+    if gmpy2.is_prime(n):
+        return "a prime"
+    return None
+
+
+def _least_factor(g: mpz) -> int:
+    """The least prime factor of ``g > 1``, a squarefree product of primes below the bound."""
+    if g % 2 == 0:
+        return 2
+    if gmpy2.is_prime(g):
+        return int(g)
+    return next(p for p in range(3, TRIAL_DIVISION_BOUND, 2) if g % p == 0)
 
 
 def _int(v: object, what: str) -> mpz:
@@ -34,9 +75,18 @@ def _int(v: object, what: str) -> mpz:
 
 
 class PublicKey:
-    """A Paillier public key ``n`` (g = n + 1). Construction validates ``n``: odd, not
-    prime, not a square, no prime factor below 10,000, at least 2048 bits unless
-    ``insecure=True`` (for tests)."""
+    """A Paillier public key ``n`` (g = n + 1). Construction validates ``n``: at least
+    2048 bits unless ``insecure=True`` (for tests; never below 64 bits), odd, not a perfect
+    square, no prime factor below :data:`TRIAL_DIVISION_BOUND` (2^20), not prime.
+
+    These checks refuse malformed moduli, they do not prove ``n`` is a product of two large
+    primes: take keys from their holder over an authenticated channel.
+
+        >>> PublicKey(3 * 1000003 * (2**1024 + 643), insecure=True)
+        Traceback (most recent call last):
+        ...
+        mpc.errors.InvalidKeyError: PublicKey: n must be an odd composite of two large primes, found it divisible by 3, a prime below the trial-division bound 2^20
+    """
 
     __slots__ = ("n", "nsquare", "max_int")
 
@@ -45,9 +95,9 @@ class PublicKey:
         if n.bit_length() < MIN_BITS and not insecure:
             raise InsecureKeyError(f"PublicKey: n has {n.bit_length()} bits, expected at least {MIN_BITS} "
                                    "(insecure=True for tests)")
-        if n < 2**64 or n % 2 == 0 or gmpy2.is_prime(n) or gmpy2.is_square(n) or has_small_factor(n):
-            raise InvalidKeyError("PublicKey: n must be an odd composite of two large primes "
-                                  "(found even, prime, a square, tiny, or with a small factor)")
+        defect = _modulus_defect(n)
+        if defect is not None:
+            raise InvalidKeyError(f"PublicKey: n must be an odd composite of two large primes, found it {defect}")
         self.n = n
         self.nsquare = n * n
         self.max_int = n // 3 - 1
@@ -73,26 +123,86 @@ class PublicKey:
         return m % self.n
 
     def decode(self, e: int) -> int:
-        """The signed value of ``e`` in Z_n; the middle third is an overflow."""
+        """The signed value of ``e`` in Z_n: ``[0, max_int]`` positive, ``[n - max_int, n)``
+        negative; a value in the band between them is an overflow
+        (:class:`~mpc.errors.PlaintextOverflowError`, an ``OverflowError`` as in phe)."""
         if e <= self.max_int:
             return int(e)
         if e >= self.n - self.max_int:
             return int(e - self.n)
-        raise EncodingError("overflow: the decrypted value lies outside (-n/3, n/3); an aggregate exceeded the "
-                            "plaintext space")
+        raise PlaintextOverflowError("overflow: the decrypted value lies in the band between max_int and n - max_int "
+                                     "(outside [-n/3, n/3]); an aggregate exceeded the plaintext space")
+
+    def assert_decryptable(self, c: "Ciphertext") -> None:
+        """:class:`~mpc.errors.PlaintextOverflowError` if ``c.bound`` (the plaintext bound
+        tracked in this process) reaches ``n - max_int``: past the overflow band a wrapped
+        total reads as a small value, so decrypting it could not detect the overflow."""
+        if c.bound is not None and c.bound >= self.n - self.max_int:
+            ratio = int(c.bound) * 10 // int(self.max_int) / 10
+            raise PlaintextOverflowError(f"overflow: |plaintext| can reach {ratio} x max_int (the bound tracked for this "
+                                         "ciphertext), past the overflow band at n - max_int (about 2 x max_int), where a "
+                                         "wrapped total reads as a small value; keep aggregates below n - max_int")
 
     def random_rn(self, rng: Rng | None = None) -> mpz:
         """A fresh ``r^n mod n^2`` (r uniform in Z*_n): the randomness of one encryption."""
         return gmpy2.powmod(random_unit(self.n, rng), self.n, self.nsquare)
 
+    def checked_rn(self, rn: int, what: str = "rn") -> mpz:
+        """``rn`` if it can be encryption randomness ``r^n mod n^2``: ``0 < rn < n^2``, a unit
+        (``gcd(rn, n) = 1``) and ``rn mod n`` not +-1 (so ``r`` is not +-1, and ``rn`` is not
+        ``(1 + n)^k``, which would shift the plaintext by ``k``); else
+        :class:`~mpc.errors.InvalidRandomnessError`. Whether ``rn`` is an n-th residue
+        cannot be checked without the factors.
+
+            >>> pk, _ = keygen(bits=1024, insecure=True)
+            >>> pk.checked_rn(1)
+            Traceback (most recent call last):
+            ...
+            mpc.errors.InvalidRandomnessError: rn: expected r^n mod n^2 for a random unit r, found rn = 1 mod n (r = 1: a deterministic encryption, or a shifted plaintext)
+        """
+        r = _int(rn, what)
+        if not 0 < r < self.nsquare:
+            found = str(r) if r.bit_length() <= 64 else f"a {r.bit_length()}-bit value"
+            raise InvalidRandomnessError(f"{what}: expected r^n mod n^2 with 0 < rn < n^2 ({2 * self.bits} bits), "
+                                         f"found {found}")
+        if gmpy2.gcd(r, self.n) != 1:
+            raise InvalidRandomnessError(f"{what}: expected a unit of Z*_(n^2), found a value sharing a factor with n")
+        low = r % self.n
+        if low == 1 or low == self.n - 1:
+            sign = "" if low == 1 else "-"
+            raise InvalidRandomnessError(f"{what}: expected r^n mod n^2 for a random unit r, found rn = {sign}1 mod n "
+                                         f"(r = {sign}1: a deterministic encryption, or a shifted plaintext)")
+        return r
+
     def encrypt(self, m: int, *, rng: Rng | None = None, rn: int | None = None) -> "Ciphertext":
-        """``(1 + m n) r^n mod n^2``; ``rn`` is a precomputed ``r^n`` used once (see
-        :class:`~mpc.paillier.RandomnessPool`)."""
+        """``(1 + m n) r^n mod n^2`` with ``r`` drawn from ``secrets`` (or ``rng``).
+
+        ``rn`` is a precomputed ``r^n mod n^2`` (as made by :meth:`random_rn`,
+        :class:`~mpc.paillier.DJNRandomness` or a :class:`~mpc.paillier.RandomnessPool`), to
+        move the exponentiation off the online path; it is checked by :meth:`checked_rn`
+        (about 30 us at 2048 bits; :func:`~mpc.paillier.encrypt_many` with a pool skips the
+        check for the pool's own values).
+
+        Security: with ``rn`` the caller is responsible for the randomness, and nothing here
+        can tell a good value from a bad one beyond :meth:`checked_rn`. ``rn`` must come
+        from a CSPRNG and be used for one encryption only: two ciphertexts with the same
+        ``rn`` reveal the difference of their plaintexts (``c1 / c2 = 1 + (m1 - m2) n``), and
+        an ``rn`` someone else knows reveals the plaintext. Leave ``rn`` out unless you
+        precompute randomness; the package never passes caller-chosen values here.
+        """
         from .ciphertext import Ciphertext
 
+        if rn is not None and rng is not None:
+            raise MPCTypeError("encrypt: pass rng (to draw r) or rn (a precomputed r^n), not both")
         e = self.encode(m)
-        r = self.random_rn(rng) if rn is None else mpz(rn)
-        return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare)
+        r = self.random_rn(rng) if rn is None else self.checked_rn(rn)
+        return Ciphertext._raw(self, (1 + e * self.n) * r % self.nsquare, abs(int(m)))
+
+    def _encrypt_with(self, m: int, rn: mpz) -> "Ciphertext":
+        """Unchecked ``rn``: only for randomness this package drew itself (a pool's values)."""
+        from .ciphertext import Ciphertext
+
+        return Ciphertext._raw(self, (1 + self.encode(m) * self.n) * rn % self.nsquare, abs(int(m)))
 
     def check_same(self, other: "PublicKey") -> None:
         if other is not self and other != self:
@@ -134,7 +244,10 @@ class PrivateKey:
         return mq + (mp - mq) * self._q_inv_p % self.p * self.q
 
     def decrypt(self, c: "Ciphertext") -> int:
-        """The signed plaintext (:class:`EncodingError` on overflow)."""
+        """The signed plaintext; :class:`~mpc.errors.PlaintextOverflowError` (an
+        :class:`~mpc.errors.EncodingError` and an ``OverflowError``) when it lies in the
+        overflow band or ``c.bound`` reaches past it (:meth:`PublicKey.assert_decryptable`)."""
+        self.public_key.assert_decryptable(c)
         return self.public_key.decode(self.decrypt_raw(c))
 
     def random_rn(self, rng: Rng | None = None) -> mpz:

@@ -129,15 +129,29 @@ def _challenge(tpk: ThresholdPublicKey, index: int, *elements: int) -> int:
     return int.from_bytes(h.digest(), "big") >> (256 - CHALLENGE_BITS)
 
 
+def _nonce(share: KeyShare, c: mpz, bits: int, rng: Rng | None) -> mpz:
+    """The proof's ``bits``-bit nonce: SHAKE-256 of the share, the ciphertext and 256 fresh
+    bits from ``rng``. A nonce used for two challenges reveals the share (``z1 - z2 =
+    (e1 - e2) Delta s_i``); hashing the share and ``c`` in keeps nonces distinct and secret
+    even when ``rng`` repeats itself or returns zeros (a seeded or broken ``rng``)."""
+    h = hashlib.shake_256(b"zkmpc/paillier-threshold/nonce/v1")
+    for x in (share.index, share.value, int(c), random_bits(256, rng)):
+        data = int(x).to_bytes((int(x).bit_length() + 8) // 8, "big")
+        h.update(len(data).to_bytes(4, "big") + data)
+    size = (bits + 7) // 8
+    return mpz(int.from_bytes(h.digest(size), "big") >> (8 * size - bits))
+
+
 def partial_decrypt(share: KeyShare, c: Ciphertext, *, rng: Rng | None = None) -> PartialDecryption:
-    """This party's partial decryption of ``c``, with its proof."""
+    """This party's partial decryption of ``c``, with its proof (nonce from ``secrets``, or
+    ``rng``, hashed with the share and ``c``: see :func:`_nonce`)."""
     tpk = share.tpk
     tpk.public_key.check_same(c.public_key)
     nsq = tpk.public_key.nsquare
     exp = tpk.delta * share.value
     ci = gmpy2.powmod(c.value, 2 * exp, nsq)
     c4 = gmpy2.powmod(c.value, 4, nsq)
-    r = mpz(random_bits(2 * tpk.public_key.bits + exp.bit_length() + 2 * CHALLENGE_BITS, rng))
+    r = _nonce(share, c.value, 2 * tpk.public_key.bits + exp.bit_length() + 2 * CHALLENGE_BITS, rng)
     a, b = gmpy2.powmod(c4, r, nsq), gmpy2.powmod(tpk.v, r, nsq)
     e = _challenge(tpk, share.index, c.value, ci, tpk.verification_keys[share.index - 1], a, b)
     return PartialDecryption(share.index, int(ci), e, int(r + e * exp))
@@ -160,8 +174,12 @@ def verify_partial(tpk: ThresholdPublicKey, c: Ciphertext, partial: PartialDecry
 
 def combine(tpk: ThresholdPublicKey, c: Ciphertext, partials: Sequence[PartialDecryption]) -> int:
     """The signed plaintext from ``threshold`` or more partial decryptions (all checked;
-    :class:`PartialDecryptionError` names the indices whose proofs fail)."""
+    :class:`PartialDecryptionError` names the indices whose proofs fail). Overflows are
+    refused as by :meth:`PrivateKey.decrypt <mpc.paillier.PrivateKey.decrypt>`: a tracked
+    ``c.bound`` past the band before any work, a result in the band after combining
+    (:class:`~mpc.errors.PlaintextOverflowError`)."""
     tpk.public_key.check_same(c.public_key)
+    tpk.public_key.assert_decryptable(c)
     indices = [p.index for p in partials]
     if len(set(indices)) != len(indices):
         raise PartialDecryptionError(f"duplicate partial decryptions from parties {sorted(indices)}")
