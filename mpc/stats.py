@@ -125,8 +125,9 @@ def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec:
     encoded = [enc.encode(v) for v in values]
     rn = (lambda: None) if pool is None else pool.take
 
-    def e(m: int) -> Ciphertext:
-        return public_key.encrypt(m, rn=rn())
+    def e(m: int) -> Ciphertext:  # a pool's values are this package's own CSPRNG draws
+        r = rn()
+        return public_key.encrypt(m) if r is None else public_key._encrypt_with(m, r)
 
     counts = [0] * (len(spec.bins) + 1)
     for m in encoded:

@@ -50,7 +50,7 @@ def _encrypt_chunk_sum(n: int, values: list[int], djn: tuple[int, int, int] | No
     maker: Any = pk if djn is None else DJNRandomness(pk, base=djn[0], exponent_bits=djn[1], window=djn[2])
     acc = mpz(1)
     for v in values:
-        acc = acc * pk.encrypt(v, rn=maker.random_rn()).value % pk.nsquare
+        acc = acc * pk._encrypt_with(v, maker.random_rn()).value % pk.nsquare  # our own draws
     return bytes(gmpy2.to_binary(acc))
 
 
