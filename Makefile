@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp
 
-.PHONY: demo test test-fast test-sanitize bench install dev tools clean fuzz
+.PHONY: demo test test-fast test-sanitize bench install dev tools clean fuzz mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ test-sanitize: $(STAMP)-dev
 
 test-fast: $(STAMP)-dev
 	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x -m "not interop and not slow" tests
+
+# Planted bugs (tools/mutants.py), each in a scratch copy with the tests that cover it: every
+# one must be caught. Outside CI (one C build per C mutant); the table goes to benchmarks/.
+mutants: $(STAMP)-dev node_modules/.stamp
+	$(BIN)/python -m tools.mutants --write benchmarks/MUTANTS.md
 
 # Coverage-guided fuzzing of every parser (tools/fuzz_atheris.py), outside CI: atheris
 # goes into its own directory, not the venv; the corpus stays in fuzz-corpus/ (not in git).

@@ -66,6 +66,41 @@ MUTANTS: tuple[Mutant, ...] = (
            "for (int t = 0; t < nt; t++) {  /* the first bad point, as a sequential scan finds it */",
            "for (int t = nt - 1; t >= 0; t--) {  /* the first bad point, as a sequential scan finds it */",
            KERNEL_TESTS, "LEM conversion reports the last worker's bad point, not the first"),
+    # mpc
+    Mutant("shamir_first_coefficient_is_secret", "mpc/sharing/shamir.py",
+           "coeffs = [s] + [random_like(field, s, rng) for _ in range(t - 1)]",
+           "coeffs = [s] + [s if i == 0 else random_like(field, s, rng) for i in range(t - 1)]",
+           ("tests/test_sharing.py",), "threshold-1 shares reveal the secret (issue 23, bug 3)"),
+    Mutant("serial_eval", "mpc/serial.py",
+           'def loads(text: str | bytes, type_: str, fields: set[str], *, max_size: int = MAX_DOCUMENT) -> dict[str, Any]:',
+           'def _planted(text: str) -> Any:\n    return eval(text)\n\n\n'
+           'def loads(text: str | bytes, type_: str, fields: set[str], *, max_size: int = MAX_DOCUMENT) -> dict[str, Any]:',
+           ("tests/test_layers.py",), "eval on data in a document reader (issue 23, bug 6)"),
+    Mutant("paillier_no_wrap_bound", "mpc/paillier/keys.py",
+           "if c.bound is not None and c.bound >= self.n - self.max_int:",
+           "if c.bound is not None and c.bound >= self.n:",
+           ("tests/test_paillier.py", "tests/test_threshold_paillier.py"),
+           "a total that wrapped past the overflow band decrypts to a small number (issue 15, item 10)"),
+    Mutant("paillier_trial_division_bound", "mpc/paillier/keys.py",
+           "TRIAL_DIVISION_BOUND = 1 << 20", "TRIAL_DIVISION_BOUND = 10 ** 4",
+           ("tests/test_paillier.py",), "moduli with a factor between 10^4 and 2^20 accepted (issue 15, item 11)"),
+    Mutant("paillier_rn_unchecked", "mpc/paillier/ciphertext.py",
+           "r = pk.random_rn(rng) if rn is None else pk.checked_rn(rn)",
+           "r = pk.random_rn(rng) if rn is None else rn",
+           ("tests/test_paillier.py",), "caller randomness 0 or 1 accepted (issue 15, item 9)"),
+    # zkp
+    Mutant("ic_points_may_cancel", "zkp/groth16/keys.py",
+           "        i = seen.setdefault(p.x, j)\n", "        i = seen.setdefault((p.x, p.y), j)\n",
+           ("tests/test_groth16.py",), "a verifying key with IC[j] = -IC[i] accepted (issue 15, item 4)"),
+    Mutant("verifier_false_on_failed_precompile", "zkp/evm/templates/Groth16Verifier.sol.tmpl",
+           "            if iszero(ok) { revert(0, 0) }\n            return(0x00, 0x20)",
+           "            mstore(0x00, and(mload(0x00), ok))\n            return(0x00, 0x20)",
+           ("tests/test_evm.py",), "out of gas in the pairing reads as an invalid proof (issue 15, item 8)",
+           regenerate=("-m", "tests.test_evm")),
+    Mutant("batch_verifier_no_ay_check", "zkp/evm/templates/Groth16Verifier.sol.tmpl",
+           "                    ok := and(ok, lt(ay, Q))\n", "",
+           ("tests/test_evm.py",), "verifyProofs accepts A.y + q in its first proof (issue 23, bug 4)",
+           regenerate=("-m", "tests.test_evm")),
 )
 
 
@@ -146,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [m for m in MUTANTS if not args.only or m.name in args.only.split(",")]
     if args.list:
         for m in chosen:
-            print(f"{m.name:28} {m.path}: {m.why}")
+            print(f"{m.name:36} {m.path}: {m.why}")
         return 0
     unknown = set(filter(None, args.only.split(","))) - {m.name for m in MUTANTS}
     if unknown:
