@@ -128,14 +128,7 @@ class _System:
 
     def __init__(self, r1cs: Any, witness: list[int] | None = None) -> None:
         self.r1cs = r1cs
-        cols, rows = [], []
-        for M in (r1cs.A, r1cs.B, r1cs.C):
-            cols.append(M.cols.astype(np.int64))
-            rows.append(np.repeat(np.arange(len(M.indptr) - 1, dtype=np.int64), np.diff(M.indptr)))
-        allc, allr = np.concatenate(cols), np.concatenate(rows)
-        order = np.argsort(allc, kind="stable")
-        self._by_col = allr[order]
-        self._start = np.searchsorted(allc[order], np.arange(r1cs.num_wires + 1))
+        self._by_col, self._start = r1cs.rows_by_wire()
         self._rows: dict[int, tuple[LC, LC, LC]] = {}
         self._points: list[dict[int, int]] = ([{0: 1} for _ in range(_POINTS)] if witness is None
                                               else [dict(enumerate(witness))])

@@ -93,14 +93,7 @@ class _Rows:
         self.r1cs = r1cs
         self.touched: dict[int, tuple[LC, LC, LC] | None] = {}  # None: deleted
         self.extra: dict[int, set[int]] = {}
-        cols, rows = [], []
-        for M in (r1cs.A, r1cs.B, r1cs.C):
-            cols.append(M.cols.astype(np.int64))
-            rows.append(np.repeat(np.arange(len(M.indptr) - 1, dtype=np.int64), np.diff(M.indptr)))
-        allc, allr = np.concatenate(cols), np.concatenate(rows)
-        order = np.argsort(allc, kind="stable")
-        self._rows_by_col = allr[order]
-        self._start = np.searchsorted(allc[order], np.arange(r1cs.num_wires + 1))
+        self._rows_by_col, self._start = r1cs.rows_by_wire()
 
     def get(self, i: int) -> tuple[LC, LC, LC] | None:
         if i in self.touched:

@@ -79,3 +79,19 @@ def peak_bytes_refusing(error: type[BaseException], fn: Any, *args: Any) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def c_twin() -> Any:
+    """The C kernels ``zkp._bn254``: a missing build fails under ``ZKP_REQUIRE_C=1`` (CI) and
+    skips otherwise."""
+    import importlib
+    import os
+
+    import pytest
+
+    try:
+        return importlib.import_module("zkp._bn254")
+    except ImportError:
+        if os.environ.get("ZKP_REQUIRE_C") == "1":
+            pytest.fail("ZKP_REQUIRE_C=1 but the C extension zkp._bn254 was not built")
+        pytest.skip("C extension not built (ZKP_REQUIRE_C=1 makes this a failure)")

@@ -6,7 +6,6 @@ ZKP_PURE_PYTHON=1); here a missing C build fails instead of silently testing Pyt
 
 from __future__ import annotations
 
-import importlib
 import os
 import random
 import struct
@@ -23,14 +22,11 @@ from zkp.curve import G1Point, G2Point
 from zkp.errors import MalformedInputError
 from zkp.field import P, R
 
+from ._helpers import c_twin
+
 
 def _c() -> ModuleType:
-    try:
-        return importlib.import_module("zkp._bn254")
-    except ImportError:
-        if os.environ.get("ZKP_REQUIRE_C") == "1":
-            pytest.fail("ZKP_REQUIRE_C=1 but the C extension zkp._bn254 was not built")
-        pytest.skip("C extension not built (ZKP_REQUIRE_C=1 makes this a failure)")
+    return c_twin()  # type: ignore[no-any-return]
 
 
 def test_backend_info_reports_the_active_twin() -> None:

@@ -16,8 +16,6 @@ the Python twin's fixed-base multiplication; field kernels compare with the Pyth
 
 from __future__ import annotations
 
-import importlib
-import os
 import random
 from functools import lru_cache
 from types import ModuleType
@@ -30,18 +28,15 @@ from zkp.curve import G1Point, G2Point
 from zkp.errors import MalformedInputError
 from zkp.field import P, R
 
+from ._helpers import c_twin
+
 BATCH = 2048
 THREADS = [None, "1", "2", "3"]  # None: the machine's default
 
 
 @pytest.fixture(scope="module")
 def C() -> ModuleType:
-    try:
-        return importlib.import_module("zkp._bn254")
-    except ImportError:
-        if os.environ.get("ZKP_REQUIRE_C") == "1":
-            pytest.fail("ZKP_REQUIRE_C=1 but the C extension zkp._bn254 was not built")
-        pytest.skip("C extension not built (ZKP_REQUIRE_C=1 makes this a failure)")
+    return c_twin()  # type: ignore[no-any-return]
 
 
 @pytest.fixture(params=THREADS, ids=lambda t: f"threads={t or 'default'}")

@@ -133,6 +133,27 @@ class R1CS:
             raise UnsatisfiedError(f"constraint {i} ({self.label(i)}) is not satisfied",
                                    index=i, label=self.label(i))
 
+    def rows_by_wire(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """An index from wires to the rows that mention them (in A, B or C): the rows of wire
+        ``w`` are ``rows[start[w]:start[w + 1]]`` (a row appears once per matrix it uses ``w``
+        in). Built with one sort over all terms.
+
+            >>> b = R1CSBuilder(num_public=1); x, y = b.new_wire(), b.new_wire()
+            >>> _ = b.add({y: 1}, {y: 1}, {x: 1}, "y*y == x")
+            >>> _ = b.add({x: 1}, {0: 1}, {y: 2}, "x == 2y")
+            >>> rows, start = b.build().rows_by_wire()
+            >>> sorted(rows[start[y]:start[y + 1]].tolist())
+            [0, 0, 1]
+        """
+        cols, rows = [], []
+        for M in (self.A, self.B, self.C):
+            cols.append(M.cols.astype(np.int64))
+            rows.append(np.repeat(np.arange(len(M.indptr) - 1, dtype=np.int64), np.diff(M.indptr)))
+        allc, allr = np.concatenate(cols), np.concatenate(rows)
+        order = np.argsort(allc, kind="stable")
+        start = np.searchsorted(allc[order], np.arange(self.num_wires + 1)).astype(np.int64)
+        return allr[order], start
+
     def __repr__(self) -> str:
         return (f"R1CS(constraints={self.num_constraints}, wires={self.num_wires}, "
                 f"public={self.num_public})")
