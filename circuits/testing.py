@@ -238,7 +238,10 @@ class ForgerySearch:
 
     def _fix(self, i: int, vals: list[int], locked: set[int], high_first: bool) -> list[int] | None:
         a, b, c = self.rows[i]
-        cands = sorted({w for side in self.rows[i] for w, _ in side if w not in locked}, reverse=high_first)
+        # the wires this row is the first to use (it defines them) first, then by index
+        sign = -1 if high_first else 1
+        cands = sorted({w for side in self.rows[i] for w, _ in side if w not in locked},
+                       key=lambda w: (self.touches[w][0] != i, sign * w))
         if a and a == b == c and len(cands) > 1:
             done = self._redecompose(i, cands, vals)
             if done is not None:
@@ -363,11 +366,12 @@ class ForgerySearch:
         return out
 
     def non_boolean(self, wires: Iterable[int] | None = None) -> list[Forgery]:
-        """Bit wires (default: every wire with a booleanity row, and every wire of a
-        booleanity row's linear combination) set to each of :data:`NON_BOOLEAN`, the rest
-        repaired. Inputs are allowed here: a Bool input at 2 is the claim."""
+        """Bit wires (default: every wire with a booleanity row of its own) set to each of
+        :data:`NON_BOOLEAN`, the rest repaired. Inputs are allowed here (a Bool input at 2
+        is the claim); name the wires meant to be bits that have no such row."""
         if wires is None:
-            ws = sorted({w for i in self.bit_rows() for w, _ in self.rows[i][0] if w})
+            ws = sorted({w for i in self.bit_rows() if len(self.rows[i][0]) == 1
+                         for w, _ in self.rows[i][0] if w})
         else:
             ws = sorted(set(wires))
         ws = [w for w in ws if w not in self.free]
