@@ -247,12 +247,18 @@ class ForgerySearch:
             if done is not None:
                 return done
         for w in cands:
-            roots = self._solve_for(i, w, vals)
-            if roots:
-                h = self.honest[w]
-                vals[w] = h if h in roots and h != vals[w] else roots[0]
-                return [w]
+            before, h = vals[w], self.honest[w]
+            for root in sorted(self._solve_for(i, w, vals), key=lambda v: v != h):
+                vals[w] = root
+                if self._consistent(w, vals, locked):
+                    return [w]
+            vals[w] = before
         return None
+
+    def _consistent(self, w: int, vals: list[int], locked: set[int]) -> bool:
+        """Look ahead one step: the rows of ``w`` whose other wires are all locked hold."""
+        return all(self._ok(j, vals) for j in self.touches[w]
+                   if all(u == w or u in locked for side in self.rows[j] for u, _ in side))
 
     def complete(self, claim: Mapping[int, int], *, high_first: bool = True,
                  max_steps: int | None = None) -> list[int] | None:
