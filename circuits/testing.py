@@ -464,7 +464,7 @@ def scope_wires(circuit: CompiledCircuit, scope: str, *, outputs: bool = False) 
 def bit_wires(circuit: CompiledCircuit | R1CS) -> list[int]:
     """Wires constrained alone to be 0 or 1 (``w * w = w``)."""
     r1cs = circuit.r1cs if isinstance(circuit, CompiledCircuit) else circuit
-    out = set()
+    out: set[int] = set()
     for i in range(r1cs.num_constraints):
         a, b, c = r1cs.row(i)
         if len(a) == 1 and a == b == c and 0 not in a:
