@@ -8,8 +8,7 @@ harness giving up).
 
 PLANTED_BUGS lists the bugs planted in scratch copies to see these tests fail (a later
 ``make mutants`` reuses it): ``(file, text, replacement, test that catches it)``. Each was
-applied alone to a copy of the tree and the named test went red, except the one marked
-"(survives)".
+applied alone to a copy of the tree and the named test went red.
 """
 
 from __future__ import annotations
@@ -52,11 +51,9 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # SMT non-membership shown with the key's own leaf
     ("circuits/gadgets/smt.py", "api.enforce(api.mul(api.mul(f, 1 - is0), en), same, 0, \"smt/old_key_differs\")",
      "pass", "test_smt_non_membership_cannot_use_the_keys_own_leaf"),
-    # EdDSA without S < l (a second encoding S + l of every signature). SURVIVES today: the
-    # repair does not complete the forged witness through the fixed-base multiplication, so
-    # the claim S + l is not found even when the check is gone (an open gap of the harness)
+    # EdDSA without S < l (a second encoding S + l of every signature)
     ("circuits/gadgets/eddsa.py", "assert_bits_le_constant(api, s_bits, bj.SUBORDER - 1)", "pass",
-     "(survives) test_eddsa_refuses_s_plus_l_and_other_messages"),
+     "test_eddsa_refuses_s_plus_l_and_other_messages"),
 )
 
 
