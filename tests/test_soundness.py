@@ -21,7 +21,7 @@ from benchmarks.gadget_catalog import CATALOG, circuit
 from circuits.native import babyjub as bj
 from circuits.native.eddsa import PrivateKey
 from circuits.native.smt import SparseMerkleTree
-from circuits.testing import ForgerySearch, input_wires, scope_wires
+from circuits.testing import ForgerySearch, bit_wires, input_wires, scope_wires
 from zkp.field import R
 
 from .conftest import unbound_wires
@@ -145,14 +145,10 @@ def test_no_forgery_moves_wires_together(entry: Any) -> None:
     if len(wires) <= SMALL_GADGET_WIRES:
         found = search.sweep() + search.pairs(max_pairs=60) + search.non_boolean()
     else:  # the structurally risky wires: bits, and the last ones made (the outputs)
-        bits = _bits(search)
+        bits = bit_wires(cs)
         sample = random.Random(entry.name).sample(bits, min(24, len(bits)))
         found = search.non_boolean(sample) + search.sweep(wires[-4:])
     assert not found, "\n".join(str(f) for f in found[:5])
-
-
-def _bits(search: ForgerySearch) -> list[int]:
-    return sorted({x for i in search.bit_rows() if len(search.rows[i][0]) == 1 for x, _ in search.rows[i][0]})
 
 
 def _decomposition_claims(cs: Any, w: Any, n: int) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
