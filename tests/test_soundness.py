@@ -122,7 +122,7 @@ def test_no_internal_wire_is_free(entry: Any) -> None:
         assert len(loose) == free, f"{entry.name}: wires {loose[:8]} are free (expected {free})"
 
 
-SMALL_GADGET_WIRES = 64  # up to this many wires, every wire is moved, and pairs of them
+SMALL_GADGET_WIRES = 48  # up to this many wires, every wire is moved, and pairs of them
 
 
 def _honest(entry: Any) -> tuple[Any, Any, set[int]]:
