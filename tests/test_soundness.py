@@ -1,7 +1,14 @@
-"""Soundness sweep over the gadget catalog: for every gadget, on an honest witness, no wire
-other than an input can change alone while the constraints still hold (the documented
-exception: the inverse wire of ``is_zero`` on a zero input). Also malicious witnesses for
-the gadgets whose failure modes are classic: bit decompositions, comparisons, ``is_zero``."""
+"""Soundness over the gadget catalog, on honest witnesses of every gadget:
+
+- the one-wire sweep: no wire other than an input can change alone while the constraints
+  still hold (the documented exception: the inverse wire of ``is_zero`` on a zero input);
+- the malicious-witness harness (:mod:`circuits.testing`) on every entry: wires moved with
+  the rest of the witness repaired, pairs moved together, bits set to non-boolean values
+  (the whole gadget for small ones; bit wires and the last wires made for the big ones);
+- false claims for the gadgets whose failure modes are classic: bit decompositions (a
+  value past n bits, the alias ``x + r`` of a strict one), comparisons on operands past
+  their width, ``is_zero`` with its output flipped; each beside a true claim the harness
+  completes, so that finding nothing is not the harness giving up."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from benchmarks.gadget_catalog import CATALOG, circuit
 from circuits.native import babyjub as bj
 from circuits.native.eddsa import PrivateKey
 from circuits.native.smt import SparseMerkleTree
+from circuits.testing import ForgerySearch, bit_wires, input_wires, scope_wires
 from zkp.field import R
 
 from .conftest import unbound_wires
@@ -112,3 +120,83 @@ def test_no_internal_wire_is_free(entry: Any) -> None:
         w = cs.solve(cls(**assignment))
         loose = unbound_wires(cs, w)
         assert len(loose) == free, f"{entry.name}: wires {loose[:8]} are free (expected {free})"
+
+
+SMALL_GADGET_WIRES = 48  # up to this many wires, every wire is moved, and pairs of them
+
+
+def _honest(entry: Any) -> tuple[Any, Any, set[int]]:
+    from circuits import compile
+
+    cls = circuit(entry)
+    cs = compile(cls)
+    assignment, free = SAMPLES[entry.name](random.Random(entry.name))
+    w = cs.solve(cls(**assignment))
+    loose = unbound_wires(cs, w)
+    assert len(loose) == free
+    return cs, w, set(loose)
+
+
+@pytest.mark.parametrize("entry", CATALOG, ids=[e.name for e in CATALOG])
+def test_no_forgery_moves_wires_together(entry: Any) -> None:
+    cs, w, free = _honest(entry)
+    search = ForgerySearch(cs, w, free=free)
+    wires = search.internal
+    if len(wires) <= SMALL_GADGET_WIRES:
+        found = search.sweep() + search.pairs(max_pairs=60) + search.non_boolean()
+    else:  # the structurally risky wires: bits, and the last ones made (the outputs)
+        bits = bit_wires(cs)
+        sample = random.Random(entry.name).sample(bits, min(24, len(bits)))
+        found = search.non_boolean(sample) + search.sweep(wires[-4:])
+    assert not found, "\n".join(str(f) for f in found[:5])
+
+
+def _decomposition_claims(cs: Any, w: Any, n: int) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
+    x = input_wires(cs, "x")[0]
+    return [{x: v} for v in (1 << n, (1 << n) + 1, R - 1)], [{x: (1 << n) - 1}, {x: 0}]
+
+
+def _strict_claims(cs: Any, w: Any) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
+    x = input_wires(cs, "x")[0]
+    bits = scope_wires(cs, "to_bits_strict")[:253]  # bits 1..253 (bit 0 is their linear remainder)
+    small = 7
+    alias = small + R
+    false = [{x: small, **{b: (alias >> (i + 1)) & 1 for i, b in enumerate(bits)}}]
+    return false, [{x: small}, {x: R - 1}]
+
+
+def _cmp_claims(cs: Any, w: Any, n: int) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
+    a, b = input_wires(cs, "a")[0], input_wires(cs, "b")[0]
+    top = (1 << n) - 1
+    return ([{a: 1 << n}, {b: 1 << n}, {a: R - 1}, {a: 1 << n, b: 1 << n}],
+            [{a: top}, {a: 0, b: top}, {a: top, b: top}])
+
+
+def _is_zero_claims(cs: Any, w: Any) -> tuple[list[dict[int, int]], list[dict[int, int]]]:
+    a = input_wires(cs, "a")[0]
+    out = cs.r1cs.num_wires - 1  # the output is the last wire made
+    return [{out: 1 - w[out]}, {a: 0, out: 0}], [{a: 0, out: 1}, {a: 5, out: 0}]
+
+
+CLAIMS: dict[str, Callable[[Any, Any], "tuple[list[dict[int, int]], list[dict[int, int]]]"]] = {
+    "Num2Bits(16)": lambda cs, w: _decomposition_claims(cs, w, 16),
+    "Num2Bits(64)": lambda cs, w: _decomposition_claims(cs, w, 64),
+    "Num2Bits_strict()": _strict_claims,
+    "LessThan(8)": lambda cs, w: _cmp_claims(cs, w, 8), "LessEqThan(8)": lambda cs, w: _cmp_claims(cs, w, 8),
+    "GreaterThan(8)": lambda cs, w: _cmp_claims(cs, w, 8),
+    "GreaterEqThan(8)": lambda cs, w: _cmp_claims(cs, w, 8),
+    "LessThan(64)": lambda cs, w: _cmp_claims(cs, w, 64),
+    "IsZero()": _is_zero_claims,
+}
+
+
+@pytest.mark.parametrize("name", list(CLAIMS))
+def test_false_claims_of_classic_gadgets_have_no_witness(name: str) -> None:
+    entry = next(e for e in CATALOG if e.name == name)
+    cs, w, free = _honest(entry)
+    search = ForgerySearch(cs, w, free=free)
+    false, true = CLAIMS[name](cs, w)
+    found = search.forge_all(false)
+    assert not found, "\n".join(str(f) for f in found)
+    for claim in true:
+        assert search.forge(claim) is not None, f"the true claim {claim} was not completed"
