@@ -66,6 +66,15 @@ MUTANTS: tuple[Mutant, ...] = (
            "for (int t = 0; t < nt; t++) {  /* the first bad point, as a sequential scan finds it */",
            "for (int t = nt - 1; t >= 0; t--) {  /* the first bad point, as a sequential scan finds it */",
            KERNEL_TESTS, "LEM conversion reports the last worker's bad point, not the first"),
+    # circuits (the gadgets' planted bugs are read from tests/test_forgery.py, see below)
+    Mutant("constants_reduced_mod_r", "circuits/api.py", "        if not -R < c < R:\n", "        if False:\n",
+           ("tests/test_circuits.py",), "api.constant(r + 6) silently proves 6 (issue 15, item 2)"),
+    Mutant("from_bits_254_without_alias_check", "circuits/gadgets/bits.py",
+           "        assert_bits_le_constant(api, vs, R - 1)\n", "        pass\n",
+           ("tests/test_gadgets.py",), "254 bits pack x and x + r to one value (issue 15, item 1)"),
+    Mutant("lint_single_hints_only", "circuits/lint.py",
+           "        for w in sorted(near - {h}):\n", "        for w in sorted(near - {h} - near):\n",
+           ("tests/test_lint.py",), "lint moves hint wires alone, never in pairs (issue 15, item 3)"),
     # mpc
     Mutant("shamir_first_coefficient_is_secret", "mpc/sharing/shamir.py",
            "coeffs = [s] + [random_like(field, s, rng) for _ in range(t - 1)]",
@@ -102,6 +111,21 @@ MUTANTS: tuple[Mutant, ...] = (
            ("tests/test_evm.py",), "verifyProofs accepts A.y + q in its first proof (issue 23, bug 4)",
            regenerate=("-m", "tests.test_evm")),
 )
+
+
+def forgery_mutants() -> tuple[Mutant, ...]:
+    """The gadget bugs planted to see tests/test_forgery.py fail (its ``PLANTED_BUGS``, read
+    without importing the tests)."""
+    import ast
+
+    tree = ast.parse((ROOT / "tests" / "test_forgery.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PLANTED_BUGS" and node.value:
+            bugs = ast.literal_eval(node.value)
+            return tuple(Mutant(f"forgery_{test.removeprefix('test_')}", path, old, new,
+                                ("tests/test_forgery.py", "tests/test_soundness.py"), f"caught by {test}")
+                         for path, old, new, test in bugs)
+    raise SystemExit("tests/test_forgery.py: no PLANTED_BUGS list")
 
 
 def tracked_files() -> list[str]:
@@ -178,12 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="comma-separated mutant names")
     ap.add_argument("--write", metavar="FILE", help="also write the table (Markdown) to FILE")
     args = ap.parse_args(argv)
-    chosen = [m for m in MUTANTS if not args.only or m.name in args.only.split(",")]
+    everything = MUTANTS + forgery_mutants()
+    chosen = [m for m in everything if not args.only or m.name in args.only.split(",")]
     if args.list:
         for m in chosen:
             print(f"{m.name:36} {m.path}: {m.why}")
         return 0
-    unknown = set(filter(None, args.only.split(","))) - {m.name for m in MUTANTS}
+    unknown = set(filter(None, args.only.split(","))) - {m.name for m in everything}
     if unknown:
         ap.error(f"unknown mutants: {', '.join(sorted(unknown))}")
     rows = []
