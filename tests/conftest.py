@@ -87,9 +87,11 @@ def anvil_url() -> Any:
 
 @pytest.fixture(scope="session")
 def solc_ready() -> None:
-    """The pinned npm solc the tests compile with (a missing one fails, as for every tool)."""
+    """The pinned npm solc is what the tests compile with, not a ``solc`` that PATH happens to
+    hold (a missing one fails, as for every tool)."""
     if not (ROOT / "node_modules" / "solc" / "package.json").is_file():
         _tool("solcjs")
+    os.environ["ZKMPC_NODE_MODULES"] = str(ROOT / "node_modules")
 
 
 def circomlibjs(script: str, payload: Any) -> Any:

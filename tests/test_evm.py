@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 import subprocess
 import warnings
@@ -638,6 +639,21 @@ def test_keccak_matches_ethereum() -> None:
     for n in (0, 1, 55, 135, 136, 137, 272, 1000):
         data = bytes(rng.randrange(256) for _ in range(n))
         assert keccak256(data) == keccak(data)
+
+
+def test_an_explicit_node_modules_beats_a_solc_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from zkp.evm.solc import find_solc
+
+    fake = tmp_path / "bin" / "solc"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'solc, the solidity compiler commandline interface'\necho 'Version: 0.0.1'\n")
+    fake.chmod(0o755)
+    monkeypatch.delenv("ZKMPC_SOLC", raising=False)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("ZKMPC_NODE_MODULES", str(ROOT / "node_modules"))
+    assert find_solc() == ("solcjs", str(ROOT / "node_modules"))
+    monkeypatch.delenv("ZKMPC_NODE_MODULES")
+    assert find_solc() == ("binary", str(fake))
 
 
 def test_missing_compiler_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

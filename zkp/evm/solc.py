@@ -3,9 +3,11 @@
 Where the compiler is looked for, in order:
 
 1. ``$ZKMPC_SOLC``: a solc binary;
-2. ``solc`` on ``PATH`` (a native binary, ``solc --version`` must answer);
-3. the npm package ``solc`` (solcjs) under ``$ZKMPC_NODE_MODULES``, ``./node_modules`` or the
-   source checkout's ``node_modules`` (``make tools`` installs the pinned one), run by node.
+2. the npm package ``solc`` (solcjs) under ``$ZKMPC_NODE_MODULES``, when that is set (an
+   explicit choice beats what ``PATH`` happens to hold: the tests pin their compiler so);
+3. ``solc`` on ``PATH`` (a native binary, ``solc --version`` must answer);
+4. the npm package ``solc`` under ``./node_modules`` or the source checkout's
+   ``node_modules`` (``make tools`` installs the pinned one), run by node.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ def find_solc() -> tuple[str, str]:
         if not Path(env).is_file():
             raise ToolError(f"ZKMPC_SOLC={env!r}: no such file")
         return "binary", env
+    chosen = os.environ.get("ZKMPC_NODE_MODULES")
+    if chosen and shutil.which("node") and (Path(chosen) / "solc" / "package.json").is_file():
+        return "solcjs", chosen
     native = shutil.which("solc")
     if native:
         try:
