@@ -11,6 +11,10 @@ Example:
     >>> w = cs.solve(Adult(threshold=18, age=29))
     >>> w.public
     [18]
+    >>> cs.solve(Adult(threshold=18, age=17))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_true at ... the condition is false
 """
 
 from .api import API

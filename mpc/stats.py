@@ -14,6 +14,10 @@ reports homomorphically and decrypts the totals only; it has no way to decrypt o
     >>> agg = Aggregator(sk, spec)
     >>> agg.add(make_report(pk, "bank A", ["41000.00", "52000.50"], spec))
     >>> agg.add(make_report(pk, "bank B", ["61000.25"], spec))
+    >>> agg.add(make_report(pk, "bank A", ["1.00"], spec))
+    Traceback (most recent call last):
+    ...
+    mpc.errors.EncodingError: a second report from 'bank A'
     >>> s = agg.result()
     >>> s.count, s.total, s.mean, s.histogram
     (3, Decimal('154000.75'), Decimal('51333.58333333333333333333333'), (0, 1, 2))

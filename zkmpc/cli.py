@@ -16,6 +16,17 @@
     zkmpc ptau info POT.ptau                      -> power, contributions, file hash
     zkmpc party-setup DIR --n 5 --threshold 3     -> certificates and parties.toml (local runs)
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
+
+    >>> import zkmpc.demo
+    >>> main(["info", zkmpc.demo.__file__ + ":AgeCheck"])
+    circuit:      AgeCheck
+    constraints:  24
+    wires:        24
+    public:       1 ['min_age']
+             8  cmp/to_bits
+             8  input age: UInt[8]/to_bits
+             8  input min_age: UInt[8]/to_bits
+    0
 """
 
 from __future__ import annotations

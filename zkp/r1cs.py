@@ -10,7 +10,8 @@ Example:
     >>> from zkp.r1cs import R1CSBuilder
     >>> b = R1CSBuilder(num_public=1)
     >>> x, y = b.new_wire(), b.new_wire()     # wire 1 public (x), wire 2 private (y)
-    >>> _ = b.add({2: 1}, {2: 1}, {1: 1}, "y*y == x")
+    >>> b.add({2: 1}, {2: 1}, {1: 1}, "y*y == x")   # the index of the new constraint
+    0
     >>> cs = b.build()
     >>> cs.is_satisfied([1, 9, 3]), cs.first_unsatisfied([1, 9, 4])
     (True, 0)

@@ -15,6 +15,27 @@ The Montgomery routines start their accumulators at a point of order 8 (outside 
 prime-order subgroup), so an accumulator never equals a subgroup point or its negation and
 never reaches infinity: the incomplete formulas meet no exceptional case for points of the
 prime-order subgroup. The offset is removed at the end with one constant Edwards addition.
+
+    >>> from circuits import Circuit, Public, Secret, Field, compile
+    >>> from circuits.gadgets import mul_fixed, to_bits
+    >>> class Owner(Circuit):   # knows the 16-bit sk of the public key A = sk * BASE8
+    ...     ax: Public[Field]
+    ...     ay: Public[Field]
+    ...     sk: Secret[Field]
+    ...     def define(self, api):
+    ...         ax, ay = mul_fixed(api, to_bits(api, self.sk, 16), bj.BASE8)
+    ...         api.assert_equal(ax, self.ax)
+    ...         api.assert_equal(ay, self.ay)
+    >>> cs = compile(Owner)
+    >>> cs.r1cs.num_constraints
+    50
+    >>> a = bj.mul(bj.BASE8, 1234)
+    >>> cs.r1cs.is_satisfied(cs.solve(Owner(ax=a[0], ay=a[1], sk=1234)).values())
+    True
+    >>> cs.solve(Owner(ax=a[0], ay=a[1], sk=1235))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ...
 """
 
 from __future__ import annotations

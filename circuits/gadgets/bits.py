@@ -16,7 +16,8 @@ bits is ``from_bits_strict``, with the same check on the bits.
     >>> cs = compile(C)
     >>> cs.r1cs.num_constraints
     507
-    >>> _ = cs.solve(C(x=R - 1))
+    >>> cs.r1cs.is_satisfied(cs.solve(C(x=R - 1)).values())
+    True
 """
 
 from __future__ import annotations

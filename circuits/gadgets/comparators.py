@@ -18,8 +18,15 @@ constraints). Widths above 252 bits are refused: ``a - b + 2**n`` must not wrap 
     ...     income: Secret[Field]
     ...     def define(self, api):
     ...         assert_lt(api, self.income, self.limit, bits=16)
-    >>> compile(C).r1cs.num_constraints  # limit's 16 + income's 16 + 16
+    >>> cs = compile(C)
+    >>> cs.r1cs.num_constraints  # limit's 16 + income's 16 + 16
     48
+    >>> cs.solve(C(limit=5000, income=4999)).public
+    [5000]
+    >>> cs.solve(C(limit=5000, income=5000))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_lt/to_bits at ... does not fit in 16 bits
 """
 
 from __future__ import annotations

@@ -20,10 +20,19 @@ constraints (circomlib's, at circom --O2: 4,217).
     ...     def define(self, api):
     ...         eddsa_poseidon_verify(api, (self.ax, self.ay), (self.r8x, self.r8y), self.s, self.msg)
     >>> cs = compile(Signed)
+    >>> cs.r1cs.num_constraints
+    4139
     >>> key = PrivateKey(b"issuer key")
     >>> sig = key.sign(42)
-    >>> _ = cs.solve(Signed(ax=key.public_key[0], ay=key.public_key[1], msg=42, r8x=sig.R8[0],
+    >>> w = cs.solve(Signed(ax=key.public_key[0], ay=key.public_key[1], msg=42, r8x=sig.R8[0],
     ...                     r8y=sig.R8[1], s=sig.S))
+    >>> w.public == list(key.public_key), cs.r1cs.is_satisfied(w.values())
+    (True, True)
+    >>> cs.solve(Signed(ax=key.public_key[0], ay=key.public_key[1], msg=43, r8x=sig.R8[0],
+    ...                 r8y=sig.R8[1], s=sig.S))   # the signature is on 42, not 43
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: eddsa/equal_if_enabled at ...
 """
 
 from __future__ import annotations

@@ -15,7 +15,12 @@ membership): ``k - 1`` products and an ``is_zero``.
     >>> cs = compile(Allowed)
     >>> cs.r1cs.num_constraints  # two products; asserting the result folds the is_zero away
     2
-    >>> _ = cs.solve(Allowed(country=276))
+    >>> cs.r1cs.is_satisfied(cs.solve(Allowed(country=276)).values())
+    True
+    >>> cs.solve(Allowed(country=826))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_true at ... the condition is false
 """
 
 from __future__ import annotations

@@ -19,7 +19,13 @@ is not one already (declare the bits ``Secret[Bool, depth]``).
     968
     >>> tree = MerkleTree(depth=4, leaves=[5, 6, 7])
     >>> p = tree.proof(2)
-    >>> _ = cs.solve(Member(root=tree.root, leaf=7, path=list(p.path_bits), siblings=list(p.siblings)))
+    >>> w = cs.solve(Member(root=tree.root, leaf=7, path=list(p.path_bits), siblings=list(p.siblings)))
+    >>> w.public == [tree.root], cs.r1cs.is_satisfied(w.values())
+    (True, True)
+    >>> cs.solve(Member(root=tree.root, leaf=8, path=list(p.path_bits), siblings=list(p.siblings)))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ...
 """
 
 from __future__ import annotations

@@ -15,7 +15,13 @@ Constraints: ``mimc7`` 4 per round (t^2, t^4, t^6, t^7): 364; ``multi_mimc7`` 36
     >>> cs = compile(C)
     >>> cs.r1cs.num_constraints
     1320
-    >>> _ = cs.solve(C(out=native([5, 6]), xs=[5, 6]))
+    >>> w = cs.solve(C(out=native([5, 6]), xs=[5, 6]))
+    >>> w.public, cs.r1cs.is_satisfied(w.values())
+    ([3610820151880402352002688330356078212739086946803589114056815135392316797961], True)
+    >>> cs.solve(C(out=native([5, 6]), xs=[6, 5]))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ...
 """
 
 from __future__ import annotations

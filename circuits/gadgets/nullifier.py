@@ -10,7 +10,14 @@
     ...     secret: Secret[Field]
     ...     def define(self, api):
     ...         api.assert_equal(nullifier(api, self.secret, self.scope), self.nullifier)
-    >>> _ = compile(OneUse).solve(OneUse(scope=7, nullifier=native(99, 7), secret=99))
+    >>> cs = compile(OneUse)
+    >>> w = cs.solve(OneUse(scope=7, nullifier=native(99, 7), secret=99))
+    >>> w.public == [7, native(99, 7)], cs.r1cs.is_satisfied(w.values())
+    (True, True)
+    >>> cs.solve(OneUse(scope=8, nullifier=native(99, 7), secret=99))   # another scope
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ...
 """
 
 from __future__ import annotations

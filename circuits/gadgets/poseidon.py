@@ -18,6 +18,14 @@ round is a constant, its S-box is folded): 240 for two inputs, 213 for one.
     >>> cs.r1cs.num_constraints  # the equality with the digest is absorbed by linear elimination
     240
     >>> w = cs.solve(Preimage(digest=poseidon_native([1, 2]), a=1, b=2))
+    >>> w.public  # circomlibjs: poseidon([1, 2])
+    [7853200120776062878684798364095072458815029376092732009249414926327459813530]
+    >>> cs.r1cs.is_satisfied(w.values())
+    True
+    >>> cs.solve(Preimage(digest=poseidon_native([1, 2]), a=2, b=1))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ...
 """
 
 from __future__ import annotations

@@ -19,7 +19,15 @@ IV, the round constants, the padding) fold, so the first rounds cost less. One b
     ...         for got, want in zip(sha256_bytes(api, list(self.msg)), self.digest):
     ...             api.assert_equal(got, want)
     >>> cs = compile(Pre)
-    >>> _ = cs.solve(Pre(digest=list(hashlib.sha256(b"abc").digest()), msg=list(b"abc")))
+    >>> cs.r1cs.num_constraints
+    24714
+    >>> w = cs.solve(Pre(digest=list(hashlib.sha256(b"abc").digest()), msg=list(b"abc")))
+    >>> cs.r1cs.is_satisfied(w.values())
+    True
+    >>> cs.solve(Pre(digest=list(hashlib.sha256(b"abc").digest()), msg=list(b"abd")))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: assert_equal at ... left = 165, right = 186
 """
 
 from __future__ import annotations

@@ -30,8 +30,17 @@ circomlib refuses: ``is_old0`` does not matter for inclusion).
     ...                               self.old_key, self.old_value, self.is_old0)
     >>> revoked = SparseMerkleTree({101: 1, 205: 1, 317: 1})
     >>> p = revoked.prove(150).circuit_inputs(8)
-    >>> _ = compile(NotRevoked).solve(NotRevoked(root=p["root"], key=150, siblings=p["siblings"],
+    >>> cs = compile(NotRevoked)
+    >>> w = cs.solve(NotRevoked(root=p["root"], key=150, siblings=p["siblings"],
     ...     old_key=p["old_key"], old_value=p["old_value"], is_old0=p["is_old0"]))
+    >>> w.public == [revoked.root], cs.r1cs.is_satisfied(w.values())
+    (True, True)
+    >>> q = revoked.prove(205).circuit_inputs(8)   # 205 is revoked: no non-membership proof
+    >>> cs.solve(NotRevoked(root=q["root"], key=205, siblings=q["siblings"],
+    ...     old_key=q["old_key"], old_value=q["old_value"], is_old0=q["is_old0"]))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: smt/smt/root at ...
 """
 
 from __future__ import annotations

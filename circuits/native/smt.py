@@ -18,7 +18,8 @@ deletes, in any order.
     >>> absent = tree.prove(4)  # 4's path (bit 0 first) ends at the leaf of key 2
     >>> absent.found, absent.old_key, absent.verify()
     (False, 2, True)
-    >>> _ = tree.delete(2)
+    >>> tree.delete(2) == SparseMerkleTree({1: 10, 3: 30}).root   # the new root
+    True
     >>> tree.prove(2).found, tree.prove(2).is_old0
     (False, True)
 """

@@ -18,6 +18,11 @@ Example:
     PTau(power=8, contributions=1, prepared=True)
     >>> len(pt.tau_g1(4)) // 64, len(pt.lagrange_g1(3)) // 64
     (4, 8)
+    >>> from zkp.curve import G1Point
+    >>> lag = [G1Point.from_bytes(pt.lagrange_g1(3)[i:i + 64]) for i in range(0, 512, 64)]
+    >>> # [tau^0]_1 and [sum of L_i(tau)]_1 are both [1]_1
+    >>> G1Point.from_bytes(pt.tau_g1(1)) == sum(lag[1:], lag[0]) == G1Point.generator()
+    True
 """
 
 from __future__ import annotations

@@ -69,6 +69,10 @@ def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
         ...     pk, vk = setup(b.build())
         >>> vk
         VerifyingKey(num_public=1, development=True)
+        >>> from zkp import groth16
+        >>> proof = groth16.prove(pk, [1, 9, 3])
+        >>> groth16.verify(vk, [9], proof), groth16.verify(vk, [4], proof)
+        (True, False)
     """
     cs = getattr(cs, "r1cs", cs)
     if not isinstance(cs, R1CS):
