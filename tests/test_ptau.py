@@ -42,13 +42,19 @@ def test_snarkjs_ptau_reads_and_its_lagrange_basis_is_our_ifft() -> None:
         pt.tau_g2(257)
 
 
-def test_malformed_ptau_refused_before_allocating() -> None:
-    good = PTAU.read_bytes()
+def _section_offsets(data: bytes) -> dict[int, int]:
+    """Where each section's body starts, by section kind."""
     sec, pos = {}, 12
-    while pos < len(good):
-        kind, size = struct.unpack_from("<IQ", good, pos)
+    while pos < len(data):
+        kind, size = struct.unpack_from("<IQ", data, pos)
         sec[kind] = pos + 12
         pos += 12 + size
+    return sec
+
+
+def test_malformed_ptau_refused_before_allocating() -> None:
+    good = PTAU.read_bytes()
+    sec = _section_offsets(good)
     not_on_curve = pow(2, 256, P).to_bytes(32, "little") * 2
 
     def patch(at: int, new: bytes) -> bytes:
@@ -86,11 +92,7 @@ def test_g2_points_outside_the_subgroup_are_refused_when_read() -> None:
     from ._helpers import twist_point_outside_subgroup
 
     good = PTAU.read_bytes()
-    sec, pos = {}, 12
-    while pos < len(good):
-        kind, size = struct.unpack_from("<IQ", good, pos)
-        sec[kind] = pos + 12
-        pos += 12 + size
+    sec = _section_offsets(good)
     x, y = twist_point_outside_subgroup()
     rogue = bytes(kernels.g2_to_lem(b"".join(v.to_bytes(32, "big") for v in (x[1], x[0], y[1], y[0]))))
 
