@@ -1,9 +1,25 @@
-"""The ``api`` object that ``Circuit.define`` receives.
+"""The public protocol that ``Circuit.define`` and every gadget see: the ``api`` object.
 
-One engine serves both passes over ``define``: while compiling it appends constraints to
-an :class:`~zkp.r1cs.R1CSBuilder` (with the label and ``file:line`` of each); while
-solving it computes every wire's value and checks each constraint as it is made, so a
-broken one is reported where it was written, with its values.
+Two engines implement it (:mod:`circuits.engine`): the compiler, which appends each
+constraint to the R1CS (with the label and ``file:line`` of the call) and writes the
+witness program that computes each wire; and the solver, the debug mode, which computes
+values as ``define`` runs and reports a broken constraint where it was written, with its
+values. What both share is here: constant folding, the types (``Bool``, ``UInt[n]``) and
+what each operation costs. Gadgets call only the public methods below; values computed
+outside the constraints come from :meth:`API.hint`, whose outputs the caller constrains.
+
+Example:
+    >>> from circuits import Circuit, Public, Secret, Field, compile
+    >>> from circuits.engine import hints
+    >>> class Inverse(Circuit):
+    ...     x: Secret[Field]
+    ...     y: Public[Field]
+    ...     def define(self, api):
+    ...         inv = api.hint(hints.div, 1, self.x)      # computed, not constrained...
+    ...         api.enforce(inv, self.x, 1)                # ...until the caller says so
+    ...         api.assert_equal(inv, self.y)
+    >>> compile(Inverse).solve(Inverse(x=2, y=pow(2, -1, R))).public == [pow(2, -1, R)]
+    True
 """
 
 from __future__ import annotations
@@ -12,66 +28,68 @@ import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, overload
 
 from zkp.field import R
-from zkp.r1cs import R1CS, R1CSBuilder
 
 from .errors import CircuitDefinitionError, CircuitTypeError, UnsatisfiedConstraintError
 from .var import Operand, Var
 
-__all__ = ["API", "Trace"]
+__all__ = ["API", "Detail", "MAX_BITS"]
 
 _PKG_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_MAX_BITS = 253
+MAX_BITS = 253
 _ONE = {0: 1}
 
-
-@dataclass
-class Trace:
-    """What :mod:`circuits.lint` needs beyond the R1CS, recorded while compiling with sites:
-    the wires ``hint`` made, and the results of operations whose rows constrain nothing but
-    the result (``mul``, ``is_zero``, comparisons, ``select``): their wires, how many rows
-    existed once each was made, what made it and where."""
-
-    hints: list[int] = field(default_factory=list)
-    results: list[tuple[tuple[int, ...], int, str, str]] = field(default_factory=list)
-    sites: dict[int, str] = field(default_factory=dict)  # wire -> where it was made
-    built: R1CS | None = None  # the system define built, before linear elimination
-    eliminated: dict[int, dict[int, int]] = field(default_factory=dict)  # removed hint -> what it equals
+#: what a broken constraint's message says: a string, or a function of the solver's values
+Detail = str | Callable[[], str]
 
 
 class API:
-    """Builds (compile) or evaluates (solve) a circuit; see the module docstring."""
+    """The protocol of circuit construction (see the module docstring). Not instantiated
+    directly: :class:`circuits.engine.Compiler` and :class:`circuits.engine.Solver` are
+    the two engines."""
 
-    def __init__(self, *, solving: bool, builder: R1CSBuilder | None = None, sites: bool = False) -> None:
-        self.solving = solving
-        self.sites: dict[int, str] | None = {} if sites else None  # wire -> where it was made
-        self.values: list[int] = [1]
-        self.builder = builder
+    def __init__(self) -> None:
         self.num_wires = 1
         self.num_constraints = 0
         self._scopes: list[str] = []
-        self._labels: dict[tuple[str, str, object, int], tuple[int, str]] = {}
         self._paths: dict[str, str] = {}
         self.stats: Counter[str] = Counter()
-        self.trace: Trace | None = Trace() if sites else None  # for circuits.lint
 
-    # ------------------------------------------------------------ wires and constraints
+    # ------------------------------------------------------------ what each engine does
 
-    def _wire(self, value: int | None, bits: int | None = None, is_bool: bool = False) -> Var:
-        w = self.num_wires
-        self.num_wires += 1
-        if self.solving:
-            self.values.append(value)  # type: ignore[arg-type]
-        else:
-            self.builder.new_wire()  # type: ignore[union-attr]
-            if self.sites is not None:
-                scope = "/".join(self._scopes)
-                where = self._location()[2]
-                self.sites[w] = f"{scope} @ {where}" if scope else where
-        return Var(self, {w: 1}, value, bits, is_bool)
+    def _input(self, value: int | None, bits: int | None, is_bool: bool) -> Var:
+        raise NotImplementedError
+
+    def _muladd(self, a: Var, b: Var, c: Var | None, op: str, bits: int | None, is_bool: bool) -> Var:
+        """A new wire ``a * b + c`` and its row ``a * b = out - c`` (satisfied by construction;
+        ``c`` None is 0)."""
+        raise NotImplementedError
+
+    def _inverse(self, x: Var, op: str, checked: bool) -> Var:
+        """A new wire ``1 / x`` (0 for ``x = 0``); ``checked``: with the row ``x * inv = 1``."""
+        raise NotImplementedError
+
+    def _is_zero_wire(self, x: Var) -> Var:
+        """A new wire, 1 iff ``x == 0`` (its rows are the caller's)."""
+        raise NotImplementedError
+
+    def _decompose(self, x: Var, n: int, linear: int) -> list[Var]:
+        raise NotImplementedError
+
+    def _hint(self, fn: Callable[..., Any], inputs: list[Var], outputs: int, bits: int | None,
+              is_bool: bool) -> list[Var]:
+        raise NotImplementedError
+
+    def _row(self, a: Var, b: Var, c: Var, op: str, detail: Detail = "", *, by_construction: bool = False) -> None:
+        """The constraint ``a * b = c`` (``by_construction``: the wires were made to satisfy it)."""
+        raise NotImplementedError
+
+    def _record_result(self, x: Var, what: str) -> None:
+        """Note a result whose rows constrain only it (the compiler's lint trace)."""
+
+    # ------------------------------------------------------------ locations and scopes
 
     def _location(self) -> tuple[object, int, str]:
         f = sys._getframe(2)
@@ -88,58 +106,12 @@ class API:
                 path = self._paths[name] = name
         return (f.f_code, f.f_lineno, f"{path}:{f.f_lineno}")
 
-    def _add(self, a: dict[int, int], b: dict[int, int], c: dict[int, int], op: str,
-             vals: tuple[int, int, int] | None = None, detail: str = "") -> None:
-        self.num_constraints += 1
-        if self.solving:
-            if vals is not None and vals[0] * vals[1] % R != vals[2]:
-                raise self._unsatisfied(op, detail or f"{vals[0]} * {vals[1]} != {vals[2]}")
-            return
-        scope = "/".join(self._scopes)
-        code, line, where = self._location()
-        key = (scope, op, code, line)
-        hit = self._labels.get(key)
-        if hit is None:
-            name = f"{scope}/{op}" if scope else op
-            hit = (self.builder.label_id(f"{name} @ {where}"), name)  # type: ignore[union-attr]
-            self._labels[key] = hit
-        self.stats[hit[1]] += 1
-        self.builder.add(a, b, c, hit[0])  # type: ignore[union-attr]
-
-    def hint(self, value: int | None, *, bits: int | None = None, is_bool: bool = False) -> Var:
-        """A new witness wire holding ``value`` (computed by the caller while solving, None
-        while compiling) and constrained by nothing yet: the gadget that makes it must
-        constrain it (``compile(strict=True)`` and :func:`circuits.lint` find it otherwise).
-        ``value`` is the result of a field computation and is reduced modulo r (unlike a
-        constant, which must already lie in ``-r < c < r``)."""
-        out = self._wire(None if value is None else value % R, bits, is_bool)
-        if self.trace is not None:
-            self.trace.hints.append(next(iter(out.lc)))
-        return out
-
-    def _result(self, x: Var, what: str) -> Var:
-        """Record ``x`` as the result of an operation whose rows constrain only that result
-        (see :class:`Trace`): :mod:`circuits.lint` names it when no later row uses it."""
-        if self.trace is not None and not self.solving:
-            wires = tuple(w for w in x.lc if w)
-            if wires:
-                scope = "/".join(self._scopes)
-                where = self._location()[2]
-                self.trace.results.append((wires, self.num_constraints, what,
-                                           f"{scope} @ {where}" if scope else where))
-        return x
-
-    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce") -> None:
-        """The raw rank-1 constraint ``a * b == c`` (checked at once while solving)."""
-        a, b, c = self._lift(a), self._lift(b), self._lift(c)
-        vals = None if a.value is None or b.value is None or c.value is None else (a.value, b.value, c.value)
-        self._add(a.lc, b.lc, c.lc, op, vals)
-
-    def _unsatisfied(self, op: str, detail: str) -> UnsatisfiedConstraintError:
+    def _unsatisfied(self, op: str, detail: Detail) -> UnsatisfiedConstraintError:
         _, _, where = self._location()
         scope = "/".join(self._scopes)
         name = f"{scope}/{op}" if scope else op
-        return UnsatisfiedConstraintError(f"{name} at {where} is not satisfied: {detail}",
+        text = detail() if callable(detail) else detail
+        return UnsatisfiedConstraintError(f"{name} at {where} is not satisfied: {text}",
                                           location=where, label=name)
 
     @contextmanager
@@ -152,6 +124,14 @@ class API:
             self._scopes.pop()
 
     # ------------------------------------------------------------ values
+
+    def lift(self, x: Operand) -> Var:
+        """``x`` as a variable: a Var unchanged, an int as a :meth:`constant`."""
+        if isinstance(x, Var):
+            if x.engine is not self:
+                raise CircuitTypeError("variables of two different circuits cannot be mixed")
+            return x
+        return self.constant(x)
 
     def constant(self, c: int) -> Var:
         """A constant (costs nothing): an int with ``-r < c < r``. A negative ``c`` is the
@@ -166,88 +146,126 @@ class API:
                 f"constant: expected -r < c < r, found {c}; a constant is not reduced modulo r "
                 "(reduce it yourself if that is what you mean)")
         v = c % R
-        return Var(self, {0: v} if v else {}, v, v.bit_length() if v < 2**_MAX_BITS else None,
+        return Var(self, {0: v} if v else {}, v, v.bit_length() if v < 2**MAX_BITS else None,
                    v in (0, 1))
 
-    def _lift(self, x: Operand) -> Var:
-        return x if isinstance(x, Var) else self.constant(x)
-
-    @staticmethod
-    def _scale(x: Var, k: int) -> Var:
+    def scale(self, x: Operand, k: int) -> Var:
+        """``x * k`` for a constant ``k`` (free)."""
+        x = self.lift(x)
+        k %= R
         lc = {w: c * k % R for w, c in x.lc.items()} if k else {}
         val = None if x.value is None else x.value * k % R
-        bits = None if x.bits is None or k >= 2**_MAX_BITS else x.bits + k.bit_length()
-        return Var(x.engine, lc, val, bits, x.is_bool and k in (0, 1))
+        bits = None if x.bits is None or k >= 2**MAX_BITS else x.bits + k.bit_length()
+        return Var(self, lc, val, bits, x.is_bool and k in (0, 1))
+
+    def lincomb(self, terms: Sequence[tuple[Operand, int]], constant: int = 0) -> Var:
+        """``constant + sum(k * x for x, k in terms)`` in one pass (free; ``x + y`` on long
+        sums copies the combination at every step). The result is a Field (no width)."""
+        lc: dict[int, int] = {}
+        val: int | None = 0
+        for x, k in [*terms, (self.constant(constant), 1)]:
+            x = self.lift(x)
+            k %= R
+            for w, c in x.lc.items():
+                lc[w] = (lc.get(w, 0) + c * k) % R
+            val = None if val is None or x.value is None else (val + x.value * k) % R
+        return Var(self, {w: c for w, c in lc.items() if c}, val)
+
+    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce", *, detail: str = "") -> None:
+        """The raw rank-1 constraint ``a * b == c`` (checked when solving), labelled ``op``."""
+        a, b, c = self.lift(a), self.lift(b), self.lift(c)
+        self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"))
+
+    @overload
+    def hint(self, fn: Callable[..., Any], *inputs: Operand, bits: int | None = ...,
+             is_bool: bool = ...) -> Var: ...
+    @overload
+    def hint(self, fn: Callable[..., Any], *inputs: Operand, outputs: int, bits: int | None = ...,
+             is_bool: bool = ...) -> list[Var]: ...
+
+    def hint(self, fn: Callable[..., Any], *inputs: Operand, outputs: int | None = None,
+             bits: int | None = None, is_bool: bool = False) -> Var | list[Var]:
+        """New witness wires holding ``fn(*values of inputs)``, constrained by nothing yet:
+        the caller must constrain them (``compile(strict=True)`` and :func:`circuits.lint`
+        find it otherwise). ``fn`` is a native hint of :mod:`circuits.engine.hints` (run
+        in the witness program's kernel) or a Python function of ints returning an int
+        (or ``outputs`` ints), reduced modulo r; register it with
+        :func:`circuits.engine.hints.register` to store the program in a file.
+        ``bits``/``is_bool`` type the outputs (the caller's constraints must make it so)."""
+        if not callable(fn):
+            raise CircuitTypeError(f"hint: expected a function (see circuits.engine.hints), found {fn!r:.60}")
+        n = 1 if outputs is None else outputs
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise CircuitTypeError(f"hint: expected outputs >= 1, found {outputs!r}")
+        out = self._hint(fn, [self.lift(x) for x in inputs], n, bits, is_bool)
+        return out[0] if outputs is None else out
+
+    def result(self, x: Var, what: str) -> Var:
+        """Mark ``x`` as the result of an operation whose rows constrain nothing but ``x``
+        (a comparison, ``is_zero``): :func:`circuits.lint` names it when no later row uses
+        it (a check computed and dropped). Returns ``x``."""
+        self._record_result(x, what)
+        return x
 
     def mul(self, a: Operand, b: Operand) -> Var:
         """``a * b``: free when one side is constant, else one constraint."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.lift(a), self.lift(b)
         if a.is_constant():
-            return self._scale(b, a.constant_value())
+            return self.scale(b, a.constant_value())
         if b.is_constant():
-            return self._scale(a, b.constant_value())
-        val = None if a.value is None else a.value * b.value % R  # type: ignore[operator]
+            return self.scale(a, b.constant_value())
         bits = None if a.bits is None or b.bits is None else a.bits + b.bits
-        out = self._wire(val, bits, a.is_bool and b.is_bool)
-        self._add(a.lc, b.lc, out.lc, "mul", None if val is None else (a.value, b.value, val))  # type: ignore[arg-type]
-        return self._result(out, "mul")
+        out = self._muladd(a, b, None, "mul", bits, a.is_bool and b.is_bool)
+        return self.result(out, "mul")
 
     def div(self, a: Operand, b: Operand) -> Var:
         """``a / b`` with ``b != 0`` enforced: 2 constraints (free for a constant ``b``)."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.lift(a), self.lift(b)
         if b.is_constant():
             if b.constant_value() == 0:
                 raise CircuitDefinitionError("division by the constant 0")
-            return self._scale(a, pow(b.constant_value(), -1, R))
-        inv_val = None
-        if self.solving:
-            if b.value == 0:
-                raise self._unsatisfied("div", "the divisor is 0")
-            inv_val = pow(b.value, -1, R)  # type: ignore[arg-type]
-        inv = self._wire(inv_val)
-        self._add(b.lc, inv.lc, _ONE, "div", None if inv_val is None else (b.value, inv_val, 1))  # type: ignore[arg-type]
-        return self.mul(a, inv)
+            return self.scale(a, pow(b.constant_value(), -1, R))
+        return self.mul(a, self._inverse(b, "div", True))
 
     def is_zero(self, x: Operand) -> Var:
         """A Bool that is 1 iff ``x == 0``: 2 constraints."""
-        x = self._lift(x)
+        x = self.lift(x)
         if x.is_constant():
             return self.constant(int(x.constant_value() == 0))
-        inv_val = out_val = None
-        if self.solving:
-            inv_val = pow(x.value, -1, R) if x.value else 0
-            out_val = int(x.value == 0)
-        inv = self._wire(inv_val)
-        out = self._wire(out_val, 1, True)
-        one_minus = {0: 1, **{w: (-k) % R for w, k in out.lc.items()}}
-        self._add(x.lc, inv.lc, one_minus, "is_zero",
-                  None if out_val is None else (x.value, inv_val, 1 - out_val))  # type: ignore[arg-type]
-        self._add(x.lc, out.lc, {}, "is_zero",
-                  None if out_val is None else (x.value, out_val, 0))  # type: ignore[arg-type]
-        return self._result(out, "is_zero")
+        inv = self._inverse(x, "is_zero", False)
+        out = self._is_zero_wire(x)
+        self._row(x, inv, 1 - out, "is_zero", by_construction=True)
+        self._row(x, out, self.constant(0), "is_zero", by_construction=True)
+        return self.result(out, "is_zero")
 
     # ------------------------------------------------------------ booleans
 
     def require_bool(self, x: Var, op: str) -> None:
+        """Raise :class:`CircuitTypeError` unless ``x`` is typed Bool."""
         if not x.is_bool:
             raise CircuitTypeError(f"{op} needs a Bool, found {x!r}; compare, use api.is_zero, "
                                    "or api.assert_bool first")
 
     def bool_op(self, op: str, a: Operand, b: Operand) -> Var:
         """``&``, ``|``, ``^`` on Bools: one constraint each (free with a constant)."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.lift(a), self.lift(b)
         self.require_bool(a, op)
         self.require_bool(b, op)
         prod = self.mul(a, b)
         res = prod if op == "&" else (a + b - prod if op == "|" else a + b - prod - prod)
-        res.bits, res.is_bool = 1, True
-        return res
+        return self.typed(res, 1, True)
+
+    @staticmethod
+    def typed(x: Var, bits: int | None, is_bool: bool = False) -> Var:
+        """``x`` typed ``UInt[bits]`` (or Bool) with no constraint: only for a value the
+        caller's constraints already bound (an unchecked claim otherwise)."""
+        return Var(x.engine, x.lc, x.value, bits, is_bool)
 
     def as_bool(self, x: Operand) -> Var:
         """``x`` constrained to 0 or 1 and typed Bool: 1 constraint."""
-        x = self._lift(x)
+        x = self.lift(x)
         self.assert_bool(x)
-        return Var(self, x.lc, x.value, 1, True)
+        return self.typed(x, 1, True)
 
     # ------------------------------------------------------------ bits and comparisons
 
@@ -257,111 +275,94 @@ class API:
         ``x - sum(b_i * 2**i)``, so the recomposition costs nothing, as circom's --O2
         achieves by substitution). ``n`` is at most 253, so the decomposition is unique;
         254-bit decompositions are :func:`circuits.gadgets.to_bits_strict`."""
-        x = self._lift(x)
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= _MAX_BITS:
-            raise CircuitTypeError(f"to_bits: expected 1 <= n <= {_MAX_BITS}, found {n!r}")
+        x = self.lift(x)
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_BITS:
+            raise CircuitTypeError(f"to_bits: expected 1 <= n <= {MAX_BITS}, found {n!r}")
         if x.is_constant():
             v = x.constant_value()
             if v >> n:
                 raise CircuitDefinitionError(f"to_bits: the constant {v} does not fit in {n} bits")
             return [self.constant((v >> i) & 1) for i in range(n)]
-        return self._bits(x, n)
+        return self._decompose(x, n, 0)
 
-    def _bits(self, x: Var, n: int, linear: int = 0) -> list[Var]:
-        """Decompose a non-constant ``x`` into ``n`` bits (no limit on ``n``: callers check).
-        Bit ``linear`` is the linear remainder ``(x - sum of the others) / 2**linear`` rather
-        than a wire: pick one the caller does not use (a carry) to keep later rows sparse."""
-        if self.solving and x.value >> n:  # type: ignore[operator]
-            raise self._unsatisfied("to_bits", f"value {x.value} does not fit in {n} bits")
-        bits: list[Var | None] = [None] * n
-        rest = {w: c % R for w, c in x.lc.items()}
-        for i in range(n):
-            if i == linear:
-                continue
-            bv = None if x.value is None else (x.value >> i) & 1
-            b = self._wire(bv, 1, True)
-            self._add(b.lc, b.lc, b.lc, "to_bits", None if bv is None else (bv, bv, bv))
-            bits[i] = b
-            (w,) = b.lc
-            rest[w] = (rest.get(w, 0) - (1 << i)) % R
-        inv = pow(1 << linear, -1, R)
-        lc = {w: c * inv % R for w, c in rest.items() if c}
-        bl = Var(self, lc, None if x.value is None else (x.value >> linear) & 1, 1, True)
-        self._add(bl.lc, bl.lc, bl.lc, "to_bits", None if bl.value is None else (bl.value,) * 3)
-        bits[linear] = bl
-        return bits  # type: ignore[return-value]
+    def decompose_unchecked(self, x: Operand, n: int, *, linear: int = 0) -> list[Var]:
+        """``n`` bits of a non-constant ``x`` with no limit on ``n`` up to 254: from 254 bits
+        the caller makes the decomposition unique (``x`` and ``x + r``). Bit ``linear`` is
+        the linear rest ``(x - sum of the others) / 2**linear`` rather than a wire: pick one
+        the caller does not use (a carry) to keep later rows sparse. ``n`` constraints."""
+        x = self.lift(x)
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_BITS + 1 or not 0 <= linear < n:
+            raise CircuitTypeError(f"decompose_unchecked: expected 1 <= n <= {MAX_BITS + 1} and "
+                                   f"0 <= linear < n, found {n!r}, {linear!r}")
+        if x.is_constant():
+            raise CircuitTypeError("decompose_unchecked: expected a variable, found a constant (use to_bits)")
+        return self._decompose(x, n, linear)
 
-    def from_bits(self, bits: Sequence[Var]) -> Var:
+    def from_bits(self, bits: Sequence[Operand]) -> Var:
         """``sum(bits[i] * 2**i)`` (free); every element must be a Bool, and there are at
         most 253 of them. From 254 bits on ``2**n`` exceeds r, so two bit patterns (``x``
         and ``x + r``) give one field element: :func:`circuits.gadgets.from_bits` (strict
         from 254 bits) adds the check that the bits encode an integer below r."""
-        if len(bits) > _MAX_BITS:
+        if len(bits) > MAX_BITS:
             raise CircuitTypeError(
-                f"from_bits of {len(bits)} bits refused: at most {_MAX_BITS} (2^{len(bits)} exceeds r, so "
+                f"from_bits of {len(bits)} bits refused: at most {MAX_BITS} (2^{len(bits)} exceeds r, so "
                 "x and x + r would both fit); use circuits.gadgets.from_bits, strict from 254 bits")
-        return self._pack(bits)
+        return self.pack_unchecked(bits)
 
-    def _pack(self, bits: Sequence[Operand]) -> Var:
+    def pack_unchecked(self, bits: Sequence[Operand]) -> Var:
         """``sum(bits[i] * 2**i) mod r`` for Bools, with no limit on their number: the
-        caller makes the packing injective (see :meth:`from_bits`)."""
-        acc = self.constant(0)
-        for i, b in enumerate(bits):
-            b = self._lift(b)
+        caller makes the packing injective (see :meth:`from_bits`). Free."""
+        vs = [self.lift(b) for b in bits]
+        for b in vs:
             self.require_bool(b, "from_bits")
-            acc = acc + self._scale(b, pow(2, i, R))
-        acc.bits = len(bits) if len(bits) <= _MAX_BITS else None
-        return acc
+        if not vs:
+            return self.constant(0)
+        acc = self.lincomb([(b, pow(2, i, R)) for i, b in enumerate(vs)])
+        return self.typed(acc, len(vs) if len(vs) <= MAX_BITS else None, len(vs) == 1)
 
     def as_uint(self, x: Operand, n: int) -> Var:
         """``x`` range-checked to ``n`` bits and typed ``UInt[n]``: n constraints."""
-        x = self._lift(x)
+        x = self.lift(x)
         with self.scope("as_uint"):
             self.to_bits(x, n)
-        return Var(self, x.lc, x.value, n, n == 1)
+        return self.typed(x, n, n == 1)
 
     def less_than(self, a: Operand, b: Operand) -> Var:
         """A Bool, 1 iff ``a < b``; both need known widths (UInt types) of at most 252 bits:
         ``n + 1`` constraints for ``n``-bit operands."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.lift(a), self.lift(b)
         if a.bits is None or b.bits is None:
             raise CircuitTypeError(
                 f"comparison needs operands of known bit width (UInt[n] or Bool), found {a!r} "
                 f"and {b!r}; range-check a Field with api.as_uint(x, n)")
         n = max(a.bits, b.bits, 1)
-        if n > _MAX_BITS - 1:
-            raise CircuitTypeError(f"comparison wider than {_MAX_BITS - 1} bits refused ({n} bits)")
+        if n > MAX_BITS - 1:
+            raise CircuitTypeError(f"comparison wider than {MAX_BITS - 1} bits refused ({n} bits)")
         if a.is_constant() and b.is_constant():
             return self.constant(int(a.constant_value() < b.constant_value()))
         with self.scope("cmp"):
             bits = self.to_bits(a - b + (1 << n), n + 1)
-        return self._result(~bits[n], "comparison")
+        return self.result(~bits[n], "comparison")
 
     # ------------------------------------------------------------ selection and assertions
 
     def select(self, cond: Operand, a: Operand, b: Operand) -> Var:
         """``a if cond else b`` for a Bool ``cond``: one constraint (free when ``cond`` is
         constant, or ``a`` and ``b`` both are)."""
-        cond, a, b = self._lift(cond), self._lift(a), self._lift(b)
+        cond, a, b = self.lift(cond), self.lift(a), self.lift(b)
         self.require_bool(cond, "select")
         if cond.is_constant():
             return a if cond.constant_value() else b
-        if a.is_constant() and b.is_constant():  # b + cond * (a - b): linear, free
-            out_c = b + self._scale(cond, (a.constant_value() - b.constant_value()) % R)
-            out_c.bits = None if a.bits is None or b.bits is None else max(a.bits, b.bits)
-            out_c.is_bool = a.is_bool and b.is_bool
-            return out_c
-        val = None if cond.value is None else (a.value if cond.value else b.value)
         bits = None if a.bits is None or b.bits is None else max(a.bits, b.bits)
-        out = self._wire(val, bits, a.is_bool and b.is_bool)
-        d = a - b
-        self._add(cond.lc, d.lc, (out - b).lc, "select",
-                  None if val is None else (cond.value, d.value, (val - b.value) % R))  # type: ignore[arg-type,operator]
-        return self._result(out, "select")
+        if a.is_constant() and b.is_constant():  # b + cond * (a - b): linear, free
+            out_c = b + self.scale(cond, (a.constant_value() - b.constant_value()) % R)
+            return self.typed(out_c, bits, a.is_bool and b.is_bool)
+        out = self._muladd(cond, a - b, b, "select", bits, a.is_bool and b.is_bool)
+        return self.result(out, "select")
 
     def assert_equal(self, a: Operand, b: Operand) -> None:
         """Constrain ``a == b``: one constraint (checked at once for constants)."""
-        a, b = self._lift(a), self._lift(b)
+        a, b = self.lift(a), self.lift(b)
         d = a - b
         if d.is_constant():
             if d.constant_value():
@@ -369,32 +370,28 @@ class API:
                     f"assert_equal of two different constants: {a.constant_value()} != "
                     f"{b.constant_value()}")
             return
-        self._add(d.lc, _ONE, {}, "assert_equal",
-                  None if d.value is None else (d.value, 1, 0),
-                  f"left = {a.value}, right = {b.value}")
+        self._row(d, self.constant(1), self.constant(0), "assert_equal",
+                  lambda: f"left = {a.value}, right = {b.value}")
 
     def assert_true(self, x: Operand) -> None:
         """Constrain a Bool to be 1: one constraint."""
-        x = self._lift(x)
+        x = self.lift(x)
         self.require_bool(x, "assert_true")
         if x.is_constant():
             if x.constant_value() != 1:
                 raise CircuitDefinitionError("assert_true of the constant false")
             return
-        self._add((x - 1).lc, _ONE, {}, "assert_true",
-                  None if x.value is None else ((x.value - 1) % R, 1, 0), "the condition is false")
+        self._row(x - 1, self.constant(1), self.constant(0), "assert_true", "the condition is false")
 
     def assert_bool(self, x: Operand) -> None:
         """Constrain ``x`` to 0 or 1: one constraint."""
-        x = self._lift(x)
+        x = self.lift(x)
         if x.is_constant():
             if x.constant_value() not in (0, 1):
                 raise CircuitDefinitionError(f"assert_bool of the constant {x.constant_value()}")
             return
-        self._add(x.lc, x.lc, x.lc, "assert_bool",
-                  None if x.value is None else (x.value, x.value, x.value),
-                  f"value {x.value} is not 0 or 1")
+        self._row(x, x, x, "assert_bool", lambda: f"value {x.value} is not 0 or 1")
 
     def assert_not_equal(self, a: Operand, b: Operand) -> None:
         """Constrain ``a != b``: two constraints (an inverse of the difference exists)."""
-        self.div(1, self._lift(a) - self._lift(b))
+        self.div(1, self.lift(a) - self.lift(b))

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from zkp.field import R
+from zkp.program import ProgramCheckFailed, WitnessProgram
 from zkp.r1cs import R1CS, R1CSBuilder
 from zkp.witness import Witness
 
-from .api import API, Trace
+from .api import API
 from .circuit import Circuit
-from .errors import AssignmentError, CircuitDefinitionError, UnderconstrainedError
+from .engine import Compiler, Solver, Trace
+from .errors import AssignmentError, CircuitDefinitionError, UnderconstrainedError, UnsatisfiedConstraintError
 from .optimize import eliminate_linear
 from .types import InputSpec
 from .var import Var
@@ -83,18 +85,27 @@ def _nest(flat: list[Var], shape: tuple[int, ...]) -> Any:
     return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
 
 
+def _specs(cls: type[Circuit]) -> list[tuple[str, InputSpec]]:
+    return sorted(cls.__zk_inputs__, key=lambda item: not item[1].public)
+
+
+def _input_values(cls: type[Circuit], assignment: Circuit) -> list[int]:
+    """The assignment's values in wire order (public first), each checked against its type."""
+    return [_check_value(p, spec, v) for name, spec in _specs(cls)
+            for p, v in _flatten(name, spec, getattr(assignment, name))]
+
+
 def _allocate(api: API, cls: type[Circuit], assignment: Circuit | None) -> tuple[Circuit, list[InputLayout]]:
     obj = cls.__new__(cls)
-    specs = sorted(cls.__zk_inputs__, key=lambda item: not item[1].public)
     layout, typed = [], []
-    for name, spec in specs:
+    for name, spec in _specs(cls):
         layout.append(InputLayout(name, spec, api.num_wires))
         if assignment is None:
             vals: list[int | None] = [None] * spec.size
         else:
             vals = [_check_value(p, spec, v)
                     for p, v in _flatten(name, spec, getattr(assignment, name))]
-        flat = [api._wire(v, spec.type.bits, spec.type.name == "Bool") for v in vals]
+        flat = [api._input(v, spec.type.bits, spec.type.name == "Bool") for v in vals]
         typed.append((name, spec, flat))
         object.__setattr__(obj, name, _nest(flat, spec.shape))
     for name, spec, flat in typed:
@@ -110,14 +121,17 @@ def _allocate(api: API, cls: type[Circuit], assignment: Circuit | None) -> tuple
 
 
 class CompiledCircuit:
-    """A compiled circuit: ``.r1cs``, ``.layout``, ``stats()`` and ``solve(assignment)``."""
+    """A compiled circuit: ``.r1cs``, ``.layout``, ``.program`` (the witness program),
+    ``stats()`` and ``solve(assignment)``."""
 
     def __init__(self, circuit: type[Circuit], r1cs: R1CS, layout: list[InputLayout],
-                 stats: dict[str, int], *, kept: tuple[int, ...] | None = None,
-                 built: tuple[int, int] | None = None) -> None:
+                 stats: dict[str, int], program: WitnessProgram, check_labels: list[str], *,
+                 kept: tuple[int, ...] | None = None, built: tuple[int, int] | None = None) -> None:
         self.circuit = circuit
         self.r1cs = r1cs
         self.layout = tuple(layout)
+        self.program = program
+        self._check_labels = check_labels  # the label of the row behind each CHECK
         self._stats = dict(sorted(stats.items(), key=lambda kv: (-kv[1], kv[0])))
         self._kept = kept  # old wire of each wire after linear elimination (None: identity)
         self._built = built or (r1cs.num_wires, r1cs.num_constraints)  # what define makes
@@ -140,8 +154,11 @@ class CompiledCircuit:
         """Constraint count per label (gadget scope and operation), largest first."""
         return dict(self._stats)
 
-    def solve(self, assignment: Circuit) -> Witness:
-        """Run ``define`` on the assignment's values; return the full witness.
+    def solve(self, assignment: Circuit, *, debug: bool = False) -> Witness:
+        """The full witness: the witness program run on the assignment's values (in the
+        C kernel, or its Python twin). With ``debug``, ``define`` runs again instead,
+        computing values as it goes, and stops at the first broken constraint; a failed
+        program check falls back to it, so the error names the ``file:line`` and values.
 
         Raises:
             AssignmentError: an input is missing or does not fit its declared type.
@@ -150,7 +167,21 @@ class CompiledCircuit:
         if not isinstance(assignment, self.circuit):
             raise AssignmentError(f"solve: expected a {self.circuit.__name__} instance, "
                                   f"found {type(assignment).__name__}")
-        api = API(solving=True)
+        if debug:
+            return self._solve_debug(assignment)
+        values = _input_values(self.circuit, assignment)
+        try:
+            data = self.program.run_bytes(b"".join(v.to_bytes(32, "big") for v in values))
+        except ProgramCheckFailed as exc:
+            self._solve_debug(assignment)  # raises with the line and the values
+            label = self._check_labels[exc.check]
+            raise UnsatisfiedConstraintError(f"{label} is not satisfied (the witness program's check "
+                                             f"{exc.check}; define passed it when run again)",
+                                             location=label.rsplit(" @ ", 1)[-1], label=label) from None
+        return Witness(data, self.num_public)
+
+    def _solve_debug(self, assignment: Circuit) -> Witness:
+        api = Solver()
         obj, _ = _allocate(api, self.circuit, assignment)
         obj.define(api)
         wires, rows = self._built
@@ -221,14 +252,15 @@ def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[Compi
         raise CircuitDefinitionError(f"compile: expected a Circuit subclass, found {circuit!r}")
     npub = sum(spec.size for _, spec in circuit.__zk_inputs__ if spec.public)
     builder = R1CSBuilder(num_public=npub)
-    api = API(solving=False, builder=builder, sites=sites)
+    api = Compiler(builder, sum(spec.size for _, spec in circuit.__zk_inputs__), sites=sites)
     obj, layout = _allocate(api, circuit, None)
     obj.define(api)
     r1cs = builder.build()
     built = (r1cs.num_wires, r1cs.num_constraints)
+    check_labels = [r1cs.label(i) for i in api.check_rows]
     trace = api.trace
     if trace is not None:
-        trace.sites, trace.built = api.sites or {}, r1cs
+        trace.built = r1cs
     kept = None
     if optimize:
         elim = eliminate_linear(r1cs, {w for item in layout for w in item.wires},
@@ -239,7 +271,9 @@ def _compile(circuit: type[Circuit], optimize: bool, sites: bool) -> tuple[Compi
                 trace.eliminated = elim.tracked
     _warn_unused(r1cs, circuit)
     stats = Counter(r1cs.label(i).rsplit(" @ ", 1)[0] for i in range(r1cs.num_constraints)) if kept else api.stats
-    return CompiledCircuit(circuit, r1cs, layout, dict(stats), kept=kept, built=built), trace
+    program = api.program.build(built[0], kept if kept is not None else range(built[0]))
+    return CompiledCircuit(circuit, r1cs, layout, dict(stats), program, check_labels,
+                           kept=kept, built=built), trace
 
 
 def _warn_unused(r1cs: R1CS, circuit: type) -> None:

@@ -57,7 +57,7 @@ import numpy as np
 
 from zkp.field import R
 
-from .api import Trace
+from .engine import Trace
 from .circuit import Circuit
 from .errors import CircuitDefinitionError
 

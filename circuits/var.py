@@ -67,12 +67,21 @@ class Var:
 
     def __add__(self, other: Operand) -> Var:
         o = self._lift(other)
-        lc = dict(self.lc)
-        for w, k in o.lc.items():
-            lc[w] = (lc.get(w, 0) + k) % R
+        a, b = (self.lc, o.lc) if len(self.lc) >= len(o.lc) else (o.lc, self.lc)
+        lc = a.copy()  # the larger side copied once; the smaller one merged in
+        for w, k in b.items():
+            v = lc.get(w)
+            if v is None:
+                lc[w] = k
+            else:
+                v = (v + k) % R
+                if v:
+                    lc[w] = v
+                else:
+                    del lc[w]
         bits = None if self.bits is None or o.bits is None else max(self.bits, o.bits) + 1
         val = None if self.value is None or o.value is None else (self.value + o.value) % R
-        return Var(self.engine, {w: k for w, k in lc.items() if k}, val, bits)
+        return Var(self.engine, lc, val, bits)
 
     __radd__ = __add__
 

@@ -269,8 +269,11 @@ def test_structure_must_not_depend_on_values() -> None:
                 self.x * self.x
 
     cs = compile(D)
+    assert state["n"] == 1
+    assert cs.r1cs.is_satisfied(cs.solve(D(x=1)).values())  # the program: define does not run
+    assert state["n"] == 1
     with pytest.raises(CircuitDefinitionError, match="different circuit"):
-        cs.solve(D(x=1))
+        cs.solve(D(x=1), debug=True)  # the debug mode runs define again and sees the change
 
 
 def test_constant_assertions_fail_at_compile_time() -> None:

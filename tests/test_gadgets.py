@@ -323,7 +323,7 @@ def test_packing_254_bits_or_more_is_strict(n: int) -> None:
     def witness(cs: Any, x: int, pattern: int) -> list[int]:
         return complete_witness(cs.r1cs, {1: x, **{2 + i: (pattern >> i) & 1 for i in range(n)}})
 
-    raw = _packing(lambda api, bs: api._pack(bs), n)
+    raw = _packing(lambda api, bs: api.pack_unchecked(bs), n)
     for cs in (_packing(from_bits, n), _packing(from_bits_strict, n)):
         for x in (0, 5, R - 1, (1 << 251) + 12345):
             assert cs.r1cs.first_unsatisfied(witness(cs, x, x)) is None

@@ -1,4 +1,5 @@
 # The typed contract of the BN254 kernels: zkp._bn254_py (Python) and zkp._bn254 (C)
+from typing import Any, Callable, Sequence
 # implement exactly these functions with these encodings and errors.
 #
 # Encodings (big-endian, fixed width, canonical; batches are concatenations):
@@ -39,3 +40,8 @@ def g2_lincomb(bases: bytes, indptr: bytes, indices: bytes, scalars: bytes) -> b
 def qap_odd_coset(a: bytes, b: bytes, c: bytes) -> bytes: ...
 # BLAKE2b-512 over snarkjs's resumable 216-byte state (pending block, h, counter, pending length)
 def blake2b_update(state: bytes, data: bytes) -> bytes: ...
+
+# witness programs (format: zkp/program.py): validate checks everything before any run;
+# run returns (-1, the output wires' values) or (index of the first failing check, b"")
+def witness_validate(body: bytes) -> None: ...
+def witness_run(body: bytes, inputs: bytes, hints: Sequence[Callable[..., Any]]) -> tuple[int, bytes]: ...

@@ -23,10 +23,13 @@ from ._bn254_py_ceremony import (blake2b_update, g1_apply_key, g1_from_lem, g1_i
                                  g1_to_lem, g2_apply_key, g2_from_lem, g2_ifft, g2_lincomb, g2_to_lem)
 from ._bn254_py_codec import (_count, _enc, _g1_enc, _g1_points, _g2_enc, _g2_points, _log2_size,
                               _scalars, _words)
+from ._bn254_py_witness import witness_run, witness_validate
 from .errors import MalformedInputError
 from .field import FR_COSET_SHIFT, FR_TWO_ADICITY, fr_root_of_unity
 
 __all__ = [
+    "witness_run",
+    "witness_validate",
     "fr_poseidon",
     "BACKEND",
     "g1_validate",

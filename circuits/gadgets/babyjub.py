@@ -45,6 +45,7 @@ from typing import Sequence
 from zkp.field import R
 
 from ..api import API
+from ..engine import hints
 from ..native import babyjub as bj
 from ..var import Operand, Var
 
@@ -55,28 +56,17 @@ PointVar = tuple[Var, Var]
 PointOp = tuple[Operand, Operand]
 
 
-def _val(*vs: Var) -> list[int] | None:
-    if any(v.value is None for v in vs):
-        return None
-    return [int(v.value) for v in vs]  # type: ignore[arg-type]
-
-
-def _inv(x: int) -> int:
-    return pow(x % R, -1, R) if x % R else 0
-
-
 def edwards_add(api: API, p: PointOp, q: PointOp) -> PointVar:
     """The complete twisted Edwards addition ``p + q``."""
-    x1, y1 = api._lift(p[0]), api._lift(p[1])
-    x2, y2 = api._lift(q[0]), api._lift(q[1])
+    x1, y1 = api.lift(p[0]), api.lift(p[1])
+    x2, y2 = api.lift(q[0]), api.lift(q[1])
     with api.scope("babyjub_add"):
         beta = api.mul(x1, y2)
         gamma = api.mul(y1, x2)
         delta = api.mul(y1 - x1 * bj.A, x2 + y2)
         tau = api.mul(beta, gamma)
-        vals = _val(beta, gamma, delta, tau)
-        xo = api.hint(None if vals is None else (vals[0] + vals[1]) * _inv(1 + bj.D * vals[3]))
-        yo = api.hint(None if vals is None else (vals[2] + bj.A * vals[0] - vals[1]) * _inv(1 - bj.D * vals[3]))
+        xo = api.hint(hints.div, beta + gamma, tau * bj.D + 1)
+        yo = api.hint(hints.div, delta + beta * bj.A - gamma, 1 - tau * bj.D)
         api.enforce(xo, tau * bj.D + 1, beta + gamma, "babyjub_add")
         api.enforce(yo, 1 - tau * bj.D, delta + beta * bj.A - gamma, "babyjub_add")
     return (xo, yo)
@@ -84,7 +74,7 @@ def edwards_add(api: API, p: PointOp, q: PointOp) -> PointVar:
 
 def assert_on_curve(api: API, p: PointOp) -> None:
     """Constrain ``a x^2 + y^2 = 1 + d x^2 y^2``: 3 constraints."""
-    x, y = api._lift(p[0]), api._lift(p[1])
+    x, y = api.lift(p[0]), api.lift(p[1])
     with api.scope("babyjub_on_curve"):
         x2 = api.mul(x, x)
         y2 = api.mul(y, y)
@@ -94,61 +84,48 @@ def assert_on_curve(api: API, p: PointOp) -> None:
 def to_montgomery(api: API, p: PointOp) -> PointVar:
     """``u = (1 + y) / (1 - y)``, ``v = u / x``: 2 constraints (unsatisfiable for the
     identity, whose u is infinite)."""
-    x, y = api._lift(p[0]), api._lift(p[1])
+    x, y = api.lift(p[0]), api.lift(p[1])
     with api.scope("to_montgomery"):
-        xy = _val(x, y)
-        u_val = None if xy is None else (1 + xy[1]) * _inv(1 - xy[1])
-        u = api.hint(u_val)
+        u = api.hint(hints.div, y + 1, 1 - y)
         api.enforce(u, 1 - y, y + 1, "to_montgomery")
-        v = api.hint(None if xy is None else u_val * _inv(xy[0]))  # type: ignore[operator]
+        v = api.hint(hints.div, u, x)
         api.enforce(v, x, u, "to_montgomery")
     return (u, v)
 
 
 def from_montgomery(api: API, q: PointOp) -> PointVar:
     """``x = u / v``, ``y = (u - 1) / (u + 1)``: 2 constraints."""
-    u, v = api._lift(q[0]), api._lift(q[1])
+    u, v = api.lift(q[0]), api.lift(q[1])
     with api.scope("from_montgomery"):
-        uv = _val(u, v)
-        x = api.hint(None if uv is None else uv[0] * _inv(uv[1]))
+        x = api.hint(hints.div, u, v)
         api.enforce(x, v, u, "from_montgomery")
-        y = api.hint(None if uv is None else (uv[0] - 1) * _inv(uv[0] + 1))
+        y = api.hint(hints.div, u - 1, u + 1)
         api.enforce(y, u + 1, u - 1, "from_montgomery")
     return (x, y)
 
 
 def mont_add(api: API, p: PointOp, q: PointOp) -> PointVar:
     """Montgomery ``p + q`` for ``p != +-q``, neither at infinity: 3 constraints."""
-    u1, v1 = api._lift(p[0]), api._lift(p[1])
-    u2, v2 = api._lift(q[0]), api._lift(q[1])
-    vals = _val(u1, v1, u2, v2)
-    lam_val = u3_val = None
-    if vals is not None:
-        lam_val = (vals[3] - vals[1]) * _inv(vals[2] - vals[0]) % R
-        u3_val = (lam_val * lam_val - bj.MONT_A - vals[0] - vals[2]) % R
-    lam = api.hint(lam_val)
+    u1, v1 = api.lift(p[0]), api.lift(p[1])
+    u2, v2 = api.lift(q[0]), api.lift(q[1])
+    lam = api.hint(hints.div, v2 - v1, u2 - u1)
     api.enforce(lam, u2 - u1, v2 - v1, "mont_add")
-    u3 = api.hint(u3_val)
+    u3 = api.hint(hints.muladd, lam, lam, -u1 - u2 - bj.MONT_A)
     api.enforce(lam, lam, u3 + u1 + u2 + bj.MONT_A, "mont_add")
-    v3 = api.hint(None if vals is None else lam_val * (vals[0] - u3_val) - vals[1])  # type: ignore[operator]
+    v3 = api.hint(hints.muladd, lam, u1 - u3, -v1)
     api.enforce(lam, u1 - u3, v3 + v1, "mont_add")
     return (u3, v3)
 
 
 def mont_double(api: API, p: PointOp) -> PointVar:
     """Montgomery ``2p`` for ``p`` not of order 2: 4 constraints."""
-    u, v = api._lift(p[0]), api._lift(p[1])
-    vals = _val(u, v)
-    lam_val = u3_val = None
-    if vals is not None:
-        lam_val = (3 * vals[0] * vals[0] + 2 * bj.MONT_A * vals[0] + 1) * _inv(2 * vals[1]) % R
-        u3_val = (lam_val * lam_val - bj.MONT_A - 2 * vals[0]) % R
+    u, v = api.lift(p[0]), api.lift(p[1])
     u2 = api.mul(u, u)
-    lam = api.hint(lam_val)
+    lam = api.hint(hints.div, u2 * 3 + u * (2 * bj.MONT_A) + 1, v * 2)
     api.enforce(lam, v * 2, u2 * 3 + u * (2 * bj.MONT_A) + 1, "mont_double")
-    u3 = api.hint(u3_val)
+    u3 = api.hint(hints.muladd, lam, lam, -(u * 2) - bj.MONT_A)
     api.enforce(lam, lam, u3 + u * 2 + bj.MONT_A, "mont_double")
-    v3 = api.hint(None if vals is None else lam_val * (vals[0] - u3_val) - vals[1])  # type: ignore[operator]
+    v3 = api.hint(hints.muladd, lam, u - u3, -v)
     api.enforce(lam, u - u3, v3 + v, "mont_double")
     return (u3, v3)
 
@@ -195,7 +172,7 @@ def mul_any_offset(api: API, bits: Sequence[Var], point_mont: PointOp) -> tuple[
     q = bj.low_order_offset()
     qm = bj.to_montgomery(q)
     acc: PointVar = (api.constant(qm[0]), api.constant(qm[1]))
-    d: PointVar = (api._lift(point_mont[0]), api._lift(point_mont[1]))
+    d: PointVar = (api.lift(point_mont[0]), api.lift(point_mont[1]))
     with api.scope("mul_any"):
         for i, b in enumerate(bits):
             s = mont_add(api, acc, d)

@@ -47,12 +47,12 @@ def to_bits(api: API, x: Operand, n: int) -> list[Var]:
 def to_bits_strict(api: API, x: Operand) -> list[Var]:
     """All 254 bits of ``x``, with the bits constrained to encode ``x`` itself (an integer
     below r), not ``x + r``: 507 constraints."""
-    x = api._lift(x)
+    x = api.lift(x)
     if x.is_constant():
         v = x.constant_value()
         return [api.constant((v >> i) & 1) for i in range(FIELD_BITS)]
     with api.scope("to_bits_strict"):
-        bits = api._bits(x, FIELD_BITS)
+        bits = api.decompose_unchecked(x, FIELD_BITS)
         assert_bits_below_r(api, bits)
     return bits
 
@@ -93,9 +93,7 @@ def assert_bits_le_constant(api: API, bits: Sequence[Var], c: int) -> None:
 
 def _assert_product_zero(api: API, a: Var, b: Var) -> None:
     """``a * b == 0`` in one constraint."""
-    api._add(a.lc, b.lc, {}, "alias_check",
-             None if a.value is None else (a.value, b.value, 0),  # type: ignore[arg-type]
-             "the bits encode a value >= r")
+    api.enforce(a, b, 0, "alias_check", detail="the bits encode a value >= r")
 
 
 def from_bits(api: API, bits: Sequence[Operand]) -> Var:
@@ -104,7 +102,7 @@ def from_bits(api: API, bits: Sequence[Operand]) -> Var:
     would give ``x`` for the bits of ``x + r`` too)."""
     if len(bits) >= FIELD_BITS:
         return from_bits_strict(api, bits)
-    return api.from_bits([api._lift(b) for b in bits])
+    return api.from_bits([api.lift(b) for b in bits])
 
 
 def from_bits_strict(api: API, bits: Sequence[Operand]) -> Var:
@@ -127,7 +125,7 @@ def from_bits_strict(api: API, bits: Sequence[Operand]) -> Var:
         ...
         circuits.errors.UnsatisfiedConstraintError: from_bits_strict/alias_check at ...
     """
-    vs = [api._lift(b) for b in bits]
+    vs = [api.lift(b) for b in bits]
     for v in vs:
         api.require_bool(v, "from_bits_strict")
     if len(vs) < FIELD_BITS:
@@ -139,7 +137,7 @@ def from_bits_strict(api: API, bits: Sequence[Operand]) -> Var:
         return api.constant(total)
     with api.scope("from_bits_strict"):
         assert_bits_le_constant(api, vs, R - 1)
-    return api._pack(vs)
+    return api.pack_unchecked(vs)
 
 
 def range_check(api: API, x: Operand, bits: int) -> Var:

@@ -42,7 +42,7 @@ MAX_COMPARE_BITS = 252
 
 
 def _operands(api: API, a: Operand, b: Operand, bits: int | None, what: str) -> tuple[Var, Var, int]:
-    x, y = api._lift(a), api._lift(b)
+    x, y = api.lift(a), api.lift(b)
     if bits is None:
         if x.bits is None or y.bits is None:
             raise CircuitTypeError(
@@ -67,7 +67,7 @@ def _lt(api: API, x: Var, y: Var, n: int, what: str) -> Var:
         return api.constant(int(x.constant_value() < y.constant_value()))
     with api.scope(what):
         top = api.to_bits(x - y + (1 << n), n + 1)[n]
-    return api._result(~top, what)  # circuits.lint names it if no constraint uses it
+    return api.result(~top, what)  # circuits.lint names it if no constraint uses it
 
 
 def is_lt(api: API, a: Operand, b: Operand, *, bits: int | None = None) -> Var:
@@ -103,7 +103,7 @@ def is_zero(api: API, x: Operand) -> Var:
 
 def is_equal(api: API, a: Operand, b: Operand) -> Var:
     """A Bool: 1 iff ``a == b`` (2 constraints)."""
-    return api.is_zero(api._lift(a) - api._lift(b))
+    return api.is_zero(api.lift(a) - api.lift(b))
 
 
 def _assert_nonneg(api: API, d: Var, n: int, what: str) -> None:

@@ -42,6 +42,7 @@ from functools import lru_cache
 from zkp.field import R
 
 from ..api import API
+from ..engine import hints
 from ..native import babyjub as bj
 from ..var import Operand
 from .babyjub import PointOp, edwards_add, from_montgomery, mont_double, mul_any_offset, mul_fixed_offset, \
@@ -62,10 +63,10 @@ def eddsa_poseidon_verify(api: API, public_key: PointOp, r8: PointOp, s: Operand
     then satisfy it (a fixed valid signature stands in for them inside the gadget, so no
     step can fail), at 8 constraints more than the always-on check (4,147; circomlib's
     ``EdDSAPoseidonVerifier`` has an ``enabled`` input too: 4,217 at --O2)."""
-    ax, ay = api._lift(public_key[0]), api._lift(public_key[1])
-    rx, ry = api._lift(r8[0]), api._lift(r8[1])
-    s_v = api._lift(s)
-    en = api._lift(enabled)
+    ax, ay = api.lift(public_key[0]), api.lift(public_key[1])
+    rx, ry = api.lift(r8[0]), api.lift(r8[1])
+    s_v = api.lift(s)
+    en = api.lift(enabled)
     with api.scope("eddsa"):
         if not en.is_bool:
             en = api.as_bool(en)
@@ -105,6 +106,6 @@ def _stand_in() -> tuple[bj.Point, bj.Point, int]:
 
 def _assert_nonzero(api: API, x: Operand) -> None:
     """``x != 0`` in one constraint: ``x * inv = 1``."""
-    v = api._lift(x)
-    inv = api.hint(None if v.value is None else (pow(v.value, -1, R) if v.value else 0))
+    v = api.lift(x)
+    inv = api.hint(hints.div, 1, v)
     api.enforce(v, inv, 1, "nonzero")

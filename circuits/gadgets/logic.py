@@ -48,7 +48,7 @@ def xor(api: API, a: Operand, b: Operand) -> Var:
 
 
 def not_(api: API, a: Operand) -> Var:
-    x = api._lift(a)
+    x = api.lift(a)
     api.require_bool(x, "not")
     return ~x
 
@@ -56,7 +56,7 @@ def not_(api: API, a: Operand) -> Var:
 def _bools(api: API, xs: Sequence[Operand], what: str) -> list[Var]:
     if not xs:
         raise CircuitTypeError(f"{what}: at least one operand is needed")
-    out = [api._lift(x) for x in xs]
+    out = [api.lift(x) for x in xs]
     for x in out:
         api.require_bool(x, what)
     return out
@@ -92,14 +92,14 @@ def mux(api: API, options: Sequence[Operand], index: Operand) -> Var:
         raise CircuitTypeError("mux: no options")
     if n == 1:
         api.assert_equal(index, 0)
-        return api._lift(options[0])
+        return api.lift(options[0])
     k = (n - 1).bit_length()
     with api.scope("mux"):
-        idx = api._lift(index)
+        idx = api.lift(index)
         bits = api.to_bits(idx, k)
         if n != 1 << k:
             assert_lt(api, api.from_bits(bits), n, bits=k)
-        level = [api._lift(o) for o in options]
+        level = [api.lift(o) for o in options]
         for b in bits:
             nxt = [api.select(b, level[i + 1], level[i]) if i + 1 < len(level) else level[i]
                    for i in range(0, len(level), 2)]
@@ -111,9 +111,9 @@ def is_in(api: API, x: Operand, values: Sequence[Operand]) -> Var:
     """A Bool: 1 iff ``x`` equals one of ``values`` (``prod(x - v) == 0``)."""
     if not values:
         raise CircuitTypeError("is_in: the set is empty")
-    v = api._lift(x)
+    v = api.lift(x)
     with api.scope("is_in"):
-        prod = v - api._lift(values[0])
+        prod = v - api.lift(values[0])
         for c in values[1:]:
-            prod = api.mul(prod, v - api._lift(c))
+            prod = api.mul(prod, v - api.lift(c))
         return api.is_zero(prod)

@@ -53,13 +53,13 @@ def merkle_root(api: API, leaf: Operand, path_bits: Sequence[Operand], siblings:
     constrained to 0/1 here."""
     if len(path_bits) != len(siblings) or not siblings:
         raise CircuitTypeError(f"merkle_root: {len(path_bits)} path bits for {len(siblings)} siblings")
-    node = api._lift(leaf)
+    node = api.lift(leaf)
     with api.scope("merkle"):
         for bit, sib in zip(path_bits, siblings):
-            b = api._lift(bit)
+            b = api.lift(bit)
             if not b.is_bool:
                 b = api.as_bool(b)
-            s = api._lift(sib)
+            s = api.lift(sib)
             left = api.select(b, s, node)
             right = node + s - left  # the other one, for free
             node = hash2(api, left, right)

@@ -38,7 +38,7 @@ __all__ = ["mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge"]
 
 def mimc7(api: API, x: Operand, key: Operand) -> Var:
     """circomlib's ``MiMC7(91)``: 364 constraints."""
-    x, k = api._lift(x), api._lift(key)
+    x, k = api.lift(x), api.lift(key)
     with api.scope("mimc7"):
         r = api.constant(0)
         for i, c in enumerate(mimc7_constants()):
@@ -52,16 +52,16 @@ def mimc7(api: API, x: Operand, key: Operand) -> Var:
 
 def multi_mimc7(api: API, values: Sequence[Operand], key: Operand = 0) -> Var:
     """circomlib's ``MultiMiMC7(n, 91)``."""
-    r = api._lift(key)
+    r = api.lift(key)
     for v in values:
-        x = api._lift(v)
+        x = api.lift(v)
         r = r + x + mimc7(api, x, r)
     return r
 
 
 def mimc_feistel(api: API, left: Operand, right: Operand, key: Operand) -> tuple[Var, Var]:
     """circomlib's ``MiMCFeistel(220)``: 660 constraints."""
-    xl, xr, k = api._lift(left), api._lift(right), api._lift(key)
+    xl, xr, k = api.lift(left), api.lift(right), api.lift(key)
     cts = mimc_sponge_constants()
     with api.scope("mimc_feistel"):
         for i, c in enumerate(cts):
@@ -80,10 +80,10 @@ def mimc_sponge(api: API, values: Sequence[Operand], key: Operand = 0, outputs: 
     """circomlib's ``MiMCSponge(n, 220, outputs)``: a Var for ``outputs=1``, else a list."""
     if isinstance(outputs, bool) or not isinstance(outputs, int) or outputs < 1:
         raise CircuitTypeError(f"mimc_sponge: outputs must be an int >= 1, found {outputs!r}")
-    k = api._lift(key)
+    k = api.lift(key)
     rr, cc = api.constant(0), api.constant(0)
     for v in values:
-        rr = rr + api._lift(v)
+        rr = rr + api.lift(v)
         rr, cc = mimc_feistel(api, rr, cc, k)
     outs = [rr]
     for _ in range(1, outputs):

@@ -54,7 +54,7 @@ def poseidon_permute(api: API, state: Sequence[Operand]) -> list[Var]:
     """The permutation on ``t`` = 2..17 elements (the full state out)."""
     t = len(state)
     rc, mds = constants(t)
-    s = [api._lift(v) for v in state]
+    s = [api.lift(v) for v in state]
     partial = PARTIAL_ROUNDS[t - 2]
     half = FULL_ROUNDS // 2
     with api.scope(f"poseidon{t - 1}"):

@@ -80,16 +80,14 @@ def _xor3(api: API, a: Var, b: Var, c: Var) -> Var:
         return _xor2(api, _xor2(api, x, y), z)
     mid = api.mul(b, c)
     out = api.mul(a, 1 - b * 2 - c * 2 + mid * 4) + b + c - mid * 2
-    out.bits, out.is_bool = 1, True
-    return out
+    return api.typed(out, 1, True)
 
 
 def _ch(api: API, e: Var, f: Var, g: Var) -> Var:
     if e.is_constant():
         return f if e.constant_value() else g
     out = api.select(e, f, g)
-    out.bits, out.is_bool = 1, True
-    return out
+    return api.typed(out, 1, True)
 
 
 def _maj(api: API, a: Var, b: Var, c: Var) -> Var:
@@ -100,22 +98,18 @@ def _maj(api: API, a: Var, b: Var, c: Var) -> Var:
         return (api.bool_op("|", x, y) if k.constant_value() else api.bool_op("&", x, y))
     mid = api.mul(b, c)
     out = api.mul(a, b + c - mid * 2) + mid
-    out.bits, out.is_bool = 1, True
-    return out
+    return api.typed(out, 1, True)
 
 
 def _add(api: API, words: Sequence[Word], const: int = 0) -> Word:
     """The sum of words and a constant modulo 2^32: one decomposition of the sum."""
-    total = api.constant(const)
-    for w in words:
-        for i, b in enumerate(w):
-            total = total + b * (1 << i)
+    total = api.lincomb([(b, 1 << i) for w in words for i, b in enumerate(w)], const)
     bound = len(words) * ((1 << 32) - 1) + const
     if total.is_constant():
         v = total.constant_value() & 0xFFFFFFFF
         return _const_word(api, v)
     # the top (carry) bit is the linear one: it is dropped, so no later row carries the sum
-    return api._bits(total, bound.bit_length(), linear=bound.bit_length() - 1)[:32]
+    return api.decompose_unchecked(total, bound.bit_length(), linear=bound.bit_length() - 1)[:32]
 
 
 def _compress(api: API, h: list[Word], block: list[Word]) -> list[Word]:
@@ -138,7 +132,7 @@ def _compress(api: API, h: list[Word], block: list[Word]) -> list[Word]:
 
 def sha256_bits(api: API, bits: Sequence[Operand]) -> list[Var]:
     """SHA-256 of a message of Bools (MSB of the first byte first); 256 Bools out."""
-    msg = [api._lift(b) for b in bits]
+    msg = [api.lift(b) for b in bits]
     for b in msg:
         api.require_bool(b, "sha256")
     n = len(msg)
@@ -158,7 +152,7 @@ def sha256_bytes(api: API, data: Sequence[Operand]) -> list[Var]:
     the 32 digest bytes, as linear combinations of the digest bits (free)."""
     bits: list[Var] = []
     for byte in data:
-        v = api._lift(byte)
+        v = api.lift(byte)
         bits.extend(reversed(api.to_bits(v, 8)))
     out = sha256_bits(api, bits)
     return [api.from_bits(list(reversed(out[8 * i:8 * i + 8]))) for i in range(32)]

@@ -57,7 +57,7 @@ __all__ = ["smt_verify", "assert_smt_member", "assert_smt_non_member"]
 
 
 def _bool(api: API, x: Operand) -> Var:
-    v = api._lift(x)
+    v = api.lift(x)
     return v if v.is_bool else api.as_bool(v)
 
 
@@ -86,9 +86,9 @@ def smt_verify(api: API, root: Operand, siblings: Sequence[Operand], key: Operan
     (``siblings`` from the root down, zero-padded to the circuit's number of levels)."""
     if not siblings:
         raise CircuitTypeError("smt_verify: needs at least one sibling (level)")
-    sibs = [api._lift(s) for s in siblings]
+    sibs = [api.lift(s) for s in siblings]
     en, f, is0 = _bool(api, enabled), _bool(api, fnc), _bool(api, is_old0)
-    key_v, old_key_v = api._lift(key), api._lift(old_key)
+    key_v, old_key_v = api.lift(key), api.lift(old_key)
     with api.scope("smt"):
         new_leaf = api.constant(0) if f.is_constant() and f.constant_value() == 1 else \
             poseidon(api, [key_v, value, 1])

@@ -460,6 +460,7 @@ static int log2_size(Py_ssize_t n) {
 #include "ceremony.h"
 #include "blake2b.h"
 #include "poseidon.h"
+#include "witness.h"
 
 static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer brc, bm, bs; int full;
@@ -563,6 +564,8 @@ static PyMethodDef methods[] = {
     {"g2_ifft", py_g2_ifft, METH_VARARGS, "Inverse FFT over G2 points (the Lagrange basis)."},
     {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},
     {"fr_poseidon", py_fr_poseidon, METH_VARARGS, "The Poseidon permutation of each width-t state."},
+    {"witness_validate", py_witness_validate, METH_VARARGS, "Check a witness program (zkp/program.py) without running it."},
+    {"witness_run", py_witness_run, METH_VARARGS, "Run a witness program: (-1, witness) or (failing check, b'')."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,249 @@
+"""The witness program (zkp.program): what compile emits, what solve runs.
+
+Three computations of one witness must agree byte for byte: the C interpreter, its
+pure-Python twin, and ``define`` run again by the solver (the debug mode). A program that is
+truncated, of another version or edited is refused before it runs, by both twins with the
+same message; hints in Python work and are refused clearly when they misbehave.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+from typing import Any
+
+import pytest
+
+from benchmarks.gadget_catalog import CATALOG, circuit
+from circuits import Bool, Circuit, Field, Public, Secret, UInt, UnsatisfiedConstraintError, compile
+from circuits.engine import hints
+from zkp import _bn254_py
+from zkp.errors import FormatError, MalformedInputError
+from zkp.field import R
+from zkp.program import ProgramBuilder, ProgramCheckFailed, WitnessProgram
+
+from ._helpers import c_twin
+
+
+def _random_value(spec: Any, rng: random.Random) -> Any:
+    def one() -> int:
+        t = spec.type
+        return rng.randrange(2) if t.name == "Bool" else rng.randrange(R if t.bits is None else 1 << t.bits)
+
+    def nest(dims: tuple[int, ...]) -> Any:
+        return one() if not dims else [nest(dims[1:]) for _ in range(dims[0])]
+
+    return nest(spec.shape)
+
+
+def _random_assignment(cls: type, rng: random.Random) -> Any:
+    return cls(**{name: _random_value(spec, rng) for name, spec in cls.__zk_inputs__})
+
+
+def _inputs(cs: Any, assignment: Any) -> bytes:
+    from circuits.compiler import _input_values
+
+    return b"".join(v.to_bytes(32, "big") for v in _input_values(cs.circuit, assignment))
+
+
+def _three_ways(cs: Any, assignment: Any) -> tuple[int, bytes]:
+    """Run the program in C and in Python (they must agree) and compare with the solver."""
+    prog, inputs = cs.program, _inputs(cs, assignment)
+    got_c = c_twin().witness_run(prog.body, inputs, prog.hint_fns)
+    got_py = _bn254_py.witness_run(prog.body, inputs, prog.hint_fns)
+    assert got_c == got_py
+    k, data = got_c
+    if k < 0:
+        assert cs.solve(assignment, debug=True).to_bytes() == data
+        assert cs.r1cs.is_satisfied(cs.solve(assignment).values())
+    else:
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(assignment, debug=True)
+    return got_c
+
+
+@pytest.mark.parametrize("entry", CATALOG, ids=[e.name for e in CATALOG])
+def test_every_gadget_solves_alike_in_c_python_and_define(entry: Any) -> None:
+    cs = compile(circuit(entry))
+    rng = random.Random(entry.name)
+    for _ in range(3):  # satisfied or refused: both compared
+        _three_ways(cs, _random_assignment(cs.circuit, rng))
+
+
+class _Mixed(Circuit):
+    x: Secret[Field]
+    y: Secret[UInt[16]]
+    flag: Secret[Bool]
+    out: Public[Field]
+
+    def define(self, api: Any) -> None:
+        q, rem = api.hint(lambda a: divmod(a, 7), self.y, outputs=2)
+        api.assert_equal(q * 7 + rem, self.y)
+        api.as_uint(rem, 3)
+        api.as_uint(q, 16)
+        inv = api.hint(hints.div, 1, self.x)
+        z = api.is_zero(self.x)
+        api.enforce(self.x, inv, 1 - z)
+        picked = api.select(self.flag, self.x * self.x, self.y + q)
+        api.assert_equal(picked + z, self.out)
+
+
+def _mixed(x: int, y: int, flag: int) -> _Mixed:
+    out = ((x * x if flag else y + y // 7) + (x == 0)) % R
+    return _Mixed(x=x, y=y, flag=flag, out=out)
+
+
+@pytest.mark.parametrize("x,y,flag", [(0, 0, 0), (0, 65535, 1), (R - 1, 12345, 1), (5, 7, 0), (2**200, 6, 1)])
+def test_python_hints_native_hints_and_edges_agree(x: int, y: int, flag: int) -> None:
+    cs = compile(_Mixed)
+    k, _ = _three_ways(cs, _mixed(x, y, flag))
+    assert k == -1
+
+
+def test_a_failing_check_reports_the_line_of_define() -> None:
+    cs = compile(_Mixed)
+    bad = _Mixed(x=3, y=10, flag=1, out=5)
+    assert _three_ways(cs, bad)[0] >= 0
+    with pytest.raises(UnsatisfiedConstraintError, match=r"assert_equal at .*test_witness_program.py:\d+.*left = "):
+        cs.solve(bad)
+
+
+def test_a_check_define_no_longer_fails_is_still_reported() -> None:
+    state = {"k": 3}
+
+    class Moving(Circuit):
+        x: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(self.x, state["k"])
+
+    cs = compile(Moving)
+    state["k"] = 5  # define now asserts something else than what was compiled
+    with pytest.raises(UnsatisfiedConstraintError, match=r"assert_equal @ .*check 0; define passed it"):
+        cs.solve(Moving(x=5))
+    assert cs.solve(Moving(x=3)).values()[1] == 3
+
+
+@pytest.mark.parametrize("bad, message", [
+    (lambda a: "7", "expected ints, found str"),
+    (lambda a: (1, 2), r"expected 1 int\(s\)"),
+    (lambda a: True, "expected ints, found bool"),
+])
+def test_a_misbehaving_python_hint_is_refused_by_both_twins(bad: Any, message: str) -> None:
+    class H(Circuit):
+        x: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(api.hint(bad, self.x), self.x)
+
+    cs = compile(H)
+    inputs = _inputs(cs, H(x=1))
+    for twin in (c_twin(), _bn254_py):
+        with pytest.raises(MalformedInputError, match=message):
+            twin.witness_run(cs.program.body, inputs, cs.program.hint_fns)
+    raised = []
+    for twin in (c_twin(), _bn254_py):
+        try:
+            twin.witness_run(cs.program.body, inputs, [lambda a: 1 // 0])
+        except ZeroDivisionError as exc:
+            raised.append(type(exc))
+    assert raised == [ZeroDivisionError, ZeroDivisionError]  # the hint's own error, unchanged
+
+
+# ------------------------------------------------------------ stored programs
+
+
+def _stored() -> tuple[Any, bytes]:
+    cs = compile(_Mixed)
+    return cs, cs.program.to_bytes()
+
+
+def test_a_stored_program_runs_after_loading_with_its_hints() -> None:
+    cs, data = _stored()
+    (name,) = cs.program.hint_names
+    loaded = WitnessProgram.from_bytes(data, hints={name: cs.program.hint_fns[0]})
+    assignment = _mixed(9, 300, 1)
+    assert loaded.run_bytes(_inputs(cs, assignment)) == cs.solve(assignment).to_bytes()
+    with pytest.raises(FormatError, match="is not provided"):
+        WitnessProgram.from_bytes(data)
+
+
+def test_truncated_other_version_and_edited_files_are_refused() -> None:
+    _, data = _stored()
+    for cut in sorted({0, 3, 4, 47, 48, 100, len(data) // 2, len(data) - 33, len(data) - 1}):
+        with pytest.raises(FormatError):
+            WitnessProgram.from_bytes(data[:cut], hints={})
+    other = bytearray(data)
+    other[4:8] = struct.pack("<I", 2)
+    with pytest.raises(FormatError, match="expected version 1, found 2"):
+        WitnessProgram.from_bytes(bytes(other), hints={})
+    for pos in (60, len(data) // 2, len(data) - 40):
+        edited = bytearray(data)
+        edited[pos] ^= 1
+        with pytest.raises(FormatError, match="checksum"):
+            WitnessProgram.from_bytes(bytes(edited), hints={})
+    with pytest.raises(FormatError, match="at most 100 bytes"):
+        WitnessProgram.from_bytes(data, max_bytes=100)
+
+
+def _outcome(twin: Any, body: bytes, inputs: bytes, fns: Any) -> Any:
+    try:
+        return twin.witness_run(body, inputs, fns)
+    except Exception as exc:  # the hint's own errors too: both twins must raise the same
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_edited_bodies_get_the_same_answer_from_both_twins() -> None:
+    """Every byte of the body changed (the checksum would be recomputed by an attacker): the
+    C twin never crashes and says exactly what the Python twin says."""
+    cs, _ = _stored()
+    body, fns = cs.program.body, list(cs.program.hint_fns)
+    inputs = _inputs(cs, _mixed(9, 300, 1))
+    rng = random.Random(7)
+    refused = 0
+    for pos in range(len(body)):
+        for value in {body[pos] ^ 1, body[pos] ^ 0x80, 0, 0xFF, rng.randrange(256)}:
+            edited = body[:pos] + bytes([value]) + body[pos + 1:]
+            want = _outcome(_bn254_py, edited, inputs, fns)
+            assert _outcome(c_twin(), edited, inputs, fns) == want, (pos, value)
+            refused += isinstance(want, str)
+    assert refused > len(body)  # most edits are refused before anything runs
+
+
+@pytest.mark.parametrize("words, message", [
+    ([9, 0, 0], "unknown opcode 9"),
+    ([1, 2, 1, 1], "expected 5 words, found 4"),
+    ([1, 3, 1, 1, 0], "expected to make wires from 2"),
+    ([1, 2, 1, 1, 5], "LC 5 is out of range"),
+    ([4, 2, 1, 255, 0], "1 <= bits <= 254"),
+    ([4, 2, 1, 3, 3], "linear < bits"),
+    ([5, 2, 0, 1, 1, 1], "hint slot 0 of 0"),
+    ([6, 1, 1, 1], "expected the code to make wires up to 3, found 2"),
+])
+def test_malformed_code_is_refused_with_the_same_message(words: list[int], message: str) -> None:
+    b = ProgramBuilder(num_inputs=1)
+    b.lc({1: 1})
+    prog = b.build(num_wires=2, outputs=[0, 1])
+    head = bytearray(prog.body[:48])
+    struct.pack_into("<I", head, 8, 3)  # three wires: the code must make wire 2
+    struct.pack_into("<I", head, 28, len(words))
+    nl = struct.unpack_from("<I", head, 20)[0]
+    tail = prog.body[48:48 + 32 + 4 * nl + 8] + struct.pack(f"<{len(words)}I", *words) + struct.pack("<2I", 0, 1)
+    body = bytes(head) + tail
+    for twin in (c_twin(), _bn254_py):
+        with pytest.raises(MalformedInputError, match=message):
+            twin.witness_validate(body)
+
+
+def test_inputs_are_checked_before_the_run() -> None:
+    cs = compile(_Mixed)
+    prog = cs.program
+    for twin in (c_twin(), _bn254_py):
+        with pytest.raises(MalformedInputError, match=r"inputs: expected 4 values \(128 bytes\), found 96"):
+            twin.witness_run(prog.body, bytes(96), prog.hint_fns)
+        with pytest.raises(MalformedInputError, match="input 2: expected a value < r"):
+            twin.witness_run(prog.body, bytes(64) + R.to_bytes(32, "big") + bytes(32), prog.hint_fns)
+        with pytest.raises(MalformedInputError, match="expected 1 hint functions, found 0"):
+            twin.witness_run(prog.body, bytes(128), [])
+    with pytest.raises(ProgramCheckFailed):
+        prog.run([5, 0, 0, 0])  # out, x, y, flag: picked + z = 1, not 5

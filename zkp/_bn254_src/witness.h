@@ -1,0 +1,340 @@
+/* The witness-program interpreter (format: zkp/program.py; Python twin:
+ * zkp/_bn254_py_witness.py, same checks, same messages, same results).
+ *
+ * witness_validate(body) checks every count, offset, wire and coefficient index and the order
+ * in which wires are made, before anything runs; witness_run(body, inputs, hints) then computes
+ * every wire in Montgomery form and returns (-1, the output wires, 32 big-endian bytes each) or
+ * (k, b"") for the first CHECK k that fails. Hints are Python callables (the GIL is held while a
+ * program that has hint slots runs, released otherwise). */
+
+#define WP_MAGIC "ZKWP"
+#define WP_VERSION 1u
+#define WP_HEADER 48u
+#define WP_MAX_BITS 254u
+#define WP_MAX_HINT_INPUTS 65536u
+#define WP_MAX_HINT_OUTPUTS 1024u
+
+enum { WP_MULADD = 1, WP_DIV = 2, WP_ISZERO = 3, WP_BITS = 4, WP_HINT = 5, WP_CHECK = 6 };
+
+typedef struct {
+    uint32_t nw, ni, nc, nl, nt, ncode, nout, nh, nchk;
+    fe *coeffs;        /* Montgomery form */
+    uint32_t *ends;    /* LC i = terms [ends[i-1], ends[i]) */
+    uint32_t *terms;   /* (wire, coefficient index) pairs */
+    uint32_t *code;
+    uint32_t *out;
+} wprog;
+
+static inline uint32_t wp_rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wp_free(wprog *p) {
+    PyMem_Free(p->coeffs); PyMem_Free(p->ends); PyMem_Free(p->terms); PyMem_Free(p->code); PyMem_Free(p->out);
+    memset(p, 0, sizeof(*p));
+}
+
+static uint32_t *wp_words(const uint8_t *src, uint64_t n) {
+    uint32_t *w = PyMem_Malloc(n ? n * 4 : 4);
+    if (!w) { PyErr_NoMemory(); return NULL; }
+    for (uint64_t i = 0; i < n; i++) w[i] = wp_rd32(src + 4 * i);
+    return w;
+}
+
+#define WP_BAD(...) (malformed("witness program: " __VA_ARGS__), -1)
+
+/* header, sizes and sections into p; 0 on success */
+static int wp_parse(wprog *p, const uint8_t *b, Py_ssize_t len) {
+    memset(p, 0, sizeof(*p));
+    if (len < (Py_ssize_t)WP_HEADER) return WP_BAD("expected at least %u bytes, found %zd", WP_HEADER, len);
+    if (memcmp(b, WP_MAGIC, 4))
+        return WP_BAD("expected the magic ZKWP, found other bytes");
+    uint32_t version = wp_rd32(b + 4);
+    if (version != WP_VERSION) return WP_BAD("expected version %u, found %u", WP_VERSION, version);
+    uint32_t c[10];
+    for (int i = 0; i < 10; i++) c[i] = wp_rd32(b + 8 + 4 * i);
+    p->nw = c[0]; p->ni = c[1]; p->nc = c[2]; p->nl = c[3]; p->nt = c[4];
+    p->ncode = c[5]; p->nout = c[6]; p->nh = c[7]; p->nchk = c[8];
+    uint64_t size = WP_HEADER + 32ull * p->nc + 4ull * p->nl + 8ull * p->nt + 4ull * p->ncode + 4ull * p->nout;
+    if ((uint64_t)len != size) return WP_BAD("expected %llu bytes for its counts, found %zd", (unsigned long long)size, len);
+    if (c[9]) return WP_BAD("expected the reserved word 0, found %u", c[9]);
+    if ((uint64_t)p->nw < (uint64_t)p->ni + 1 || p->nc < 1 || p->nl < 1)
+        return WP_BAD("expected wires > inputs, a coefficient and an LC, found %u wires, %u inputs, %u coefficients, %u LCs",
+                      p->nw, p->ni, p->nc, p->nl);
+    const uint8_t *s = b + WP_HEADER;
+    p->coeffs = PyMem_Malloc(32ull * p->nc);
+    if (!p->coeffs) { PyErr_NoMemory(); return -1; }
+    for (uint32_t i = 0; i < p->nc; i++) {
+        if (!mont_from_be(&p->coeffs[i], s + 32ull * i, &FR)) return WP_BAD("coefficient %u: expected a value < r, found one >= r", i);
+    }
+    if (!fe_eq(&p->coeffs[0], &FR.one)) return WP_BAD("coefficient 0: expected 1");
+    s += 32ull * p->nc;
+    if (!(p->ends = wp_words(s, p->nl))) return -1;
+    s += 4ull * p->nl;
+    if (!(p->terms = wp_words(s, 2ull * p->nt))) return -1;
+    s += 8ull * p->nt;
+    if (!(p->code = wp_words(s, p->ncode))) return -1;
+    s += 4ull * p->ncode;
+    if (!(p->out = wp_words(s, p->nout))) return -1;
+    return 0;
+}
+
+/* the highest wire each LC reads, every term checked; NULL (error set) when malformed */
+static uint32_t *wp_tops(const wprog *p) {
+    uint32_t *tops = PyMem_Malloc(4ull * p->nl), start = 0;
+    if (!tops) { PyErr_NoMemory(); return NULL; }
+    for (uint32_t i = 0; i < p->nl; i++) {
+        uint32_t end = p->ends[i], top = 0;
+        if (end < start || end > p->nt) {
+            PyMem_Free(tops);
+            malformed("witness program: LC %u: expected its end in [%u, %u], found %u", i, start, p->nt, end);
+            return NULL;
+        }
+        for (uint32_t k = start; k < end; k++) {
+            uint32_t w = p->terms[2ull * k], cf = p->terms[2ull * k + 1];
+            if (w >= p->nw || cf >= p->nc) {
+                PyMem_Free(tops);
+                malformed("witness program: LC %u: expected wire < %u and coefficient < %u, found %u and %u", i, p->nw, p->nc, w, cf);
+                return NULL;
+            }
+            if (w > top) top = w;
+        }
+        tops[i] = top;
+        start = end;
+    }
+    if (start != p->nt) {
+        PyMem_Free(tops);
+        malformed("witness program: expected the LCs to end at term %u, found %u", p->nt, start);
+        return NULL;
+    }
+    return tops;
+}
+
+/* one pass over the code: opcodes, lengths, LC indices, wires made in order; 0 on success */
+static int wp_check_code(const wprog *p, const uint32_t *tops) {
+    uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1;
+    uint32_t checks = 0;
+#define NEED(k) do { if (pc + (k) > n) return WP_BAD("instruction at word %llu: expected %llu words, found %llu", \
+        (unsigned long long)pc, (unsigned long long)(k), (unsigned long long)(n - pc)); } while (0)
+#define LC(i) do { uint32_t li_ = (i); if (li_ >= p->nl || tops[li_] >= nxt) return WP_BAD( \
+        "instruction at word %llu: LC %u is out of range or reads a wire not yet made", (unsigned long long)pc, li_); } while (0)
+#define FIRST(w, count) do { uint64_t c_ = (count); if ((w) != nxt || c_ > p->nw - nxt) return WP_BAD( \
+        "instruction at word %llu: expected to make wires from %llu (%u in all), found %llu from %u", (unsigned long long)pc, \
+        (unsigned long long)nxt, p->nw, (unsigned long long)c_, (w)); } while (0)
+    while (pc < n) {
+        uint32_t op = p->code[pc];
+        if (op == WP_MULADD || op == WP_DIV || op == WP_ISZERO) {
+            uint64_t k = op == WP_MULADD ? 4 : op == WP_DIV ? 3 : 2;
+            NEED(1 + k);
+            FIRST(p->code[pc + 1], 1);
+            for (uint64_t j = 2; j < 1 + k; j++) LC(p->code[pc + j]);
+            nxt += 1; pc += 1 + k;
+        } else if (op == WP_BITS) {
+            NEED(5);
+            uint32_t w = p->code[pc + 1], a = p->code[pc + 2], nb = p->code[pc + 3], lin = p->code[pc + 4];
+            if (nb < 1 || nb > WP_MAX_BITS || lin >= nb)
+                return WP_BAD("instruction at word %llu: expected 1 <= bits <= %u and linear < bits, found %u and %u",
+                              (unsigned long long)pc, WP_MAX_BITS, nb, lin);
+            FIRST(w, nb - 1);
+            LC(a);
+            nxt += nb - 1; pc += 5;
+        } else if (op == WP_HINT) {
+            NEED(5);
+            uint32_t w = p->code[pc + 1], slot = p->code[pc + 2], nin = p->code[pc + 3], nout = p->code[pc + 4];
+            if (slot >= p->nh || nin > WP_MAX_HINT_INPUTS || nout < 1 || nout > WP_MAX_HINT_OUTPUTS)
+                return WP_BAD("instruction at word %llu: hint slot %u of %u, %u inputs, %u outputs",
+                              (unsigned long long)pc, slot, p->nh, nin, nout);
+            NEED(5 + (uint64_t)nin);
+            FIRST(w, nout);
+            for (uint64_t j = 0; j < nin; j++) LC(p->code[pc + 5 + j]);
+            nxt += nout; pc += 5 + (uint64_t)nin;
+        } else if (op == WP_CHECK) {
+            NEED(4);
+            for (uint64_t j = 1; j < 4; j++) LC(p->code[pc + j]);
+            checks++; pc += 4;
+        } else {
+            return WP_BAD("instruction at word %llu: unknown opcode %u", (unsigned long long)pc, op);
+        }
+    }
+#undef NEED
+#undef LC
+#undef FIRST
+    if (nxt != p->nw) return WP_BAD("expected the code to make wires up to %u, found %llu", p->nw, (unsigned long long)nxt);
+    if (checks != p->nchk) return WP_BAD("expected %u checks, found %u", p->nchk, checks);
+    for (uint32_t i = 0; i < p->nout; i++)
+        if (p->out[i] >= p->nw) return WP_BAD("output %u: expected a wire < %u, found %u", i, p->nw, p->out[i]);
+    return 0;
+}
+
+static int wp_load(wprog *p, const Py_buffer *b) {
+    if (wp_parse(p, b->buf, b->len)) { wp_free(p); return -1; }
+    uint32_t *tops = wp_tops(p);
+    int bad = !tops || wp_check_code(p, tops);
+    PyMem_Free(tops);
+    if (bad) { wp_free(p); return -1; }
+    return 0;
+}
+
+static inline void wp_lc(fe *r, const wprog *p, uint32_t id, const fe *vals) {
+    uint32_t s = id ? p->ends[id - 1] : 0, e = p->ends[id];
+    fe acc = FE_ZERO, t;
+    for (uint32_t k = s; k < e; k++) {
+        uint32_t w = p->terms[2ull * k], cf = p->terms[2ull * k + 1];
+        if (cf == 0) fr_add(&acc, &acc, &vals[w]);
+        else { fr_mul(&t, &vals[w], &p->coeffs[cf]); fr_add(&acc, &acc, &t); }
+    }
+    *r = acc;
+}
+
+/* a Python hint: the GIL is held; returns 0, or -1 with the error set */
+static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint32_t nin, uint32_t slot,
+                        fe *dst, uint32_t nout, const fe *vals, PyObject *rmod) {
+    PyObject *args = PyTuple_New(nin);
+    if (!args) return -1;
+    for (uint32_t j = 0; j < nin; j++) {
+        fe v; uint8_t buf[32];
+        wp_lc(&v, p, ins[j], vals);
+        mont_to_be(buf, &v, &FR);
+        PyObject *x = _PyLong_FromByteArray(buf, 32, 0, 0);
+        if (!x) { Py_DECREF(args); return -1; }
+        PyTuple_SET_ITEM(args, j, x);
+    }
+    PyObject *res = PyObject_Call(fn, args, NULL);
+    Py_DECREF(args);
+    if (!res) return -1;
+    int single = nout == 1 && !PyList_Check(res) && !PyTuple_Check(res);
+    int listy = PyList_Check(res) || PyTuple_Check(res);
+    PyObject *seq = single || !listy ? NULL : PySequence_Fast(res, "");
+    if (!single && (!seq || PySequence_Fast_GET_SIZE(seq) != (Py_ssize_t)nout)) {
+        PyErr_Clear();
+        Py_XDECREF(seq); Py_DECREF(res);
+        malformed("witness program: hint %u: expected %u int(s)", slot, nout);
+        return -1;
+    }
+    int rc = 0;
+    for (uint32_t j = 0; j < nout && !rc; j++) {
+        PyObject *item = single ? res : PySequence_Fast_GET_ITEM(seq, j);
+        if (!PyLong_Check(item) || PyBool_Check(item)) {
+            malformed("witness program: hint %u: expected ints, found %s", slot, Py_TYPE(item)->tp_name);
+            rc = -1; break;
+        }
+        PyObject *m = PyNumber_Remainder(item, rmod);
+        uint8_t buf[32];
+#if PY_VERSION_HEX >= 0x030D0000
+        if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0, 1) < 0) rc = -1;
+#else
+        if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0) < 0) rc = -1;
+#endif
+        Py_XDECREF(m);
+        if (!rc) mont_from_be(&dst[j], buf, &FR);
+    }
+    Py_XDECREF(seq); Py_DECREF(res);
+    return rc;
+}
+
+/* run the validated program; returns the failing check, -1 when all pass, -2 on a hint error */
+static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod) {
+    uint64_t pc = 0;
+    uint32_t checks = 0;
+    fe a, b, c, t;
+    while (pc < p->ncode) {
+        const uint32_t *ins = p->code + pc;
+        switch (ins[0]) {
+        case WP_MULADD:
+            wp_lc(&a, p, ins[2], vals); wp_lc(&b, p, ins[3], vals); wp_lc(&c, p, ins[4], vals);
+            fr_mul(&t, &a, &b); fr_add(&vals[ins[1]], &t, &c);
+            pc += 5; break;
+        case WP_DIV:
+            wp_lc(&b, p, ins[3], vals);
+            if (fe_is_zero(&b)) vals[ins[1]] = FE_ZERO;
+            else { wp_lc(&a, p, ins[2], vals); fr_inv(&t, &b); fr_mul(&vals[ins[1]], &a, &t); }
+            pc += 4; break;
+        case WP_ISZERO:
+            wp_lc(&a, p, ins[2], vals);
+            vals[ins[1]] = fe_is_zero(&a) ? FR.one : FE_ZERO;
+            pc += 3; break;
+        case WP_BITS: {
+            wp_lc(&a, p, ins[2], vals);
+            mont_mul(&t, &a, &FE_PLAIN_ONE, &FR);
+            uint32_t w = ins[1];
+            for (uint32_t i = 0; i < ins[3]; i++) {
+                if (i == ins[4]) continue;
+                vals[w++] = (t.v[i / 64] >> (i % 64)) & 1 ? FR.one : FE_ZERO;
+            }
+            pc += 5; break;
+        }
+        case WP_HINT:
+            if (wp_call_hint(p, PyList_GET_ITEM(hints, ins[2]), ins + 5, ins[3], ins[2], vals + ins[1], ins[4], vals, rmod))
+                return -2;
+            pc += 5 + (uint64_t)ins[3]; break;
+        default: /* WP_CHECK, the only opcode left after validation */
+            wp_lc(&a, p, ins[1], vals); wp_lc(&b, p, ins[2], vals); wp_lc(&c, p, ins[3], vals);
+            fr_mul(&t, &a, &b);
+            if (!fe_eq(&t, &c)) return checks;
+            checks++; pc += 4; break;
+        }
+    }
+    return -1;
+}
+
+static PyObject *py_witness_validate(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    wprog p;
+    int bad = wp_load(&p, &b);
+    PyBuffer_Release(&b);
+    if (bad) return NULL;
+    wp_free(&p);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_witness_run(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer b, in;
+    PyObject *hints_arg;
+    if (!PyArg_ParseTuple(args, "y*y*O", &b, &in, &hints_arg)) return NULL;
+    wprog p;
+    PyObject *hints = NULL, *rmod = NULL, *result = NULL;
+    fe *vals = NULL;
+    if (wp_load(&p, &b)) goto done;
+    if (!(hints = PySequence_List(hints_arg))) goto done;
+    if (PyList_GET_SIZE(hints) != (Py_ssize_t)p.nh) {
+        malformed("witness program: expected %u hint functions, found %zd", p.nh, PyList_GET_SIZE(hints));
+        goto done;
+    }
+    if (in.len != 32 * (Py_ssize_t)p.ni) {
+        malformed("witness program: inputs: expected %u values (%llu bytes), found %zd bytes", p.ni,
+                  32ull * p.ni, in.len);
+        goto done;
+    }
+    if (!(vals = PyMem_Malloc(32ull * p.nw))) { PyErr_NoMemory(); goto done; }
+    vals[0] = FR.one;
+    for (uint32_t i = 0; i < p.ni; i++)
+        if (!mont_from_be(&vals[1 + i], (const uint8_t *)in.buf + 32ull * i, &FR)) {
+            malformed("witness program: input %u: expected a value < r, found one >= r", i);
+            goto done;
+        }
+    uint8_t rbuf[32];
+    fe_to_be(rbuf, &FR.mod);
+    if (!(rmod = _PyLong_FromByteArray(rbuf, 32, 0, 0))) goto done;
+    int64_t k;
+    if (p.nh) {
+        k = wp_exec(&p, vals, hints, rmod);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        k = wp_exec(&p, vals, hints, rmod);
+        Py_END_ALLOW_THREADS
+    }
+    if (k == -2) goto done;
+    if (k >= 0) { result = Py_BuildValue("(Ly#)", (long long)k, "", (Py_ssize_t)0); goto done; }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 32 * (Py_ssize_t)p.nout);
+    if (!out) goto done;
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    for (uint32_t i = 0; i < p.nout; i++) mont_to_be(o + 32ull * i, &vals[p.out[i]], &FR);
+    result = Py_BuildValue("(iN)", -1, out);
+done:
+    PyBuffer_Release(&b); PyBuffer_Release(&in);
+    Py_XDECREF(hints); Py_XDECREF(rmod);
+    PyMem_Free(vals);
+    wp_free(&p);
+    return result;
+}

@@ -1,0 +1,290 @@
+"""Witness programs: how to compute every wire of a constraint system from its inputs.
+
+A compiler that builds an R1CS (``circuits.compile``) also writes, wire by wire, how each
+value is computed; solving is then running that program, in C (``zkp._bn254``) or in its
+pure-Python twin, with no Python code of the circuit involved. The program also carries
+the checks of the rows its instructions do not satisfy by construction (assertions,
+divisions, range checks), so a run either returns a witness satisfying every row or names
+the first failing check.
+
+Format, version 1 (``to_bytes``; all words are little-endian u32, field elements 32 bytes
+big-endian and below r):
+
+======================  ==================================================================
+header (48 bytes)       ``b"ZKWP"``, version, wires, inputs, coefficients, LCs, terms, code
+                        words, outputs, hint slots, checks, a reserved 0
+coefficients            32 bytes each; coefficient 0 is 1
+LC ends                 one per LC: LC ``i`` is terms ``[end[i-1], end[i])`` (LC 0 is empty)
+terms                   ``(wire, coefficient index)`` pairs
+code                    instructions, below
+outputs                 the wire behind each witness entry (after the compiler's eliminations)
+hint names              (file only) a u32 count, then each name as a u16 length and UTF-8
+checksum                (file only) BLAKE2b-256 of everything before it
+======================  ==================================================================
+
+Wire 0 is one and wires ``1..inputs`` are the inputs; each instruction makes the next
+wires in order, reading only wires made before:
+
+- ``1 MULADD w a b c``: ``w = a * b + c`` (LCs ``a``, ``b``, ``c``)
+- ``2 DIV w a b``: ``w = a / b``, or 0 when ``b`` is 0 (a row that needs ``b != 0`` checks it)
+- ``3 ISZERO w a``: ``w = 1`` if ``a`` is 0 else 0
+- ``4 BITS w a n linear``: bits ``i != linear`` of the integer ``a`` (``n <= 254``) into
+  ``n - 1`` wires from ``w`` (bit ``linear`` is the linear rest, not a wire)
+- ``5 HINT w slot n_in n_out lc...``: the hint function in ``slot`` called with the
+  ``n_in`` values, its ``n_out`` results (reduced mod r) into wires from ``w``
+- ``6 CHECK a b c``: ``a * b == c``, else the run stops and reports this check's index
+
+Example:
+    >>> b = ProgramBuilder(num_inputs=1)
+    >>> x = b.lc({1: 1})
+    >>> b.muladd(2, x, x, 0)            # wire 2 = x * x
+    >>> b.check(b.lc({2: 1}), b.lc({0: 1}), b.lc({0: 9}))  # its index
+    0
+    >>> prog = b.build(num_wires=3, outputs=[0, 1, 2])
+    >>> prog.run([3])
+    [1, 3, 9]
+    >>> prog.run([4])
+    Traceback (most recent call last):
+    ...
+    zkp.program.ProgramCheckFailed: witness program: check 0 is not satisfied
+    >>> WitnessProgram.from_bytes(prog.to_bytes()).run([3])
+    [1, 3, 9]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from array import array
+from typing import Any, Callable, Mapping, Sequence
+
+from ._backend import kernels
+from .errors import FormatError, MalformedInputError
+from .field import R
+
+__all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION"]
+
+MAGIC = b"ZKWP"
+VERSION = 1
+_HEADER = struct.Struct("<4s11I")
+_OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK = 1, 2, 3, 4, 5, 6
+_MAX_FILE = 1 << 32
+_CHECKSUM = 32
+
+Hint = Callable[..., Any]
+
+
+class ProgramCheckFailed(MalformedInputError):
+    """A run reached a ``CHECK`` that the inputs do not satisfy: ``.check`` is its index."""
+
+    def __init__(self, check: int) -> None:
+        super().__init__(f"witness program: check {check} is not satisfied")
+        self.check = check
+
+
+class ProgramBuilder:
+    """Appends instructions and LCs; ``build`` freezes them into a :class:`WitnessProgram`.
+    Each instruction must make the next wires (``w`` is checked against the count)."""
+
+    def __init__(self, num_inputs: int) -> None:
+        self.num_inputs = num_inputs
+        self.next_wire = num_inputs + 1
+        self._coeff_index: dict[int, int] = {1: 0}
+        self._coeffs: list[int] = [1]
+        self._ends = array("I", [0])
+        self._terms = array("I")
+        self._code = array("I")
+        self._hint_names: list[str] = []
+        self._hint_fns: list[Hint] = []
+        self._slots: dict[int, int] = {}  # id(fn) -> slot (fn is kept alive in _hint_fns)
+        self.num_checks = 0
+
+    def lc(self, lc: Mapping[int, int]) -> int:
+        """The index of a new LC ``{wire: coeff}`` (coefficients already reduced, non-zero)."""
+        if not lc:
+            return 0
+        idx, terms = self._coeff_index, self._terms
+        for w, k in lc.items():
+            j = idx.get(k)
+            if j is None:
+                j = idx[k] = len(self._coeffs)
+                self._coeffs.append(k)
+            terms.append(w)
+            terms.append(j)
+        self._ends.append(len(terms) >> 1)
+        return len(self._ends) - 1
+
+    def _make(self, w: int, count: int) -> None:
+        if w != self.next_wire:
+            raise ValueError(f"program: expected wire {self.next_wire} next, found {w}")
+        self.next_wire += count
+
+    def muladd(self, w: int, a: int, b: int, c: int) -> None:
+        self._make(w, 1)
+        self._code.extend((_OP_MULADD, w, a, b, c))
+
+    def div(self, w: int, a: int, b: int) -> None:
+        self._make(w, 1)
+        self._code.extend((_OP_DIV, w, a, b))
+
+    def is_zero(self, w: int, a: int) -> None:
+        self._make(w, 1)
+        self._code.extend((_OP_ISZERO, w, a))
+
+    def bits(self, w: int, a: int, n: int, linear: int) -> None:
+        self._make(w, n - 1)
+        self._code.extend((_OP_BITS, w, a, n, linear))
+
+    def hint(self, w: int, name: str, fn: Hint, inputs: Sequence[int], n_out: int) -> None:
+        """``HINT``: ``fn`` gets a slot the first time (its name made unique with ``#k``)."""
+        slot = self._slots.get(id(fn))
+        if slot is None:
+            taken, unique, k = set(self._hint_names), name, 1
+            while unique in taken:
+                k += 1
+                unique = f"{name}#{k}"
+            slot = self._slots[id(fn)] = len(self._hint_names)
+            self._hint_names.append(unique)
+            self._hint_fns.append(fn)
+        self._make(w, n_out)
+        self._code.extend((_OP_HINT, w, slot, len(inputs), n_out))
+        self._code.extend(inputs)
+
+    def check(self, a: int, b: int, c: int) -> int:
+        """Append ``CHECK a b c``; returns its index."""
+        self._code.extend((_OP_CHECK, a, b, c))
+        self.num_checks += 1
+        return self.num_checks - 1
+
+    def build(self, num_wires: int, outputs: Sequence[int]) -> WitnessProgram:
+        if num_wires != self.next_wire:
+            raise ValueError(f"program: {num_wires} wires declared, {self.next_wire} made")
+        head = _HEADER.pack(MAGIC, VERSION, num_wires, self.num_inputs, len(self._coeffs),
+                            len(self._ends), len(self._terms) >> 1, len(self._code), len(outputs),
+                            len(self._hint_names), self.num_checks, 0)
+        body = b"".join((head, b"".join(k.to_bytes(32, "big") for k in self._coeffs),
+                         _le(self._ends), _le(self._terms), _le(self._code),
+                         _le(array("I", outputs))))
+        return WitnessProgram(body, tuple(self._hint_names), tuple(self._hint_fns))
+
+
+def _le(a: array) -> bytes:  # type: ignore[type-arg]
+    if struct.pack("=I", 1) != struct.pack("<I", 1):
+        a = array("I", a)
+        a.byteswap()
+    return a.tobytes()
+
+
+class WitnessProgram:
+    """A validated witness program (see the module docstring for the format).
+
+    ``run(inputs)`` computes the witness; ``to_bytes`` / ``from_bytes`` store it with the
+    names of its hint functions, resolved at load through ``hints`` (a mapping from name
+    to function, given by the caller: a file never picks code to run)."""
+
+    __slots__ = ("body", "hint_names", "hint_fns", "num_wires", "num_inputs", "num_outputs", "num_checks")
+
+    def __init__(self, body: bytes, hint_names: tuple[str, ...], hint_fns: tuple[Hint, ...]) -> None:
+        self.body = body
+        self.hint_names = hint_names
+        self.hint_fns = hint_fns
+        _, _, nw, ni, _, _, _, _, nout, _, nchk, _ = _HEADER.unpack_from(body, 0)
+        self.num_wires, self.num_inputs, self.num_outputs, self.num_checks = nw, ni, nout, nchk
+
+    def run_bytes(self, inputs: bytes) -> bytes:
+        """The witness (32 big-endian bytes per output) for inputs given the same way.
+
+        Raises:
+            ProgramCheckFailed: a check fails (``.check`` says which).
+            MalformedInputError: the program or the inputs are malformed.
+        """
+        k, out = kernels.witness_run(self.body, inputs, self.hint_fns)
+        if k >= 0:
+            raise ProgramCheckFailed(k)
+        return bytes(out)
+
+    def run(self, inputs: Sequence[int]) -> list[int]:
+        """The witness as ints (see :meth:`run_bytes`); inputs must lie in ``[0, r)``."""
+        for i, v in enumerate(inputs):
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < R:
+                raise MalformedInputError(f"witness program: input {i}: expected an int in [0, r), found {v!r:.80}")
+        data = self.run_bytes(b"".join(int(v).to_bytes(32, "big") for v in inputs))
+        return [int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)]
+
+    def to_bytes(self) -> bytes:
+        names = [n.encode() for n in self.hint_names]
+        tail = struct.pack("<I", len(names)) + b"".join(struct.pack("<H", len(n)) + n for n in names)
+        data = self.body + tail
+        return data + hashlib.blake2b(data, digest_size=_CHECKSUM).digest()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, hints: Mapping[str, Hint] | None = None,
+                   max_bytes: int = _MAX_FILE) -> WitnessProgram:
+        """Load a stored program: size, magic, version and checksum first, then every
+        structural check of a run (with no inputs computed).
+
+        Raises:
+            FormatError: truncated, of another version, edited, or naming a hint that
+                ``hints`` does not provide.
+        """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise FormatError(f"witness program: expected bytes, found {type(data).__name__}")
+        data = bytes(data)
+        if len(data) > max_bytes:
+            raise FormatError(f"witness program: expected at most {max_bytes} bytes, found {len(data)}")
+        if len(data) < _HEADER.size + 4 + _CHECKSUM:
+            raise FormatError(f"witness program: expected at least {_HEADER.size + 4 + _CHECKSUM} bytes, "
+                              f"found {len(data)} (truncated?)")
+        magic, version = data[:4], struct.unpack_from("<I", data, 4)[0]
+        if magic != MAGIC:
+            raise FormatError(f"witness program: expected the magic {MAGIC!r}, found {magic!r}")
+        if version != VERSION:
+            raise FormatError(f"witness program: expected version {VERSION}, found {version}")
+        payload, digest = data[:-_CHECKSUM], data[-_CHECKSUM:]
+        if hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() != digest:
+            raise FormatError("witness program: the checksum does not match (truncated or edited)")
+        body, names = _split(payload)
+        fns = []
+        for name in names:
+            fn = (hints or {}).get(name)
+            if fn is None:
+                raise FormatError(f"witness program: hint {name!r} is not provided; pass hints={{{name!r}: fn}} "
+                                  "(the function the circuit's hint called)")
+            fns.append(fn)
+        try:
+            kernels.witness_validate(body)
+        except MalformedInputError as exc:
+            raise FormatError(str(exc)) from exc
+        return cls(body, names, tuple(fns))
+
+    def __repr__(self) -> str:
+        return (f"WitnessProgram({self.num_wires} wires, {self.num_inputs} inputs, "
+                f"{self.num_checks} checks, {len(self.body)} bytes)")
+
+
+def _split(payload: bytes) -> tuple[bytes, tuple[str, ...]]:
+    counts = _HEADER.unpack_from(payload, 0)[2:]
+    _, _, nc, nl, nt, ncode, nout = counts[:7]
+    size = _HEADER.size + 32 * nc + 4 * nl + 8 * nt + 4 * ncode + 4 * nout
+    if size + 4 > len(payload):
+        raise FormatError(f"witness program: expected at least {size + 4} bytes for its counts, "
+                          f"found {len(payload)}")
+    (count,), off = struct.unpack_from("<I", payload, size), size + 4
+    if count != counts[7]:
+        raise FormatError(f"witness program: expected {counts[7]} hint names, found {count}")
+    names = []
+    for _ in range(count):
+        if off + 2 > len(payload):
+            raise FormatError("witness program: truncated hint names")
+        (n,) = struct.unpack_from("<H", payload, off)
+        raw = payload[off + 2: off + 2 + n]
+        if len(raw) != n:
+            raise FormatError("witness program: truncated hint names")
+        try:
+            names.append(raw.decode())
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"witness program: a hint name is not UTF-8 ({exc})") from exc
+        off += 2 + n
+    if off != len(payload):
+        raise FormatError(f"witness program: {len(payload) - off} bytes after the hint names")
+    return payload[:size], tuple(names)
