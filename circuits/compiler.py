@@ -26,7 +26,7 @@ from .optimize import eliminate_linear
 from .types import InputSpec
 from .var import Var
 
-__all__ = ["compile", "CompiledCircuit", "InputLayout", "UnusedPublicInputWarning"]
+__all__ = ["compile", "CompiledCircuit", "InputLayout", "UnusedPublicInputWarning", "input_values"]
 
 
 class UnusedPublicInputWarning(UserWarning):
@@ -89,8 +89,13 @@ def _specs(cls: type[Circuit]) -> list[tuple[str, InputSpec]]:
     return sorted(cls.__zk_inputs__, key=lambda item: not item[1].public)
 
 
-def _input_values(cls: type[Circuit], assignment: Circuit) -> list[int]:
-    """The assignment's values in wire order (public first), each checked against its type."""
+def input_values(cls: type[Circuit], assignment: Circuit) -> list[int]:
+    """The assignment's values in wire order (public first, arrays row-major), each checked
+    against its declared type: the inputs of the circuit's witness program.
+
+    Raises:
+        AssignmentError: a value is missing, of the wrong shape, or outside its type.
+    """
     return [_check_value(p, spec, v) for name, spec in _specs(cls)
             for p, v in _flatten(name, spec, getattr(assignment, name))]
 
@@ -169,7 +174,7 @@ class CompiledCircuit:
                                   f"found {type(assignment).__name__}")
         if debug:
             return self._solve_debug(assignment)
-        values = _input_values(self.circuit, assignment)
+        values = input_values(self.circuit, assignment)
         try:
             data = self.program.run_bytes(b"".join(v.to_bytes(32, "big") for v in values))
         except ProgramCheckFailed as exc:

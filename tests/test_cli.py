@@ -148,3 +148,46 @@ def test_a_ceremony_key_goes_on_chain_without_the_flag(tmp_path: Path, snarkjs: 
     out = zkmpc("export-verifier", "vk.json", "V.sol", cwd=tmp_path).stdout
     assert "wrote V.sol" in out and "DEVELOPMENT" not in out
     assert "WARNING" not in (tmp_path / "V.sol").read_text()
+
+
+HINTED = '''
+from circuits import Circuit, Public, Secret, UInt
+
+
+def floor_div(a, b):
+    return a // b
+
+
+class Div(Circuit):
+    q: Public[UInt[16]]
+    a: Secret[UInt[16]]
+
+    def define(self, api):
+        q = api.hint(floor_div, self.a, 7)
+        rem = api.as_uint(self.a - q * 7, 3)
+        api.assert_true(rem < 7)
+        api.assert_equal(q, self.q)
+'''
+
+
+def test_wtns_calculate_from_the_stored_program(tmp_path: Path, snarkjs: Callable[..., subprocess.CompletedProcess]) -> None:
+    """`zkmpc compile` stores the witness program beside the .r1cs; `zkmpc wtns calculate`
+    runs it (define does not run), and snarkjs agrees the witness satisfies the .r1cs."""
+    (tmp_path / "div.py").write_text(HINTED)
+    (tmp_path / "input.json").write_text(json.dumps({"q": 14, "a": 100}))
+    out = zkmpc("compile", "div.py:Div", "-o", "build", cwd=tmp_path).stdout
+    assert "build/Div.zkwp" in out
+    zkmpc("wtns", "calculate", "div.py:Div", "input.json", "p.wtns", "--program", "build/Div.zkwp", cwd=tmp_path)
+    zkmpc("wtns", "calculate", "div.py:Div", "input.json", "c.wtns", cwd=tmp_path)
+    assert (tmp_path / "p.wtns").read_bytes() == (tmp_path / "c.wtns").read_bytes()
+    assert "WITNESS IS CORRECT" in snarkjs("wtns", "check", "build/Div.r1cs", "p.wtns", cwd=tmp_path).stdout
+    (tmp_path / "input.json").write_text(json.dumps({"q": 15, "a": 100}))
+    res = zkmpc("wtns", "calculate", "div.py:Div", "input.json", "x.wtns", "--program", "build/Div.zkwp",
+                cwd=tmp_path, check=False)
+    assert res.returncode == 2 and "assert_equal at div.py:" in res.stderr and "left = 14, right = 15" in res.stderr
+    data = bytearray((tmp_path / "build" / "Div.zkwp").read_bytes())
+    data[100] ^= 1
+    (tmp_path / "build" / "Div.zkwp").write_bytes(bytes(data))
+    res = zkmpc("wtns", "calculate", "div.py:Div", "input.json", "x.wtns", "--program", "build/Div.zkwp",
+                cwd=tmp_path, check=False)
+    assert res.returncode == 2 and "checksum does not match" in res.stderr

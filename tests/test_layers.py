@@ -68,3 +68,36 @@ def test_the_unsafe_use_scan_sees_what_it_forbids(tmp_path: Path) -> None:
     src = tmp_path / "m.py"
     src.write_text("import builtins\nfrom yaml import load\nx = eval(t)\nbuiltins.exec(t)\nimport marshal\n")
     assert _unsafe_uses(src) == ["imports marshal", "imports yaml", "calls eval (line 3)", "calls exec (line 4)"]
+
+
+# Issue 16: gadgets and circuits see only the public protocol (circuits/api.py); the
+# engines' own methods (`api._row`, `api._decompose`...) are called only inside the engine.
+ENGINE = {"circuits/api.py", "circuits/compiler.py"}
+ENGINE_DIRS = ("circuits/engine/",)
+PROTOCOL_USERS = ("circuits", "zkmpc", "examples", "benchmarks", "tests", "tools")
+
+
+def _private_engine_calls(path: Path) -> list[str]:
+    """``api._x`` / ``engine._x`` anywhere in the file (a gadget's parameter is ``api``)."""
+    tree = ast.parse(path.read_text())
+    return [f"{node.value.id}.{node.attr} (line {node.lineno})" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in ("api", "engine") and node.attr.startswith("_")
+            and not node.attr.startswith("__")]
+
+
+def test_gadgets_and_circuits_use_only_the_public_protocol() -> None:
+    bad = []
+    for top in PROTOCOL_USERS:
+        for path in (ROOT / top).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel in ENGINE or rel.startswith(ENGINE_DIRS) or rel == "tests/test_layers.py":
+                continue
+            bad.extend(f"{rel}: {hit}" for hit in _private_engine_calls(path))
+    assert not bad, bad
+
+
+def test_the_protocol_scan_sees_what_it_forbids(tmp_path: Path) -> None:
+    src = tmp_path / "gadget.py"
+    src.write_text("def g(api, x):\n    y = api._lift(x)\n    return api.lift(y), engine._row\n")
+    assert _private_engine_calls(src) == ["api._lift (line 2)", "engine._row (line 3)"]

@@ -41,9 +41,9 @@ def _random_assignment(cls: type, rng: random.Random) -> Any:
 
 
 def _inputs(cs: Any, assignment: Any) -> bytes:
-    from circuits.compiler import _input_values
+    from circuits.compiler import input_values
 
-    return b"".join(v.to_bytes(32, "big") for v in _input_values(cs.circuit, assignment))
+    return b"".join(v.to_bytes(32, "big") for v in input_values(cs.circuit, assignment))
 
 
 def _three_ways(cs: Any, assignment: Any) -> tuple[int, bytes]:
@@ -215,24 +215,28 @@ def test_edited_bodies_get_the_same_answer_from_both_twins() -> None:
     ([1, 2, 1, 1], "expected 5 words, found 4"),
     ([1, 3, 1, 1, 0], "expected to make wires from 2"),
     ([1, 2, 1, 1, 5], "LC 5 is out of range"),
+    ([1, 2, 1, 2, 0], "LC 2 is out of range or reads a wire not yet made"),
+    ([6, 2, 1, 1, 1, 2, 1, 1, 0], "LC 2 is out of range or reads a wire not yet made"),
     ([4, 2, 1, 255, 0], "1 <= bits <= 254"),
     ([4, 2, 1, 3, 3], "linear < bits"),
+    ([4, 2, 1, 3, 0], "expected to make wires from 2 \\(3 in all\\), found 2 from 2"),
     ([5, 2, 0, 1, 1, 1], "hint slot 0 of 0"),
     ([6, 1, 1, 1], "expected the code to make wires up to 3, found 2"),
 ])
 def test_malformed_code_is_refused_with_the_same_message(words: list[int], message: str) -> None:
+    """A program of three wires (one input): LC 1 reads wire 1, LC 2 reads wire 2, so the code
+    must make wire 2 from LC 1 alone."""
     b = ProgramBuilder(num_inputs=1)
     b.lc({1: 1})
-    prog = b.build(num_wires=2, outputs=[0, 1])
-    head = bytearray(prog.body[:48])
-    struct.pack_into("<I", head, 8, 3)  # three wires: the code must make wire 2
-    struct.pack_into("<I", head, 28, len(words))
-    nl = struct.unpack_from("<I", head, 20)[0]
-    tail = prog.body[48:48 + 32 + 4 * nl + 8] + struct.pack(f"<{len(words)}I", *words) + struct.pack("<2I", 0, 1)
-    body = bytes(head) + tail
+    b.lc({2: 1})
+    b.muladd(2, 1, 1, 0)
+    body = bytearray(b.build(num_wires=3, outputs=[0, 1, 2]).body)
+    code_at = 48 + 32 + 4 * 3 + 8 * 2
+    struct.pack_into("<I", body, 28, len(words))
+    body = body[:code_at] + struct.pack(f"<{len(words)}I", *words) + body[code_at + 4 * 5:]
     for twin in (c_twin(), _bn254_py):
         with pytest.raises(MalformedInputError, match=message):
-            twin.witness_validate(body)
+            twin.witness_validate(bytes(body))
 
 
 def test_inputs_are_checked_before_the_run() -> None:

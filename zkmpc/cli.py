@@ -1,6 +1,8 @@
 """The ``zkmpc`` command line, in the spirit of snarkjs.
 
-    zkmpc compile FILE.py:Class [-o DIR]          -> DIR/<Class>.r1cs and a summary
+    zkmpc compile FILE.py:Class [-o DIR]          -> DIR/<Class>.r1cs, DIR/<Class>.zkwp (its witness
+                                                     program) and a summary
+    zkmpc wtns calculate FILE.py:Class INPUT.json OUT.wtns [--program DIR/<Class>.zkwp]
     zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party);
                                                      PK_FILE ending in .zkey: snarkjs's format
     zkmpc prove FILE.py:Class INPUT.json PK_FILE PROOF_JSON PUBLIC_JSON
@@ -98,7 +100,9 @@ def cmd_compile(args: argparse.Namespace) -> int:
     _print_compiled(compiled)
     path = os.path.join(args.output, f"{cls.__name__}.r1cs")
     _write(path, write_r1cs(compiled.r1cs))
-    print(f"wrote {path} ({time.perf_counter() - t0:.3f} s)")
+    prog = os.path.join(args.output, f"{cls.__name__}.zkwp")
+    _write(prog, compiled.program.to_bytes())
+    print(f"wrote {path} and {prog} ({time.perf_counter() - t0:.3f} s)")
     return 0
 
 
@@ -330,9 +334,11 @@ def _parser() -> argparse.ArgumentParser:
     d.set_defaults(fn=cmd_demo)
     from .ceremony_cli import add_parsers as add_ceremony
     from .party_cli import add_parsers
+    from .witness_cli import add_parsers as add_witness
 
     add_parsers(sub)
     add_ceremony(sub)
+    add_witness(sub)
     return p
 
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from .harness import Target
 from .mutators import mutate_sectioned
+from .targets_program import load_and_run_program, mutate_program, program_seeds
 from .targets_kernels import _call_twins, _mutate_kernel_call, kernel_seeds
 from .targets_mpc import (_b64_bytes, _mutate_announcement, _parse_announcement, announcement_seeds, _commitments_canonical, _decode_frame, _frame_canonical, _load_commitments,
                           _load_paillier, _load_share, _mutate_frame, _paillier_canonical, _paillier_docs,
@@ -75,4 +76,6 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
            _files("mpc/net/frames.py", "mpc/net/network.py"), 600, canonical=_frame_canonical),
     Target("kernels", kernel_seeds, _mutate_kernel_call, _call_twins, "zkp",
            _files("zkp/_bn254_py.py", "zkp/_bn254_py_codec.py", "zkp/_bn254_py_ceremony.py"), 150),
+    Target("witness_program", program_seeds, mutate_program, load_and_run_program, "zkp",
+           _files("zkp/program.py", "zkp/_bn254_py_witness.py"), 300),
 ]}
