@@ -70,6 +70,15 @@ def test_every_gadget_solves_alike_in_c_python_and_define(entry: Any) -> None:
         _three_ways(cs, _random_assignment(cs.circuit, rng))
 
 
+def test_library_gadgets_need_no_python_at_solve_time() -> None:
+    """Every gadget's hints are native (the program's DIV and MULADD): no Python hint slot."""
+    from benchmarks.groth16 import merkle_circuit
+
+    programs = {e.name: compile(circuit(e)).program for e in CATALOG}
+    programs["eligibility"] = compile(merkle_circuit(4)[0]).program
+    assert {name: p.hint_names for name, p in programs.items() if p.hint_names} == {}
+
+
 class _Mixed(Circuit):
     x: Secret[Field]
     y: Secret[UInt[16]]

@@ -180,8 +180,11 @@ static inline void wp_lc(fe *r, const wprog *p, uint32_t id, const fe *vals) {
     fe acc = FE_ZERO, t;
     for (uint32_t k = s; k < e; k++) {
         uint32_t w = p->terms[2ull * k], cf = p->terms[2ull * k + 1];
-        if (cf == 0) fr_add(&acc, &acc, &vals[w]);
-        else { fr_mul(&t, &vals[w], &p->coeffs[cf]); fr_add(&acc, &acc, &t); }
+        const fe *v = &vals[w];
+        if (fe_is_zero(v)) continue;  /* bits are 0 or 1 most of the time: no product then */
+        if (cf == 0) fr_add(&acc, &acc, v);
+        else if (fe_eq(v, &FR.one)) fr_add(&acc, &acc, &p->coeffs[cf]);
+        else { fr_mul(&t, v, &p->coeffs[cf]); fr_add(&acc, &acc, &t); }
     }
     *r = acc;
 }

@@ -19,6 +19,8 @@ from __future__ import annotations
 import struct
 from typing import Sequence
 
+import numpy as np
+
 from ..errors import FormatError
 from ..field import R
 from ..r1cs import R1CS, R1CSBuilder
@@ -144,9 +146,13 @@ def read_r1cs(data: bytes) -> R1CS:
 
 def write_wtns(values: Witness | Sequence[int]) -> bytes:
     """Encode a witness as circom's ``.wtns`` (version 2)."""
-    vals = values.values() if isinstance(values, Witness) else list(values)
-    header = struct.pack("<I", _N8) + _PRIME + struct.pack("<I", len(vals))
-    body = b"".join(int(v).to_bytes(_N8, "little") for v in vals)
+    if isinstance(values, Witness):  # its canonical big-endian words, each reversed
+        raw = np.frombuffer(values.to_bytes(), dtype=np.uint8).reshape(-1, _N8)
+        count, body = raw.shape[0], raw[:, ::-1].tobytes()
+    else:
+        vals = list(values)
+        count, body = len(vals), b"".join(int(v).to_bytes(_N8, "little") for v in vals)
+    header = struct.pack("<I", _N8) + _PRIME + struct.pack("<I", count)
     return b"wtns" + struct.pack("<II", 2, 2) + _section(1, header) + _section(2, body)
 
 
