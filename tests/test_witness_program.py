@@ -260,3 +260,92 @@ def test_inputs_are_checked_before_the_run() -> None:
             twin.witness_run(prog.body, bytes(128), [])
     with pytest.raises(ProgramCheckFailed):
         prog.run([5, 0, 0, 0])  # out, x, y, flag: picked + z = 1, not 5
+
+
+# ------------------------------------------------------------ adversarial hints (review of issue 16)
+
+
+class _ModLies(int):
+    """An int whose ``%`` answers something else: a str, a value >= 2^256, a negative."""
+
+    answer: Any = "abc"
+
+    def __mod__(self, other: Any) -> Any:
+        return type(self).answer
+
+    def __int__(self) -> int:
+        return 12345
+
+
+class _LenLies(list):  # type: ignore[type-arg]
+    def __len__(self) -> int:
+        return 1
+
+
+class _IterRaises(list):  # type: ignore[type-arg]
+    def __iter__(self) -> Any:
+        raise ValueError("the hint's own iteration error")
+
+
+def _one_hint_program(fn: Any, n_out: int) -> tuple[WitnessProgram, bytes]:
+    b = ProgramBuilder(num_inputs=1)
+    b.hint(2, "h", fn, [b.lc({1: 1})], n_out)
+    return b.build(num_wires=2 + n_out, outputs=list(range(2 + n_out))), (3).to_bytes(32, "big")
+
+
+@pytest.mark.parametrize("answer", ["abc", 2**256 - 1, -1, 1.5, R])
+def test_an_int_subclass_from_a_hint_counts_by_its_value_in_every_engine(answer: Any) -> None:
+    """The C twin read what ``__mod__`` returned as if it were an int (a str's memory as
+    digits, or a value >= r left unreduced in a wire); every engine now takes the int's own
+    value, reduced modulo r, with no method of the subclass called."""
+    _ModLies.answer = answer
+    prog, inputs = _one_hint_program(lambda a: _ModLies(R + 5), 1)
+    want = (-1, b"".join(v.to_bytes(32, "big") for v in (1, 3, 5)))
+    for twin in (c_twin(), _bn254_py):
+        assert twin.witness_run(prog.body, inputs, prog.hint_fns) == want, twin.__name__
+
+    class H(Circuit):
+        x: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(api.hint(lambda a: _ModLies(R + a), self.x), self.x)
+
+    cs = compile(H, optimize=False)  # the hint's wire stays in the witness
+    assert cs.solve(H(x=7), debug=True).values() == cs.solve(H(x=7)).values() == [1, 7, 7]
+
+
+def test_a_list_subclass_from_a_hint_is_read_once_by_iteration_in_both_twins() -> None:
+    prog, inputs = _one_hint_program(lambda a: _LenLies([a, a + 1]), 2)
+    want = (-1, b"".join(v.to_bytes(32, "big") for v in (1, 3, 3, 4)))
+    for twin in (c_twin(), _bn254_py):
+        assert twin.witness_run(prog.body, inputs, prog.hint_fns) == want, twin.__name__
+
+
+def test_an_error_raised_while_reading_a_hint_result_reaches_the_caller_in_both_twins() -> None:
+    prog, inputs = _one_hint_program(lambda a: _IterRaises([a]), 1)
+    for twin in (c_twin(), _bn254_py):
+        with pytest.raises(ValueError, match="the hint's own iteration error"):
+            twin.witness_run(prog.body, inputs, prog.hint_fns)
+
+
+def test_a_hint_that_rebinds_the_hint_list_changes_neither_twin_mid_run() -> None:
+    """Both twins call the functions they were given when the run started."""
+    b = ProgramBuilder(num_inputs=1)
+    x = b.lc({1: 1})
+    first, second = (lambda a: a + 1), (lambda a: a + 2)
+    b.hint(2, "first", first, [x], 1)
+    b.hint(3, "second", second, [x], 1)
+    prog = b.build(num_wires=4, outputs=[0, 1, 2, 3])
+    inputs = (10).to_bytes(32, "big")
+    got = []
+    for twin in (c_twin(), _bn254_py):
+        fns: list[Any] = []
+
+        def rebinding(a: int) -> int:
+            fns[1] = lambda a: 999
+            return a + 1
+
+        fns.extend([rebinding, second])
+        got.append(twin.witness_run(prog.body, inputs, fns))
+    assert got[0] == got[1] == (-1, b"".join(v.to_bytes(32, "big") for v in (1, 10, 11, 12)))
+

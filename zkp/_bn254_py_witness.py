@@ -10,6 +10,7 @@ runs the code and returns ``(-1, witness)`` (the ``out`` wires, 32 big-endian by
 
 from __future__ import annotations
 
+import operator
 import struct
 from typing import Any, Callable, Sequence
 
@@ -181,13 +182,17 @@ def _inputs(buf: Any, ni: int) -> list[Any]:
 
 
 def _hint_values(result: Any, n_out: int, slot: int) -> list[Any]:
-    items = [result] if n_out == 1 and not isinstance(result, (list, tuple)) else result
-    if not isinstance(items, (list, tuple)) or len(items) != n_out:
+    """What the C twin reads: a list or tuple (subclasses too) once, by iteration; each int
+    by its own value (``operator.index`` copies a subclass without calling its methods, so
+    ``%`` is int's), reduced modulo r."""
+    listy = isinstance(result, (list, tuple))
+    items = list(result) if listy else [result]
+    if (len(items) != n_out) if listy else (n_out != 1):
         raise _bad(f"hint {slot}: expected {n_out} int(s)")
     for v in items:
         if isinstance(v, bool) or not isinstance(v, int):
             raise _bad(f"hint {slot}: expected ints, found {type(v).__name__}")
-    return [A.mpz(int(v) % R) for v in items]
+    return [A.mpz(operator.index(v) % R) for v in items]
 
 
 def _validated(body: Any) -> tuple[list[int], list[list[tuple[int, Any]]], list[tuple[int, ...]], list[int]]:
@@ -203,6 +208,7 @@ def witness_validate(body: Any) -> None:
 
 def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> tuple[int, bytes]:
     counts, lcs, ops, out = _validated(body)
+    hints = list(hints)  # the functions given at the start: a hint rebinding the caller's list changes nothing
     if len(hints) != counts[7]:
         raise _bad(f"expected {counts[7]} hint functions, found {len(hints)}")
     vals: list[Any] = [A.mpz(1)] + _inputs(inputs, counts[1]) + [A.mpz(0)] * (counts[0] - counts[1] - 1)

@@ -205,23 +205,28 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
     PyObject *res = PyObject_Call(fn, args, NULL);
     Py_DECREF(args);
     if (!res) return -1;
-    int single = nout == 1 && !PyList_Check(res) && !PyTuple_Check(res);
+    /* a list or tuple (subclasses too) is read once, by iteration, into a list of our own; the
+     * hint's own errors (an __iter__ that raises) reach the caller unchanged */
     int listy = PyList_Check(res) || PyTuple_Check(res);
-    PyObject *seq = single || !listy ? NULL : PySequence_Fast(res, "");
-    if (!single && (!seq || PySequence_Fast_GET_SIZE(seq) != (Py_ssize_t)nout)) {
-        PyErr_Clear();
+    PyObject *seq = listy ? PySequence_Fast(res, "") : NULL;
+    if (listy && !seq) { Py_DECREF(res); return -1; }
+    if (listy ? PySequence_Fast_GET_SIZE(seq) != (Py_ssize_t)nout : nout != 1) {
         Py_XDECREF(seq); Py_DECREF(res);
         malformed("witness program: hint %u: expected %u int(s)", slot, nout);
         return -1;
     }
     int rc = 0;
     for (uint32_t j = 0; j < nout && !rc; j++) {
-        PyObject *item = single ? res : PySequence_Fast_GET_ITEM(seq, j);
+        PyObject *item = listy ? PySequence_Fast_GET_ITEM(seq, j) : res;
         if (!PyLong_Check(item) || PyBool_Check(item)) {
             malformed("witness program: hint %u: expected ints, found %s", slot, Py_TYPE(item)->tp_name);
             rc = -1; break;
         }
-        PyObject *m = PyNumber_Remainder(item, rmod);
+        /* the int's own value: PyNumber_Index copies a subclass to an exact int without calling
+         * any of its methods, so % below is int's, an exact int in [0, r) (a subclass's __mod__
+         * may return anything: a str read as digits, a value >= r left unreduced in a wire) */
+        PyObject *v = PyNumber_Index(item), *m = v ? PyNumber_Remainder(v, rmod) : NULL;
+        Py_XDECREF(v);
         uint8_t buf[32];
 #if PY_VERSION_HEX >= 0x030D0000
         if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0, 1) < 0) rc = -1;
@@ -229,7 +234,10 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
         if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0) < 0) rc = -1;
 #endif
         Py_XDECREF(m);
-        if (!rc) mont_from_be(&dst[j], buf, &FR);
+        if (!rc && !mont_from_be(&dst[j], buf, &FR)) {
+            PyErr_SetString(PyExc_SystemError, "witness program: a hint value reduced mod r is not below r");
+            rc = -1;
+        }
     }
     Py_XDECREF(seq); Py_DECREF(res);
     return rc;
