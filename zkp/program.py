@@ -97,6 +97,8 @@ class ProgramBuilder:
         self._hint_names: list[str] = []
         self._hint_fns: list[Hint] = []
         self._slots: dict[int, int] = {}  # id(fn) -> slot (fn is kept alive in _hint_fns)
+        self._taken: set[str] = set()  # the names given so far
+        self._suffix: dict[str, int] = {}  # name -> the last k tried for it
         self.num_checks = 0
 
     def lc(self, lc: Mapping[int, int]) -> int:
@@ -139,10 +141,16 @@ class ProgramBuilder:
         """``HINT``: ``fn`` gets a slot the first time (its name made unique with ``#k``)."""
         slot = self._slots.get(id(fn))
         if slot is None:
-            taken, unique, k = set(self._hint_names), name, 1
-            while unique in taken:
+            # the next suffix to try is kept per name, so n functions of one name cost O(n)
+            unique, k = name, self._suffix.get(name, 1)
+            if unique in self._taken:
                 k += 1
                 unique = f"{name}#{k}"
+                while unique in self._taken:
+                    k += 1
+                    unique = f"{name}#{k}"
+            self._suffix[name] = k
+            self._taken.add(unique)
             slot = self._slots[id(fn)] = len(self._hint_names)
             self._hint_names.append(unique)
             self._hint_fns.append(fn)
