@@ -369,3 +369,30 @@ def test_many_python_hints_with_one_name_compile_in_linear_time() -> None:
     assert prog.hint_names[:5] == ("f#3", "f", "f#2", "f#4", "f#5")
     assert len(set(prog.hint_names)) == 20001
 
+
+def _lc_read_again(reads: int, terms: int) -> bytes:
+    """One LC of ``terms`` terms (over the inputs), named by ``reads`` checks, 3 times in each
+    but the first: a body of 8 * terms + 16 * reads bytes whose run reads
+    ``(3 * reads - 2) * terms + 2`` terms."""
+    b = ProgramBuilder(num_inputs=terms)
+    big = b.lc({w: w + 1 for w in range(terms)})
+    b.check(big, b.lc({0: 1}), b.lc({0: 1}))
+    for _ in range(reads - 1):
+        b.check(big, big, big)
+    return b.build(num_wires=terms + 1, outputs=[0]).body
+
+
+def test_an_lc_read_again_and_again_is_refused_before_the_run() -> None:
+    """A small body that names one long LC from every instruction ran for hours: measured
+    before the bound, 80 ns a term in C, so 1 MB of terms and 1 MB of MULADDs reading them
+    (2 * 10^10 terms) is half an hour, 24 MB three days. The compiler names each LC of two or
+    more terms once, so a run reads at most terms + code words terms in all; both twins
+    refuse more, with the same message, before computing anything."""
+    for twin in (c_twin(), _bn254_py):
+        twin.witness_validate(_lc_read_again(reads=1, terms=50))  # named once: fine
+        with pytest.raises(MalformedInputError, match=r"expected the code to read at most 452 terms in all, found 14902 "):
+            twin.witness_validate(_lc_read_again(reads=100, terms=50))
+    data = _lc_read_again(reads=100, terms=50)
+    stored = WitnessProgram(data, (), ()).to_bytes()
+    with pytest.raises(FormatError, match="read at most"):
+        WitnessProgram.from_bytes(stored, hints={})

@@ -34,6 +34,11 @@ wires in order, reading only wires made before:
   ``n_in`` values, its ``n_out`` results (reduced mod r) into wires from ``w``
 - ``6 CHECK a b c``: ``a * b == c``, else the run stops and reports this check's index
 
+A run reads each LC as often as the code names it; the terms read in all must not exceed the
+terms plus the code words (what a program whose LCs of two or more terms are each named once
+reads, as the compiler writes them), so a small program cannot name one long LC from every
+instruction and run for hours.
+
 Example:
     >>> b = ProgramBuilder(num_inputs=1)
     >>> x = b.lc({1: 1})

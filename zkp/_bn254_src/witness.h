@@ -112,12 +112,13 @@ static uint32_t *wp_tops(const wprog *p) {
 
 /* one pass over the code: opcodes, lengths, LC indices, wires made in order; 0 on success */
 static int wp_check_code(const wprog *p, const uint32_t *tops) {
-    uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1;
+    uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1, reads = 0;
     uint32_t checks = 0;
 #define NEED(k) do { if (pc + (k) > n) return WP_BAD("instruction at word %llu: expected %llu words, found %llu", \
         (unsigned long long)pc, (unsigned long long)(k), (unsigned long long)(n - pc)); } while (0)
 #define LC(i) do { uint32_t li_ = (i); if (li_ >= p->nl || tops[li_] >= nxt) return WP_BAD( \
-        "instruction at word %llu: LC %u is out of range or reads a wire not yet made", (unsigned long long)pc, li_); } while (0)
+        "instruction at word %llu: LC %u is out of range or reads a wire not yet made", (unsigned long long)pc, li_); \
+        reads += p->ends[li_] - (li_ ? p->ends[li_ - 1] : 0); } while (0)
 #define FIRST(w, count) do { uint64_t c_ = (count); if ((w) != nxt || c_ > p->nw - nxt) return WP_BAD( \
         "instruction at word %llu: expected to make wires from %llu (%u in all), found %llu from %u", (unsigned long long)pc, \
         (unsigned long long)nxt, p->nw, (unsigned long long)c_, (w)); } while (0)
@@ -163,6 +164,12 @@ static int wp_check_code(const wprog *p, const uint32_t *tops) {
     if (checks != p->nchk) return WP_BAD("expected %u checks, found %u", p->nchk, checks);
     for (uint32_t i = 0; i < p->nout; i++)
         if (p->out[i] >= p->nw) return WP_BAD("output %u: expected a wire < %u, found %u", i, p->nw, p->out[i]);
+    /* a run reads each LC as often as the code names it: bounded by the size of the program, so
+     * a small body cannot name one long LC from every instruction and run for hours (the compiler
+     * names each LC of two or more terms once: at most terms + code words reads) */
+    if (reads > (uint64_t)p->nt + p->ncode)
+        return WP_BAD("expected the code to read at most %llu terms in all, found %llu (an LC named again and again)",
+                      (unsigned long long)p->nt + p->ncode, (unsigned long long)reads);
     return 0;
 }
 
