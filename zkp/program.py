@@ -31,13 +31,18 @@ wires in order, reading only wires made before:
 - ``4 BITS w a n linear``: bits ``i != linear`` of the integer ``a`` (``n <= 254``) into
   ``n - 1`` wires from ``w`` (bit ``linear`` is the linear rest, not a wire)
 - ``5 HINT w slot n_in n_out lc...``: the hint function in ``slot`` called with the
-  ``n_in`` values, its ``n_out`` results (reduced mod r) into wires from ``w``
+  ``n_in`` values, its ``n_out`` results (an int, or a list or tuple of ints read once; each
+  int's own value, an int subclass's methods never called, reduced mod r) into wires from ``w``
 - ``6 CHECK a b c``: ``a * b == c``, else the run stops and reports this check's index
 
 A run reads each LC as often as the code names it; the terms read in all must not exceed the
 terms plus the code words (what a program whose LCs of two or more terms are each named once
 reads, as the compiler writes them), so a small program cannot name one long LC from every
-instruction and run for hours.
+instruction and run for hours. A run holds 32 bytes per wire (the C kernel, more in the
+Python twin); nothing is allocated from a header count before the sections it describes are
+checked against the program's size, but one 20-byte ``BITS`` makes up to 253 wires and one
+20-byte ``HINT`` up to 1024, so a run may hold up to about 400 (``BITS``) or 1600 (``HINT``)
+times the program's size: bound a program from elsewhere with ``from_bytes(max_bytes=...)``.
 
 Example:
     >>> b = ProgramBuilder(num_inputs=1)
