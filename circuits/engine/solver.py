@@ -81,11 +81,11 @@ class Solver(API):
     def _hint(self, fn: Callable[..., Any], inputs: list[Var], outputs: int, bits: int | None,
               is_bool: bool) -> list[Var]:
         vals = [_v(x) for x in inputs]
-        got = fn.python(*vals) if isinstance(fn, NativeHint) else fn(*vals)
+        got: Any = fn.python(*vals) if isinstance(fn, NativeHint) else fn(*vals)
         # read as the witness program reads it (zkp/_bn254_py_witness.py): a list or tuple once,
         # by iteration; each int by its own value (no method of an int subclass called)
         listy = isinstance(got, (list, tuple))
-        items = list(got) if listy else [got]
+        items: list[Any] = list(got) if listy else [got]
         if ((len(items) != outputs) if listy else (outputs != 1)) or \
                 any(isinstance(v, bool) or not isinstance(v, int) for v in items):
             raise CircuitDefinitionError(f"hint {getattr(fn, '__name__', fn)!r}: expected {outputs} int(s), "
