@@ -499,3 +499,41 @@ def test_rows_without_a_check_hold_whatever_the_inputs(entry: Any) -> None:
         a, b, c = r1cs.evaluate([int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)])
         broken = [i for i, (x, y, z) in enumerate(zip(a, b, c)) if x * y % R != z and i not in checked]
         assert [r1cs.label(i) for i in broken] == []
+
+
+# ------------------------------------------------------------ every API method, both engines
+
+
+class _EveryMethod(Circuit):
+    x: Secret[Field]
+    y: Secret[Field]
+    u: Secret[UInt[8]]
+    b: Secret[Bool]
+
+    def define(self, api: Any) -> None:
+        x, y, u, b = self.x, self.y, self.u, self.b
+        api.mul(x, y), api.mul(3, x), api.lincomb([(x, 2), (y, R - 1)], 5), api.scale(x, R - 1)
+        api.is_zero(x), api.is_zero(x - y), api.is_zero(0), x == y, x != 0
+        bits = api.decompose_unchecked(x, 254, linear=253)
+        api.decompose_unchecked(y, 254, linear=0), api.decompose_unchecked(x + 1, 254, linear=100)
+        api.pack_unchecked(bits), api.from_bits(bits[:253]), api.from_bits([])
+        api.to_bits(u, 8), api.as_uint(u, 9), api.to_bits(5, 3)
+        api.less_than(u, 200), api.less_than(u, u), u < 7, u >= 3, u > u, u <= 0
+        api.select(b, x, y), api.select(b, 3, 4), api.select(b, x, 4), api.select(b, x, x)
+        api.select(b, x + 1, x), api.select(1, x, y)
+        b & b, b | (u < 3), b ^ 1, ~b, b & 0, api.as_bool(b)
+        api.hint(hints.div, x, y), api.hint(hints.muladd, x, y, x), api.hint(lambda: R + 5)
+        outs = api.hint(lambda a, c: (a, c, -a), x, y, outputs=3)
+        api.enforce(b, b, b)
+        api.assert_bool(b), api.assert_true(b | ~b), api.assert_equal(outs[0], x)
+        api.assert_not_equal(x, x + 1), api.result(x, "x")
+
+
+@pytest.mark.parametrize("x", [0, 1, R - 1, 2**253])
+def test_every_api_method_counts_and_computes_alike_in_both_engines(x: int) -> None:
+    """The solver (debug mode) makes as many wires and rows as the compiler for each method
+    (it raises otherwise), and its witness is the program's, in C and in Python."""
+    cs = compile(_EveryMethod)
+    for y, u, b in [(0, 0, 0), (R - 1, 255, 1), (x, 7, 1)]:
+        k, _ = _three_ways(cs, _EveryMethod(x=x, y=y, u=u, b=b))
+        assert k == -1
