@@ -537,3 +537,38 @@ def test_every_api_method_counts_and_computes_alike_in_both_engines(x: int) -> N
     for y, u, b in [(0, 0, 0), (R - 1, 255, 1), (x, 7, 1)]:
         k, _ = _three_ways(cs, _EveryMethod(x=x, y=y, u=u, b=b))
         assert k == -1
+
+
+# ------------------------------------------------------------ the format's limits, at compile
+
+
+def test_a_hint_beyond_the_program_limits_is_refused_at_compile() -> None:
+    """1025 outputs or 65537 inputs compiled, solved in debug mode, and then every solve
+    failed on the program ("hint slot 0 of 1, 1 inputs, 1025 outputs"); compile now says so.
+    At the limits, all three engines agree."""
+    from circuits import CircuitTypeError
+
+    def wide(n_out: int, n_in: int) -> type:
+        class Wide(Circuit):
+            x: Secret[Field]
+
+            def define(self, api: Any) -> None:
+                outs = api.hint(lambda *a: [sum(a)] * n_out, *[self.x] * n_in, outputs=n_out)
+                api.assert_equal(outs[-1], self.x * n_in)
+
+        return Wide
+
+    with pytest.raises(CircuitTypeError, match=r"hint: expected at most 1024 outputs .*found 1025"):
+        compile(wide(1025, 1))
+    with pytest.raises(CircuitTypeError, match=r"hint: expected at most 65536 inputs .*found 65537"):
+        compile(wide(1, 65537))
+    for n_out, n_in in ((1024, 1), (1, 65536)):
+        cls = wide(n_out, n_in)
+        assert _three_ways(compile(cls, optimize=False), cls(x=3))[0] == -1
+    b = ProgramBuilder(num_inputs=1)
+    with pytest.raises(ValueError, match="at most 1024 outputs"):
+        b.hint(2, "h", lambda a: a, [b.lc({1: 1})], 1025)
+    from zkp import _bn254_py_witness
+    from zkp.program import MAX_HINT_INPUTS, MAX_HINT_OUTPUTS
+
+    assert (MAX_HINT_INPUTS, MAX_HINT_OUTPUTS) == (_bn254_py_witness.MAX_HINT_INPUTS, _bn254_py_witness.MAX_HINT_OUTPUTS)

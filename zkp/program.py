@@ -72,13 +72,16 @@ from ._backend import kernels
 from .errors import FormatError, MalformedInputError
 from .field import R
 
-__all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION"]
+__all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
+           "MAX_HINT_OUTPUTS"]
 
 MAGIC = b"ZKWP"
 VERSION = 1
 _HEADER = struct.Struct("<4s11I")
 _OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK = 1, 2, 3, 4, 5, 6
 _MAX_FILE = 1 << 32
+#: a ``HINT`` reads at most this many LCs and makes at most this many wires (both twins refuse more)
+MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
@@ -149,6 +152,9 @@ class ProgramBuilder:
 
     def hint(self, w: int, name: str, fn: Hint, inputs: Sequence[int], n_out: int) -> None:
         """``HINT``: ``fn`` gets a slot the first time (its name made unique with ``#k``)."""
+        if len(inputs) > MAX_HINT_INPUTS or not 1 <= n_out <= MAX_HINT_OUTPUTS:
+            raise ValueError(f"program: a hint has at most {MAX_HINT_INPUTS} inputs and 1 to at most "
+                             f"{MAX_HINT_OUTPUTS} outputs, found {len(inputs)} and {n_out}")
         slot = self._slots.get(id(fn))
         if slot is None:
             # the next suffix to try is kept per name, so n functions of one name cost O(n)
