@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence, overload
 
 from zkp.field import R
+from zkp.program import MAX_HINT_INPUTS, MAX_HINT_OUTPUTS
 
 from .errors import CircuitDefinitionError, CircuitTypeError, UnsatisfiedConstraintError
 from .var import Operand, Var
@@ -197,6 +198,11 @@ class API:
         n = 1 if outputs is None else outputs
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise CircuitTypeError(f"hint: expected outputs >= 1, found {outputs!r}")
+        if n > MAX_HINT_OUTPUTS or len(inputs) > MAX_HINT_INPUTS:  # the witness program's limits
+            what, limit, found = (("outputs", MAX_HINT_OUTPUTS, n) if n > MAX_HINT_OUTPUTS
+                                  else ("inputs", MAX_HINT_INPUTS, len(inputs)))
+            raise CircuitTypeError(f"hint: expected at most {limit} {what} (the witness program's limit), "
+                                   f"found {found}; split the hint")
         out = self._hint(fn, [self.lift(x) for x in inputs], n, bits, is_bool)
         return out[0] if outputs is None else out
 

@@ -10,6 +10,7 @@ runs the code and returns ``(-1, witness)`` (the ``out`` wires, 32 big-endian by
 
 from __future__ import annotations
 
+import operator
 import struct
 from typing import Any, Callable, Sequence
 
@@ -98,20 +99,25 @@ def _lcs(counts: list[int], coeffs: list[Any], ends: list[int], terms: list[int]
     return lcs, tops
 
 
-def _validate_code(counts: list[int], tops: list[int], code: list[int], out: list[int]) -> list[tuple[int, ...]]:
+def _validate_code(counts: list[int], tops: list[int], lens: list[int], code: list[int],
+                   out: list[int]) -> list[tuple[int, ...]]:
     """The decoded instructions, each checked: known opcode, LC indices in range and reading
-    only wires made before, outputs in order, every wire made once."""
-    nw, ni, nl, nh, nchk = counts[0], counts[1], counts[3], counts[7], counts[8]
+    only wires made before, outputs in order, every wire made once, and the terms a run reads
+    (each LC as often as the code names it) at most the terms and code words of the program."""
+    nw, ni, nl, nt, nh, nchk = counts[0], counts[1], counts[3], counts[4], counts[7], counts[8]
     ops: list[tuple[int, ...]] = []
     nxt, pc, checks, n = ni + 1, 0, 0, len(code)
+    reads = 0
 
     def need(k: int) -> None:
         if pc + k > n:
             raise _bad(f"instruction at word {pc}: expected {k} words, found {n - pc}")
 
     def lc(i: int, limit: int) -> int:
+        nonlocal reads
         if i >= nl or tops[i] >= limit:
             raise _bad(f"instruction at word {pc}: LC {i} is out of range or reads a wire not yet made")
+        reads += lens[i]
         return i
 
     def first(w: int, count: int) -> None:
@@ -164,6 +170,9 @@ def _validate_code(counts: list[int], tops: list[int], code: list[int], out: lis
     for i, w in enumerate(out):
         if w >= nw:
             raise _bad(f"output {i}: expected a wire < {nw}, found {w}")
+    if reads > nt + n:
+        raise _bad(f"expected the code to read at most {nt + n} terms in all, found {reads} "
+                   "(an LC named again and again)")
     return ops
 
 
@@ -181,19 +190,23 @@ def _inputs(buf: Any, ni: int) -> list[Any]:
 
 
 def _hint_values(result: Any, n_out: int, slot: int) -> list[Any]:
-    items = [result] if n_out == 1 and not isinstance(result, (list, tuple)) else result
-    if not isinstance(items, (list, tuple)) or len(items) != n_out:
+    """What the C twin reads: a list or tuple (subclasses too) once, by iteration; each int
+    by its own value (``operator.index`` copies a subclass without calling its methods, so
+    ``%`` is int's), reduced modulo r."""
+    listy = isinstance(result, (list, tuple))
+    items = list(result) if listy else [result]
+    if (len(items) != n_out) if listy else (n_out != 1):
         raise _bad(f"hint {slot}: expected {n_out} int(s)")
     for v in items:
         if isinstance(v, bool) or not isinstance(v, int):
             raise _bad(f"hint {slot}: expected ints, found {type(v).__name__}")
-    return [A.mpz(int(v) % R) for v in items]
+    return [A.mpz(operator.index(v) % R) for v in items]
 
 
 def _validated(body: Any) -> tuple[list[int], list[list[tuple[int, Any]]], list[tuple[int, ...]], list[int]]:
     counts, coeffs, ends, terms, code, out = _parse(body)
     lcs, tops = _lcs(counts, coeffs, ends, terms)
-    return counts, lcs, _validate_code(counts, tops, code, out), out
+    return counts, lcs, _validate_code(counts, tops, [len(lc) for lc in lcs], code, out), out
 
 
 def witness_validate(body: Any) -> None:
@@ -203,6 +216,7 @@ def witness_validate(body: Any) -> None:
 
 def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> tuple[int, bytes]:
     counts, lcs, ops, out = _validated(body)
+    hints = list(hints)  # the functions given at the start: a hint rebinding the caller's list changes nothing
     if len(hints) != counts[7]:
         raise _bad(f"expected {counts[7]} hint functions, found {len(hints)}")
     vals: list[Any] = [A.mpz(1)] + _inputs(inputs, counts[1]) + [A.mpz(0)] * (counts[0] - counts[1] - 1)

@@ -31,8 +31,18 @@ wires in order, reading only wires made before:
 - ``4 BITS w a n linear``: bits ``i != linear`` of the integer ``a`` (``n <= 254``) into
   ``n - 1`` wires from ``w`` (bit ``linear`` is the linear rest, not a wire)
 - ``5 HINT w slot n_in n_out lc...``: the hint function in ``slot`` called with the
-  ``n_in`` values, its ``n_out`` results (reduced mod r) into wires from ``w``
+  ``n_in`` values, its ``n_out`` results (an int, or a list or tuple of ints read once; each
+  int's own value, an int subclass's methods never called, reduced mod r) into wires from ``w``
 - ``6 CHECK a b c``: ``a * b == c``, else the run stops and reports this check's index
+
+A run reads each LC as often as the code names it; the terms read in all must not exceed the
+terms plus the code words (what a program whose LCs of two or more terms are each named once
+reads, as the compiler writes them), so a small program cannot name one long LC from every
+instruction and run for hours. A run holds 32 bytes per wire (the C kernel, more in the
+Python twin); nothing is allocated from a header count before the sections it describes are
+checked against the program's size, but one 20-byte ``BITS`` makes up to 253 wires and one
+20-byte ``HINT`` up to 1024, so a run may hold up to about 400 (``BITS``) or 1600 (``HINT``)
+times the program's size: bound a program from elsewhere with ``from_bytes(max_bytes=...)``.
 
 Example:
     >>> b = ProgramBuilder(num_inputs=1)
@@ -62,13 +72,16 @@ from ._backend import kernels
 from .errors import FormatError, MalformedInputError
 from .field import R
 
-__all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION"]
+__all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
+           "MAX_HINT_OUTPUTS"]
 
 MAGIC = b"ZKWP"
 VERSION = 1
 _HEADER = struct.Struct("<4s11I")
 _OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK = 1, 2, 3, 4, 5, 6
 _MAX_FILE = 1 << 32
+#: a ``HINT`` reads at most this many LCs and makes at most this many wires (both twins refuse more)
+MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
@@ -97,6 +110,8 @@ class ProgramBuilder:
         self._hint_names: list[str] = []
         self._hint_fns: list[Hint] = []
         self._slots: dict[int, int] = {}  # id(fn) -> slot (fn is kept alive in _hint_fns)
+        self._taken: set[str] = set()  # the names given so far
+        self._suffix: dict[str, int] = {}  # name -> the last k tried for it
         self.num_checks = 0
 
     def lc(self, lc: Mapping[int, int]) -> int:
@@ -137,12 +152,21 @@ class ProgramBuilder:
 
     def hint(self, w: int, name: str, fn: Hint, inputs: Sequence[int], n_out: int) -> None:
         """``HINT``: ``fn`` gets a slot the first time (its name made unique with ``#k``)."""
+        if len(inputs) > MAX_HINT_INPUTS or not 1 <= n_out <= MAX_HINT_OUTPUTS:
+            raise ValueError(f"program: a hint has at most {MAX_HINT_INPUTS} inputs and 1 to at most "
+                             f"{MAX_HINT_OUTPUTS} outputs, found {len(inputs)} and {n_out}")
         slot = self._slots.get(id(fn))
         if slot is None:
-            taken, unique, k = set(self._hint_names), name, 1
-            while unique in taken:
+            # the next suffix to try is kept per name, so n functions of one name cost O(n)
+            unique, k = name, self._suffix.get(name, 1)
+            if unique in self._taken:
                 k += 1
                 unique = f"{name}#{k}"
+                while unique in self._taken:
+                    k += 1
+                    unique = f"{name}#{k}"
+            self._suffix[name] = k
+            self._taken.add(unique)
             slot = self._slots[id(fn)] = len(self._hint_names)
             self._hint_names.append(unique)
             self._hint_fns.append(fn)

@@ -7,6 +7,7 @@ failing line when the program's check fails.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from zkp.field import R
@@ -80,13 +81,16 @@ class Solver(API):
     def _hint(self, fn: Callable[..., Any], inputs: list[Var], outputs: int, bits: int | None,
               is_bool: bool) -> list[Var]:
         vals = [_v(x) for x in inputs]
-        got = fn.python(*vals) if isinstance(fn, NativeHint) else fn(*vals)
-        items = [got] if outputs == 1 and not isinstance(got, (list, tuple)) else got
-        if not isinstance(items, (list, tuple)) or len(items) != outputs or \
+        got: Any = fn.python(*vals) if isinstance(fn, NativeHint) else fn(*vals)
+        # read as the witness program reads it (zkp/_bn254_py_witness.py): a list or tuple once,
+        # by iteration; each int by its own value (no method of an int subclass called)
+        listy = isinstance(got, (list, tuple))
+        items: list[Any] = list(got) if listy else [got]
+        if ((len(items) != outputs) if listy else (outputs != 1)) or \
                 any(isinstance(v, bool) or not isinstance(v, int) for v in items):
             raise CircuitDefinitionError(f"hint {getattr(fn, '__name__', fn)!r}: expected {outputs} int(s), "
                                          f"found {got!r:.80}")
-        return [self._new(v % R, bits, is_bool) for v in items]
+        return [self._new(operator.index(v) % R, bits, is_bool) for v in items]
 
     def _row(self, a: Var, b: Var, c: Var, op: str, detail: Detail = "", *, by_construction: bool = False) -> None:
         self.num_constraints += 1

@@ -3,7 +3,9 @@ circuits that use every instruction; the mutator rewrites a header count, an ins
 (opcode, wire, LC index, bit count), an LC end or term, a coefficient, the outputs or the
 hint names, cuts or extends, and then recomputes the checksum (an edit that does not is
 refused at the checksum, which proves nothing). Loading runs the structural checks; a
-loaded program is then run by both twins on fixed inputs, which must agree exactly."""
+loaded program is then run by both twins on fixed inputs, with a hint that misbehaves in a
+way its inputs pick (huge, negative, lying int and list subclasses, a bool), and the twins
+must agree exactly."""
 
 from __future__ import annotations
 
@@ -23,6 +25,35 @@ _CHECKSUM = 32
 
 def _hint_floor_div(a: int, b: int) -> int:
     return a // b if b else 0
+
+
+class _ModLies(int):
+    """An int whose methods lie: the twins must read its own value."""
+
+    def __mod__(self, other: Any) -> Any:
+        return "abc"
+
+    def __int__(self) -> int:
+        return 12345
+
+    def __index__(self) -> int:
+        return 54321
+
+
+class _LenLies(list):  # type: ignore[type-arg]
+    def __len__(self) -> int:
+        return 7
+
+
+def _misbehaving_hint(kind: int) -> Any:
+    """What a loaded program runs instead of the seeds' hint, by ``kind``: a quotient, a
+    negative, a value far above r, r itself, an int or list subclass whose methods lie, a
+    tuple, a bool (refused alike by both twins)."""
+    def hint(*args: int) -> Any:
+        a = args[0] if args else 0
+        return (a // 7, -a, a + 2**300, 21888242871839275222246405745257275088548364400416034343698204186575808495617,
+                _ModLies(a), _LenLies([a]), (a,), a % 2 == 0)[kind]
+    return hint
 
 
 @functools.lru_cache(maxsize=None)
@@ -109,14 +140,16 @@ def load_and_run_program(data: bytes) -> Any:
     from zkp.errors import MalformedInputError
     from zkp.program import WitnessProgram
 
-    prog = WitnessProgram.from_bytes(data, hints={name: _hint_floor_div for name in _names(data)})
+    hint = _misbehaving_hint(data[-1] % 8 if data else 0)  # the checksum's last byte picks how
+    prog = WitnessProgram.from_bytes(data, hints={name: hint for name in _names(data)})
     twins = [importlib.import_module("zkp._bn254_py")]
     try:
         twins.append(importlib.import_module("zkp._bn254"))
     except ImportError:
         if os.environ.get("ZKP_REQUIRE_C") == "1":
             raise
-    inputs = b"".join((3 * i + 1).to_bytes(32, "big") for i in range(prog.num_inputs))
+    # 1, 0, 1, 0...: the seeds' inputs fit their types (Bool, UInt), so runs reach the hint
+    inputs = b"".join(((i + 1) % 2).to_bytes(32, "big") for i in range(prog.num_inputs))
     outcomes = []
     for K in twins:
         try:

@@ -112,12 +112,13 @@ static uint32_t *wp_tops(const wprog *p) {
 
 /* one pass over the code: opcodes, lengths, LC indices, wires made in order; 0 on success */
 static int wp_check_code(const wprog *p, const uint32_t *tops) {
-    uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1;
+    uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1, reads = 0;
     uint32_t checks = 0;
 #define NEED(k) do { if (pc + (k) > n) return WP_BAD("instruction at word %llu: expected %llu words, found %llu", \
         (unsigned long long)pc, (unsigned long long)(k), (unsigned long long)(n - pc)); } while (0)
 #define LC(i) do { uint32_t li_ = (i); if (li_ >= p->nl || tops[li_] >= nxt) return WP_BAD( \
-        "instruction at word %llu: LC %u is out of range or reads a wire not yet made", (unsigned long long)pc, li_); } while (0)
+        "instruction at word %llu: LC %u is out of range or reads a wire not yet made", (unsigned long long)pc, li_); \
+        reads += p->ends[li_] - (li_ ? p->ends[li_ - 1] : 0); } while (0)
 #define FIRST(w, count) do { uint64_t c_ = (count); if ((w) != nxt || c_ > p->nw - nxt) return WP_BAD( \
         "instruction at word %llu: expected to make wires from %llu (%u in all), found %llu from %u", (unsigned long long)pc, \
         (unsigned long long)nxt, p->nw, (unsigned long long)c_, (w)); } while (0)
@@ -163,6 +164,12 @@ static int wp_check_code(const wprog *p, const uint32_t *tops) {
     if (checks != p->nchk) return WP_BAD("expected %u checks, found %u", p->nchk, checks);
     for (uint32_t i = 0; i < p->nout; i++)
         if (p->out[i] >= p->nw) return WP_BAD("output %u: expected a wire < %u, found %u", i, p->nw, p->out[i]);
+    /* a run reads each LC as often as the code names it: bounded by the size of the program, so
+     * a small body cannot name one long LC from every instruction and run for hours (the compiler
+     * names each LC of two or more terms once: at most terms + code words reads) */
+    if (reads > (uint64_t)p->nt + p->ncode)
+        return WP_BAD("expected the code to read at most %llu terms in all, found %llu (an LC named again and again)",
+                      (unsigned long long)p->nt + p->ncode, (unsigned long long)reads);
     return 0;
 }
 
@@ -205,23 +212,28 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
     PyObject *res = PyObject_Call(fn, args, NULL);
     Py_DECREF(args);
     if (!res) return -1;
-    int single = nout == 1 && !PyList_Check(res) && !PyTuple_Check(res);
+    /* a list or tuple (subclasses too) is read once, by iteration, into a list of our own; the
+     * hint's own errors (an __iter__ that raises) reach the caller unchanged */
     int listy = PyList_Check(res) || PyTuple_Check(res);
-    PyObject *seq = single || !listy ? NULL : PySequence_Fast(res, "");
-    if (!single && (!seq || PySequence_Fast_GET_SIZE(seq) != (Py_ssize_t)nout)) {
-        PyErr_Clear();
+    PyObject *seq = listy ? PySequence_Fast(res, "") : NULL;
+    if (listy && !seq) { Py_DECREF(res); return -1; }
+    if (listy ? PySequence_Fast_GET_SIZE(seq) != (Py_ssize_t)nout : nout != 1) {
         Py_XDECREF(seq); Py_DECREF(res);
         malformed("witness program: hint %u: expected %u int(s)", slot, nout);
         return -1;
     }
     int rc = 0;
     for (uint32_t j = 0; j < nout && !rc; j++) {
-        PyObject *item = single ? res : PySequence_Fast_GET_ITEM(seq, j);
+        PyObject *item = listy ? PySequence_Fast_GET_ITEM(seq, j) : res;
         if (!PyLong_Check(item) || PyBool_Check(item)) {
             malformed("witness program: hint %u: expected ints, found %s", slot, Py_TYPE(item)->tp_name);
             rc = -1; break;
         }
-        PyObject *m = PyNumber_Remainder(item, rmod);
+        /* the int's own value: PyNumber_Index copies a subclass to an exact int without calling
+         * any of its methods, so % below is int's, an exact int in [0, r) (a subclass's __mod__
+         * may return anything: a str read as digits, a value >= r left unreduced in a wire) */
+        PyObject *v = PyNumber_Index(item), *m = v ? PyNumber_Remainder(v, rmod) : NULL;
+        Py_XDECREF(v);
         uint8_t buf[32];
 #if PY_VERSION_HEX >= 0x030D0000
         if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0, 1) < 0) rc = -1;
@@ -229,7 +241,10 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
         if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0) < 0) rc = -1;
 #endif
         Py_XDECREF(m);
-        if (!rc) mont_from_be(&dst[j], buf, &FR);
+        if (!rc && !mont_from_be(&dst[j], buf, &FR)) {
+            PyErr_SetString(PyExc_SystemError, "witness program: a hint value reduced mod r is not below r");
+            rc = -1;
+        }
     }
     Py_XDECREF(seq); Py_DECREF(res);
     return rc;
