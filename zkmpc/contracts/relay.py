@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from zkp.evm import CompiledContract, keccak256
+from zkp.errors import ToolError
 from zkp.evm.chain import Chain, Receipt
 
 from ..errors import ContractInputError
@@ -49,9 +50,9 @@ _N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141  # secp2
 
 def _keys() -> Any:
     try:
-        return importlib.import_module("eth_keys.keys")
+        return importlib.import_module("eth_keys").keys
     except ImportError as exc:
-        raise ContractInputError("signing relay attestations needs eth-keys: pip install 'zkmpc[evm]'") from exc
+        raise ToolError("signing relay attestations needs eth-keys: pip install 'zkmpc[evm]'") from exc
 
 
 def _private_key(key: object) -> Any:
