@@ -176,6 +176,23 @@ def test_validate_proof_gas_is_at_most_semaphores(chain: Any, group: GroupContra
     assert gas < SEMAPHORE_V4_AVERAGE
 
 
+def test_the_embedded_evm_prices_each_transaction_as_anvil_does(
+        anvil: RpcChain, verifier_code: bytes, group_code: Any, four: FourSignals) -> None:
+    """The same transactions on both chains use the same gas: each one starts cold (pyrevm
+    alone would keep the slots earlier transactions touched warm, 8.5k gas too cheap)."""
+    sigs = [four.signal(50 + i, message=i, scope=77) for i in range(2)]
+    gas: dict[str, list[int]] = {}
+    for name, chain in (("embedded", EmbeddedEVM()), ("anvil", anvil)):
+        group = new_group(chain, verifier_code, group_code)
+        used = [group.set_scope(77).gas_used]
+        for sig in sigs:
+            used.append(group.add_root(sig.root).gas_used)
+            used.append(group.validate(sig.proof, **sig.args()).gas_used)
+        used.append(group.set_scope(77, False).gas_used)
+        gas[name] = used
+    assert gas["embedded"] == gas["anvil"], gas
+
+
 # ---------------------------------------------------------------- refusals
 
 def test_root_window_a_replaced_root_verifies_until_it_leaves_the_window(

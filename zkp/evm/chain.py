@@ -101,6 +101,12 @@ class EmbeddedEVM:
 
     Any address may send a transaction (gas is free here). The block starts at timestamp 1
     and moves only with :meth:`advance_time`.
+
+    Each transaction starts from settled state, as on a node: every account and storage
+    slot cold (EIP-2929) and every slot's original value its present one (EIP-2200).
+    pyrevm keeps one journal across message calls, which would price a slot an earlier
+    transaction touched as warm; so after each deployment and transaction the state is
+    moved into a fresh pyrevm instance (the storage keys are read from pyrevm's journal).
     """
 
     SENDER = "0x" + "5a" * 20
@@ -113,6 +119,7 @@ class EmbeddedEVM:
         self._pyrevm: Any = pyrevm
         self._evm = pyrevm.EVM()
         self._evm.set_balance(self.SENDER, 10**24)
+        self._slots: dict[str, set[int]] = {}  # every storage key ever written, per account
 
     def __repr__(self) -> str:
         return "EmbeddedEVM(pyrevm)"
@@ -125,9 +132,48 @@ class EmbeddedEVM:
     def deploy(self, bytecode: bytes) -> str:
         code = _need_bytes(bytecode, "bytecode")
         try:
-            return str(self._evm.deploy(self.SENDER, code, gas=_GAS_CAP))
+            address = str(self._evm.deploy(self.SENDER, code, gas=_GAS_CAP))
         except RuntimeError as exc:
             raise ChainError(f"deployment failed: {exc}") from exc
+        self._settle()
+        return address
+
+    def _settle(self) -> None:
+        """Move the present state into a fresh pyrevm instance: a new journal, in which
+        every account and slot is cold and every slot's original value is its present one.
+
+        pyrevm writes an account's first inserted slot to its database but later ones into
+        its journal (warm, with original value 0) once the account is loaded; each insertion
+        is therefore made inside a checkpoint that is rolled back, which unloads the account
+        and keeps the database write."""
+        old = self._evm
+        for address, keys in re.findall(r"(0x[0-9a-fA-F]{40}): Account \{.*?storage: \{(.*?)\}, status",
+                                        old.journal_str):
+            self._slots.setdefault(address.lower(), set()).update(
+                int(k) for k in re.findall(r"(\d+): StorageSlot", keys))
+        new = self._pyrevm.EVM()
+
+        def to_database(insert: Any, *args: Any) -> None:
+            checkpoint = new.snapshot()
+            insert(*args)
+            new.revert(checkpoint)
+
+        accounts = sorted({a.lower() for a in (*old.db_accounts, *old.journal_state)})
+        for address in accounts:
+            code = old.get_code(address)
+            info = self._pyrevm.AccountInfo(nonce=old.basic(address).nonce, code=code or None)
+            to_database(new.insert_account_info, address, info)
+            for key in sorted(self._slots.get(address, ())):
+                to_database(new.insert_account_storage, address, key, old.storage(address, key))
+        for address in accounts:  # balances live in the journal only (gas is free: senders only)
+            if old.get_balance(address):
+                new.set_balance(address, old.get_balance(address))
+        env: Any = old.env
+        b = env.block
+        new.set_block_env(self._pyrevm.BlockEnv(
+            number=b.number, coinbase=b.coinbase, timestamp=b.timestamp, difficulty=b.difficulty,
+            prevrandao=b.prevrandao, basefee=b.basefee, gas_limit=b.gas_limit))
+        self._evm = new
 
     def _run(self, sender: str, to: str, payload: bytes, gas: int | None) -> tuple[bytes, bool, int, tuple[Log, ...]]:
         """Execute a message call (recorded in the state unless the caller rolls it back):
@@ -159,6 +205,7 @@ class EmbeddedEVM:
     def transact(self, to: str, data: bytes, *, sender: str | None = None, gas: int | None = None) -> Receipt:
         """Run a transaction and record its effects (none when it reverts)."""
         out, reverted, used, logs = self._run(sender or self.SENDER, to, _need_bytes(data, "data"), _need_gas(gas))
+        self._settle()
         return Receipt(reverted, used, logs, out if reverted else b"")
 
     def transaction_gas(self, to: str, data: bytes) -> int:
