@@ -372,3 +372,15 @@ def test_at_every_gas_limit_the_group_reverts_or_tells_the_truth(
         assert not group.is_nullifier_used(sig.nullifier)
     receipt = evm.transact(group.address, data, gas=gas)
     assert not receipt.reverted and group.is_nullifier_used(sig.nullifier)
+
+
+def test_benchmark_runs_at_a_small_size(anvil_url: str, solc_ready: None, capsys: Any) -> None:
+    from benchmarks import contracts_gas
+
+    assert contracts_gas.main(["--proofs", "1", "--rpc", anvil_url]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.strip().startswith("validateProof")]
+    assert len(lines) == 2, out  # embedded EVM, anvil
+    for line in lines:
+        assert int(line.split()[1].replace(",", "")) <= 289_000, line
+    assert "peak memory" in out
