@@ -379,7 +379,7 @@ def test_benchmark_runs_at_a_small_size(anvil_url: str, solc_ready: None, capsys
 
     assert contracts_gas.main(["--proofs", "1", "--rpc", anvil_url]) == 0
     out = capsys.readouterr().out
-    lines = [line for line in out.splitlines() if line.strip().startswith("validateProof")]
+    lines = [line for line in out.splitlines() if line.startswith("  validateProof")]
     assert len(lines) == 2, out  # embedded EVM, anvil
     for line in lines:
         assert int(line.split()[1].replace(",", "")) <= 289_000, line
