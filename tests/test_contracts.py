@@ -346,6 +346,13 @@ def test_at_the_estimated_gas_and_through_a_partial_forwarder_a_valid_proof_vali
         assert not receipt.reverted, (num, den, estimate)
         assert group.is_nullifier_used(sig.nullifier)
         assert anvil.transact(to, payload).revert_data[:4] == selector("NullifierUsed(uint256)")
+        # the view verifyProof answers true at its estimate (a starved verifier reverts: were it
+        # to answer false, the estimate would stop there)
+        view = group.proof_calldata("verifyProof", sig.proof, **sig.args())
+        to, payload = (group.address, view) if den == 1 else (caller, forward(group.address, view, num, den))
+        estimate = anvil.estimate_gas(to, payload)
+        res = anvil.call(to, payload, gas=estimate)
+        assert not res.reverted and res.output[-32:] == (1).to_bytes(32, "big"), (num, den, estimate)
 
 
 def test_at_every_gas_limit_the_group_reverts_or_tells_the_truth(
