@@ -342,6 +342,9 @@ def test_at_the_estimated_gas_and_through_a_partial_forwarder_a_valid_proof_vali
         assert estimate > 21_000 + 181_000, (num, den, estimate)
         low = anvil.call(to, payload, gas=estimate * 9 // 10)  # starved: a revert, not a false
         assert low.reverted, (num, den)
+        mined = anvil.transact(to, payload, gas=estimate * 9 // 10)  # mined, reverted, replayed
+        assert mined.reverted and mined.gas_used > 200_000 and not group.is_nullifier_used(sig.nullifier)
+        assert mined.revert_data in (b"", selector("VerifierReverted()")), mined
         receipt = anvil.transact(to, payload, gas=estimate)
         assert not receipt.reverted, (num, den, estimate)
         assert group.is_nullifier_used(sig.nullifier)

@@ -24,7 +24,7 @@ from zkp.evm.chain import Chain, Receipt
 from zkp.groth16 import Proof
 
 from ..errors import ContractError, ContractInputError, ContractRevertError
-from .abi import decode_revert, encode_call, hash_signal, need_address, need_uint
+from .abi import decode_revert, encode_call, need_address, need_uint
 from .source import DEFAULT_ROOT_WINDOW, compile_group
 
 __all__ = ["GroupContract", "GroupContractBase", "proof_words"]
@@ -173,11 +173,6 @@ class GroupContractBase:
         if res.reverted:
             raise self._refusal(res.output, "verifyProof")
         return res.as_bool()
-
-    @staticmethod
-    def signal_hash(value: int) -> int:
-        """The hash of a message or scope that the circuit sees (see :func:`abi.hash_signal`)."""
-        return hash_signal(value)
 
 
 class GroupContract(GroupContractBase):

@@ -106,7 +106,9 @@ class RootAttestation:
             need_uint(getattr(self, name), name, 64)
         need_address(self.source_group, "source_group")
         need_address(self.target, "target")
-        need_uint(self.v, "v", 8), need_uint(self.r, "r"), need_uint(self.s, "s")
+        need_uint(self.v, "v", 8)
+        need_uint(self.r, "r")
+        need_uint(self.s, "s")
 
     def digest(self) -> bytes:
         """The EIP-712 digest the signer signs (the contract's ``relayDigest``)."""
@@ -207,9 +209,9 @@ class Relayer:
     def __init__(self, source: GroupContract, target: RelayedGroupContract, signing_key: bytes) -> None:
         if not isinstance(source, GroupContract) or not isinstance(target, RelayedGroupContract):
             raise ContractInputError("Relayer: expected a GroupContract and a RelayedGroupContract")
+        _private_key(signing_key)
         self.source, self.target = source, target
         self._key = bytes(signing_key)
-        _private_key(self._key)
 
     def __repr__(self) -> str:
         return f"Relayer({self.source.address} -> {self.target.address}, signer {signer_address(self._key)})"
