@@ -147,10 +147,14 @@ class EmbeddedEVM:
         is therefore made inside a checkpoint that is rolled back, which unloads the account
         and keeps the database write."""
         old = self._evm
-        for address, keys in re.findall(r"(0x[0-9a-fA-F]{40}): Account \{.*?storage: \{(.*?)\}, status",
-                                        old.journal_str):
-            self._slots.setdefault(address.lower(), set()).update(
-                int(k) for k in re.findall(r"(\d+): StorageSlot", keys))
+        journal = old.journal_str
+        found = re.findall(r"(0x[0-9a-fA-F]{40}): Account \{.*?storage: \{(.*?)\}, status", journal)
+        keys = [(address.lower(), int(k)) for address, text in found for k in re.findall(r"(\d+): StorageSlot", text)]
+        if len(found) != len(old.journal_state) or len(keys) != journal.count("StorageSlot {"):
+            raise ChainError(f"pyrevm {getattr(self._pyrevm, '__version__', '?')}: its journal's format "
+                             "changed; the embedded EVM cannot carry its state to the next transaction")
+        for address, key in keys:
+            self._slots.setdefault(address, set()).add(key)
         new = self._pyrevm.EVM()
 
         def to_database(insert: Any, *args: Any) -> None:
@@ -163,8 +167,13 @@ class EmbeddedEVM:
             code = old.get_code(address)
             info = self._pyrevm.AccountInfo(nonce=old.basic(address).nonce, code=code or None)
             to_database(new.insert_account_info, address, info)
-            for key in sorted(self._slots.get(address, ())):
-                to_database(new.insert_account_storage, address, key, old.storage(address, key))
+            slots = self._slots.get(address, set())
+            for key in sorted(slots):
+                value = old.storage(address, key)
+                if value:
+                    to_database(new.insert_account_storage, address, key, value)
+                else:  # a slot reads 0 unless written: nothing to carry
+                    slots.discard(key)
         for address in accounts:  # balances live in the journal only (gas is free: senders only)
             if old.get_balance(address):
                 new.set_balance(address, old.get_balance(address))
