@@ -196,6 +196,29 @@ def test_the_embedded_evm_prices_each_transaction_as_anvil_does(
     assert gas["embedded"] == gas["anvil"], gas
 
 
+def test_the_embedded_evm_refuses_a_journal_it_cannot_read(verifier_code: bytes, group_code: Any) -> None:
+    """Another pyrevm journal format fails loudly rather than losing storage."""
+    from zkp.errors import ChainError
+
+    evm = EmbeddedEVM()
+    group = new_group(evm, verifier_code, group_code)
+
+    class OtherFormat:
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
+
+        @property
+        def journal_str(self) -> str:
+            return str(self._inner.journal_str).replace(", status", ", flags")
+
+    evm._evm = OtherFormat(evm._evm)  # type: ignore[assignment]
+    with pytest.raises(ChainError, match="journal"):
+        group.add_root(5)
+
+
 # ---------------------------------------------------------------- refusals
 
 def test_root_window_a_replaced_root_verifies_until_it_leaves_the_window(
