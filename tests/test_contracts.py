@@ -309,6 +309,8 @@ def test_a_root_expires_after_max_age(four: FourSignals, verifier_code: bytes, g
     with pytest.raises(E.ExpiredRootError) as exc:
         group.validate(sig.proof, **sig.args())
     assert exc.value.values == (sig.root, 1 + 3600)
+    group.add_root(sig.root)  # recorded again: renewed
+    group.validate(sig.proof, **sig.args())
 
 
 def test_python_refuses_values_outside_uint256(group: GroupContract, four: FourSignals) -> None:

@@ -182,8 +182,11 @@ class GroupContract(GroupContractBase):
     def deploy(cls, chain: Chain, verifier: str, *, admin: str | None = None, max_age: int = 0,
                root_window: int = DEFAULT_ROOT_WINDOW, compiled: CompiledContract | None = None) -> GroupContract:
         """Compile (unless ``compiled`` is given: :func:`compile_group`) and deploy a group
-        using the verifier at ``verifier``; ``admin`` defaults to the chain's sender;
-        ``max_age`` seconds after a root is recorded it expires (0: never)."""
+        using the verifier at ``verifier`` (exported by :func:`zkp.evm.export_verifier` for
+        a circuit whose public signals are root, nullifier, message hash, scope hash);
+        ``admin`` defaults to the chain's sender. A root stays valid while it is one of the
+        last ``root_window`` roots and, when ``max_age`` is not 0, for ``max_age`` seconds
+        after it was recorded (the current root too: recording it again renews it)."""
         compiled = compiled if compiled is not None else compile_group("ZkGroup", root_window=root_window)
         if compiled.name != "ZkGroup":
             raise ContractInputError(f"compiled: expected ZkGroup, found {compiled.name}")
