@@ -241,6 +241,42 @@ def test_root_window_a_replaced_root_verifies_until_it_leaves_the_window(
     group.validate(sig.proof, **sig.args())
 
 
+def test_root_validity_matches_a_python_model_over_random_sequences(verifier_code: bytes, group_code: Any) -> None:
+    """200 random steps (record a root from a small pool, so roots recur; let time pass)
+    on the embedded EVM; after each, every root of the pool is checked by the contract and
+    by a model of the rule: known, one of the last WINDOW recorded, not older than max_age."""
+    rng = random.Random(2024)
+    evm = EmbeddedEVM()
+    group = new_group(evm, verifier_code, group_code, max_age=500)
+    pool = [rng.randrange(1, R) for _ in range(6)]
+    seq: dict[int, tuple[int, int]] = {}  # root -> (sequence number, timestamp)
+    count = 0
+    for _ in range(200):
+        if rng.random() < 0.6:
+            root = rng.choice(pool)
+            group.add_root(root)
+            count += 1
+            seq[root] = (count, evm.timestamp())
+        else:
+            evm.advance_time(rng.choice([0, 1, 100, 499, 500, 501]))
+        for root in pool:
+            if root not in seq:
+                want: tuple[type, tuple[int, ...]] | None = (E.UnknownRootError, (root,))
+            elif count - seq[root][0] >= WINDOW:
+                want = (E.StaleRootError, (root, count - seq[root][0], WINDOW))
+            elif evm.timestamp() > seq[root][1] + 500:
+                want = (E.ExpiredRootError, (root, seq[root][1] + 500))
+            else:
+                want = None
+            try:
+                group.check_root(root)
+                got = None
+            except E.ContractRevertError as exc:
+                got = (type(exc), exc.values)
+            assert got == want, (root, got, want)
+    assert group.root_count() == count
+
+
 def test_wrong_scope_tampered_message_and_bad_proofs_revert_with_named_errors(
         chain: Any, group: GroupContract, four: FourSignals) -> None:
     sig = ready(group, four.signal(14, message=99, scope=6))
