@@ -1,0 +1,202 @@
+"""A group contract on an EVM chain: membership roots in a window, open scopes, nullifiers,
+and proofs validated through an exported Groth16 verifier (public signals: root, nullifier,
+message hash, scope hash, as Semaphore v4 orders them).
+
+    >>> from zkp.evm import EmbeddedEVM
+    >>> from zkmpc.contracts import GroupContract
+    >>> chain = EmbeddedEVM()
+    >>> group = GroupContract.deploy(chain, verifier="0x" + "11" * 20, root_window=2)
+    >>> for root in (101, 102, 103):
+    ...     _ = group.add_root(root)
+    >>> group.current_root(), group.root_count(), group.is_root_valid(102), group.is_root_valid(101)
+    (103, 3, True, False)
+
+Every refusal raises the named exception of :mod:`zkmpc.errors` that the contract's custom
+error stands for (on chain: a revert), e.g. :class:`~zkmpc.errors.NullifierUsedError`.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from zkp.evm import CompiledContract, calldata
+from zkp.evm.chain import Chain, Receipt
+from zkp.groth16 import Proof
+
+from ..errors import ContractError, ContractInputError, ContractRevertError
+from .abi import decode_revert, encode_call, need_address, need_uint
+from .source import DEFAULT_ROOT_WINDOW, compile_group
+
+__all__ = ["GroupContract", "GroupContractBase", "proof_words"]
+
+_PROOF_ARGS = "uint256[8],uint256,uint256,uint256,uint256"
+
+
+def proof_words(proof: Proof) -> list[int]:
+    """The 8 words of a proof as the verifier reads them (B in EIP-197 order)."""
+    if not isinstance(proof, Proof):
+        raise ContractInputError(f"proof: expected a zkp.groth16.Proof, found {type(proof).__name__}")
+    return calldata(proof, []).words()
+
+
+def _sender_of(chain: Chain) -> str:
+    sender = getattr(chain, "sender", None) or getattr(chain, "SENDER", None)
+    if not isinstance(sender, str):
+        raise ContractInputError(f"admin: {chain!r} has no default sender; pass admin=")
+    return sender
+
+
+class GroupContractBase:
+    """What both group contracts answer: roots, scopes, nullifiers, proofs."""
+
+    def __init__(self, chain: Chain, address: str, compiled: CompiledContract | None = None) -> None:
+        self.chain, self.address, self.compiled = chain, need_address(address, "address"), compiled
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.address} on {self.chain!r})"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _read(self, signature: str, words: Sequence[int] = ()) -> list[int]:
+        """A view call's returned words; a custom error raises its named exception."""
+        res = self.chain.call(self.address, encode_call(signature, words))
+        if res.reverted:
+            raise self._refusal(res.output, signature)
+        if len(res.output) % 32:
+            raise ContractError(f"{signature}: expected ABI words, found 0x{res.output.hex()}")
+        return [int.from_bytes(res.output[i:i + 32], "big") for i in range(0, len(res.output), 32)]
+
+    def _send(self, signature: str, words: Sequence[int], *, sender: str | None = None,
+              gas: int | None = None) -> Receipt:
+        receipt = self.chain.transact(self.address, encode_call(signature, words), sender=sender, gas=gas)
+        if receipt.reverted:
+            raise self._refusal(receipt.revert_data, signature)
+        return receipt
+
+    @staticmethod
+    def _refusal(data: bytes, what: str) -> Exception:
+        err = decode_revert(data)
+        if err is not None:
+            return err
+        return ContractError(f"{what}: reverted without a known error (0x{data.hex()}): out of gas, or "
+                             "not a group contract")
+
+    # ------------------------------------------------------------------ reads
+
+    def current_root(self) -> int:
+        return self._read("currentRoot()")[0]
+
+    def root_count(self) -> int:
+        """How many roots were ever recorded (the current root's sequence number)."""
+        return self._read("rootCount()")[0]
+
+    def root_info(self, root: int) -> tuple[int, int]:
+        """(sequence number, timestamp) of a recorded root; (0, 0) for an unknown one."""
+        seq, ts = self._read("roots(uint256)", [need_uint(root, "root")])
+        return seq, ts
+
+    def check_root(self, root: int) -> None:
+        """Raise the contract's refusal for ``root`` (unknown, stale, expired), if any."""
+        self._read("checkRoot(uint256)", [need_uint(root, "root")])
+
+    def is_root_valid(self, root: int) -> bool:
+        try:
+            self.check_root(root)
+        except ContractRevertError:
+            return False
+        return True
+
+    def is_scope_open(self, scope: int) -> bool:
+        return self._read("scopeOpen(uint256)", [need_uint(scope, "scope")])[0] == 1
+
+    def is_nullifier_used(self, nullifier: int) -> bool:
+        return self._read("nullifierUsed(uint256)", [need_uint(nullifier, "nullifier")])[0] == 1
+
+    def admin(self) -> str:
+        return f"0x{self._read('admin()')[0]:040x}"
+
+    def verifier(self) -> str:
+        return f"0x{self._read('verifier()')[0]:040x}"
+
+    # ------------------------------------------------------------------ admin
+
+    def set_scope(self, scope: int, is_open: bool = True, *, sender: str | None = None) -> Receipt:
+        """Open (or close) a scope: proofs are validated only for open scopes."""
+        if not isinstance(is_open, bool):
+            raise ContractInputError(f"is_open: expected a bool, found {type(is_open).__name__}")
+        return self._send("setScope(uint256,bool)", [need_uint(scope, "scope"), int(is_open)], sender=sender)
+
+    def set_admin(self, admin: str, *, sender: str | None = None) -> Receipt:
+        return self._send("setAdmin(address)", [int(need_address(admin, "admin"), 16)], sender=sender)
+
+    # ------------------------------------------------------------------ proofs
+
+    def proof_calldata(self, function: str, proof: Proof, *, root: int, nullifier: int, message: int,
+                       scope: int) -> bytes:
+        """The complete ``data`` of a ``validateProof`` or ``verifyProof`` call (message and
+        scope as they are: the contract hashes them)."""
+        if function not in ("validateProof", "verifyProof"):
+            raise ContractInputError(f"function: expected validateProof or verifyProof, found {function!r}")
+        args = [need_uint(root, "root"), need_uint(nullifier, "nullifier"), need_uint(message, "message"),
+                need_uint(scope, "scope")]
+        return encode_call(f"{function}({_PROOF_ARGS})", proof_words(proof) + args)
+
+    def validate(self, proof: Proof, *, root: int, nullifier: int, message: int, scope: int,
+                 sender: str | None = None, gas: int | None = None) -> Receipt:
+        """Send ``validateProof``: verify, check the root and the scope, record the
+        nullifier (its event ``ProofValidated`` is in the receipt's logs).
+
+        Raises:
+            NullifierUsedError, UnknownRootError, StaleRootError, ExpiredRootError,
+            ScopeNotOpenError, InvalidProofError, VerifierRevertedError: the contract's
+                refusals (the transaction is not sent when the node's estimate shows it).
+            ContractError: a revert without a known error (too little ``gas``).
+        """
+        data = self.proof_calldata("validateProof", proof, root=root, nullifier=nullifier, message=message,
+                                   scope=scope)
+        receipt = self.chain.transact(self.address, data, sender=sender, gas=gas)
+        if receipt.reverted:
+            raise self._refusal(receipt.revert_data, "validateProof")
+        return receipt
+
+    def verify(self, proof: Proof, *, root: int, nullifier: int, message: int, scope: int) -> bool:
+        """Call the view ``verifyProof``: the verifier's answer, recording nothing (the
+        nullifier is not looked at: see :meth:`is_nullifier_used`).
+
+        Raises:
+            UnknownRootError, StaleRootError, ExpiredRootError, ScopeNotOpenError,
+            VerifierRevertedError: as :meth:`validate`.
+        """
+        data = self.proof_calldata("verifyProof", proof, root=root, nullifier=nullifier, message=message,
+                                   scope=scope)
+        res = self.chain.call(self.address, data)
+        if res.reverted:
+            raise self._refusal(res.output, "verifyProof")
+        return res.as_bool()
+
+
+class GroupContract(GroupContractBase):
+    """``ZkGroup``: a group whose admin records each new membership root."""
+
+    @classmethod
+    def deploy(cls, chain: Chain, verifier: str, *, admin: str | None = None, max_age: int = 0,
+               root_window: int = DEFAULT_ROOT_WINDOW, compiled: CompiledContract | None = None) -> GroupContract:
+        """Compile (unless ``compiled`` is given: :func:`compile_group`) and deploy a group
+        using the verifier at ``verifier`` (exported by :func:`zkp.evm.export_verifier` for
+        a circuit whose public signals are root, nullifier, message hash, scope hash);
+        ``admin`` defaults to the chain's sender. A root stays valid while it is one of the
+        last ``root_window`` roots and, when ``max_age`` is not 0, for ``max_age`` seconds
+        after it was recorded (the current root too: recording it again renews it)."""
+        compiled = compiled if compiled is not None else compile_group("ZkGroup", root_window=root_window)
+        if compiled.name != "ZkGroup":
+            raise ContractInputError(f"compiled: expected ZkGroup, found {compiled.name}")
+        args = [int(need_address(verifier, "verifier"), 16),
+                int(need_address(admin if admin is not None else _sender_of(chain), "admin"), 16),
+                need_uint(max_age, "max_age", 64)]
+        return cls(chain, chain.deploy(compiled.bytecode + b"".join(w.to_bytes(32, "big") for w in args)),
+                   compiled)
+
+    def add_root(self, root: int, *, sender: str | None = None) -> Receipt:
+        """Record ``root`` as the group's current root (admin only); the previous roots stay
+        valid while in the window."""
+        return self._send("addRoot(uint256)", [need_uint(root, "root")], sender=sender)
