@@ -191,3 +191,26 @@ def test_wtns_calculate_from_the_stored_program(tmp_path: Path, snarkjs: Callabl
     res = zkmpc("wtns", "calculate", "div.py:Div", "input.json", "x.wtns", "--program", "build/Div.zkwp",
                 cwd=tmp_path, check=False)
     assert res.returncode == 2 and "checksum does not match" in res.stderr
+
+
+def test_a_stored_program_cannot_name_what_the_circuit_module_imports(tmp_path: Path) -> None:
+    """A program file names its hints; `wtns calculate` looks them up among the functions the
+    circuit's module defines, never along attribute chains (`os.getpid` through `import os`)."""
+    from zkp.program import WitnessProgram
+
+    (tmp_path / "div.py").write_text("import os\n" + HINTED)
+    (tmp_path / "input.json").write_text(json.dumps({"q": 14, "a": 100}))
+    zkmpc("compile", "div.py:Div", "-o", "build", cwd=tmp_path)
+    stored = tmp_path / "build" / "Div.zkwp"
+    prog = WitnessProgram.from_bytes(stored.read_bytes(), hints={n: abs for n in _stored_names(stored)})
+    for evil in ("zkmpc_user_1.os.getpid", "os.getpid", "zkmpc_user_1.floor_div.__globals__"):
+        stored.write_bytes(WitnessProgram(prog.body, (evil,), prog.hint_fns).to_bytes())
+        res = zkmpc("wtns", "calculate", "div.py:Div", "input.json", "x.wtns", "--program", str(stored),
+                    cwd=tmp_path, check=False)
+        assert res.returncode == 2 and "is not provided" in res.stderr, (evil, res.stderr)
+
+
+def _stored_names(path: Path) -> tuple[str, ...]:
+    from zkmpc.witness_cli import _names
+
+    return _names(path.read_bytes())

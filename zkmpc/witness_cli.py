@@ -20,17 +20,22 @@ __all__ = ["add_parsers", "cmd_wtns_calculate"]
 
 
 def _hints_of(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
-    """The module-level functions of the circuit's module whose stored names the program uses."""
+    """The hint functions a stored program names, among those the circuit's own module
+    defines: a function matches the name it was stored under (``hints.named``, else its
+    qualified name after whatever the module was called when compiling). Nothing else is
+    reachable: a file cannot pick ``os.getpid`` because the module imports ``os``."""
+    import inspect
+
     module = sys.modules.get(cls.__module__)
+    own = [fn for fn in vars(module).values()
+           if inspect.isfunction(fn) and fn.__module__ == cls.__module__] if module else []
     found: dict[str, Any] = {}
     for name in names:
-        parts = name.split("#")[0].split(".")
-        for start in range(len(parts)):  # the module's name differs from run to run: try each tail
-            obj: Any = module
-            for part in parts[start:]:
-                obj = getattr(obj, part, None)
-            if callable(obj):
-                found[name] = obj
+        base = name.split("#")[0]
+        for fn in own:
+            given = getattr(fn, "__zk_hint_name__", None)
+            if base == given or (given is None and base.endswith("." + fn.__qualname__)):
+                found[name] = fn
                 break
     return found
 
