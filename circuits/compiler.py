@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zkp.field import R
+from zkp.errors import MalformedInputError
 from zkp.program import ProgramCheckFailed, WitnessProgram
 from zkp.r1cs import R1CS, R1CSBuilder
 from zkp.witness import Witness
@@ -168,6 +169,7 @@ class CompiledCircuit:
         Raises:
             AssignmentError: an input is missing or does not fit its declared type.
             UnsatisfiedConstraintError: a constraint fails (names its ``file:line``).
+            CircuitDefinitionError: a Python hint returned something other than ints.
         """
         if not isinstance(assignment, self.circuit):
             raise AssignmentError(f"solve: expected a {self.circuit.__name__} instance, "
@@ -183,6 +185,10 @@ class CompiledCircuit:
             raise UnsatisfiedConstraintError(f"{label} is not satisfied (the witness program's check "
                                              f"{exc.check}; define passed it when run again)",
                                              location=label.rsplit(" @ ", 1)[-1], label=label) from None
+        except MalformedInputError:
+            if self.program.hint_names:  # a Python hint misbehaved: define names it and its line
+                self._solve_debug(assignment)
+            raise
         return Witness(data, self.num_public)
 
     def _solve_debug(self, assignment: Circuit) -> Witness:

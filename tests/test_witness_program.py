@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from benchmarks.gadget_catalog import CATALOG, circuit
-from circuits import Bool, Circuit, Field, Public, Secret, UInt, UnsatisfiedConstraintError, compile
+from circuits import (Bool, Circuit, CircuitDefinitionError, Field, Public, Secret, UInt,
+                      UnsatisfiedConstraintError, compile)
 from circuits.engine import hints
 from zkp import _bn254_py
 from zkp.errors import FormatError, MalformedInputError
@@ -150,6 +151,8 @@ def test_a_misbehaving_python_hint_is_refused_by_both_twins(bad: Any, message: s
     for twin in (c_twin(), _bn254_py):
         with pytest.raises(MalformedInputError, match=message):
             twin.witness_run(cs.program.body, inputs, cs.program.hint_fns)
+    with pytest.raises(CircuitDefinitionError, match=r"hint .*expected 1 int\(s\)"):
+        cs.solve(H(x=1))  # solve names the hint, as the debug mode does
     raised = []
     for twin in (c_twin(), _bn254_py):
         try:
