@@ -168,26 +168,38 @@ def cmd_prove(args: argparse.Namespace) -> int:
 
 
 def _prove_zkey(args: argparse.Namespace) -> int:
-    """snarkjs's ``groth16 prove CIRCUIT.zkey WITNESS.wtns PROOF PUBLIC``."""
-    from zkp import groth16
-    from zkp.formats.circom import read_r1cs, read_wtns
+    """snarkjs's ``groth16 prove CIRCUIT.zkey WITNESS.wtns PROOF PUBLIC``: the key and the
+    witness are mapped and read in place (:class:`zkp.groth16.Prover`); with ``--r1cs`` the
+    key is loaded whole and checked against the circuit, to name a broken constraint."""
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
-    from zkp.formats.zkey import read_zkey
 
     proof_path = args.pk or "proof.json"
     public_path = args.proof if args.pk else "public.json"
     t0 = time.perf_counter()
-    zk = read_zkey(args.circuit)
-    cs = read_r1cs(_read(args.r1cs, binary=True)) if args.r1cs else None
-    pk = zk.proving_key(cs)
-    witness = read_wtns(_read(args.input, binary=True), num_public=pk.num_public)
-    t1 = time.perf_counter()
-    proof = groth16.prove(pk, witness)
+    if args.r1cs:
+        proof, public = _prove_zkey_r1cs(args)
+    else:
+        from zkp.groth16.zkey_prover import Prover
+
+        # one proof: the key's points are not checked one by one (the proof is verified
+        # before it is written, and a failure then checks them), pages dropped once read
+        prover = Prover(args.circuit, check_points=False, resident=False)
+        proof, public = prover.prove_wtns(args.input)
     _write(proof_path, proof_to_json(proof))
-    _write(public_path, public_to_json(witness.public))
-    print(f"wrote {proof_path} and {public_path} (load {t1 - t0:.3f} s, prove "
-          f"{time.perf_counter() - t1:.3f} s)")
+    _write(public_path, public_to_json(public))
+    print(f"wrote {proof_path} and {public_path} ({time.perf_counter() - t0:.3f} s)")
     return 0
+
+
+def _prove_zkey_r1cs(args: argparse.Namespace) -> tuple[Any, list[int]]:
+    from zkp import groth16
+    from zkp.formats.circom import read_r1cs, read_wtns
+    from zkp.formats.zkey import read_zkey
+
+    zk = read_zkey(args.circuit)
+    pk = zk.proving_key(read_r1cs(_read(args.r1cs, binary=True)))
+    witness = read_wtns(_read(args.input, binary=True), num_public=pk.num_public)
+    return groth16.prove(pk, witness), witness.public
 
 
 def _load_vk_public_proof(args: argparse.Namespace, with_vk: bool = True) -> tuple[Any, list[int], Any]:

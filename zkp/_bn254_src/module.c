@@ -460,6 +460,7 @@ static int log2_size(Py_ssize_t n) {
 #include "ceremony.h"
 #include "blake2b.h"
 #include "poseidon.h"
+#include "prove.h"
 
 static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer brc, bm, bs; int full;
@@ -563,6 +564,9 @@ static PyMethodDef methods[] = {
     {"g2_ifft", py_g2_ifft, METH_VARARGS, "Inverse FFT over G2 points (the Lagrange basis)."},
     {"pairing_check", py_pairing_check, METH_VARARGS, "True iff the product of the pairings is 1."},
     {"fr_poseidon", py_fr_poseidon, METH_VARARGS, "The Poseidon permutation of each width-t state."},
+    {"qap_h_zkey", py_qap_h_zkey, METH_VARARGS, "h from a .zkey's A/B coefficients and a witness (LE words out)."},
+    {"g1_msm_lem", py_g1_msm_lem, METH_VARARGS, "G1 MSM of snarkjs LEM points (in place) by LE scalars."},
+    {"g2_msm_lem", py_g2_msm_lem, METH_VARARGS, "G2 MSM of snarkjs LEM points (in place) by LE scalars."},
     {NULL, NULL, 0, NULL},
 };
 

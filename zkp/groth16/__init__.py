@@ -19,6 +19,7 @@ from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
 from .prover import prove
 from .setup import DevelopmentKeyWarning, setup
 from .verifier import verify, verify_batch
+from .zkey_prover import Prover
 
 __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
-           "PreparedVerifyingKey", "DevelopmentKeyWarning"]
+           "PreparedVerifyingKey", "DevelopmentKeyWarning", "Prover"]
