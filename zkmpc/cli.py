@@ -138,14 +138,14 @@ def _input_value(v: Any, path: str) -> Any:
 
 
 def cmd_prove(args: argparse.Namespace) -> int:
+    if args.circuit.endswith(".zkey"):
+        return _prove_zkey(args)
     from circuits import compile as compile_circuit
     from zkp import groth16
     from zkp.formats._json import load_strict
     from zkp.formats.binary import load_proving_key
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
 
-    if args.circuit.endswith(".zkey"):
-        return _prove_zkey(args)
     if args.pk is None:
         raise SystemExit("error: expected FILE.py:Class INPUT.json PK_FILE [PROOF_JSON PUBLIC_JSON]")
     cls = load_circuit(args.circuit)
@@ -348,14 +348,25 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from circuits.errors import CircuitError
-    from mpc.errors import MPCError
-    from zkp.errors import ZkpError
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """The packages' error roots, from those packages a command loaded (an error of a
+    package that was never imported cannot have been raised; importing them all would
+    cost ``zkmpc prove`` a tenth of a second)."""
+    roots: list[type[BaseException]] = [OSError]
+    for module, name in (("zkp.errors", "ZkpError"), ("circuits.errors", "CircuitError"),
+                         ("mpc.errors", "MPCError")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            roots.append(getattr(loaded, name))
+    return tuple(roots)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.fn(args))
-    except (ZkpError, CircuitError, MPCError, OSError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _known_errors()):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

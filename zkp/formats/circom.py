@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import FormatError
 from ..field import R
-from ..r1cs import R1CS, R1CSBuilder
+
+if TYPE_CHECKING:  # numpy and the R1CS load only where an R1CS is read or written
+    from ..r1cs import R1CS
 from ..witness import Witness
 
 __all__ = ["read_r1cs", "write_r1cs", "read_wtns", "read_wtns_raw", "write_wtns"]
@@ -130,6 +132,8 @@ def read_r1cs(data: bytes) -> R1CS:
     body = _need(sec, 2, what)
     if m * 12 > len(body):
         raise FormatError(f"{what}: {m} constraints cannot fit in {len(body)} bytes")
+    from ..r1cs import R1CSBuilder
+
     b = R1CSBuilder(num_public=n_out + n_in)
     b.num_wires = n_wires
     pos = 0

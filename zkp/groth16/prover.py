@@ -12,6 +12,7 @@ from ..qap import witness_evaluations
 from ..witness import Witness
 from ._random import random_fr
 from .keys import Proof, ProvingKey
+from .zkey_prover import _b_in_g2
 
 __all__ = ["prove"]
 
@@ -71,17 +72,6 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
         raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
                                "against the key's own verifying key); load the .r1cs to find the constraint")
     return proof
-
-
-def _b_in_g2(pb2: bytes) -> G2Point:
-    """B, checked: a key's ``b_g2`` points are not subgroup-checked when a key is read (they
-    never enter a pairing themselves), so a point outside G2 there surfaces here, before a
-    proof that would carry it (and leak the witness through it) leaves the prover."""
-    try:
-        return G2Point.from_bytes(pb2)
-    except MalformedInputError as exc:
-        raise MalformedInputError(f"proving key: b_g2 holds points outside the G2 subgroup "
-                                  f"(the proof's B is not in G2: {exc})") from None
 
 
 def _verifies(pk: ProvingKey, public: Sequence[int], proof: Proof) -> bool:

@@ -56,6 +56,28 @@ def _be(values: Sequence[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "big") for v in values)
 
 
+def _offsets(mv: memoryview) -> dict[int, int]:
+    """Where each section's body starts in the file, from the section table (which
+    :func:`~zkp.formats.zkey.snarkjs_sections` has checked: no duplicates, no overrun)."""
+    pos, out = 12, {}
+    for _ in range(struct.unpack_from("<I", mv, 8)[0]):
+        kind, size = struct.unpack_from("<IQ", mv, pos)
+        out[kind] = pos + 12
+        pos += 12 + size
+    return out
+
+
+def _b_in_g2(pb2: bytes) -> G2Point:
+    """B, checked: a key's ``b_g2`` points are not subgroup-checked when a key is read (they
+    never enter a pairing themselves), so a point outside G2 there surfaces here, before a
+    proof that would carry it (and leak the witness through it) leaves the prover."""
+    try:
+        return G2Point.from_bytes(pb2)
+    except MalformedInputError as exc:
+        raise MalformedInputError(f"proving key: b_g2 holds points outside the G2 subgroup "
+                                  f"(the proof's B is not in G2: {exc})") from None
+
+
 class Prover:
     """Proves with one ``.zkey`` (a path, mapped read-only, or bytes) many times.
 
@@ -99,6 +121,7 @@ class Prover:
                                development=sum(not c.beacon for c in mpc.contributions) < 2)
         self._pvk = PreparedVerifyingKey(self.vk)
         self._sec = sec
+        self._offsets = _offsets(self._mv)
         self._resident = resident
         if check_points:
             self.check_points()
@@ -127,13 +150,19 @@ class Prover:
             step = _CHECK_CHUNK * width
             for off in range(0, len(part), step):
                 conv(part[off:off + step], f"zkey section {k} (points from {off // width})")
-            self._drop(part)
+            self._drop(k)
 
-    def _drop(self, part: memoryview) -> None:
-        if not self._resident:
-            from ..formats.zkey import _release
-
-            _release(self._mv, part)
+    def _drop(self, k: int) -> None:
+        """Without ``resident``, drop the mapped pages of section ``k`` once read (they are
+        read again from the file if touched)."""
+        mm, part = self._mv.obj, self._sec[k]
+        if self._resident or not isinstance(mm, mmap.mmap) or not len(part):
+            return
+        start = self._offsets[k]
+        page = mmap.PAGESIZE
+        lo, hi = -(-start // page) * page, (start + len(part)) // page * page
+        if hi > lo:
+            mm.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
 
     def _witness(self, witness: Any) -> memoryview:
         """The witness as LE words (a .wtns body): bytes are taken as they are (the kernels
@@ -158,7 +187,7 @@ class Prover:
     def _msm(self, k: int, scalars: Any) -> bytes:
         part = self._sec[k]
         out = (kernels.g2_msm_lem if k == 7 else kernels.g1_msm_lem)(part, scalars)
-        self._drop(part)
+        self._drop(k)
         return bytes(out)
 
     def prove(self, witness: Witness | Sequence[int] | bytes, *, rng: Any = None) -> tuple[Proof, list[int]]:
@@ -174,7 +203,7 @@ class Prover:
         w = self._witness(witness)
         npub, sec = self.num_public, self._sec
         h = kernels.qap_h_zkey(sec[4], w, self.domain_size)
-        self._drop(sec[4])
+        self._drop(4)
         msm_h = self._msm(9, h)
         del h
         msm_a, msm_b1, msm_b2 = self._msm(5, w), self._msm(6, w), self._msm(7, w)
@@ -186,7 +215,7 @@ class Prover:
         pb2 = kernels.g2_msm(self.beta_g2.to_bytes() + msm_b2 + self.delta_g2.to_bytes(), _be([1, 1, s]))
         pc = kernels.g1_msm(msm_c + msm_h + pa + pb1 + d1, _be([1, 1, s, r, (-r * s) % R]))
         public = [int.from_bytes(w[32 * i:32 * i + 32], "little") for i in range(1, npub + 1)]
-        proof = Proof(G1Point.from_bytes(pa), self._b_in_g2(pb2), G1Point.from_bytes(pc))
+        proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
         self._check(public, proof)
         return proof, public
 
@@ -195,12 +224,6 @@ class Prover:
         from ..formats.circom import read_wtns_raw
 
         return self.prove(read_wtns_raw(wtns, num_wires=self.num_wires), rng=rng)
-
-    @staticmethod
-    def _b_in_g2(pb2: bytes) -> G2Point:
-        from .prover import _b_in_g2
-
-        return _b_in_g2(pb2)
 
     def _check(self, public: list[int], proof: Proof) -> None:
         from .verifier import verify
