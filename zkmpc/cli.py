@@ -16,6 +16,8 @@
     zkmpc ptau info POT.ptau                      -> power, contributions, file hash
     zkmpc party-setup DIR --n 5 --threshold 3     -> certificates and parties.toml (local runs)
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
+    zkmpc prover serve CIRCUIT.zkey [--host 127.0.0.1] [--port 9080]   (proofs over HTTP)
+    zkmpc prover prove URL WITNESS.wtns [PROOF_JSON PUBLIC_JSON]       (a client of it)
 
     >>> import zkmpc.demo
     >>> main(["info", zkmpc.demo.__file__ + ":AgeCheck"])
@@ -283,6 +285,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if run(sys.stdout, args.out, rpc=args.rpc) else 1
 
 
+def cmd_prover_serve(args: argparse.Namespace) -> int:
+    from .prover_server import serve
+
+    serve(args.zkey, args.host, args.port)
+    return 0
+
+
+def cmd_prover_prove(args: argparse.Namespace) -> int:
+    from zkp.formats.snarkjs_json import proof_to_json, public_to_json
+
+    from .prover_server import ProverRequestError, request_proof
+
+    try:
+        proof, public = request_proof(args.url, _read(args.wtns, binary=True, limit=1 << 31))
+    except ProverRequestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _write(args.proof, proof_to_json(proof))
+    _write(args.public, public_to_json(public))
+    print(f"wrote {args.proof} and {args.public}")
+    return 0
+
+
+def _add_prover(sub: Any) -> None:
+    pv = sub.add_parser("prover", help="a long-lived prover: serve proofs for a .zkey over HTTP, or ask one")
+    ps = pv.add_subparsers(dest="prover_command", required=True)
+    s = ps.add_parser("serve", help="load CIRCUIT.zkey once and prove each POST /prove (.wtns body)")
+    s.add_argument("zkey")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    s.add_argument("--port", type=int, default=9080)
+    s.set_defaults(fn=cmd_prover_serve)
+    c = ps.add_parser("prove", help="send WITNESS.wtns to a prover server, write the proof")
+    c.add_argument("url", help="the server, e.g. http://127.0.0.1:9080")
+    c.add_argument("wtns")
+    c.add_argument("proof", nargs="?", default="proof.json")
+    c.add_argument("public", nargs="?", default="public.json")
+    c.set_defaults(fn=cmd_prover_prove)
+
+
 def _add_development_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-development-key", action="store_true",
                         help="accept a development key (single-party setup, or fewer than two "
@@ -345,6 +386,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_parsers(sub)
     add_ceremony(sub)
+    _add_prover(sub)
     return p
 
 

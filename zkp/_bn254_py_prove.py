@@ -68,7 +68,7 @@ def qap_h_zkey(coeffs: Any, witness: Any, n: int) -> bytes:
 
     if not isinstance(n, int) or n < 2 or n & (n - 1) or n.bit_length() - 1 >= FR_TWO_ADICITY:
         raise MalformedInputError(f"qap_h_zkey: n must be a power of two in [2, 2^{FR_TWO_ADICITY - 1}], found {n}")
-    w = _le_words(witness, "qap_h_zkey witness")
+    w = _le_words(witness, "witness")
     a, b = _sparse_ab(coeffs, w, n)
     h = qap_odd_coset(_enc(a), _enc(b), _enc([x * y % R for x, y in zip(a, b)]))
     return b"".join(h[i:i + 32][::-1] for i in range(0, len(h), 32))

@@ -84,7 +84,7 @@ static PyObject *py_qap_h_zkey(PyObject *Py_UNUSED(self), PyObject *args) {
     if (wb.len % 32) { malformed("qap_h_zkey witness: expected a multiple of 32 bytes, found %zd", wb.len); goto done; }
     size_t n = (size_t)n_arg, nw = (size_t)wb.len / 32;
     Py_ssize_t bad = bad_le_word(wb.buf, nw);
-    if (bad >= 0) { malformed("qap_h_zkey witness %zd: expected a value < r", bad); goto done; }
+    if (bad >= 0) { malformed("witness %zd: expected a value < r", bad); goto done; }
     for (int i = 0; i < 3; i++) if (!(v[i] = PyMem_Calloc(n, sizeof(fe)))) { PyErr_NoMemory(); goto done; }
     int why = 0, ok = 1;
     ab_vec ab = {v[0], v[1]};

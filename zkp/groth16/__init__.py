@@ -20,19 +20,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
+from .setup import DevelopmentKeyWarning, setup
 from .verifier import verify, verify_batch
 from .zkey_prover import Prover
 
 if TYPE_CHECKING:
     from .prover import prove
-    from .setup import DevelopmentKeyWarning, setup
 
 __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
            "PreparedVerifyingKey", "DevelopmentKeyWarning", "Prover"]
 
-# prove and setup (which load the R1CS and QAP code, and numpy) are imported on first use:
-# a .zkey prover needs neither
-_LAZY = {"prove": ".prover", "setup": ".setup", "DevelopmentKeyWarning": ".setup"}
+# prove (which loads the R1CS and QAP code, and numpy) is imported on first use: a .zkey
+# prover does not need it
+_LAZY = {"prove": ".prover"}
 
 
 def __getattr__(name: str) -> Any:
