@@ -179,7 +179,10 @@ def request_proof(url: str, wtns: bytes, *, timeout: float = 600.0) -> tuple[Any
         raise ProverRequestError(0, f"expected a URL http://HOST:PORT, found {url!r}")
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
-        conn.request("POST", "/prove", body=wtns, headers={"Content-Type": "application/octet-stream"})
+        try:
+            conn.request("POST", "/prove", body=wtns, headers={"Content-Type": "application/octet-stream"})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server refused the body before reading it (too large): read its answer
         resp = conn.getresponse()
         raw = resp.read(1 << 26)
     except (OSError, http.client.HTTPException) as exc:

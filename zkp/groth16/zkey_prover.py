@@ -36,7 +36,7 @@ from __future__ import annotations
 import mmap
 import os
 import struct
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
@@ -215,7 +215,10 @@ class Prover:
         pb2 = kernels.g2_msm(self.beta_g2.to_bytes() + msm_b2 + self.delta_g2.to_bytes(), _be([1, 1, s]))
         pc = kernels.g1_msm(msm_c + msm_h + pa + pb1 + d1, _be([1, 1, s, r, (-r * s) % R]))
         public = [int.from_bytes(w[32 * i:32 * i + 32], "little") for i in range(1, npub + 1)]
-        proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
+        try:
+            proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
+        except MalformedInputError as exc:  # a point off its curve in the key
+            self._refuse(exc)
         self._check(public, proof)
         return proof, public
 
@@ -228,11 +231,16 @@ class Prover:
     def _check(self, public: list[int], proof: Proof) -> None:
         from .verifier import verify
 
-        if verify(self._pvk, public, proof):
-            return
+        if not verify(self._pvk, public, proof):
+            self._refuse(None)
+
+    def _refuse(self, why: MalformedInputError | None) -> NoReturn:
+        """No proof: the key's points are checked to say whether the key or the witness is at fault."""
         try:
             self.check_points()
         except FormatError as exc:
-            raise FormatError(f"the proof does not verify: the key is corrupt ({exc})") from None
+            raise FormatError(f"no proof: the key is corrupt ({exc})") from None
+        if why is not None:
+            raise why
         raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify against "
                                "the key's verifying key); zkmpc prove --r1cs names the constraint it breaks")
