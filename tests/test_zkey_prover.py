@@ -216,3 +216,17 @@ def test_cli_client_and_server(keys: Path, tmp_path: Path) -> None:
         (tmp_path / "bad.wtns").write_bytes(write_wtns(BAD))
         assert cli(["prover", "prove", server.url, str(tmp_path / "bad.wtns")]) == 2
     assert struct.unpack_from("<I", (keys / "witness.wtns").read_bytes(), 4)[0] == 2
+
+
+def test_prove_benchmark_runs_at_its_smallest_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m benchmarks.prove --quick``: both rows print (no timing asserted; speed
+    goals live in the benchmark); without RAPIDSNARK its columns say "not measured"."""
+    from benchmarks import prove
+
+    monkeypatch.setenv("ZKMPC_CACHE", str(tmp_path))
+    monkeypatch.delenv("RAPIDSNARK", raising=False)
+    assert prove.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "chain 2^10" in out and "not measured" in out
+    assert "long-lived prover (zkmpc prover serve), 300 constraints" in out
