@@ -104,6 +104,45 @@ def test_msm_lem_refuses_bad_input(C: ModuleType, twin: str) -> None:
         K.g2_msm_lem(pts[:64], le(ks[:1]))
 
 
+def lem_table(C: ModuleType, group: str, logs: list[int], levels: int) -> bytes:
+    """Level j: ``2^(c j) s_i G`` (c = ceil(255 / levels)), as the prover builds its tables."""
+    c = -(-255 // levels)
+    return b"".join(lem_points(C, group, [s * pow(2, c * j, R) % R for s in logs]) for j in range(levels))
+
+
+TABLE_CASES = [("g1", 1, 13), ("g1", 40, 22), ("g1", 3000, 20), ("g1", 300, 15), ("g2", 33, 22), ("g2", 500, 17)]
+
+
+@pytest.mark.parametrize("group,n,levels", TABLE_CASES)
+def test_table_msm_across_threads_and_twins(C: ModuleType, threads: str | None, group: str, n: int,
+                                            levels: int) -> None:
+    """One window over n * levels entries split over the threads (c = 20 down to 12 bits;
+    15 and 17 levels take the batch-affine buckets, c >= 11); the Python twin reads level 0."""
+    logs, ks = case(n, 4)
+    table = lem_table(C, group, logs, levels)
+    total = sum(k * s for k, s in zip(ks, logs)) % R
+    want = getattr(PY, f"{group}_batch_mul")(GEN[group], be([total]))
+    fn = f"{group}_msm_lem_table"
+    assert getattr(C, fn)(table, le(ks)) == want
+    if n <= 40:
+        assert getattr(PY, fn)(table, le(ks)) == want
+
+
+@pytest.mark.parametrize("twin", ["C", "PY"])
+def test_table_msm_refuses_bad_shapes(C: ModuleType, twin: str) -> None:
+    K = C if twin == "C" else PY
+    logs, ks = case(4, 5)
+    table = lem_table(C, "g1", logs, 13)
+    with pytest.raises(MalformedInputError, match="levels of n points"):
+        K.g1_msm_lem_table(table[:-64], le(ks))
+    with pytest.raises(MalformedInputError, match="at most 20"):
+        K.g1_msm_lem_table(table[:64 * 4 * 12], le(ks))  # 12 levels: 22-bit digits
+    with pytest.raises(MalformedInputError, match="< r"):
+        K.g1_msm_lem_table(table, le(ks[:3] + [R]))
+    with pytest.raises(MalformedInputError, match="levels of n points"):
+        K.g1_msm_lem_table(table, b"")
+
+
 # ---------------------------------------------------------------- h from a .zkey
 
 

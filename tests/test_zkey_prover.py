@@ -58,8 +58,10 @@ def snarkjs_verifies(snarkjs: Run, d: Path, proof: Any, public: list[int]) -> bo
     return res.returncode == 0 and "OK!" in res.stdout
 
 
-def test_prover_proofs_verify_with_ours_and_snarkjs(snarkjs: Run, keys: Path) -> None:
-    prover = groth16.Prover(keys / "k.zkey")
+@pytest.mark.parametrize("tables", [False, True])
+def test_prover_proofs_verify_with_ours_and_snarkjs(snarkjs: Run, keys: Path, tables: bool) -> None:
+    prover = groth16.Prover(keys / "k.zkey", tables=tables)
+    assert bool(prover._tables) == tables
     vk = vk_from_json((keys / "vk.json").read_text())
     w = witness(keys)
     seen = set()

@@ -5,6 +5,10 @@
   (``u32 count``, then records ``matrix u32, row u32, wire u32, k R^2 mod r`` in 32
   little-endian bytes), ``C = A * B`` on the domain, then ``A*B - C`` on the odd coset
   (``qap_odd_coset``): ``h`` as canonical little-endian words;
+* ``g1_msm_lem_table`` / ``g2_msm_lem_table(table, scalars)``: the same MSM over a table of
+  ``L`` levels of the ``n`` bases (level ``j`` holds ``2^(c j) P_i``, ``c = ceil(255 / L)``),
+  which the C twin sums in one window; levels above 0 are the prover's own, built from
+  checked bases, and are not checked again (this twin reads level 0 only);
 * ``g1_msm_lem`` / ``g2_msm_lem(points, scalars)``: an MSM of snarkjs's LEM points by
   little-endian scalars, the result in the canonical big-endian encoding. Coordinates are
   checked ``< p``; curve membership is not (points are validated where they enter, and the
@@ -27,7 +31,7 @@ R = A.R
 _R2_INV = pow(pow(2, 512, int(R)), -1, int(R))
 _COEF = 44
 
-__all__ = ["qap_h_zkey", "g1_msm_lem", "g2_msm_lem"]
+__all__ = ["qap_h_zkey", "g1_msm_lem", "g2_msm_lem", "g1_msm_lem_table", "g2_msm_lem_table"]
 
 
 def _le_words(buf: Any, what: str) -> list[int]:
@@ -98,3 +102,28 @@ def g2_msm_lem(points: Any, scalars: Any) -> bytes:
     pts, ks = _msm_lem(points, scalars, 128, "G2")
     enc = _g2_enc([None if p is None else ((p[0], p[1]), (p[2], p[3])) for p in pts])
     return bytes(g2_msm(enc, ks))
+
+
+def _table_bases(table: Any, scalars: Any, width: int, name: str) -> Any:
+    n = _count(scalars, 32, f"{name} MSM scalars")
+    size = len(memoryview(table).cast("B"))
+    if n == 0 or size % (width * n):
+        raise MalformedInputError(f"{name} table MSM: expected n scalars and a table of L levels of n points, "
+                                  f"found {32 * n} and {size} bytes")
+    levels = size // (width * n)
+    if not 1 <= levels <= 255:
+        raise MalformedInputError(f"{name} table MSM: {levels} levels, expected 1 to 255")
+    c = -(-255 // levels)
+    if c > 20:
+        raise MalformedInputError(f"{name} table MSM: {levels} levels give {c}-bit digits, at most 20")
+    return memoryview(table).cast("B")[:width * n]
+
+
+def g1_msm_lem_table(table: Any, scalars: Any) -> bytes:
+    """G1 MSM over a table of shifted LEM bases (level 0 = the bases) by LE scalars."""
+    return g1_msm_lem(_table_bases(table, scalars, 64, "G1"), scalars)
+
+
+def g2_msm_lem_table(table: Any, scalars: Any) -> bytes:
+    """G2 MSM over a table of shifted LEM bases (level 0 = the bases) by LE scalars."""
+    return g2_msm_lem(_table_bases(table, scalars, 128, "G2"), scalars)

@@ -567,6 +567,8 @@ static PyMethodDef methods[] = {
     {"qap_h_zkey", py_qap_h_zkey, METH_VARARGS, "h from a .zkey's A/B coefficients and a witness (LE words out)."},
     {"g1_msm_lem", py_g1_msm_lem, METH_VARARGS, "G1 MSM of snarkjs LEM points (in place) by LE scalars."},
     {"g2_msm_lem", py_g2_msm_lem, METH_VARARGS, "G2 MSM of snarkjs LEM points (in place) by LE scalars."},
+    {"g1_msm_lem_table", py_g1_msm_lem_table, METH_VARARGS, "G1 MSM over a table of shifted LEM bases (one window)."},
+    {"g2_msm_lem_table", py_g2_msm_lem_table, METH_VARARGS, "G2 MSM over a table of shifted LEM bases (one window)."},
     {NULL, NULL, 0, NULL},
 };
 

