@@ -148,7 +148,8 @@ class ProverServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host if ':' not in str(host) else f'[{host}]'}:{port}"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name if ':' not in name else f'[{name}]'}:{port}"
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()

@@ -211,7 +211,7 @@ class G2Point:
 
     def _jac(self) -> tuple[Any, Any, Any]:
         if self._inf:
-            return A.G2_INF
+            return A.G2_INF  # type: ignore[no-any-return]  # (a lazily loaded module)
         m = A.mpz
         return ((m(self._x[0]), m(self._x[1])), (m(self._y[0]), m(self._y[1])), A.F2_ONE)
 

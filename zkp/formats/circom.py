@@ -92,7 +92,7 @@ def _check_prime(mv: memoryview, what: str) -> None:
         raise FormatError(f"{what}: expected BN254's scalar field (32-byte prime r)")
 
 
-def _header(data: bytes, magic: bytes, size: int) -> tuple[dict[int, memoryview], memoryview]:
+def _header(data: bytes | memoryview, magic: bytes, size: int) -> tuple[dict[int, memoryview], memoryview]:
     """The sections of a circom file and its checked header section (field, then ``size``
     bytes of counts)."""
     what = magic.decode()
