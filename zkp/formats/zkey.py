@@ -311,16 +311,7 @@ class ZKey:
                 + lem_g2(self.gamma_g2) + lem_g1(self.delta_g1) + lem_g2(self.delta_g2))
 
     def coeff_bytes(self) -> bytes:
-        import numpy as np
-
-        m = self.matrices
-        table = np.frombuffer(b"".join((k * _MONT * _MONT % R).to_bytes(32, "little")
-                                       for k in m.coeffs), dtype="V32")
-        rec = np.empty(m.num_entries, dtype=_coef_dtype())
-        rec["m"], rec["c"], rec["s"] = m.matrix, m.rows, m.wires
-        if m.num_entries:
-            rec["v"] = table[m.coeff_ids]
-        return struct.pack("<I", m.num_entries) + rec.tobytes()
+        return self.matrices.zkey_coefficients()
 
     def to_bytes(self) -> bytes:
         """The ``.zkey`` bytes, sections in snarkjs's order (``zkey new`` writes them in the
