@@ -22,8 +22,9 @@ link = ["-pthread"] + (["-fsanitize=address,undefined"] if os.environ.get("ZKP_S
 ext = Extension(
     "zkp._bn254",
     sources=["zkp/_bn254_src/module.c"],
-    depends=["zkp/_bn254_src/field.h", "zkp/_bn254_src/mont_mulx.h", "zkp/_bn254_src/curve_impl.h", "zkp/_bn254_src/curve_ops.h", "zkp/_bn254_src/curve_batch.h", "zkp/_bn254_src/ceremony.h", "zkp/_bn254_src/blake2b.h", "zkp/_bn254_src/pairing.h", "zkp/_bn254_src/witness.h",
-             "zkp/_bn254_src/constants.h", "zkp/_bn254_src/glv.h", "zkp/_bn254_src/ntt.h", "zkp/_bn254_src/poseidon.h"],
+    depends=["zkp/_bn254_src/field.h", "zkp/_bn254_src/mont_mulx.h", "zkp/_bn254_src/curve_impl.h", "zkp/_bn254_src/curve_ops.h", "zkp/_bn254_src/curve_batch.h", "zkp/_bn254_src/ceremony.h", "zkp/_bn254_src/blake2b.h", "zkp/_bn254_src/pairing.h",
+             "zkp/_bn254_src/constants.h", "zkp/_bn254_src/glv.h", "zkp/_bn254_src/ntt.h", "zkp/_bn254_src/poseidon.h",
+             "zkp/_bn254_src/prove.h", "zkp/_bn254_src/witness.h"],
     extra_compile_args=flags if sys.platform != "win32" else [],
     extra_link_args=link if sys.platform != "win32" else [],
     optional=not os.environ.get("ZKP_REQUIRE_C"),

@@ -18,6 +18,8 @@
     zkmpc ptau info POT.ptau                      -> power, contributions, file hash
     zkmpc party-setup DIR --n 5 --threshold 3     -> certificates and parties.toml (local runs)
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
+    zkmpc prover serve CIRCUIT.zkey [--host 127.0.0.1] [--port 9080]   (proofs over HTTP)
+    zkmpc prover prove URL WITNESS.wtns [PROOF_JSON PUBLIC_JSON]       (a client of it)
 
     >>> import zkmpc.demo
     >>> main(["info", zkmpc.demo.__file__ + ":AgeCheck"])
@@ -142,14 +144,14 @@ def _input_value(v: Any, path: str) -> Any:
 
 
 def cmd_prove(args: argparse.Namespace) -> int:
+    if args.circuit.endswith(".zkey"):
+        return _prove_zkey(args)
     from circuits import compile as compile_circuit
     from zkp import groth16
     from zkp.formats._json import load_strict
     from zkp.formats.binary import load_proving_key
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
 
-    if args.circuit.endswith(".zkey"):
-        return _prove_zkey(args)
     if args.pk is None:
         raise SystemExit("error: expected FILE.py:Class INPUT.json PK_FILE [PROOF_JSON PUBLIC_JSON]")
     cls = load_circuit(args.circuit)
@@ -172,26 +174,38 @@ def cmd_prove(args: argparse.Namespace) -> int:
 
 
 def _prove_zkey(args: argparse.Namespace) -> int:
-    """snarkjs's ``groth16 prove CIRCUIT.zkey WITNESS.wtns PROOF PUBLIC``."""
-    from zkp import groth16
-    from zkp.formats.circom import read_r1cs, read_wtns
+    """snarkjs's ``groth16 prove CIRCUIT.zkey WITNESS.wtns PROOF PUBLIC``: the key and the
+    witness are mapped and read in place (:class:`zkp.groth16.Prover`); with ``--r1cs`` the
+    key is loaded whole and checked against the circuit, to name a broken constraint."""
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
-    from zkp.formats.zkey import read_zkey
 
     proof_path = args.pk or "proof.json"
     public_path = args.proof if args.pk else "public.json"
     t0 = time.perf_counter()
-    zk = read_zkey(args.circuit)
-    cs = read_r1cs(_read(args.r1cs, binary=True)) if args.r1cs else None
-    pk = zk.proving_key(cs)
-    witness = read_wtns(_read(args.input, binary=True), num_public=pk.num_public)
-    t1 = time.perf_counter()
-    proof = groth16.prove(pk, witness)
+    if args.r1cs:
+        proof, public = _prove_zkey_r1cs(args)
+    else:
+        from zkp.groth16.zkey_prover import Prover
+
+        # one proof: the key's points are not checked one by one (the proof is verified
+        # before it is written, and a failure then checks them), pages dropped once read
+        prover = Prover(args.circuit, check_points=False, resident=False)
+        proof, public = prover.prove_wtns(args.input)
     _write(proof_path, proof_to_json(proof))
-    _write(public_path, public_to_json(witness.public))
-    print(f"wrote {proof_path} and {public_path} (load {t1 - t0:.3f} s, prove "
-          f"{time.perf_counter() - t1:.3f} s)")
+    _write(public_path, public_to_json(public))
+    print(f"wrote {proof_path} and {public_path} ({time.perf_counter() - t0:.3f} s)")
     return 0
+
+
+def _prove_zkey_r1cs(args: argparse.Namespace) -> tuple[Any, list[int]]:
+    from zkp import groth16
+    from zkp.formats.circom import read_r1cs, read_wtns
+    from zkp.formats.zkey import read_zkey
+
+    zk = read_zkey(args.circuit)
+    pk = zk.proving_key(read_r1cs(_read(args.r1cs, binary=True)))
+    witness = read_wtns(_read(args.input, binary=True), num_public=pk.num_public)
+    return groth16.prove(pk, witness), witness.public
 
 
 def _load_vk_public_proof(args: argparse.Namespace, with_vk: bool = True) -> tuple[Any, list[int], Any]:
@@ -275,6 +289,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if run(sys.stdout, args.out, rpc=args.rpc) else 1
 
 
+def cmd_prover_serve(args: argparse.Namespace) -> int:
+    from .prover_server import serve
+
+    serve(args.zkey, args.host, args.port)
+    return 0
+
+
+def cmd_prover_prove(args: argparse.Namespace) -> int:
+    from zkp.formats.snarkjs_json import proof_to_json, public_to_json
+
+    from .prover_server import ProverRequestError, request_proof
+
+    try:
+        proof, public = request_proof(args.url, _read(args.wtns, binary=True, limit=1 << 31))
+    except ProverRequestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _write(args.proof, proof_to_json(proof))
+    _write(args.public, public_to_json(public))
+    print(f"wrote {args.proof} and {args.public}")
+    return 0
+
+
+def _add_prover(sub: Any) -> None:
+    pv = sub.add_parser("prover", help="a long-lived prover: serve proofs for a .zkey over HTTP, or ask one")
+    ps = pv.add_subparsers(dest="prover_command", required=True)
+    s = ps.add_parser("serve", help="load CIRCUIT.zkey once and prove each POST /prove (.wtns body)")
+    s.add_argument("zkey")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    s.add_argument("--port", type=int, default=9080)
+    s.set_defaults(fn=cmd_prover_serve)
+    c = ps.add_parser("prove", help="send WITNESS.wtns to a prover server, write the proof")
+    c.add_argument("url", help="the server, e.g. http://127.0.0.1:9080")
+    c.add_argument("wtns")
+    c.add_argument("proof", nargs="?", default="proof.json")
+    c.add_argument("public", nargs="?", default="public.json")
+    c.set_defaults(fn=cmd_prover_prove)
+
+
 def _add_development_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-development-key", action="store_true",
                         help="accept a development key (single-party setup, or fewer than two "
@@ -339,17 +392,29 @@ def _parser() -> argparse.ArgumentParser:
     add_parsers(sub)
     add_ceremony(sub)
     add_witness(sub)
+    _add_prover(sub)
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from circuits.errors import CircuitError
-    from mpc.errors import MPCError
-    from zkp.errors import ZkpError
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """The packages' error roots, from those packages a command loaded (an error of a
+    package that was never imported cannot have been raised; importing them all would
+    cost ``zkmpc prove`` a tenth of a second)."""
+    roots: list[type[BaseException]] = [OSError]
+    for module, name in (("zkp.errors", "ZkpError"), ("circuits.errors", "CircuitError"),
+                         ("mpc.errors", "MPCError")):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            roots.append(getattr(loaded, name))
+    return tuple(roots)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.fn(args))
-    except (ZkpError, CircuitError, MPCError, OSError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _known_errors()):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

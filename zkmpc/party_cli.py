@@ -19,7 +19,6 @@ import json
 import os
 import sys
 import time
-from decimal import Decimal
 from typing import Any, Callable
 
 __all__ = ["add_parsers"]
@@ -62,6 +61,8 @@ def cmd_party(args: argparse.Namespace) -> int:
     field = config.field
     job: Callable[[Any], Any]
     if args.protocol == "stats":
+        from decimal import Decimal
+
         enc = FixedPoint(args.decimals, Decimal(args.bound))
         job = lambda ctx: secure_stats(ctx, values, enc, verified=args.verified)  # noqa: E731
         decode = None

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-from . import _bn254_py
+from ._lazy import lazy_module
+
+# the pure-Python twin (and gmpy2 with it) loads only when it is used
+_bn254_py = lazy_module("zkp._bn254_py")
 
 __all__ = ["kernels", "backend_info"]
 

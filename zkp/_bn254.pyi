@@ -1,5 +1,4 @@
 # The typed contract of the BN254 kernels: zkp._bn254_py (Python) and zkp._bn254 (C)
-from typing import Any, Callable, Sequence
 # implement exactly these functions with these encodings and errors.
 #
 # Encodings (big-endian, fixed width, canonical; batches are concatenations):
@@ -7,6 +6,8 @@ from typing import Any, Callable, Sequence
 #   the EIP-197 order); infinity: all zero bytes.
 # Errors: zkp.errors.MalformedInputError for wrong lengths, values >= modulus, and (in the
 #   validate functions) points off the curve or outside the subgroup.
+
+from typing import Any, Callable, Sequence
 
 BACKEND: str
 
@@ -45,3 +46,13 @@ def blake2b_update(state: bytes, data: bytes) -> bytes: ...
 # run returns (-1, the output wires' values) or (index of the first failing check, b"")
 def witness_validate(body: bytes) -> None: ...
 def witness_run(body: bytes, inputs: bytes, hints: Sequence[Callable[..., Any]]) -> tuple[int, bytes]: ...
+# the prover on snarkjs's files in place: h from a .zkey's section 4 (u32 count, then
+# records matrix/row/wire u32 and k R^2 mod r as 32 LE bytes) and a .wtns body (LE words),
+# returned as LE words; MSMs of LEM points (coordinates < p checked, not the curve) by LE scalars
+def qap_h_zkey(coeffs: bytes, witness: bytes, n: int) -> bytes: ...
+def g1_msm_lem(points: bytes, scalars: bytes) -> bytes: ...
+def g2_msm_lem(points: bytes, scalars: bytes) -> bytes: ...
+# the same MSM over a table of L levels of the n bases (level j = 2^(c j) P_i, c = ceil(255 / L),
+# at most 20), summed in one window; levels above 0 are not checked (the prover builds them)
+def g1_msm_lem_table(table: bytes, scalars: bytes) -> bytes: ...
+def g2_msm_lem_table(table: bytes, scalars: bytes) -> bytes: ...

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from . import _arith as A
 from ._bn254_py_ceremony import (blake2b_update, g1_apply_key, g1_from_lem, g1_ifft, g1_lincomb,
                                  g1_to_lem, g2_apply_key, g2_from_lem, g2_ifft, g2_lincomb, g2_to_lem)
+from ._bn254_py_prove import g1_msm_lem, g1_msm_lem_table, g2_msm_lem, g2_msm_lem_table, qap_h_zkey
 from ._bn254_py_codec import (_count, _enc, _g1_enc, _g1_points, _g2_enc, _g2_points, _log2_size,
                               _scalars, _words)
 from ._bn254_py_witness import witness_run, witness_validate
@@ -54,6 +55,11 @@ __all__ = [
     "g2_lincomb",
     "blake2b_update",
     "pairing_check",
+    "qap_h_zkey",
+    "g1_msm_lem",
+    "g2_msm_lem",
+    "g1_msm_lem_table",
+    "g2_msm_lem_table",
 ]
 
 BACKEND = "python"

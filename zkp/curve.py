@@ -21,10 +21,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Sequence
 
-from . import _arith as A
+from ._lazy import lazy_module
 from ._backend import kernels
 from .errors import InputTypeError, MalformedInputError
 from .field import P, R, check_fr_list
+
+A = lazy_module("zkp._arith")  # Python-side point arithmetic: loads (with gmpy2) on first use
+
+#: the G2 generator (as zkp._arith.G2_GEN), here so that comparing with it loads no arithmetic
+_G2_GEN = ((10857046999023057135944570762232829481370756359578518086990519993285655852781,
+            11559732032986387107991004021392285783925812861821192530917403151452391805634),
+           (8495653923123431417604973247489272438418190587263600148770280649306958101930,
+            4082367875863433681332203403145435568316851327593401208105741076214120093531))
 
 __all__ = ["G1Point", "G2Point", "g1_msm", "g1_msm_packed", "g1_batch_mul", "g1_batch_mul_packed", "hash_to_g1"]
 
@@ -188,7 +196,7 @@ class G2Point:
 
     @classmethod
     def generator(cls) -> G2Point:
-        return cls._raw(A.G2_GEN)
+        return cls._raw(_G2_GEN)
 
     @property
     def x(self) -> Fq2Pair:
@@ -203,7 +211,7 @@ class G2Point:
 
     def _jac(self) -> tuple[Any, Any, Any]:
         if self._inf:
-            return A.G2_INF
+            return A.G2_INF  # type: ignore[no-any-return]  # (a lazily loaded module)
         m = A.mpz
         return ((m(self._x[0]), m(self._x[1])), (m(self._y[0]), m(self._y[1])), A.F2_ONE)
 

@@ -132,6 +132,19 @@ class QapMatrices:
     def num_entries(self) -> int:
         return int(self.rows.shape[0])
 
+    def zkey_coefficients(self) -> bytes:
+        """The entries as a ``.zkey``'s section 4: ``u32`` count, then 44-byte records
+        (matrix, row, wire as ``u32``; the coefficient ``k R^2 mod r``, 32 bytes little-endian)."""
+        import struct
+
+        mont2 = pow(2, 512, R)
+        table = np.frombuffer(b"".join((k * mont2 % R).to_bytes(32, "little") for k in self.coeffs), dtype="V32")
+        rec = np.empty(self.num_entries, dtype=[("m", "<u4"), ("c", "<u4"), ("s", "<u4"), ("v", "V32")])
+        rec["m"], rec["c"], rec["s"] = self.matrix, self.rows, self.wires
+        if self.num_entries:
+            rec["v"] = table[self.coeff_ids]
+        return struct.pack("<I", self.num_entries) + rec.tobytes()
+
     def evaluations(self, w: Sequence[int], n: int) -> tuple[bytes, bytes, bytes]:
         """``(A.w, B.w, A.w * B.w)`` on the ``n`` rows of the domain, packed."""
         acc = ([0] * n, [0] * n)

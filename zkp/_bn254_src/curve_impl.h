@@ -143,8 +143,23 @@ __attribute__((unused)) static void FN(mul)(JAC *r, const JAC *p, const fe *k) {
 
 /* ------------------------------------------------ Pippenger with signed digits */
 
+/* The points of an MSM are read through FN(load): point i is at base + stride * src(i),
+ * src(i) = idx[i] (or i without idx), x then y in Montgomery form (an AFF array: stride
+ * sizeof(AFF); snarkjs's LEM points in place: stride 2 * sizeof(F), little-endian hosts).
+ * neg (optional) negates point i. */
+typedef struct { const uint8_t *base; size_t stride; const uint32_t *idx; const uint8_t *neg; } FN(src);
+
+static inline void FN(load)(AFF *out, const FN(src) *s, size_t i, int neg) {
+    const uint8_t *p = s->base + s->stride * (s->idx ? (size_t)s->idx[i] : i);
+    memcpy(&out->x, p, sizeof(F));
+    memcpy(&out->y, p + sizeof(F), sizeof(F));
+    out->inf = 0;
+    if (s->neg && s->neg[i]) neg = !neg;
+    if (neg) F_NEG(&out->y, &out->y);
+}
+
 typedef struct {
-    const AFF *pts; const int32_t *digits; size_t n; int c, nwin;
+    FN(src) src; const int32_t *digits; size_t n; int c, nwin;
     int first, step; JAC *window_sums;
 } FN(msm_job);
 
@@ -159,7 +174,7 @@ typedef struct {
     AFF *buckets; uint8_t *full; uint32_t *stamp; uint32_t epoch;
     FN(pending) *batch; size_t m; F *den; F *scratch; uint8_t *kind;
     JAC *side; uint8_t *side_used;
-    const AFF *pts;
+    FN(src) src;
 } FN(acc);
 
 #ifndef BN254_KINDS
@@ -170,15 +185,15 @@ enum { KIND_ADD = 0, KIND_DBL = 1, KIND_CANCEL = 2 };
 static void FN(flush)(FN(acc) *a) {
     size_t m = a->m;
     for (size_t j = 0; j < m; j++) {
-        const AFF *b = &a->buckets[a->batch[j].bucket], *p = &a->pts[a->batch[j].point];
-        F py;
-        if (a->batch[j].neg) F_NEG(&py, &p->y); else py = p->y;
-        if (F_EQ(&p->x, &b->x)) {
-            if (F_EQ(&py, &b->y)) { a->kind[j] = KIND_DBL; F_DBL(&a->den[j], &b->y); }
+        const AFF *b = &a->buckets[a->batch[j].bucket];
+        AFF p;
+        FN(load)(&p, &a->src, a->batch[j].point, a->batch[j].neg);
+        if (F_EQ(&p.x, &b->x)) {
+            if (F_EQ(&p.y, &b->y)) { a->kind[j] = KIND_DBL; F_DBL(&a->den[j], &b->y); }
             else { a->kind[j] = KIND_CANCEL; a->den[j] = F_ONE; }
         } else {
             a->kind[j] = KIND_ADD;
-            F_SUB(&a->den[j], &p->x, &b->x);
+            F_SUB(&a->den[j], &p.x, &b->x);
         }
     }
     F acc = F_ONE;
@@ -190,15 +205,14 @@ static void FN(flush)(FN(acc) *a) {
         F_MUL(&acc, &acc, &a->den[j]);
         uint32_t bi = a->batch[j].bucket;
         AFF *b = &a->buckets[bi];
-        const AFF *p = &a->pts[a->batch[j].point];
         if (a->kind[j] == KIND_CANCEL) { a->full[bi] = 0; continue; }
         F lambda, t, x3, y3;
         if (a->kind[j] == KIND_ADD) {
-            F py;
-            if (a->batch[j].neg) F_NEG(&py, &p->y); else py = p->y;
-            F_SUB(&t, &py, &b->y);
+            AFF p;
+            FN(load)(&p, &a->src, a->batch[j].point, a->batch[j].neg);
+            F_SUB(&t, &p.y, &b->y);
             F_MUL(&lambda, &t, &inv);
-            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &p->x);
+            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &p.x);
         } else {
             F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
             F_MUL(&lambda, &t, &inv);
@@ -213,15 +227,15 @@ static void FN(flush)(FN(acc) *a) {
 
 static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, size_t cap) {
     if (!a->full[bucket]) {
-        a->buckets[bucket] = a->pts[point];
-        if (neg) F_NEG(&a->buckets[bucket].y, &a->pts[point].y);
-        a->buckets[bucket].inf = 0;
+        FN(load)(&a->buckets[bucket], &a->src, point, neg);
         a->full[bucket] = 1;
         return;
     }
     if (a->stamp[bucket] == a->epoch) {
         if (!a->side_used[bucket]) { FN(set_inf)(&a->side[bucket]); a->side_used[bucket] = 1; }
-        FN(add_aff)(&a->side[bucket], &a->side[bucket], &a->pts[point], neg);
+        AFF p;
+        FN(load)(&p, &a->src, point, 0);
+        FN(add_aff)(&a->side[bucket], &a->side[bucket], &p, neg);
         return;
     }
     a->stamp[bucket] = a->epoch;
@@ -229,13 +243,19 @@ static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, s
     if (a->m == cap) FN(flush)(a);
 }
 
+/* below this many buckets a batch is too short to amortise its inversion: buckets stay
+ * Jacobian and take mixed additions (11 multiplications against about 6 + 380 / batch) */
+#ifndef MSM_AFFINE_BUCKETS
+#define MSM_AFFINE_BUCKETS 1024
+#endif
+
 static void *FN(msm_worker)(void *arg) {
     FN(msm_job) *job = arg;
     size_t nb = (size_t)1 << (job->c - 1);
     size_t cap = nb / 8 < 16 ? 16 : (nb / 8 > 1024 ? 1024 : nb / 8);
     FN(acc) a;
     memset(&a, 0, sizeof a);
-    a.pts = job->pts;
+    a.src = job->src;
     a.buckets = malloc(nb * sizeof(AFF));
     a.full = malloc(nb);
     a.stamp = calloc(nb, sizeof(uint32_t));
@@ -254,9 +274,21 @@ static void *FN(msm_worker)(void *arg) {
         memset(a.full, 0, nb);
         memset(a.side_used, 0, nb);
         a.epoch++;
-        for (size_t i = 0; i < job->n; i++) {
-            int32_t d = job->digits[(size_t)w * job->n + i];
-            if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
+        if (nb < MSM_AFFINE_BUCKETS) {  /* few buckets: Jacobian buckets, mixed additions */
+            for (size_t i = 0; i < job->n; i++) {
+                int32_t d = job->digits[(size_t)w * job->n + i];
+                if (!d) continue;
+                uint32_t b = (uint32_t)(d > 0 ? d - 1 : -d - 1);
+                if (!a.side_used[b]) { FN(set_inf)(&a.side[b]); a.side_used[b] = 1; }
+                AFF p;
+                FN(load)(&p, &a.src, i, d < 0);
+                FN(add_aff)(&a.side[b], &a.side[b], &p, 0);
+            }
+        } else {
+            for (size_t i = 0; i < job->n; i++) {
+                int32_t d = job->digits[(size_t)w * job->n + i];
+                if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
+            }
         }
         if (a.m) FN(flush)(&a);
         JAC running, total;
@@ -274,24 +306,16 @@ done:
     return rv;
 }
 
-/* sum of k_i * P_i for scalars below 2^nbits; points with a zero scalar or at infinity are
- * skipped. Returns 0 on allocation failure. */
-static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in, int nthreads, int nbits) {
+/* sum of k_i * P_i over the n points of src (none at infinity) with non-zero scalars below
+ * 2^nbits. Returns 0 on allocation failure. */
+static int FN(msm_src)(JAC *result, const FN(src) *src, const fe *ks, size_t n, int nthreads, int nbits) {
     FN(set_inf)(result);
-    AFF *pts = malloc((n_in ? n_in : 1) * sizeof(AFF));
-    fe *ks = malloc((n_in ? n_in : 1) * sizeof(fe));
-    if (!pts || !ks) { free(pts); free(ks); return 0; }
-    size_t n = 0;
-    for (size_t i = 0; i < n_in; i++) {
-        if (pts_in[i].inf || fe_is_zero(&ks_in[i])) continue;
-        pts[n] = pts_in[i]; ks[n] = ks_in[i]; n++;
-    }
-    if (n == 0) { free(pts); free(ks); return 1; }
+    if (n == 0) return 1;
     int c = msm_window(n, nbits);
     int nwin = (nbits + 1 + c - 1) / c;
     int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
     JAC *sums = malloc((size_t)nwin * sizeof(JAC));
-    if (!digits || !sums) { free(pts); free(ks); free(digits); free(sums); return 0; }
+    if (!digits || !sums) { free(digits); free(sums); return 0; }
     for (size_t i = 0; i < n; i++) signed_digits(&digits[i], n, &ks[i], c, nwin);
     if (nthreads > nwin) nthreads = nwin;
     if (nthreads < 1) nthreads = 1;
@@ -299,7 +323,7 @@ static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t 
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (FN(msm_job)){pts, digits, n, c, nwin, t, nthreads, sums};
+        jobs[t] = (FN(msm_job)){*src, digits, n, c, nwin, t, nthreads, sums};
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(msm_worker), &jobs[t]) == 0;
     }
     int ok = FN(msm_worker)(&jobs[0]) == NULL;
@@ -313,7 +337,25 @@ static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t 
             FN(add)(result, result, &sums[w]);
         }
     }
-    free(pts); free(ks); free(digits); free(sums);
+    free(digits); free(sums);
+    return ok;
+}
+
+/* sum of k_i * P_i for scalars below 2^nbits; points with a zero scalar or at infinity are
+ * skipped (read in place through an index). Returns 0 on allocation failure. */
+static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t n_in, int nthreads, int nbits) {
+    FN(set_inf)(result);
+    uint32_t *idx = malloc((n_in ? n_in : 1) * sizeof(uint32_t));
+    fe *ks = malloc((n_in ? n_in : 1) * sizeof(fe));
+    if (!idx || !ks || n_in > UINT32_MAX) { free(idx); free(ks); return 0; }
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; i++) {
+        if (pts_in[i].inf || fe_is_zero(&ks_in[i])) continue;
+        idx[n] = (uint32_t)i; ks[n] = ks_in[i]; n++;
+    }
+    FN(src) src = {(const uint8_t *)pts_in, sizeof(AFF), idx, NULL};
+    int ok = FN(msm_src)(result, &src, ks, n, nthreads, nbits);
+    free(idx); free(ks);
     return ok;
 }
 

@@ -148,8 +148,9 @@ FE_INLINE void mont_add(fe *r, const fe *a, const fe *b, const mont_t *m) {
     _addcarry_u64(c, a->v[3], b->v[3], &t3);  /* no carry out: a + b < 2^255 */
     c = _subborrow_u64(0, t0, q[0], &s0); c = _subborrow_u64(c, t1, q[1], &s1);
     c = _subborrow_u64(c, t2, q[2], &s2); c = _subborrow_u64(c, t3, q[3], &s3);
-    if (c) { r->v[0] = t0; r->v[1] = t1; r->v[2] = t2; r->v[3] = t3; }
-    else { r->v[0] = s0; r->v[1] = s1; r->v[2] = s2; r->v[3] = s3; }
+    uint64_t keep = (uint64_t)0 - c;  /* select without a branch: the borrow is data-dependent */
+    r->v[0] = (t0 & keep) | (s0 & ~keep); r->v[1] = (t1 & keep) | (s1 & ~keep);
+    r->v[2] = (t2 & keep) | (s2 & ~keep); r->v[3] = (t3 & keep) | (s3 & ~keep);
 }
 
 FE_INLINE void mont_sub(fe *r, const fe *a, const fe *b, const mont_t *m) {

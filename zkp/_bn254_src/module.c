@@ -461,6 +461,7 @@ static int log2_size(Py_ssize_t n) {
 #include "blake2b.h"
 #include "poseidon.h"
 #include "witness.h"
+#include "prove.h"
 
 static PyObject *py_fr_poseidon(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer brc, bm, bs; int full;
@@ -566,6 +567,11 @@ static PyMethodDef methods[] = {
     {"fr_poseidon", py_fr_poseidon, METH_VARARGS, "The Poseidon permutation of each width-t state."},
     {"witness_validate", py_witness_validate, METH_VARARGS, "Check a witness program (zkp/program.py) without running it."},
     {"witness_run", py_witness_run, METH_VARARGS, "Run a witness program: (-1, witness) or (failing check, b'')."},
+    {"qap_h_zkey", py_qap_h_zkey, METH_VARARGS, "h from a .zkey's A/B coefficients and a witness (LE words out)."},
+    {"g1_msm_lem", py_g1_msm_lem, METH_VARARGS, "G1 MSM of snarkjs LEM points (in place) by LE scalars."},
+    {"g2_msm_lem", py_g2_msm_lem, METH_VARARGS, "G2 MSM of snarkjs LEM points (in place) by LE scalars."},
+    {"g1_msm_lem_table", py_g1_msm_lem_table, METH_VARARGS, "G1 MSM over a table of shifted LEM bases (one window)."},
+    {"g2_msm_lem_table", py_g2_msm_lem_table, METH_VARARGS, "G2 MSM over a table of shifted LEM bases (one window)."},
     {NULL, NULL, 0, NULL},
 };
 

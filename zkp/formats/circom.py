@@ -16,17 +16,20 @@ Example:
 
 from __future__ import annotations
 
+import os
 import struct
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from ..errors import FormatError
 from ..field import R
-from ..r1cs import R1CS, R1CSBuilder
+
+if TYPE_CHECKING:  # numpy and the R1CS load only where an R1CS is read or written
+    from ..r1cs import R1CS
 from ..witness import Witness
 
-__all__ = ["read_r1cs", "write_r1cs", "read_wtns", "write_wtns"]
+__all__ = ["read_r1cs", "write_r1cs", "read_wtns", "read_wtns_raw", "write_wtns"]
 
 _N8 = 32
 _PRIME = R.to_bytes(_N8, "little")
@@ -91,7 +94,7 @@ def _check_prime(mv: memoryview, what: str) -> None:
         raise FormatError(f"{what}: expected BN254's scalar field (32-byte prime r)")
 
 
-def _header(data: bytes, magic: bytes, size: int) -> tuple[dict[int, memoryview], memoryview]:
+def _header(data: bytes | memoryview, magic: bytes, size: int) -> tuple[dict[int, memoryview], memoryview]:
     """The sections of a circom file and its checked header section (field, then ``size``
     bytes of counts)."""
     what = magic.decode()
@@ -131,6 +134,8 @@ def read_r1cs(data: bytes) -> R1CS:
     body = _need(sec, 2, what)
     if m * 12 > len(body):
         raise FormatError(f"{what}: {m} constraints cannot fit in {len(body)} bytes")
+    from ..r1cs import R1CSBuilder
+
     b = R1CSBuilder(num_public=n_out + n_in)
     b.num_wires = n_wires
     pos = 0
@@ -154,6 +159,25 @@ def write_wtns(values: Witness | Sequence[int]) -> bytes:
         count, body = len(vals), b"".join(int(v).to_bytes(_N8, "little") for v in vals)
     header = struct.pack("<I", _N8) + _PRIME + struct.pack("<I", count)
     return b"wtns" + struct.pack("<II", 2, 2) + _section(1, header) + _section(2, body)
+
+
+def read_wtns_raw(source: str | os.PathLike[str] | bytes, *, num_wires: int | None = None) -> memoryview:
+    """The values of a ``.wtns`` (a path is memory-mapped) as they lie in the file: one
+    32-byte little-endian word per wire, *unchecked* against r (the prover's kernels check
+    them). The header (field, count, section sizes) is checked, the count against
+    ``num_wires`` when given."""
+    from .zkey import open_binary
+
+    mv = open_binary(source, "wtns")
+    what = "wtns"
+    sec, hdr = _header(mv, b"wtns", 4)
+    (n,) = struct.unpack_from("<I", hdr, 4 + _N8)
+    body = _need(sec, 2, what)
+    if len(body) != n * _N8:
+        raise FormatError(f"{what}: {n} values need {n * _N8} bytes, found {len(body)}")
+    if num_wires is not None and n != num_wires:
+        raise FormatError(f"{what}: {n} values, the key has {num_wires} wires")
+    return body
 
 
 def read_wtns(data: bytes, *, num_public: int) -> Witness:

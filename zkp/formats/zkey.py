@@ -36,17 +36,17 @@ import mmap
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
 from ..field import P, R
 from ..groth16.keys import ProvingKey, VerifyingKey
-from ..qap import QapMatrices
-from ..r1cs import R1CS
+
+if TYPE_CHECKING:  # numpy, the QAP and R1CS types load only where used (the prover needs none)
+    from ..qap import QapMatrices
+    from ..r1cs import R1CS
 from .circom import _sections
 
 __all__ = ["Contribution", "MPCParams", "ZKey", "read_zkey", "write_zkey", "lem_g1", "lem_g2",
@@ -54,7 +54,13 @@ __all__ = ["Contribution", "MPCParams", "ZKey", "read_zkey", "write_zkey", "lem_
 
 _MONT = pow(2, 256, R)
 _MONT2_INV = pow(_MONT * _MONT, -1, R)
-_COEF = np.dtype([("m", "<u4"), ("c", "<u4"), ("s", "<u4"), ("v", "V32")])
+
+
+def _coef_dtype() -> Any:
+    import numpy as np
+
+    return np.dtype([("m", "<u4"), ("c", "<u4"), ("s", "<u4"), ("v", "V32")])
+
 _HEADER_SIZE = 4 + 32 + 4 + 32 + 4 * 3 + 3 * 64 + 3 * 128
 _MAX_DOMAIN_LOG = 27
 
@@ -270,6 +276,9 @@ class ZKey:
     def proving_key(self, cs: R1CS | Any = None) -> ProvingKey:
         """The proving key. With ``cs`` (the circuit's R1CS or compiled circuit, checked
         against the key's A and B) the prover names the first constraint a bad witness breaks."""
+        from ..qap import QapMatrices
+        from ..r1cs import R1CS
+
         cs = getattr(cs, "r1cs", cs)
         if cs is not None and not isinstance(cs, R1CS):
             raise FormatError(f"zkey: expected an R1CS, found {type(cs).__name__}")
@@ -302,14 +311,7 @@ class ZKey:
                 + lem_g2(self.gamma_g2) + lem_g1(self.delta_g1) + lem_g2(self.delta_g2))
 
     def coeff_bytes(self) -> bytes:
-        m = self.matrices
-        table = np.frombuffer(b"".join((k * _MONT * _MONT % R).to_bytes(32, "little")
-                                       for k in m.coeffs), dtype="V32")
-        rec = np.empty(m.num_entries, dtype=_COEF)
-        rec["m"], rec["c"], rec["s"] = m.matrix, m.rows, m.wires
-        if m.num_entries:
-            rec["v"] = table[m.coeff_ids]
-        return struct.pack("<I", m.num_entries) + rec.tobytes()
+        return self.matrices.zkey_coefficients()
 
     def to_bytes(self) -> bytes:
         """The ``.zkey`` bytes, sections in snarkjs's order (``zkey new`` writes them in the
@@ -356,6 +358,8 @@ def _unique_words(values: Any) -> tuple[Any, Any]:
     """``np.unique(values, return_inverse=True)`` for 32-byte words, grouped by their low 64
     bits first (a fast integer sort; circuits have few distinct coefficients) and checked
     whole, falling back to the full comparison when two words share their low bits."""
+    import numpy as np
+
     values = np.ascontiguousarray(values)
     words = values.view("<u8").reshape(-1, 4)
     low, first, inverse = np.unique(words[:, 0], return_index=True, return_inverse=True)
@@ -366,12 +370,16 @@ def _unique_words(values: Any) -> tuple[Any, Any]:
 
 
 def _matrices(mv: memoryview, nw: int, npub: int, n: int) -> QapMatrices:
+    import numpy as np
+
+    from ..qap import QapMatrices
+
     if len(mv) < 4:
         raise FormatError("zkey: the coefficients section is truncated")
     (count,) = struct.unpack_from("<I", mv, 0)
     if len(mv) != 4 + 44 * count:
         raise FormatError(f"zkey: {count} coefficients need {4 + 44 * count} bytes, found {len(mv)}")
-    rec = np.frombuffer(mv, dtype=_COEF, count=count, offset=4)
+    rec = np.frombuffer(mv, dtype=_coef_dtype(), count=count, offset=4)
     if count < npub + 1:
         raise FormatError(f"zkey: {count} coefficients, fewer than the {npub + 1} public rows")
     m_, c_, s_ = rec["m"], rec["c"], rec["s"]
@@ -433,6 +441,8 @@ def _release(mv: memoryview, part: memoryview) -> None:
     mm = mv.obj
     if not isinstance(mm, mmap.mmap) or len(part) == 0:
         return
+    import numpy as np
+
     start = np.frombuffer(part, dtype=np.uint8).ctypes.data - np.frombuffer(mv, dtype=np.uint8).ctypes.data
     page = mmap.PAGESIZE
     lo, hi = -(-start // page) * page, (start + len(part)) // page * page

@@ -15,10 +15,33 @@ Example:
     (True, False)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
-from .prover import prove
 from .setup import DevelopmentKeyWarning, setup
 from .verifier import verify, verify_batch
+from .zkey_prover import Prover
+
+if TYPE_CHECKING:
+    from .prover import prove
 
 __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
-           "PreparedVerifyingKey", "DevelopmentKeyWarning"]
+           "PreparedVerifyingKey", "DevelopmentKeyWarning", "Prover"]
+
+# prove (which loads the R1CS and QAP code, and numpy) is imported on first use: a .zkey
+# prover does not need it
+_LAZY = {"prove": ".prover"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..curve import G1Point, G2Point
 from ..errors import InputTypeError, MalformedInputError
-from ..qap import QapMatrices
-from ..r1cs import R1CS
+
+if TYPE_CHECKING:  # numpy, the QAP and R1CS load where a key needs them (a .zkey prover never does)
+    from ..qap import QapMatrices
+    from ..r1cs import R1CS
 
 __all__ = ["VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "Proof"]
 
@@ -169,6 +172,8 @@ class ProvingKey:
         if self.matrices_ is not None:
             return self.matrices_
         assert self.cs is not None
+        from ..qap import QapMatrices
+
         return QapMatrices.from_r1cs(self.cs)
 
     @property

@@ -12,6 +12,7 @@ from ..qap import witness_evaluations
 from ..witness import Witness
 from ._random import random_fr
 from .keys import Proof, ProvingKey
+from .zkey_prover import _b_in_g2
 
 __all__ = ["prove"]
 
@@ -50,22 +51,22 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
     n, npub = pk.domain_size, pk.num_public
     if pk.cs is not None:
         a, b, c = witness_evaluations(pk.cs, w)
+        h = bytes(kernels.qap_odd_coset(a, b, c))
     else:  # a key from a .zkey has no C: on the domain C = A * B when the witness satisfies
         if w[0] != 1:
             raise MalformedInputError(f"witness: wire 0 must be 1, found {w[0]}")
-        a, b, c = pk.matrices.evaluations(w, n)
-    h = bytes(kernels.qap_odd_coset(a, b, c))
+        h = _h_from_matrices(pk, w)
     r, s = random_fr(rng), random_fr(rng)
     ww = _enc(w)
-    one = _enc([1])
-    pa = kernels.g1_msm(pk.alpha_g1.to_bytes() + pk.a_g1 + pk.delta_g1.to_bytes(),
-                        one + ww + _enc([r]))
-    pb2 = kernels.g2_msm(pk.beta_g2.to_bytes() + pk.b_g2 + pk.delta_g2.to_bytes(),
-                         one + ww + _enc([s]))
-    pb1 = kernels.g1_msm(pk.beta_g1.to_bytes() + pk.b_g1 + pk.delta_g1.to_bytes(),
-                         one + ww + _enc([s]))
-    pc = kernels.g1_msm(pk.l_g1 + pk.h_g1 + pa + pb1 + pk.delta_g1.to_bytes(),
-                        ww[32 * (npub + 1):] + h + _enc([s, r, (-r * s) % R]))
+    d1 = pk.delta_g1.to_bytes()
+    # each of the key's vectors goes to its MSM as it is (no concatenated copy per proof);
+    # the single points and blinding terms join in a few-point MSM after
+    pa = kernels.g1_msm(pk.alpha_g1.to_bytes() + bytes(kernels.g1_msm(pk.a_g1, ww)) + d1, _enc([1, 1, r]))
+    pb2 = kernels.g2_msm(pk.beta_g2.to_bytes() + bytes(kernels.g2_msm(pk.b_g2, ww)) + pk.delta_g2.to_bytes(),
+                         _enc([1, 1, s]))
+    pb1 = kernels.g1_msm(pk.beta_g1.to_bytes() + bytes(kernels.g1_msm(pk.b_g1, ww)) + d1, _enc([1, 1, s]))
+    lh = bytes(kernels.g1_msm(pk.l_g1, ww[32 * (npub + 1):])) + bytes(kernels.g1_msm(pk.h_g1, h))
+    pc = kernels.g1_msm(lh + pa + pb1 + d1, _enc([1, 1, s, r, (-r * s) % R]))
     proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
     if pk.cs is None and not _verifies(pk, w[1:npub + 1], proof):
         raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
@@ -73,15 +74,11 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
     return proof
 
 
-def _b_in_g2(pb2: bytes) -> G2Point:
-    """B, checked: a key's ``b_g2`` points are not subgroup-checked when a key is read (they
-    never enter a pairing themselves), so a point outside G2 there surfaces here, before a
-    proof that would carry it (and leak the witness through it) leaves the prover."""
-    try:
-        return G2Point.from_bytes(pb2)
-    except MalformedInputError as exc:
-        raise MalformedInputError(f"proving key: b_g2 holds points outside the G2 subgroup "
-                                  f"(the proof's B is not in G2: {exc})") from None
+def _h_from_matrices(pk: ProvingKey, w: Sequence[int]) -> bytes:
+    """h from the key's A and B (a .zkey's section 4) by the C sparse mat-vec kernel."""
+    h = kernels.qap_h_zkey(pk.matrices.zkey_coefficients(), b"".join(int(v).to_bytes(32, "little") for v in w),
+                           pk.domain_size)
+    return b"".join(h[i:i + 32][::-1] for i in range(0, len(h), 32))
 
 
 def _verifies(pk: ProvingKey, public: Sequence[int], proof: Proof) -> bool:

@@ -11,14 +11,15 @@ Security:
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import SetupError
 from ..field import R
-from ..qap import domain_size, lagrange_at, wire_polys_at
-from ..r1cs import R1CS
+
+if TYPE_CHECKING:
+    from ..r1cs import R1CS
 from ._random import MAX_DRAWS, broken_source, random_fr
 from .keys import ProvingKey, VerifyingKey
 
@@ -74,6 +75,9 @@ def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
         >>> groth16.verify(vk, [9], proof), groth16.verify(vk, [4], proof)
         (True, False)
     """
+    from ..qap import domain_size
+    from ..r1cs import R1CS
+
     cs = getattr(cs, "r1cs", cs)
     if not isinstance(cs, R1CS):
         raise SetupError(f"setup: expected an R1CS, found {type(cs).__name__}")
@@ -106,6 +110,8 @@ def _random_tau(rng: Any, n: int) -> int:
 
 def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: int,
           delta: int) -> ProvingKey:
+    from ..qap import lagrange_at, wire_polys_at
+
     u, v, w = wire_polys_at(cs, lagrange_at(tau, log_n))
     npub = cs.num_public
     gi, di = pow(gamma, -1, R), pow(delta, -1, R)

@@ -1,0 +1,172 @@
+"""Proving from a ``.zkey`` and a ``.wtns``: zkmpc's command line against rapidsnark's
+``prover``, whole processes side by side in the same run, plus the long-lived prover.
+
+    RAPIDSNARK=/path/to/prover python -m benchmarks.prove [--sizes 14,16,20,sha1k] [--repeat 3]
+    python -m benchmarks.prove --quick          (a 2^10 chain: the test runs this)
+
+Rows: multiplication chains filling 2^14, 2^16 and 2^20 domains, and circomlib's SHA-256
+of 1 KB (``Sha256(8192)``, compiled by the pinned circom2), each proved by
+``zkmpc prove KEY.zkey W.wtns P.json PUB.json`` and ``$RAPIDSNARK KEY.zkey W.wtns P.json
+PUB.json`` (median wall time of ``--repeat`` runs; peak RSS of each process from the OS,
+GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the goal: time <= 1.0, memory <= 1.2).
+Without ``RAPIDSNARK`` its columns say "not measured". Last row: ``zkmpc prover serve``
+on a 5,124-constraint chain, the median time of a proof requested over HTTP from this
+process, against rapidsnark's whole process on the same files.
+
+The circuits are made once and cached (``benchmarks/prove_fixtures.py``; ``$ZKMPC_CACHE``).
+rapidsnark is not part of zkmpc: build it from its public source, outside this repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import prove_fixtures as fx
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_MEASURED = "not measured"
+
+
+# A child's peak RSS counts what it inherited at fork (Linux keeps the high-water mark
+# across exec), so each process is started from a small launcher: GNU time when present,
+# else a bare ``python -S`` that forks, execs and reports ``wait4``'s figure.
+_TIME = "/usr/bin/time"
+_LAUNCH = ("import os, sys\npid = os.fork()\nif pid == 0:\n    os.execvp(sys.argv[1], sys.argv[1:])\n"
+           "_, st, ru = os.wait4(pid, 0)\nsys.stderr.write('__MAXRSS_KB %d\\n' % ru.ru_maxrss)\n"
+           "sys.exit(os.waitstatus_to_exitcode(st))\n")
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one process; raises on failure."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    if os.access(_TIME, os.X_OK):
+        wrapped = [_TIME, "-f", "__MAXRSS_KB %M", *args]
+    else:
+        wrapped = [sys.executable, "-S", "-c", _LAUNCH, *args]
+    t0 = time.perf_counter()
+    res = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    out = res.stdout + res.stderr
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({res.returncode}):\n{out[-2000:]}")
+    peak = float("nan")
+    for line in out.splitlines():
+        if line.startswith("__MAXRSS_KB "):
+            peak = int(line.split()[1]) / 1024
+    return elapsed, peak
+
+
+def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    runs = [run(args, cwd) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def zkmpc_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zkmpc", *args]
+
+
+def fixture(size: str) -> tuple[Path, Path, str]:
+    if size == "sha1k":
+        zkey, wtns = fx.sha1k()
+        return zkey, wtns, "SHA-256 of 1 KB"
+    zkey, wtns = fx.chain_log(int(size))
+    return zkey, wtns, f"chain 2^{int(size)}"
+
+
+def fmt(v: tuple[float, float] | None) -> str:
+    return f"{NOT_MEASURED:>19}" if v is None else f"{v[0]:8.2f} s {v[1]:6.0f} MB"
+
+
+def ratio(ours: tuple[float, float], theirs: tuple[float, float] | None) -> str:
+    if theirs is None:
+        return f"{'-':>8} {'-':>8}"
+    return f"{ours[0] / theirs[0]:7.2f}x {ours[1] / theirs[1]:7.2f}x"
+
+
+def rapidsnark() -> str | None:
+    exe = os.environ.get("RAPIDSNARK")
+    if not exe:
+        return None
+    if not os.access(exe, os.X_OK):
+        raise SystemExit(f"RAPIDSNARK={exe} is not an executable file")
+    return exe
+
+
+def cli_rows(sizes: list[str], repeat: int, rs: str | None, work: Path) -> None:
+    print(f"{'circuit':<18} {'domain':>8}   {'zkmpc prove':>19}   {'rapidsnark':>19}   {'time':>8} {'memory':>8}")
+    for size in sizes:
+        zkey, wtns, label = fixture(size)
+        ours = median_run(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"), work, repeat)
+        theirs = median_run([rs, str(zkey), str(wtns), "p2.json", "pub2.json"], work, repeat) if rs else None
+        print(f"{label:<18} {domain(zkey):>8}   {fmt(ours)}   {fmt(theirs)}   {ratio(ours, theirs)}", flush=True)
+
+
+def domain(zkey: Path) -> str:
+    import struct
+
+    from zkp.formats.zkey import open_binary, snarkjs_sections
+
+    sec = snarkjs_sections(open_binary(zkey, "zkey"), b"zkey", 10)
+    n = struct.unpack_from("<I", sec[2], 80)[0]
+    return f"2^{n.bit_length() - 1}"
+
+
+def serve_row(constraints: int, repeat: int, rs: str | None, work: Path) -> None:
+    from zkmpc.prover_server import request_proof
+
+    zkey, wtns = fx.chain(constraints, f"chain{constraints}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(zkmpc_cmd("prover", "serve", str(zkey), "--port", "0"), cwd=work, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        if " at http://" not in line:
+            raise SystemExit(f"zkmpc prover serve did not start: {line}{server.stdout.read()}")
+        url = line.split(" at ")[1].split("/prove")[0]
+        body = wtns.read_bytes()
+        request_proof(url, body)  # warm: the first proof faults the key's pages in
+        times = []
+        for _ in range(max(repeat, 3)):
+            t0 = time.perf_counter()
+            request_proof(url, body)
+            times.append(time.perf_counter() - t0)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    per_proof = statistics.median(times)
+    theirs = median_run([rs, str(zkey), str(wtns), "p2.json", "pub2.json"], work, repeat) if rs else None
+    vs = NOT_MEASURED if theirs is None else f"{theirs[0]:.3f} s: ratio {per_proof / theirs[0]:.2f}x"
+    print(f"long-lived prover (zkmpc prover serve), {constraints:,} constraints: {per_proof:.3f} s a proof "
+          f"over HTTP (median of {len(times)}) vs rapidsnark whole process {vs}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="14,16,20,sha1k", help="chain domains (log2) and/or sha1k")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per tool and size (the median is shown)")
+    ap.add_argument("--serve", type=int, default=5124, help="constraints of the long-lived prover's chain (0: skip)")
+    ap.add_argument("--quick", action="store_true", help="a 2^10 chain and a 300-constraint server row, once")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeat, args.serve = "10", 1, 300
+    rs = rapidsnark()
+    print(f"zkmpc prove from .zkey + .wtns vs rapidsnark ({rs or 'RAPIDSNARK not set'}); "
+          f"{os.cpu_count()} cores; ratios zkmpc / rapidsnark", flush=True)
+    with tempfile.TemporaryDirectory() as d:
+        work = Path(d)
+        cli_rows([s for s in args.sizes.split(",") if s], args.repeat, rs, work)
+        if args.serve:
+            serve_row(args.serve, args.repeat, rs, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
