@@ -248,7 +248,7 @@ def test_other_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(GroupStorageError, match="group name"):
         SQLiteStorage(tmp_path / "ok.db", "")
     with SQLiteStorage(tmp_path / "ok.db") as store, pytest.raises(GroupStorageError, match="inside transaction"):
-        store.set_range(0, 0, [1])
+        store.write(0, 0, bytes(32))
 
 
 _CHILD = """

@@ -33,9 +33,10 @@ from typing import Iterable, Protocol, Sequence
 from ..errors import CircuitTypeError
 from ._check import field_element
 from .merkle import MerkleProof
-from .poseidon import poseidon, poseidon_many
+from .poseidon import poseidon
 
-__all__ = ["LeanIMT", "Nodes", "ListNodes", "MAX_DEPTH", "depth_for", "level_size", "dump_nodes", "load_nodes"]
+__all__ = ["LeanIMT", "Nodes", "ListNodes", "MAX_DEPTH", "depth_for", "level_size", "hash_pairs", "to_words",
+           "from_words", "dump_nodes", "load_nodes"]
 
 #: the deepest tree (Semaphore's limit): 2^32 leaves
 MAX_DEPTH = 32
@@ -52,57 +53,69 @@ def level_size(size: int, level: int) -> int:
 
 
 class Nodes(Protocol):
-    """Where a LeanIMT keeps its nodes. Level 0 holds the leaves; the tree asks for nodes
-    that exist (``index < level_size(size, level)``) and writes contiguous runs that start
-    at or before a level's end."""
+    """Where a LeanIMT keeps its nodes, as 32-byte big-endian words. Level 0 holds the
+    leaves; the tree reads nodes that exist (``index < level_size(size, level)``) and
+    writes contiguous runs that start at or before a level's end."""
 
     def leaf_count(self) -> int:
         """How many leaves level 0 holds."""
         ...
 
-    def get(self, level: int, index: int) -> int:
-        """One node."""
+    def read(self, level: int, start: int, stop: int) -> bytes:
+        """Nodes ``start .. stop - 1`` of a level, 32 bytes each."""
         ...
 
-    def get_range(self, level: int, start: int, stop: int) -> list[int]:
-        """Nodes ``start .. stop - 1`` of a level."""
-        ...
-
-    def set_range(self, level: int, start: int, values: Sequence[int]) -> None:
-        """Write ``values`` from ``start``, extending the level when they go past its end."""
+    def write(self, level: int, start: int, data: bytes) -> None:
+        """Write nodes (32 bytes each) from ``start``, extending the level past its end."""
         ...
 
 
 class ListNodes:
-    """A :class:`Nodes` store in memory: one list of ints per level."""
+    """A :class:`Nodes` store in memory: one ``bytearray`` per level."""
 
-    def __init__(self, levels: list[list[int]] | None = None) -> None:
-        self.levels: list[list[int]] = levels if levels is not None else [[]]
+    def __init__(self) -> None:
+        self.levels: list[bytearray] = [bytearray()]
 
     def leaf_count(self) -> int:
-        return len(self.levels[0])
+        return len(self.levels[0]) // 32
 
-    def get(self, level: int, index: int) -> int:
-        return self.levels[level][index]
+    def read(self, level: int, start: int, stop: int) -> bytes:
+        return bytes(self.levels[level][32 * start:32 * stop])
 
-    def get_range(self, level: int, start: int, stop: int) -> list[int]:
-        return self.levels[level][start:stop]
-
-    def set_range(self, level: int, start: int, values: Sequence[int]) -> None:
+    def write(self, level: int, start: int, data: bytes) -> None:
         while len(self.levels) <= level:
-            self.levels.append([])
-        row = self.levels[level]
-        row[start:start + len(values)] = values
+            self.levels.append(bytearray())
+        self.levels[level][32 * start:32 * start + len(data)] = data
 
 
-def _hash_pairs(children: Sequence[int]) -> list[int]:
-    """The parents of ``children`` (a run that starts at an even index): pairs hashed in one
-    kernel call, a lone last child copied up."""
-    pairs = [children[i:i + 2] for i in range(0, len(children) - 1, 2)]
-    parents = poseidon_many(pairs) if pairs else []
-    if len(children) % 2:
-        parents.append(children[-1])
-    return parents
+def to_words(values: Sequence[int]) -> bytes:
+    """Field elements as 32-byte big-endian words."""
+    return b"".join(v.to_bytes(32, "big") for v in values)
+
+
+def from_words(data: bytes) -> list[int]:
+    return [int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)]
+
+
+def hash_pairs(children: bytes) -> bytes:
+    """The parents of a run of nodes that starts at an even index (32-byte words): each
+    pair hashed (Poseidon, 2 inputs) in one kernel call on the packed states, a lone last
+    node copied up. No Python integer is made on the way."""
+    import numpy as np
+
+    from zkp._backend import kernels
+
+    from .poseidon import FULL_ROUNDS, _encoded
+
+    pairs = len(children) // 64
+    out = b""
+    if pairs:
+        states = np.zeros((pairs, 96), dtype=np.uint8)
+        states[:, 32:] = np.frombuffer(children, dtype=np.uint8, count=64 * pairs).reshape(pairs, 64)
+        rc, mds = _encoded(3)
+        permuted = bytes(kernels.fr_poseidon(rc, mds, FULL_ROUNDS, states.tobytes()))
+        out = np.frombuffer(permuted, dtype=np.uint8).reshape(pairs, 96)[:, :32].tobytes()
+    return out + children[64 * pairs:]
 
 
 class LeanIMT:
@@ -138,16 +151,19 @@ class LeanIMT:
     def root(self) -> int | None:
         """The root, or None for an empty tree."""
         size = self.size
-        return self.nodes.get(depth_for(size), 0) if size else None
+        return self._get(depth_for(size), 0) if size else None
 
     def __repr__(self) -> str:
         return f"LeanIMT(size={self.size}, depth={self.depth})"
 
+    def _get(self, level: int, index: int) -> int:
+        return int.from_bytes(self.nodes.read(level, index, index + 1), "big")
+
     def leaf(self, index: int) -> int:
-        return self.nodes.get(0, self._index(index))
+        return self._get(0, self._index(index))
 
     def leaves(self) -> list[int]:
-        return self.nodes.get_range(0, 0, self.size)
+        return from_words(self.nodes.read(0, 0, self.size))
 
     def _index(self, index: int) -> int:
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < self.size:
@@ -167,12 +183,11 @@ class LeanIMT:
             return
         if depth_for(new) > MAX_DEPTH:
             raise CircuitTypeError(f"LeanIMT: {new} leaves exceed depth {MAX_DEPTH} (at most 2^{MAX_DEPTH})")
-        self.nodes.set_range(0, old, values)
+        self.nodes.write(0, old, to_words(values))
         start = old >> 1  # the first parent that changes, at each level
         for level in range(depth_for(new)):
-            first = 2 * start
-            children = self.nodes.get_range(level, first, level_size(new, level))
-            self.nodes.set_range(level + 1, start, _hash_pairs(children))
+            children = self.nodes.read(level, 2 * start, level_size(new, level))
+            self.nodes.write(level + 1, start, hash_pairs(children))
             start >>= 1
 
     def update(self, index: int, leaf: int) -> None:
@@ -181,13 +196,13 @@ class LeanIMT:
         node = field_element(leaf, "leaf")
         size = self.size
         for level in range(depth_for(size)):
-            self.nodes.set_range(level, i, [node])
+            self.nodes.write(level, i, node.to_bytes(32, "big"))
             if i & 1:
-                node = poseidon([self.nodes.get(level, i - 1), node])
+                node = poseidon([self._get(level, i - 1), node])
             elif i + 1 < level_size(size, level):
-                node = poseidon([node, self.nodes.get(level, i + 1)])
+                node = poseidon([node, self._get(level, i + 1)])
             i >>= 1
-        self.nodes.set_range(depth_for(size), 0, [node])
+        self.nodes.write(depth_for(size), 0, node.to_bytes(32, "big"))
 
     def proof(self, index: int) -> MerkleProof:
         """The membership proof of leaf ``index``: only existing siblings, packed side bits."""
@@ -199,16 +214,16 @@ class LeanIMT:
             sib = i ^ 1
             if sib < level_size(size, level):
                 packed |= (i & 1) << len(siblings)
-                siblings.append(self.nodes.get(level, sib))
+                siblings.append(self._get(level, sib))
             i >>= 1
         root = self.root
         assert root is not None  # size > 0 here
-        return MerkleProof(self.nodes.get(0, index), packed, tuple(siblings), root)
+        return MerkleProof(self._get(0, index), packed, tuple(siblings), root)
 
     def export_levels(self) -> list[list[int]]:
         """Every level, leaves first (the structure Semaphore exports)."""
         size = self.size
-        return [self.nodes.get_range(level, 0, level_size(size, level)) for level in range(depth_for(size) + 1)]
+        return [from_words(self.nodes.read(level, 0, level_size(size, level))) for level in range(depth_for(size) + 1)]
 
 
 def dump_nodes(levels: Sequence[Sequence[int]]) -> str:

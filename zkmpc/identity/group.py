@@ -103,12 +103,15 @@ class Group:
 
     def index_of(self, member: int) -> int | None:
         """The first index holding ``member``, or None (a scan of the leaves)."""
-        value = _member(member, "index_of")
+        word = _member(member, "index_of").to_bytes(32, "big")
         size, step = self.size, 1 << 16
         for start in range(0, size, step):
-            chunk = self.storage.get_range(0, start, min(size, start + step))
-            if value in chunk:
-                return start + chunk.index(value)
+            chunk = self.storage.read(0, start, min(size, start + step))
+            at = chunk.find(word)
+            while at >= 0 and at % 32:
+                at = chunk.find(word, at + 1)
+            if at >= 0:
+                return start + at // 32
         return None
 
     def add_member(self, member: int) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Iterator, Protocol
 
 from circuits.native.lean_imt import ListNodes, Nodes
 
@@ -179,41 +179,36 @@ class SQLiteStorage:
                 self._cache[key] = got
         return got
 
-    def get(self, level: int, index: int) -> int:
-        off = 32 * (index % BLOCK)
-        data = self._block(level, index // BLOCK)[off:off + 32]
-        if len(data) != 32:
-            raise GroupStorageError(f"SQLiteStorage: node {index} of level {level} is missing from {self.path}")
-        return int.from_bytes(data, "big")
-
-    def get_range(self, level: int, start: int, stop: int) -> list[int]:
-        out: list[int] = []
+    def read(self, level: int, start: int, stop: int) -> bytes:
+        parts: list[bytes] = []
         i = start
         while i < stop:
             b, off = divmod(i, BLOCK)
             n = min(BLOCK - off, stop - i)
             data = self._block(level, b)[32 * off:32 * (off + n)]
             if len(data) != 32 * n:
-                raise GroupStorageError(f"SQLiteStorage: nodes {i}..{i + n - 1} of level {level} are missing")
-            out.extend(int.from_bytes(data[k:k + 32], "big") for k in range(0, len(data), 32))
+                raise GroupStorageError(f"SQLiteStorage: nodes {i}..{i + n - 1} of level {level} are missing "
+                                        f"from {self.path}")
+            parts.append(bytes(data))
             i += n
-        return out
+        return b"".join(parts)
 
-    def set_range(self, level: int, start: int, values: Sequence[int]) -> None:
+    def write(self, level: int, start: int, data: bytes) -> None:
         if not self._depth:
             raise GroupStorageError("SQLiteStorage: writes happen inside transaction()")
+        count = len(data) // 32
         i = 0
-        while i < len(values):
+        while i < count:
             b, off = divmod(start + i, BLOCK)
-            n = min(BLOCK - off, len(values) - i)
+            n = min(BLOCK - off, count - i)
             blk = self._block(level, b)
             if len(blk) < 32 * off:
                 raise GroupStorageError(f"SQLiteStorage: a write at node {start + i} of level {level} leaves a gap")
-            blk[32 * off:32 * (off + n)] = b"".join(v.to_bytes(32, "big") for v in values[i:i + n])
+            blk[32 * off:32 * (off + n)] = data[32 * i:32 * (i + n)]
             self._dirty.add(_key(self._group, level, b))
             i += n
         if level == 0:
-            self._size = max(self._size, start + len(values))
+            self._size = max(self._size, start + count)
         if len(self._dirty) >= _FLUSH_BLOCKS:
             self._flush()
 
