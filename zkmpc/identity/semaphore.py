@@ -92,14 +92,14 @@ def semaphore_class(max_depth: int) -> type[Circuit]:
     depth = _check_depth(max_depth)
 
     class Semaphore(Circuit):
-        merkle_tree_root: Public[Field]
-        nullifier: Public[Field]
-        message: Public[Field]
-        scope: Public[Field]
-        secret: Secret[Field]
-        merkle_proof_length: Secret[Field]
-        merkle_proof_index: Secret[Field]
-        merkle_proof_siblings: Secret[Field, depth]
+        merkle_tree_root: Public[Field]  # type: ignore[valid-type]  # circuit inputs, not Python types
+        nullifier: Public[Field]  # type: ignore[valid-type]
+        message: Public[Field]  # type: ignore[valid-type]
+        scope: Public[Field]  # type: ignore[valid-type]
+        secret: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_length: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_index: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_siblings: Secret[Field, depth]  # type: ignore[valid-type]
 
         def define(self, api: Any) -> None:
             bits = to_bits(api, self.secret, _SECRET_BITS)
@@ -177,7 +177,7 @@ def witness_inputs(circuit: CompiledCircuit, identity: Identity, group: Group | 
         raise MembershipProofError(f"expected a Merkle proof of at most {depth} siblings (the circuit's depth), "
                                    f"found {len(proof.siblings)}")
     length, _, siblings = padded_proof(proof, depth)
-    cls: Any = circuit.circuit
+    cls: type[Circuit] = circuit.circuit
     return cls(merkle_tree_root=proof.root, nullifier=poseidon_native([hash_value(scope), identity.secret_scalar]),
                message=hash_value(message), scope=hash_value(scope), secret=identity.secret_scalar,
                merkle_proof_length=length, merkle_proof_index=proof.index, merkle_proof_siblings=siblings)
