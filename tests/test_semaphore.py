@@ -237,3 +237,21 @@ def test_prove_time_at_depth_20() -> None:
     elapsed = time.perf_counter() - t0
     assert sem.verify_proof(proof, vk)
     print(json.dumps({"prove_seconds_depth_20": round(elapsed, 3)}))
+
+
+def test_many_proofs_on_a_dask_cluster_equal_local_ones(small: Any) -> None:
+    pytest.importorskip("distributed")
+    from mpc.scale import cluster_client
+
+    cs, pk, vk = small
+    people = [Identity(f"voter {i}") for i in range(5)]
+    group = Group([p.commitment for p in people])
+    jobs = [(p, group.proof(i), 1000 + i, 42) for i, p in enumerate(people)]
+    local = sem.generate_proofs(jobs, max_depth=6, proving_key=pk)
+    with cluster_client(2) as client:
+        remote = sem.generate_proofs(jobs, max_depth=6, proving_key=pk, client=client, chunk_size=2)
+    assert [p.public_signals() for p in remote] == [p.public_signals() for p in local]
+    assert all(sem.verify_proof(p, vk) for p in remote + local)
+    assert len({p.nullifier for p in remote}) == 5
+    with pytest.raises(MembershipProofError, match="chunk_size"):
+        sem.generate_proofs(jobs, max_depth=6, proving_key=pk, chunk_size=0)

@@ -39,7 +39,7 @@ Security:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Sequence
 
 from circuits import Circuit, CompiledCircuit, Field, Public, Secret, compile
 from circuits.engine import hints
@@ -55,7 +55,7 @@ from .group import Group
 from .identity import Identity
 
 __all__ = ["semaphore_circuit", "hash_value", "nullifier_of", "SemaphoreProof", "generate_proof",
-           "verify_proof", "witness_inputs", "circuit_depth", "semaphore_class", "MAX_DEPTH", "replace"]
+           "verify_proof", "generate_proofs", "ProofJob", "witness_inputs", "circuit_depth", "semaphore_class", "MAX_DEPTH", "replace"]
 
 #: Semaphore's deepest circuit (2^32 members)
 MAX_DEPTH = 32
@@ -196,6 +196,53 @@ def generate_proof(identity: Identity, group: Group | MerkleProof, *, message: i
     witness = circuit.solve(assignment)
     root, nullifier = witness.public[0], witness.public[1]
     return SemaphoreProof(circuit_depth(circuit), root, nullifier, message, scope, groth16.prove(proving_key, witness, rng=rng))
+
+
+#: one proof request: the member's identity, their Merkle proof, the message and the scope
+ProofJob = tuple[Identity, MerkleProof, int, int]
+
+
+def _prove_chunk(max_depth: int, key: bytes, jobs: list[ProofJob]) -> list[tuple[int, int, bytes]]:
+    """Worker: load the proving key, compile the circuit once, prove each job; returns
+    ``(root, nullifier, proof bytes)`` (plain values cross the wire)."""
+    from zkp.formats.binary import load_proving_key
+
+    proving_key = load_proving_key(key)
+    circuit = semaphore_circuit(max_depth)
+    out = []
+    for ident, proof, message, scope in jobs:
+        made = generate_proof(ident, proof, message=message, scope=scope, circuit=circuit, proving_key=proving_key)
+        out.append((made.merkle_tree_root, made.nullifier, made.points.to_bytes()))
+    return out
+
+
+def generate_proofs(jobs: Sequence[ProofJob], *, max_depth: int, proving_key: groth16.ProvingKey,
+                    client: Any = None, chunk_size: int = 16) -> list[SemaphoreProof]:
+    """Proofs for many members, in order: in this process, or on a Dask cluster when
+    ``client`` (a ``distributed.Client``, e.g. from :func:`mpc.scale.cluster_client`) is
+    given, in chunks of ``chunk_size`` jobs (each chunk loads the proving key, sent to the
+    workers once, and compiles the circuit once).
+
+    Security:
+        The jobs hold the members' identities: the cluster sees every secret. This suits
+        a custodial service or a simulation, not members who keep their own keys.
+    """
+    from zkp.formats.binary import dump_proving_key
+
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise MembershipProofError(f"expected chunk_size >= 1, found {chunk_size!r:.40}")
+    depth = _check_depth(max_depth)
+    items = list(jobs)
+    if client is None:
+        circuit = semaphore_circuit(depth)
+        return [generate_proof(i, p, message=m, scope=s, circuit=circuit, proving_key=proving_key)
+                for i, p, m, s in items]
+    [key] = client.scatter([dump_proving_key(proving_key)], broadcast=True)
+    futures = [client.submit(_prove_chunk, depth, key, items[i:i + chunk_size], pure=False)
+               for i in range(0, len(items), chunk_size)]
+    made = [row for chunk in client.gather(futures) for row in chunk]
+    return [SemaphoreProof(depth, root, nullifier, message, scope, groth16.Proof.from_bytes(data))
+            for (root, nullifier, data), (_, _, message, scope) in zip(made, items)]
 
 
 def verify_proof(proof: SemaphoreProof, verifying_key: groth16.VerifyingKey | groth16.PreparedVerifyingKey) -> bool:
