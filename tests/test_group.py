@@ -286,3 +286,15 @@ def test_a_process_killed_in_a_batch_leaves_the_last_committed_root(tmp_path: Pa
         assert group.root == Group([*range(1, 1001), 5000, 5001]).root
     with sqlite3.connect(db) as check:
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.interop
+def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import groups
+
+    assert groups.main(["--members", "3000", "--big", "2500", "--reads", "50", "--js-members", "500",
+                        "--prove-runs", "1", "--no-dask"]) == 0
+    out = capsys.readouterr().out
+    for figure in ("SQLite (persisted)", "proof read median", "Semaphore (node", "big group", "constraints 6,369",
+                   "prove"):
+        assert figure in out, figure
