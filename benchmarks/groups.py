@@ -93,16 +93,17 @@ def _disk(path: str) -> int:
 def child_build(path: str, n: int, batch: int) -> dict[str, Any]:
     from zkmpc.identity import Group, SQLiteStorage
 
-    total = 0.0
+    total = cpu = 0.0
     with SQLiteStorage(path, "bench") as store:
         group = Group(storage=store)
         for start in range(0, n, batch):
             members = _members(min(batch, n - start), start)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             group.add_members(members)
             total += time.perf_counter() - t0
+            cpu += time.process_time() - c0
         root = group.root
-    return {"add_s": total, "disk_bytes": _disk(path), "peak_mb": peak_mb(), "root": str(root)}
+    return {"add_s": total, "cpu_s": cpu, "disk_bytes": _disk(path), "peak_mb": peak_mb(), "root": str(root)}
 
 
 def child_memory(n: int) -> dict[str, Any]:
@@ -232,7 +233,7 @@ def registry(args: argparse.Namespace, work: str) -> None:
     assert disk["root"] == mem["root"]
     reads = _child("reads", path, args.reads)
     print(f"registry: {n:,} members, one batch, one transaction")
-    print(f"  SQLite (persisted)   {disk['add_s']:8.2f} s   disk {disk['disk_bytes'] / 1e6:8.1f} MB   "
+    print(f"  SQLite (persisted)   {disk['add_s']:8.2f} s ({disk['cpu_s']:.2f} s CPU, the hashing on 2 threads)   disk {disk['disk_bytes'] / 1e6:8.1f} MB   "
           f"peak {disk['peak_mb']:7.0f} MB   ({_mark(disk['add_s'] * 1e6 / n, TARGETS['add_1e6_s'])} "
           f"<= {TARGETS['add_1e6_s']:.0f} s per 10^6)")
     print(f"  in memory            {mem['add_s']:8.2f} s                      peak {mem['peak_mb']:7.0f} MB")
@@ -257,7 +258,7 @@ def big_group(args: argparse.Namespace, work: str) -> None:
     built = _child("build", path, n, 1_000_000)
     reads = _child("reads", path, args.reads)
     print(f"big group: {n:,} members in batches of 10^6 (a transaction each)")
-    print(f"  build {built['add_s']:.1f} s, disk {built['disk_bytes'] / 1e9:.2f} GB "
+    print(f"  build {built['add_s']:.1f} s ({built['cpu_s']:.1f} s CPU), disk {built['disk_bytes'] / 1e9:.2f} GB "
           f"({built['disk_bytes'] / n:.0f} bytes per member), peak {built['peak_mb']:.0f} MB "
           f"({_mark(built['peak_mb'], TARGETS['big_peak_mb'])} <= 1 GB)")
     print(f"  reopen {reads['reopen_s'] * 1e3:.1f} ms, proof read median {reads['read_median_ms']:.3f} ms, "
