@@ -33,10 +33,12 @@ from zkp.formats._json import load_strict
 from ..errors import GroupError
 from .storage import GroupStorage, MemoryStorage
 
-__all__ = ["Group", "MerkleProof", "MAX_MEMBERS", "BATCH_CHUNK"]
+__all__ = ["Group", "MerkleProof", "MAX_MEMBERS", "BATCH_CHUNK", "MAX_EXPORT_BYTES"]
 
 #: the most members a group holds (a LeanIMT of depth 32)
 MAX_MEMBERS = 1 << MAX_DEPTH
+#: the largest export :meth:`Group.load` reads (about 6 million members)
+MAX_EXPORT_BYTES = 1 << 30
 #: a batch add runs the tree's update in chunks of this many members (bounded memory)
 BATCH_CHUNK = 1 << 16
 
@@ -159,7 +161,7 @@ class Group:
             GroupError: text that is not such an export, or a storage that is not empty.
         """
         try:
-            levels = load_strict(exported, max_bytes=1 << 34, what="group export")
+            levels = load_strict(exported, max_bytes=MAX_EXPORT_BYTES, what="group export")
             tree = load_nodes(levels)
         except (FormatError, CircuitTypeError) as exc:
             raise GroupError(f"Group.load: expected Semaphore's group export, {exc}") from None
