@@ -298,3 +298,15 @@ def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) 
     for figure in ("SQLite (persisted)", "proof read median", "Semaphore (node", "big group", "constraints 6,369",
                    "prove"):
         assert figure in out, figure
+
+
+def test_a_reader_sees_each_commit_of_another_writer(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with SQLiteStorage(path, "g") as w_store, SQLiteStorage(path, "g") as r_store:
+        writer, reader = Group(storage=w_store), Group(storage=r_store)
+        assert reader.root == 0
+        writer.add_members([1, 2, 3])
+        assert (reader.size, reader.root, reader.proof(2)) == (3, writer.root, writer.proof(2))
+        writer.remove_member(0)
+        assert reader.members() == [0, 2, 3] and reader.index_of(3) == 2
+        assert Group.load(reader.dump()).root == writer.root

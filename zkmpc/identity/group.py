@@ -76,19 +76,22 @@ class Group:
     @property
     def size(self) -> int:
         """Members added so far (removed ones included: their leaves are 0)."""
-        return self._tree.size
+        with self.storage.snapshot():
+            return self._tree.size
 
     def __len__(self) -> int:
         return self.size
 
     @property
     def depth(self) -> int:
-        return self._tree.depth
+        with self.storage.snapshot():
+            return self._tree.depth
 
     @property
     def root(self) -> int:
         """The tree's root; 0 for an empty group (as Semaphore)."""
-        root = self._tree.root
+        with self.storage.snapshot():
+            root = self._tree.root
         return 0 if root is None else root
 
     def _index(self, index: object) -> int:
@@ -98,22 +101,25 @@ class Group:
 
     def member(self, index: int) -> int:
         """The commitment at ``index`` (0 when removed)."""
-        return self._tree.leaf(self._index(index))
+        with self.storage.snapshot():
+            return self._tree.leaf(self._index(index))
 
     def members(self) -> list[int]:
-        return self._tree.leaves()
+        with self.storage.snapshot():
+            return self._tree.leaves()
 
     def index_of(self, member: int) -> int | None:
         """The first index holding ``member``, or None (a scan of the leaves)."""
         word = _member(member, "index_of").to_bytes(32, "big")
-        size, step = self.size, 1 << 16
-        for start in range(0, size, step):
-            chunk = self.storage.read(0, start, min(size, start + step))
-            at = chunk.find(word)
-            while at >= 0 and at % 32:
-                at = chunk.find(word, at + 1)
-            if at >= 0:
-                return start + at // 32
+        with self.storage.snapshot():
+            size, step = self._tree.size, 1 << 16
+            for start in range(0, size, step):
+                chunk = self.storage.read(0, start, min(size, start + step))
+                at = chunk.find(word)
+                while at >= 0 and at % 32:
+                    at = chunk.find(word, at + 1)
+                if at >= 0:
+                    return start + at // 32
         return None
 
     def add_member(self, member: int) -> None:
@@ -146,11 +152,13 @@ class Group:
     def proof(self, index: int) -> MerkleProof:
         """Semaphore's Merkle proof of the member at ``index``: ``root``, ``leaf``, ``index``
         (the side bits of the listed siblings) and only the siblings that exist."""
-        return self._tree.proof(self._index(index))
+        with self.storage.snapshot():
+            return self._tree.proof(self._index(index))
 
     def dump(self) -> str:
         """Semaphore's ``group.export()``: the levels as JSON arrays of decimal strings."""
-        return dump_nodes(self._tree.export_levels())
+        with self.storage.snapshot():
+            return dump_nodes(self._tree.export_levels())
 
     @classmethod
     def load(cls, exported: str, *, storage: GroupStorage | None = None) -> Group:

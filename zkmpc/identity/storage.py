@@ -19,8 +19,9 @@ last commit, whose root is intact.
     ...     Group(storage=store).root == root
     True
 
-One writer per group at a time (a second writer waits for SQLite's lock, then sees the
-first one's size); any number of readers.
+One writer per group at a time (a second writer waits for SQLite's lock, then goes on
+from the first one's commit); any number of readers, in this process or others: each read
+of a group (a proof, its root, its members) runs in a snapshot of the last commit.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ class GroupStorage(Nodes, Protocol):
         Nested contexts join the outer one."""
         ...
 
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """A context in which reads see one committed state (the latest at its start),
+        whatever other writers commit meanwhile. Inside a transaction it joins it."""
+        ...
+
 
 class MemoryStorage(ListNodes):
     """Nodes in Python lists. Its transactions only mark where an operation runs: group
@@ -68,6 +74,9 @@ class MemoryStorage(ListNodes):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         yield
+
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        return self.transaction()
 
 
 def _key(group: int, level: int, block: int) -> int:
@@ -95,6 +104,7 @@ class SQLiteStorage:
             raise GroupStorageError(f"SQLiteStorage: expected a zkmpc group database at {self.path}, "
                                     f"found an unreadable file ({exc})") from None
         self._depth = 0
+        self._reading = False
         self._cache: dict[int, bytearray] = {}
         self._dirty: set[int] = set()
 
@@ -159,6 +169,20 @@ class SQLiteStorage:
             self._depth = 0
             self._cache.clear()
             self._dirty.clear()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if self._depth or self._reading:
+            yield
+            return
+        self._db.execute("BEGIN")
+        self._reading = True
+        try:
+            (self._size,) = self._db.execute("SELECT size FROM groups WHERE id = ?", (self._group,)).fetchone()
+            yield
+        finally:
+            self._reading = False
+            self._db.execute("COMMIT")
 
     def disk_bytes(self) -> int:
         """The database's size on disk (main file and write-ahead log)."""
