@@ -253,7 +253,9 @@ def test_other_files_are_refused(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys
+import zkmpc.identity.storage as st
 from zkmpc.identity import Group, SQLiteStorage
+st._FLUSH_BLOCKS = 64   # dirty blocks go into the open transaction often: the log grows all along
 store = SQLiteStorage(sys.argv[1], "city")
 group = Group(storage=store)
 group.add_members(range(1, 1001))
@@ -266,7 +268,7 @@ print("finished", flush=True)
 def test_a_process_killed_in_a_batch_leaves_the_last_committed_root(tmp_path: Path) -> None:
     db = tmp_path / "killed.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), "400000"], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), "200000"], stdout=subprocess.PIPE,
                              text=True, env=env)
     assert child.stdout is not None
     committed = int(child.stdout.readline())
