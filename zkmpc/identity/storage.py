@@ -37,7 +37,8 @@ from ..errors import GroupStorageError
 
 __all__ = ["GroupStorage", "MemoryStorage", "SQLiteStorage", "BLOCK", "SCHEMA_VERSION"]
 
-#: nodes per stored block (4 KiB of node data per row)
+#: nodes per stored block in new databases (4 KiB of node data per row; a database keeps
+#: the size it was created with)
 BLOCK = 128
 #: the database layout this module reads and writes
 SCHEMA_VERSION = "1"
@@ -67,7 +68,7 @@ class GroupStorage(Nodes, Protocol):
 
 
 class MemoryStorage(ListNodes):
-    """Nodes in Python lists. Its transactions only mark where an operation runs: group
+    """Nodes in memory (a ``bytearray`` per level). Its transactions only mark where an operation runs: group
     operations check every input before their first write, so none stops half-way on bad
     input (nothing outlives the process anyway)."""
 
@@ -80,7 +81,8 @@ class MemoryStorage(ListNodes):
 
 
 def _key(group: int, level: int, block: int) -> int:
-    return (group << 30) | (level << 24) | block
+    """One row's key: 26 bits of block (2^32 leaves in blocks of 128 need 25), 6 of level."""
+    return (group << 32) | (level << 26) | block
 
 
 class SQLiteStorage:
@@ -98,7 +100,7 @@ class SQLiteStorage:
         self.path = os.fspath(path)
         self.name = name
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
             self._open()
         except sqlite3.DatabaseError as exc:
             raise GroupStorageError(f"SQLiteStorage: expected a zkmpc group database at {self.path}, "
@@ -118,15 +120,21 @@ class SQLiteStorage:
                 db.execute(stmt)
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
             if not meta:
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", _MAGIC), ("version", SCHEMA_VERSION)])
+                meta = {"format": _MAGIC, "version": SCHEMA_VERSION, "block": str(BLOCK)}
+                db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
             elif meta.get("format") != _MAGIC or meta.get("version") != SCHEMA_VERSION:
                 raise GroupStorageError(f"SQLiteStorage: expected a {_MAGIC} database, version {SCHEMA_VERSION}, "
                                         f"found format {meta.get('format')!r}, version {meta.get('version')!r}")
+            block = meta.get("block", "")
+            if not block.isdigit() or not 1 <= int(block) <= 1 << 16:
+                raise GroupStorageError(f"SQLiteStorage: expected a block size of 1 to 65536 nodes, found {block!r:.20}")
+            self._block_nodes = int(block)
             db.execute("INSERT OR IGNORE INTO groups (name, size) VALUES (?, 0)", (self.name,))
             self._group, self._size = db.execute("SELECT id, size FROM groups WHERE name = ?", (self.name,)).fetchone()
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             db.close()
             raise
 
@@ -204,11 +212,12 @@ class SQLiteStorage:
         return got
 
     def read(self, level: int, start: int, stop: int) -> bytes:
+        block_nodes = self._block_nodes
         parts: list[bytes] = []
         i = start
         while i < stop:
-            b, off = divmod(i, BLOCK)
-            n = min(BLOCK - off, stop - i)
+            b, off = divmod(i, block_nodes)
+            n = min(block_nodes - off, stop - i)
             data = self._block(level, b)[32 * off:32 * (off + n)]
             if len(data) != 32 * n:
                 raise GroupStorageError(f"SQLiteStorage: nodes {i}..{i + n - 1} of level {level} are missing "
@@ -220,11 +229,11 @@ class SQLiteStorage:
     def write(self, level: int, start: int, data: bytes) -> None:
         if not self._depth:
             raise GroupStorageError("SQLiteStorage: writes happen inside transaction()")
-        count = len(data) // 32
+        count, block_nodes = len(data) // 32, self._block_nodes
         i = 0
         while i < count:
-            b, off = divmod(start + i, BLOCK)
-            n = min(BLOCK - off, count - i)
+            b, off = divmod(start + i, block_nodes)
+            n = min(block_nodes - off, count - i)
             blk = self._block(level, b)
             if len(blk) < 32 * off:
                 raise GroupStorageError(f"SQLiteStorage: a write at node {start + i} of level {level} leaves a gap")
