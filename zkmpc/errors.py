@@ -5,7 +5,7 @@ section below."""
 
 from __future__ import annotations
 
-__all__ = ["ZkmpcError"]
+__all__ = ["ZkmpcError", "IdentityError", "GroupError", "GroupStorageError", "MembershipProofError"]
 
 
 class ZkmpcError(Exception):
@@ -82,3 +82,25 @@ class UnauthorisedSignerError(ContractRevertError):
 
 class RelayOutOfOrderError(ContractRevertError):
     """A relay attestation not newer than the last one relayed (a replay, or an old root)."""
+
+
+# --- identity (zkmpc.identity: identities, groups, their storage, the membership proof)
+
+
+class IdentityError(ZkmpcError, ValueError):
+    """A private key, public key or exported identity that is malformed."""
+
+
+class GroupError(ZkmpcError, ValueError):
+    """A refused group operation: a member that is 0 or not a field element, an index out of
+    range, a removed member updated, a group beyond 2^32 members, a malformed export."""
+
+
+class GroupStorageError(ZkmpcError, RuntimeError):
+    """A group store that cannot be opened or read: a file that is not a zkmpc group
+    database, another schema version, a group name that is missing or already taken."""
+
+
+class MembershipProofError(ZkmpcError, ValueError):
+    """Membership-proof inputs that are malformed: a depth outside 1..32, a Merkle proof
+    longer than the circuit's depth, a message or scope that is not a 256-bit value."""

@@ -23,3 +23,7 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_
            "merkle_root", "assert_member", "nullifier", "assert_bits_le_constant",
            "edwards_add", "assert_on_curve", "mul_fixed", "mul_any", "eddsa_poseidon_verify",
            "sha256_bits", "sha256_bytes", "smt_verify", "assert_smt_member", "assert_smt_non_member"]
+
+from .lean_imt import assert_lean_imt_member, lean_imt_root, padded_proof
+
+__all__ += ["lean_imt_root", "assert_lean_imt_member", "padded_proof"]

@@ -11,3 +11,7 @@ from .smt import SMTProof, SparseMerkleTree
 
 __all__ = ["babyjub", "PrivateKey", "Signature", "eddsa_verify", "poseidon", "mimc7", "multi_mimc7", "mimc_feistel", "mimc_sponge", "MerkleTree", "MerkleProof",
            "nullifier", "SparseMerkleTree", "SMTProof"]
+
+from .lean_imt import LeanIMT, ListNodes, Nodes
+
+__all__ += ["LeanIMT", "ListNodes", "Nodes"]

@@ -1,0 +1,257 @@
+"""The membership proof with a nullifier and a message: Semaphore v4's circuit and its
+semantics, on zkmpc's circuit language and Groth16.
+
+The circuit (:func:`semaphore_circuit`) proves, for public ``merkle_tree_root``,
+``nullifier``, ``message`` and ``scope`` (Semaphore's public signals, in its order), that
+the prover knows a ``secret`` below the subgroup order ``l`` whose identity commitment
+``Poseidon(secret * Base8)`` is a leaf of the LeanIMT of that root (a proof of variable
+length, up to ``max_depth`` siblings), and that ``nullifier = Poseidon(scope, secret)``.
+The message is bound by one constraint (``message * message``), so a proof made for one
+message does not verify for another.
+
+Message and scope enter hashed as Semaphore hashes them (:func:`hash_value`: keccak256 of
+the 32-byte big-endian value, shifted right by 8 bits, so below 2^248), so a person's
+nullifier for a scope is the same in both systems.
+
+    >>> import warnings
+    >>> from zkp import groth16
+    >>> from zkmpc.identity import Identity, Group
+    >>> circuit = semaphore_circuit(4)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+    ...     pk, vk = groth16.setup(circuit.r1cs)
+    >>> alice = Identity("alice's key")
+    >>> group = Group([alice.commitment, Identity("bob's key").commitment])
+    >>> proof = generate_proof(alice, group, message=1, scope=2024, circuit=circuit, proving_key=pk)
+    >>> verify_proof(proof, vk), proof.nullifier == nullifier_of(alice, 2024)
+    (True, True)
+    >>> verify_proof(replace(proof, message=2), vk)      # another message
+    False
+
+Security:
+    ``secret < l`` is enforced: ``secret + l`` gives the same public key and would give a
+    second nullifier. Development keys from ``groth16.setup`` are for tests; real ones come
+    from a ceremony (:mod:`zkp.ceremony`). A verifier also checks that the root is one of
+    the group's (recent) roots and that the nullifier was not used in that scope before:
+    the proof alone says neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+from circuits import Circuit, CompiledCircuit, Field, Public, Secret, compile
+from circuits.engine import hints
+from circuits.gadgets import assert_bits_le_constant, lean_imt_root, mul_fixed, padded_proof, poseidon, to_bits
+from circuits.native import babyjub as bj
+from circuits.native.merkle import MerkleProof
+from circuits.native.poseidon import poseidon as poseidon_native
+from zkp import groth16
+from zkp.evm.keccak import keccak256
+
+from ..errors import MembershipProofError
+from .group import Group
+from .identity import Identity
+
+__all__ = ["semaphore_circuit", "hash_value", "nullifier_of", "SemaphoreProof", "generate_proof",
+           "verify_proof", "generate_proofs", "ProofJob", "witness_inputs", "circuit_depth", "semaphore_class", "MAX_DEPTH", "replace"]
+
+#: Semaphore's deepest circuit (2^32 members)
+MAX_DEPTH = 32
+_SECRET_BITS = bj.SUBORDER.bit_length()  # 251
+
+
+def hash_value(value: int) -> int:
+    """Semaphore's hash of a message or scope: ``keccak256(value as 32 bytes) >> 8``.
+
+    >>> hash_value(0) == int.from_bytes(keccak256(bytes(32)), "big") >> 8
+    True
+
+    Raises:
+        MembershipProofError: a value that is not an int in ``[0, 2^256)``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 256:
+        raise MembershipProofError(f"expected a message or scope as an int in [0, 2^256), found {value!r:.80}")
+    return int.from_bytes(keccak256(value.to_bytes(32, "big")), "big") >> 8
+
+
+def nullifier_of(identity: Identity, scope: int) -> int:
+    """``Poseidon(hash_value(scope), secret)``: the identity's nullifier in ``scope``."""
+    return poseidon_native([hash_value(scope), identity.secret_scalar])
+
+
+def _check_depth(max_depth: object) -> int:
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH:
+        raise MembershipProofError(f"expected a circuit depth in 1..{MAX_DEPTH}, found {max_depth!r:.40}")
+    return max_depth
+
+
+def semaphore_class(max_depth: int) -> type[Circuit]:
+    """The circuit class for proofs of up to ``max_depth`` siblings (see the module)."""
+    depth = _check_depth(max_depth)
+
+    class Semaphore(Circuit):
+        merkle_tree_root: Public[Field]  # type: ignore[valid-type]  # circuit inputs, not Python types
+        nullifier: Public[Field]  # type: ignore[valid-type]
+        message: Public[Field]  # type: ignore[valid-type]
+        scope: Public[Field]  # type: ignore[valid-type]
+        secret: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_length: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_index: Secret[Field]  # type: ignore[valid-type]
+        merkle_proof_siblings: Secret[Field, depth]  # type: ignore[valid-type]
+
+        def define(self, api: Any) -> None:
+            bits = to_bits(api, self.secret, _SECRET_BITS)
+            assert_bits_le_constant(api, bits, bj.SUBORDER - 1)  # secret < l: one nullifier per key
+            ax, ay = mul_fixed(api, bits, bj.BASE8)
+            commitment = poseidon(api, [ax, ay])
+            index_bits = to_bits(api, self.merkle_proof_index, depth)
+            root = lean_imt_root(api, commitment, self.merkle_proof_length, index_bits,
+                                 list(self.merkle_proof_siblings))
+            api.assert_equal(root, self.merkle_tree_root)
+            api.assert_equal(poseidon(api, [self.scope, self.secret]), self.nullifier)
+            square = api.hint(hints.muladd, self.message, self.message, 0)
+            api.enforce(self.message, self.message, square, "bind the message")
+
+    Semaphore.__name__ = Semaphore.__qualname__ = f"Semaphore{depth}"
+    return Semaphore
+
+
+def semaphore_circuit(max_depth: int = 20) -> CompiledCircuit:
+    """The compiled circuit for proofs of up to ``max_depth`` siblings (1..32)."""
+    return compile(semaphore_class(max_depth))
+
+
+def circuit_depth(circuit: CompiledCircuit) -> int:
+    """The ``max_depth`` a compiled Semaphore circuit was built for.
+
+    Raises:
+        MembershipProofError: a circuit that is not one of :func:`semaphore_circuit`'s.
+    """
+    for item in circuit.layout:
+        if item.name == "merkle_proof_siblings" and item.spec.shape:
+            return item.spec.shape[0]
+    raise MembershipProofError(f"expected a circuit from semaphore_circuit(), found {circuit.circuit.__name__}")
+
+
+@dataclass(frozen=True)
+class SemaphoreProof:
+    """Semaphore's proof object: the circuit depth, the root, the nullifier, the message
+    and scope as given (unhashed), and the Groth16 proof."""
+
+    merkle_tree_depth: int
+    merkle_tree_root: int
+    nullifier: int
+    message: int
+    scope: int
+    points: groth16.Proof
+
+    def public_signals(self) -> list[int]:
+        """``[root, nullifier, hash(message), hash(scope)]``, the circuit's public inputs."""
+        return [self.merkle_tree_root, self.nullifier, hash_value(self.message), hash_value(self.scope)]
+
+
+def _merkle_proof(identity: Identity, group: Group | MerkleProof) -> MerkleProof:
+    if isinstance(group, MerkleProof):
+        proof = group
+    elif isinstance(group, Group):
+        index = group.index_of(identity.commitment)
+        if index is None:
+            raise MembershipProofError("generate_proof: the identity's commitment is not a member of the group")
+        proof = group.proof(index)
+    else:
+        raise MembershipProofError(f"expected a Group or a MerkleProof, found {type(group).__name__}")
+    if proof.leaf != identity.commitment:
+        raise MembershipProofError("generate_proof: the Merkle proof's leaf is not the identity's commitment")
+    return proof
+
+
+def witness_inputs(circuit: CompiledCircuit, identity: Identity, group: Group | MerkleProof, *, message: int,
+                   scope: int) -> Circuit:
+    """The circuit's assignment for ``identity`` (a member of ``group``, or of the tree of
+    the given Merkle proof), ``message`` and ``scope``."""
+    depth = circuit_depth(circuit)
+    proof = _merkle_proof(identity, group)
+    if len(proof.siblings) > depth:
+        raise MembershipProofError(f"expected a Merkle proof of at most {depth} siblings (the circuit's depth), "
+                                   f"found {len(proof.siblings)}")
+    length, _, siblings = padded_proof(proof, depth)
+    cls: type[Circuit] = circuit.circuit
+    return cls(merkle_tree_root=proof.root, nullifier=poseidon_native([hash_value(scope), identity.secret_scalar]),
+               message=hash_value(message), scope=hash_value(scope), secret=identity.secret_scalar,
+               merkle_proof_length=length, merkle_proof_index=proof.index, merkle_proof_siblings=siblings)
+
+
+def generate_proof(identity: Identity, group: Group | MerkleProof, *, message: int, scope: int,
+                   circuit: CompiledCircuit, proving_key: groth16.ProvingKey, rng: Any = None) -> SemaphoreProof:
+    """Prove membership of ``identity`` in ``group`` with a nullifier for ``scope`` and the
+    ``message`` bound (Semaphore's ``generateProof``).
+
+    Raises:
+        MembershipProofError: the identity is not in the group, a proof deeper than the
+            circuit, a message or scope outside ``[0, 2^256)``.
+    """
+    assignment = witness_inputs(circuit, identity, group, message=message, scope=scope)
+    witness = circuit.solve(assignment)
+    root, nullifier = witness.public[0], witness.public[1]
+    return SemaphoreProof(circuit_depth(circuit), root, nullifier, message, scope, groth16.prove(proving_key, witness, rng=rng))
+
+
+#: one proof request: the member's identity, their Merkle proof, the message and the scope
+ProofJob = tuple[Identity, MerkleProof, int, int]
+
+
+def _prove_chunk(max_depth: int, key: bytes, jobs: list[ProofJob]) -> list[tuple[int, int, bytes]]:
+    """Worker: load the proving key, compile the circuit once, prove each job; returns
+    ``(root, nullifier, proof bytes)`` (plain values cross the wire)."""
+    from zkp.formats.binary import load_proving_key
+
+    proving_key = load_proving_key(key)
+    circuit = semaphore_circuit(max_depth)
+    out = []
+    for ident, proof, message, scope in jobs:
+        made = generate_proof(ident, proof, message=message, scope=scope, circuit=circuit, proving_key=proving_key)
+        out.append((made.merkle_tree_root, made.nullifier, made.points.to_bytes()))
+    return out
+
+
+def generate_proofs(jobs: Sequence[ProofJob], *, max_depth: int, proving_key: groth16.ProvingKey,
+                    client: Any = None, chunk_size: int = 16) -> list[SemaphoreProof]:
+    """Proofs for many members, in order: in this process, or on a Dask cluster when
+    ``client`` (a ``distributed.Client``, e.g. from :func:`mpc.scale.cluster_client`) is
+    given, in chunks of ``chunk_size`` jobs (each chunk loads the proving key, sent to the
+    workers once, and compiles the circuit once).
+
+    Security:
+        The jobs hold the members' identities: the cluster sees every secret. This suits
+        a custodial service or a simulation, not members who keep their own keys.
+    """
+    from zkp.formats.binary import dump_proving_key
+
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise MembershipProofError(f"expected chunk_size >= 1, found {chunk_size!r:.40}")
+    depth = _check_depth(max_depth)
+    items = list(jobs)
+    if client is None:
+        circuit = semaphore_circuit(depth)
+        return [generate_proof(i, p, message=m, scope=s, circuit=circuit, proving_key=proving_key)
+                for i, p, m, s in items]
+    [key] = client.scatter([dump_proving_key(proving_key)], broadcast=True)
+    futures = [client.submit(_prove_chunk, depth, key, items[i:i + chunk_size], pure=False)
+               for i in range(0, len(items), chunk_size)]
+    made = [row for chunk in client.gather(futures) for row in chunk]
+    return [SemaphoreProof(depth, root, nullifier, message, scope, groth16.Proof.from_bytes(data))
+            for (root, nullifier, data), (_, _, message, scope) in zip(made, items)]
+
+
+def verify_proof(proof: SemaphoreProof, verifying_key: groth16.VerifyingKey | groth16.PreparedVerifyingKey) -> bool:
+    """True iff the Groth16 proof holds for the proof's public signals (Semaphore's
+    ``verifyProof``; the caller checks the root and the nullifier's freshness).
+
+    Raises:
+        MembershipProofError: a message or scope outside ``[0, 2^256)``.
+    """
+    if not isinstance(proof, SemaphoreProof):
+        raise MembershipProofError(f"expected a SemaphoreProof, found {type(proof).__name__}")
+    return groth16.verify(verifying_key, proof.public_signals(), proof.points)
