@@ -20,8 +20,6 @@ import os
 import struct
 from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
-
 from ..errors import FormatError
 from ..field import R
 
@@ -152,6 +150,8 @@ def read_r1cs(data: bytes) -> R1CS:
 def write_wtns(values: Witness | Sequence[int]) -> bytes:
     """Encode a witness as circom's ``.wtns`` (version 2)."""
     if isinstance(values, Witness):  # its canonical big-endian words, each reversed
+        import numpy as np  # here, not at import: proving from a .wtns needs no numpy
+
         raw = np.frombuffer(values.to_bytes(), dtype=np.uint8).reshape(-1, _N8)
         count, body = raw.shape[0], raw[:, ::-1].tobytes()
     else:
