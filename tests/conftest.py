@@ -7,6 +7,7 @@ import random
 import subprocess
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 import pytest
@@ -154,3 +155,24 @@ def assert_internal_wires_bound(cs: Any, witness: Any, *, free: set[int] = froze
     loose = unbound_wires(cs, witness, candidates)
     assert not loose, f"wires {loose[:10]} are not determined by the constraints"
     return len(candidates)
+
+
+# The kernel tests' fixtures (tests/test_kernel_boundaries.py, tests/test_prove_kernels.py): the C
+# twin, and ZKP_THREADS at 1, 2, 3 and the machine's default (None), which split batches apart.
+THREADS = [None, "1", "2", "3"]
+
+
+@pytest.fixture(scope="module")
+def C() -> ModuleType:
+    from ._helpers import c_twin
+
+    return c_twin()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=THREADS, ids=lambda t: f"threads={t or 'default'}")
+def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    if request.param is None:
+        monkeypatch.delenv("ZKP_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("ZKP_THREADS", request.param)
+    return request.param  # type: ignore[no-any-return]

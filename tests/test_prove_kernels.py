@@ -22,25 +22,11 @@ from zkp.curve import G1Point, G2Point
 from zkp.errors import MalformedInputError
 from zkp.field import P, R
 
-from ._helpers import c_twin
 
 GEN = {"g1": G1Point.generator().to_bytes(), "g2": G2Point.generator().to_bytes()}
 WIDTH = {"g1": 64, "g2": 128}
-THREADS = [None, "1", "2", "3"]
 
 
-@pytest.fixture(scope="module")
-def C() -> ModuleType:
-    return c_twin()  # type: ignore[no-any-return]
-
-
-@pytest.fixture(params=THREADS, ids=lambda t: f"threads={t or 'default'}")
-def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
-    if request.param is None:
-        monkeypatch.delenv("ZKP_THREADS", raising=False)
-    else:
-        monkeypatch.setenv("ZKP_THREADS", request.param)
-    return request.param  # type: ignore[no-any-return]
 
 
 def be(values: list[int]) -> bytes:
