@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from circuits import UnsatisfiedConstraintError
 from circuits import Bool, Circuit, Field, Public, Secret, UInt
+from circuits.types import InputSpec
 from circuits.gadgets import assert_smt_non_member, eddsa_poseidon_verify, nullifier, poseidon
 
 from ..errors import (CredentialError, CredentialExpiredError, CredentialFormatError, CredentialRevokedError,
@@ -110,66 +111,59 @@ class PublicSignals:
         return cls(state, schema, slot, op, values, now, session, null, disclose, tuple(it))
 
 
+def _inputs(params: Params) -> dict[str, InputSpec]:
+    """The declared inputs, public ones first (their order is the signals' order)."""
+    public = {"issuer_state": Public[Field], "schema": Public[Field], "slot": Public[Field]}
+    if params.operator is None:
+        public["operator"] = Public[Field]
+    public.update({"values": Public[Field, params.num_values], "now": Public[UInt[TIME_BITS]],
+                   "session": Public[Field], "nullifier": Public[Field], "disclose": Public[Bool, SLOTS],
+                   "disclosed": Public[Field, SLOTS]})
+    secret = {"holder_secret": Secret[Field], "nonce": Secret[Field], "expiration": Secret[UInt[TIME_BITS]],
+              "slots": Secret[Field, SLOTS], "issuer_key": Secret[Field, 2], "sig_r8": Secret[Field, 2],
+              "sig_s": Secret[Field], "revocation_root": Secret[Field], "siblings": Secret[Field, params.levels],
+              "old_key": Secret[Field], "old_value": Secret[Field], "is_old0": Secret[Bool]}
+    return {**public, **secret}
+
+
+def _define(params: Params) -> Callable[[Any, Any], None]:
+    fixed, width = params.operator, params.width
+
+    def define(self: Any, api: Any) -> None:
+        slots = list(self.slots)
+        with api.scope("holder"):
+            subject = poseidon(api, [self.holder_secret])
+        with api.scope("claim"):
+            claim = poseidon(api, [self.schema, subject, self.nonce, self.expiration, *slots])
+        with api.scope("signature"):
+            eddsa_poseidon_verify(api, (self.issuer_key[0], self.issuer_key[1]), (self.sig_r8[0], self.sig_r8[1]),
+                                  self.sig_s, claim)
+            api.assert_equal(poseidon(api, [*self.issuer_key, self.revocation_root]), self.issuer_state)
+        with api.scope("revocation"):
+            assert_smt_non_member(api, self.revocation_root, list(self.siblings), self.nonce, self.old_key,
+                                  self.old_value, self.is_old0)
+        with api.scope("expiry"):
+            api.assert_true(self.now < self.expiration)
+        x = select_slot(api, slots, self.slot)
+        holds = query_holds(api, x, fixed if fixed is not None else self.operator, list(self.values), width=width)
+        with api.scope("query"):
+            api.assert_true(holds)
+        with api.scope("disclosure"):
+            for d, s, out in zip(self.disclose, slots, self.disclosed):
+                api.enforce(d, s, out, "disclosed")
+        with api.scope("session"):
+            api.assert_equal(nullifier(api, self.holder_secret, self.session), self.nullifier)
+
+    return define
+
+
 @lru_cache(maxsize=32)
 def credential_circuit(params: Params = Params()) -> type[Circuit]:
     """The circuit class of shape ``params`` (one class per shape, so compiles are shared)."""
-    levels, width, fixed, n = params.levels, params.width, params.operator, params.num_values
-
-    class CredentialQuery(Circuit):
-        issuer_state: Public[Field]
-        schema: Public[Field]
-        slot: Public[Field]
-        if fixed is None:
-            operator: Public[Field]
-        values: Public[Field, n]
-        now: Public[UInt[TIME_BITS]]
-        session: Public[Field]
-        nullifier: Public[Field]
-        disclose: Public[Bool, SLOTS]
-        disclosed: Public[Field, SLOTS]
-
-        holder_secret: Secret[Field]
-        nonce: Secret[Field]
-        expiration: Secret[UInt[TIME_BITS]]
-        slots: Secret[Field, SLOTS]
-        issuer_key: Secret[Field, 2]
-        sig_r8: Secret[Field, 2]
-        sig_s: Secret[Field]
-        revocation_root: Secret[Field]
-        siblings: Secret[Field, levels]
-        old_key: Secret[Field]
-        old_value: Secret[Field]
-        is_old0: Secret[Bool]
-
-        def define(self, api: Any) -> None:
-            slots = list(self.slots)
-            with api.scope("holder"):
-                subject = poseidon(api, [self.holder_secret])
-            with api.scope("claim"):
-                claim = poseidon(api, [self.schema, subject, self.nonce, self.expiration, *slots])
-            with api.scope("signature"):
-                eddsa_poseidon_verify(api, tuple(self.issuer_key), tuple(self.sig_r8), self.sig_s, claim)
-                state = poseidon(api, [*self.issuer_key, self.revocation_root])
-                api.assert_equal(state, self.issuer_state)
-            with api.scope("revocation"):
-                assert_smt_non_member(api, self.revocation_root, list(self.siblings), self.nonce, self.old_key,
-                                      self.old_value, self.is_old0)
-            with api.scope("expiry"):
-                api.assert_true(self.now < self.expiration)
-            x = select_slot(api, slots, self.slot)
-            op = fixed if fixed is not None else self.operator
-            holds = query_holds(api, x, op, list(self.values), width=width)
-            with api.scope("query"):
-                api.assert_true(holds)
-            with api.scope("disclosure"):
-                for d, s, out in zip(self.disclose, slots, self.disclosed):
-                    api.enforce(d, s, out, "disclosed")
-            with api.scope("session"):
-                api.assert_equal(nullifier(api, self.holder_secret, self.session), self.nullifier)
-
-    name = "CredentialQuery" if fixed is None else f"CredentialQuery{fixed.name.title()}"
-    CredentialQuery.__name__ = CredentialQuery.__qualname__ = name
-    return CredentialQuery
+    name = "CredentialQuery" if params.operator is None else f"CredentialQuery{params.operator.name.title()}"
+    cls = type(name, (Circuit,), {"__annotations__": _inputs(params), "define": _define(params),
+                                  "__module__": __name__, "__qualname__": name})
+    return cls
 
 
 #: the scope of a failing constraint -> the refusal it means
