@@ -304,3 +304,13 @@ def test_malformed_inputs_are_refused() -> None:
         Holder(0)
     with pytest.raises(CredentialFormatError):
         schema_hash("")
+
+
+def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import credentials as bench
+
+    assert bench.main(["--levels", "6", "--repeat", "1", "--ops", "between", "--revoked", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "public-op between" in out and "fixed between" in out and "57,184" in out
+    counts = bench.query_gadget_counts()
+    assert counts["any (public operator)"] == 431 and counts["between"] == 323 and counts["eq"] == 2
