@@ -20,6 +20,32 @@ from zkmpc.credentials import Holder, Issuer, Op, Params, Query, Request, compil
 
 from .conftest import unbound_wires
 
+#: bugs planted in scratch copies to see these tests (and those named) fail, as in
+#: tests/test_forgery.py: (file, text, replacement, test that went red). Each was applied
+#: alone to a copy of the tree.
+PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
+    ("zkmpc/credentials/query.py", "    api.assert_equal(api.lincomb([(h, 1) for h in hot.values()]), 1)", "",
+     "test_credential_query.py::test_an_unknown_operator_code_has_no_witness"),
+    ("zkmpc/credentials/query.py", "    return api.as_uint(v, width)", "    return api.typed(v, width)",
+     "test_credential_query.py::test_ordered_operators_refuse_values_past_the_width"),
+    ("zkmpc/credentials/query.py", "Op.BETWEEN: api.mul(~x_lt_a, ~b_lt_x)}", "Op.BETWEEN: ~x_lt_a}",
+     "test_credential_query.py::test_every_operator_at_its_boundaries"),
+    ("zkmpc/credentials/circuit.py", "            api.assert_true(self.now < self.expiration)", "            pass",
+     "test_an_expired_claim_cannot_be_presented"),
+    ("zkmpc/credentials/circuit.py",
+     "            api.assert_equal(poseidon(api, [*self.issuer_key, self.revocation_root]), self.issuer_state)",
+     "            pass", "test_a_revoked_claim_cannot_be_presented_against_the_new_state"),
+    ("zkmpc/credentials/circuit.py", '                api.enforce(d, s, out, "disclosed")',
+     '                api.enforce(d, d, d, "disclosed")', "test_the_nullifier_and_disclosures_are_bound"),
+    ("zkmpc/credentials/verifier.py", "        if s.schema != request.schema:", "        if False:",
+     "test_credentials.py::test_the_verifier_refuses_a_presentation_for_another_request"),
+    ("zkmpc/credentials/verifier.py",
+     "        if record.replaced_at is not None and request.now - record.replaced_at >= self.state_window:",
+     "        if False:", "test_credentials.py::test_stale_and_unknown_issuer_states"),
+    ("zkmpc/credentials/holder.py", "        if request.now >= claim.expiration:",
+     "        if request.now > claim.expiration:", "test_credentials.py::test_expiry_is_exclusive"),
+)
+
 AGE = 77
 NOW = 1_800_000_000
 EXPIRES = NOW + 1000
@@ -105,6 +131,7 @@ def test_a_revoked_claim_cannot_be_presented_against_the_new_state() -> None:
     status = ok.issuer.revocation_status(ok.cred.claim.nonce)
     assert ok.forge({**new, **_smt_claim(ok, status.proof)}) is not None  # not revoked: completes
     new = {revoked.w("issuer_state"): revoked.issuer.state}
+    assert revoked.forge(new) is None  # the new state with the old root's proof
     status = revoked.issuer.revocation_status(revoked.cred.claim.nonce)
     assert status.revoked
     assert revoked.forge({**new, **_smt_claim(revoked, status.proof)}) is None  # its membership path

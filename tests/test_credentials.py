@@ -113,9 +113,12 @@ def test_expiry_is_exclusive(world: World) -> None:
     c = world.issuer.issue(AGE, world.holder.commitment, slots=[34], expiration=NOW + 1, rng=world.rng)
     req = world.request()
     world.verifier.accept(world.prove(req, c), req)  # now = expiration - 1
+    status = world.issuer.revocation_status(c.claim.nonce)
     for now in (NOW + 1, NOW + 2):
         with pytest.raises(CredentialExpiredError):
             world.prove(world.request(now=now), c)
+        with pytest.raises(CredentialExpiredError):  # the holder's own check, before the circuit's
+            world.holder.check(c, status, world.request(now=now))
 
 
 def test_revoked_claims_cannot_be_presented(world: World) -> None:
