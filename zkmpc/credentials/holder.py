@@ -40,11 +40,19 @@ class _Below:
         self._rng = rng
 
     def randbelow(self, n: int) -> int:
-        k = max(n.bit_length(), 1)
-        while True:
-            v = self._rng.getrandbits(k)
-            if v < n:
-                return v
+        return _below(self._rng, n)
+
+
+def _below(rng: Rng, n: int, *, floor: int = 0) -> int:
+    """A uniform int in ``[floor, n)`` by rejection (each draw lands with probability above
+    1/2 for a uniform source; 64 misses in a row mean a broken one, refused)."""
+    k = max(n.bit_length(), 1)
+    for _ in range(64):
+        v = rng.getrandbits(k)
+        if isinstance(v, int) and floor <= v < n:
+            return v
+    raise CredentialFormatError(f"rng: 64 draws of getrandbits({k}) in a row gave nothing in [{floor}, {n}); "
+                                "expected a uniform source")
 
 
 class Holder:
@@ -59,10 +67,7 @@ class Holder:
     @classmethod
     def generate(cls, *, rng: Rng | None = None) -> Holder:
         """A holder with a uniform random secret (``secrets``, or ``rng`` in tests)."""
-        while True:
-            v = secrets.randbelow(R) if rng is None else rng.getrandbits(254)
-            if 0 < v < R:
-                return cls(v)
+        return cls(secrets.randbelow(R - 1) + 1 if rng is None else _below(rng, R, floor=1))
 
     def __repr__(self) -> str:
         return f"Holder(commitment={self.commitment:#x})"
@@ -88,7 +93,8 @@ class Holder:
         if request.issuers and credential.issuer not in request.issuers:
             raise UnknownIssuerError(f"the request trusts issuers {[hex(i) for i in request.issuers]}, "
                                      f"the claim's is {credential.issuer:#x}")
-        if status.issuer_key != credential.issuer_key or status.proof.key != claim.nonce or not status.proof.verify():
+        if (status.issuer_key != credential.issuer_key or status.proof.key != claim.nonce
+                or status.proof.root != status.revocation_root or not status.proof.verify()):
             raise CredentialFormatError("the revocation status is not a valid proof for this claim's issuer and nonce")
         if status.revoked:
             raise CredentialRevokedError(f"the claim's nonce {claim.nonce} is in its issuer's revocation tree")

@@ -12,6 +12,10 @@ revoked, all persisted in one SQLite database.
     >>> issuer.revocation_status(cred.claim.nonce).revoked, issuer.publish(registry, at=1001) != old
     (True, True)
 
+The revocation tree's nodes are rows of the same database (:mod:`.revocation`): opening
+an issuer reads its root, a revocation writes one path in the same transaction as the
+revoked nonce, so a crash leaves both as they were.
+
 Security: the database holds the issuer's private key in the clear (the file is created
 with mode 0600); keep it where the issuer's secrets live. Revocation takes effect for
 verifiers when the new state is published (:meth:`Issuer.publish`).
@@ -28,13 +32,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Sequence
 
-from circuits.native import SparseMerkleTree
 from circuits.native.eddsa import PrivateKey
 
 from ..errors import CredentialFormatError, UnknownClaimError
 from .claim import NONCE_BITS, Claim, field_element, slot_tuple, uint
 from .model import Credential, Point, RevocationStatus, issuer_id, issuer_state
 from .registry import StateRegistry
+from .revocation import RevocationTree
 
 __all__ = ["Issuer", "Rng"]
 
@@ -85,9 +89,7 @@ class Issuer:
         else:
             key = bytes(row[0])
         self._key = PrivateKey(key)
-        self._tree = SparseMerkleTree()
-        for (nonce,) in self._db.execute("SELECT nonce FROM revoked ORDER BY seq"):
-            self._tree.insert(int(nonce), 1)
+        self._tree = RevocationTree(self._db)
 
     def close(self) -> None:
         self._db.close()
@@ -99,7 +101,8 @@ class Issuer:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Issuer(id={self.id:#x}, revoked={len(self._tree)})"
+        (revoked,) = self._db.execute("SELECT count(*) FROM revoked").fetchone()
+        return f"Issuer(id={self.id:#x}, revoked={revoked})"
 
     @property
     def public_key(self) -> Point:
@@ -151,14 +154,23 @@ class Issuer:
         """Revoke the claim of ``nonce`` (issued here, not yet revoked); returns the new
         revocation root. Verifiers see it once the new state is published."""
         self.claim(nonce)
+        when = _time(at)
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("INSERT INTO revoked (nonce, revoked_at) VALUES (?, ?)", (str(nonce), _time(at)))
-        except sqlite3.IntegrityError:
-            raise UnknownClaimError(f"the claim of nonce {nonce} is revoked already") from None
-        return self._tree.insert(nonce, 1)
+            self._db.execute("INSERT INTO revoked (nonce, revoked_at) VALUES (?, ?)", (str(nonce), when))
+            root = self._tree.insert(nonce)
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            self._db.execute("ROLLBACK")
+            self._tree = RevocationTree(self._db)  # the committed root again
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise UnknownClaimError(f"the claim of nonce {nonce} is revoked already") from None
+            raise
+        return root
 
     def is_revoked(self, nonce: int) -> bool:
-        return uint(nonce, NONCE_BITS, "nonce") in self._tree
+        row = self._db.execute("SELECT 1 FROM revoked WHERE nonce = ?", (str(uint(nonce, NONCE_BITS, "nonce")),))
+        return row.fetchone() is not None
 
     def revocation_status(self, nonce: int) -> RevocationStatus:
         """The current root and a (non-)membership proof of ``nonce``: what a holder needs
