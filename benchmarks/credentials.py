@@ -1,6 +1,6 @@
 """Credentials: constraints per query type and prove time, beside published iden3 figures.
 
-    python -m benchmarks.credentials [--levels 40] [--repeat 3] [--vs-snarkjs] [--ops eq,ge,...]
+    python -m benchmarks.credentials [--levels 40] [--repeat 3] [--vs-snarkjs] [--gas] [--ops eq,ge,...]
 
 For the circuit with the operator as a public input (one circuit for every query) and for
 each operator compiled alone: constraints, public signals, and the time to solve and prove
@@ -77,7 +77,7 @@ def world(rng: random.Random, revoked: int) -> tuple[Any, Any, Any, Any]:
 
 
 def measure(params: Any, op: Any, ctx: tuple[Any, Any, Any, Any], repeat: int, snarkjs: bool,
-            rng: random.Random) -> dict[str, Any]:
+            rng: random.Random, gas: bool = False) -> dict[str, Any]:
     """Compile, set up, solve, prove, verify one shape for one query; the figures."""
     from zkmpc.credentials import CredentialKeys, Verifier, schema_hash
     from zkp import groth16
@@ -99,6 +99,12 @@ def measure(params: Any, op: Any, ctx: tuple[Any, Any, Any, Any], repeat: int, s
     row = {"constraints": keys.circuit.r1cs.num_constraints, "public": params.num_public, "setup": t_setup,
            "solve": t_solve, "prove": t_prove, "holder.prove": t_all, "verify": t_verify,
            "depth": status.proof.depth}
+    if gas:  # the exported Solidity verifier on the embedded EVM
+        from zkp.evm import OnchainVerifier
+
+        chain = OnchainVerifier.deploy(keys.verifying_key, allow_development=True)
+        assert chain.verify(pres.proof, list(pres.signals))
+        row["gas"] = chain.gas(pres.proof, list(pres.signals))
     if snarkjs:
         vs_snarkjs(keys.circuit.r1cs, w, t_prove)
     return row
@@ -133,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--revoked", type=int, default=1000, help="claims the issuer revoked before")
     ap.add_argument("--ops", default="eq,ne,lt,le,gt,ge,in,nin,between")
     ap.add_argument("--vs-snarkjs", action="store_true")
+    ap.add_argument("--gas", action="store_true", help="verifyProof gas of the exported verifier (embedded EVM)")
     args = ap.parse_args(argv)
     from zkmpc.credentials import Op, Params
     from zkp import backend_info
@@ -152,11 +159,15 @@ def main(argv: list[str] | None = None) -> int:
         for op in ops:
             params = Params(levels=args.levels, operator=op if fixed else None)
             label = f"{'fixed' if fixed else 'public-op'} {op.name.lower()}"
-            r = measure(params, op, ctx, args.repeat, args.vs_snarkjs and op is ops[0], rng)
+            first_row = not fixed and op is ops[0]
+            r = measure(params, op, ctx, args.repeat, args.vs_snarkjs and first_row, rng, gas=first_row and args.gas)
             rows[label] = r
             print(f"{label:<28} {r['constraints']:>11,} {r['public']:>6} {r['setup']:>8.2f} {r['solve']:>8.3f} "
                   f"{r['prove']:>8.3f} {r['holder.prove']:>9.3f} {r['verify']:>9.3f}  {_rss_mb():.0f} MB", flush=True)
     first = rows[f"public-op {ops[0].name.lower()}"]
+    if "gas" in first:
+        print(f"\nverifyProof on the embedded EVM ({first['public']} public signals): {first['gas']:,} gas "
+              "(transaction: 21,000 + calldata + execution)")
     print(f"\n(revocation proof depth {first['depth']}; holder s = checks + solve + prove; best of {args.repeat} "
           f"for solve and prove)")
     print("\npublished figures (not measured here; see docs/credentials.md for what differs):")

@@ -13,8 +13,8 @@ from typing import Callable
 
 import pytest
 
-from zkmpc.credentials import (CredentialKeys, Holder, Issuer, Params, Query, StateRegistry, Verifier,
-                               dump_presentation, schema_hash)
+from zkmpc.credentials import (CredentialKeys, Holder, Issuer, Params, Presentation, Query, StateRegistry,
+                               Verifier, dump_presentation, schema_hash)
 from zkp.formats.snarkjs_json import public_to_json, vk_to_json
 
 from .conftest import circomlibjs
@@ -24,7 +24,8 @@ Run = Callable[..., subprocess.CompletedProcess]
 NOW = 1_800_000_000
 
 
-def test_snarkjs_verifies_a_presentation(snarkjs: Run, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def presented() -> tuple[CredentialKeys, Presentation]:
     rng = random.Random(11)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -37,6 +38,12 @@ def test_snarkjs_verifies_a_presentation(snarkjs: Run, tmp_path: Path) -> None:
     req = verifier.request(schema_hash("test/licence/v1"), Query(1, "le", (20080101,)), disclose=[0], now=NOW, rng=rng)
     pres = holder.prove(keys, cred, issuer.revocation_status(cred.claim.nonce), req, rng=rng)
     verifier.accept(pres, req)
+    return keys, pres
+
+
+def test_snarkjs_verifies_a_presentation(snarkjs: Run, tmp_path: Path,
+                                         presented: tuple[CredentialKeys, Presentation]) -> None:
+    keys, pres = presented
     doc = json.loads(dump_presentation(pres))  # the proof object is snarkjs's proof.json
     (tmp_path / "verification_key.json").write_text(vk_to_json(keys.verifying_key))
     (tmp_path / "proof.json").write_text(json.dumps(doc["proof"], indent=1))
@@ -50,6 +57,20 @@ def test_snarkjs_verifies_a_presentation(snarkjs: Run, tmp_path: Path) -> None:
         res = snarkjs("groth16", "verify", "verification_key.json", "public.json", "proof.json", cwd=tmp_path,
                       check=False)
         assert "OK!" not in res.stdout and "Invalid proof" in res.stdout + res.stderr, i
+
+
+def test_the_exported_solidity_verifier_checks_a_presentation(solc_ready: None,
+                                                               presented: tuple[CredentialKeys, Presentation]) -> None:
+    from zkp.evm import OnchainVerifier
+
+    keys, pres = presented
+    chain = OnchainVerifier.deploy(keys.verifying_key, allow_development=True)  # the embedded EVM
+    assert chain.verify(pres.proof, list(pres.signals))
+    assert 200_000 < chain.gas(pres.proof, list(pres.signals)) < 400_000
+    for i in (0, 16, len(pres.signals) - 8):
+        signals = list(pres.signals)
+        signals[i] += 1
+        assert not chain.verify(pres.proof, signals), i
 
 
 def test_claim_hash_issuer_state_and_signature_equal_circomlibjs() -> None:
