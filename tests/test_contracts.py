@@ -25,7 +25,9 @@ from zkmpc.contracts import GroupContract, compile_group, decode_revert, group_s
 
 from .conftest import dev_setup
 
-pytestmark = pytest.mark.interop
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = [pytest.mark.interop, pytest.mark.app_layer]
 SEMAPHORE_V4_AVERAGE = 288_798  # validateProof, Semaphore v4's gas report
 WINDOW = 3
 

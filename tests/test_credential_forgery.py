@@ -174,3 +174,8 @@ def test_the_credential_scopes_hold_against_single_wire_changes(case: Case) -> N
     assert wires
     assert not case.search.sweep(wires)
     assert not case.search.non_boolean([w for w in wires if w in set(case.search.internal)][:50])
+
+
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = pytest.mark.app_layer

@@ -19,7 +19,9 @@ from zkp.formats.snarkjs_json import public_to_json, vk_to_json
 
 from .conftest import circomlibjs
 
-pytestmark = pytest.mark.interop
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = [pytest.mark.interop, pytest.mark.app_layer]
 Run = Callable[..., subprocess.CompletedProcess]
 NOW = 1_800_000_000
 

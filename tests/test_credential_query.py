@@ -183,3 +183,8 @@ def test_the_operator_of_a_witness_cannot_be_changed_to_a_false_one() -> None:
                 assert s.forge(claim) is None, q2
     for code, verdict in itertools.product((0, 10, R - 1), (0, 1)):
         assert s.forge({op: code, out: verdict}) is None
+
+
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = pytest.mark.app_layer

@@ -317,3 +317,8 @@ def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) 
     assert "public-op between" in out and "fixed between" in out and "57,184" in out
     counts = bench.query_gadget_counts()
     assert counts["any (public operator)"] == 431 and counts["between"] == 323 and counts["eq"] == 2
+
+
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = pytest.mark.app_layer

@@ -312,3 +312,8 @@ def test_a_reader_sees_each_commit_of_another_writer(tmp_path: Path) -> None:
         writer.remove_member(0)
         assert reader.members() == [0, 2, 3] and reader.index_of(3) == 2
         assert Group.load(reader.dump()).root == writer.root
+
+
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = pytest.mark.app_layer

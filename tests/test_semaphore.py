@@ -255,3 +255,8 @@ def test_many_proofs_on_a_dask_cluster_equal_local_ones(small: Any) -> None:
     assert len({p.nullifier for p in remote}) == 5
     with pytest.raises(MembershipProofError, match="chunk_size"):
         sem.generate_proofs(jobs, max_depth=6, proving_key=pk, chunk_size=0)
+
+
+# The application layer on the kernels: `make test` runs it on the C pass; its kernel calls are
+# the ones the zkp tests compare twin against twin, so the pure-Python pass skips it (app_layer).
+pytestmark = pytest.mark.app_layer
