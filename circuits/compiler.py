@@ -66,12 +66,21 @@ def _flatten(name: str, spec: InputSpec, value: Any) -> list[tuple[str, Any]]:
     return out
 
 
+def _integer(v: Any) -> Any:
+    """numpy integers (and numpy bools) as Python ints and bools; anything else as it is."""
+    if type(v).__module__ == "numpy" and getattr(getattr(v, "dtype", None), "kind", "") in ("i", "u", "b"):
+        return v.item()
+    return v
+
+
 def _check_value(path: str, spec: InputSpec, v: Any) -> int:
     t = spec.type
+    v = _integer(v)
     if t.name == "Bool" and isinstance(v, bool):
         return int(v)
     if isinstance(v, bool) or not isinstance(v, int):
-        raise AssignmentError(f"input {path} ({t!r}): expected an int, found {type(v).__name__}")
+        hint = " (a fixed-point value is an int: scale it first, e.g. round(x * 100))" if isinstance(v, float) else ""
+        raise AssignmentError(f"input {path} ({t!r}): expected an int, found {type(v).__name__}{hint}")
     hi = R if t.bits is None else 1 << t.bits
     if not 0 <= v < hi:
         raise AssignmentError(f"input {path} ({t!r}): expected 0 <= value < "

@@ -33,6 +33,9 @@ def require_int(v: object, what: str, hint: str = "") -> int:
         return int(v)  # type: ignore[call-overload,no-any-return]
     from .errors import MPCTypeError
 
+    if not hint and type(v).__name__ in ("float", "Decimal", "Fraction", "str", "float64", "float32"):
+        hint = (" (encode non-integers first: mpc.encoding.FixedPoint(decimals=2, bound=...).encode(x), "
+                "or pass Decimal strings to mpc.stats.make_report)")
     raise MPCTypeError(f"{what}: expected an int, found {type(v).__name__}{hint}")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import gmpy2
 from gmpy2 import mpz
@@ -31,7 +31,21 @@ from .ciphertext import Ciphertext
 from .djn import DJNRandomness
 from .keys import PrivateKey, PublicKey, same_key
 
+if TYPE_CHECKING:
+    from .threshold import ThresholdPublicKey
+
 __all__ = ["RandomnessPool", "encrypt_many", "decrypt_many", "sum_", "dot", "as_int_list"]
+
+
+def paillier_key(key: Any) -> PublicKey:
+    """``key`` itself, or the Paillier key inside a threshold public key; else
+    :class:`~mpc.errors.MPCTypeError` saying what was expected."""
+    if isinstance(key, PublicKey):
+        return key
+    inner = getattr(key, "public_key", None)
+    if type(key).__name__ == "ThresholdPublicKey" and isinstance(inner, PublicKey):
+        return inner
+    raise MPCTypeError(f"public_key: expected a paillier PublicKey or ThresholdPublicKey, found {type(key).__name__}")
 
 
 def as_int_list(values: Any, what: str = "values") -> list[int]:
@@ -110,9 +124,11 @@ class RandomnessPool:
         return self._maker().random_rn()
 
 
-def encrypt_many(public_key: PublicKey, values: Any, *, pool: RandomnessPool | None = None,
+def encrypt_many(public_key: PublicKey | ThresholdPublicKey, values: Any, *, pool: RandomnessPool | None = None,
                  rng: Rng | None = None) -> list[Ciphertext]:
-    """Encrypt a sequence or numpy integer array (randomness from ``pool`` when given)."""
+    """Encrypt a sequence or numpy integer array (randomness from ``pool`` when given);
+    ``public_key`` may be a threshold key's (its Paillier key encrypts)."""
+    public_key = paillier_key(public_key)
     ints = as_int_list(values)
     if pool is not None:
         public_key.check_same(pool.public_key)

@@ -261,8 +261,11 @@ class PrivateKey:
 def keygen(bits: int = DEFAULT_BITS, *, insecure: bool = False, rng: Rng | None = None) -> tuple[PublicKey, PrivateKey]:
     """A fresh key pair with an exactly ``bits``-bit modulus (two ``bits/2``-bit primes).
     Below 2048 bits only with ``insecure=True``."""
-    if isinstance(bits, bool) or not isinstance(bits, int) or bits < 128 or bits % 2:
-        raise MPCTypeError(f"keygen: bits must be an even int >= 128, found {bits!r}")
+    if isinstance(bits, bool) or not isinstance(bits, int):
+        raise MPCTypeError(f"keygen: bits: expected an int (the modulus size, e.g. 3072), found {type(bits).__name__}")
+    if bits < 128 or bits % 2:
+        raise MPCTypeError(f"keygen: bits: expected an even number of at least 128 (two primes of bits/2), "
+                           f"found {bits}; e.g. {max(2048, bits + bits % 2)}")
     if bits < MIN_BITS and not insecure:
         raise InsecureKeyError(f"keygen: {bits} bits is below {MIN_BITS} (insecure=True for tests)")
     while True:
