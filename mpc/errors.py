@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
            "KeyMismatchError", "EncodingError", "SharingError", "TooFewSharesError", "InconsistentSharesError",
-           "DealerError", "InvalidRandomnessError", "PlaintextOverflowError"]
+           "DealerError", "InvalidRandomnessError", "PlaintextOverflowError", "MissingExtraError"]
 
 
 class MPCError(Exception):
@@ -14,6 +14,10 @@ class MPCError(Exception):
 class MPCTypeError(MPCError, TypeError):
     """An argument of the wrong type: a float where an int is expected, a bool, a
     ciphertext multiplied by a ciphertext."""
+
+
+class MissingExtraError(MPCError, ImportError):
+    """An optional dependency is not installed (the message names the extra to install)."""
 
 
 class InvalidKeyError(MPCError, ValueError):

@@ -59,3 +59,16 @@ def test_a_threshold_public_key_encrypts_many() -> None:
     assert paillier.combine(tpk, total, [paillier.partial_decrypt(s, total) for s in shares[:2]]) == 7
     with pytest.raises(MPCTypeError, match="expected a paillier PublicKey or ThresholdPublicKey, found int"):
         paillier.encrypt_many(12345, [1])  # type: ignore[arg-type]
+
+
+def test_a_missing_dask_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from mpc.errors import MissingExtraError
+    from mpc.scale import cluster_client
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    with pytest.raises(MissingExtraError, match=r"pip install 'zkmpc\[dask\]'"):
+        with cluster_client():
+            pass
+    assert issubclass(MissingExtraError, ImportError)

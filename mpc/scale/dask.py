@@ -24,20 +24,29 @@ from typing import Any, Iterator, Sequence
 import gmpy2
 from gmpy2 import mpz
 
-from ..errors import MPCTypeError
+from ..errors import MissingExtraError, MPCTypeError
 from ..paillier import Ciphertext, DJNRandomness, PrivateKey, PublicKey
 from ..paillier.batch import _decrypt_chunk, as_int_list
 
-__all__ = ["cluster_client", "dask_encrypt_sum", "dask_sum", "dask_decrypt_many"]
+__all__ = ["distributed_module", "cluster_client", "dask_encrypt_sum", "dask_sum", "dask_decrypt_many"]
+
+
+def distributed_module() -> Any:
+    """``distributed`` (Dask's cluster package), or :class:`~mpc.errors.MissingExtraError`
+    saying which extra installs it."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise MissingExtraError("Dask is an optional extra: pip install 'zkmpc[dask]' (dask[distributed]); "
+                                f"found no module: {exc}") from exc
+    return distributed
 
 
 @contextmanager
 def cluster_client(n_workers: int = 2, **kwargs: Any) -> Iterator[Any]:
     """A ``distributed.Client`` on a fresh ``LocalCluster`` of single-threaded worker
     processes (closed on exit)."""
-    import distributed
-
-    dist: Any = distributed
+    dist = distributed_module()
     opts = {"threads_per_worker": 1, "processes": True, "dashboard_address": None, **kwargs}
     with dist.LocalCluster(n_workers=n_workers, **opts) as cluster, dist.Client(cluster) as client:
         yield client
