@@ -218,6 +218,19 @@ class CompiledCircuit:
         return (f"CompiledCircuit({self.circuit.__name__}: {r.num_constraints} constraints, "
                 f"{r.num_wires} wires, {r.num_public} public)")
 
+    def _repr_html_(self) -> str:
+        """The circuit's sizes and its constraints by label (as :meth:`stats`), largest first."""
+        from zkp.display import html_table
+
+        r = self.r1cs
+        rows: list[tuple[str, object]] = [("constraints", f"{r.num_constraints:,}"), ("wires", f"{r.num_wires:,}"),
+                                          ("public inputs", ", ".join(self.public_names) or "none")]
+        by_label = sorted(self.stats().items(), key=lambda kv: -kv[1])
+        rows += [(f"  {label}", f"{count:,}") for label, count in by_label[:20]]
+        if len(by_label) > 20:
+            rows.append(("  ...", f"{sum(c for _, c in by_label[20:]):,} in {len(by_label) - 20} more labels"))
+        return html_table(f"Circuit {self.circuit.__name__}", rows)
+
 
 def _shape_dummy(spec: InputSpec) -> Any:
     v: Any = 0

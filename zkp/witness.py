@@ -60,3 +60,10 @@ class Witness:
 
     def __repr__(self) -> str:
         return f"Witness(wires={len(self)}, public={self.public if self.num_public <= 4 else '...'})"
+
+    def _repr_html_(self) -> str:
+        from .display import html_table, short
+
+        public = ", ".join(short(v) for v in self.public[:8]) + (", …" if self.num_public > 8 else "")
+        return html_table("Witness", [("wires", f"{len(self):,}"), ("public inputs", f"[{public}]")],
+                          note="the other wires are the prover's secrets: not shown")

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from zkp.display import html_table, short
 from zkp.field import R
 
 from ..errors import CircuitTypeError
@@ -35,9 +36,17 @@ def poseidon2(left: int, right: int) -> int:
     return poseidon([left, right])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MerkleProof:
     """A membership proof: the leaf, its index, the siblings from the leaf up, the root."""
+
+    def __repr__(self) -> str:
+        return (f"MerkleProof(leaf={short(self.leaf)}, index={self.index}, {len(self.siblings)} siblings, "
+                f"root={short(self.root)})")
+
+    def _repr_html_(self) -> str:
+        return html_table("Merkle proof", [("leaf", short(self.leaf)), ("index", self.index),
+                                           ("siblings", len(self.siblings)), ("root", short(self.root))])
 
     leaf: int
     index: int

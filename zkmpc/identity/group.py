@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 from circuits.errors import CircuitTypeError
 from circuits.native.lean_imt import MAX_DEPTH, LeanIMT, dump_nodes, load_nodes
 from circuits.native.merkle import MerkleProof
+from zkp.display import html_table, short
 from zkp.errors import FormatError
 from zkp.field import R
 from zkp.formats._json import load_strict
@@ -71,7 +72,11 @@ class Group:
             self.add_members(batch)
 
     def __repr__(self) -> str:
-        return f"Group(size={self.size}, depth={self.depth}, root={self.root})"
+        return f"Group(size={self.size}, depth={self.depth}, root={short(self.root)})"
+
+    def _repr_html_(self) -> str:
+        return html_table("Group (LeanIMT, Semaphore v4)", [("members", f"{self.size:,}"), ("depth", self.depth),
+                                                             ("root", short(self.root))])
 
     @property
     def size(self) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ..display import short
 from ..errors import InputTypeError, MalformedInputError
 from ..field import check_fr_list
 from ..groth16.keys import Proof
@@ -36,7 +37,7 @@ def _hex(v: int) -> str:
     return f'"0x{v:064x}"'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SolidityCalldata:
     """The arguments of ``verifyProof``: ``a``, ``b`` (EIP-197 order), ``c``, ``inputs``."""
 
@@ -58,6 +59,10 @@ class SolidityCalldata:
         """Selector and ABI encoding: a transaction's complete ``data`` for ``verifyProof``."""
         sel = selector(verify_signature(len(self.inputs)))
         return sel + b"".join(w.to_bytes(32, "big") for w in self.words())
+
+    def __repr__(self) -> str:
+        inputs = ", ".join(short(x) for x in self.inputs[:4]) + (", ..." if len(self.inputs) > 4 else "")
+        return f"SolidityCalldata(a=({short(self.a[0])}, ...), inputs=[{inputs}]; str() is snarkjs's line)"
 
     def __str__(self) -> str:
         a, b, c = self.a, self.b, self.c

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..curve import G1Point, G2Point
+from ..display import html_table, short
 from ..errors import InputTypeError, MalformedInputError
 
 if TYPE_CHECKING:  # numpy, the QAP and R1CS load where a key needs them (a .zkey prover never does)
@@ -49,6 +50,9 @@ def _check_ic_distinct(ic: tuple[G1Point, ...]) -> None:
             raise MalformedInputError(
                 f"verifying key: IC[{i}] and IC[{j}] are {how} points, so one proof would fit "
                 f"many public-input vectors; expected distinct, non-opposite IC points")
+
+
+_DEV_NOTE = "development key: whoever ran the setup can forge proofs (production keys come from a ceremony)"
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,10 @@ class VerifyingKey:
     def __repr__(self) -> str:
         dev = ", development=True" if self.development else ""
         return f"VerifyingKey(num_public={self.num_public}{dev})"
+
+    def _repr_html_(self) -> str:
+        rows = [("public inputs", self.num_public), ("alpha", short(self.alpha_g1.x)), ("IC points", len(self.ic))]
+        return html_table("Groth16 verifying key (BN254)", rows, note=_DEV_NOTE if self.development else "")
 
 
 class PreparedVerifyingKey:
@@ -193,8 +201,13 @@ class ProvingKey:
         return (f"ProvingKey(constraints={self.num_constraints}, wires={self.num_wires}, "
                 f"public={self.num_public}, domain={self.domain_size}{dev})")
 
+    def _repr_html_(self) -> str:
+        rows = [("constraints", f"{self.num_constraints:,}"), ("wires", f"{self.num_wires:,}"),
+                ("public inputs", self.num_public), ("domain", f"2^{self.domain_size.bit_length() - 1}")]
+        return html_table("Groth16 proving key (BN254)", rows, note=_DEV_NOTE if self.development else "")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Proof:
     """A Groth16 proof ``(A, B, C)``; 256 bytes in its canonical encoding."""
 
@@ -209,6 +222,15 @@ class Proof:
 
     def to_bytes(self) -> bytes:
         return self.a.to_bytes() + self.b.to_bytes() + self.c.to_bytes()
+
+    def __repr__(self) -> str:
+        return f"Proof(a={short(self.a.x)}, b={short(self.b.x[0])}, c={short(self.c.x)})"
+
+    def _repr_html_(self) -> str:
+        rows = [("A (G1)", f"({short(self.a.x)}, {short(self.a.y)})"),
+                ("B (G2)", f"({short(self.b.x[0])}, {short(self.b.x[1])}), ({short(self.b.y[0])}, {short(self.b.y[1])})"),
+                ("C (G1)", f"({short(self.c.x)}, {short(self.c.y)})")]
+        return html_table("Groth16 proof (256 bytes)", rows)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Proof:
