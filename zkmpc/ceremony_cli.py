@@ -102,13 +102,9 @@ def cmd_zkey_export_vk(args: argparse.Namespace) -> int:
 
 
 def _progress(label: str) -> Any:
-    t0 = time.perf_counter()
+    from zkp.progress import terminal
 
-    def report(step: str, done: int, total: int) -> None:
-        print(f"\r{label}: [{done + 1}/{total + 1}] {step:<24} {time.perf_counter() - t0:7.1f} s",
-              end="", file=sys.stderr, flush=True)
-
-    return report
+    return terminal(label)
 
 
 def _write_ptau(pt: Any, path: str) -> None:

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import gmpy2
 from gmpy2 import mpz
 
+from zkp.progress import Progress, reporter
+
 from .._intmath import Rng, require_int
 from ..errors import MPCTypeError
 from .ciphertext import Ciphertext
@@ -102,21 +104,32 @@ class RandomnessPool:
     def __repr__(self) -> str:
         return f"RandomnessPool(bits={self.public_key.bits}, ready={len(self)})"
 
-    def fill(self, count: int, *, processes: int | None = None) -> None:
+    def fill(self, count: int, *, processes: int | None = None, progress: Progress = None) -> None:
+        """Compute ``count`` values ``r^n mod n^2`` ahead of time on ``processes`` worker
+        processes (default: all cores); ``progress`` as in :mod:`zkp.progress` (the count
+        done after each chunk)."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise MPCTypeError(f"fill: count must be an int >= 0, found {count!r}")
+        report = reporter(progress, "randomness")
         procs = max(1, min(processes or os.cpu_count() or 1, count or 1))
         if procs == 1:
             maker = self._maker()
-            self._values.extend(maker.random_rn() for _ in range(count))
+            for done in range(1, count + 1):
+                self._values.append(maker.random_rn())
+                if done % 64 == 0 or done == count:
+                    report("r^n mod n^2", done, count)
             return
         factors = (int(self._private.p), int(self._private.q)) if self._private else None
         djn = (int(self._djn.base), self._djn.exponent_bits, self._djn.window) if self._djn else None
-        sizes = [count // procs + (i < count % procs) for i in range(procs)]
+        chunks = min(count, procs * 16)  # small enough chunks for a progress that moves
+        sizes = [count // chunks + (i < count % chunks) for i in range(chunks)]
+        done = 0
         with ProcessPoolExecutor(procs) as ex:
-            for chunk in ex.map(_rn_chunk, [int(self.public_key.n)] * procs, sizes, [factors] * procs,
-                                [djn] * procs):
+            for chunk in ex.map(_rn_chunk, [int(self.public_key.n)] * chunks, sizes, [factors] * chunks,
+                                [djn] * chunks):
                 self._values.extend(gmpy2.from_binary(b) for b in chunk)
+                done += len(chunk)
+                report("r^n mod n^2", done, count)
 
     def take(self) -> mpz:
         if self._values:

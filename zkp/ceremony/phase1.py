@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError, SetupError
 from ..field import P, R
 from ..formats.ptau import PTau, PTauContribution, build_ptau
+from ..progress import Progress, Report, reporter
 from ._blake2b import Blake2b
 from ._rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
 from ..groth16._random import drawer
@@ -33,7 +34,6 @@ from .contribute import CeremonyError, _secret
 
 __all__ = ["ptau_new", "ptau_contribute", "ptau_beacon", "ptau_verify", "ptau_prepare"]
 
-Progress = Callable[[str, int, int], None] | None
 _MAX_NEW_POWER = 28
 _HALF = np.array([int(((P - 1) // 2) >> (64 * (3 - i))) & ((1 << 64) - 1) for i in range(4)], dtype=np.uint64)
 
@@ -121,7 +121,7 @@ def _key(challenge: bytes, prv: tuple[int, int, int], g1s: tuple[G1Point, G1Poin
 
 
 def _apply(pt: PTau, prv: tuple[int, int, int], g1s: tuple[G1Point, G1Point, G1Point],
-           params: dict[str, Any], progress: Progress) -> PTau:
+           params: dict[str, Any], progress: Report) -> PTau:
     if pt.ceremony_power != pt.power:
         raise SetupError("ptau: this file was truncated; contribute to the full one")
     tau, alpha, beta = prv
@@ -138,13 +138,11 @@ def _apply(pt: PTau, prv: tuple[int, int, int], g1s: tuple[G1Point, G1Point, G1P
     response = Blake2b()
     response.update(challenge)
     for i, (name, fn, pts, first) in enumerate(steps):
-        if progress:
-            progress(name, i, len(steps))
+        progress(name, i, len(steps))
         new = bytes(fn(pts, first, t))
         out.append(new)
         response.update(compress_g1(new) if fn is kernels.g1_apply_key else compress_g2(new))
-    if progress:
-        progress("hashes", len(steps), len(steps))
+    progress("hashes", len(steps), len(steps))
     partial = response.partial()
     response.update(key_g1 + key_g2)
     nxt = hashlib.blake2b(response.digest(), digest_size=64)
@@ -160,6 +158,7 @@ def ptau_contribute(pt: PTau, *, name: str = "", entropy: bytes | str = b"", rng
                     progress: Progress = None) -> PTau:
     """Add a contribution (snarkjs's ``powersoftau contribute``); drops any prepared
     Lagrange sections (prepare again after the last contribution)."""
+    progress = reporter(progress, "contribute")
     draw = drawer(rng)
     extra = hashlib.blake2b(entropy.encode() if isinstance(entropy, str) else bytes(entropy)).digest()
     prv = [_secret(draw, extra, label) for label in (b"tau", b"alpha", b"beta")]
@@ -180,6 +179,7 @@ def _beacon_key(beacon_hash: bytes, exp: int) -> tuple[tuple[int, int, int], tup
 def ptau_beacon(pt: PTau, beacon_hash: bytes | str, num_iterations_exp: int, *, name: str = "",
                 progress: Progress = None) -> PTau:
     """Apply a public random beacon (snarkjs's ``powersoftau beacon``; exponent 10..63)."""
+    progress = reporter(progress, "beacon")
     raw = bytes.fromhex(beacon_hash) if isinstance(beacon_hash, str) else bytes(beacon_hash)
     if not 0 < len(raw) < 256:
         raise SetupError(f"beacon: the hash must be 1..255 bytes, found {len(raw)}")
@@ -275,6 +275,7 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
     contribution's keys and links, the vectors of the last one (consecutive powers, first
     points, its next-challenge hash), and the prepared Lagrange sections if present.
     Returns ``[(name, response hash)]``; raises :class:`CeremonyError`."""
+    progress = reporter(progress, "verify")
     if not pt.contributions:
         raise CeremonyError("this file has no contribution (tau = 1): it cannot be used")
     n = 1 << pt.power
@@ -283,8 +284,7 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
             "challenge": first_challenge(pt.ceremony_power)}
     report = []
     for i, c in enumerate(pt.contributions, 1):
-        if progress:
-            progress(f"contribution {i}", i - 1, len(pt.contributions))
+        progress(f"contribution {i}", i - 1, len(pt.contributions))
         _check_contribution(i, c, prev)
         h = Blake2b.from_partial(c.partial_hash)
         h.update(c.key_g1 + c.key_g2)
@@ -297,8 +297,7 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
         alpha, beta, beta_g2 = pt.alpha_tau_g1(n), pt.beta_tau_g1(n), pt.beta_g2()
     except FormatError as exc:
         raise CeremonyError(f"last contribution: {exc}") from None
-    if progress:
-        progress("powers", len(pt.contributions), len(pt.contributions))
+    progress("powers", len(pt.contributions), len(pt.contributions))
     checks = [
         (tau_g1[:64] == g1 and tau_g1[64:128] == last.tau_g1, "tauG1 does not start with G1, tau*G1"),
         (tau_g2[:128] == g2 and tau_g2[128:256] == last.tau_g2, "tauG2 does not start with G2, tau*G2"),
@@ -327,15 +326,14 @@ def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes
 
 
 def _verify_lagrange(pt: PTau, tau_g1: bytes, tau_g2: bytes, alpha: bytes, beta: bytes,
-                     progress: Progress) -> None:
+                     progress: Report) -> None:
     p = pt.power
     sections = [("tauG1", tau_g1 + bytes(64), b"".join(pt.lagrange_g1(k) for k in range(p + 2)), 64, p + 2),
                 ("tauG2", tau_g2, b"".join(pt.lagrange_g2(k) for k in range(p + 1)), 128, p + 1),
                 ("alphaTauG1", alpha, b"".join(pt.lagrange_alpha_g1(k) for k in range(p + 1)), 64, p + 1),
                 ("betaTauG1", beta, b"".join(pt.lagrange_beta_g1(k) for k in range(p + 1)), 64, p + 1)]
     for i, (what, powers, lag, width, sizes) in enumerate(sections):
-        if progress:
-            progress(f"Lagrange {what}", i, len(sections))
+        progress(f"Lagrange {what}", i, len(sections))
         if not _lagrange_ok(powers, lag, width, sizes):
             raise CeremonyError(f"the {what} Lagrange bases are wrong (prepare the file again)")
 
@@ -343,13 +341,13 @@ def _verify_lagrange(pt: PTau, tau_g1: bytes, tau_g2: bytes, alpha: bytes, beta:
 def ptau_prepare(pt: PTau, *, progress: Progress = None) -> PTau:
     """Add the Lagrange bases of every domain 2^k (snarkjs's ``powersoftau prepare
     phase2``): one inverse FFT over group elements per vector and size."""
+    progress = reporter(progress, "prepare")
     n = 1 << pt.power
     tau_g1, tau_g2 = pt.tau_g1(2 * n - 1), pt.tau_g2(n)
     alpha, beta = pt.alpha_tau_g1(n), pt.beta_tau_g1(n)
     parts: list[list[bytes]] = [[], [], [], []]
     for k in range(pt.power + 2):
-        if progress:
-            progress(f"Lagrange 2^{k}", k, pt.power + 2)
+        progress(f"Lagrange 2^{k}", k, pt.power + 2)
         m = 1 << k
         parts[0].append(bytes(kernels.g1_ifft(tau_g1[:64 * m] if k <= pt.power else tau_g1 + bytes(64))))
         if k <= pt.power:

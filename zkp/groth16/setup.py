@@ -17,6 +17,7 @@ from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import SetupError
 from ..field import R
+from ..progress import Progress, Report, reporter
 
 if TYPE_CHECKING:
     from ..r1cs import R1CS
@@ -43,7 +44,7 @@ def _g1_points(buf: bytes) -> tuple[G1Point, ...]:
 
 
 def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
-          warn: bool = True) -> tuple[ProvingKey, VerifyingKey]:
+          warn: bool = True, progress: Progress = None) -> tuple[ProvingKey, VerifyingKey]:
     """Generate development keys for ``cs``.
 
     Args:
@@ -56,6 +57,8 @@ def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
             single party: more contributions (:mod:`zkp.ceremony`) make it a production key.
         rng: keyword-only source of randomness for reproducible tests (default ``secrets``).
         warn: issue :class:`DevelopmentKeyWarning` (default True).
+        progress: keyword-only progress report (see :mod:`zkp.progress`: a callable
+            ``(step, done, total)``, ``True`` for a bar, or a tqdm class).
 
     Returns:
         ``(pk, vk)``, both marked ``development=True``.
@@ -94,7 +97,7 @@ def setup(cs: R1CS, *, ptau: Any = None, rng: Any = None,
     n, log_n = domain_size(cs)
     tau = _random_tau(rng, n)
     alpha, beta, gamma, delta = (random_fr(rng) for _ in range(4))
-    pk = _keys(cs, n, log_n, tau, alpha, beta, gamma, delta)
+    pk = _keys(cs, n, log_n, tau, alpha, beta, gamma, delta, reporter(progress, "setup"))
     del tau, alpha, beta, gamma, delta
     return pk, pk.vk
 
@@ -109,23 +112,34 @@ def _random_tau(rng: Any, n: int) -> int:
 
 
 def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: int,
-          delta: int) -> ProvingKey:
+          delta: int, report: Report) -> ProvingKey:
     from ..qap import lagrange_at, wire_polys_at
 
+    steps = 7
+    report("polynomials at tau", 0, steps)
     u, v, w = wire_polys_at(cs, lagrange_at(tau, log_n))
     npub = cs.num_public
     gi, di = pow(gamma, -1, R), pow(delta, -1, R)
     k = [(beta * ui + alpha * vi + wi) % R for ui, vi, wi in zip(u, v, w)]
     h = [x * di % R for x in lagrange_at(tau, log_n + 1)[1::2]]
+    report("verifying key", 1, steps)
     g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
+    report("B in G2", 2, steps)
     g2_all = bytes(kernels.g2_batch_mul(G2Point.generator().to_bytes(),
                                         _enc([beta, gamma, delta] + v)))
     g2 = [G2Point.from_bytes(g2_all[i:i + 128]) for i in range(0, 3 * 128, 128)]
     a1, ic = _g1_points(g1_all[:192]), _g1_points(g1_all[192:])
     vk = VerifyingKey(alpha_g1=a1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2], ic=ic,
                       development=True)
+    report("A in G1", 3, steps)
+    a_g1 = _g1_batch(u)
+    report("B in G1", 4, steps)
+    b_g1 = _g1_batch(v)
+    report("L in G1", 5, steps)
+    l_g1 = _g1_batch([x * di % R for x in k[npub + 1:]])
+    report("H in G1", 6, steps)
+    h_g1 = _g1_batch(h)
+    report("done", steps, steps)
     return ProvingKey(
         vk=vk, cs=cs, domain_size=n, alpha_g1=a1[0], beta_g1=a1[1], delta_g1=a1[2],
-        beta_g2=g2[0], delta_g2=g2[2], a_g1=_g1_batch(u), b_g1=_g1_batch(v),
-        b_g2=g2_all[3 * 128:], l_g1=_g1_batch([x * di % R for x in k[npub + 1:]]),
-        h_g1=_g1_batch(h))
+        beta_g2=g2[0], delta_g2=g2[2], a_g1=a_g1, b_g1=b_g1, b_g2=g2_all[3 * 128:], l_g1=l_g1, h_g1=h_g1)
