@@ -222,6 +222,11 @@ class InvalidRatingError(EducationError):
     """A course-evaluation vote outside the rating scale."""
 
 
+class NotEnrolledError(EducationError):
+    """A course-evaluation vote proven against a group root that is not the course's
+    enrolment group (a non-member's proof)."""
+
+
 class DuplicateVoteError(EducationError):
     """A second vote of the same student (the same nullifier) in one course evaluation."""
 
@@ -229,4 +234,4 @@ class DuplicateVoteError(EducationError):
 __all__ += ["EducationError", "EducationFormatError", "DiplomaNotIssuedError", "DegreeMismatchError",
             "YearBelowThresholdError", "UnknownBatchRootError", "TranscriptSignatureError",
             "GpaBelowThresholdError", "UnknownRegistrarError", "PresentationReplayError",
-            "InvalidEducationProofError", "InvalidRatingError", "DuplicateVoteError"]
+            "InvalidEducationProofError", "InvalidRatingError", "NotEnrolledError", "DuplicateVoteError"]
