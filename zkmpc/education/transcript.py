@@ -53,7 +53,8 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from circuits import Circuit, CompiledCircuit, Field, Public, Secret, UInt, UnsatisfiedConstraintError, compile
-from circuits.gadgets import assert_ge, assert_le, eddsa_poseidon_verify, nullifier, poseidon
+from circuits.gadgets import assert_le, eddsa_poseidon_verify, nullifier, poseidon
+from circuits.engine import hints
 from circuits.native import poseidon as poseidon_native
 from circuits.native import babyjub as bj
 from circuits.native.eddsa import PrivateKey, Signature, verify as eddsa_verify
@@ -203,10 +204,16 @@ class TranscriptSignals:
 
 
 def _gpa(api: Any, grades: list[Any], credits: list[Any], min_gpa: Any) -> None:
+    """``total >= 1`` and the gap ``weighted - min_gpa * total`` in ``[0, 2^21)``: both
+    sides are below 2^21 (9-bit grades and thresholds, 6-bit credits, 64 courses), so a
+    negative gap is a field element above ``r - 2^21`` and has no 21-bit form. The gap is
+    its own wire, defined by the row ``min_gpa * total = weighted - gap``."""
     weighted = api.lincomb([(api.mul(g, c), 1) for g, c in zip(grades, credits)])
     total = api.lincomb([(c, 1) for c in credits])
-    assert_ge(api, total, 1, bits=SUM_BITS)
-    assert_ge(api, weighted, api.mul(min_gpa, total), bits=SUM_BITS)
+    api.to_bits(total - 1, SUM_BITS)
+    gap = api.hint(hints.muladd, min_gpa, api.scale(total, -1), weighted)
+    api.enforce(min_gpa, total, weighted - gap, "gap")
+    api.to_bits(gap, SUM_BITS)
 
 
 def _define(self: Any, api: Any) -> None:
