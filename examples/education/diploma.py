@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     onchain = OnChain.deploy(open_chain(args), compile_diploma_circuit(DEPTH), LAYOUT)
     app = onchain.app
     for b in uni.batches:
-        app.add_root(b.root)  # the university's admin key publishes each batch
+        app.add_root(b.root, 0)  # set 0: the university's admin key publishes each batch
     session = secrets.randbelow(2**248)
     app.set_scope(session)  # the employer's session is open
     report.fact("roots recorded on chain", app.root_count())
