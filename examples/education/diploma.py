@@ -46,9 +46,9 @@ LAYOUT = AppLayout(num_public=5, roots=(0,), nullifier=4, scope=3)
 def issue(uni: University, graduates: int, ada: Student) -> tuple[Diploma, int]:
     """One batch per year; Ada's BSc Computer Science diploma is in the 2023 batch."""
     codes = [degree_code(d) for d in DEGREES]
-    per_year = max(graduates // len(YEARS), 1)
     serial, mine = 0, None
-    for year in YEARS:
+    for k, year in enumerate(YEARS):
+        per_year = max((graduates * (k + 1)) // len(YEARS) - (graduates * k) // len(YEARS), 1)
         diplomas = []
         for i in range(per_year):
             serial += 1

@@ -40,7 +40,7 @@ from zkmpc.usecases import OnChain, Report, open_chain, parse_args
 
 #: root set 0 = trusted registrars' ids; the session is the scope; the nullifier is recorded
 LAYOUT = AppLayout(num_public=4, roots=(0,), nullifier=3, scope=2)
-GRADES = (400, 400, 367, 367, 333, 333, 300, 300, 267, 233, 200)  # A twice as likely as C-
+GRADES = (400, 367, 333, 300, 267, 233, 200, 167)  # A, A-, B+, B, B-, C+, C, C-
 #: GPA exactly 3.49: 8 credits at 3.67 and 9 at 3.33 (5933 / 17 = 349)
 GPA_349 = (Course(367, 4), Course(367, 4), Course(333, 3), Course(333, 3), Course(333, 3))
 #: GPA 3.6010 over 40 credits (14404 / 40 = 360.1)
@@ -48,10 +48,16 @@ GPA_360 = tuple(Course(g, c) for g, c in ((400, 6), (367, 6), (333, 6), (400, 4)
 
 
 def records(students: int) -> list[tuple[Student, tuple[Course, ...]]]:
-    """The registrar's records: each student's courses (30 to 40 random grades)."""
+    """The registrar's records: each student's 30 to 40 courses, graded within four
+    steps of the scale from the student's own level."""
     rng = random.Random(secrets.randbits(64))
-    return [(Student.generate(), tuple(Course(rng.choice(GRADES), rng.choice((3, 4, 5, 6)))
-                                       for _ in range(rng.randint(30, 40)))) for _ in range(students)]
+    out = []
+    for _ in range(students):
+        level = rng.randint(0, len(GRADES) - 4)
+        courses = tuple(Course(rng.choice(GRADES[level:level + 4]), rng.choice((3, 4, 5, 6)))
+                        for _ in range(rng.randint(30, 40)))
+        out.append((Student.generate(), courses))
+    return out
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
