@@ -77,3 +77,9 @@ def test_course_evaluation(solc_ready: None) -> None:
         "a valid vote with its rating changed from 4 to 1": "InvalidProofError",
         "a vote in an evaluation that is not open": "ScopeNotOpenError"}
     assert ("the same (off chain)", "DuplicateVoteError") in figures["refused"]
+
+
+def test_diploma_on_a_node(anvil_url: str, solc_ready: None) -> None:
+    figures = diploma.main(["--members", "64", "--rpc", anvil_url, "--dev-keys"], io.StringIO())
+    _check_proof(figures, 5_662)
+    assert len(figures["refused"]) == 9  # every on-chain refusal is a revert on anvil too
