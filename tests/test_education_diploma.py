@@ -151,7 +151,7 @@ def test_the_named_refusals(case: Case) -> None:
     assert isinstance(diploma_refusal(info.value), E.DiplomaNotIssuedError)
     for bad in (dict(min_year=-1), dict(min_year=2**16), dict(session=-1)):
         with pytest.raises(E.EducationFormatError):
-            DiplomaStatement(**{"degree": BSC, "min_year": 2020, "session": 1, **bad})  # type: ignore[arg-type]
+            DiplomaStatement(**{"degree": BSC, "min_year": 2020, "session": 1, **bad})
     with pytest.raises(E.EducationFormatError):
         Diploma(case.ada.commitment, BSC, 70000, 0, 1)
     with pytest.raises(E.EducationFormatError):
