@@ -11,6 +11,9 @@ university or registrar writes into a diploma or transcript) and its session nul
 Security: whoever knows the secret can present every diploma and transcript written to its
 commitment; nullifiers of one secret in two sessions are unlinkable (Poseidon). The
 university knows the commitment, never the secret, so it cannot compute a nullifier.
+The nullifier depends on the session value only (the same formula as the credentials'
+session nullifier): a verifier draws a fresh random session per purpose, since two
+presentations in one session value, whatever they prove, share a nullifier.
 """
 
 from __future__ import annotations
