@@ -1,0 +1,1 @@
+"""Use cases of the education sector (listed by `zkmpc usecases`)."""
