@@ -27,7 +27,7 @@ from zkp import groth16
 from zkp.evm import EmbeddedEVM, RpcChain, compile_solidity, export_verifier
 from zkp.evm.chain import Chain, Receipt
 
-from ..contracts import AppContract, AppLayout, RelayedAppContract, Relayer, signer_address
+from ..contracts import DEFAULT_ROOT_WINDOW, AppContract, AppLayout, RelayedAppContract, Relayer, signer_address
 from ..errors import UseCaseError
 
 __all__ = ["OnChain", "Proved", "Report", "UseCaseError", "open_chain", "options", "parse_args", "parser"]
@@ -124,12 +124,15 @@ class OnChain:
     @classmethod
     def deploy(cls, chain: Chain, circuit: CompiledCircuit, layout: AppLayout, *,
                keys: tuple[groth16.ProvingKey, groth16.VerifyingKey] | None = None,
-               relayed_from: tuple[AppContract, bytes] | None = None, max_age: int = 0) -> OnChain:
+               relayed_from: tuple[AppContract, bytes] | None = None, max_age: int = 0,
+               root_window: int = DEFAULT_ROOT_WINDOW) -> OnChain:
         """Make development keys (unless ``keys`` are given: the same circuit on a second
         chain reuses them), export and deploy the verifier, deploy the app contract: a
         :class:`RelayedAppContract` whose root set 0 comes from ``relayed_from = (app on
         chain A, the relay signer's key)`` (the signer is authorised here), else an
-        :class:`AppContract` administered by the chain's sender."""
+        :class:`AppContract` administered by the chain's sender. ``root_window`` and
+        ``max_age`` as in :meth:`AppContract.deploy` (a revocation or suspension list wants
+        ``root_window=1``: the state before a revocation stops verifying at once)."""
         t0 = time.perf_counter()
         if keys is None:
             with warnings.catch_warnings():
@@ -140,11 +143,12 @@ class OnChain:
         verifier = chain.deploy(compile_solidity(source, "UseCaseVerifier").bytecode)
         app: AppContract | RelayedAppContract
         if relayed_from is None:
-            app = AppContract.deploy(chain, verifier, layout, max_age=max_age)
+            app = AppContract.deploy(chain, verifier, layout, max_age=max_age, root_window=root_window)
         else:
             source_app, signing_key = relayed_from
             app = RelayedAppContract.deploy(chain, verifier, layout, source_chain_id=source_app.chain.chain_id,
-                                            source_group=source_app.address, max_age=max_age)
+                                            source_group=source_app.address, max_age=max_age,
+                                            root_window=root_window)
             app.set_signer(signer_address(signing_key))
         return cls(circuit, keys, app, setup_seconds)
 
