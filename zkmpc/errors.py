@@ -234,13 +234,14 @@ class DoubleWithdrawalError(FinanceError):
     """The deposit's nullifier was already spent (a second withdrawal)."""
 
 
-class RecipientMismatchError(FinanceError):
-    """The withdrawal proof was made for another recipient than the one claimed."""
+class InvalidWithdrawalError(FinanceError):
+    """The withdrawal's proof does not verify against its public signals (e.g. a
+    front-runner replaced the recipient)."""
 
 
 __all__ += ["FinanceError", "FinanceFormatError", "AttestationSignatureError", "UnlicensedBankError",
             "AttestationExpiredError", "ScoreTooLowError", "IncomeTooLowError", "DebtRatioTooHighError",
-            "UnknownDepositError", "UnapprovedDepositError", "DoubleWithdrawalError", "RecipientMismatchError"]
+            "UnknownDepositError", "UnapprovedDepositError", "DoubleWithdrawalError", "InvalidWithdrawalError"]
 
 
 # --- transport (zkmpc.transport: driver-licence eligibility)

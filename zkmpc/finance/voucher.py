@@ -43,18 +43,19 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from circuits import Bool, Circuit, CircuitTypeError, CompiledCircuit, Field, Public, Secret, UInt, UnsatisfiedConstraintError, compile
 from circuits.gadgets import assert_lean_imt_member, padded_proof, poseidon
 from circuits.native import poseidon as native_poseidon
 from circuits.native.merkle import MerkleProof
 from circuits.types import InputSpec
+from zkp import groth16
 from zkp.field import R
 
 from ..credentials import Rng
-from ..errors import (DoubleWithdrawalError, FinanceError, FinanceFormatError, UnapprovedDepositError,
-                      UnknownDepositError)
+from ..errors import (DoubleWithdrawalError, FinanceError, FinanceFormatError, InvalidWithdrawalError,
+                      UnapprovedDepositError, UnknownDepositError)
 from ..identity import Group
 from ..identity.storage import SQLiteStorage
 from ._check import field_element, random_below, uint
@@ -206,6 +207,31 @@ class VoucherPool:
                                                                                      "recipient"))))
         except sqlite3.IntegrityError:
             raise DoubleWithdrawalError(f"nullifier {nullifier:#x} was already spent") from None
+
+    def redeem(self, verifying_key: groth16.VerifyingKey, proof: groth16.Proof, public: Sequence[int]) -> int:
+        """Check a withdrawal off chain and record its nullifier; returns the recipient.
+
+        Raises:
+            FinanceFormatError: not 4 field elements.
+            UnknownDepositError, UnapprovedDepositError: roots other than the pool's current ones.
+            DoubleWithdrawalError: the nullifier is spent.
+            InvalidWithdrawalError: the proof does not verify for these signals (another recipient...).
+        """
+        signals = [field_element(v, f"public signal {i}") for i, v in enumerate(public)]
+        if len(signals) != 4:
+            raise FinanceFormatError(f"withdrawal: expected 4 public signals, found {len(signals)}")
+        deposit_root, association_root, null, recipient = signals
+        if deposit_root != self.deposit_root:
+            raise UnknownDepositError(f"deposit root {deposit_root:#x} is not the pool's ({self.deposit_root:#x})")
+        if association_root != self.association_root:
+            raise UnapprovedDepositError(f"association root {association_root:#x} is not the approved set's "
+                                         f"({self.association_root:#x})")
+        if self.is_spent(null):
+            raise DoubleWithdrawalError(f"nullifier {null:#x} was already spent")
+        if not groth16.verify(verifying_key, signals, proof):
+            raise InvalidWithdrawalError("the withdrawal proof does not verify for these signals (another recipient?)")
+        self.spend(null, uint(recipient, ADDRESS_BITS, "recipient"))
+        return recipient
 
     def _proof(self, group: Group, commitment: int, missing: type[FinanceError], what: str) -> MerkleProof:
         index = group.index_of(commitment)
