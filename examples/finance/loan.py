@@ -1,4 +1,4 @@
-"""Loan eligibility from a bank-signed credit attestation (score >= 680, income >= X, debt-to-income <= 35 %), checked on chain.
+"""Loan eligibility from a bank-signed attestation: score >= 680, income >= X, debt-to-income <= 35 %, not expired.
 
 A bank in the regulator's registry of licensed banks (a Merkle tree of depth 20; its root
 is on chain) signs an attestation of a customer's credit score, yearly income, total debt

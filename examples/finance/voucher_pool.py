@@ -1,4 +1,4 @@
-"""A subsidy voucher pool (as Privacy Pools): deposit a commitment, withdraw to any address with a nullifier, only from an approved association set.
+"""A subsidy voucher pool (as Privacy Pools): withdraw to any address with a nullifier, from an approved deposit set.
 
 A subsidy programme funds vouchers: each deposit is a commitment ``Poseidon(nullifier
 secret, secret)`` whose note the beneficiary keeps. Deposits are recorded **off chain**

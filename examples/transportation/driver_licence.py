@@ -1,4 +1,4 @@
-"""Driver-licence eligibility: the required class, age >= 18 on the day, and a licence absent from the suspension list, checked on chain.
+"""Driver-licence eligibility: the required class, age >= 18, and not on the suspension list (non-membership).
 
 The licensing authority signs each licence (number, classes held, birth date, expiry,
 the driver's commitment) and keeps a suspension list, a sparse Merkle tree of suspended
