@@ -25,6 +25,18 @@ from .conftest import dev_setup, unbound_wires
 
 pytestmark = pytest.mark.app_layer
 
+#: bugs planted in scratch edits to see these tests fail (each alone, then restored):
+#: (file, what was changed, the test that went red)
+PLANTED_BUGS: tuple[tuple[str, str, str], ...] = (
+    ("zkmpc/finance/loan.py", "the debt_ratio comparison removed", "test_the_native_checks_equal_the_circuit"),
+    ("zkmpc/finance/loan.py", "the debt_ratio comparison on 64 bits, not 72",
+     "test_the_native_checks_equal_the_circuit"),
+    ("zkmpc/finance/loan.py", "max_dti_percent left out of the scope (circuit and native)",
+     "test_a_softer_policy_has_another_scope"),
+    ("zkmpc/finance/loan.py", "check_eligible's debt ratio off by one percent of a cent",
+     "test_the_native_checks_equal_the_circuit"),
+)
+
 DEPTH = 4
 NOW = 1_800_000_000
 EXPIRES = 2_000_000_000

@@ -28,6 +28,15 @@ from .conftest import unbound_wires
 
 pytestmark = pytest.mark.app_layer
 
+#: bugs planted in scratch edits to see these tests fail (each alone, then restored)
+PLANTED_BUGS: tuple[tuple[str, str, str], ...] = (
+    ("zkmpc/transport/licence.py", "the required-class constraint removed", "test_the_native_checks_equal_the_circuit"),
+    ("zkmpc/transport/licence.py", "age scaled by 1000 instead of 10000", "test_the_native_checks_equal_the_circuit"),
+    ("zkmpc/transport/licence.py", "the suspension non-membership removed",
+     "test_a_suspended_licence_cannot_be_presented_against_the_new_state"),
+    ("zkmpc/transport/licence.py", "check_licence's expiry inclusive", "test_the_native_checks_equal_the_circuit"),
+)
+
 LEVELS = 8
 TODAY = 20260301
 NUMBER = 4711
