@@ -49,3 +49,12 @@ def test_voucher_pool() -> None:
     assert facts["deposits (off chain, in the operator's SQLite book)"] == 64
     assert facts["approved in the association set"] == 57
     assert facts["withdrawals recorded"] == 1
+
+
+def test_voucher_pool_on_a_node(anvil_url: str) -> None:
+    """The same run against anvil (``--rpc``): two root sets and the reverts on a real node."""
+    from examples.finance import voucher_pool
+
+    figures = voucher_pool.main(["--members", "16", "--rpc", anvil_url, "--dev-keys"], out=io.StringIO())
+    _proofs_on_chain(figures, 10_377)
+    assert [e for _, e in figures["refused"]].count("UnknownRootError") == 2
