@@ -72,7 +72,7 @@ from .semaphore import MAX_DEPTH, hash_value
 
 __all__ = ["RateLimitCircuit", "RateLimitProof", "RateLimiter", "ratelimit_circuit", "ratelimit_class",
            "rate_nullifier", "epoch_of", "day", "month", "witness_inputs", "generate_proof", "verify_proof",
-           "PUBLIC_SIGNALS", "MAX_LIMIT", "DEFAULT_ROOT_WINDOW"]
+           "ratelimit_layout", "PUBLIC_SIGNALS", "MAX_LIMIT", "DEFAULT_ROOT_WINDOW"]
 
 #: the circuit's public signals, in order (root set 0, the nullifier, the message, the epoch)
 PUBLIC_SIGNALS = ("merkle_tree_root", "nullifier", "message", "epoch")
@@ -335,3 +335,16 @@ class RateLimiter:
         with self._db:
             self._db.execute("INSERT INTO used VALUES (?, ?)", (str(epoch), str(proof.nullifier)))
         return proof.nullifier
+
+
+def ratelimit_layout() -> Any:
+    """The :class:`zkmpc.contracts.AppLayout` of a rate-limited service's contract: the
+    group's root is root set 0, the nullifier is recorded once, the epoch must be an open
+    scope (the service opens today's or this month's epoch).
+
+    >>> ratelimit_layout().nullifier, ratelimit_layout().scope
+    (1, 3)
+    """
+    from ..contracts import AppLayout
+
+    return AppLayout(num_public=len(PUBLIC_SIGNALS), roots=(0,), nullifier=1, scope=3)
