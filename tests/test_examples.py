@@ -11,13 +11,13 @@ from circuits.errors import UnsatisfiedConstraintError
 from circuits.native import MerkleTree, PrivateKey
 from circuits.native import nullifier as native_nullifier
 from circuits.native import poseidon as H
-from examples.credential import REGISTRY_DEPTH, EligibleHolder, issue, main
+from examples.identity.credential import REGISTRY_DEPTH, EligibleHolder, issue, main
 
 
 @pytest.mark.interop
 def test_credential_example_end_to_end(solc_ready: None) -> None:
     out = io.StringIO()
-    assert main(out)
+    assert main([], out)
     text = out.getvalue()
     assert "proof verifies in Python: True" in text and "verifyProof on chain (embedded EVM): True" in text
 
@@ -48,20 +48,20 @@ def test_credential_circuit_refuses_ineligible_holders() -> None:
 
 
 def test_bank_salaries_example() -> None:
-    from examples.bank_salaries import main as banks
+    from examples.finance.bank_salaries import main as banks
 
     out = io.StringIO()
-    s = banks(out)
+    s = banks([], out)
     assert s.reports == 3 and "regulator learns" in out.getvalue()
     mean_line = out.getvalue().splitlines()[-1]
     assert f"{s.mean:.2f}" in mean_line  # the encrypted aggregate equals the pooled mean
 
 
 def test_hospital_histograms_example() -> None:
-    from examples.hospital_histograms import main as hospitals
+    from examples.healthcare.hospital_histograms import main as hospitals
 
     out = io.StringIO()
-    s = hospitals(out)
+    s = hospitals([], out)
     assert s.reports == 5 and sum(s.histogram) == s.count and "mmHg" in out.getvalue()
 
 
@@ -70,10 +70,10 @@ def test_hospitals_mpc_example_over_tls_with_one_hospital_offline() -> None:
     from decimal import Decimal
     from fractions import Fraction
 
-    from examples import hospitals_mpc
+    from examples.healthcare import hospitals_mpc
 
     out = io.StringIO()
-    docs = hospitals_mpc.main(out)
+    docs = hospitals_mpc.main([], out)
     data = {h: hospitals_mpc.readings(h, seed=7) for h in range(1, 6)}
     count, mean, var = hospitals_mpc.pooled(data)
     assert docs[4] == {"status": "offline (simulated crash)"}

@@ -13,7 +13,7 @@ def test_every_package_is_declared() -> None:
     text = (ROOT / "pyproject.toml").read_text()
     declared = set(ast.literal_eval(re.search(r"^packages = (\[.*?\])", text, re.M | re.S).group(1)))  # type: ignore[union-attr]
     found = set()
-    for top in ("zkp", "circuits", "mpc", "zkmpc"):
+    for top in ("zkp", "circuits", "mpc", "zkmpc", "examples"):
         for init in (ROOT / top).rglob("__init__.py"):
             found.add(".".join(init.parent.relative_to(ROOT).parts))
     assert found == declared

@@ -387,9 +387,11 @@ def _parser() -> argparse.ArgumentParser:
     d.set_defaults(fn=cmd_demo)
     from .ceremony_cli import add_parsers as add_ceremony
     from .party_cli import add_parsers
+    from .usecases.cli import add_parsers as add_usecases
     from .witness_cli import add_parsers as add_witness
 
     add_parsers(sub)
+    add_usecases(sub)
     add_ceremony(sub)
     add_witness(sub)
     _add_prover(sub)
@@ -402,7 +404,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     cost ``zkmpc prove`` a tenth of a second)."""
     roots: list[type[BaseException]] = [OSError]
     for module, name in (("zkp.errors", "ZkpError"), ("circuits.errors", "CircuitError"),
-                         ("mpc.errors", "MPCError")):
+                         ("mpc.errors", "MPCError"), ("zkmpc.errors", "ZkmpcError")):
         loaded = sys.modules.get(module)
         if loaded is not None:
             roots.append(getattr(loaded, name))

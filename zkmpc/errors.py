@@ -16,7 +16,7 @@ class ZkmpcError(Exception):
 
 __all__ += ["ContractError", "ContractInputError", "ContractRevertError", "NotAdminError", "InvalidRootError", "UnknownRootError",
             "StaleRootError", "ExpiredRootError", "ScopeNotOpenError", "NullifierUsedError", "InvalidProofError",
-            "VerifierRevertedError", "UnauthorisedSignerError", "RelayOutOfOrderError"]
+            "VerifierRevertedError", "UnauthorisedSignerError", "RelayOutOfOrderError", "UnknownRootSetError"]
 
 
 class ContractError(ZkmpcError, RuntimeError):
@@ -82,6 +82,21 @@ class UnauthorisedSignerError(ContractRevertError):
 
 class RelayOutOfOrderError(ContractRevertError):
     """A relay attestation not newer than the last one relayed (a replay, or an old root)."""
+
+
+class UnknownRootSetError(ContractRevertError):
+    """An app contract's root recorded in a set it does not have (or, on a relayed app, in
+    set 0, which only a relay fills)."""
+
+
+# --- use cases (zkmpc.usecases: the runner and the catalogue of examples/<sector>/)
+
+__all__ += ["UseCaseError"]
+
+
+class UseCaseError(ZkmpcError, ValueError):
+    """A use case that cannot run as asked: an unknown name or sector, examples that are not
+    installed, a demonstrated refusal that did not happen."""
 
 
 # --- identity (zkmpc.identity: identities, groups, their storage, the membership proof)

@@ -1,4 +1,4 @@
-"""ABI words for the group contracts' calls, and their custom errors decoded into the named
+"""ABI words for the application contracts' calls, and their custom errors decoded into the named
 exceptions of :mod:`zkmpc.errors`.
 
     >>> from zkmpc.contracts.abi import decode_revert, encode_call
@@ -43,6 +43,8 @@ ERRORS: dict[str, tuple[type[E.ContractRevertError], str]] = {
     "RelayOutOfOrder(uint256,uint256,uint256,uint256)": (
         E.RelayOutOfOrderError, "relay: expected an attestation newer than (sequence {2}, timestamp {3}), "
                                 "found (sequence {0}, timestamp {1})"),
+    "UnknownRootSet(uint256)": (E.UnknownRootSetError, "root set {0}: not one the admin records (the app's "
+                                                       "sets, set 0 of a relayed app excepted)"),
 }
 _BY_SELECTOR = {selector(sig): (sig.split("(")[0], sig.count(",") + 1 if "()" not in sig else 0, cls, msg)
                 for sig, (cls, msg) in ERRORS.items()}

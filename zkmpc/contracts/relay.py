@@ -37,7 +37,9 @@ from zkp.evm.chain import Chain, Receipt
 
 from ..errors import ContractInputError
 from .abi import need_address, need_uint
-from .group import GroupContract, GroupContractBase, _sender_of
+from .app import AppContract, AppContractBase, AppLayout, compile_app
+from .client import ContractClient, deploy_words
+from .group import GroupContract, GroupContractBase
 from .source import DEFAULT_ROOT_WINDOW, compile_group
 
 __all__ = ["RelayedGroupContract", "Relayer", "RootAttestation", "new_signing_key", "signer_address"]
@@ -141,24 +143,8 @@ class RootAttestation:
         return str(sig.recover_public_key_from_msg_hash(self.digest()).to_checksum_address())
 
 
-class RelayedGroupContract(GroupContractBase):
-    """``ZkRelayedGroup``: a group on chain B whose roots come from chain A's group through
-    signed attestations; proofs validate against them as on chain A."""
-
-    @classmethod
-    def deploy(cls, chain: Chain, verifier: str, *, source_chain_id: int, source_group: str,
-               max_age: int, admin: str | None = None, root_window: int = DEFAULT_ROOT_WINDOW,
-               compiled: CompiledContract | None = None) -> RelayedGroupContract:
-        """Deploy a relayed group for chain ``source_chain_id``'s group ``source_group``;
-        a root expires ``max_age`` seconds after its latest attestation (0: never)."""
-        compiled = compiled if compiled is not None else compile_group("ZkRelayedGroup", root_window=root_window)
-        if compiled.name != "ZkRelayedGroup":
-            raise ContractInputError(f"compiled: expected ZkRelayedGroup, found {compiled.name}")
-        args = [int(need_address(verifier, "verifier"), 16),
-                int(need_address(admin if admin is not None else _sender_of(chain), "admin"), 16),
-                need_uint(max_age, "max_age", 64), need_uint(source_chain_id, "source_chain_id"),
-                int(need_address(source_group, "source_group"), 16)]
-        return cls(chain, chain.deploy(compiled.bytecode + b"".join(_word(w) for w in args)), compiled)
+class RelayTarget(ContractClient):
+    """What a contract receiving relayed roots answers (``ZkRelayedGroup``, ``ZkRelayedApp``)."""
 
     def set_signer(self, signer: str, allowed: bool = True, *, sender: str | None = None) -> Receipt:
         """Authorise (or revoke) a signer address (admin only)."""
@@ -198,6 +184,48 @@ class RelayedGroupContract(GroupContractBase):
                           [att.root, att.source_seq, att.timestamp, att.v, att.r, att.s], sender=sender)
 
 
+class RelayedGroupContract(RelayTarget, GroupContractBase):
+    """``ZkRelayedGroup``: a group on chain B whose roots come from chain A's group through
+    signed attestations; proofs validate against them as on chain A."""
+
+    @classmethod
+    def deploy(cls, chain: Chain, verifier: str, *, source_chain_id: int, source_group: str,
+               max_age: int, admin: str | None = None, root_window: int = DEFAULT_ROOT_WINDOW,
+               compiled: CompiledContract | None = None) -> RelayedGroupContract:
+        """Deploy a relayed group for chain ``source_chain_id``'s group ``source_group``;
+        a root expires ``max_age`` seconds after its latest attestation (0: never)."""
+        compiled = compiled if compiled is not None else compile_group("ZkRelayedGroup", root_window=root_window)
+        if compiled.name != "ZkRelayedGroup":
+            raise ContractInputError(f"compiled: expected ZkRelayedGroup, found {compiled.name}")
+        args = deploy_words(chain, verifier, admin, max_age, need_uint(source_chain_id, "source_chain_id"),
+                            int(need_address(source_group, "source_group"), 16))
+        return cls(chain, chain.deploy(compiled.bytecode + args), compiled)
+
+class RelayedAppContract(RelayTarget, AppContractBase):
+    """``ZkRelayedApp``: an application on chain B whose root set 0 comes from chain A's app
+    (or group) through signed attestations; its other root sets are recorded by its admin."""
+
+    @classmethod
+    def deploy(cls, chain: Chain, verifier: str, layout: AppLayout, *, source_chain_id: int, source_group: str,
+               max_age: int, admin: str | None = None, root_window: int = DEFAULT_ROOT_WINDOW,
+               compiled: CompiledContract | None = None) -> RelayedAppContract:
+        """Deploy the app for ``layout`` (at least one root set) relaying set 0 from chain
+        ``source_chain_id``'s contract ``source_group``; a relayed root expires ``max_age``
+        seconds after its latest attestation (0: never)."""
+        if isinstance(layout, AppLayout) and not layout.roots:
+            raise ContractInputError("layout: a relayed app needs a root signal (roots=(index, ...))")
+        compiled = compiled if compiled is not None else compile_app(layout, "ZkRelayedApp", root_window=root_window)
+        if compiled.name != "ZkRelayedApp":
+            raise ContractInputError(f"compiled: expected ZkRelayedApp, found {compiled.name}")
+        args = deploy_words(chain, verifier, admin, max_age, need_uint(source_chain_id, "source_chain_id"),
+                            int(need_address(source_group, "source_group"), 16))
+        return cls(chain, chain.deploy(compiled.bytecode + args), layout, compiled)
+
+    def add_root(self, root: int, set: int, *, sender: str | None = None) -> Receipt:  # noqa: A002
+        """Record a root of set 1 or above (admin only; set 0 arrives by :meth:`relay_root`)."""
+        return self._send("addRoot(uint256,uint256)", [self._set(set), need_uint(root, "root")], sender=sender)
+
+
 class Relayer:
     """Reads chain A's group, has the signer attest its current root, posts it on chain B.
 
@@ -206,9 +234,10 @@ class Relayer:
     the key lives and hands it to :meth:`RelayedGroupContract.relay_root`.
     """
 
-    def __init__(self, source: GroupContract, target: RelayedGroupContract, signing_key: bytes) -> None:
-        if not isinstance(source, GroupContract) or not isinstance(target, RelayedGroupContract):
-            raise ContractInputError("Relayer: expected a GroupContract and a RelayedGroupContract")
+    def __init__(self, source: GroupContract | AppContract, target: RelayTarget, signing_key: bytes) -> None:
+        if not isinstance(source, (GroupContract, AppContract)) or not isinstance(target, RelayTarget):
+            raise ContractInputError("Relayer: expected a GroupContract or AppContract (the source) and a "
+                                     "RelayedGroupContract or RelayedAppContract (the target)")
         _private_key(signing_key)
         self.source, self.target = source, target
         self._key = bytes(signing_key)

@@ -39,12 +39,24 @@ def group_source(*, root_window: int = DEFAULT_ROOT_WINDOW, pragma: str = DEFAUL
         ContractInputError: a window outside [1, 2^32], or a pragma with other characters
             than digits, dots, spaces and ``<>=^~``.
     """
+    return render("ZkGroup.sol.tmpl", root_window=root_window, pragma=pragma)
+
+
+def render(template: str, *, root_window: int, pragma: str, fields: dict[str, str] | None = None) -> str:
+    """``templates/<template>`` with the pragma, the root window and ``fields`` filled in.
+
+    Raises:
+        ContractInputError: a window outside [1, 2^32], or a pragma with other characters
+            than digits, dots, spaces and ``<>=^~``.
+    """
     if not isinstance(root_window, int) or isinstance(root_window, bool) or not 1 <= root_window <= _MAX_WINDOW:
         raise ContractInputError(f"root_window: expected an int in [1, 2^32], found {root_window!r}")
     if not isinstance(pragma, str) or not _PRAGMA.fullmatch(pragma):
         raise ContractInputError(f"pragma: expected a version range such as {DEFAULT_PRAGMA!r}, found {pragma!r}")
-    src = resources.files("zkmpc.contracts").joinpath("templates/ZkGroup.sol.tmpl").read_text("utf-8")
-    src = src.replace("{{PRAGMA}}", pragma).replace("{{ROOT_WINDOW}}", str(root_window))
+    src = resources.files("zkmpc.contracts").joinpath(f"templates/{template}").read_text("utf-8")
+    values = {"PRAGMA": pragma, "ROOT_WINDOW": str(root_window), **(fields or {})}
+    for key, value in values.items():
+        src = src.replace("{{" + key + "}}", value)
     if "{{" in src:
         raise AssertionError("unfilled template placeholder")  # a template/renderer mismatch
     return src

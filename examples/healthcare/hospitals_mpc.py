@@ -1,10 +1,12 @@
-"""Five hospitals compute the mean and variance of their patients' cholesterol (mmol/L)
+"""Five hospitals compute mean and variance over TLS with Shamir shares, one going offline mid-way.
+
+Five hospitals compute the mean and variance of their patients' cholesterol (mmol/L)
 without pooling records and without any key holder: each hospital is a separate process
 talking TLS to the others (``zkmpc party``), inputs are Shamir-shared with threshold 3,
 and hospital 4 goes offline halfway through (right after sharing its input). The four
 others still finish, with hospital 4's data included, and name it as missing.
 
-    python -m examples.hospitals_mpc
+    python -m examples.healthcare.hospitals_mpc
 
 The same protocol in a notebook, without processes or certificates:
 
@@ -29,16 +31,17 @@ import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from mpc.encoding import FixedPoint
 from mpc.net.config import free_local_ports, write_local_config
+from zkmpc.usecases import options
 
 HOSPITALS = 5
 THRESHOLD = 3
 OFFLINE = 4
 ENCODING = FixedPoint(decimals=1, bound=Decimal(30))  # readings like "5.3", at most 30 mmol/L
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def readings(hospital: int, *, seed: int) -> list[str]:
@@ -62,7 +65,8 @@ def pooled(data: dict[int, list[str]]) -> tuple[int, Fraction, Fraction]:
     return len(vals), mean, sum((v - mean) ** 2 for v in vals) / len(vals)
 
 
-def main(out: Any = sys.stdout, *, seed: int = 7) -> dict[int, dict[str, Any]]:
+def main(argv: Sequence[str] | None = None, out: Any = sys.stdout, *, seed: int = 7) -> dict[int, dict[str, Any]]:
+    seed = options(argv, __doc__, seed=seed).seed
     data = {h: readings(h, seed=seed) for h in range(1, HOSPITALS + 1)}
     with tempfile.TemporaryDirectory() as tmp:
         config = write_local_config(tmp, n=HOSPITALS, threshold=THRESHOLD, ports=free_local_ports(HOSPITALS),
@@ -96,4 +100,4 @@ def _result(proc: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,4 +1,6 @@
-"""An eligibility credential, end to end: issue, prove, verify in Python and on chain.
+"""An eligibility credential (age, country) from a hidden issuer in a registry, proven and checked on chain.
+
+An eligibility credential, end to end: issue, prove, verify in Python and on chain.
 
 An issuer (a ministry, a bank) signs a credential ``(holder commitment, age, country,
 income band)`` with EdDSA-Poseidon. Issuers' public keys sit in a registry Merkle tree
@@ -9,7 +11,7 @@ whose root everybody knows. The holder proves, without revealing anything else:
 - they own it (they know the secret behind the commitment);
 - a nullifier for this scope (one claim per holder per scope).
 
-    python -m examples.credential        # or: python examples/credential.py
+    python -m examples.identity.credential        # or: python examples/identity/credential.py
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from circuits import Bool, Circuit, Field, Public, Secret, UInt, compile
 from circuits.gadgets import eddsa_poseidon_verify, is_in, merkle_root, nullifier, poseidon
@@ -29,6 +31,7 @@ from circuits.native import MerkleTree, PrivateKey
 from circuits.native import nullifier as native_nullifier
 from circuits.native import poseidon as H
 from zkp import groth16
+from zkmpc.usecases import options
 
 REGISTRY_DEPTH = 8
 ALLOWLIST = 3  # countries in the allowlist (ISO 3166 numeric codes, public)
@@ -70,7 +73,8 @@ def issue(issuer: PrivateKey, holder_commitment: int, age: int, country: int, ba
             "sig_r8": list(sig.R8), "sig_s": sig.S}
 
 
-def main(out: Any = sys.stdout, *, onchain: bool = True) -> bool:
+def main(argv: Sequence[str] | None = None, out: Any = sys.stdout, *, onchain: bool = True) -> bool:
+    options(argv, __doc__)
     t0 = time.perf_counter()
     issuers = [PrivateKey(f"issuer {i}".encode()) for i in range(5)]
     registry = MerkleTree(REGISTRY_DEPTH, [H(list(k.public_key)) for k in issuers])
@@ -110,4 +114,4 @@ def main(out: Any = sys.stdout, *, onchain: bool = True) -> bool:
 
 
 if __name__ == "__main__":
-    raise SystemExit(0 if main() else 1)
+    raise SystemExit(0 if main(sys.argv[1:]) else 1)

@@ -1,8 +1,10 @@
-"""Hospitals publish a histogram of patients' systolic blood pressure without sharing
+"""Hospitals publish a blood-pressure histogram from encrypted per-bin counts, without sharing records.
+
+Hospitals publish a histogram of patients' systolic blood pressure without sharing
 records: each sends encrypted per-bin counts (one-hot bins summed locally), the health
 authority decrypts only the totals over at least four hospitals.
 
-    python -m examples.hospital_histograms
+    python -m examples.healthcare.hospital_histograms
 """
 
 from __future__ import annotations
@@ -10,18 +12,21 @@ from __future__ import annotations
 import random
 import sys
 from decimal import Decimal
-from typing import Any
+from typing import Any, Sequence
 
 from mpc import paillier
 from mpc.encoding import IntegerEncoding
 from mpc.stats import Aggregator, Report, StatsSpec, Summary, make_report
+from zkmpc.usecases import options
 
 EDGES = tuple(Decimal(e) for e in (90, 120, 130, 140, 160, 180))
 LABELS = ("<90", "90-119", "120-129", "130-139", "140-159", "160-179", ">=180")
 SPEC = StatsSpec(IntegerEncoding(bound=300), min_reports=4, bins=EDGES)
 
 
-def main(out: Any = sys.stdout, *, bits: int = 2048, seed: int = 7) -> Summary:
+def main(argv: Sequence[str] | None = None, out: Any = sys.stdout, *, bits: int = 2048, seed: int = 7) -> Summary:
+    opts = options(argv, __doc__, bits=bits, seed=seed)
+    bits, seed = opts.bits, opts.seed
     rng = random.Random(seed)
     public_key, private_key = paillier.keygen(bits=bits)
     authority = Aggregator(private_key, SPEC)
@@ -38,4 +43,4 @@ def main(out: Any = sys.stdout, *, bits: int = 2048, seed: int = 7) -> Summary:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -6,7 +6,7 @@ and sum of squares in one report, re-randomised when it leaves the bank as JSON.
 regulator adds the reports under encryption and can decrypt only the totals of at least
 three banks.
 
-    python -m examples.bank_salaries
+    python -m examples.finance.bank_salaries
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from __future__ import annotations
 import random
 import sys
 from decimal import Decimal
-from typing import Any
+from typing import Any, Sequence
 
 from mpc import paillier
 from mpc.encoding import FixedPoint
 from mpc.stats import Aggregator, Report, StatsSpec, Summary, make_report
+from zkmpc.usecases import options
 
 SPEC = StatsSpec(FixedPoint(decimals=2, bound=Decimal(10_000_000)), min_reports=3)
 
@@ -28,7 +29,9 @@ def payroll(bank: str, rng: random.Random) -> list[Decimal]:
     return [Decimal(rng.randrange(2_500_000, 18_000_000)).scaleb(-2) for _ in range(rng.randrange(40, 80))]
 
 
-def main(out: Any = sys.stdout, *, bits: int = 2048, seed: int = 2026) -> Summary:
+def main(argv: Sequence[str] | None = None, out: Any = sys.stdout, *, bits: int = 2048, seed: int = 2026) -> Summary:
+    opts = options(argv, __doc__, bits=bits, seed=seed)
+    bits, seed = opts.bits, opts.seed
     rng = random.Random(seed)
     public_key, private_key = paillier.keygen(bits=bits)  # the regulator's
     regulator = Aggregator(private_key, SPEC)
@@ -48,4 +51,4 @@ def main(out: Any = sys.stdout, *, bits: int = 2048, seed: int = 2026) -> Summar
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Use cases of the finance sector (listed by `zkmpc usecases`)."""

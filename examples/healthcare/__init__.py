@@ -1,0 +1,1 @@
+"""Use cases of the healthcare sector (listed by `zkmpc usecases`)."""

@@ -1,0 +1,1 @@
+"""Use cases of the identity sector (listed by `zkmpc usecases`)."""
