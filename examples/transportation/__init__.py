@@ -1,0 +1,1 @@
+"""Use cases of the transportation sector (listed by `zkmpc usecases`)."""
