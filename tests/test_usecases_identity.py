@@ -84,3 +84,59 @@ def test_pinned_refusals_and_signal_positions(case: Case) -> None:
         Pinned(SCHEMA, Query(0, Op.EQ, (1,)), session=2026, disclose=(9,))
     with pytest.raises(CredentialFormatError):
         signal_index(PARAMS, "secret")
+
+
+# ------------------------------------------------------------------ the examples
+
+
+FEEDBACK_REFUSALS = [
+    ("a second signal by the same resident", "NullifierUsedError"),
+    ("a non-resident (no proof of membership)", "MembershipProofError"),
+    ("a non-resident's proof against another group's root", "UnknownRootError"),
+    ("a feedback text altered after proving", "InvalidProofError"),
+    ("a consultation that is not open", "ScopeNotOpenError"),
+]
+
+
+def check_feedback(figures: dict[str, Any], members: int) -> None:
+    assert [tuple(r) for r in figures["refused"]] == FEEDBACK_REFUSALS
+    assert len(figures["proofs"]) == 2 and figures["facts"]["signals recorded"] == 2
+    for p in figures["proofs"]:
+        assert p["constraints"] == 6369  # Semaphore v4's circuit at depth 20
+        assert 200_000 < p["gas"] < 289_000  # the issue's ceiling for validateProof
+    assert figures["facts"]["residents"].startswith(f"{members:,} ")
+
+
+def test_resident_feedback_on_the_embedded_evm() -> None:
+    from examples.identity import resident_feedback
+
+    check_feedback(resident_feedback.main(["--members", "64"], io.StringIO()), 64)
+
+
+def test_resident_feedback_on_anvil(anvil_url: str, solc_ready: None) -> None:
+    from examples.identity import resident_feedback
+
+    check_feedback(resident_feedback.main(["--members", "40", "--rpc", anvil_url, "--dev-keys"], io.StringIO()), 40)
+
+
+RESIDENCY_REFUSALS = [
+    ("the same registration again", "NullifierUsedError"),
+    ("a resident of another city", "QueryFalseError"),
+    ("an expired credential", "CredentialExpiredError"),
+    ("the expired credential dated the day before yesterday (that date is not open)", "ScopeNotOpenError"),
+    ("a revoked credential (against the new state)", "CredentialRevokedError"),
+    ("a state chain B never received (published on A, not relayed)", "UnknownRootError"),
+    ("the revoked credential's proof against the replaced state", "StaleRootError"),
+]
+
+
+def test_residency_credential_on_two_embedded_evms() -> None:
+    from examples.identity import residency_credential
+
+    figures = residency_credential.main(["--members", "8"], io.StringIO())
+    assert [tuple(r) for r in figures["refused"]] == RESIDENCY_REFUSALS
+    assert len(figures["proofs"]) == 2
+    for p in figures["proofs"]:
+        assert p["constraints"] == 16_713  # the credential circuit at 40 levels, the question pinned
+        assert 200_000 < p["gas"] < 400_000
+    assert figures["facts"]["registry office"].startswith("8 credentials issued, revocation tree of 40 levels")
