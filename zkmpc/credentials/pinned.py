@@ -38,19 +38,17 @@ Security:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from circuits import Circuit, CompiledCircuit, compile
 
+from ..contracts import AppLayout
 from ..errors import CredentialFormatError
 from .circuit import Params, credential_circuit
 from .claim import SLOTS, field_element
 from .holder import Holder
 from .model import Credential, Request, RevocationStatus
 from .query import Query
-
-if TYPE_CHECKING:
-    from ..contracts import AppLayout
 
 __all__ = ["Pinned", "PinnedCircuit", "pinned_class", "compile_pinned", "pinned_layout", "signal_index"]
 
@@ -149,7 +147,5 @@ def compile_pinned(params: Params, question: Pinned) -> PinnedCircuit:
 def pinned_layout(params: Params) -> AppLayout:
     """The contract layout: the issuer state is root set 0, ``now`` the scope, the session
     nullifier recorded once."""
-    from ..contracts import AppLayout
-
     return AppLayout(num_public=params.num_public, roots=(0,), nullifier=signal_index(params, "nullifier"),
                      scope=signal_index(params, "now"))

@@ -64,6 +64,7 @@ from circuits.native.poseidon import poseidon as poseidon_native
 from zkp import groth16
 from zkp.field import R
 
+from ..contracts import AppLayout
 from ..errors import (MembershipProofError, RateLimitEpochError, RateLimitError, RateLimitExceededError,
                       RateLimitProofError, RateLimitReplayError, RateLimitRootError)
 from .group import Group, MerkleProof
@@ -337,7 +338,7 @@ class RateLimiter:
         return proof.nullifier
 
 
-def ratelimit_layout() -> Any:
+def ratelimit_layout() -> AppLayout:
     """The :class:`zkmpc.contracts.AppLayout` of a rate-limited service's contract: the
     group's root is root set 0, the nullifier is recorded once, the epoch must be an open
     scope (the service opens today's or this month's epoch).
@@ -345,6 +346,4 @@ def ratelimit_layout() -> Any:
     >>> ratelimit_layout().nullifier, ratelimit_layout().scope
     (1, 3)
     """
-    from ..contracts import AppLayout
-
     return AppLayout(num_public=len(PUBLIC_SIGNALS), roots=(0,), nullifier=1, scope=3)
