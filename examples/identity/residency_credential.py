@@ -25,7 +25,7 @@ Issuing is about 0.1 s per credential in pure Python, so ``--members`` (credenti
 office has issued) defaults to 1,000; the proof's size is set by the revocation tree's
 40 levels, not by how many claims were issued.
 
-    python -m examples.identity.residency_credential [--members 1000] [--rpc URL --rpc-b URL]
+    python -m examples.identity.residency_credential [--members 1000] [--levels 40] [--rpc URL --rpc-b URL]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from zkmpc.contracts import AppContract, RelayedAppContract, new_signing_key, signer_address
-from zkmpc.credentials import Holder, Issuer, Op, Params, Query, schema_hash
+from zkmpc.credentials import DEFAULT_LEVELS, Holder, Issuer, Op, Params, Query, schema_hash
 from zkmpc.credentials.pinned import Pinned, compile_pinned, pinned_layout
 from zkmpc.errors import (CredentialExpiredError, CredentialRevokedError, NullifierUsedError, QueryFalseError,
                           ScopeNotOpenError, StaleRootError, UnknownRootError)
@@ -80,13 +80,14 @@ def relayed_service(registry_a: AppContract, circuit: Any, layout: Any, chain_b:
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
-    args = parse_args(argv, __doc__, members=1_000)
+    args = parse_args(argv, __doc__, members=1_000, extend=lambda p: p.add_argument(
+        "--levels", type=int, default=DEFAULT_LEVELS, help=f"revocation tree levels (default {DEFAULT_LEVELS})"))
     report = Report(out, title="Residency credential: issued on chain A, checked on chain B")
     today = int(time.time()) // 86_400 * 86_400
     names = {"ana": CITY, "ben": CITY, "cem": CITY, "dev": OTHER_CITY, "eli": CITY}
     holders = {n: (Holder.generate(), city, today + (YEAR if n != "eli" else -1)) for n, city in names.items()}
     issuer, creds = office(args.members, today, holders)
-    params = Params()
+    params = Params(levels=args.levels)
     pinned = compile_pinned(params, Pinned(RESIDENCY, Query(0, Op.EQ, (CITY,)), session=SERVICE))
     report.fact("registry office", f"{args.members:,} credentials issued, revocation tree of {params.levels} levels")
     layout = pinned_layout(params)
