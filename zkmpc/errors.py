@@ -343,3 +343,35 @@ class LicenceSuspendedError(LicenceError):
 
 __all__ += ["LicenceError", "LicenceFormatError", "LicenceSignatureError", "LicenceClassError", "UnderAgeError",
             "LicenceExpiredError", "LicenceSuspendedError"]
+
+
+# --- rate limits (zkmpc.identity.ratelimit: N proofs per member per epoch)
+
+
+class RateLimitError(ZkmpcError, ValueError):
+    """Base class of the rate limit's refusals; raised itself for malformed inputs (a limit
+    below 1, an epoch or counter that is not a field element, a proof of another circuit)."""
+
+
+class RateLimitExceededError(RateLimitError):
+    """A counter at or above the epoch's limit: the member has used their N proofs."""
+
+
+class RateLimitEpochError(RateLimitError):
+    """A proof made for another epoch than the one the verifier accepts now."""
+
+
+class RateLimitRootError(RateLimitError):
+    """A proof against a root that is not one of the group's recent roots."""
+
+
+class RateLimitReplayError(RateLimitError):
+    """A nullifier already accepted in its epoch (a replayed proof, or a counter used twice)."""
+
+
+class RateLimitProofError(RateLimitError):
+    """A proof that does not verify against its public signals."""
+
+
+__all__ += ["RateLimitError", "RateLimitExceededError", "RateLimitEpochError", "RateLimitRootError",
+            "RateLimitReplayError", "RateLimitProofError"]

@@ -1,0 +1,1 @@
+"""Use cases of the ai sector (listed by `zkmpc usecases`)."""
