@@ -1,5 +1,6 @@
 """The ``zkmpc`` command line, in the spirit of snarkjs.
 
+```text
     zkmpc compile FILE.py:Class [-o DIR]          -> DIR/<Class>.r1cs, DIR/<Class>.zkwp (its witness
                                                      program) and a summary
     zkmpc wtns calculate FILE.py:Class INPUT.json OUT.wtns [--program DIR/<Class>.zkwp]
@@ -20,6 +21,7 @@
     zkmpc party --config parties.toml --id 2 --protocol stats --input values.txt
     zkmpc prover serve CIRCUIT.zkey [--host 127.0.0.1] [--port 9080]   (proofs over HTTP)
     zkmpc prover prove URL WITNESS.wtns [PROOF_JSON PUBLIC_JSON]       (a client of it)
+```
 
     >>> import zkmpc.demo
     >>> main(["info", zkmpc.demo.__file__ + ":AgeCheck"])

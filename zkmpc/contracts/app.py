@@ -182,9 +182,10 @@ class AppContractBase(ContractClient):
         nullifier (its event ``ProofValidated`` is in the receipt's logs).
 
         Raises:
-            NullifierUsedError, UnknownRootError, StaleRootError, ExpiredRootError,
-            ScopeNotOpenError, InvalidProofError, VerifierRevertedError: the contract's
-                refusals (the transaction is not sent when the node's estimate shows it).
+            ContractRevertError: the contract's refusals, each its own subclass
+                (NullifierUsedError, UnknownRootError, StaleRootError, ExpiredRootError,
+                ScopeNotOpenError, InvalidProofError, VerifierRevertedError); the
+                transaction is not sent when the node's estimate shows one.
             ContractError: a revert without a known error (too little ``gas``).
         """
         receipt = self.chain.transact(self.address, self.proof_calldata("validateProof", proof, signals),
@@ -198,8 +199,8 @@ class AppContractBase(ContractClient):
         nullifier is not looked at: see :meth:`is_nullifier_used`).
 
         Raises:
-            UnknownRootError, StaleRootError, ExpiredRootError, ScopeNotOpenError,
-            VerifierRevertedError: as :meth:`validate`.
+            ContractRevertError: as :meth:`validate` (UnknownRootError, StaleRootError,
+                ExpiredRootError, ScopeNotOpenError, VerifierRevertedError).
         """
         res = self.chain.call(self.address, self.proof_calldata("verifyProof", proof, signals))
         if res.reverted:

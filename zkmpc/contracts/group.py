@@ -90,9 +90,10 @@ class GroupContractBase(ContractClient):
         nullifier (its event ``ProofValidated`` is in the receipt's logs).
 
         Raises:
-            NullifierUsedError, UnknownRootError, StaleRootError, ExpiredRootError,
-            ScopeNotOpenError, InvalidProofError, VerifierRevertedError: the contract's
-                refusals (the transaction is not sent when the node's estimate shows it).
+            ContractRevertError: the contract's refusals, each its own subclass
+                (NullifierUsedError, UnknownRootError, StaleRootError, ExpiredRootError,
+                ScopeNotOpenError, InvalidProofError, VerifierRevertedError); the
+                transaction is not sent when the node's estimate shows one.
             ContractError: a revert without a known error (too little ``gas``).
         """
         data = self.proof_calldata("validateProof", proof, root=root, nullifier=nullifier, message=message,
@@ -107,8 +108,8 @@ class GroupContractBase(ContractClient):
         nullifier is not looked at: see :meth:`is_nullifier_used`).
 
         Raises:
-            UnknownRootError, StaleRootError, ExpiredRootError, ScopeNotOpenError,
-            VerifierRevertedError: as :meth:`validate`.
+            ContractRevertError: as :meth:`validate` (UnknownRootError, StaleRootError,
+                ExpiredRootError, ScopeNotOpenError, VerifierRevertedError).
         """
         data = self.proof_calldata("verifyProof", proof, root=root, nullifier=nullifier, message=message,
                                    scope=scope)

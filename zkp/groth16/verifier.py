@@ -71,7 +71,7 @@ def verify_batch(vk: VerifyingKey | PreparedVerifyingKey,
     result is True when every proof is valid, and False, except with probability about
     2^-128, when any is not. Call :func:`verify` on each proof to find the bad ones.
 
-    Example:
+    Examples:
         >>> import warnings
         >>> from zkp import groth16
         >>> from zkp.r1cs import R1CSBuilder
