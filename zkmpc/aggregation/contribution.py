@@ -1,0 +1,127 @@
+"""Contributions (public) and shares (one per aggregator, private), and the contributor.
+
+A :class:`Contributor` splits a value (or a vector, or a one-hot vector) into ``k``
+additive shares mod ``l`` (Baby Jubjub's subgroup order), commits to each share vector
+with a fresh blinding factor, and proves with Groth16 that the committed shares add up to a
+valid value (:mod:`.circuit`). It publishes the :class:`Contribution` (tag, commitments,
+proof) and sends :class:`Share` ``i`` to aggregator ``i`` over a private channel.
+
+    >>> import random, warnings
+    >>> from zkmpc.aggregation import AggregationKeys, Shape
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")                # a development setup warns
+    ...     keys = AggregationKeys.setup(Shape(k=2, bits=8), rng=random.Random(1))
+    >>> contribution, shares = Contributor(keys).contribute(7, 200, rng=random.Random(2))
+    >>> contribution.tag, len(contribution.commitments), [s.index for s in shares]
+    (7, 2, [0, 1])
+    >>> sum(s.values[0] for s in shares) % ORDER
+    200
+    >>> Contributor(keys).contribute(8, 256)
+    Traceback (most recent call last):
+    ...
+    zkmpc.errors.ContributionRangeError: contribution 8: value 0 is 256, expected an int in [0, 255]
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from zkp import groth16
+from zkp.field import R
+from zkp.groth16 import Proof
+
+from ..errors import ContributionFormatError, ContributionRangeError
+from .generators import ORDER, Point
+from .keys import AggregationKeys
+
+__all__ = ["Contribution", "Share", "Contributor", "check_tag"]
+
+
+def check_tag(tag: object) -> int:
+    """A contribution's tag: an int in [0, r)."""
+    if isinstance(tag, bool) or not isinstance(tag, int) or not 0 <= tag < R:
+        raise ContributionFormatError(f"tag: expected an int in [0, r), found {tag!r}")
+    return tag
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What a contributor publishes: its ``tag``, one commitment per aggregator, the proof."""
+
+    tag: int
+    commitments: tuple[Point, ...]
+    proof: Proof
+
+    def public_signals(self) -> list[int]:
+        """The circuit's public signals: ``tag``, then each commitment's x and y."""
+        return [self.tag, *(c for point in self.commitments for c in point)]
+
+
+@dataclass(frozen=True)
+class Share:
+    """What aggregator ``index`` receives privately from contributor ``tag``: its share of
+    each value and the blinding factor of its commitment."""
+
+    tag: int
+    index: int
+    values: tuple[int, ...]
+    blinding: int
+
+
+def _draw(rng: Any) -> int:
+    return int(rng.randrange(ORDER)) if rng is not None else secrets.randbelow(ORDER)
+
+
+class Contributor:
+    """Makes contributions of the keys' shape (see the module docstring)."""
+
+    def __init__(self, keys: AggregationKeys) -> None:
+        self.keys = keys
+
+    def _values(self, tag: int, value: int | Sequence[int]) -> list[int]:
+        shape = self.keys.shape
+        values = [value] if isinstance(value, int) and not isinstance(value, bool) else list(value)  # type: ignore[arg-type]
+        if len(values) != shape.length:
+            raise ContributionFormatError(f"contribution {tag}: expected {shape.length} values, found {len(values)}",
+                                          contributor=tag)
+        for j, v in enumerate(values):
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= shape.max_value():
+                raise ContributionRangeError(f"contribution {tag}: value {j} is {v!r}, expected an int in "
+                                             f"[0, {shape.max_value()}]", contributor=tag)
+        if shape.kind == "onehot" and sum(values) != 1:
+            raise ContributionRangeError(f"contribution {tag}: expected a one-hot vector (one 1, the rest 0), "
+                                         f"found {sum(values)} ones", contributor=tag)
+        return values
+
+    def split(self, tag: int, value: int | Sequence[int], *, rng: Any = None) -> tuple[Share, ...]:
+        """The ``k`` shares of ``value`` (an int, or a sequence of ``length`` ints) with fresh
+        blinding factors; ``rng`` (with ``randrange``) for tests, ``secrets`` otherwise."""
+        check_tag(tag)
+        values = self._values(tag, value)
+        k = self.keys.shape.k
+        rows = [[_draw(rng) for _ in values] for _ in range(k - 1)]
+        rows.append([(v - sum(col)) % ORDER for v, col in zip(values, zip(*rows))])
+        return tuple(Share(tag, i, tuple(row), _draw(rng)) for i, row in enumerate(rows))
+
+    def contribute(self, tag: int, value: int | Sequence[int], *, rng: Any = None) -> tuple[Contribution, tuple[Share, ...]]:
+        """Split ``value``, commit to each share and prove it: the public contribution and the
+        private shares (share ``i`` for aggregator ``i``).
+
+        Raises:
+            ContributionRangeError: a value outside ``[0, 2^bits)``, or not one-hot.
+            ContributionFormatError: a tag outside [0, r), a wrong number of values.
+        """
+        shares = self.split(tag, value, rng=rng)
+        gens = self.keys.generators
+        commitments = tuple(gens.commit(s.values, s.blinding) for s in shares)
+        values = self._values(tag, value)
+        wraps = [sum(s.values[j] for s in shares) // ORDER for j in range(len(values))]
+        circuit = self.keys.circuit
+        assignment = circuit.circuit(tag=tag, commitments=[list(c) for c in commitments],
+                                     shares=[list(s.values) for s in shares], blindings=[s.blinding for s in shares],
+                                     values=values, wraps=wraps)
+        witness = circuit.solve(assignment)
+        proof = groth16.prove(self.keys.proving_key, witness, rng=rng)
+        return Contribution(tag, commitments, proof), shares
