@@ -16,7 +16,7 @@ totals against the sum of the accepted contributions' commitments and returns th
     >>> bad = Contribution(3, made[2][0].commitments, made[0][0].proof)   # another's proof
     >>> screening = Auditor(keys).screen([made[0][0], made[1][0], bad])
     >>> [c.tag for c in screening.accepted], screening.refused
-    ([1, 2], {3: InvalidContributionProofError('contribution 3: the proof does not verify')})
+    ([1, 2], (InvalidContributionProofError('contribution 3: the proof does not verify'),))
     >>> aggregators = [Aggregator(keys, i) for i in range(2)]
     >>> for con, shares in made:
     ...     for agg, share in zip(aggregators, shares):
@@ -28,7 +28,7 @@ totals against the sum of the accepted contributions' commitments and returns th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from circuits.native import babyjub as bj
@@ -52,10 +52,15 @@ DEFAULT_BATCH = 2048
 
 @dataclass(frozen=True)
 class Screening:
-    """The contributions accepted (in the order given) and those refused, by tag."""
+    """The contributions accepted (in the order given) and the refusals (each names its
+    contribution by ``contributor``, its tag; a replayed tag is refused after its first copy)."""
 
     accepted: tuple[Contribution, ...]
-    refused: dict[int, AggregationError] = field(default_factory=dict)
+    refused: tuple[AggregationError, ...] = ()
+
+    def refused_tags(self) -> dict[int | None, type[AggregationError]]:
+        """The refused tags and the class of their refusal."""
+        return {e.contributor: type(e) for e in self.refused}
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ class Auditor:
             ContributionFormatError: an item that is not a contribution at all (no tag to
                 name it by).
         """
-        refused: dict[int, AggregationError] = {}
+        refused: list[AggregationError] = []
         seen: set[int] = set()
         formed: list[Contribution] = []
         for item in contributions:
@@ -133,11 +138,11 @@ class Auditor:
             except ContributionFormatError as exc:
                 if exc.contributor is None:
                     raise
-                refused.setdefault(exc.contributor, exc)
+                refused.append(exc)
                 continue
             if con.tag in seen:
-                refused.setdefault(con.tag, DuplicateContributionError(f"contribution {con.tag}: published twice",
-                                                                      contributor=con.tag))
+                refused.append(DuplicateContributionError(f"contribution {con.tag}: published twice",
+                                                          contributor=con.tag))
                 continue
             seen.add(con.tag)
             formed.append(con)
@@ -145,10 +150,9 @@ class Auditor:
         for start in range(0, len(formed), batch):
             for con in self._bad_proofs(formed[start:start + batch], rng):
                 bad.add(id(con))
-                refused[con.tag] = InvalidContributionProofError(f"contribution {con.tag}: the proof does not verify",
-                                                                 contributor=con.tag)
-        accepted = tuple(c for c in formed if id(c) not in bad and c.tag not in refused)
-        return Screening(accepted, refused)
+                refused.append(InvalidContributionProofError(f"contribution {con.tag}: the proof does not verify",
+                                                             contributor=con.tag))
+        return Screening(tuple(c for c in formed if id(c) not in bad), tuple(refused))
 
     def check(self, accepted: Sequence[Contribution], totals: Sequence[Total]) -> Aggregate:
         """The aggregate of ``accepted`` when every aggregator's total opens the sum of its

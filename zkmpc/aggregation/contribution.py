@@ -82,7 +82,7 @@ class Contributor:
 
     def _values(self, tag: int, value: int | Sequence[int]) -> list[int]:
         shape = self.keys.shape
-        values = [value] if isinstance(value, int) and not isinstance(value, bool) else list(value)  # type: ignore[arg-type]
+        values: list[object] = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(values) != shape.length:
             raise ContributionFormatError(f"contribution {tag}: expected {shape.length} values, found {len(values)}",
                                           contributor=tag)
@@ -92,8 +92,8 @@ class Contributor:
                                              f"[0, {shape.max_value()}]", contributor=tag)
         if shape.kind == "onehot" and sum(values) != 1:
             raise ContributionRangeError(f"contribution {tag}: expected a one-hot vector (one 1, the rest 0), "
-                                         f"found {sum(values)} ones", contributor=tag)
-        return values
+                                         f"found {sum(values)} ones", contributor=tag)  # type: ignore[arg-type]
+        return values  # type: ignore[return-value]
 
     def split(self, tag: int, value: int | Sequence[int], *, rng: Any = None) -> tuple[Share, ...]:
         """The ``k`` shares of ``value`` (an int, or a sequence of ``length`` ints) with fresh
