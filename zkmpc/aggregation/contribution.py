@@ -86,14 +86,16 @@ class Contributor:
         if len(values) != shape.length:
             raise ContributionFormatError(f"contribution {tag}: expected {shape.length} values, found {len(values)}",
                                           contributor=tag)
+        ints: list[int] = []
         for j, v in enumerate(values):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= shape.max_value():
                 raise ContributionRangeError(f"contribution {tag}: value {j} is {v!r}, expected an int in "
                                              f"[0, {shape.max_value()}]", contributor=tag)
-        if shape.kind == "onehot" and sum(values) != 1:
+            ints.append(v)
+        if shape.kind == "onehot" and sum(ints) != 1:
             raise ContributionRangeError(f"contribution {tag}: expected a one-hot vector (one 1, the rest 0), "
-                                         f"found {sum(values)} ones", contributor=tag)  # type: ignore[arg-type]
-        return values  # type: ignore[return-value]
+                                         f"found {sum(ints)} ones", contributor=tag)
+        return ints
 
     def split(self, tag: int, value: int | Sequence[int], *, rng: Any = None) -> tuple[Share, ...]:
         """The ``k`` shares of ``value`` (an int, or a sequence of ``length`` ints) with fresh
