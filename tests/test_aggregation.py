@@ -338,3 +338,15 @@ def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) 
     for row in ("contributor: share + proof", "auditor: batch verification", "aggregator: one opening check",
                 "verify the range proof", "peak RSS"):
         assert row in out, row
+
+
+def test_the_diagnosis_statistics_example() -> None:
+    import io
+
+    from examples.healthcare.diagnosis_stats import main as diagnosis_stats
+
+    out = io.StringIO()
+    figures = diagnosis_stats(["--seed", "3"], out)
+    assert figures["totals"] == figures["plain"]
+    assert [kind for _, kind in figures["refused"]] == ["InvalidContributionProofError", "AggregateMismatchError"]
+    assert "hospitals 1, 2, 3, 5" in out.getvalue()
