@@ -6,12 +6,14 @@ count vector into two additive shares, one for the health authority and one for 
 university (the two aggregators), publishes a Pedersen commitment to each share and a
 Groth16 proof that the shares add up to counts below 2^16. The aggregators check that the
 shares they receive open the commitments; anyone checks the proofs in one batch and the
-aggregators' published totals against the sum of the commitments. Hospital 4 drops out
-after publishing (its shares never arrive), a sixth submission reuses another hospital's
-proof, and the university first publishes a wrong total: each is refused by name, and
-the totals of the rest are still right.
+aggregators' published totals against the sum of the commitments. The contributions are
+also posted to an app contract (the exported Groth16 verifier behind it; the tag is the
+signal recorded once, so a re-posted submission reverts). Hospital 4 drops out after
+publishing (its shares never arrive), a sixth submission reuses another hospital's proof,
+and the university first publishes a wrong total: each is refused by name, and the totals
+of the rest are still right.
 
-    python -m examples.healthcare.diagnosis_stats [--seed 7] [--hospitals 5]
+    python -m examples.healthcare.diagnosis_stats [--members 5] [--seed 7] [--rpc URL --dev-keys]
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from typing import Any, Sequence, TextIO
 
 from zkmpc.aggregation import (ORDER, AggregationKeys, Aggregator, Auditor, Contribution, Contributor, Shape,
                                Total)
-from zkmpc.errors import AggregateMismatchError
-from zkmpc.usecases import Report, options
+from zkmpc.contracts import AppLayout
+from zkmpc.errors import AggregateMismatchError, InvalidProofError, NullifierUsedError
+from zkmpc.usecases import OnChain, Report, open_chain, parse_args
 
 DIAGNOSES = ("diabetes", "hypertension", "asthma", "COPD")
 SHAPE = Shape(k=2, length=len(DIAGNOSES), bits=16)
@@ -39,21 +42,35 @@ def counts(hospital: int, seed: int) -> list[int]:
     return [int(size * rate * rng.uniform(0.8, 1.2)) for rate in (0.09, 0.27, 0.08, 0.05)]
 
 
+def post(report: Report, chain: Any, keys: AggregationKeys, accepted: list[Contribution], forged: Contribution) -> None:
+    """Post the accepted contributions to an app contract; a re-post and the forgery revert."""
+    onchain = OnChain.deploy(chain, keys.circuit, AppLayout(num_public=SHAPE.num_public, nullifier=0),
+                             keys=(keys.proving_key, keys.verifying_key))
+    gas = [onchain.app.validate(c.proof, c.public_signals()).gas_used for c in accepted]
+    report.fact("posted on chain", f"{len(gas)} contributions, validateProof {max(gas):,} gas at most")
+    report.figures["gas"] = gas
+    first = accepted[0]
+    report.expect_refusal(f"hospital {first.tag}'s contribution posted again",
+                          lambda: onchain.app.validate(first.proof, first.public_signals()), NullifierUsedError)
+    report.expect_refusal("the forged submission on chain",
+                          lambda: onchain.app.validate(forged.proof, forged.public_signals()), InvalidProofError)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
-    opts = options(argv, __doc__, seed=7, hospitals=5)
+    opts = parse_args(argv, __doc__, members=5, extend=lambda p: p.add_argument("--seed", type=int, default=7))
     rng = random.Random(opts.seed)
-    report = Report(out, title=f"diagnosis counts from {opts.hospitals} hospitals, verifiable inputs")
+    report = Report(out, title=f"diagnosis counts from {opts.members} hospitals, verifiable inputs")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a development setup: a deployment runs a ceremony
         keys = AggregationKeys.setup(SHAPE, rng=rng)
-    report.fact("circuit", f"{keys.circuit.r1cs.num_constraints:,} constraints, {SHAPE.k} commitments public")
-    data = {h: counts(h, opts.seed) for h in range(1, opts.hospitals + 1)}
+    report.fact("circuit", f"{keys.circuit.r1cs.num_constraints:,} constraints, {SHAPE.num_public} public signals")
+    data = {h: counts(h, opts.seed) for h in range(1, opts.members + 1)}
     made = {h: Contributor(keys).contribute(h, data[h], rng=rng) for h in data}
-    published: list[Contribution] = [c for c, _ in made.values()]
-    published.append(Contribution(99, made[1][0].commitments, made[2][0].proof))  # a forged submission
-    screening = Auditor(keys).screen(published, rng=rng)
+    forged = Contribution(99, made[1][0].commitments, made[2][0].proof)  # another hospital's proof
+    screening = Auditor(keys).screen([*(c for c, _ in made.values()), forged], rng=rng)
     for exc in screening.refused:
         report.refused(f"submission {exc.contributor}: another hospital's proof", exc)
+    post(report, open_chain(opts), keys, list(screening.accepted), forged)
     aggregators = [Aggregator(keys, i) for i in range(SHAPE.k)]
     for con in screening.accepted:
         if con.tag == DROPPED:
