@@ -182,7 +182,8 @@ def test_the_auditor_refuses_a_wrong_total() -> None:
     wrong = [Total(0, t0.tags, ((t0.values[0] + 1) % ORDER,), t0.blinding),  # one more
              Total(0, t0.tags, t0.values, (t0.blinding + 1) % ORDER),
              Total(0, t0.tags[:2], t0.values, t0.blinding),
-             Total(0, t0.tags, t0.values + (0,), t0.blinding)]
+             Total(0, t0.tags, t0.values + (0,), t0.blinding),
+             Total(0, t0.tags, ("1",), t0.blinding), Total(0, t0.tags, t0.values, ORDER)]  # type: ignore[arg-type]
     for t in wrong:
         with pytest.raises(AggregateMismatchError, match="aggregator 0"):
             Auditor(k).check(accepted, [t, good[1]])

@@ -174,7 +174,9 @@ class Auditor:
             if sorted(total.tags) != sorted(tags):
                 raise AggregateMismatchError(f"aggregator {i}: its total is over {len(total.tags)} contributions, "
                                              f"expected the {len(tags)} accepted")
-            if len(total.values) != shape.length or not all(0 <= v < ORDER for v in (*total.values, total.blinding)):
+            scalars = (*total.values, total.blinding) if isinstance(total.values, tuple) else ()
+            if len(total.values) != shape.length or not all(isinstance(v, int) and not isinstance(v, bool)
+                                                            and 0 <= v < ORDER for v in scalars):
                 raise AggregateMismatchError(f"aggregator {i}: expected {shape.length} sums and a blinding sum in [0, l)")
             expected = sum_points([c.commitments[i] for c in accepted])
             if self.keys.generators.commit(total.values, total.blinding) != expected:
