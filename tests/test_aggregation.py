@@ -353,3 +353,26 @@ def test_the_diagnosis_statistics_example() -> None:
     assert [kind for _, kind in figures["refused"]] == ["InvalidContributionProofError", "NullifierUsedError",
                                                         "InvalidProofError", "AggregateMismatchError"]
     assert "hospitals 1, 2, 3, 5" in out.getvalue()
+
+
+def test_messages_round_trip_and_malformed_bytes_are_refused() -> None:
+    k = keys(SMALL)
+    con, shares = Contributor(k).contribute(11, 9, rng=random.Random(8))
+    data = con.to_bytes()
+    assert len(data) == 32 + 64 * 2 + 256 and Contribution.from_bytes(data, 2) == con
+    assert all(Share.from_bytes(s.to_bytes(), 1) == s for s in shares)
+    for bad in (data[:-1], data + b"\0", b"", "text"):
+        with pytest.raises(ContributionFormatError, match="expected 416 bytes"):
+            Contribution.from_bytes(bad, 2)  # type: ignore[arg-type]
+    big = R.to_bytes(32, "big")
+    with pytest.raises(ContributionFormatError, match=">= r") as info:
+        Contribution.from_bytes(data[:32] + big + data[64:], 2)
+    assert info.value.contributor == 11
+    with pytest.raises(ContributionFormatError) as info:
+        Contribution.from_bytes(data[:-64] + b"\x05" * 64, 2)  # proof C off the curve
+    assert info.value.contributor == 11
+    with pytest.raises(ContributionFormatError, match="expected 128 bytes"):
+        Share.from_bytes(shares[0].to_bytes() + b"\0" * 32, 1)
+    garbled = Share.from_bytes(shares[0].to_bytes()[:64] + big + shares[0].to_bytes()[96:], 1)
+    with pytest.raises(ContributionFormatError, match="blinding factor"):
+        Aggregator(k, 0).receive(con, garbled)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from zkp import groth16
+from zkp.errors import MalformedInputError
 from zkp.field import R
 from zkp.groth16 import Proof
 
@@ -58,6 +59,36 @@ class Contribution:
         """The circuit's public signals: ``tag``, then each commitment's x and y."""
         return [self.tag, *(c for point in self.commitments for c in point)]
 
+    def to_bytes(self) -> bytes:
+        """``tag``, the commitments' coordinates (32 bytes each, big-endian), the proof
+        (256 bytes): ``32 + 64 k + 256`` bytes."""
+        return b"".join(v.to_bytes(32, "big") for v in self.public_signals()) + self.proof.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, k: int) -> Contribution:
+        """Decode a contribution of ``k`` commitments (sizes, ranges and proof points
+        checked; whether the commitments are curve points is the auditor's check).
+
+        Raises:
+            ContributionFormatError: a wrong length, a value >= r, a bad proof encoding
+                (naming the tag once it is read).
+        """
+        size = 32 + 64 * k + 256
+        if not isinstance(data, (bytes, bytearray)) or len(data) != size:
+            found = len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__
+            raise ContributionFormatError(f"contribution: expected {size} bytes for {k} commitments, found {found}")
+        values = [int.from_bytes(data[i:i + 32], "big") for i in range(0, 32 + 64 * k, 32)]
+        tag = values[0]
+        if any(v >= R for v in values):
+            raise ContributionFormatError(f"contribution: a tag or coordinate >= r ({tag if tag < R else 'tag'})",
+                                          contributor=tag if tag < R else None)
+        try:
+            proof = Proof.from_bytes(bytes(data[32 + 64 * k:]))
+        except MalformedInputError as exc:
+            raise ContributionFormatError(f"contribution {tag}: {exc}", contributor=tag) from None
+        points = tuple((values[1 + 2 * i], values[2 + 2 * i]) for i in range(k))
+        return cls(tag, points, proof)
+
 
 @dataclass(frozen=True)
 class Share:
@@ -68,6 +99,28 @@ class Share:
     index: int
     values: tuple[int, ...]
     blinding: int
+
+    def to_bytes(self) -> bytes:
+        """``tag``, ``index``, ``blinding``, then the values: 32 bytes each, big-endian."""
+        return b"".join(int(v).to_bytes(32, "big") for v in (self.tag, self.index, self.blinding, *self.values))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, length: int) -> Share:
+        """Decode a share of ``length`` values (the aggregator checks the ranges).
+
+            >>> s = Share(5, 1, (7, 8), 9)
+            >>> Share.from_bytes(s.to_bytes(), 2) == s
+            True
+
+        Raises:
+            ContributionFormatError: a wrong length (an oversized message included).
+        """
+        size = 32 * (3 + length)
+        if not isinstance(data, (bytes, bytearray)) or len(data) != size:
+            found = len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__
+            raise ContributionFormatError(f"share: expected {size} bytes for {length} values, found {found}")
+        v = [int.from_bytes(data[i:i + 32], "big") for i in range(0, size, 32)]
+        return cls(v[0], v[1], tuple(v[3:]), v[2])
 
 
 def _draw(rng: Any) -> int:
