@@ -350,8 +350,9 @@ def test_the_diagnosis_statistics_example() -> None:
     figures = diagnosis_stats(["--seed", "3"], out)
     assert len(figures["gas"]) == 5 and all(g > 200_000 for g in figures["gas"])
     assert figures["totals"] == figures["plain"]
-    assert [kind for _, kind in figures["refused"]] == ["InvalidContributionProofError", "NullifierUsedError",
-                                                        "InvalidProofError", "AggregateMismatchError"]
+    assert [kind for _, kind in figures["refused"]] == ["InvalidContributionProofError", "UseCaseError",
+                                                        "NullifierUsedError", "InvalidProofError",
+                                                        "AggregateMismatchError"]
     assert "hospitals 1, 2, 3, 5" in out.getvalue()
 
 

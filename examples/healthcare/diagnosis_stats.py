@@ -8,7 +8,8 @@ Groth16 proof that the shares add up to counts below 2^16. The aggregators check
 shares they receive open the commitments; anyone checks the proofs in one batch and the
 aggregators' published totals against the sum of the commitments. The contributions are
 also posted to an app contract (the exported Groth16 verifier behind it; the tag is the
-signal recorded once, so a re-posted submission reverts). Hospital 4 drops out after
+signal recorded once, so a re-posted submission reverts), and batch-verified in one call
+of the exported verifier's ``verifyProofs``. Hospital 4 drops out after
 publishing (its shares never arrive), a sixth submission reuses another hospital's proof,
 and the university first publishes a wrong total: each is refused by name, and the totals
 of the rest are still right.
@@ -27,7 +28,8 @@ from zkmpc.aggregation import (ORDER, AggregationKeys, Aggregator, Auditor, Cont
                                Total)
 from zkmpc.contracts import AppLayout
 from zkmpc.errors import AggregateMismatchError, InvalidProofError, NullifierUsedError
-from zkmpc.usecases import OnChain, Report, open_chain, parse_args
+from zkmpc.usecases import OnChain, Report, UseCaseError, open_chain, parse_args
+from zkp.evm import OnchainVerifier
 
 DIAGNOSES = ("diabetes", "hypertension", "asthma", "COPD")
 SHAPE = Shape(k=2, length=len(DIAGNOSES), bits=16)
@@ -42,6 +44,11 @@ def counts(hospital: int, seed: int) -> list[int]:
     return [int(size * rate * rng.uniform(0.8, 1.2)) for rate in (0.09, 0.27, 0.08, 0.05)]
 
 
+def _require(ok: bool) -> None:
+    if not ok:
+        raise UseCaseError("verifyProofs answered false")
+
+
 def post(report: Report, chain: Any, keys: AggregationKeys, accepted: list[Contribution], forged: Contribution) -> None:
     """Post the accepted contributions to an app contract; a re-post and the forgery revert."""
     onchain = OnChain.deploy(chain, keys.circuit, AppLayout(num_public=SHAPE.num_public, nullifier=0),
@@ -49,6 +56,15 @@ def post(report: Report, chain: Any, keys: AggregationKeys, accepted: list[Contr
     gas = [onchain.app.validate(c.proof, c.public_signals()).gas_used for c in accepted]
     report.fact("posted on chain", f"{len(gas)} contributions, validateProof {max(gas):,} gas at most")
     report.figures["gas"] = gas
+    verifier = OnchainVerifier.deploy(keys.verifying_key, chain, allow_development=True)
+    items = [(c.public_signals(), c.proof) for c in accepted]
+    if not verifier.verify_batch(items):
+        raise UseCaseError("the verifier's verifyProofs refused the accepted contributions")
+    report.fact("batch-verified on chain (verifyProofs, one call)",
+                f"{len(items)} proofs, {verifier.batch_gas(items):,} gas")
+    report.expect_refusal("verifyProofs with the forged submission in the batch",
+                          lambda: _require(verifier.verify_batch(items + [(forged.public_signals(), forged.proof)])),
+                          UseCaseError)
     first = accepted[0]
     report.expect_refusal(f"hospital {first.tag}'s contribution posted again",
                           lambda: onchain.app.validate(first.proof, first.public_signals()), NullifierUsedError)
