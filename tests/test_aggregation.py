@@ -192,6 +192,10 @@ def test_the_auditor_refuses_a_wrong_total() -> None:
             Auditor(k).check(accepted, totals)
     with pytest.raises(AggregateMismatchError):  # the totals over all three, one contribution dropped
         Auditor(k).check(accepted[:2], good)
+    with pytest.raises(AggregateMismatchError, match="distinct tags"):
+        Auditor(k).check(accepted + accepted[:1], good)
+    with pytest.raises(AggregateMismatchError, match="distinct tags"):
+        deliver(k, made)[0].total([0, 1, 1])
 
 
 def test_bisection_finds_every_bad_proof() -> None:
@@ -207,6 +211,9 @@ def test_bisection_finds_every_bad_proof() -> None:
         assert [c.tag for c in screening.accepted] == [0, 1, 4, 5, 6, 7]
     with pytest.raises(ContributionFormatError, match="expected a Contribution"):
         Auditor(k).screen(["not a contribution"])
+    for batch in (0, -1, True):
+        with pytest.raises(ContributionFormatError, match="batch"):
+            Auditor(k).screen(published, batch=batch)
 
 
 def test_shapes_are_validated() -> None:

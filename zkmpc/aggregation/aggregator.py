@@ -116,8 +116,11 @@ class Aggregator:
         """The total over the contributions ``tags`` (those every party accepted).
 
         Raises:
-            AggregateMismatchError: a tag whose share this aggregator does not hold (named).
+            AggregateMismatchError: a tag whose share this aggregator does not hold (named),
+                or a tag given twice.
         """
+        if len(set(tags)) != len(tags):
+            raise AggregateMismatchError(f"aggregator {self.index}: expected distinct tags, found a repeated one")
         sums = [0] * self.keys.shape.length
         blinding = 0
         for tag in tags:

@@ -129,6 +129,8 @@ class Auditor:
             ContributionFormatError: an item that is not a contribution at all (no tag to
                 name it by).
         """
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            raise ContributionFormatError(f"batch: expected an int >= 1, found {batch!r}")
         refused: list[AggregationError] = []
         seen: set[int] = set()
         formed: list[Contribution] = []
@@ -165,6 +167,8 @@ class Auditor:
         """
         shape = self.keys.shape
         tags = tuple(c.tag for c in accepted)
+        if len(set(tags)) != len(tags):
+            raise AggregateMismatchError(f"accepted: expected distinct tags, found {len(tags) - len(set(tags))} repeated")
         by_index = {t.index: t for t in totals if isinstance(t, Total)}
         if sorted(by_index) != list(range(shape.k)) or len(totals) != shape.k:
             raise AggregateMismatchError(f"expected one total from each of aggregators 0..{shape.k - 1}, found "
