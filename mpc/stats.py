@@ -34,10 +34,15 @@ from .encoding import Encoding, check_capacity
 from .errors import EncodingError, KeyMismatchError, MPCError, MPCTypeError
 from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
 from .paillier.batch import sum_
+from .paillier.rangeproof import RangeProof, RangeProofError, encrypt_in_range, verify_range
 from .paillier.serial import fingerprint
-from .serial import VERSION, MalformedDataError, decode_int, dumps, encode_int, loads
+from .serial import MAX_DOCUMENT, VERSION, MalformedDataError, decode_int, dumps, encode_int, loads
 
-__all__ = ["StatsSpec", "Report", "make_report", "Aggregator", "Summary", "TooFewReportsError"]
+#: the size limit of a range-proven report's JSON (each proven bit adds about 5 KB at 2048 bits)
+MAX_PROVEN_DOCUMENT = 64 << 20
+
+__all__ = ["StatsSpec", "Report", "make_report", "Aggregator", "Summary", "TooFewReportsError", "RangeProofError",
+           "proof_context"]
 
 
 class TooFewReportsError(MPCError, ValueError):
@@ -55,8 +60,12 @@ class StatsSpec:
     min_reports: int = 3
     max_values_per_report: int = 10**7
     bins: tuple[Decimal, ...] = ()
+    range_bits: int | None = None
 
     def __post_init__(self) -> None:
+        if self.range_bits is not None and (isinstance(self.range_bits, bool) or not isinstance(self.range_bits, int)
+                                            or not 1 <= self.range_bits <= 256):
+            raise MPCTypeError(f"StatsSpec.range_bits: expected None or an int in [1, 256], found {self.range_bits!r}")
         for name in ("min_reports", "max_values_per_report"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -68,6 +77,14 @@ class StatsSpec:
 
     def squares(self) -> Encoding:
         return self.encoding.squared()
+
+    def proof_bits(self, weighted: bool) -> list[int]:
+        """With ``range_bits``, the bits each ciphertext of a report is proven to fit, in
+        :meth:`Report.ciphertexts` order: a count or bin below ``2^c`` (``c`` the bits of
+        ``max_values_per_report``), a total below ``2^(b + c)``, squares below ``2^(2b + c)``
+        for encoded values below ``2^b``, ``b = range_bits``."""
+        b, c = self.range_bits or 0, self.max_values_per_report.bit_length()
+        return [c, b + c, 2 * b + c] + [c] * (len(self.bins) + 1) + ([b + c, 2 * b + c] if weighted else [])
 
     def bin_of(self, x: Decimal | int) -> int:
         return sum(1 for e in self.bins if x >= e)
@@ -84,23 +101,30 @@ class Report:
     bins: tuple[Ciphertext, ...]
     weight_total: Ciphertext | None = None
     weighted_total: Ciphertext | None = None
+    range_proofs: tuple[RangeProof, ...] | None = None
 
     def ciphertexts(self) -> list[Ciphertext]:
         extra = [c for c in (self.weight_total, self.weighted_total) if c is not None]
         return [self.count, self.total, self.squares, *self.bins, *extra]
 
     def to_json(self) -> str:
-        """The report as versioned JSON, every ciphertext re-randomised."""
+        """The report as versioned JSON, every ciphertext re-randomised (a range-proven
+        report's ciphertexts are kept as proven, with their proofs in ``proofs``)."""
         cts = self.ciphertexts()
-        vals = [encode_int(c.rerandomize().value) for c in cts]
-        return dumps({"type": "paillier-stats-report", "version": VERSION, "holder": self.holder,
-                      "key": fingerprint(self.count.public_key), "weighted": self.weight_total is not None,
-                      "c": vals})
+        proven = self.range_proofs is not None
+        vals = [encode_int((c if proven else c.rerandomize()).value) for c in cts]
+        doc = {"type": "paillier-stats-report", "version": VERSION, "holder": self.holder,
+               "key": fingerprint(self.count.public_key), "weighted": self.weight_total is not None, "c": vals}
+        if self.range_proofs is not None:
+            doc["proofs"] = [p.to_list() for p in self.range_proofs]
+        return dumps(doc)
 
     @classmethod
     def from_json(cls, text: str | bytes, public_key: PublicKey, spec: StatsSpec) -> "Report":
         """Parse a report for ``spec`` under ``public_key`` (strict: see :mod:`mpc.serial`)."""
-        doc = loads(text, "paillier-stats-report", {"holder", "key", "weighted", "c"})
+        proven = spec.range_bits is not None
+        fields = {"holder", "key", "weighted", "c"} | ({"proofs"} if proven else set())
+        doc = loads(text, "paillier-stats-report", fields, max_size=MAX_PROVEN_DOCUMENT if proven else MAX_DOCUMENT)
         holder, weighted, vals = doc["holder"], doc["weighted"], doc["c"]
         if not isinstance(holder, str) or not 0 < len(holder) <= 200:
             raise MalformedDataError("holder: expected a name of 1..200 characters")
@@ -114,7 +138,12 @@ class Report:
         cts = [Ciphertext(public_key, decode_int(v, "c", max_bits=2 * public_key.bits)) for v in vals]
         nb = len(spec.bins) + 1
         extra = (cts[3 + nb], cts[4 + nb]) if weighted else (None, None)
-        return cls(holder, cts[0], cts[1], cts[2], tuple(cts[3:3 + nb]), *extra)
+        proofs = None
+        if proven:
+            if not isinstance(doc["proofs"], list) or len(doc["proofs"]) != expected:
+                raise MalformedDataError(f"report from {holder!r}: expected {expected} range proofs")
+            proofs = tuple(RangeProof.from_list(p, public_key) for p in doc["proofs"])
+        return cls(holder, cts[0], cts[1], cts[2], tuple(cts[3:3 + nb]), extra[0], extra[1], range_proofs=proofs)
 
 
 def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec: StatsSpec, *,
@@ -136,14 +165,38 @@ def make_report(public_key: PublicKey, holder: str, values: Sequence[Any], spec:
     counts = [0] * (len(spec.bins) + 1)
     for m in encoded:
         counts[spec.bin_of(enc.decode(m))] += 1
-    wt = wv = None
+    plain = [len(encoded), sum(encoded), sum(m * m for m in encoded), *counts]
     if weights is not None:
         if len(weights) != len(values):
             raise MPCTypeError(f"{len(weights)} weights for {len(values)} values")
         ws = [enc.encode(w) for w in weights]
-        wt, wv = e(sum(ws)), e(sum(w * m for w, m in zip(ws, encoded)))
-    return Report(holder, e(len(encoded)), e(sum(encoded)), e(sum(m * m for m in encoded)),
-                  tuple(e(c) for c in counts), wt, wv)
+        plain += [sum(ws), sum(w * m for w, m in zip(ws, encoded))]
+    if spec.range_bits is not None:
+        return _proven_report(public_key, holder, plain, encoded + (ws if weights is not None else []), spec)
+    cts = [e(m) for m in plain]
+    nb = len(counts)
+    extra = (cts[3 + nb], cts[4 + nb]) if weights is not None else (None, None)
+    return Report(holder, cts[0], cts[1], cts[2], tuple(cts[3:3 + nb]), *extra)
+
+
+def proof_context(holder: str, index: int) -> bytes:
+    """The Fiat-Shamir context of a report's ``index``-th ciphertext: its holder and place."""
+    return f"mpc.stats/{len(holder)}:{holder}/{index}".encode()
+
+
+def _proven_report(public_key: PublicKey, holder: str, plain: list[int], encoded: list[int], spec: StatsSpec) -> Report:
+    """A report whose every ciphertext carries a range proof (``spec.range_bits``)."""
+    top = 1 << (spec.range_bits or 0)
+    bad = [m for m in encoded if not 0 <= m < top]
+    if bad:
+        raise EncodingError(f"{holder!r}: an encoded value is {bad[0]}, the spec's range proofs need [0, 2^{spec.range_bits})")
+    bits = spec.proof_bits(len(plain) > 4 + len(spec.bins))
+    made = [encrypt_in_range(public_key, m, b, context=proof_context(holder, i)) for i, (m, b) in enumerate(zip(plain, bits))]
+    cts = [c for c, _ in made]
+    nb = len(spec.bins) + 1
+    extra = (cts[3 + nb], cts[4 + nb]) if len(cts) > 3 + nb else (None, None)
+    return Report(holder, cts[0], cts[1], cts[2], tuple(cts[3:3 + nb]), extra[0], extra[1],
+                  range_proofs=tuple(p for _, p in made))
 
 
 @dataclass(frozen=True)
@@ -177,7 +230,28 @@ class Aggregator:
             raise EncodingError(f"{report.holder!r}: {len(report.bins)} bins, expected {len(self.spec.bins) + 1}")
         for c in report.ciphertexts():
             self.private_key.public_key.check_same(c.public_key)
+        if self.spec.range_bits is not None:
+            self._check_proofs(report)
         self._reports[report.holder] = report
+
+    def _check_proofs(self, report: Report) -> None:
+        """Refuse a report of a range-proven spec whose proofs are missing, malformed, for
+        other bounds than the spec's, or false (:class:`RangeProofError` naming the holder)."""
+        cts, proofs = report.ciphertexts(), report.range_proofs
+        bits = self.spec.proof_bits(report.weight_total is not None)
+        if proofs is None or len(proofs) != len(cts):
+            raise RangeProofError(f"{report.holder!r}: expected {len(cts)} range proofs, found "
+                                  f"{'none' if proofs is None else len(proofs)}")
+        pk = self.private_key.public_key
+        for i, (c, proof, b) in enumerate(zip(cts, proofs, bits)):
+            if not isinstance(proof, RangeProof) or proof.bits != b:
+                raise RangeProofError(f"{report.holder!r}: ciphertext {i}: expected a range proof of {b} bits")
+            try:
+                ok = verify_range(pk, c, proof, context=proof_context(report.holder, i))
+            except RangeProofError as exc:
+                raise RangeProofError(f"{report.holder!r}: ciphertext {i}: {exc}") from None
+            if not ok:
+                raise RangeProofError(f"{report.holder!r}: ciphertext {i}: the range proof does not verify")
 
     def __len__(self) -> int:
         return len(self._reports)

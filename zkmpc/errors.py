@@ -375,3 +375,48 @@ class RateLimitProofError(RateLimitError):
 
 __all__ += ["RateLimitError", "RateLimitExceededError", "RateLimitEpochError", "RateLimitRootError",
             "RateLimitReplayError", "RateLimitProofError"]
+
+
+# --- aggregation (zkmpc.aggregation: verifiable private aggregation of committed shares)
+
+__all__ += ["AggregationError", "ContributionFormatError", "ContributionRangeError", "InvalidContributionProofError",
+            "ShareOpeningError", "DuplicateContributionError", "AggregateMismatchError"]
+
+
+class AggregationError(ZkmpcError, ValueError):
+    """Base class of the aggregation layer's refusals; ``contributor`` names the contribution
+    refused (its tag), or is None when the refusal is not about one contribution."""
+
+    def __init__(self, message: str, *, contributor: int | None = None) -> None:
+        super().__init__(message)
+        self.contributor = contributor
+
+
+class ContributionFormatError(AggregationError):
+    """A malformed contribution, share or shape: wrong lengths or counts, a value that is
+    not an int, a share or blinding factor outside [0, l), a coordinate >= r, a commitment
+    that is not a point of Baby Jubjub's prime-order subgroup."""
+
+
+class ContributionRangeError(AggregationError):
+    """A contributor's own value outside [0, 2^bits) (or a vector that is not one-hot): it
+    cannot be proven, so the contributor is refused before any proof is made."""
+
+
+class InvalidContributionProofError(AggregationError):
+    """A contribution whose Groth16 proof does not verify against its tag and commitments."""
+
+
+class ShareOpeningError(AggregationError):
+    """A share (with its blinding factor) that does not open the contributor's commitment
+    for this aggregator."""
+
+
+class DuplicateContributionError(AggregationError):
+    """A second contribution with a tag already received (a replay)."""
+
+
+class AggregateMismatchError(AggregationError):
+    """Published totals and blinding sums that do not open the sum of the accepted
+    contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
+    on the set of contributors."""

@@ -16,10 +16,11 @@ from .serial import (dump_ciphertext, dump_ciphertexts, dump_private_key, dump_p
 from .threshold import (KeyShare, PartialDecryption, PartialDecryptionError, ThresholdPublicKey, combine,
                         partial_decrypt, threshold_keygen, verify_partial)
 from .keys import DEFAULT_BITS, MIN_BITS, PrivateKey, PublicKey, keygen
+from .rangeproof import RangeProof, RangeProofError, encrypt_in_range, verify_range
 
 __all__ = ["ThresholdPublicKey", "KeyShare", "PartialDecryption", "PartialDecryptionError", "threshold_keygen",
            "partial_decrypt", "verify_partial", "combine", "DJNRandomness", "keygen", "PublicKey", "PrivateKey", "Ciphertext", "RandomnessPool", "encrypt_many", "decrypt_many",
            "sum_", "dot", "to_phe", "from_phe", "to_phe_keys", "from_phe_keys", "MIN_BITS", "DEFAULT_BITS",
            "encrypt_encoded", "aggregate", "decrypt_encoded", "fingerprint", "dump_public_key", "load_public_key",
            "dump_private_key", "load_private_key", "dump_ciphertext", "load_ciphertext", "dump_ciphertexts",
-           "load_ciphertexts"]
+           "load_ciphertexts", "RangeProof", "RangeProofError", "encrypt_in_range", "verify_range"]
