@@ -19,7 +19,8 @@ server (a star: the clients need no links to each other). Four rounds:
    and of ``s_v``'s key for every ``v`` in ``U2 - U3`` (never both for one ``v``). With
    ``t`` answers the server rebuilds them, checks each against what its owner committed to
    in round 0 (the hash of ``b_v``; the public key ``s_v``), removes the self masks of
-   ``U3`` and the pairwise masks that the dropped clients of ``U2 - U3`` left behind.
+   ``U3`` and the pairwise masks that the dropped clients of ``U2 - U3`` left behind,
+   and sends the total back to the clients of ``U3`` (a client thus knows the run finished).
 
 The total is the sum of the inputs of ``U3``: a client that sent its masked input counts,
 even when it vanishes before unmasking (as in the paper). Values are fixed-point or integer
@@ -43,8 +44,10 @@ secret other than the committed one raise :class:`~mpc.errors.SecAggShareError`.
     >>> inputs = {2: ["1.50", "-2"], 3: ["0.25", "4"], 4: ["10", "0.01"]}
     >>> job = lambda ctx: secure_aggregation(ctx, inputs.get(ctx.party), server=1, encoding=enc, size=2)
     >>> out = run_in_process(job, parties=4, threshold=2)
-    >>> out[1].total, out[1].included, out[2].included
-    ([Decimal('11.75'), Decimal('2.01')], (2, 3, 4), (2, 3, 4))
+    >>> out[1].total, out[1].included
+    ([Decimal('11.75'), Decimal('2.01')], (2, 3, 4))
+    >>> out[2].total == out[1].total
+    True
 
 Security: semi-honest server and clients (the paper's honest-but-curious protocol; the
 optional consistency-check round against an actively malicious server, which needs
@@ -71,7 +74,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .._intmath import Rng
 from ..encoding import Encoding, check_capacity
-from ..errors import InconsistentSharesError, MPCTypeError, SecAggAbort, SecAggMessageError, SecAggShareError
+from ..errors import EncodingError, InconsistentSharesError, MPCTypeError, SecAggAbort, SecAggMessageError, SecAggShareError
 from ..field import FR
 from ..net.errors import NetworkError
 from ..sharing.robust import robust_combine
@@ -107,8 +110,11 @@ class SecAggResult:
 
 @dataclass(frozen=True)
 class SecAggReceipt:
-    """A client's view: the clients whose inputs the server's total includes."""
+    """A client's view: the total the server sent back (decoded, and ``raw``) and the
+    clients whose inputs it includes."""
 
+    total: list[Any]
+    raw: Any
     included: tuple[int, ...]
 
 
@@ -206,11 +212,13 @@ def _share_of(index: int, data: bytes, t: int) -> Share:
 def _rebuild(shares: list[Share], t: int) -> tuple[bytes | None, tuple[int, ...]]:
     """The 32-byte secret of ``shares`` and the holders found wrong (robust decoding when
     the shares disagree); ``None`` when it cannot be a 32-byte secret."""
+    wrong: tuple[int, ...] = ()
     try:
-        vec, wrong = combine(shares, threshold=t), ()
+        vec = combine(shares, threshold=t)
     except InconsistentSharesError:
         try:
-            vec, wrong = robust_combine(shares, threshold=t)
+            vec, found = robust_combine(shares, threshold=t)
+            wrong = tuple(found)
         except InconsistentSharesError as exc:
             return None, tuple(exc.bad)
     hi, lo = int(vec[0]), int(vec[1])
@@ -256,7 +264,8 @@ def _encode_input(values: object, encoding: Encoding, size: int) -> Any:
 
 async def _from_server(run: _Run, rnd: str) -> bytes:
     try:
-        return await run.ctx.net.recv(run.server, run.name(rnd), timeout=run.ctx.timeout)
+        # the server may wait a whole round timeout for the slowest client before it answers
+        return await run.ctx.net.recv(run.server, run.name(rnd), timeout=2 * run.ctx.timeout)
     except NetworkError as exc:
         raise SecAggAbort(f"secure aggregation: the server (party {run.server}) did not send {rnd!r}: {exc}",
                           parties=(run.server,), round=rnd) from None
@@ -300,8 +309,8 @@ def _open_boxes(run: _Run, boxes: Mapping[int, bytes], keys: Mapping[int, bytes]
 async def secagg_client(ctx: Context, values: object, *, server: int, encoding: Encoding, size: int | None = None,
                         tag: str = "secagg", rng: Rng | None = None) -> SecAggReceipt:
     """Client ``ctx.party``'s part: mask ``values`` (``size`` of them, each within
-    ``encoding``) and help the server unmask the total. Returns which clients the total
-    includes. ``on_round`` of ``ctx`` runs after each of :data:`ROUNDS`.
+    ``encoding``) and help the server unmask the total. Returns the total the server sent
+    back and which clients it includes. ``on_round`` of ``ctx`` runs after each of :data:`ROUNDS`.
 
     Raises:
         SecAggAbort: the server went silent, or fewer than ``threshold`` clients remain.
@@ -342,7 +351,16 @@ async def secagg_client(ctx: Context, values: object, *, server: int, encoding: 
     reveal = {v: (b"\x01" + held[v][_SHARE:] if v in u3 else b"\x00" + held[v][:_SHARE]) for v in u2}
     await ctx.net.send(server, run.name("unmask"), _pack_records(reveal))
     await ctx.done("unmask")
-    return SecAggReceipt(tuple(sorted(u3)))
+    data = await _from_server(run, "result")
+    raw = _parse_masked(run, server, data, "result").view(np.int64)
+    return SecAggReceipt(_decode(encoding, raw, len(u3), server), raw, tuple(sorted(u3)))
+
+
+def _decode(encoding: Encoding, raw: Any, terms: int, who: int) -> list[Any]:
+    try:
+        return [encoding.decode(int(m), terms=terms) for m in raw]
+    except EncodingError as exc:
+        raise SecAggMessageError(f"result: {exc} (from party {who})", parties=(who,), round="result") from None
 
 
 def _survivors(run: _Run, data: bytes, u2: frozenset[int]) -> frozenset[int]:
@@ -401,10 +419,10 @@ async def _gather(run: _Run, ledger: _Ledger, rnd: str, expected: Sequence[int],
     return out
 
 
-def _parse_masked(run: _Run, p: int, data: bytes) -> Any:
+def _parse_masked(run: _Run, p: int, data: bytes, rnd: str = "masked") -> Any:
     if len(data) != 8 * run.size:
-        raise SecAggMessageError(f"masked input from party {p}: expected {8 * run.size} bytes, found {len(data)}",
-                                 parties=(p,), round="masked")
+        raise SecAggMessageError(f"{rnd} from party {p}: expected {8 * run.size} bytes, found {len(data)}",
+                                 parties=(p,), round=rnd)
     return np.frombuffer(data, dtype="<u8").astype(np.uint64)
 
 
@@ -471,9 +489,10 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
     for p in sorted(u3):
         total += masked[p]
     total += await _unmask(run, ledger, keys, u2, u3)
-    await ctx.done("unmask")
     raw = total.view(np.int64)
     decoded = [encoding.decode(int(m), terms=len(u3)) for m in raw]
+    await asyncio.gather(*(ctx.net.send(p, run.name("result"), total.astype("<u8").tobytes()) for p in sorted(u3)))
+    await ctx.done("unmask")
     dropped = tuple(sorted((p, r) for p, r in ledger.dropped.items() if p not in u3))
     return SecAggResult(decoded, raw, tuple(sorted(u3)), dropped, tuple(sorted(ledger.bad)))
 
