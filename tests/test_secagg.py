@@ -306,3 +306,11 @@ def test_parties_as_processes_over_tls_with_a_client_vanishing_after_its_masked_
     total = ["3.50", "-14.00"]  # (2 + 3 + 4 + 5) / 4 and -(2 + 3 + 4 + 5): party 4's input counts
     assert docs[1] == {"total": total, "included": [2, 3, 4, 5], "server": True}, out[1]
     assert all(docs[p] == {"total": total, "included": [2, 3, 4, 5], "server": False} for p in (2, 3, 5)), out
+
+
+def test_a_client_the_server_leaves_out_of_the_survivors_refuses_to_unmask() -> None:
+    def drop_two(tag: str, to: int, d: bytes) -> bytes:
+        return d[2:] if tag.endswith("/survivors") and to == 2 else d  # the list without party 2
+    out, _ = _run(4, 3, 10, tamper={SERVER: drop_two})
+    err = out[2]
+    assert isinstance(err, SecAggMessageError) and err.parties == (SERVER,) and err.round == "masked"
