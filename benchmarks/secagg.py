@@ -1,0 +1,150 @@
+"""Secure aggregation with dropouts (Bonawitz et al. 2017, :mod:`mpc.protocols.secagg`).
+
+    python -m benchmarks.secagg [--clients 10] [--values 100000] [--dropouts 2] [--repeat 1]
+
+A server and ``--clients`` clients on one event loop (in-process network: every frame is
+still encoded, capped and checked), each client with a vector of ``--values`` fixed-point
+values; ``--dropouts`` clients vanish right after sending their masked input (their inputs
+still count). Threshold: a majority of the clients plus one. Printed: wall time of the
+run (best of ``--repeat``), the bytes each role sent, the process's peak memory, and the
+check that the total equals the plain sum.
+
+Peer in the same run: zkmpc's Shamir secure sum (:func:`mpc.protocols.secure_sum`, every
+party a share holder, all-to-all, over GF(2^61 - 1)) on the same vectors with the same
+number of parties. MPyC has no secure aggregation with dropouts (a server-aided,
+single-server protocol): it is not compared here; its secure sum is in ``benchmarks.mpc``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import time
+from decimal import Decimal
+from random import Random
+from typing import Any
+
+import numpy as np
+
+from mpc.encoding import FixedPoint
+from mpc.field import P61
+from mpc.net import InProcessHub
+from mpc.protocols import Context, Crashed, secure_sum
+from mpc.protocols.secagg import SecAggResult, secure_aggregation
+
+ENC = FixedPoint(decimals=4, bound=Decimal(10 ** 6))
+
+
+class CountingHub(InProcessHub):
+    """An in-process hub that counts the bytes each party sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent: dict[int, int] = {}
+
+    def route(self, sender: int, to: int, frame: bytes) -> None:
+        self.sent[sender] = self.sent.get(sender, 0) + len(frame)
+        super().route(sender, to, frame)
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def inputs(clients: int, values: int) -> dict[int, list[Decimal]]:
+    rnd = Random(1)
+    return {p: [Decimal(rnd.randrange(-10 ** 10, 10 ** 10)).scaleb(-4) for _ in range(values)]
+            for p in range(2, clients + 2)}
+
+
+async def _secagg(data: dict[int, list[Decimal]], values: int, dropouts: int) -> tuple[float, CountingHub, Any]:
+    ids = [1, *data]
+    hub = CountingHub(ids, session=bytes(16))
+    t = len(data) // 2 + 1
+    gone = set(list(data)[:dropouts])
+
+    def hook(p: int) -> Any:
+        def on_round(name: str) -> None:
+            if p in gone and name == "masked":
+                hub.disconnect(p)
+                raise Crashed(f"party {p}")
+        return on_round
+
+    async def one(p: int) -> Any:
+        ctx = Context(hub.network(p), t, timeout=120.0, on_round=hook(p))
+        try:
+            return await secure_aggregation(ctx, data.get(p), server=1, encoding=ENC, size=values)
+        finally:
+            hub.disconnect(p)
+
+    t0 = time.perf_counter()
+    out = await asyncio.gather(*(one(p) for p in ids), return_exceptions=True)
+    return time.perf_counter() - t0, hub, out[0]
+
+
+async def _shamir(data: dict[int, list[Decimal]], values: int) -> tuple[float, CountingHub]:
+    ids = list(range(1, len(data) + 1))
+    hub = CountingHub(ids, session=bytes(16))
+    vecs = [P61.vector(np.array([P61.encode(ENC.encode(v)) for v in vec], dtype=np.uint64)) for vec in data.values()]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(secure_sum(Context(hub.network(p), len(ids) // 2 + 1, P61, 120.0), vecs[p - 1])
+                           for p in ids))
+    return time.perf_counter() - t0, hub
+
+
+def run(clients: int, values: int, dropouts: int, repeat: int) -> dict[str, Any]:
+    data = inputs(clients, values)
+    best: tuple[float, CountingHub, Any] | None = None
+    for _ in range(repeat):
+        got = asyncio.run(_secagg(data, values, dropouts))
+        if best is None or got[0] < best[0]:
+            best = got
+    assert best is not None
+    seconds, hub, result = best
+    if not isinstance(result, SecAggResult):
+        raise SystemExit(f"secure aggregation failed: {result!r}")
+    plain = [sum((data[p][i] for p in result.included), Decimal(0)) for i in range(values)]
+    shamir_s, shamir_hub = asyncio.run(_shamir(data, values))
+    client_bytes = [hub.sent.get(p, 0) for p in data]
+    return {"clients": clients, "values": values, "dropouts": dropouts, "seconds": seconds,
+            "server_bytes": hub.sent.get(1, 0), "client_bytes_max": max(client_bytes),
+            "client_bytes_mean": sum(client_bytes) / len(client_bytes), "included": len(result.included),
+            "correct": result.total == plain, "peak_mib": peak_mib(), "shamir_seconds": shamir_s,
+            "shamir_party_bytes": max(shamir_hub.sent.values())}
+
+
+def report(r: dict[str, Any]) -> str:
+    mb = 1 << 20
+    return "\n".join([
+        f"secure aggregation (Bonawitz et al.): {r['clients']} clients + server, {r['values']} fixed-point values each, "
+        f"{r['dropouts']} clients vanish after their masked input",
+        f"  total == plain sum of the {r['included']} masked inputs: {r['correct']}",
+        f"  wall time, whole run (all parties, one process): {r['seconds']:.2f} s",
+        f"  sent by the server: {r['server_bytes'] / mb:.1f} MiB; by a client: {r['client_bytes_mean'] / mb:.2f} MiB "
+        f"(at most {r['client_bytes_max'] / mb:.2f}); expansion per client: "
+        f"{r['client_bytes_mean'] / (8 * r['values']):.2f} x its 8-byte words",
+        f"  peak memory (process): {r['peak_mib']:.0f} MiB",
+        f"  peer, same run: Shamir secure sum over GF(2^61-1), {r['clients']} parties, no server: "
+        f"{r['shamir_seconds']:.2f} s ({r['shamir_seconds'] / r['seconds']:.2f} x), "
+        f"{r['shamir_party_bytes'] / mb:.2f} MiB sent per party "
+        f"({r['shamir_party_bytes'] / max(1, r['client_bytes_max']):.1f} x a secagg client)",
+        "  MPyC: no equivalent (server-aided aggregation with dropouts); its secure sum is in benchmarks.mpc",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=10)
+    ap.add_argument("--values", type=int, default=100_000)
+    ap.add_argument("--dropouts", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1)
+    a = ap.parse_args(argv)
+    r = run(a.clients, a.values, a.dropouts, a.repeat)
+    print(report(r))
+    return 0 if r["correct"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
