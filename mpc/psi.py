@@ -56,7 +56,8 @@ from zkp.field import P as _Q, R as _R
 
 from ._intmath import Rng
 from .errors import InvalidCiphertextError, InvalidKeyError, MPCTypeError, PSIError, PSIMessageError, PSIThresholdError
-from .net.network import Network, NetworkError
+from .net.errors import NetworkError
+from .net.network import Network
 from .paillier import Ciphertext, PrivateKey, PublicKey, encrypt_many, sum_
 
 __all__ = ["PSIResult", "psi_party1", "psi_party2", "hash_to_g1", "blind", "random_exponent", "POINT_BYTES",
@@ -227,6 +228,7 @@ async def psi_party1(net: Network, identifiers: Iterable[Identifier], *, peer: i
     theirs = await _recv_records(net, peer, "psi/w", width, timeout)
     points = _split(blind(_check_points([r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers"), k1),
                     POINT_BYTES)
+    cts = [_ciphertext(key, r[POINT_BYTES:], peer) for r in theirs] if key is not None else []
     hits = [i for i, p in enumerate(points) if p in z]
     if len(hits) < min_intersection:
         await net.send(peer, "psi/result", b"\x00")
@@ -234,8 +236,7 @@ async def psi_party1(net: Network, identifiers: Iterable[Identifier], *, peer: i
                                 party=peer)
     total = b""
     if key is not None:
-        cts = [_ciphertext(key, theirs[i][POINT_BYTES:], peer) for i in hits]
-        total = int(sum_(cts).rerandomize(rng=rng).value).to_bytes(_ct_bytes(key), "big")
+        total = int(sum_([cts[i] for i in hits]).rerandomize(rng=rng).value).to_bytes(_ct_bytes(key), "big")
     await net.send(peer, "psi/result", b"\x01" + len(hits).to_bytes(4, "big") + total)
     return PSIResult(len(hits), None)
 
