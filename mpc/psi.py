@@ -58,7 +58,7 @@ from ._intmath import Rng
 from .errors import InvalidCiphertextError, InvalidKeyError, MPCTypeError, PSIError, PSIMessageError, PSIThresholdError
 from .net.errors import NetworkError
 from .net.network import Network
-from .paillier import Ciphertext, PrivateKey, PublicKey, encrypt_many, sum_
+from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool, encrypt_many, sum_
 
 __all__ = ["PSIResult", "psi_party1", "psi_party2", "hash_to_g1", "blind", "random_exponent", "POINT_BYTES",
            "MAX_ITEMS", "CHUNK_BYTES"]
@@ -242,10 +242,12 @@ async def psi_party1(net: Network, identifiers: Iterable[Identifier], *, peer: i
 
 
 async def psi_party2(net: Network, data: Mapping[Identifier, int] | Iterable[Identifier], *, peer: int,
-                     min_intersection: int = 1, private_key: PrivateKey | None = None, timeout: float = 600.0,
-                     rng: Rng | None = None) -> PSIResult:
+                     min_intersection: int = 1, private_key: PrivateKey | None = None,
+                     pool: RandomnessPool | None = None, timeout: float = 600.0, rng: Rng | None = None) -> PSIResult:
     """Party 2: ``data`` maps identifiers to integer values (with ``private_key``, whose
     public key encrypts them), or is a plain iterable of identifiers (cardinality only).
+    ``pool``: encryption randomness computed ahead of time (:class:`~mpc.paillier.RandomnessPool`,
+    filled before the set is known: that is most of party 2's work), else drawn here.
 
     Raises:
         PSIThresholdError: party 1 reported fewer than ``min_intersection`` common identifiers.
@@ -260,7 +262,7 @@ async def psi_party2(net: Network, data: Mapping[Identifier, int] | Iterable[Ide
                        f"(found values: {values}, key: {private_key is not None})")
     ids = list(data)
     mine = _distinct(ids, "party 2's identifiers")
-    cts = _encrypt(private_key, [data[x] for x in ids], rng) if private_key is not None else []  # type: ignore[index]
+    cts = _encrypt(private_key, [data[x] for x in ids], pool, rng) if private_key is not None else []  # type: ignore[index]
     k2 = random_exponent(rng)
     u = _check_points(await _recv_records(net, peer, "psi/u", POINT_BYTES, timeout), peer, "blinded identifiers")
     await _send_records(net, peer, "psi/z", _shuffled(_split(blind(u, k2), POINT_BYTES), rng), POINT_BYTES)
@@ -305,7 +307,7 @@ def _ciphertext(key: PublicKey, data: bytes, peer: int) -> Ciphertext:
         raise PSIMessageError(f"ciphertext from party {peer}: {exc}", party=peer) from None
 
 
-def _encrypt(sk: PrivateKey, values: list[int], rng: Rng | None) -> list[bytes]:
+def _encrypt(sk: PrivateKey, values: list[int], pool: RandomnessPool | None, rng: Rng | None) -> list[bytes]:
     pk = sk.public_key
     for v in values:
         if isinstance(v, bool) or not isinstance(v, int):
@@ -315,7 +317,8 @@ def _encrypt(sk: PrivateKey, values: list[int], rng: Rng | None) -> list[bytes]:
         raise PSIError(f"party 2's values: their absolute sum {worst} could exceed the key's plaintext range "
                        f"({pk.max_int.bit_length()} bits)")
     width = _ct_bytes(pk)
-    return [int(c.value).to_bytes(width, "big") for c in encrypt_many(pk, values, rng=rng)]
+    cts = encrypt_many(pk, values, rng=rng) if pool is None else encrypt_many(pk, values, pool=pool)
+    return [int(c.value).to_bytes(width, "big") for c in cts]
 
 
 def _result(data: bytes, sk: PrivateKey | None, peer: int, min_intersection: int, most: int) -> PSIResult:
