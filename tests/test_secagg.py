@@ -22,7 +22,7 @@ from mpc.net import InProcessHub
 from mpc.net.config import free_local_ports, write_local_config
 from mpc.net.frames import Message, encode
 from mpc.protocols import Context, Crashed, run_in_process
-from mpc.protocols.secagg import SecAggReceipt, SecAggResult, prg_mask, secure_aggregation
+from mpc.protocols.secagg import SecAggReceipt, SecAggResult, decode_total, prg_mask, secure_aggregation
 
 from .conftest import ROOT
 
@@ -314,3 +314,32 @@ def test_a_client_the_server_leaves_out_of_the_survivors_refuses_to_unmask() -> 
     out, _ = _run(4, 3, 10, tamper={SERVER: drop_two})
     err = out[2]
     assert isinstance(err, SecAggMessageError) and err.parties == (SERVER,) and err.round == "masked"
+
+
+@pytest.mark.parametrize("encoding", [ENC, FixedPoint(decimals=0, bound=Decimal(10 ** 12)), IntegerEncoding(10 ** 15)])
+def test_decoding_a_total_agrees_with_the_encoding(encoding: Any) -> None:
+    rnd = Random(3)
+    limit = 3 * encoding.max_encoded
+    raw = np.array([0, 1, -1, limit, -limit] + [rnd.randrange(-limit, limit + 1) for _ in range(200)], dtype=np.int64)
+    got = decode_total(encoding, raw, 3)
+    want = [encoding.decode(int(m), terms=3) for m in raw]
+    assert got == want and [str(g) for g in got] == [str(w) for w in want]
+    for bad in (limit + 1, -limit - 1):
+        with pytest.raises(EncodingError):
+            decode_total(encoding, np.array([0, bad], dtype=np.int64), 3)
+
+
+def test_pre_encoded_arrays_are_summed_and_checked_against_the_bound() -> None:
+    enc = IntegerEncoding(1000)
+    arrays = {2: np.array([5, -7, 1000]), 3: np.array([-1000, 2, 3], dtype=np.int32), 4: np.array([1, 1, 1], dtype=np.uint8)}
+    out = run_in_process(lambda ctx: secure_aggregation(ctx, arrays.get(ctx.party), server=1, encoding=enc, size=3),
+                         parties=4, threshold=2)
+    assert out[1].total == [-994, -4, 1004]  # type: ignore[union-attr]
+    arrays[3] = np.array([1001, 0, 0])
+    out = run_in_process(lambda ctx: secure_aggregation(ctx, arrays.get(ctx.party), server=1, encoding=enc, size=3),
+                         parties=4, threshold=2)
+    assert isinstance(out[3], EncodingError)
+    arrays[3] = np.array([2 ** 64 - 1, 0, 0], dtype=np.uint64)  # not -1: an unsigned word beyond int64
+    out = run_in_process(lambda ctx: secure_aggregation(ctx, arrays.get(ctx.party), server=1, encoding=enc, size=3),
+                         parties=4, threshold=2)
+    assert isinstance(out[3], EncodingError)

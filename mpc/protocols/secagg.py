@@ -63,6 +63,7 @@ import asyncio
 import hashlib
 import secrets
 import struct
+from decimal import MAX_EMAX, MIN_EMIN, Context as DecimalContext, Decimal
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence, Union
 
@@ -73,7 +74,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .._intmath import Rng
-from ..encoding import Encoding, check_capacity
+from ..encoding import Encoding, IntegerEncoding, check_capacity
 from ..errors import EncodingError, InconsistentSharesError, MPCTypeError, SecAggAbort, SecAggMessageError, SecAggShareError
 from ..field import FR
 from ..net.errors import NetworkError
@@ -82,7 +83,7 @@ from ..sharing.shamir import Share, combine, split
 from .base import Context, pack_ids
 
 __all__ = ["SecAggResult", "SecAggReceipt", "secure_aggregation", "secagg_server", "secagg_client",
-           "ROUNDS", "RING_BITS", "prg_mask"]
+           "ROUNDS", "RING_BITS", "prg_mask", "decode_total"]
 
 ROUNDS = ("advertise", "share", "masked", "unmask")
 RING_BITS = 64
@@ -251,6 +252,20 @@ def _pack_records(items: Mapping[int, bytes]) -> bytes:
 
 
 def _encode_input(values: object, encoding: Encoding, size: int) -> Any:
+    """The encoded vector as ring words: each value through ``encoding.encode``, or a numpy
+    integer array taken as already encoded (checked against the encoding's bound)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        if values.shape != (size,):
+            raise SecAggMessageError(f"secure aggregation input: expected {size} encoded values, found shape "
+                                     f"{values.shape}")
+        limit = min(encoding.max_encoded, 1 << 62)
+        enc = values.astype(np.int64)
+        beyond = (values.astype(np.uint64) > np.uint64(limit)) if values.dtype.kind == "u" else \
+            (enc > limit) | (enc < -limit)  # (an unsigned word would wrap to a negative int64)
+        if beyond.any():
+            raise EncodingError(f"secure aggregation input: encoded values beyond the bound "
+                                f"{encoding.max_encoded} of {encoding}")
+        return enc.astype(np.uint64)
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise MPCTypeError(f"secure aggregation input: expected a sequence of {size} values, "
                            f"found {type(values).__name__}")
@@ -258,6 +273,23 @@ def _encode_input(values: object, encoding: Encoding, size: int) -> Any:
     if len(items) != size:
         raise SecAggMessageError(f"secure aggregation input: expected {size} values, found {len(items)}")
     return np.array([encoding.encode(v) for v in items], dtype=np.int64).astype(np.uint64)
+
+
+def decode_total(encoding: Encoding, raw: Any, terms: int) -> list[Any]:
+    """``[encoding.decode(m, terms=terms) for m in raw]`` for int64 ring totals, the bound
+    checked once for the whole vector (``raw`` fits 64 bits, so the scaling is exact).
+
+        >>> from mpc.encoding import FixedPoint
+        >>> decode_total(FixedPoint(decimals=2, bound=Decimal(5)), np.array([-150, 7]), 2)
+        [Decimal('-1.50'), Decimal('0.07')]
+    """
+    limit = terms * encoding.max_encoded
+    if len(raw) and max(-int(raw.min()), int(raw.max())) > limit:
+        raise EncodingError(f"a total exceeds {terms} x the bound of {encoding}: overflow or a bad report")
+    if isinstance(encoding, IntegerEncoding):
+        return [int(m) for m in raw]
+    exact = DecimalContext(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    return [Decimal(int(m)).scaleb(-encoding.decimals, context=exact) for m in raw]
 
 
 # --- client -----------------------------------------------------------------------------------
@@ -309,7 +341,7 @@ def _open_boxes(run: _Run, boxes: Mapping[int, bytes], keys: Mapping[int, bytes]
 async def secagg_client(ctx: Context, values: object, *, server: int, encoding: Encoding, size: int | None = None,
                         tag: str = "secagg", rng: Rng | None = None) -> SecAggReceipt:
     """Client ``ctx.party``'s part: mask ``values`` (``size`` of them, each within
-    ``encoding``) and help the server unmask the total. Returns the total the server sent
+    ``encoding``; a numpy integer array is taken as already encoded) and help the server unmask the total. Returns the total the server sent
     back and which clients it includes. ``on_round`` of ``ctx`` runs after each of :data:`ROUNDS`.
 
     Raises:
@@ -358,7 +390,7 @@ async def secagg_client(ctx: Context, values: object, *, server: int, encoding: 
 
 def _decode(encoding: Encoding, raw: Any, terms: int, who: int) -> list[Any]:
     try:
-        return [encoding.decode(int(m), terms=terms) for m in raw]
+        return decode_total(encoding, raw, terms)
     except EncodingError as exc:
         raise SecAggMessageError(f"result: {exc} (from party {who})", parties=(who,), round="result") from None
 
@@ -490,7 +522,7 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
         total += masked[p]
     total += await _unmask(run, ledger, keys, u2, u3)
     raw = total.view(np.int64)
-    decoded = [encoding.decode(int(m), terms=len(u3)) for m in raw]
+    decoded = decode_total(encoding, raw, len(u3))
     await asyncio.gather(*(ctx.net.send(p, run.name("result"), total.astype("<u8").tobytes()) for p in sorted(u3)))
     await ctx.done("unmask")
     dropped = tuple(sorted((p, r) for p, r in ledger.dropped.items() if p not in u3))
