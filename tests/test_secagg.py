@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from mpc.encoding import FixedPoint, IntegerEncoding
 from mpc.errors import EncodingError, MPCTypeError, SecAggAbort, SecAggError, SecAggMessageError, SecAggShareError
@@ -343,3 +344,21 @@ def test_pre_encoded_arrays_are_summed_and_checked_against_the_bound() -> None:
     out = run_in_process(lambda ctx: secure_aggregation(ctx, arrays.get(ctx.party), server=1, encoding=enc, size=3),
                          parties=4, threshold=2)
     assert isinstance(out[3], EncodingError)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(3, 7), st.lists(st.sampled_from(["advertise", "share", "masked", "unmask"]), max_size=7),
+       st.randoms(use_true_random=False))
+def test_the_total_is_the_plain_sum_of_the_included_or_a_named_abort(n: int, rounds: list[str], rnd: Random) -> None:
+    t = n // 2 + 1
+    crash = {p: r for p, r in zip(rnd.sample(range(2, n + 2), min(len(rounds), n)), rounds)}
+    out, inputs = _run(n, t, 5, crash=crash, timeout=0.5)
+    r = out[SERVER]
+    if isinstance(r, SecAggAbort):
+        assert r.parties and set(r.parties) <= set(crash), r  # only vanished clients are blamed
+        return
+    assert isinstance(r, SecAggResult), r
+    assert r.total == _plain(inputs, r.included) and not r.bad
+    sent_masked = {p for p in range(2, n + 2) if crash.get(p) not in ("advertise", "share")}
+    assert set(r.included) == sent_masked  # exactly the clients that sent their masked input
+    assert {p for p, _ in r.dropped} == set(range(2, n + 2)) - sent_masked
