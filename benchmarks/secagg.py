@@ -1,13 +1,14 @@
 """Secure aggregation with dropouts (Bonawitz et al. 2017, :mod:`mpc.protocols.secagg`).
 
-    python -m benchmarks.secagg [--clients 10] [--values 100000] [--dropouts 2] [--repeat 1]
+    python -m benchmarks.secagg [--clients 10] [--values 100000] [--dropouts 2] [--repeat 1] [--tls]
 
 A server and ``--clients`` clients on one event loop (in-process network: every frame is
 still encoded, capped and checked), each client with a vector of ``--values`` fixed-point
 values (encoded with :mod:`mpc.encoding` beforehand, as a numpy array; the cost is printed); ``--dropouts`` clients vanish right after sending their masked input (their inputs
 still count). Threshold: a majority of the clients plus one. Printed: wall time of the
 run (best of ``--repeat``), the bytes each role sent, the process's peak memory, and the
-check that the total equals the plain sum.
+check that the total equals the plain sum. ``--tls`` runs the same again with every party
+a process on 127.0.0.1 talking TLS (times from process start, connecting included).
 
 Peer in the same run: zkmpc's Shamir secure sum (:func:`mpc.protocols.secure_sum`, every
 party a share holder, all-to-all, over GF(2^61 - 1)) on the same vectors with the same
@@ -19,9 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from decimal import Decimal
 from random import Random
 from typing import Any
@@ -35,6 +41,7 @@ from mpc.protocols import Context, Crashed, secure_sum
 from mpc.protocols.secagg import SecAggResult, secure_aggregation
 
 ENC = FixedPoint(decimals=4, bound=Decimal(10 ** 6))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class CountingHub(InProcessHub):
@@ -53,10 +60,13 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def vector(party: int, values: int) -> list[Decimal]:
+    rnd = Random(party)
+    return [Decimal(rnd.randrange(-10 ** 10, 10 ** 10)).scaleb(-4) for _ in range(values)]
+
+
 def inputs(clients: int, values: int) -> dict[int, list[Decimal]]:
-    rnd = Random(1)
-    return {p: [Decimal(rnd.randrange(-10 ** 10, 10 ** 10)).scaleb(-4) for _ in range(values)]
-            for p in range(2, clients + 2)}
+    return {p: vector(p, values) for p in range(2, clients + 2)}
 
 
 def encoded(data: dict[int, list[Decimal]]) -> tuple[dict[int, Any], float]:
@@ -123,6 +133,54 @@ def run(clients: int, values: int, dropouts: int, repeat: int) -> dict[str, Any]
             "shamir_party_bytes": max(shamir_hub.sent.values())}
 
 
+def party_main(config: str, party: int, values: int, dropouts: int) -> None:
+    """One party as its own process over TLS (``--tls``): prints a JSON line."""
+    from mpc.net.config import load_config
+    from mpc.protocols.party import run_party
+
+    cfg = load_config(config)
+    clients = len(cfg.addresses()) - 1
+    mine = np.array([ENC.encode(v) for v in vector(party, values)], dtype=np.int64) if party != 1 else None
+
+    def on_round(name: str) -> None:
+        if 2 <= party < 2 + dropouts and name == "masked":
+            os._exit(0)  # vanish right after the masked input
+    t0 = time.perf_counter()
+    out = run_party(cfg, party, lambda ctx: secure_aggregation(ctx, mine, server=1, encoding=ENC, size=values),
+                    on_round=on_round)
+    seconds = time.perf_counter() - t0
+    doc: dict[str, Any] = {"party": party, "seconds": seconds, "peak_mib": peak_mib(), "error": str(out.error or "")}
+    if party == 1 and isinstance(out.result, SecAggResult):
+        data = inputs(clients, values)
+        doc["correct"] = out.result.total == [sum((data[p][i] for p in out.result.included), Decimal(0))
+                                              for i in range(values)]
+    print(json.dumps(doc))
+
+
+def run_tls(clients: int, values: int, dropouts: int) -> str:
+    """Every party a process on 127.0.0.1 over TLS; the figures as text."""
+    from mpc.net.config import free_local_ports, write_local_config
+
+    with tempfile.TemporaryDirectory() as d:
+        n = clients + 1
+        cfg = write_local_config(d, n=n, threshold=clients // 2 + 1, ports=free_local_ports(n), round_timeout=300,
+                                 connect_timeout=60)
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        procs = [subprocess.Popen([sys.executable, "-m", "benchmarks.secagg", "--party-config", str(cfg), "--party",
+                                   str(p), "--values", str(values), "--dropouts", str(dropouts)],
+                                  stdout=subprocess.PIPE, text=True, env=env) for p in range(1, n + 1)]
+        docs = [json.loads(line) for p in procs for line in p.communicate(timeout=3600)[0].splitlines() if line]
+    server = next(x for x in docs if x["party"] == 1)
+    others = [x for x in docs if x["party"] != 1]
+    return "\n".join([
+        f"over TLS, {n} processes on 127.0.0.1 ({dropouts} vanish after their masked input):",
+        f"  total == plain sum: {server.get('correct')} {server['error']}",
+        f"  server: {server['seconds']:.2f} s from start (connecting included), peak memory {server['peak_mib']:.0f} MiB",
+        f"  surviving clients: at most {max(x['seconds'] for x in others):.2f} s, peak memory at most "
+        f"{max(x['peak_mib'] for x in others):.0f} MiB each",
+    ])
+
+
 def report(r: dict[str, Any]) -> str:
     mb = 1 << 20
     return "\n".join([
@@ -149,9 +207,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--values", type=int, default=100_000)
     ap.add_argument("--dropouts", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--tls", action="store_true", help="also run every party as its own process over TLS")
+    ap.add_argument("--party-config", help=argparse.SUPPRESS)
+    ap.add_argument("--party", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.party_config:
+        party_main(a.party_config, a.party, a.values, a.dropouts)
+        return 0
     r = run(a.clients, a.values, a.dropouts, a.repeat)
     print(report(r))
+    if a.tls:
+        print(run_tls(a.clients, a.values, a.dropouts))
     return 0 if r["correct"] else 1
 
 
