@@ -98,8 +98,8 @@ def _hash_one(ident: bytes) -> bytes:
         digest = hashlib.sha512(_DOMAIN + prefix + bytes([counter])).digest()
         x = gmpy2.mpz(int.from_bytes(digest, "big")) % _Q
         rhs = (x * x * x + 3) % _Q
-        y = gmpy2.powmod(rhs, _SQRT_EXP, _Q)
-        if y * y % _Q == rhs:
+        if gmpy2.legendre(rhs, _Q) == 1:  # a nonzero square: one root below p/2 (the cheap test first)
+            y = gmpy2.powmod(rhs, _SQRT_EXP, _Q)
             y = y if y <= _HALF else _Q - y
             return int(x).to_bytes(32, "big") + int(y).to_bytes(32, "big")
     raise PSIError("hash to G1: no square in 256 tries (probability 2^-256)")  # pragma: no cover
