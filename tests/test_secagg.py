@@ -100,6 +100,12 @@ def _server(out: Mapping[int, Any]) -> SecAggResult:
     return r
 
 
+def _told_it_was_left_out(err: Any, party: int) -> None:
+    """A client the server left out for a malformed message hears so at once (it is not
+    left waiting for a round that will not come, then blaming the server)."""
+    assert isinstance(err, SecAggMessageError) and err.parties == (party,) and "left party" in str(err), err
+
+
 def test_ten_clients_two_dropping_after_their_masked_input() -> None:
     out, inputs = _run(10, 6, 2000, crash={4: "masked", 9: "masked"})
     r = _server(out)
@@ -145,6 +151,7 @@ def test_a_wrongly_sized_masked_input_leaves_its_sender_out() -> None:
     r = _server(out)
     assert r.bad == (3,) and r.included == (2, 4, 5, 6) and r.total == _plain(inputs, (2, 4, 5, 6))
     assert r.dropped == ()
+    _told_it_was_left_out(out[3], 3)
 
 
 def test_an_oversized_frame_is_refused_by_the_transport_and_its_sender_named() -> None:
@@ -153,6 +160,7 @@ def test_an_oversized_frame_is_refused_by_the_transport_and_its_sender_named() -
     out, inputs = _run(5, 3, 40, tamper={5: oversized}, max_frame=4096, timeout=0.5)  # 5 stays connected
     r = _server(out)
     assert r.bad == (5,) and r.included == (2, 3, 4, 6) and r.total == _plain(inputs, (2, 3, 4, 6))
+    _told_it_was_left_out(out[5], 5)
 
 
 def test_an_oversized_frame_announced_in_a_header_is_refused_before_reading_it() -> None:
@@ -172,6 +180,7 @@ def test_malformed_client_messages_leave_the_sender_out(round_name: str, cut: in
     assert 4 in r.bad
     included = (2, 3, 4, 5, 6) if round_name == "unmask" else (2, 3, 5, 6)  # its masked input was sent
     assert r.included == included and r.total == _plain(inputs, included)
+    _told_it_was_left_out(out[4], 4)
 
 
 def test_a_client_revealing_the_wrong_kind_of_share_is_left_out_of_the_unmasking() -> None:
@@ -184,6 +193,7 @@ def test_a_client_revealing_the_wrong_kind_of_share_is_left_out_of_the_unmasking
     out, inputs = _run(5, 3, 30, tamper={2: flip_kind}, crash={6: "share"})
     r = _server(out)
     assert r.bad == (2,) and r.included == (2, 3, 4, 5) and r.total == _plain(inputs, (2, 3, 4, 5))
+    _told_it_was_left_out(out[2], 2)
 
 
 def _bump_share(tag: str, to: int, d: bytes) -> bytes:

@@ -295,12 +295,22 @@ def decode_total(encoding: Encoding, raw: Any, terms: int) -> list[Any]:
 # --- client -----------------------------------------------------------------------------------
 
 async def _from_server(run: _Run, rnd: str) -> bytes:
-    try:
-        # the server may wait a whole round timeout for the slowest client before it answers
-        return await run.ctx.net.recv(run.server, run.name(rnd), timeout=2 * run.ctx.timeout)
-    except NetworkError as exc:
-        raise SecAggAbort(f"secure aggregation: the server (party {run.server}) did not send {rnd!r}: {exc}",
-                          parties=(run.server,), round=rnd) from None
+    """The server's message for ``rnd``, or its notice that it left this client out."""
+    net, timeout = run.ctx.net, 2 * run.ctx.timeout  # the server may wait a round for the slowest client
+    wanted = asyncio.ensure_future(net.recv(run.server, run.name(rnd), timeout=timeout))
+    notice = asyncio.ensure_future(net.recv(run.server, run.name("excluded"), timeout=timeout))
+    done, pending = await asyncio.wait({wanted, notice}, return_when=asyncio.FIRST_COMPLETED)
+    for f in pending:
+        f.cancel()
+    first = wanted if wanted in done else notice
+    if first.exception() is not None:
+        raise SecAggAbort(f"secure aggregation: the server (party {run.server}) did not send {rnd!r}: "
+                          f"{first.exception()}", parties=(run.server,), round=rnd)
+    if first is notice:
+        me = run.ctx.party
+        raise SecAggMessageError(f"the server (party {run.server}) left party {me} out for a malformed message: "
+                                 f"{notice.result()[:300].decode('ascii', 'replace')}", parties=(me,), round=rnd)
+    return wanted.result()
 
 
 def _need(run: _Run, got: Sequence[int] | frozenset[int], rnd: str, who: int) -> None:
@@ -438,12 +448,15 @@ class _Ledger:
 async def _gather(run: _Run, ledger: _Ledger, rnd: str, expected: Sequence[int], parse: Any) -> dict[int, Any]:
     got = await run.ctx.net.gather(run.name(rnd), expected, timeout=run.ctx.timeout)
     ledger.collect(run, rnd, got, expected)
-    out = {}
+    out, refused = {}, {p: "a frame the transport refused" for p in expected if p in ledger.bad and p not in got}
     for p, data in got.items():
         try:
             out[p] = parse(p, data)
-        except (SecAggMessageError, ValueError):
+        except (SecAggMessageError, ValueError) as exc:
             ledger.bad.add(p)
+            refused[p] = str(exc)
+    for p, why in refused.items():  # tell the client, which would otherwise wait for the next round
+        await run.ctx.net.send(p, run.name("excluded"), why.encode("ascii", "replace")[:300])
     if len(out) < run.t:
         missing = tuple(p for p in expected if p not in out)
         raise SecAggAbort(f"secure aggregation: {len(out)} clients answered correctly in round {rnd!r}, {run.t} "
