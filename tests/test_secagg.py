@@ -208,6 +208,7 @@ def test_a_wrong_unmasking_share_is_corrected_and_named_when_shares_are_redundan
     out, inputs = _run(7, 4, 30, tamper={3: _bump_share})
     r = _server(out)
     assert r.bad == (3,) and r.total == _plain(inputs, tuple(range(2, 9)))
+    assert isinstance(out[3], SecAggReceipt) and out[3].total == r.total  # its input and its answer were used
 
 
 def test_a_wrong_unmasking_share_at_the_threshold_is_caught_by_the_commitment() -> None:
@@ -221,6 +222,12 @@ def test_a_server_relaying_a_malformed_key_list_is_named_by_the_clients() -> Non
     for p in range(2, 6):
         assert isinstance(out[p], SecAggMessageError) and out[p].parties == (SERVER,)
     assert isinstance(out[SERVER], SecAggAbort)
+
+
+def test_a_server_message_of_an_unknown_kind_is_refused() -> None:
+    out, _ = _run(4, 3, 10, tamper={SERVER: lambda tag, to, d: b"\x07" + d[1:] if tag.endswith("/boxes") else d})
+    for p in range(2, 6):
+        assert isinstance(out[p], SecAggMessageError) and out[p].parties == (SERVER,) and "kind byte" in str(out[p])
 
 
 def test_a_server_relaying_other_keys_for_a_client_is_named() -> None:
@@ -321,10 +328,11 @@ def test_parties_as_processes_over_tls_with_a_client_vanishing_after_its_masked_
 
 def test_a_client_the_server_leaves_out_of_the_survivors_refuses_to_unmask() -> None:
     def drop_two(tag: str, to: int, d: bytes) -> bytes:
-        return d[2:] if tag.endswith("/survivors") and to == 2 else d  # the list without party 2
+        return d[:1] + d[3:] if tag.endswith("/survivors") and to == 2 else d  # the list without party 2
     out, _ = _run(4, 3, 10, tamper={SERVER: drop_two})
     err = out[2]
     assert isinstance(err, SecAggMessageError) and err.parties == (SERVER,) and err.round == "masked"
+    assert "left this client out" in str(err)
 
 
 @pytest.mark.parametrize("encoding", [ENC, FixedPoint(decimals=0, bound=Decimal(10 ** 12)), IntegerEncoding(10 ** 15)])

@@ -93,6 +93,9 @@ _SHARE = 2 * 32                # a 32-byte secret's Shamir share: two Fr element
 _BOX = 2 * 2 + 2 * _SHARE + 16  # AES-GCM of u || v || share(s) || share(b), with its tag
 _UNMASK = 2 + 1 + _SHARE       # v || kind (0: s key, 1: b seed) || share
 _ID = struct.Struct(">H")
+# what a client awaits from the server after each of its rounds: a client left out of a
+# round gets, under that tag, kind byte 1 and the reason (normal messages carry kind 0)
+_NEXT = {"advertise": "keys", "share": "boxes", "masked": "survivors", "unmask": "result"}
 
 
 @dataclass(frozen=True)
@@ -295,22 +298,25 @@ def decode_total(encoding: Encoding, raw: Any, terms: int) -> list[Any]:
 # --- client -----------------------------------------------------------------------------------
 
 async def _from_server(run: _Run, rnd: str) -> bytes:
-    """The server's message for ``rnd``, or its notice that it left this client out."""
-    net, timeout = run.ctx.net, 2 * run.ctx.timeout  # the server may wait a round for the slowest client
-    wanted = asyncio.ensure_future(net.recv(run.server, run.name(rnd), timeout=timeout))
-    notice = asyncio.ensure_future(net.recv(run.server, run.name("excluded"), timeout=timeout))
-    done, pending = await asyncio.wait({wanted, notice}, return_when=asyncio.FIRST_COMPLETED)
-    for f in pending:
-        f.cancel()
-    first = wanted if wanted in done else notice
-    if first.exception() is not None:
-        raise SecAggAbort(f"secure aggregation: the server (party {run.server}) did not send {rnd!r}: "
-                          f"{first.exception()}", parties=(run.server,), round=rnd)
-    if first is notice:
+    """The server's message for ``rnd`` (after its kind byte), or its notice that it left
+    this client out (kind 1: see :data:`_NEXT`)."""
+    try:  # the server may wait a whole round timeout for the slowest client before it answers
+        data = await run.ctx.net.recv(run.server, run.name(rnd), timeout=2 * run.ctx.timeout)
+    except NetworkError as exc:
+        raise SecAggAbort(f"secure aggregation: the server (party {run.server}) did not send {rnd!r}: {exc}",
+                          parties=(run.server,), round=rnd) from None
+    if data[:1] == b"\x01":
         me = run.ctx.party
         raise SecAggMessageError(f"the server (party {run.server}) left party {me} out for a malformed message: "
-                                 f"{notice.result()[:300].decode('ascii', 'replace')}", parties=(me,), round=rnd)
-    return wanted.result()
+                                 f"{data[1:301].decode('ascii', 'replace')}", parties=(me,), round=rnd)
+    if data[:1] != b"\x00":
+        raise SecAggMessageError(f"{rnd} from the server (party {run.server}): expected a kind byte 0 or 1",
+                                 parties=(run.server,), round=rnd)
+    return data[1:]
+
+
+async def _to_client(run: _Run, p: int, rnd: str, payload: bytes) -> None:
+    await run.ctx.net.send(p, run.name(rnd), b"\x00" + payload)
 
 
 def _need(run: _Run, got: Sequence[int] | frozenset[int], rnd: str, who: int) -> None:
@@ -456,7 +462,7 @@ async def _gather(run: _Run, ledger: _Ledger, rnd: str, expected: Sequence[int],
             ledger.bad.add(p)
             refused[p] = str(exc)
     for p, why in refused.items():  # tell the client, which would otherwise wait for the next round
-        await run.ctx.net.send(p, run.name("excluded"), why.encode("ascii", "replace")[:300])
+        await run.ctx.net.send(p, run.name(_NEXT[rnd]), b"\x01" + why.encode("ascii", "replace")[:300])
     if len(out) < run.t:
         missing = tuple(p for p in expected if p not in out)
         raise SecAggAbort(f"secure aggregation: {len(out)} clients answered correctly in round {rnd!r}, {run.t} "
@@ -480,7 +486,8 @@ def _parse_unmask(run: _Run, p: int, data: bytes, u2: frozenset[int], u3: frozen
 
 
 async def _unmask(run: _Run, ledger: _Ledger, keys: Mapping[int, bytes], u2: frozenset[int],
-                  u3: frozenset[int]) -> Any:
+                  u3: frozenset[int]) -> tuple[Any, frozenset[int]]:
+    """The correction that removes the masks, and the clients whose answers were used."""
     answers = await _gather(run, ledger, "unmask", sorted(u3),
                             lambda p, d: _parse_unmask(run, p, d, u2, u3))
     correction = np.zeros(run.size, dtype=np.uint64)
@@ -491,7 +498,7 @@ async def _unmask(run: _Run, ledger: _Ledger, keys: Mapping[int, bytes], u2: fro
         else:
             for u in sorted(u3):  # u added +-PRG(s_uv); v's view of the pair has the opposite sign
                 correction += _pair_mask(run, secret, keys[u][_KEY:2 * _KEY], v, u)
-    return correction
+    return correction, frozenset(answers)
 
 
 def _rebuild_checked(run: _Run, ledger: _Ledger, v: int, shares: list[Share], key: bytes, is_b: bool) -> bytes:
@@ -518,7 +525,7 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
     _check_setup(run, encoding)
     ledger = _Ledger()
     keys = await _gather(run, ledger, "advertise", run.clients, lambda p, d: _exact(d, _ADV, p, "advertise"))
-    await ctx.net.broadcast(run.name("keys"), _pack_records(keys))
+    await asyncio.gather(*(_to_client(run, p, "keys", _pack_records(keys)) for p in sorted(keys)))
     await ctx.done("advertise")
     u1 = sorted(keys)
     boxes = await _gather(run, ledger, "share", u1,
@@ -528,15 +535,16 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
     u2 = frozenset(boxes)
     masked = await _gather(run, ledger, "masked", sorted(u2), lambda p, d: _parse_masked(run, p, d))
     u3 = frozenset(masked)
-    await asyncio.gather(*(ctx.net.send(p, run.name("survivors"), pack_ids(u3)) for p in sorted(u3)))
+    await asyncio.gather(*(_to_client(run, p, "survivors", pack_ids(u3)) for p in sorted(u3)))
     await ctx.done("masked")
     total = np.zeros(size, dtype=np.uint64)
     for p in sorted(u3):
         total += masked[p]
-    total += await _unmask(run, ledger, keys, u2, u3)
+    correction, answered = await _unmask(run, ledger, keys, u2, u3)
+    total += correction
     raw = total.view(np.int64)
     decoded = decode_total(encoding, raw, len(u3))
-    await asyncio.gather(*(ctx.net.send(p, run.name("result"), total.astype("<u8").tobytes()) for p in sorted(u3)))
+    await asyncio.gather(*(_to_client(run, p, "result", total.astype("<u8").tobytes()) for p in sorted(answered)))
     await ctx.done("unmask")
     dropped = tuple(sorted((p, r) for p, r in ledger.dropped.items() if p not in u3))
     return SecAggResult(decoded, raw, tuple(sorted(u3)), dropped, tuple(sorted(ledger.bad)))
@@ -544,7 +552,7 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
 
 async def _relay_boxes(run: _Run, boxes: Mapping[int, Mapping[int, bytes]]) -> None:
     for v in sorted(boxes):
-        await run.ctx.net.send(v, run.name("boxes"), _pack_records({u: boxes[u][v] for u in boxes if u != v}))
+        await _to_client(run, v, "boxes", _pack_records({u: boxes[u][v] for u in boxes if u != v}))
 
 
 def _exact(data: bytes, width: int, p: int, rnd: str) -> bytes:
