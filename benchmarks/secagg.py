@@ -184,7 +184,7 @@ def run_tls(clients: int, values: int, dropouts: int) -> str:
     others = [x for x in docs if x["party"] != 1]
     return "\n".join([
         f"over TLS, {n} processes on 127.0.0.1 ({dropouts} vanish after their masked input):",
-        f"  total == plain sum: {server.get('correct')} {server['error']}",
+        f"  total == plain sum: {server.get('correct')}" + (f" (error: {server['error']})" if server['error'] else ""),
         f"  server: {server['seconds']:.2f} s from all connected to its result, peak memory {server['peak_mib']:.0f} MiB",
         f"  surviving clients: at most {max(x['seconds'] for x in others):.2f} s to their result, peak memory at most "
         f"{max(x['peak_mib'] for x in others):.0f} MiB each",
