@@ -382,3 +382,12 @@ def test_the_total_is_the_plain_sum_of_the_included_or_a_named_abort(n: int, rou
     sent_masked = {p for p in range(2, n + 2) if crash.get(p) not in ("advertise", "share")}
     assert set(r.included) == sent_masked  # exactly the clients that sent their masked input
     assert {p for p, _ in r.dropped} == set(range(2, n + 2)) - sent_masked
+
+
+def test_a_low_order_public_key_is_refused_by_the_server() -> None:
+    def zero_key(tag: str, to: int, d: bytes) -> bytes:
+        return d[:32] + bytes(32) + d[64:] if tag.endswith("/advertise") else d  # s_u: the all-zero point
+    out, inputs = _run(4, 3, 10, tamper={3: zero_key})
+    r = _server(out)
+    assert r.bad == (3,) and r.included == (2, 4, 5) and r.total == _plain(inputs, (2, 4, 5))
+    _told_it_was_left_out(out[3], 3)

@@ -524,7 +524,7 @@ async def secagg_server(ctx: Context, *, encoding: Encoding, size: int, tag: str
     run = _Run(ctx, ctx.party, size, tag)
     _check_setup(run, encoding)
     ledger = _Ledger()
-    keys = await _gather(run, ledger, "advertise", run.clients, lambda p, d: _exact(d, _ADV, p, "advertise"))
+    keys = await _gather(run, ledger, "advertise", run.clients, lambda p, d: _check_advert(_exact(d, _ADV, p, "advertise"), p))
     await asyncio.gather(*(_to_client(run, p, "keys", _pack_records(keys)) for p in sorted(keys)))
     await ctx.done("advertise")
     u1 = sorted(keys)
@@ -559,6 +559,15 @@ def _exact(data: bytes, width: int, p: int, rnd: str) -> bytes:
     if len(data) != width:
         raise SecAggMessageError(f"{rnd} from party {p}: expected {width} bytes, found {len(data)}",
                                  parties=(p,), round=rnd)
+    return data
+
+
+def _check_advert(data: bytes, p: int) -> bytes:
+    """Refuse low-order X25519 keys (every agreement with them is all zeros), which would
+    make every other client abort when it masks."""
+    probe = X25519PrivateKey.generate()
+    for i in (0, _KEY):
+        _agree(probe.private_bytes_raw(), data[i:i + _KEY], p)
     return data
 
 
