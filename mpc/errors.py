@@ -4,7 +4,10 @@ from __future__ import annotations
 
 __all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
            "KeyMismatchError", "EncodingError", "SharingError", "TooFewSharesError", "InconsistentSharesError",
-           "DealerError", "InvalidRandomnessError", "PlaintextOverflowError", "MissingExtraError"]
+           "DealerError", "InvalidRandomnessError", "PlaintextOverflowError", "MissingExtraError",
+           # secure aggregation and private set intersection
+           "SecAggError", "SecAggAbort", "SecAggMessageError", "SecAggShareError", "PSIError", "PSIMessageError",
+           "PSIThresholdError"]
 
 
 class MPCError(Exception):
@@ -83,3 +86,50 @@ class PlaintextOverflowError(EncodingError, OverflowError):
     ``(max_int, n - max_int)``, or the plaintext bound this process tracked for the
     ciphertext can reach past the band, where a wrapped total would read as a small value.
     Also an ``OverflowError``, which is what phe raises for the same band."""
+
+
+# --- secure aggregation and private set intersection (issue 18)
+
+class SecAggError(MPCError, ValueError):
+    """A secure aggregation (:mod:`mpc.protocols.secagg`) that cannot give a right result.
+
+    ``parties`` names the parties at fault or missing, ``round`` the round it happened in.
+    No partial or unchecked total is ever returned with it."""
+
+    def __init__(self, message: str, *, parties: tuple[int, ...] = (), round: str = "") -> None:
+        super().__init__(message)
+        self.parties = parties
+        self.round = round
+
+
+class SecAggAbort(SecAggError):
+    """Fewer than ``threshold`` parties left in a round (the survivors cannot unmask the
+    total, or a total over so few inputs would reveal too much); ``parties`` are the missing."""
+
+
+class SecAggMessageError(SecAggError):
+    """A message that is malformed, of the wrong size, inconsistent with an earlier round or
+    fails to decrypt; ``parties`` names its sender."""
+
+
+class SecAggShareError(SecAggError):
+    """Shares that reconstruct a seed or key other than the one its owner committed to in
+    the first round; ``parties`` names the owner and the share holders found wrong."""
+
+
+class PSIError(MPCError, ValueError):
+    """A private set intersection (:mod:`mpc.psi`) that cannot go on; ``party`` names who
+    sent the offending message, when known."""
+
+    def __init__(self, message: str, *, party: int = 0) -> None:
+        super().__init__(message)
+        self.party = party
+
+
+class PSIMessageError(PSIError):
+    """A PSI message that is malformed, oversized, of the wrong count, or holds a point off
+    the group or a ciphertext outside ``Z*_{n^2}``."""
+
+
+class PSIThresholdError(PSIError):
+    """An intersection smaller than the agreed minimum: nothing about it is revealed."""
