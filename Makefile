@@ -34,10 +34,11 @@ demo: $(STAMP)-install node_modules/.stamp
 
 # The whole suite on the C kernels (which must have been built), then again on the
 # pure-Python twin (less the tests marked twin_independent, which run no kernel, and app_layer,
-# the application layer, whose kernel calls the zkp tests compare twin against twin), then the kernel tests under AddressSanitizer/UBSan.
+# the application layer, whose kernel calls the zkp tests compare twin against twin: zkmpc's
+# doctests too, which markers cannot deselect), then the kernel tests under AddressSanitizer/UBSan.
 test: $(STAMP)-dev node_modules/.stamp
 	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits mpc zkmpc tests
-	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer" --doctest-modules zkp circuits mpc zkmpc tests
+	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer" --doctest-modules zkp circuits mpc tests
 	$(MAKE) test-sanitize
 
 # ASan/UBSan builds of the extension in a scratch copy, running the kernel tests: once with
