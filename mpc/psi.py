@@ -51,7 +51,7 @@ from typing import Iterable, Mapping, Sequence, Union
 
 import gmpy2
 
-from zkp._backend import kernels
+from zkp import kernels
 from zkp.field import P as _Q, R as _R
 
 from ._intmath import Rng
@@ -133,7 +133,7 @@ def blind(points: bytes, k: int) -> bytes:
     """
     if not points:
         return b""
-    return bytes(kernels.g1_apply_key(points, k.to_bytes(32, "big"), (1).to_bytes(32, "big")))
+    return kernels.g1_multiply(points, k)
 
 
 def _shuffled(records: Sequence[bytes], rng: Rng | None) -> list[bytes]:

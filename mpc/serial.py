@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from zkp.errors import FormatError
-from zkp.formats._json import load_strict
+from zkp.formats.strict_json import load_strict
 
 from .errors import MPCError
 

@@ -119,7 +119,7 @@ def test_proving_key_round_trip_and_corruption(square_system: Any) -> None:
 
 _PEAK_SCRIPT = """
 import sys, tracemalloc
-from zkp.formats._json import load_strict
+from zkp.formats.strict_json import load_strict
 kind, size = sys.argv[1], int(sys.argv[2])
 head = "[" + "[], " * 40  # more brackets than the depth limit: the scan cannot be skipped
 body = {"string": '"' + "a" * size + '"',
@@ -156,7 +156,7 @@ def test_json_depth_check_has_bounded_memory(kind: str) -> None:
     ("[" + "[]," * 40 + '"' + "[" * 40, False),  # unterminated string: the parser's error
     ("[" + "[], " * 100 + '"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\"]"]', False)])
 def test_json_depth_counts_brackets_outside_strings_only(text: str, deep: bool) -> None:
-    from zkp.formats._json import load_strict
+    from zkp.formats.strict_json import load_strict
 
     try:
         load_strict(text)

@@ -101,3 +101,43 @@ def test_the_protocol_scan_sees_what_it_forbids(tmp_path: Path) -> None:
     src = tmp_path / "gadget.py"
     src.write_text("def g(api, x):\n    y = api._lift(x)\n    return api.lift(y), engine._row\n")
     assert _private_engine_calls(src) == ["api._lift (line 2)", "engine._row (line 3)"]
+
+
+# DESIGN §1: what crosses a package boundary is public. A module of zkp, circuits, mpc, zkmpc
+# or examples imports no private module (a dotted name with a part starting with "_") of
+# another top-level package, and no private name from one.
+TOPS = ("zkp", "circuits", "mpc", "zkmpc", "examples")
+
+
+def _private_imports(path: Path, own: str) -> list[str]:
+    bad = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        targets: list[tuple[str, list[str]]] = []
+        if isinstance(node, ast.Import):
+            targets = [(a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            targets = [(node.module, [a.name for a in node.names])]
+        for module, names in targets:
+            parts = module.split(".")
+            if parts[0] not in TOPS or parts[0] == own:
+                continue
+            private = [p for p in parts[1:] if p.startswith("_")] + [n for n in names if n.startswith("_")]
+            if private:
+                bad.append(f"{module} {private} (line {node.lineno})")
+    return bad
+
+
+def test_no_package_imports_another_packages_private_module() -> None:
+    bad = []
+    for top in TOPS:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            bad.extend(f"{path.relative_to(ROOT)}: {hit}" for hit in _private_imports(path, top))
+    assert not bad, bad
+
+
+def test_the_private_import_scan_sees_what_it_forbids(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text("from zkp._backend import kernels\nimport zkp.formats._x\nfrom zkp import _backend\n"
+                   "from zkp.kernels import g1_multiply\nfrom mpc._intmath import r\n")
+    assert _private_imports(src, "mpc") == ["zkp._backend ['_backend'] (line 1)", "zkp.formats._x ['_x'] (line 2)",
+                                            "zkp ['_backend'] (line 3)"]

@@ -136,7 +136,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def _input_value(v: Any, path: str) -> Any:
     from zkp.field import R
-    from zkp.formats._json import parse_decimal
+    from zkp.formats.strict_json import parse_decimal
 
     if isinstance(v, list):
         return [_input_value(x, f"{path}[{i}]") for i, x in enumerate(v)]
@@ -150,7 +150,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         return _prove_zkey(args)
     from circuits import compile as compile_circuit
     from zkp import groth16
-    from zkp.formats._json import load_strict
+    from zkp.formats.strict_json import load_strict
     from zkp.formats.binary import load_proving_key
     from zkp.formats.snarkjs_json import proof_to_json, public_to_json
 

@@ -42,7 +42,7 @@ def _hints_of(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
 
 def cmd_wtns_calculate(args: argparse.Namespace) -> int:
     from circuits.compiler import input_values
-    from zkp.formats._json import load_strict
+    from zkp.formats.strict_json import load_strict
     from zkp.formats.circom import write_wtns
     from zkp.program import ProgramCheckFailed, WitnessProgram
     from zkp.witness import Witness

@@ -103,7 +103,7 @@ def hash_pairs(children: bytes) -> bytes:
     node copied up. No Python integer is made on the way."""
     import numpy as np
 
-    from zkp._backend import kernels
+    from zkp import kernels
 
     from .poseidon import FULL_ROUNDS, _encoded
 
@@ -113,7 +113,7 @@ def hash_pairs(children: bytes) -> bytes:
         states = np.zeros((pairs, 96), dtype=np.uint8)
         states[:, 32:] = np.frombuffer(children, dtype=np.uint8, count=64 * pairs).reshape(pairs, 64)
         rc, mds = _encoded(3)
-        permuted = bytes(kernels.fr_poseidon(rc, mds, FULL_ROUNDS, states.tobytes()))
+        permuted = kernels.poseidon_permute(rc, mds, FULL_ROUNDS, states.tobytes())
         out = np.frombuffer(permuted, dtype=np.uint8).reshape(pairs, 96)[:, :32].tobytes()
     return out + children[64 * pairs:]
 

@@ -92,11 +92,11 @@ def _encoded(t: int) -> tuple[bytes, bytes]:
 def _permute_many(states: Sequence[Sequence[int]], t: int) -> list[int]:
     """Permute many width-``t`` states with the BN254 kernels (C when built); returns the
     flat list of output states."""
-    from zkp._backend import kernels
+    from zkp import kernels
 
     rc, mds = _encoded(t)
     flat = b"".join(int(v).to_bytes(32, "big") for st in states for v in st)
-    out = bytes(kernels.fr_poseidon(rc, mds, FULL_ROUNDS, flat))
+    out = kernels.poseidon_permute(rc, mds, FULL_ROUNDS, flat)
     return [int.from_bytes(out[i:i + 32], "big") for i in range(0, len(out), 32)]
 
 

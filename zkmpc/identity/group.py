@@ -29,7 +29,7 @@ from circuits.native.merkle import MerkleProof
 from zkp.display import html_table, short
 from zkp.errors import FormatError
 from zkp.field import R
-from zkp.formats._json import load_strict
+from zkp.formats.strict_json import load_strict
 
 from ..errors import GroupError
 from .storage import GroupStorage, MemoryStorage

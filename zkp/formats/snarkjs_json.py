@@ -22,7 +22,7 @@ from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
 from ..field import P, R, check_fr
 from ..groth16.keys import Proof, VerifyingKey
-from ._json import load_strict, parse_decimal
+from .strict_json import load_strict, parse_decimal
 
 __all__ = ["vk_to_json", "vk_from_json", "proof_to_json", "proof_from_json",
            "public_to_json", "public_from_json", "alphabeta_tower"]
