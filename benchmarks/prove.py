@@ -7,8 +7,9 @@
 Rows: multiplication chains filling 2^14, 2^16 and 2^20 domains, and circomlib's SHA-256
 of 1 KB (``Sha256(8192)``, compiled by the pinned circom2), each proved by
 ``zkmpc prove KEY.zkey W.wtns P.json PUB.json`` and ``$RAPIDSNARK KEY.zkey W.wtns P.json
-PUB.json`` (median wall time of ``--repeat`` runs; peak RSS of each process from the OS,
-GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the goal: time <= 1.0, memory <= 1.2).
+PUB.json`` (median wall time of ``--repeat`` runs, the two tools' runs alternated; peak RSS
+of each process from the OS, GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the
+goal: time <= 1.0, memory <= 1.2).
 Without ``RAPIDSNARK`` its columns say "not measured". Last row: ``zkmpc prover serve``
 on a 5,124-constraint chain, the median time of a proof requested over HTTP from this
 process, against rapidsnark's whole process on the same files.
@@ -68,9 +69,26 @@ def run(args: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, peak
 
 
-def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
-    runs = [run(args, cwd) for _ in range(repeat)]
+def summary(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """(median wall seconds, largest peak RSS) of some runs."""
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    return summary([run(args, cwd) for _ in range(repeat)])
+
+
+def paired_runs(ours: list[str], theirs: list[str] | None, cwd: Path,
+                repeat: int) -> tuple[tuple[float, float], tuple[float, float] | None]:
+    """Both tools' summaries, their runs alternated (ours, theirs, ours, ...): on a shared
+    machine a change of load then weighs on both columns alike, not on one tool's block."""
+    mine: list[tuple[float, float]] = []
+    other: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        mine.append(run(ours, cwd))
+        if theirs is not None:
+            other.append(run(theirs, cwd))
+    return summary(mine), (summary(other) if theirs is not None else None)
 
 
 def zkmpc_cmd(*args: str) -> list[str]:
@@ -115,8 +133,8 @@ def cli_rows(sizes: list[str], repeat: int, rs: str | None, work: Path) -> None:
     print(f"{'circuit':<18} {'domain':>8}   {'zkmpc prove':>19}   {'rapidsnark':>19}   {'time':>8} {'memory':>8}")
     for size in sizes:
         zkey, wtns, label = fixture(size)
-        ours = median_run(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"), work, repeat)
-        theirs = median_run([rs, str(zkey), str(wtns), "p2.json", "pub2.json"], work, repeat) if rs else None
+        ours, theirs = paired_runs(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"),
+                                   [rs, str(zkey), str(wtns), "p2.json", "pub2.json"] if rs else None, work, repeat)
         print(f"{label:<18} {domain(zkey):>8}   {fmt(ours)}   {fmt(theirs)}   {ratio(ours, theirs)}", flush=True)
 
 
