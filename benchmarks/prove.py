@@ -7,14 +7,20 @@
 Rows: multiplication chains filling 2^14, 2^16 and 2^20 domains, and circomlib's SHA-256
 of 1 KB (``Sha256(8192)``, compiled by the pinned circom2), each proved by
 ``zkmpc prove KEY.zkey W.wtns P.json PUB.json`` and ``$RAPIDSNARK KEY.zkey W.wtns P.json
-PUB.json`` (median wall time of ``--repeat`` runs; peak RSS of each process from the OS,
-GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the goal: time <= 1.0, memory <= 1.2).
+PUB.json`` (median wall time of ``--repeat`` runs, the two tools' runs alternated; peak RSS
+of each process from the OS, GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the
+goal: time <= 1.0, memory <= 1.2).
 Without ``RAPIDSNARK`` its columns say "not measured". Last row: ``zkmpc prover serve``
 on a 5,124-constraint chain, the median time of a proof requested over HTTP from this
 process, against rapidsnark's whole process on the same files.
 
 The circuits are made once and cached (``benchmarks/prove_fixtures.py``; ``$ZKMPC_CACHE``).
 rapidsnark is not part of zkmpc: build it from its public source, outside this repository.
+
+Before timing, the packages are byte-compiled (``python -m compileall -q zkp circuits mpc
+zkmpc``), as pip does when it installs a wheel: a source checkout run with
+``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile every imported module in every timed
+process (about 0.06 s), a cost no installed zkmpc pays.
 """
 
 from __future__ import annotations
@@ -63,9 +69,26 @@ def run(args: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, peak
 
 
-def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
-    runs = [run(args, cwd) for _ in range(repeat)]
+def summary(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """(median wall seconds, largest peak RSS) of some runs."""
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    return summary([run(args, cwd) for _ in range(repeat)])
+
+
+def paired_runs(ours: list[str], theirs: list[str] | None, cwd: Path,
+                repeat: int) -> tuple[tuple[float, float], tuple[float, float] | None]:
+    """Both tools' summaries, their runs alternated (ours, theirs, ours, ...): on a shared
+    machine a change of load then weighs on both columns alike, not on one tool's block."""
+    mine: list[tuple[float, float]] = []
+    other: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        mine.append(run(ours, cwd))
+        if theirs is not None:
+            other.append(run(theirs, cwd))
+    return summary(mine), (summary(other) if theirs is not None else None)
 
 
 def zkmpc_cmd(*args: str) -> list[str]:
@@ -90,6 +113,13 @@ def ratio(ours: tuple[float, float], theirs: tuple[float, float] | None) -> str:
     return f"{ours[0] / theirs[0]:7.2f}x {ours[1] / theirs[1]:7.2f}x"
 
 
+def byte_compile() -> str:
+    """Write the packages' ``.pyc`` files (as an installed wheel has them); says what it did."""
+    packages = ["zkp", "circuits", "mpc", "zkmpc"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], cwd=ROOT, check=True)
+    return f"byte-compiled {', '.join(packages)} first (python -m compileall, as pip installs them)"
+
+
 def rapidsnark() -> str | None:
     exe = os.environ.get("RAPIDSNARK")
     if not exe:
@@ -103,8 +133,8 @@ def cli_rows(sizes: list[str], repeat: int, rs: str | None, work: Path) -> None:
     print(f"{'circuit':<18} {'domain':>8}   {'zkmpc prove':>19}   {'rapidsnark':>19}   {'time':>8} {'memory':>8}")
     for size in sizes:
         zkey, wtns, label = fixture(size)
-        ours = median_run(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"), work, repeat)
-        theirs = median_run([rs, str(zkey), str(wtns), "p2.json", "pub2.json"], work, repeat) if rs else None
+        ours, theirs = paired_runs(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"),
+                                   [rs, str(zkey), str(wtns), "p2.json", "pub2.json"] if rs else None, work, repeat)
         print(f"{label:<18} {domain(zkey):>8}   {fmt(ours)}   {fmt(theirs)}   {ratio(ours, theirs)}", flush=True)
 
 
@@ -159,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.repeat, args.serve = "10", 1, 300
     rs = rapidsnark()
     print(f"zkmpc prove from .zkey + .wtns vs rapidsnark ({rs or 'RAPIDSNARK not set'}); "
-          f"{os.cpu_count()} cores; ratios zkmpc / rapidsnark", flush=True)
+          f"{os.cpu_count()} cores; ratios zkmpc / rapidsnark; {byte_compile()}", flush=True)
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
         cli_rows([s for s in args.sizes.split(",") if s], args.repeat, rs, work)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -63,6 +64,41 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     assert res.returncode == 2 and "canonical decimal" in res.stderr
     res = zkmpc("compile", "nofile.py", cwd=tmp_path, check=False)
     assert res.returncode != 0 and "FILE.py:Class" in res.stderr
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Any:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def test_one_commands_parser_says_what_the_whole_tree_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zkmpc CMD ...` builds only CMD's parser: the top-level usage (printed with every
+    error the top level reports), CMD's help and the parse itself are the whole tree's."""
+    from zkmpc.cli import _COMMANDS, _parser
+
+    monkeypatch.setenv("COLUMNS", "80")  # usage lines wrap at the terminal's width
+    whole = _parser([])
+    names = [name for name, _, _ in _COMMANDS]
+    assert list(_subparsers(whole).choices) == names
+    for name in names:
+        one = _parser([name])
+        assert list(_subparsers(one).choices) == [name]
+        assert one.format_usage() == whole.format_usage()
+        assert _subparsers(one).choices[name].format_help() == _subparsers(whole).choices[name].format_help()
+    argv = ["prove", "k.zkey", "w.wtns", "p.json", "pub.json", "--r1cs", "c.r1cs"]
+    assert vars(_parser(argv).parse_args(argv)) == vars(whole.parse_args(argv))
+
+
+def test_unknown_commands_and_extra_arguments_get_the_whole_trees_messages(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from zkmpc.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for argv, says in ((["bogus"], "invalid choice: 'bogus'"), ([], "required: command"),
+                       (["verify", "a", "b", "c", "d"], "unrecognized arguments: d")):
+        with pytest.raises(SystemExit):
+            main(argv)
+        err = capsys.readouterr().err
+        assert says in err and "{compile,setup,prove,verify,info,export-verifier" in err, err
 
 
 @pytest.mark.interop

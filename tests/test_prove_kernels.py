@@ -3,8 +3,10 @@
 split, and the two twins byte for byte.
 
 MSM paths: Jacobian buckets below 1,024 buckets (windows of c <= 10 bits, n <= 11,264
-points), batch-affine buckets from c = 11 (n >= 11,265) and c = 12 (n >= 20,481); windows are
-split over ``ZKP_THREADS`` workers. Input points are ``s_i G`` with known ``s_i``, so the
+points), batch-affine buckets from c = 11 (n >= 11,265) and c = 12 (n >= 20,481), where the
+repeated scalars below (0, 1, 2, r - 1) fill the queue of deferred additions and spill into
+the side accumulators (each path seen red when broken); windows are split over
+``ZKP_THREADS`` workers. Input points are ``s_i G`` with known ``s_i``, so the
 expected MSM is ``(sum k_i s_i) G`` from the Python twin (one multiplication).
 """
 

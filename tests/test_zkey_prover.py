@@ -133,7 +133,9 @@ def test_cli_prove_imports_nothing_it_does_not_need(keys: Path, tmp_path: Path) 
             f"assert main(['prove', {str(keys / 'k.zkey')!r}, {str(keys / 'witness.wtns')!r}, "
             f"{str(tmp_path / 'p.json')!r}, {str(tmp_path / 'pub.json')!r}]) == 0; "
             "import importlib.util as u; "
-            "loaded = [m for m in ('numpy', 'gmpy2', 'circuits', 'mpc', 'zkp.r1cs', 'zkp.qap') "
+            "loaded = [m for m in ('numpy', 'gmpy2', 'circuits', 'mpc', 'zkp.r1cs', 'zkp.qap', "
+            "'zkp.formats.strict_json', 'zkmpc.ceremony_cli', 'zkmpc.party_cli', "
+            "'zkmpc.witness_cli') "
             "if m in sys.modules and not isinstance(getattr(sys.modules[m], '__spec__', None) and "
             "sys.modules[m].__spec__.loader, u.LazyLoader)]; print(loaded)")
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
@@ -230,5 +232,5 @@ def test_prove_benchmark_runs_at_its_smallest_size(tmp_path: Path, monkeypatch: 
     monkeypatch.delenv("RAPIDSNARK", raising=False)
     assert prove.main(["--quick"]) == 0
     out = capsys.readouterr().out
-    assert "chain 2^10" in out and "not measured" in out
+    assert "chain 2^10" in out and "not measured" in out and "byte-compiled" in out
     assert "long-lived prover (zkmpc prover serve), 300 constraints" in out

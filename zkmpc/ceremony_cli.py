@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["add_parsers"]
+__all__ = ["add_zkey", "add_ptau"]
 
 
 def cmd_zkey_new(args: argparse.Namespace) -> int:
@@ -199,7 +199,8 @@ def _step_parser(sub: Any, verb: str, help: str, src: str, dst: str, fn: Any) ->
     p.set_defaults(fn=fn)
 
 
-def add_parsers(sub: Any) -> None:
+def add_zkey(sub: Any) -> None:
+    """Register ``zkmpc zkey ...`` on the command line's subparsers."""
     z = sub.add_parser("zkey", help="snarkjs .zkey files: new, contribute, beacon, verify, export")
     zs = z.add_subparsers(dest="zkey_command", required=True)
     n = zs.add_parser("new", help="the initial key of a circuit from a prepared ptau")
@@ -217,6 +218,10 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("zkey")
     e.add_argument("json")
     e.set_defaults(fn=cmd_zkey_export_vk)
+
+
+def add_ptau(sub: Any) -> None:
+    """Register ``zkmpc ptau ...`` on the command line's subparsers."""
     p = sub.add_parser("ptau", help="powers of tau (snarkjs .ptau): new, contribute, beacon, "
                                     "prepare, verify, info")
     ps = p.add_subparsers(dest="ptau_command", required=True)

@@ -38,7 +38,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
@@ -66,6 +65,8 @@ def _write(path: str, data: str | bytes) -> None:
 
 def load_circuit(ref: str) -> type:
     """Import ``FILE.py:Class`` and return the class."""
+    import importlib.util
+
     from circuits import Circuit
 
     path, sep, name = ref.rpartition(":")
@@ -336,18 +337,22 @@ def _add_development_flag(parser: argparse.ArgumentParser) -> None:
                         "phase-2 contributions: whoever made it can forge proofs), for tests and demos")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
-    sub = p.add_subparsers(dest="command", required=True)
+def _add_compile(sub: Any) -> None:
     c = sub.add_parser("compile", help="compile FILE.py:Class to a circom-format .r1cs")
     c.add_argument("circuit")
     c.add_argument("-o", "--output", default=".")
     c.set_defaults(fn=cmd_compile)
+
+
+def _add_setup(sub: Any) -> None:
     s = sub.add_parser("setup", help="single-party (development) Groth16 setup")
     s.add_argument("r1cs")
     s.add_argument("pk")
     s.add_argument("vk")
     s.set_defaults(fn=cmd_setup)
+
+
+def _add_prove(sub: Any) -> None:
     pr = sub.add_parser("prove", help="prove: FILE.py:Class INPUT.json PK [PROOF PUBLIC], or "
                                       "CIRCUIT.zkey WITNESS.wtns [PROOF PUBLIC] as snarkjs")
     for name in ("circuit", "input"):
@@ -358,13 +363,22 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--r1cs", default=None, help="with a .zkey: the circuit's .r1cs, to name "
                     "the constraint a bad witness breaks")
     pr.set_defaults(fn=cmd_prove)
+
+
+def _add_verify(sub: Any) -> None:
     v = sub.add_parser("verify", help="verify snarkjs-format JSON files")
     for name in ("vk", "public", "proof"):
         v.add_argument(name)
     v.set_defaults(fn=cmd_verify)
+
+
+def _add_info(sub: Any) -> None:
     i = sub.add_parser("info", help="describe a .r1cs file or a circuit")
     i.add_argument("target")
     i.set_defaults(fn=cmd_info)
+
+
+def _add_export_verifier(sub: Any) -> None:
     ev = sub.add_parser("export-verifier", help="Solidity verifier for a verification key")
     ev.add_argument("vk")
     ev.add_argument("output", nargs="?", default="Groth16Verifier.sol")
@@ -372,10 +386,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--pragma", default=">=0.8.4 <0.9.0")
     _add_development_flag(ev)
     ev.set_defaults(fn=cmd_export_verifier)
+
+
+def _add_calldata(sub: Any) -> None:
     cd = sub.add_parser("calldata", help="print the verifyProof arguments (snarkjs's format)")
     cd.add_argument("public")
     cd.add_argument("proof")
     cd.set_defaults(fn=cmd_calldata)
+
+
+def _add_verify_onchain(sub: Any) -> None:
     vo = sub.add_parser("verify-onchain", help="deploy the verifier and call it (embedded EVM by default)")
     for name in ("vk", "public", "proof"):
         vo.add_argument(name)
@@ -383,20 +403,55 @@ def _parser() -> argparse.ArgumentParser:
     vo.add_argument("--address", default=None, help="call a verifier already deployed there")
     _add_development_flag(vo)
     vo.set_defaults(fn=cmd_verify_onchain)
+
+
+def _add_demo(sub: Any) -> None:
     d = sub.add_parser("demo", help="prove age >= 18 end to end, with timings")
     d.add_argument("--out", default=None, help="also write the snarkjs JSON files here")
     d.add_argument("--rpc", default=None, help="verify on this node instead of the embedded EVM")
     d.set_defaults(fn=cmd_demo)
-    from .ceremony_cli import add_parsers as add_ceremony
-    from .party_cli import add_parsers
-    from .usecases.cli import add_parsers as add_usecases
-    from .witness_cli import add_parsers as add_witness
 
-    add_parsers(sub)
-    add_usecases(sub)
-    add_ceremony(sub)
-    add_witness(sub)
-    _add_prover(sub)
+
+# Every command, in the order ``zkmpc --help`` lists them: its name, and the module and
+# function that register its parser on the subparsers (one style: ``add(sub)``).
+_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("compile", __name__, "_add_compile"),
+    ("setup", __name__, "_add_setup"),
+    ("prove", __name__, "_add_prove"),
+    ("verify", __name__, "_add_verify"),
+    ("info", __name__, "_add_info"),
+    ("export-verifier", __name__, "_add_export_verifier"),
+    ("calldata", __name__, "_add_calldata"),
+    ("verify-onchain", __name__, "_add_verify_onchain"),
+    ("demo", __name__, "_add_demo"),
+    ("party", "zkmpc.party_cli", "add_party"),
+    ("party-setup", "zkmpc.party_cli", "add_party_setup"),
+    ("zkey", "zkmpc.ceremony_cli", "add_zkey"),
+    ("ptau", "zkmpc.ceremony_cli", "add_ptau"),
+    ("wtns", "zkmpc.witness_cli", "add_parsers"),
+    ("prover", __name__, "_add_prover"),
+    ("usecases", "zkmpc.usecases.cli", "add_parsers"),
+)
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The command line's parser. When ``argv`` starts with a known command only that
+    command's parser is built (argparse spends about a millisecond a parser, most of it
+    in gettext's lookups, and ``zkmpc prove`` is timed against rapidsnark's whole
+    process); the top-level usage still names every command, so each message is the one
+    the whole tree gives. Anything else (``--help``, no or an unknown command) builds the
+    whole tree."""
+    import importlib
+
+    names = [name for name, _, _ in _COMMANDS]
+    chosen = argv[0] if argv and argv[0] in names else None
+    p = argparse.ArgumentParser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
+    # the metavar argparse would print for the whole tree: "{compile,setup,...}"
+    metavar = None if chosen is None else "{" + ",".join(names) + "}"
+    sub = p.add_subparsers(dest="command", required=True, metavar=metavar)
+    for name, module, function in _COMMANDS:
+        if chosen is None or name == chosen:
+            getattr(importlib.import_module(module), function)(sub)
     return p
 
 
@@ -414,7 +469,8 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(argv).parse_args(argv)
     try:
         return int(args.fn(args))
     except Exception as exc:

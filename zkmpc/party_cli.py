@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any, Callable
 
-__all__ = ["add_parsers"]
+__all__ = ["add_party", "add_party_setup"]
 
 MAX_INPUT = 1 << 28
 
@@ -93,7 +93,8 @@ def cmd_party_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any) -> None:
+def add_party(sub: Any) -> None:
+    """Register ``zkmpc party`` on the command line's subparsers."""
     p = sub.add_parser("party", help="run one party of a secure sum / statistics protocol over TLS")
     p.add_argument("--config", required=True, help="parties.toml")
     p.add_argument("--id", type=int, default=None, help="this party's id (default: the one whose key is configured)")
@@ -108,6 +109,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--stall-after", default=None, choices=("start", "input", "announce"),
                    help="simulate a hung process after this round (demos and tests)")
     p.set_defaults(fn=cmd_party)
+
+
+def add_party_setup(sub: Any) -> None:
+    """Register ``zkmpc party-setup`` on the command line's subparsers."""
     s = sub.add_parser("party-setup", help="certificates and parties.toml for a local multi-party run")
     s.add_argument("directory")
     s.add_argument("--n", type=int, required=True)

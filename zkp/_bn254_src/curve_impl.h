@@ -165,14 +165,16 @@ typedef struct {
 
 /* Batch-affine bucket accumulation: buckets stay affine; pending additions are applied in
  * batches that share one field inversion (Montgomery's trick). A bucket appears at most
- * once per batch; an addition to a bucket already in the batch goes to that bucket's
- * Jacobian side accumulator instead, so hot buckets (repeated scalars, a short top
- * window) cost a mixed addition, never an inversion each. */
+ * once per batch; an addition to a bucket already in the batch waits in a queue for the
+ * next batch, and only when the queue is full goes to that bucket's Jacobian side
+ * accumulator, so hot buckets (repeated scalars, a short top window) cost a mixed
+ * addition, never an inversion each. */
 typedef struct { uint32_t bucket, point; int32_t neg; } FN(pending);
 
 typedef struct {
     AFF *buckets; uint8_t *full; uint32_t *stamp; uint32_t epoch;
     FN(pending) *batch; size_t m; F *den; F *scratch; uint8_t *kind;
+    FN(pending) *queue; size_t qlen, qcap;
     JAC *side; uint8_t *side_used;
     FN(src) src;
 } FN(acc);
@@ -225,22 +227,56 @@ static void FN(flush)(FN(acc) *a) {
     a->epoch++;
 }
 
-static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, size_t cap) {
-    if (!a->full[bucket]) {
-        FN(load)(&a->buckets[bucket], &a->src, point, neg);
-        a->full[bucket] = 1;
-        return;
+/* the addition of point (negated if neg) to the bucket's Jacobian side accumulator */
+static void FN(side_add)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg) {
+    if (!a->side_used[bucket]) { FN(set_inf)(&a->side[bucket]); a->side_used[bucket] = 1; }
+    AFF p;
+    FN(load)(&p, &a->src, point, 0);
+    FN(add_aff)(&a->side[bucket], &a->side[bucket], &p, neg);
+}
+
+/* an empty bucket takes the point; a bucket not yet in the batch joins it (flushed when
+ * full); 0 when the bucket is already in the batch (the caller defers the addition) */
+static int FN(place)(FN(acc) *a, FN(pending) e, size_t cap) {
+    if (!a->full[e.bucket]) {
+        FN(load)(&a->buckets[e.bucket], &a->src, e.point, e.neg);
+        a->full[e.bucket] = 1;
+        return 1;
     }
-    if (a->stamp[bucket] == a->epoch) {
-        if (!a->side_used[bucket]) { FN(set_inf)(&a->side[bucket]); a->side_used[bucket] = 1; }
-        AFF p;
-        FN(load)(&p, &a->src, point, 0);
-        FN(add_aff)(&a->side[bucket], &a->side[bucket], &p, neg);
-        return;
-    }
-    a->stamp[bucket] = a->epoch;
-    a->batch[a->m++] = (FN(pending)){bucket, point, neg};
+    if (a->stamp[e.bucket] == a->epoch) return 0;
+    a->stamp[e.bucket] = a->epoch;
+    a->batch[a->m++] = e;
     if (a->m == cap) FN(flush)(a);
+    return 1;
+}
+
+/* after a flush: the queued additions join the new batch where their bucket is free */
+static void FN(drain)(FN(acc) *a, size_t cap) {
+    size_t keep = 0, n = a->qlen;
+    for (size_t i = 0; i < n; i++)
+        if (!FN(place)(a, a->queue[i], cap)) a->queue[keep++] = a->queue[i];
+    a->qlen = keep;
+}
+
+static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, size_t cap) {
+    FN(pending) e = {bucket, point, neg};
+    uint32_t before = a->epoch;
+    if (FN(place)(a, e, cap)) {
+        if (a->epoch != before) FN(drain)(a, cap);
+        return;
+    }
+    if (a->qlen < a->qcap) a->queue[a->qlen++] = e;
+    else FN(side_add)(a, bucket, point, neg);
+}
+
+/* the end of a window: one last batch with what the queue can place, the rest (repeated
+ * buckets) into the side accumulators */
+static void FN(finish)(FN(acc) *a, size_t cap) {
+    if (a->m) FN(flush)(a);
+    FN(drain)(a, cap);
+    if (a->m) FN(flush)(a);
+    for (size_t i = 0; i < a->qlen; i++) FN(side_add)(a, a->queue[i].bucket, a->queue[i].point, a->queue[i].neg);
+    a->qlen = 0;
 }
 
 /* below this many buckets a batch is too short to amortise its inversion: buckets stay
@@ -252,7 +288,10 @@ static void FN(feed)(FN(acc) *a, uint32_t bucket, uint32_t point, int32_t neg, s
 static void *FN(msm_worker)(void *arg) {
     FN(msm_job) *job = arg;
     size_t nb = (size_t)1 << (job->c - 1);
-    size_t cap = nb / 8 < 16 ? 16 : (nb / 8 > 1024 ? 1024 : nb / 8);
+    /* batches of up to half the buckets (the queue takes the repeats): one inversion per
+     * 512 additions at c = 11 (2^14 points), per 1,024 from c = 12 (larger batches lose
+     * more in cache misses than they save) */
+    size_t cap = nb / 2 < 16 ? 16 : (nb / 2 > 1024 ? 1024 : nb / 2);
     FN(acc) a;
     memset(&a, 0, sizeof a);
     a.src = job->src;
@@ -263,10 +302,12 @@ static void *FN(msm_worker)(void *arg) {
     a.den = malloc(cap * sizeof(F));
     a.scratch = malloc(cap * sizeof(F));
     a.kind = malloc(cap);
+    a.qcap = cap;
+    a.queue = malloc(cap * sizeof(FN(pending)));
     a.side = malloc(nb * sizeof(JAC));
     a.side_used = malloc(nb);
     void *rv = NULL;
-    if (!a.buckets || !a.full || !a.stamp || !a.batch || !a.den || !a.scratch || !a.kind || !a.side || !a.side_used) {
+    if (!a.buckets || !a.full || !a.stamp || !a.batch || !a.den || !a.scratch || !a.kind || !a.queue || !a.side || !a.side_used) {
         rv = (void *)1;
         goto done;
     }
@@ -289,8 +330,8 @@ static void *FN(msm_worker)(void *arg) {
                 int32_t d = job->digits[(size_t)w * job->n + i];
                 if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
             }
+            FN(finish)(&a, cap);
         }
-        if (a.m) FN(flush)(&a);
         JAC running, total;
         FN(set_inf)(&running); FN(set_inf)(&total);
         for (size_t b = nb; b-- > 0;) {
@@ -302,9 +343,38 @@ static void *FN(msm_worker)(void *arg) {
     }
 done:
     free(a.buckets); free(a.full); free(a.stamp); free(a.batch); free(a.den);
-    free(a.scratch); free(a.kind); free(a.side); free(a.side_used);
+    free(a.scratch); free(a.kind); free(a.queue); free(a.side); free(a.side_used);
     return rv;
 }
+
+#ifndef BN254_DIGIT_JOBS
+#define BN254_DIGIT_JOBS
+/* the signed digits of the scalars lo..hi (window w of scalar i at digits[w * n + i]) */
+typedef struct { int32_t *digits; const fe *ks; size_t n, lo, hi; int c, nwin; } digit_job;
+
+static void *digit_worker(void *arg) {
+    digit_job *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++) signed_digits(&j->digits[i], j->n, &j->ks[i], j->c, j->nwin);
+    return NULL;
+}
+
+/* every scalar's digits, the scalars split over the threads from 4,096 of them (before,
+ * this pass ran on one core while the other waited: 10 ms of a 2^16 MSM) */
+static void msm_digits(int32_t *digits, const fe *ks, size_t n, int c, int nwin, int nthreads) {
+    if (n < 4096 || nthreads < 1) nthreads = 1;
+    digit_job jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < nthreads; t++) {
+        jobs[t] = (digit_job){digits, ks, n, n * (size_t)t / (size_t)nthreads, n * (size_t)(t + 1) / (size_t)nthreads, c, nwin};
+        if (t > 0) started[t] = pthread_create(&tids[t], NULL, digit_worker, &jobs[t]) == 0;
+    }
+    digit_worker(&jobs[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t]) pthread_join(tids[t], NULL); else digit_worker(&jobs[t]);
+    }
+}
+#endif
 
 /* sum of k_i * P_i over the n points of src (none at infinity) with non-zero scalars below
  * 2^nbits. Returns 0 on allocation failure. */
@@ -316,7 +386,7 @@ static int FN(msm_src)(JAC *result, const FN(src) *src, const fe *ks, size_t n, 
     int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
     JAC *sums = malloc((size_t)nwin * sizeof(JAC));
     if (!digits || !sums) { free(digits); free(sums); return 0; }
-    for (size_t i = 0; i < n; i++) signed_digits(&digits[i], n, &ks[i], c, nwin);
+    msm_digits(digits, ks, n, c, nwin, nthreads);
     if (nthreads > nwin) nthreads = nwin;
     if (nthreads < 1) nthreads = 1;
     FN(msm_job) jobs[MAX_THREADS];

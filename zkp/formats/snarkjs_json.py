@@ -16,13 +16,14 @@ Example:
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
 from ..field import P, R, check_fr
-from ..groth16.keys import Proof, VerifyingKey
-from .strict_json import load_strict, parse_decimal
+
+if TYPE_CHECKING:  # the readers import these and the strict reader: a prover writing a proof needs neither
+    from ..groth16.keys import Proof, VerifyingKey
 
 __all__ = ["vk_to_json", "vk_from_json", "proof_to_json", "proof_from_json",
            "public_to_json", "public_from_json", "alphabeta_tower"]
@@ -49,6 +50,8 @@ def _list(v: Any, n: int, what: str) -> list[Any]:
 
 
 def _read_g1(v: Any, what: str) -> G1Point:
+    from .strict_json import parse_decimal
+
     x, y, z = (parse_decimal(c, what, P) for c in _list(v, 3, what))
     if (x, y, z) == (0, 1, 0):
         return G1Point.infinity()
@@ -61,6 +64,8 @@ def _read_g1(v: Any, what: str) -> G1Point:
 
 
 def _read_g2(v: Any, what: str) -> G2Point:
+    from .strict_json import parse_decimal
+
     rows = _list(v, 3, what)
     x, y, z = (tuple(parse_decimal(c, what, P) for c in _list(r, 2, what)) for r in rows)
     if z == (0, 0) and x == (0, 0) and y == (1, 0):
@@ -127,6 +132,9 @@ def vk_to_json(vk: VerifyingKey) -> str:
 
 def vk_from_json(text: str | bytes) -> VerifyingKey:
     """Read a snarkjs verifying key (``vk_alphabeta_12`` is not trusted, only skipped)."""
+    from ..groth16.keys import VerifyingKey
+    from .strict_json import load_strict
+
     doc = _object(load_strict(text, what="verification key"),
                   {"nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2",
                    "vk_delta_2", "IC"}, "verification key")
@@ -158,6 +166,9 @@ def proof_to_json(proof: Proof) -> str:
 
 
 def proof_from_json(text: str | bytes) -> Proof:
+    from ..groth16.keys import Proof
+    from .strict_json import load_strict
+
     doc = _object(load_strict(text, max_bytes=_MAX_PROOF_BYTES, what="proof"),
                   {"pi_a", "pi_b", "pi_c"}, "proof")
     return Proof(_read_g1(doc["pi_a"], "pi_a"), _read_g2(doc["pi_b"], "pi_b"),
@@ -177,6 +188,8 @@ def public_from_json(text: str | bytes, *, num_public: int | None = None) -> lis
         FormatError: not a list of canonical decimal strings below r, or not ``num_public``
             of them.
     """
+    from .strict_json import load_strict, parse_decimal
+
     doc = load_strict(text, what="public inputs")
     if not isinstance(doc, list):
         raise FormatError(f"public inputs: expected a JSON list, found {type(doc).__name__}")

@@ -20,19 +20,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
-from .setup import DevelopmentKeyWarning, setup
-from .verifier import verify, verify_batch
-from .zkey_prover import Prover
+from .setup import DevelopmentKeyWarning, setup  # eager: the submodule's name is the function's
 
 if TYPE_CHECKING:
     from .prover import prove
+    from .verifier import verify, verify_batch
+    from .zkey_prover import Prover
 
 __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
            "PreparedVerifyingKey", "DevelopmentKeyWarning", "Prover"]
 
-# prove (which loads the R1CS and QAP code, and numpy) is imported on first use: a .zkey
-# prover does not need it
-_LAZY = {"prove": ".prover"}
+# the provers and the verifier are imported on first use: ``zkmpc prove KEY.zkey ...`` never
+# loads the R1CS/QAP prover (nor numpy with it), reading a verifying key loads no prover
+_LAZY = {"prove": ".prover", "verify": ".verifier", "verify_batch": ".verifier", "Prover": ".zkey_prover"}
 
 
 def __getattr__(name: str) -> Any:
