@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Sequence
 
 from ._lazy import lazy_module
@@ -324,10 +323,18 @@ def hash_to_g1(domain: bytes) -> G1Point:
     if not isinstance(domain, bytes):
         raise InputTypeError(f"domain: expected bytes, found {type(domain).__name__}")
     for counter in range(1 << 16):
-        digest = hashlib.sha256(len(domain).to_bytes(4, "big") + domain + counter.to_bytes(4, "big")).digest()
+        digest = _sha256(len(domain).to_bytes(4, "big") + domain + counter.to_bytes(4, "big")).digest()
         x = int.from_bytes(digest, "big") % P
         rhs = (pow(x, 3, P) + 3) % P
         y = pow(rhs, (P + 1) // 4, P)  # p = 3 mod 4
         if y * y % P == rhs:
             return G1Point(x, min(y, P - y))  # the cofactor of G1 is 1: every curve point is in the group
     raise MalformedInputError("hash_to_g1: no point found")  # pragma: no cover (probability 2^-65536)
+
+
+def _sha256(data: bytes) -> Any:
+    """hashlib's SHA-256, imported when first needed (hash-to-curve only: a prover's
+    start-up does without OpenSSL's library)."""
+    import hashlib
+
+    return hashlib.sha256(data)

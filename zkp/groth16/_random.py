@@ -1,4 +1,6 @@
-"""Randomness for Groth16 and the ceremonies: ``secrets`` by default; tests pass ``rng=``.
+"""Randomness for Groth16 and the ceremonies: the operating system's CSPRNG by default
+(``random.SystemRandom``, os.urandom: what ``secrets.randbelow`` is, without the ``hmac``
+and OpenSSL imports ``secrets`` brings into a prover's start-up); tests pass ``rng=``.
 
 Every rejection-sampling loop is bounded: a uniform source needs a second draw with
 probability about 1/r, so :data:`MAX_DRAWS` unusable draws in a row mean a broken source
@@ -8,7 +10,7 @@ instead of looping forever.
 
 from __future__ import annotations
 
-import secrets
+import random
 from typing import Any, Callable
 
 from ..errors import InputTypeError, MalformedInputError
@@ -20,8 +22,8 @@ MAX_DRAWS = 64
 
 def drawer(rng: Any = None) -> Callable[[int], int]:
     """``draw(n)``: a value in ``[0, n)`` from ``rng`` (``randbelow`` like ``secrets`` or
-    ``randrange`` like ``random.Random``) or ``secrets``; values outside the range refused."""
-    src = rng if rng is not None else secrets
+    ``randrange`` like ``random.Random``) or the OS CSPRNG; values outside the range refused."""
+    src = rng if rng is not None else random.SystemRandom()
     fn = getattr(src, "randbelow", None) or getattr(src, "randrange", None)
     if not callable(fn):
         raise InputTypeError(f"rng: expected an object with randbelow(n) or randrange(n), "
