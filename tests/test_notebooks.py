@@ -19,6 +19,10 @@ pytestmark = pytest.mark.app_layer
 CLAIMS = {
     "tour": ["verifies: True", "UnsatisfiedConstraintError", "on chain: True", "total: 192000", "123456789 123456789"],
     "identity": ["verifies: True", "validated, gas:", "second signal refused", "the same proof for 'no': False"],
+    "education": ["verifies: True", "on chain: accepted, gas:", "GpaBelowThresholdError", "UnsatisfiedConstraintError",
+                  "NullifierUsedError", "TranscriptSignatureError", "InvalidProofError", "UnknownRootError",
+                  "Ada in the new session: accepted", "diploma on chain, gas:", "YearBelowThresholdError",
+                  "DegreeMismatchError"],
 }
 
 
