@@ -23,6 +23,10 @@ CLAIMS = {
                   "NullifierUsedError", "TranscriptSignatureError", "InvalidProofError", "UnknownRootError",
                   "Ada in the new session: accepted", "diploma on chain, gas:", "YearBelowThresholdError",
                   "DegreeMismatchError"],
+    "finance": ["verifies: True", "on chain: accepted, gas:", "ScoreTooLowError", "IncomeTooLowError",
+                "DebtRatioTooHighError", "AttestationExpiredError", "AttestationSignatureError", "NullifierUsedError",
+                "ScopeNotOpenError", "UnknownRootError", "InvalidProofError", "DoubleWithdrawalError",
+                "UnapprovedDepositError", "withdrawn to 0x"],
 }
 
 
