@@ -27,6 +27,10 @@ CLAIMS = {
                 "DebtRatioTooHighError", "AttestationExpiredError", "AttestationSignatureError", "NullifierUsedError",
                 "ScopeNotOpenError", "UnknownRootError", "InvalidProofError", "DoubleWithdrawalError",
                 "UnapprovedDepositError", "withdrawn to 0x"],
+    "transportation": ["verifies: True", "ride 3 of 3: on chain, gas", "RateLimitExceededError", "NullifierUsedError",
+                       "ScopeNotOpenError", "MembershipProofError", "Carl's first ride: on chain",
+                       "Dana's licence on chain, gas:", "LicenceClassError", "UnderAgeError", "LicenceExpiredError",
+                       "LicenceSuspendedError", "LicenceSignatureError"],
 }
 
 
