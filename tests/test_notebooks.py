@@ -31,6 +31,11 @@ CLAIMS = {
                        "ScopeNotOpenError", "MembershipProofError", "Carl's first ride: on chain",
                        "Dana's licence on chain, gas:", "LicenceClassError", "UnderAgeError", "LicenceExpiredError",
                        "LicenceSuspendedError", "LicenceSignatureError"],
+    "statistics": ["TooFewReportsError", "a second report from 'hospital 1'", "equals the pooled data: True",
+                   "histogram: {'<90': ", "exact: True", "ContributionRangeError", "accepted: [1, 2, 3, 4, 5]",
+                   "refused: submission 99 -> InvalidContributionProofError", "on chain, one batch: True",
+                   "NullifierUsedError", "AggregateMismatchError", "hospitals counted: [1, 2, 3, 5]",
+                   "equals the plain sum: True"],
 }
 
 
