@@ -32,7 +32,7 @@ CLAIMS = {
                        "Dana's licence on chain, gas:", "LicenceClassError", "UnderAgeError", "LicenceExpiredError",
                        "LicenceSuspendedError", "LicenceSignatureError"],
     "statistics": ["TooFewReportsError", "a second report from 'hospital 1'", "equals the pooled data: True",
-                   "histogram: {'<90': ", "exact: True", "ContributionRangeError", "accepted: [1, 2, 3, 4, 5]",
+                   "histogram: {'<90': ", "plotted 7 bins with matplotlib", "exact: True", "ContributionRangeError", "accepted: [1, 2, 3, 4, 5]",
                    "refused: submission 99 -> InvalidContributionProofError", "on chain, one batch: True",
                    "NullifierUsedError", "AggregateMismatchError", "hospitals counted: [1, 2, 3, 5]",
                    "equals the plain sum: True"],
