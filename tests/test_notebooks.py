@@ -19,6 +19,24 @@ pytestmark = pytest.mark.app_layer
 CLAIMS = {
     "tour": ["verifies: True", "UnsatisfiedConstraintError", "on chain: True", "total: 192000", "123456789 123456789"],
     "identity": ["verifies: True", "validated, gas:", "second signal refused", "the same proof for 'no': False"],
+    "education": ["verifies: True", "on chain: accepted, gas:", "GpaBelowThresholdError", "UnsatisfiedConstraintError",
+                  "NullifierUsedError", "TranscriptSignatureError", "InvalidProofError", "UnknownRootError",
+                  "Ada in the new session: accepted", "diploma on chain, gas:", "YearBelowThresholdError",
+                  "DegreeMismatchError"],
+    "finance": ["verifies: True", "on chain: accepted, gas:", "ScoreTooLowError", "IncomeTooLowError",
+                "DebtRatioTooHighError", "AttestationExpiredError", "AttestationSignatureError", "NullifierUsedError",
+                "ScopeNotOpenError", "UnknownRootError", "InvalidProofError", "DoubleWithdrawalError",
+                "UnapprovedDepositError", "withdrawn to 0x"],
+    "transportation": ["verifies: True", "ride 3 of 3: on chain, gas", "RateLimitExceededError", "NullifierUsedError",
+                       "ScopeNotOpenError", "MembershipProofError", "Carl's first ride: on chain",
+                       "Dana's licence on chain, gas:", "LicenceClassError", "UnderAgeError", "LicenceExpiredError",
+                       "LicenceSuspendedError", "LicenceSignatureError"],
+    "statistics": ["TooFewReportsError", "a second report from 'hospital 1'", "equals the pooled data: True",
+                   "histogram: {'<90': ", "plotted 7 bins with matplotlib", "exact: True", "ContributionRangeError",
+                   "accepted: [1, 2, 3, 4, 5]",
+                   "refused: submission 99 -> InvalidContributionProofError", "on chain, one batch: True",
+                   "NullifierUsedError", "AggregateMismatchError", "hospitals counted: [1, 2, 3, 5]",
+                   "equals the plain sum: True"],
 }
 
 
