@@ -180,8 +180,9 @@ def witness_inputs(circuit: CompiledCircuit, identity: Identity, group: Group | 
                                    f"found {len(proof.siblings)}")
     length, _, siblings = padded_proof(proof, depth)
     cls: type[Circuit] = circuit.circuit
-    return cls(merkle_tree_root=proof.root, nullifier=poseidon_native([hash_value(scope), identity.secret_scalar]),
-               message=hash_value(message), scope=hash_value(scope), secret=identity.secret_scalar,
+    hashed_scope = hash_value(scope)  # keccak in Python: once
+    return cls(merkle_tree_root=proof.root, nullifier=poseidon_native([hashed_scope, identity.secret_scalar]),
+               message=hash_value(message), scope=hashed_scope, secret=identity.secret_scalar,
                merkle_proof_length=length, merkle_proof_index=proof.index, merkle_proof_siblings=siblings)
 
 
@@ -251,6 +252,7 @@ class Prover:
                                        f"({r1cs.num_constraints} constraints, {r1cs.num_wires} wires), found {key!r}")
         self.key = (proving_key if isinstance(proving_key, PreparedProvingKey)
                     else PreparedProvingKey(proving_key, tables=tables))
+        self._key_bytes: bytes | None = None  # the key's encoding, made once if it goes to a cluster
 
     def prove(self, identity: Identity, group: Group | MerkleProof, *, message: int, scope: int,
               rng: Any = None) -> SemaphoreProof:
@@ -275,16 +277,21 @@ class Prover:
 _TABLES_FROM = 32
 
 
-def worker_cache_name(max_depth: int, proving_key: groth16.ProvingKey | PreparedProvingKey) -> str:
+def worker_cache_name(max_depth: int, proving_key: groth16.ProvingKey | PreparedProvingKey | Prover) -> str:
     """The name under which :func:`generate_proofs` keeps its prover on a Dask cluster's
     workers (``client.unregister_worker_plugin(name)`` frees them): the depth and a digest
     of the key."""
     return _cache_name(_check_depth(max_depth), _key_bytes(proving_key))
 
 
-def _key_bytes(proving_key: groth16.ProvingKey | PreparedProvingKey) -> bytes:
+def _key_bytes(proving_key: groth16.ProvingKey | PreparedProvingKey | Prover) -> bytes:
+    """The key's canonical binary encoding (a Prover encodes its key once)."""
     from zkp.formats.binary import dump_proving_key
 
+    if isinstance(proving_key, Prover):
+        if proving_key._key_bytes is None:
+            proving_key._key_bytes = dump_proving_key(proving_key.key.pk)
+        return proving_key._key_bytes
     key = proving_key.pk if isinstance(proving_key, PreparedProvingKey) else proving_key
     if not isinstance(key, groth16.ProvingKey):
         raise MembershipProofError(f"expected a ProvingKey or a PreparedProvingKey, found {type(key).__name__}")
@@ -293,6 +300,20 @@ def _key_bytes(proving_key: groth16.ProvingKey | PreparedProvingKey) -> bytes:
 
 def _cache_name(depth: int, key: bytes) -> str:
     return f"zkmpc-semaphore-{depth}-{hashlib.sha256(key).hexdigest()[:32]}"
+
+
+def _has_plugin(name: str, dask_scheduler: Any = None) -> bool:
+    return name in dask_scheduler.worker_plugins
+
+
+def _install(client: Any, depth: int, proving_key: groth16.ProvingKey | PreparedProvingKey | Prover) -> str:
+    """Register the worker cache for this depth and key unless the cluster has it (the key
+    crosses the wire once per cluster, not once per call)."""
+    key = _key_bytes(proving_key)
+    name = _cache_name(depth, key)
+    if not client.run_on_scheduler(_has_plugin, name):
+        client.register_plugin(_worker_cache(name, depth, key), name=name)
+    return name
 
 
 def _worker_cache(name: str, depth: int, key: bytes) -> Any:
@@ -349,20 +370,13 @@ def generate_proofs(jobs: Sequence[ProofJob], *, max_depth: int,
         raise MembershipProofError(f"expected chunk_size >= 1, found {chunk_size!r:.40}")
     depth = _check_depth(max_depth)
     items = list(jobs)
-    if isinstance(proving_key, Prover):
-        if proving_key.max_depth != depth:
-            raise MembershipProofError(f"expected a Prover of depth {depth}, found {proving_key.max_depth}")
-        prover: Prover | None = proving_key
-        proving_key = proving_key.key
-    else:
-        prover = None
+    if isinstance(proving_key, Prover) and proving_key.max_depth != depth:
+        raise MembershipProofError(f"expected a Prover of depth {depth}, found {proving_key.max_depth}")
     if client is None:
-        if prover is None:
-            prover = Prover(depth, proving_key, tables=len(items) >= _TABLES_FROM)
+        prover = (proving_key if isinstance(proving_key, Prover)
+                  else Prover(depth, proving_key, tables=len(items) >= _TABLES_FROM))
         return prover.prove_many(items)
-    key = _key_bytes(proving_key)
-    name = _cache_name(depth, key)
-    client.register_plugin(_worker_cache(name, depth, key), name=name)
+    name = _install(client, depth, proving_key)
     futures = [client.submit(_prove_chunk, name, items[i:i + chunk_size], pure=False)
                for i in range(0, len(items), chunk_size)]
     made = [row for chunk in client.gather(futures) for row in chunk]
