@@ -2,8 +2,9 @@
 circuit beside ``@semaphore-protocol/group`` (pinned in package-lock.json), in one run.
 
     python -m benchmarks.groups [--members 1000000] [--big 0] [--reads 1000]
-                                [--js-members 100000] [--prove-runs 3] [--dask-proofs 8]
-                                [--no-js] [--no-dask]
+                                [--js-members 100000] [--prove-runs 20] [--one-shot-runs 3]
+                                [--dask-proofs 32] [--dask-chunk 4] [--no-js] [--no-dask]
+                                [--only-proofs]
 
 Each measurement runs in its own process (peak memory is that process's high-water mark,
 ``VmHWM``, or node's ``maxRSS``):
@@ -16,11 +17,17 @@ Each measurement runs in its own process (peak memory is that process's high-wat
 - ``--big`` (e.g. 10,000,000; 0 skips it): a group built in batches of 10^6 (one
   transaction each), reopened, proofs read; time, disk, peak memory;
 - the membership proof at depth 20: constraints (Semaphore v4: 6,431 with circom --O2),
-  prove time in process (median of ``--prove-runs``, wall and CPU), verify time; Semaphore's
-  own path as the issue measured it on this machine (snarkjs fullprove 1.53 s as a command,
-  0.87 s in a warm node process) is quoted, not re-run (its artifacts are downloaded);
-- ``--dask-proofs`` proofs in one process and on a 2-worker Dask ``LocalCluster``:
-  throughput and ratio.
+  prove time in process with a ``semaphore.Prover`` (key prepared once, tables on; median
+  of ``--prove-runs`` after one warm-up, wall and CPU, a new member, message and scope each
+  time), the one-shot ``generate_proof`` with the plain key, verify time, the one-time
+  compile and preparation, peak memory; Semaphore's own path as the issue measured it on
+  this machine (snarkjs fullprove 1.53 s as a command, 0.87 s in a warm node process) is
+  quoted, not re-run (its artifacts are downloaded);
+- ``--dask-proofs`` proofs in one process (a Prover, the kernels on 2 threads) and on a
+  Dask ``LocalCluster`` of 2 workers with one kernel thread each (2 cores either way):
+  throughput and ratio. Excluded from both, and printed: the warm-up (compile, key
+  preparation and one proof in the process; cluster start, the key sent once and prepared
+  on each worker with two proofs for Dask).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SEMAPHORE_CONSTRAINTS = 6431
@@ -139,57 +146,88 @@ def child_reads(path: str, reads: int) -> dict[str, Any]:
             "read_p99_ms": times[int(len(times) * 0.99)], "peak_mb": peak_mb()}
 
 
-def child_prove(runs: int) -> dict[str, Any]:
+def _dev_keys(cs: Any) -> Any:
     from zkp import groth16
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+        return groth16.setup(cs.r1cs)
+
+
+def _timed(fn: Any, runs: int) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds (CPU of every thread of this process) of ``runs`` calls."""
+    walls, cpus, out = [], [], None
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def child_prove(runs: int, one_shot_runs: int) -> dict[str, Any]:
     from zkmpc.identity import Group, Identity
     from zkmpc.identity import semaphore as sem
 
     t0 = time.perf_counter()
     cs = sem.semaphore_circuit(20)
     compile_s = time.perf_counter() - t0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
-        pk, vk = groth16.setup(cs.r1cs)
-    people = [Identity(f"resident {i}") for i in range(4)]
+    pk, vk = _dev_keys(cs)
+    people = [Identity(f"resident {i}") for i in range(runs + 1)]
     group = Group([p.commitment for p in people] + _members(5000, 3))  # depth 13: a shorter proof
-    walls, cpus = [], []
-    for k in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        proof = sem.generate_proof(people[k % 4], group, message=k, scope=2026, circuit=cs, proving_key=pk)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
     t0 = time.perf_counter()
+    prover = sem.Prover(cs, pk)  # the key laid out for the kernels, tables built: once
+    prepare_s = time.perf_counter() - t0
+    count = iter(range(1 << 30))
+
+    def prove_next() -> Any:  # a new member, message and scope each time: nothing is reused but the key
+        k = next(count) % len(people)
+        return prover.prove(people[k], group, message=k, scope=2026 + k)
+
+    prove_next()  # warm-up (first-touch of the tables), excluded
+    wall, cpu, proof = _timed(prove_next, runs)
     ok = sem.verify_proof(proof, vk)
-    return {"constraints": cs.r1cs.num_constraints, "compile_s": compile_s, "prove_ms": statistics.median(walls) * 1e3,
-            "prove_cpu_ms": statistics.median(cpus) * 1e3, "verify_ms": (time.perf_counter() - t0) * 1e3,
-            "verified": ok, "peak_mb": peak_mb()}
+    t0 = time.perf_counter()
+    sem.verify_proof(proof, vk)
+    verify_ms = (time.perf_counter() - t0) * 1e3
+    one_wall, one_cpu, _ = _timed(lambda: sem.generate_proof(people[0], group, message=1, scope=1, circuit=cs,
+                                                             proving_key=pk), one_shot_runs)
+    return {"constraints": cs.r1cs.num_constraints, "compile_s": compile_s, "prepare_s": prepare_s,
+            "prove_ms": wall * 1e3, "prove_cpu_ms": cpu * 1e3, "one_shot_ms": one_wall * 1e3,
+            "one_shot_cpu_ms": one_cpu * 1e3, "verify_ms": verify_ms, "verified": ok, "peak_mb": peak_mb(),
+            "load": os.getloadavg()[0]}
 
 
-def child_dask(count: int) -> dict[str, Any]:
+def child_dask(count: int, chunk: int) -> dict[str, Any]:
     from mpc.scale import cluster_client
-    from zkp import groth16
     from zkmpc.identity import Group, Identity
     from zkmpc.identity import semaphore as sem
 
     cs = sem.semaphore_circuit(20)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
-        pk, vk = groth16.setup(cs.r1cs)
+    pk, vk = _dev_keys(cs)
     people = [Identity(f"member {i}") for i in range(count)]
     group = Group([p.commitment for p in people])
     jobs = [(p, group.proof(i), i, 7) for i, p in enumerate(people)]
+    prover = sem.Prover(cs, pk)
+    sem.generate_proofs(jobs[:1], max_depth=20, proving_key=prover)  # warm-up, excluded
     t0 = time.perf_counter()
-    local = sem.generate_proofs(jobs, max_depth=20, proving_key=pk)
+    local = sem.generate_proofs(jobs, max_depth=20, proving_key=prover)
     one = time.perf_counter() - t0
-    with cluster_client(2) as client:
+    t0 = time.perf_counter()
+    with cluster_client(2, env={"ZKP_THREADS": "1"}) as client:  # 2 workers x 1 kernel thread = 2 cores
+        start_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        remote = sem.generate_proofs(jobs, max_depth=20, proving_key=pk, client=client, chunk_size=max(1, count // 2))
+        sem.generate_proofs(jobs[:2], max_depth=20, proving_key=prover, client=client, chunk_size=1)
+        warm_s = time.perf_counter() - t0  # the key sent once, each worker compiles and prepares
+        t0 = time.perf_counter()
+        remote = sem.generate_proofs(jobs, max_depth=20, proving_key=prover, client=client, chunk_size=chunk)
         two = time.perf_counter() - t0
     assert all(sem.verify_proof(p, vk) for p in remote) and len(local) == len(remote)
-    return {"proofs": count, "one_process_s": one, "dask_s": two, "one_per_s": count / one, "dask_per_s": count / two}
+    return {"proofs": count, "chunk": chunk, "one_process_s": one, "dask_s": two, "one_per_s": count / one,
+            "dask_per_s": count / two, "start_s": start_s, "warm_s": warm_s, "load": os.getloadavg()[0]}
 
 
-CHILDREN = {"build": child_build, "memory": child_memory, "reads": child_reads, "prove": child_prove,
+CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {"build": child_build, "memory": child_memory, "reads": child_reads, "prove": child_prove,
             "dask": child_dask}
 
 
@@ -267,23 +305,29 @@ def big_group(args: argparse.Namespace, work: str) -> None:
 
 
 def proving(args: argparse.Namespace) -> None:
-    p = _child("prove", args.prove_runs)
+    p = _child("prove", args.prove_runs, args.one_shot_runs)
     print("membership proof, depth 20")
     print(f"  constraints {p['constraints']:,} (Semaphore v4: {SEMAPHORE_CONSTRAINTS:,}; "
           f"{_mark(p['constraints'], SEMAPHORE_CONSTRAINTS)})")
-    print(f"  prove {p['prove_ms']:.0f} ms wall, {p['prove_cpu_ms']:.0f} ms CPU (median of {args.prove_runs}; "
-          f"{_mark(p['prove_ms'], TARGETS['prove_ms'])} <= 150 ms); verify {p['verify_ms']:.1f} ms; "
-          f"compile {p['compile_s']:.2f} s once; peak {p['peak_mb']:.0f} MB")
+    print(f"  prove (semaphore.Prover: key prepared, tables) {p['prove_ms']:.0f} ms wall, {p['prove_cpu_ms']:.0f} ms "
+          f"CPU on 2 threads (median of {args.prove_runs} after one warm-up, a new member each; "
+          f"{_mark(p['prove_ms'], TARGETS['prove_ms'])} <= 150 ms; load average {p['load']:.1f})")
+    print(f"  one-shot generate_proof with the plain key {p['one_shot_ms']:.0f} ms wall, {p['one_shot_cpu_ms']:.0f} ms CPU "
+          f"(median of {args.one_shot_runs}); verify {p['verify_ms']:.1f} ms")
+    print(f"  once: compile {p['compile_s']:.2f} s, prepare the key {p['prepare_s']:.2f} s; peak {p['peak_mb']:.0f} MB")
     print(f"  Semaphore's snarkjs fullprove (the issue's figures on this machine, not re-run): "
           f"{SEMAPHORE_FULLPROVE_COMMAND_S} s as a command ({_ratio(p['prove_ms'] / 1e3, SEMAPHORE_FULLPROVE_COMMAND_S)}), "
           f"{SEMAPHORE_FULLPROVE_WARM_S} s warm ({_ratio(p['prove_ms'] / 1e3, SEMAPHORE_FULLPROVE_WARM_S)})")
 
 
 def dask(args: argparse.Namespace) -> None:
-    d = _child("dask", args.dask_proofs)
-    print(f"many proofs ({d['proofs']}, depth 20): one process {d['one_per_s']:.2f} proofs/s, Dask LocalCluster "
-          f"(2 workers) {d['dask_per_s']:.2f} proofs/s: {d['dask_per_s'] / d['one_per_s']:.2f}x "
-          f"(each chunk loads the key and compiles the circuit: {d['dask_s']:.1f} s vs {d['one_process_s']:.1f} s)")
+    d = _child("dask", args.dask_proofs, args.dask_chunk)
+    print(f"many proofs ({d['proofs']}, depth 20; load average {d['load']:.1f})")
+    print(f"  one process (Prover, 2 kernel threads)        {d['one_per_s']:.2f} proofs/s ({d['one_process_s']:.1f} s)")
+    print(f"  Dask LocalCluster, 2 workers x 1 thread       {d['dask_per_s']:.2f} proofs/s ({d['dask_s']:.1f} s, "
+          f"tasks of {d['chunk']}): {d['dask_per_s'] / d['one_per_s']:.2f}x one process")
+    print(f"  excluded warm-up: cluster start {d['start_s']:.1f} s; key sent once and each worker compiles and "
+          f"prepares it {d['warm_s']:.1f} s (with 2 proofs); one process: compile, prepare, one proof")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,8 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reads", type=int, default=1000)
     ap.add_argument("--js-members", type=int, default=100_000,
                     help="members for Semaphore's group (its pure-JS Poseidon is slow; ratios scale linearly)")
-    ap.add_argument("--prove-runs", type=int, default=3)
-    ap.add_argument("--dask-proofs", type=int, default=8)
+    ap.add_argument("--prove-runs", type=int, default=20)
+    ap.add_argument("--one-shot-runs", type=int, default=3)
+    ap.add_argument("--dask-proofs", type=int, default=32)
+    ap.add_argument("--dask-chunk", type=int, default=4)
+    ap.add_argument("--only-proofs", action="store_true", help="skip the registry (membership proofs only)")
     ap.add_argument("--no-js", action="store_true")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -305,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory(prefix="zkmpc-groups-") as work:
-        registry(args, work)
+        if not args.only_proofs:
+            registry(args, work)
         if args.big:
             big_group(args, work)
     proving(args)

@@ -239,6 +239,41 @@ def test_prove_time_at_depth_20() -> None:
     print(json.dumps({"prove_seconds_depth_20": round(elapsed, 3)}))
 
 
+def test_a_prover_gives_the_proofs_of_generate_proof_and_snarkjs_verifies_them(small: Any, snarkjs: Any,
+                                                                            tmp_path: Any) -> None:
+    from zkp.formats.snarkjs_json import proof_to_json, public_to_json, vk_to_json
+
+    cs, pk, vk = small
+    people = [Identity(f"member {i}") for i in range(3)]
+    group = Group([p.commitment for p in people])
+    prover = sem.Prover(cs, pk, tables=True)
+    assert prover.key.has_tables and prover.max_depth == 6
+    for i, person in enumerate(people):
+        made = prover.prove(person, group, message=i, scope=8, rng=random.Random(i))
+        assert made == sem.generate_proof(person, group, message=i, scope=8, circuit=cs, proving_key=pk,
+                                          rng=random.Random(i))
+        assert sem.verify_proof(made, vk)
+    (tmp_path / "vk.json").write_text(vk_to_json(vk))
+    (tmp_path / "proof.json").write_text(proof_to_json(made.points))
+    (tmp_path / "public.json").write_text(public_to_json(made.public_signals()))
+    assert "OK!" in snarkjs("groth16", "verify", "vk.json", "public.json", "proof.json", cwd=tmp_path).stdout
+    assert sem.generate_proofs([(people[0], group.proof(0), 1, 2)], max_depth=6, proving_key=prover)[0].nullifier \
+        == sem.nullifier_of(people[0], 2)
+
+
+def test_prover_refusals(small: Any) -> None:
+    cs, pk, _ = small
+    with pytest.raises(MembershipProofError, match="proving key of the depth-5 circuit"):
+        sem.Prover(5, pk)
+    with pytest.raises(MembershipProofError, match="expected a ProvingKey or a PreparedProvingKey"):
+        sem.Prover(cs, "key")  # type: ignore[arg-type]
+    with pytest.raises(MembershipProofError, match="expected a circuit from semaphore_circuit"):
+        sem.Prover(compile(_member_circuit(2)), pk)
+    prover = sem.Prover(cs, pk, tables=False)
+    with pytest.raises(MembershipProofError, match="expected a Prover of depth 7, found 6"):
+        sem.generate_proofs([], max_depth=7, proving_key=prover)
+
+
 def test_many_proofs_on_a_dask_cluster_equal_local_ones(small: Any) -> None:
     pytest.importorskip("distributed")
     from mpc.scale import cluster_client
@@ -248,10 +283,20 @@ def test_many_proofs_on_a_dask_cluster_equal_local_ones(small: Any) -> None:
     group = Group([p.commitment for p in people])
     jobs = [(p, group.proof(i), 1000 + i, 42) for i, p in enumerate(people)]
     local = sem.generate_proofs(jobs, max_depth=6, proving_key=pk)
+    name = sem.worker_cache_name(6, pk)
+
+    def provers(dask_worker: Any) -> int:  # which prepared prover each worker holds
+        return id(dask_worker.plugins[name].prover)
+
     with cluster_client(2) as client:
         remote = sem.generate_proofs(jobs, max_depth=6, proving_key=pk, client=client, chunk_size=2)
+        held = client.run(provers)
+        again = sem.generate_proofs(jobs[:2], max_depth=6, proving_key=sem.Prover(cs, pk, tables=False),
+                                    client=client, chunk_size=1)
+        assert client.run(provers) == held and len(held) == 2  # compiled and prepared once per worker
     assert [p.public_signals() for p in remote] == [p.public_signals() for p in local]
-    assert all(sem.verify_proof(p, vk) for p in remote + local)
+    assert [p.public_signals() for p in again] == [p.public_signals() for p in local[:2]]
+    assert all(sem.verify_proof(p, vk) for p in remote + local + again)
     assert len({p.nullifier for p in remote}) == 5
     with pytest.raises(MembershipProofError, match="chunk_size"):
         sem.generate_proofs(jobs, max_depth=6, proving_key=pk, chunk_size=0)

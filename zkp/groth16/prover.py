@@ -1,63 +1,110 @@
-"""The Groth16 prover: fresh blinding (r, s) for every proof."""
+"""The Groth16 prover: fresh blinding (r, s) for every proof.
+
+:func:`prove` takes a :class:`ProvingKey` for one proof, or a :class:`PreparedProvingKey`
+for many: preparing lays the key out once as the C kernels read it (snarkjs's ``.zkey``
+layout, the A and B matrices as one sparse array) and, by default, precomputes tables of
+shifted bases, so each proof is a sparse mat-vec, NTTs and five MSMs with no per-proof
+conversion of the key. Both give proofs of the same distribution (with the same ``rng``,
+the same proof), and both check every proof against the key's verifying key before
+returning it.
+
+Example:
+    >>> import random, warnings
+    >>> from zkp import groth16
+    >>> from zkp.r1cs import R1CSBuilder
+    >>> b = R1CSBuilder(num_public=1); x = b.new_wire(); y = b.new_wire()
+    >>> _ = b.add({y: 1}, {y: 1}, {x: 1}, "y*y == x")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     pk, vk = groth16.setup(b.build())
+    >>> prepared = PreparedProvingKey(pk)           # once, for a prover that proves many times
+    >>> proof = prove(prepared, [1, 9, 3])
+    >>> groth16.verify(vk, [9], proof)
+    True
+    >>> prove(prepared, [1, 9, 3], rng=random.Random(5)) == prove(pk, [1, 9, 3], rng=random.Random(5))
+    True
+    >>> prove(prepared, [1, 9, 4])
+    Traceback (most recent call last):
+    ...
+    zkp.errors.UnsatisfiedError: witness breaks constraint 0 (y*y == x): 4 * 4 != 9 (expected A.w * B.w == C.w)
+"""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
+
+import numpy as np
 
 from .._backend import kernels
-from ..curve import G1Point, G2Point
+from ..curve import G1Point
 from ..errors import InputTypeError, MalformedInputError, UnsatisfiedError
 from ..field import R
-from ..qap import witness_evaluations
 from ..witness import Witness
 from ._random import random_fr
-from .keys import Proof, ProvingKey
-from .zkey_prover import _b_in_g2
+from .keys import Proof, ProvingKey, VerifyingKey
+from .zkey_prover import Prover, _b_in_g2
 
-__all__ = ["prove"]
+__all__ = ["prove", "PreparedProvingKey"]
 
 
 def _enc(values: Sequence[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "big") for v in values)
 
 
-def _witness_values(pk: ProvingKey, witness: Witness | Sequence[int]) -> list[int]:
+def _witness(witness: Witness | Sequence[int], num_wires: int, num_public: int) -> Witness:
     if isinstance(witness, Witness):
-        values = witness.values()
+        w = witness
     elif isinstance(witness, (list, tuple)):
-        values = Witness.from_ints(witness, pk.num_public).values()
+        w = Witness.from_ints(witness, num_public)
     else:
         raise InputTypeError(f"witness: expected a Witness or a list of ints, found {type(witness).__name__}")
-    if len(values) != pk.num_wires:
-        raise MalformedInputError(f"witness: expected {pk.num_wires} wires, found {len(values)}")
-    return values
+    if len(w) != num_wires:
+        raise MalformedInputError(f"witness: expected {num_wires} wires, found {len(w)}")
+    return w
 
 
-def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
+def _le_words(w: Witness) -> bytes:
+    """The witness as 32-byte little-endian words (a ``.wtns`` body: what the kernels read)."""
+    return np.frombuffer(w.to_bytes(), dtype=np.uint8).reshape(-1, 32)[:, ::-1].tobytes()
+
+
+def _unsatisfied(pk: ProvingKey, w: Witness) -> NoReturn:
+    """The witness gave a proof that does not verify: name the constraint it breaks when the
+    key has its R1CS (a key from a ``.zkey`` alone has only A and B)."""
+    if pk.cs is not None:
+        values = w.values()
+        a, b, c = pk.cs.evaluate(values)
+        for i, (x, y, z) in enumerate(zip(a, b, c)):
+            if x * y % R != z:
+                raise UnsatisfiedError(f"witness breaks constraint {i} ({pk.cs.label(i)}): {x} * {y} != {z} "
+                                       f"(expected A.w * B.w == C.w)", index=i, label=pk.cs.label(i))
+    raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
+                           "against the key's own verifying key); load the .r1cs to find the constraint")
+
+
+def prove(pk: ProvingKey | PreparedProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
     """Prove that ``witness`` satisfies ``pk``'s constraint system.
 
     Args:
-        pk: the proving key.
+        pk: the proving key, or a :class:`PreparedProvingKey` made from it (many proofs).
         witness: every wire's value (``cs.solve(...)`` gives one).
         rng: keyword-only randomness source for tests (default ``secrets``).
 
     Raises:
-        UnsatisfiedError: the witness breaks a constraint (the error names it).
+        UnsatisfiedError: the witness breaks a constraint (the error names it when the key
+            has its R1CS).
         MalformedInputError: wrong witness length or values outside [0, r).
     """
+    if isinstance(pk, PreparedProvingKey):
+        return pk.prove(witness, rng=rng)
     if not isinstance(pk, ProvingKey):
         raise InputTypeError(f"pk: expected a ProvingKey, found {type(pk).__name__}")
-    w = _witness_values(pk, witness)
-    n, npub = pk.domain_size, pk.num_public
-    if pk.cs is not None:
-        a, b, c = witness_evaluations(pk.cs, w)
-        h = bytes(kernels.qap_odd_coset(a, b, c))
-    else:  # a key from a .zkey has no C: on the domain C = A * B when the witness satisfies
-        if w[0] != 1:
-            raise MalformedInputError(f"witness: wire 0 must be 1, found {w[0]}")
-        h = _h_from_matrices(pk, w)
+    wit = _witness(witness, pk.num_wires, pk.num_public)
+    w = wit.values()
+    npub = pk.num_public
+    h = _h_from_matrices(pk, _le_words(wit))
     r, s = random_fr(rng), random_fr(rng)
-    ww = _enc(w)
+    ww = wit.to_bytes()
     d1 = pk.delta_g1.to_bytes()
     # each of the key's vectors goes to its MSM as it is (no concatenated copy per proof);
     # the single points and blinding terms join in a few-point MSM after
@@ -68,20 +115,88 @@ def prove(pk: ProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) 
     lh = bytes(kernels.g1_msm(pk.l_g1, ww[32 * (npub + 1):])) + bytes(kernels.g1_msm(pk.h_g1, h))
     pc = kernels.g1_msm(lh + pa + pb1 + d1, _enc([1, 1, s, r, (-r * s) % R]))
     proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
-    if pk.cs is None and not _verifies(pk, w[1:npub + 1], proof):
-        raise UnsatisfiedError("the witness does not satisfy the circuit (the proof does not verify "
-                               "against the key's own verifying key); load the .r1cs to find the constraint")
+    if not _verifies(pk.vk, w[1:npub + 1], proof):
+        _unsatisfied(pk, wit)
     return proof
 
 
-def _h_from_matrices(pk: ProvingKey, w: Sequence[int]) -> bytes:
-    """h from the key's A and B (a .zkey's section 4) by the C sparse mat-vec kernel."""
-    h = kernels.qap_h_zkey(pk.matrices.zkey_coefficients(), b"".join(int(v).to_bytes(32, "little") for v in w),
-                           pk.domain_size)
-    return b"".join(h[i:i + 32][::-1] for i in range(0, len(h), 32))
+def _h_from_matrices(pk: ProvingKey, w_le: bytes) -> bytes:
+    """h (big-endian words) from the key's A and B by the C sparse mat-vec kernel: on the
+    domain C = A * B when the witness satisfies (a witness that does not gives a proof that
+    does not verify, which :func:`prove` checks)."""
+    h = kernels.qap_h_zkey(pk.matrices.zkey_coefficients(), w_le, pk.domain_size)
+    return np.frombuffer(h, dtype=np.uint8).reshape(-1, 32)[:, ::-1].tobytes()
 
 
-def _verifies(pk: ProvingKey, public: Sequence[int], proof: Proof) -> bool:
+def _verifies(vk: Any, public: Sequence[int], proof: Proof) -> bool:
     from .verifier import verify
 
-    return verify(pk.vk, list(public), proof)
+    return verify(vk, list(public), proof)
+
+
+class PreparedProvingKey:
+    """A proving key made ready for many proofs (a server, a batch, a Dask worker).
+
+    Preparing writes the key once in the layout the C kernels prove from in place (a
+    ``.zkey`` in memory, read by :class:`zkp.groth16.Prover`) and, with ``tables``,
+    precomputes levels of shifted bases so that each MSM is one window (about 60 MB for a
+    6,000-constraint circuit, a few seconds to build; ``table_bytes`` caps them). Give it to
+    :func:`prove` (or anything that takes a proving key and calls :func:`prove`) instead of
+    the key.
+
+    Args:
+        pk: the proving key.
+        tables: precompute the shifted bases (default): for many proofs.
+        table_bytes: the most memory the tables may take (without room, none are built).
+
+    Raises:
+        InputTypeError: ``pk`` is not a ProvingKey.
+
+    Security: variable-time arithmetic; fresh ``(r, s)`` from ``secrets`` for every proof
+    (or the given ``rng``); every proof is verified before it is returned.
+    """
+
+    __slots__ = ("pk", "_prover")
+
+    def __init__(self, pk: ProvingKey, *, tables: bool = True, table_bytes: int = 512 << 20) -> None:
+        from ..formats.zkey import write_zkey
+
+        if not isinstance(pk, ProvingKey):
+            raise InputTypeError(f"pk: expected a ProvingKey, found {type(pk).__name__}")
+        self.pk = pk
+        self._prover = Prover(write_zkey(pk), tables=tables, table_bytes=table_bytes)
+
+    @property
+    def vk(self) -> VerifyingKey:
+        return self.pk.vk
+
+    @property
+    def num_wires(self) -> int:
+        return self.pk.num_wires
+
+    @property
+    def num_public(self) -> int:
+        return self.pk.num_public
+
+    @property
+    def has_tables(self) -> bool:
+        """True when the shifted-base tables were built (they fit in ``table_bytes``)."""
+        return bool(self._prover._tables)
+
+    def prove(self, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
+        """A proof for ``witness`` (as :func:`prove`)."""
+        wit = _witness(witness, self.num_wires, self.num_public)
+        try:
+            proof, _ = self._prover.prove(_le_words(wit), rng=rng)
+        except UnsatisfiedError:  # named below, outside the handler (no chained traceback)
+            pass
+        else:
+            return proof
+        _unsatisfied(self.pk, wit)
+
+    def __reduce__(self) -> NoReturn:
+        raise InputTypeError("a PreparedProvingKey does not travel (its tables are large): send the "
+                             "ProvingKey (zkp.formats.binary.dump_proving_key) and prepare it where it proves")
+
+    def __repr__(self) -> str:
+        return f"PreparedProvingKey({self.pk!r}, tables={self.has_tables})"
