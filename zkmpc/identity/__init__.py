@@ -13,9 +13,9 @@ membership with a nullifier and a message (:mod:`zkmpc.identity.semaphore`).
 
 from .group import Group, MerkleProof
 from .identity import Identity, commitment_of, derive_secret_scalar
-from .semaphore import SemaphoreProof, generate_proof, hash_value, nullifier_of, semaphore_circuit, verify_proof
+from .semaphore import Prover, SemaphoreProof, generate_proof, hash_value, nullifier_of, semaphore_circuit, verify_proof
 from .storage import GroupStorage, MemoryStorage, SQLiteStorage
 
 __all__ = ["Identity", "commitment_of", "derive_secret_scalar", "Group", "MerkleProof", "GroupStorage",
-           "MemoryStorage", "SQLiteStorage", "SemaphoreProof", "generate_proof", "verify_proof", "hash_value",
+           "MemoryStorage", "SQLiteStorage", "Prover", "SemaphoreProof", "generate_proof", "verify_proof", "hash_value",
            "nullifier_of", "semaphore_circuit"]

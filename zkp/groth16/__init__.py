@@ -23,16 +23,16 @@ from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
 from .setup import DevelopmentKeyWarning, setup  # eager: the submodule's name is the function's
 
 if TYPE_CHECKING:
-    from .prover import prove
+    from .prover import PreparedProvingKey, prove
     from .verifier import verify, verify_batch
     from .zkey_prover import Prover
 
 __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "VerifyingKey",
-           "PreparedVerifyingKey", "DevelopmentKeyWarning", "Prover"]
+           "PreparedVerifyingKey", "PreparedProvingKey", "DevelopmentKeyWarning", "Prover"]
 
 # the provers and the verifier are imported on first use: ``zkmpc prove KEY.zkey ...`` never
 # loads the R1CS/QAP prover (nor numpy with it), reading a verifying key loads no prover
-_LAZY = {"prove": ".prover", "verify": ".verifier", "verify_batch": ".verifier", "Prover": ".zkey_prover"}
+_LAZY = {"prove": ".prover", "PreparedProvingKey": ".prover", "verify": ".verifier", "verify_batch": ".verifier", "Prover": ".zkey_prover"}
 
 
 def __getattr__(name: str) -> Any:
