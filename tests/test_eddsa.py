@@ -209,3 +209,26 @@ def test_enabled_switches_the_check_off_for_any_inputs(signed: Any) -> None:
             eddsa_poseidon_verify(api, (self.x, self.x), (self.x, self.x), self.x, self.x, enabled=0)
             api.assert_equal(self.x, self.x * self.x)
     assert compile(Off).r1cs.num_constraints == 1
+
+
+def test_scalar_multiplication_in_extended_coordinates_equals_the_affine_law() -> None:
+    """babyjub.mul (extended coordinates, one inversion) against double-and-add with the
+    affine addition, for scalars crossing the orders and random points of both groups."""
+    import random
+
+    from circuits.native import babyjub as bj
+
+    def affine(p: bj.Point, k: int) -> bj.Point:
+        acc, base = bj.IDENTITY, p
+        while k:
+            if k & 1:
+                acc = bj.add(acc, base)
+            base, k = bj.add(base, base), k >> 1
+        return acc
+
+    rnd = random.Random(2494)
+    scalars = [0, 1, 2, 7, 8, bj.SUBORDER - 1, bj.SUBORDER, bj.SUBORDER + 1, bj.ORDER, (1 << 256) - 1]
+    scalars += [rnd.randrange(1 << 256) for _ in range(20)]
+    for p in (bj.GENERATOR, bj.BASE8, affine(bj.GENERATOR, 12345), bj.IDENTITY):
+        for k in scalars:
+            assert bj.mul(p, k) == affine(p, k), (p, k)

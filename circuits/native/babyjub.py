@@ -50,17 +50,34 @@ def neg(p: Point) -> Point:
     return ((-p[0]) % R, p[1])
 
 
+def _add_ext(p: tuple[int, int, int, int], q: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Addition in extended coordinates (X:Y:Z:T with x = X/Z, y = Y/Z, T = XY/Z), the
+    unified formula of Hisil, Wong, Carter and Dawson 2008 for a twisted Edwards curve with
+    any a: complete here, as the affine law (d is not a square); no inversion."""
+    x1, y1, z1, t1 = p
+    x2, y2, z2, t2 = q
+    a = x1 * x2 % R
+    b = y1 * y2 % R
+    c = D * t1 % R * t2 % R
+    d = z1 * z2 % R
+    e = ((x1 + y1) * (x2 + y2) - a - b) % R
+    f, g, h = (d - c) % R, (d + c) % R, (b - A * a) % R
+    return e * f % R, g * h % R, f * g % R, e * h % R
+
+
 def mul(p: Point, k: int) -> Point:
-    """``k * p`` for an int ``k >= 0`` (double and add; variable time)."""
+    """``k * p`` for an int ``k >= 0`` (double and add in extended coordinates, one
+    inversion at the end; variable time)."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise CircuitTypeError(f"babyjub.mul: expected an int >= 0, found {k!r}")
-    acc, base = IDENTITY, p
+    acc, base = (0, 1, 1, 0), (p[0], p[1], 1, p[0] * p[1] % R)
     while k:
         if k & 1:
-            acc = add(acc, base)
-        base = add(base, base)
+            acc = _add_ext(acc, base)
+        base = _add_ext(base, base)
         k >>= 1
-    return acc
+    zi = pow(acc[2], -1, R)
+    return acc[0] * zi % R, acc[1] * zi % R
 
 
 def on_curve(p: object) -> bool:
