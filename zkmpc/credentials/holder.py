@@ -24,6 +24,7 @@ from zkp.field import R
 
 from ..errors import (CredentialExpiredError, CredentialFormatError, CredentialRevokedError, IssuerSignatureError,
                       QueryFalseError, SchemaMismatchError, UnknownIssuerError)
+from ..randomness import random_below
 from .circuit import Params, PublicSignals, credential_circuit, refusal
 from .claim import field_element
 from .issuer import Rng
@@ -44,15 +45,8 @@ class _Below:
 
 
 def _below(rng: Rng, n: int, *, floor: int = 0) -> int:
-    """A uniform int in ``[floor, n)`` by rejection (each draw lands with probability above
-    1/2 for a uniform source; 64 misses in a row mean a broken one, refused)."""
-    k = max(n.bit_length(), 1)
-    for _ in range(64):
-        v = rng.getrandbits(k)
-        if isinstance(v, int) and floor <= v < n:
-            return v
-    raise CredentialFormatError(f"rng: 64 draws of getrandbits({k}) in a row gave nothing in [{floor}, {n}); "
-                                "expected a uniform source")
+    """A uniform int in ``[floor, n)`` from ``rng`` (see :func:`zkmpc.randomness.random_below`)."""
+    return random_below(n, floor=floor, rng=rng, error=CredentialFormatError)
 
 
 class Holder:

@@ -25,6 +25,7 @@ from circuits.native import nullifier, poseidon
 from zkp.field import R
 
 from ..errors import EducationFormatError
+from ..randomness import random_below as shared_random_below
 
 __all__ = ["Student", "Rng", "field_element", "small_int", "random_below"]
 
@@ -51,15 +52,7 @@ def small_int(v: object, what: str, low: int, high: int) -> int:
 
 def random_below(n: int, *, rng: Rng | None = None, floor: int = 0) -> int:
     """A uniform int in ``[floor, n)``: ``secrets``, or ``rng`` by rejection sampling."""
-    if rng is None:
-        return floor + secrets.randbelow(n - floor)
-    k = max(n.bit_length(), 1)
-    for _ in range(64):
-        v = rng.getrandbits(k)
-        if isinstance(v, int) and floor <= v < n:
-            return v
-    raise EducationFormatError(f"rng: 64 draws of getrandbits({k}) gave nothing in [{floor}, {n}); "
-                               "expected a uniform source")
+    return shared_random_below(n, floor=floor, rng=rng, error=EducationFormatError)
 
 
 class Student:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 
 from zkp.field import R
 
 from ..credentials import Rng
 from ..errors import FinanceFormatError
+from ..randomness import random_below as shared_random_below
 
 __all__ = ["uint", "field_element", "random_below"]
 
@@ -28,12 +28,4 @@ def field_element(v: object, what: str) -> int:
 
 def random_below(n: int, *, floor: int = 0, rng: Rng | None = None) -> int:
     """A uniform int in ``[floor, n)``: ``secrets``, or ``rng`` (rejection sampling) in tests."""
-    if rng is None:
-        return floor + secrets.randbelow(n - floor)
-    k = max(n.bit_length(), 1)
-    for _ in range(64):
-        v = rng.getrandbits(k)
-        if isinstance(v, int) and floor <= v < n:
-            return v
-    raise FinanceFormatError(f"rng: 64 draws of getrandbits({k}) gave nothing in [{floor}, {n}); "
-                             "expected a uniform source")
+    return shared_random_below(n, floor=floor, rng=rng, error=FinanceFormatError)
