@@ -219,6 +219,7 @@ class Prover:
         tables: build the tables (a few seconds and about 60 MB at depth 20; each proof is
             then 30 to 45% faster, measured): for a service that proves many times.
 
+    Examples:
         >>> import warnings
         >>> from zkp import groth16
         >>> from zkmpc.identity import Identity, Group
