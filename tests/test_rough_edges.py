@@ -72,3 +72,12 @@ def test_a_missing_dask_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
         with cluster_client():
             pass
     assert issubclass(MissingExtraError, ImportError)
+
+
+def test_zkmpc_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from zkmpc import __version__
+    from zkmpc.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == f"zkmpc {__version__}"

@@ -446,6 +446,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     names = [name for name, _, _ in _COMMANDS]
     chosen = argv[0] if argv and argv[0] in names else None
     p = argparse.ArgumentParser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"zkmpc {__version__}")
     # the metavar argparse would print for the whole tree: "{compile,setup,...}"
     metavar = None if chosen is None else "{" + ",".join(names) + "}"
     sub = p.add_subparsers(dest="command", required=True, metavar=metavar)
