@@ -16,7 +16,7 @@ request of a month (no proof exists), a reused counter, a root chain B never rec
 new member's root not yet relayed), and an attestation signed by a key chain B did not
 authorise.
 
-    python -m examples.ai.unique_person_gate [--members 10000] [--rpc URL --rpc-b URL]
+    python -m examples.ai.unique_person_gate [--members 10000] [--rpc URL --rpc-b URL --dev-keys]
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Private: which resident wrote which feedback (and whether two consultations' fee
 came from the same resident). Refused: a second signal in the same consultation, a
 non-resident, a feedback text altered after proving, a consultation that is not open.
 
-    python -m examples.identity.resident_feedback [--members 10000] [--rpc URL]
+    python -m examples.identity.resident_feedback [--members 10000] [--rpc URL --dev-keys]
 """
 
 from __future__ import annotations

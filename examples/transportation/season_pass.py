@@ -14,7 +14,7 @@ ride is refused, and an N+1th ride has no proof at all (no counter k >= N satisf
 circuit). What stays private: who rides, which pass, and which rides are the same person's
 (their nullifiers are unrelated).
 
-    python -m examples.transportation.season_pass [--members 10000] [--rpc URL]
+    python -m examples.transportation.season_pass [--members 10000] [--rpc URL --dev-keys]
 """
 
 from __future__ import annotations
