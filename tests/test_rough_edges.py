@@ -81,3 +81,28 @@ def test_zkmpc_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.strip() == f"zkmpc {__version__}"
+
+
+def test_run_in_process_raises_a_partys_bug_and_keeps_protocol_outcomes() -> None:
+    from mpc.net.errors import ProtocolAbort
+    from mpc.protocols import run_in_process
+
+    async def buggy(ctx):  # type: ignore[no-untyped-def]
+        if ctx.party == 2:
+            raise KeyError("a bug in party 2's code")
+        return ctx.party
+
+    with pytest.raises(KeyError, match="a bug in party 2") as err:
+        run_in_process(buggy, parties=3, threshold=2)
+    assert "raised by party 2" in "".join(getattr(err.value, "__notes__", []))
+
+    outcomes = run_in_process(_abort_or_value, parties=3, threshold=2)
+    assert isinstance(outcomes[1], ProtocolAbort) and outcomes[3] == 3
+
+
+async def _abort_or_value(ctx):  # type: ignore[no-untyped-def]
+    from mpc.net.errors import ProtocolAbort
+
+    if ctx.party == 3:
+        return 3
+    raise ProtocolAbort("a protocol's refusal is an outcome, not a bug")

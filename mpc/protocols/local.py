@@ -12,6 +12,7 @@ import secrets
 import threading
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
+from ..errors import MPCError
 from ..field import FR, PrimeField
 from ..net.network import InProcessHub
 from .base import Context
@@ -54,17 +55,30 @@ async def _run_all(fn: Callable[[Context], Awaitable[T]], ids: Sequence[int], th
 def run_in_process(fn: Callable[[Context], Awaitable[T]], *, parties: int | Sequence[int], threshold: int,
                    field: PrimeField = FR, timeout: float = 10.0,
                    crash: Mapping[int, str] | None = None) -> dict[int, T | BaseException]:
-    """Run ``fn(ctx)`` for every party; returns each party's result, or the exception it
-    raised (a :class:`~mpc.net.errors.ProtocolAbort`, or :class:`Crashed` for the parties
-    in ``crash``, which disconnect after the named round)."""
+    """Run ``fn(ctx)`` for every party; returns each party's result, or the protocol's
+    refusal it met (an :class:`~mpc.errors.MPCError` such as
+    :class:`~mpc.net.errors.ProtocolAbort` naming the parties at fault, or :class:`Crashed`
+    for the parties in ``crash``, which disconnect after the named round): outcomes a
+    protocol run can have.
+
+    Raises:
+        Exception: any other exception a party raised (a bug in ``fn``, a wrong argument),
+            the first party's, with a note naming the party: never hidden in the results.
+    """
     ids = list(range(1, parties + 1)) if isinstance(parties, int) else list(parties)
     job = _run_all(fn, ids, threshold, field, timeout, dict(crash or {}))
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(job)
-    box: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: box.setdefault("out", asyncio.run(job)))
-    thread.start()
-    thread.join()
-    return box["out"]  # type: ignore[no-any-return]
+        out = asyncio.run(job)
+    else:
+        box: dict[str, Any] = {}
+        thread = threading.Thread(target=lambda: box.setdefault("out", asyncio.run(job)))
+        thread.start()
+        thread.join()
+        out = box["out"]
+    for party, result in out.items():
+        if isinstance(result, BaseException) and not isinstance(result, (MPCError, Crashed)):
+            result.add_note(f"raised by party {party} in run_in_process")
+            raise result
+    return out
