@@ -25,20 +25,9 @@ from random import Random
 from typing import Any
 
 from mpc import paillier
-from mpc.net import InProcessHub
 from mpc.psi import blind, hash_to_g1, psi_party1, psi_party2, random_exponent
 
-
-class CountingHub(InProcessHub):
-    """An in-process hub that counts the bytes each party sends."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sent: dict[int, int] = {}
-
-    def route(self, sender: int, to: int, frame: bytes) -> None:
-        self.sent[sender] = self.sent.get(sender, 0) + len(frame)
-        super().route(sender, to, frame)
+from ._net import CountingHub
 
 
 def peak_mib() -> float:

@@ -36,24 +36,13 @@ import numpy as np
 
 from mpc.encoding import FixedPoint
 from mpc.field import P61
-from mpc.net import InProcessHub
 from mpc.protocols import Context, Crashed, secure_sum
 from mpc.protocols.secagg import SecAggResult, secure_aggregation
 
+from ._net import CountingHub
+
 ENC = FixedPoint(decimals=4, bound=Decimal(10 ** 6))
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class CountingHub(InProcessHub):
-    """An in-process hub that counts the bytes each party sends."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sent: dict[int, int] = {}
-
-    def route(self, sender: int, to: int, frame: bytes) -> None:
-        self.sent[sender] = self.sent.get(sender, 0) + len(frame)
-        super().route(sender, to, frame)
 
 
 def peak_mib() -> float:

@@ -391,3 +391,10 @@ def test_a_low_order_public_key_is_refused_by_the_server() -> None:
     r = _server(out)
     assert r.bad == (3,) and r.included == (2, 4, 5) and r.total == _plain(inputs, (2, 4, 5))
     _told_it_was_left_out(out[3], 3)
+
+
+def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.secagg import main
+
+    assert main(["--clients", "4", "--values", "200", "--dropouts", "1"]) == 0
+    assert "total == plain sum of the 4 masked inputs: True" in capsys.readouterr().out
