@@ -17,13 +17,15 @@ $(BIN)/python:
 # and every command would compile its sources again: 0.06 s of a `zkmpc prove`).
 COMPILE := $(BIN)/python -m compileall -q zkp circuits mpc zkmpc
 
+# PYTHONWARNINGS=ignore: setuptools' build backend warns at length about editable installs
+# in general (not about zkmpc), which would open `make demo`'s output.
 $(STAMP)-install: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[evm]'
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q -e '.[evm]'
 	$(COMPILE)
 	touch $@
 
 $(STAMP)-dev: pyproject.toml setup.py $(wildcard zkp/_bn254_src/*) | $(BIN)/python
-	ZKP_REQUIRE_C=1 $(BIN)/python -m pip install -q -e '.[dev]'
+	PYTHONWARNINGS=ignore ZKP_REQUIRE_C=1 $(BIN)/python -m pip install -q -e '.[dev]'
 	$(COMPILE)
 	touch $@ $(STAMP)-install
 

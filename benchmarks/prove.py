@@ -20,7 +20,11 @@ rapidsnark is not part of zkmpc: build it from its public source, outside this r
 Before timing, the packages are byte-compiled (``python -m compileall -q zkp circuits mpc
 zkmpc``), as pip does when it installs a wheel: a source checkout run with
 ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile every imported module in every timed
-process (about 0.06 s), a cost no installed zkmpc pays.
+process (about 0.06 s), a cost no installed zkmpc pays. For the same reason the timed
+``zkmpc`` runs in a bare virtual environment of the same interpreter with the source tree as
+a plain path entry, as a wheel's site-packages is: an editable install (``make``'s) loads
+setuptools' import finder, and pathlib with it, before the first line of any command
+(about 15 ms). The prove path imports nothing outside the standard library and zkmpc.
 """
 
 from __future__ import annotations
@@ -91,8 +95,19 @@ def paired_runs(ours: list[str], theirs: list[str] | None, cwd: Path,
     return summary(mine), (summary(other) if theirs is not None else None)
 
 
+def installed_python() -> str:
+    """A bare virtual environment of this interpreter (no site-packages of its own, made
+    once in the fixtures' cache); :func:`run` puts the source tree on its ``PYTHONPATH``."""
+    venv = fx.cache_dir() / "venv-path-entry"
+    exe = venv / "bin" / "python"
+    if not exe.exists():
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
+    return str(exe)
+
+
 def zkmpc_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "zkmpc", *args]
+    return [installed_python(), "-m", "zkmpc", *args]
 
 
 def fixture(size: str) -> tuple[Path, Path, str]:

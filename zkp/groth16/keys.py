@@ -11,7 +11,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..curve import G1Point, G2Point
-from ..display import html_table, short
 from ..errors import InputTypeError, MalformedInputError
 
 if TYPE_CHECKING:  # numpy, the QAP and R1CS load where a key needs them (a .zkey prover never does)
@@ -109,6 +108,8 @@ class VerifyingKey:
         return f"VerifyingKey(num_public={self.num_public}{dev})"
 
     def _repr_html_(self) -> str:
+        from ..display import html_table, short  # html: loaded for notebooks, not for `zkmpc prove`
+
         rows = [("public inputs", self.num_public), ("alpha", short(self.alpha_g1.x)), ("IC points", len(self.ic))]
         return html_table("Groth16 verifying key (BN254)", rows, note=_DEV_NOTE if self.development else "")
 
@@ -202,6 +203,8 @@ class ProvingKey:
                 f"public={self.num_public}, domain={self.domain_size}{dev})")
 
     def _repr_html_(self) -> str:
+        from ..display import html_table
+
         rows = [("constraints", f"{self.num_constraints:,}"), ("wires", f"{self.num_wires:,}"),
                 ("public inputs", self.num_public), ("domain", f"2^{self.domain_size.bit_length() - 1}")]
         return html_table("Groth16 proving key (BN254)", rows, note=_DEV_NOTE if self.development else "")
@@ -224,9 +227,13 @@ class Proof:
         return self.a.to_bytes() + self.b.to_bytes() + self.c.to_bytes()
 
     def __repr__(self) -> str:
+        from ..display import short
+
         return f"Proof(a={short(self.a.x)}, b={short(self.b.x[0])}, c={short(self.c.x)})"
 
     def _repr_html_(self) -> str:
+        from ..display import html_table, short
+
         rows = [("A (G1)", f"({short(self.a.x)}, {short(self.a.y)})"),
                 ("B (G2)", f"({short(self.b.x[0])}, {short(self.b.x[1])}), ({short(self.b.y[0])}, {short(self.b.y[1])})"),
                 ("C (G1)", f"({short(self.c.x)}, {short(self.c.y)})")]
