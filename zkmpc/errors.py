@@ -420,3 +420,27 @@ class AggregateMismatchError(AggregationError):
     """Published totals and blinding sums that do not open the sum of the accepted
     contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
     on the set of contributors."""
+
+
+# --- ai: federated learning (zkmpc.ai.federated)
+
+__all__ += ["FederatedUpdateError", "UpdateLengthError", "UpdateNotFiniteError", "UpdateRangeError"]
+
+
+class FederatedUpdateError(ZkmpcError, ValueError):
+    """Base class of the refusals of a federated-learning update, raised by the institution
+    before anything is sent."""
+
+
+class UpdateLengthError(FederatedUpdateError):
+    """An update (or a model from the server) with a length other than the model's
+    parameter count."""
+
+
+class UpdateNotFiniteError(FederatedUpdateError):
+    """An update with NaN or an infinity in it."""
+
+
+class UpdateRangeError(FederatedUpdateError):
+    """A value beyond the fixed-point bound of the update format, or a row count outside
+    ``[1, max_rows]`` (a weight past the fixed-point range)."""
