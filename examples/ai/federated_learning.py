@@ -9,8 +9,8 @@ aggregation (pairwise masks, Shamir-shared seeds: :mod:`mpc.protocols.secagg`), 
 learns the sums and nothing per institution. Institution 4 vanishes in round 2 after
 sending its masked update (it still counts); institution 9 vanishes in round 3 before
 sending it (left out); both rounds still complete. The final model's accuracy is compared
-with the same regression trained on the pooled rows (tolerance: 1 percentage point, see
-``TOLERANCE``), and the model with the same updates summed in the clear.
+with the same regression trained on the pooled rows (tolerance: 1 percentage point plus 3
+held-out rows, see ``tolerance``), and the model with the same updates summed in the clear.
 
 Every party is its own process talking TLS on 127.0.0.1 (``--in-process``: one event
 loop, the in-process network, as in the tests).
@@ -44,10 +44,25 @@ FORMAT = UpdateFormat(length=FEATURES + 1, clip=10.0, max_rows=100_000, decimals
 DROPOUTS = {4: "2/masked", 9: "3/share"}
 # The federated model is not the pooled optimum: FedAvg with 10 local steps on cohorts with
 # different case mixes stops near it (client drift), and the two institutions that vanish
-# are missing from the later rounds. Measured over seeds 7-11 at full size, |accuracy
-# difference| <= 0.35 points and >= 98 % of held-out predictions identical; fixed-point
-# rounding (1e-6 per coordinate) moves the model by < 1e-6 (the in-the-clear twin).
-TOLERANCE = 0.01
+# are missing from the later rounds; the predictions differ on the 1-2 % of held-out rows
+# nearest the decision boundary, some turning right, some wrong. Measured over seeds 7-11
+# at full size (2,000 held-out rows): |accuracy difference| <= 0.35 points, >= 98 % of
+# predictions identical. Tolerance: 1 point plus 3 held-out rows (at small sizes a few rows
+# are a visible share). Fixed-point rounding (1e-6 per coordinate) moves the model by
+# < 1e-6: checked against the same sums in the clear (TWIN_GAP).
+TOLERANCE_POINTS, TOLERANCE_ROWS = 0.01, 3
+TWIN_GAP = 1e-6
+
+
+def tolerance(tested: int) -> float:
+    """The largest accuracy difference accepted on ``tested`` held-out rows.
+
+    >>> tolerance(2000)
+    0.0115
+    """
+    return TOLERANCE_POINTS + TOLERANCE_ROWS / tested
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -239,15 +254,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     report.fact("final accuracy (held-out rows)", f"federated {fed_acc:.4f} (the server's evaluation sum: "
                                                   f"{result.correct}/{result.tested}), pooled {pooled_acc:.4f}, "
                                                   f"difference {abs(fed_acc - pooled_acc) * 100:.2f} points "
-                                                  f"(tolerance {TOLERANCE * 100:g}); same prediction on "
+                                                  f"(tolerance {tolerance(len(y_test)) * 100:.2f}); same prediction on "
                                                   f"{same * 100:.1f} % of rows")
     gap = float(np.max(np.abs(result.model - twin)))
     report.fact("secure aggregation vs the same sums in the clear", f"max |model difference| {gap:.1e}")
-    if abs(fed_acc - pooled_acc) > TOLERANCE or gap > 1e-4:
+    if abs(fed_acc - pooled_acc) > tolerance(len(y_test)) or gap > TWIN_GAP:
         raise UseCaseError(f"the federated model is off: accuracy {fed_acc:.4f} vs pooled {pooled_acc:.4f}, "
                            f"{gap:.1e} from the in-the-clear twin")
     report.figures.update(rounds=rounds, federated_accuracy=fed_acc, pooled_accuracy=pooled_acc, agreement=same,
-                          twin_gap=gap, evaluation=(result.correct, result.tested), network=network,
+                          twin_gap=gap, tolerance=tolerance(len(y_test)), evaluation=(result.correct, result.tested), network=network,
                           eval_bytes=sum(s.get("eval", 0) for s in sent.values()))
     return report.figures
 
