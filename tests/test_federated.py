@@ -60,6 +60,7 @@ def test_bad_updates_refused_by_name(figures: dict[str, Any]) -> None:
 def test_the_server_learns_only_sums(figures: dict[str, Any]) -> None:
     learned = [v for k, v in figures["facts"].items() if k.strip().startswith("the server learns")]
     assert len(learned) == 3 and all("sum of" in v for v in learned)
+    assert "institutions [4, 9] hold" in figures["facts"]["the server also learns"]  # the row-total leak, said
 
 
 @pytest.mark.parametrize("update, rows, kwargs, error", [

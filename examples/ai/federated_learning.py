@@ -209,6 +209,46 @@ def _round_line(x: RoundRecord, sent: dict[int, dict[str, int]]) -> dict[str, An
             "server_bytes": server, "client_bytes": clients, "rows": x.rows, "accuracy": x.accuracy}
 
 
+def _leak(result: FederatedResult) -> str:
+    """What the sums give away beyond themselves: who each sum includes, and the row total
+    of the institutions that differ between two rounds (row counts do not change)."""
+    seen, notes = {}, []
+    for x in result.rounds:
+        key = frozenset(x.included)
+        if key in seen:
+            continue
+        for other, rows in seen.items():
+            if key < other:
+                notes.append(f"institutions {sorted(p - 1 for p in other - key)} hold {rows - x.rows:,} training rows "
+                             f"together (round {x.round}'s row total vs an earlier one)")
+        seen[key] = x.rows
+    return "who each sum includes" + ("; " + "; ".join(notes) if notes else "") + "; nothing else per institution"
+
+
+def _compare(report: Report, cohorts: dict[int, Cohort], plan: Training, result: FederatedResult) -> dict[str, Any]:
+    """The final model against pooled training and against the same sums in the clear."""
+    x_test, y_test = _stack(cohorts, test=True)
+    pooled = pooled_model(*_stack(cohorts, test=False), plan)
+    included = {x.round: [p - 1 for p in x.included] for x in result.rounds}
+    twin = fedavg_in_the_clear(cohorts, FORMAT, plan, lambda r: included[r])
+    fed_acc, pooled_acc = accuracy(result.model, x_test, y_test), accuracy(pooled, x_test, y_test)
+    same = float(np.mean(((x_test @ result.model[:-1] + result.model[-1]) > 0) ==
+                         ((x_test @ pooled[:-1] + pooled[-1]) > 0)))
+    report.fact("final accuracy (held-out rows)", f"federated {fed_acc:.4f} (the server's evaluation sum over "
+                                                  f"{len(result.evaluated)} institutions: "
+                                                  f"{result.correct}/{result.tested}), pooled {pooled_acc:.4f}, "
+                                                  f"difference {abs(fed_acc - pooled_acc) * 100:.2f} points "
+                                                  f"(tolerance {tolerance(len(y_test)) * 100:.2f}); same prediction on "
+                                                  f"{same * 100:.1f} % of rows")
+    gap = float(np.max(np.abs(result.model - twin)))
+    report.fact("secure aggregation vs the same sums in the clear", f"max |model difference| {gap:.1e}")
+    if abs(fed_acc - pooled_acc) > tolerance(len(y_test)) or gap > TWIN_GAP:
+        raise UseCaseError(f"the federated model is off: accuracy {fed_acc:.4f} vs pooled {pooled_acc:.4f}, "
+                           f"{gap:.1e} from the in-the-clear twin")
+    return {"federated_accuracy": fed_acc, "pooled_accuracy": pooled_acc, "agreement": same, "twin_gap": gap,
+            "tolerance": tolerance(len(y_test)), "evaluation": (result.correct, result.tested)}
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
     a = _arguments(argv)
     if a.party_config:
@@ -236,33 +276,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
                     f"sum of {len(x['included'])} weighted updates ({FORMAT.length} numbers), their rows "
                     f"{x['rows']:,}, held-out accuracy of the round's model {x['accuracy']:.4f} (a sum of counts); "
                     f"included: institutions {[p - 1 for p in x['included']]}")
+    report.fact("the server also learns", _leak(result))
     for inst, when in DROPOUTS.items():
         if inst <= a.institutions:
             r, step = when.split("/")
             counted = party_of(inst) in result.rounds[int(r) - 1].included
-            what = "after sending its masked update" if step == "masked" else f"before its masked update (after {step!r})"
+            what = "after sending its masked update" if step == "masked" else \
+                f"before its masked update (after {step!r})"
             report.fact(f"institution {inst}", f"vanished in round {r} {what}: "
                                                f"{'its update counts' if counted else 'left out'}, the round completed")
     _refusals(report, cohorts[1])
-    x_test, y_test = _stack(cohorts, test=True)
-    pooled = pooled_model(*_stack(cohorts, test=False), plan)
-    included = {x.round: [p - 1 for p in x.included] for x in result.rounds}
-    twin = fedavg_in_the_clear(cohorts, FORMAT, plan, lambda r: included[r])
-    fed_acc, pooled_acc = accuracy(result.model, x_test, y_test), accuracy(pooled, x_test, y_test)
-    same = float(np.mean(((x_test @ result.model[:-1] + result.model[-1]) > 0) ==
-                         ((x_test @ pooled[:-1] + pooled[-1]) > 0)))
-    report.fact("final accuracy (held-out rows)", f"federated {fed_acc:.4f} (the server's evaluation sum: "
-                                                  f"{result.correct}/{result.tested}), pooled {pooled_acc:.4f}, "
-                                                  f"difference {abs(fed_acc - pooled_acc) * 100:.2f} points "
-                                                  f"(tolerance {tolerance(len(y_test)) * 100:.2f}); same prediction on "
-                                                  f"{same * 100:.1f} % of rows")
-    gap = float(np.max(np.abs(result.model - twin)))
-    report.fact("secure aggregation vs the same sums in the clear", f"max |model difference| {gap:.1e}")
-    if abs(fed_acc - pooled_acc) > tolerance(len(y_test)) or gap > TWIN_GAP:
-        raise UseCaseError(f"the federated model is off: accuracy {fed_acc:.4f} vs pooled {pooled_acc:.4f}, "
-                           f"{gap:.1e} from the in-the-clear twin")
-    report.figures.update(rounds=rounds, federated_accuracy=fed_acc, pooled_accuracy=pooled_acc, agreement=same,
-                          twin_gap=gap, tolerance=tolerance(len(y_test)), evaluation=(result.correct, result.tested), network=network,
+    report.figures.update(_compare(report, cohorts, plan, result), rounds=rounds, network=network,
                           eval_bytes=sum(s.get("eval", 0) for s in sent.values()))
     return report.figures
 

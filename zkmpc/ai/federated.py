@@ -70,8 +70,8 @@ from mpc.protocols.secagg import secagg_client, secagg_server
 from ..errors import UpdateLengthError, UpdateNotFiniteError, UpdateRangeError
 
 __all__ = ["FEATURES", "FEATURE_NAMES", "Cohort", "UpdateFormat", "Training", "RoundRecord", "FederatedResult",
-           "ClientResult", "TrafficMeter", "encode_update", "local_update", "accuracy", "fedavg_in_the_clear", "pooled_model",
-           "synthetic_cohorts", "federated_learning", "federated_server", "federated_client"]
+           "ClientResult", "TrafficMeter", "encode_update", "local_update", "accuracy", "fedavg_in_the_clear",
+           "pooled_model", "synthetic_cohorts", "federated_learning", "federated_server", "federated_client"]
 
 Vector = NDArray[np.float64]
 
@@ -298,7 +298,7 @@ def pooled_model(x: Vector, y: Vector, plan: Training) -> Vector:
         MissingExtraError: scikit-learn is not installed (the ``ai`` extra).
     """
     try:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     except ImportError:
         raise MissingExtraError("pooled_model needs scikit-learn: pip install 'zkmpc[ai]'") from None
     model = LogisticRegression(C=1.0 / (plan.l2 * len(y)), max_iter=2000, tol=1e-8).fit(x, y)
