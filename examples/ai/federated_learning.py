@@ -212,7 +212,8 @@ def _round_line(x: RoundRecord, sent: dict[int, dict[str, int]]) -> dict[str, An
 def _leak(result: FederatedResult) -> str:
     """What the sums give away beyond themselves: who each sum includes, and the row total
     of the institutions that differ between two rounds (row counts do not change)."""
-    seen, notes = {}, []
+    seen: dict[frozenset[int], int] = {}
+    notes: list[str] = []
     for x in result.rounds:
         key = frozenset(x.included)
         if key in seen:
