@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import math
 from typing import Any
 
@@ -144,3 +145,14 @@ def test_traffic_meter_counts_per_round_and_restores() -> None:
         return meter.by_round, net.send == own
     counts, restored = asyncio.run(run())
     assert set(counts) == {"1", "2", "eval", "other"} and counts["eval"] > counts["1"] > 1 and restored
+
+
+def test_the_server_document_of_a_process_round_trips() -> None:
+    cohorts = _cohorts()
+    out = run_in_process(lambda ctx: federated_learning(ctx, cohorts.get(ctx.party - 1), FMT, Training(rounds=1),
+                                                        server=1), parties=4, threshold=2)
+    result = out[1]
+    assert isinstance(result, FederatedResult)
+    back = example._from_doc(json.loads(json.dumps(example._result_doc(result))))
+    assert back.rounds == result.rounds and back.model.tolist() == result.model.tolist()
+    assert (back.correct, back.tested, back.evaluated) == (result.correct, result.tested, result.evaluated)

@@ -220,8 +220,9 @@ def _leak(result: FederatedResult) -> str:
             continue
         for other, rows in seen.items():
             if key < other:
-                notes.append(f"institutions {sorted(p - 1 for p in other - key)} hold {rows - x.rows:,} training rows "
-                             f"together (round {x.round}'s row total vs an earlier one)")
+                gone = sorted(p - 1 for p in other - key)
+                who = f"institution {gone[0]} holds" if len(gone) == 1 else f"institutions {gone} hold"
+                notes.append(f"{who} {rows - x.rows:,} training rows (round {x.round}'s row total vs an earlier one)")
         seen[key] = x.rows
     return "who each sum includes" + ("; " + "; ".join(notes) if notes else "") + "; nothing else per institution"
 
