@@ -156,3 +156,40 @@ def test_the_server_document_of_a_process_round_trips() -> None:
     back = example._from_doc(json.loads(json.dumps(example._result_doc(result))))
     assert back.rounds == result.rounds and back.model.tolist() == result.model.tolist()
     assert (back.correct, back.tested, back.evaluated) == (result.correct, result.tested, result.evaluated)
+
+
+class _Tap(InProcessHub):
+    """An in-process hub that keeps every frame sent to the server."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.to_server: list[bytes] = []
+
+    def route(self, sender: int, to: int, frame: bytes) -> None:
+        if to == 1:
+            self.to_server.append(frame)
+        super().route(sender, to, frame)
+
+
+def test_no_update_reaches_the_server_in_the_clear() -> None:
+    cohorts, plan = _cohorts(), Training(rounds=1)
+    hub = _Tap([1, 2, 3, 4], session=bytes(16))
+
+    async def run() -> list[Any]:
+        async def one(p: int) -> Any:
+            try:
+                return await federated_learning(Context(hub.network(p), 2, timeout=10.0), cohorts.get(p - 1), FMT,
+                                                plan, server=1)
+            finally:
+                hub.disconnect(p)
+        return list(await asyncio.gather(*(one(p) for p in (1, 2, 3, 4))))
+    result = asyncio.run(run())[0]
+    assert isinstance(result, FederatedResult) and len(hub.to_server) > 3
+    seen = b"".join(hub.to_server)
+    for c in cohorts.values():  # round 1 starts from the zero model: each institution's vector is known here
+        d = local_update(np.zeros(FMT.length), c.x, c.y, plan)
+        vec, _ = encode_update(FMT, d, c.rows, correct=int(np.sum(c.y_test < 0.5)), tested=len(c.y_test))
+        words = vec.astype("<u8").tobytes()
+        assert all(words[i:i + 8] not in seen for i in range(0, 8 * FMT.length, 8))  # no weighted update word
+    plain = sum(c.rows * local_update(np.zeros(FMT.length), c.x, c.y, plan) for c in cohorts.values())
+    assert np.allclose(result.rounds[0].update_sum, plain, atol=1e-5)  # yet the sum is right
