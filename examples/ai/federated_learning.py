@@ -278,6 +278,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
                     f"sum of {len(x['included'])} weighted updates ({FORMAT.length} numbers), their rows "
                     f"{x['rows']:,}, held-out accuracy of the round's model {x['accuracy']:.4f} (a sum of counts); "
                     f"included: institutions {[p - 1 for p in x['included']]}")
+    eval_bytes = sum(s.get("eval", 0) for s in sent.values())
+    report.fact("all rounds", f"{sum(x['seconds'] for x in rounds):.2f} s at the server, "
+                              f"{sum(x['server_bytes'] + x['client_bytes'] for x in rounds) / 1024:.1f} KiB sent in "
+                              f"all; then the final model and its evaluation (a secure sum of 2 counts): "
+                              f"{eval_bytes / 1024:.1f} KiB")
     report.fact("the server also learns", _leak(result))
     for inst, when in DROPOUTS.items():
         if inst <= a.institutions:
@@ -289,7 +294,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
                                                f"{'its update counts' if counted else 'left out'}, the round completed")
     _refusals(report, cohorts[1])
     report.figures.update(_compare(report, cohorts, plan, result), rounds=rounds, network=network,
-                          eval_bytes=sum(s.get("eval", 0) for s in sent.values()))
+                          eval_bytes=eval_bytes)
     return report.figures
 
 
