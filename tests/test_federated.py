@@ -20,7 +20,8 @@ from mpc.protocols import Context, run_in_process
 from zkmpc.ai.federated import (FEATURES, ClientResult, Cohort, FederatedResult, TrafficMeter, Training, UpdateFormat,
                                 encode_update, fedavg_in_the_clear, federated_client, federated_learning,
                                 local_update, synthetic_cohorts)
-from zkmpc.errors import FederatedUpdateError, UpdateLengthError, UpdateNotFiniteError, UpdateRangeError
+from zkmpc.errors import (FederatedError, ServerModelError, UpdateLengthError, UpdateNotFiniteError,
+                          UpdateRangeError)
 
 pytestmark = pytest.mark.app_layer
 
@@ -79,7 +80,7 @@ def test_the_server_learns_only_sums(figures: dict[str, Any]) -> None:
 def test_encode_update_refusals(update: Any, rows: Any, kwargs: dict[str, int], error: type) -> None:
     with pytest.raises(error) as info:
         encode_update(FMT, update, rows, **kwargs)
-    assert isinstance(info.value, FederatedUpdateError) and "expected" in str(info.value)
+    assert isinstance(info.value, FederatedError) and "expected" in str(info.value)
 
 
 def test_encode_update_clips_weights_and_rounds() -> None:
@@ -128,7 +129,7 @@ def test_a_malformed_model_from_the_server_is_refused() -> None:
         hub = InProcessHub([1, 2, 3], session=bytes(16))
         server = hub.network(1)
         await server.send(2, "fl/1/model", b"\x00" * 8 * (FMT.length - 1))
-        with pytest.raises(UpdateLengthError, match="expected 21 finite float64 values"):
+        with pytest.raises(ServerModelError, match="expected 21 finite float64 values"):
             await federated_client(Context(hub.network(2), 2, timeout=1.0), _cohorts()[1], FMT, Training(), server=1)
     asyncio.run(run())
 
@@ -193,3 +194,22 @@ def test_no_update_reaches_the_server_in_the_clear() -> None:
         assert all(words[i:i + 8] not in seen for i in range(0, 8 * FMT.length, 8))  # no weighted update word
     plain = sum(c.rows * local_update(np.zeros(FMT.length), c.x, c.y, plan) for c in cohorts.values())
     assert np.allclose(result.rounds[0].update_sum, plain, atol=1e-5)  # yet the sum is right
+
+
+def test_a_model_other_than_the_secure_sum_gives_is_refused() -> None:
+    """A server that sends round 2 a model other than round 1's sum gives (here: shifted)."""
+    cohorts, plan = _cohorts(), Training(rounds=2)
+
+    async def tampering_server(ctx: Context) -> Any:
+        real = ctx.net.send
+
+        async def send(to: int, tag: str, payload: bytes) -> None:
+            if tag == "fl/2/model":
+                payload = (np.frombuffer(payload, dtype="<f8") + 1e-9).astype("<f8").tobytes()
+            await real(to, tag, payload)
+        setattr(ctx.net, "send", send)
+        return await federated_learning(ctx, None, FMT, plan, server=1)
+    with pytest.raises(ServerModelError, match="plus the average of the round's secure sum, found a model 1e-09"):
+        run_in_process(lambda ctx: tampering_server(ctx) if ctx.party == 1 else
+                       federated_learning(ctx, cohorts[ctx.party - 1], FMT, plan, server=1),
+                       parties=4, threshold=2, timeout=2.0)  # an institution's refusal, raised (not an MPCError)

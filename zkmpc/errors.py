@@ -424,23 +424,27 @@ class AggregateMismatchError(AggregationError):
 
 # --- ai: federated learning (zkmpc.ai.federated)
 
-__all__ += ["FederatedUpdateError", "UpdateLengthError", "UpdateNotFiniteError", "UpdateRangeError"]
+__all__ += ["FederatedError", "UpdateLengthError", "UpdateNotFiniteError", "UpdateRangeError", "ServerModelError"]
 
 
-class FederatedUpdateError(ZkmpcError, ValueError):
-    """Base class of the refusals of a federated-learning update, raised by the institution
-    before anything is sent."""
+class FederatedError(ZkmpcError, ValueError):
+    """Base class of federated learning's refusals, raised by an institution before it
+    sends anything for the round."""
 
 
-class UpdateLengthError(FederatedUpdateError):
-    """An update (or a model from the server) with a length other than the model's
-    parameter count."""
+class UpdateLengthError(FederatedError):
+    """An update with a length other than the model's parameter count."""
 
 
-class UpdateNotFiniteError(FederatedUpdateError):
+class UpdateNotFiniteError(FederatedError):
     """An update with NaN or an infinity in it."""
 
 
-class UpdateRangeError(FederatedUpdateError):
+class UpdateRangeError(FederatedError):
     """A value beyond the fixed-point bound of the update format, or a row count outside
     ``[1, max_rows]`` (a weight past the fixed-point range)."""
+
+
+class ServerModelError(FederatedError):
+    """A model from the server that is malformed (length, NaN) or is not the previous model
+    plus the average the secure sum of the round gave."""

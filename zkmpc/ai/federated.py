@@ -44,7 +44,9 @@ Crash points for tests and demos: a party's ``on_round`` sees ``"r/name"`` for r
 Leakage beyond the sums: the server learns which institutions each sum includes, so two
 rounds with different survivor sets reveal the difference of their row totals (the rows of
 the institutions that dropped out); the clipped, averaged model itself is public to the
-institutions. Semi-honest security, as the secure aggregation protocol's.
+institutions. Semi-honest security, as the secure aggregation protocol's; an institution
+still checks that each model it receives is the previous one plus the average that the
+secure sum it got back gives (:class:`~zkmpc.errors.ServerModelError` otherwise).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ from mpc.net.network import Network
 from mpc.protocols.base import Context
 from mpc.protocols.secagg import secagg_client, secagg_server
 
-from ..errors import UpdateLengthError, UpdateNotFiniteError, UpdateRangeError
+from ..errors import ServerModelError, UpdateLengthError, UpdateNotFiniteError, UpdateRangeError
 
 __all__ = ["FEATURES", "FEATURE_NAMES", "Cohort", "UpdateFormat", "Training", "RoundRecord", "FederatedResult",
            "ClientResult", "TrafficMeter", "encode_update", "local_update", "accuracy", "fedavg_in_the_clear",
@@ -413,7 +415,7 @@ async def federated_server(ctx: Context, fmt: UpdateFormat, plan: Training, *, t
         res = await secagg_server(_child(ctx, str(r)), encoding=fmt.encoding, size=fmt.size, tag=f"{tag}/{r}")
         sums = res.raw.astype(np.float64) / 10 ** fmt.decimals
         counts = [int(v) // 10 ** fmt.decimals for v in res.raw[fmt.length:]]
-        w = w + sums[:fmt.length] / counts[0]
+        w = _next_model(fmt, w, res.raw)
         records.append(RoundRecord(r, res.included, res.dropped, tuple(float(v) for v in sums[:fmt.length]),
                                    counts[0], counts[1], counts[2], time.perf_counter() - t0))
     await _send_model(ctx, f"{tag}/final", w)
@@ -426,35 +428,50 @@ async def _send_model(ctx: Context, tag: str, w: Vector) -> None:
     await asyncio.gather(*(ctx.net.send(p, tag, data) for p in ctx.parties if p != ctx.party))
 
 
-async def _model(ctx: Context, server: int, tag: str, length: int) -> Vector:
+async def _model(ctx: Context, server: int, tag: str, length: int, expected: Vector | None) -> Vector:
     data = await ctx.net.recv(server, tag, timeout=2 * ctx.timeout)
     w = np.frombuffer(data, dtype="<f8").astype(np.float64)
     if w.shape != (length,) or not np.all(np.isfinite(w)):
-        raise UpdateLengthError(f"{tag} from the server (party {server}): expected {length} finite float64 values, "
-                                f"found {len(data)} bytes")
+        raise ServerModelError(f"{tag} from the server (party {server}): expected {length} finite float64 values, "
+                               f"found {len(data)} bytes")
+    if expected is not None and not np.array_equal(w, expected):
+        raise ServerModelError(f"{tag} from the server (party {server}): expected the previous model plus the "
+                               f"average of the round's secure sum, found a model "
+                               f"{float(np.max(np.abs(w - expected))):.3g} away from it")
     return w
+
+
+def _next_model(fmt: UpdateFormat, w: Vector, raw: Any) -> Vector:
+    """The model after a round: ``w`` plus the row-weighted average the secure sum ``raw`` gives."""
+    step = np.asarray(raw[:fmt.length], dtype=np.float64) / 10 ** fmt.decimals
+    out: Vector = w + step / (int(raw[fmt.length]) // 10 ** fmt.decimals)
+    return out
 
 
 async def federated_client(ctx: Context, cohort: Cohort, fmt: UpdateFormat, plan: Training, *, server: int,
                            tag: str = "fl", rng: Any = None) -> ClientResult:
     """Institution ``ctx.party``'s part: train on ``cohort`` each round and send its update
-    through secure aggregation.
+    through secure aggregation; check each model the server sends against the secure sum
+    the server sent back for the round before.
 
     Raises:
         UpdateLengthError, UpdateNotFiniteError, UpdateRangeError: an update that cannot be
-            sent (checked before sending); a malformed model from the server.
+            sent (checked before sending).
+        ServerModelError: a malformed model from the server, or one the round's sum does not give.
         SecAggAbort, SecAggMessageError: as :func:`mpc.protocols.secagg.secagg_client`.
     """
-    clipped = []
+    clipped: list[bool] = []
+    expected: Vector = np.zeros(fmt.length)
     for r in range(1, plan.rounds + 1):
-        w = await _model(ctx, server, f"{tag}/{r}/model", fmt.length)
+        w = await _model(ctx, server, f"{tag}/{r}/model", fmt.length, expected)
         d = local_update(w, cohort.x, cohort.y, plan)
         vec, cut = encode_update(fmt, d, cohort.rows, correct=_correct(w, cohort.x_test, cohort.y_test),
                                  tested=len(cohort.y_test))
-        await secagg_client(_child(ctx, str(r)), vec, server=server, encoding=fmt.encoding, size=fmt.size,
-                            tag=f"{tag}/{r}", rng=rng)
+        receipt = await secagg_client(_child(ctx, str(r)), vec, server=server, encoding=fmt.encoding,
+                                      size=fmt.size, tag=f"{tag}/{r}", rng=rng)
+        expected = _next_model(fmt, w, receipt.raw)
         clipped.append(cut)
-    w = await _model(ctx, server, f"{tag}/final", fmt.length)
+    w = await _model(ctx, server, f"{tag}/final", fmt.length, expected)
     mine = np.array([_correct(w, cohort.x_test, cohort.y_test), len(cohort.y_test)], dtype=np.int64)
     await secagg_client(_child(ctx, "eval"), mine, server=server, encoding=_eval_format(fmt), size=2,
                         tag=f"{tag}/eval", rng=rng)
