@@ -78,8 +78,8 @@ __all__ = ["FEATURES", "FEATURE_NAMES", "Cohort", "UpdateFormat", "Training", "R
 Vector = NDArray[np.float64]
 
 # (name, population mean, population sd, log-odds per sd of the 10-year cardiovascular event);
-# binary features have mean = prevalence. Every institution standardises with these public
-# reference values (no pooled statistics needed).
+# binary features (_BINARY) have mean = prevalence. Every institution standardises with these
+# public reference values (no pooled statistics needed).
 _REFERENCE: tuple[tuple[str, float, float, float], ...] = (
     ("age (years)", 58.0, 11.0, 0.85), ("male", 0.48, 0.5, 0.25), ("BMI (kg/m2)", 27.5, 4.8, 0.15),
     ("systolic BP (mmHg)", 132.0, 17.0, 0.45), ("diastolic BP (mmHg)", 81.0, 10.0, 0.05),
@@ -90,6 +90,7 @@ _REFERENCE: tuple[tuple[str, float, float, float], ...] = (
     ("prior MI", 0.06, 0.24, 0.35), ("atrial fibrillation", 0.05, 0.22, 0.2), ("statin use", 0.22, 0.41, -0.1),
     ("physical activity (h/week)", 3.0, 2.2, -0.2), ("CRP (mg/L)", 2.5, 2.0, 0.15),
 )
+_BINARY = frozenset({"male", "smoker", "diabetes", "family history", "prior MI", "atrial fibrillation", "statin use"})
 FEATURE_NAMES: tuple[str, ...] = tuple(r[0] for r in _REFERENCE)
 FEATURES = len(_REFERENCE)
 _BASE_LOG_ODDS = -1.6
@@ -121,23 +122,24 @@ def synthetic_cohorts(institutions: int, rows: int, *, seed: int) -> dict[int, C
     >>> sum(x.rows + len(x.y_test) for x in c.values()), c[1].x.shape[1]
     (300, 20)
     """
-    if institutions < 1 or rows < 10 * institutions:
-        raise ValueError(f"expected at least 1 institution and 10 rows each, found {institutions} and {rows}")
+    if institutions < 1 or rows < 50 * institutions:
+        raise ValueError(f"expected at least 1 institution and 50 rows each, found {institutions} and {rows}")
     rng = np.random.default_rng(seed)
     share = rng.uniform(1.0, 3.0, institutions)
-    sizes = np.maximum(10, np.floor(rows * share / share.sum()).astype(int))
+    sizes = 50 + np.floor((rows - 50 * institutions) * share / share.sum()).astype(int)
     sizes[-1] = rows - int(sizes[:-1].sum())
     means = np.array([r[1] for r in _REFERENCE])
     sds = np.array([r[2] for r in _REFERENCE])
     beta = np.array([r[3] for r in _REFERENCE])
+    binary = np.array([r[0] in _BINARY for r in _REFERENCE])
     out = {}
     for k, n in enumerate(sizes, start=1):
         shift = rng.normal(0.0, 0.25, FEATURES)  # case mix, in reference sds
         shift[0] = rng.normal(0.0, 0.5)  # age differs most between institutions
         z = rng.normal(shift, 1.0, (int(n), FEATURES))
-        binary = (means > 0) & (sds < 0.55) & (means < 1)
         p = np.clip(means + shift * sds, 0.01, 0.99)
-        raw = np.where(binary, (rng.random((int(n), FEATURES)) < p).astype(float), means + z * sds)
+        measured = np.maximum(means + z * sds, 0.0)  # every measurement here is non-negative
+        raw = np.where(binary, (rng.random((int(n), FEATURES)) < p).astype(float), measured)
         x = (raw - means) / sds
         logit = _BASE_LOG_ODDS + rng.normal(0.0, 0.2) + x @ beta
         y = (rng.random(int(n)) < 1.0 / (1.0 + np.exp(-logit))).astype(float)
