@@ -204,9 +204,10 @@ def _refusals(report: Report, cohort: Cohort) -> None:
 def _round_line(x: RoundRecord, sent: dict[int, dict[str, int]]) -> dict[str, Any]:
     key = str(x.round)
     server = sent.get(SERVER, {}).get(key, 0)
-    clients = sum(s.get(key, 0) for p, s in sent.items() if p != SERVER)
+    clients = [s.get(key, 0) for p, s in sent.items() if p != SERVER]
     return {"round": x.round, "included": x.included, "dropped": x.dropped, "seconds": x.seconds,
-            "server_bytes": server, "client_bytes": clients, "rows": x.rows, "accuracy": x.accuracy}
+            "server_bytes": server, "client_bytes": sum(clients), "client_max": max(clients, default=0),
+            "rows": x.rows, "accuracy": x.accuracy}
 
 
 def _leak(result: FederatedResult) -> str:
@@ -273,7 +274,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
         gone = ", ".join(f"{p - 1} (sent no {w!r} message)" for p, w in x["dropped"]) or "none"
         report.fact(f"round {x['round']}", f"{len(x['included'])} updates summed, dropped: {gone}; "
                                            f"{x['seconds']:.2f} s; sent: server {x['server_bytes'] / 1024:.1f} KiB, "
-                                           f"institutions {x['client_bytes'] / 1024:.1f} KiB")
+                                           f"institutions {x['client_bytes'] / 1024:.1f} KiB "
+                                           f"({x['client_max'] / 1024:.1f} at most each)")
         report.fact(f"  the server learns (round {x['round']})",
                     f"sum of {len(x['included'])} weighted updates ({FORMAT.length} numbers), their rows "
                     f"{x['rows']:,}, held-out accuracy of the round's model {x['accuracy']:.4f} (a sum of counts); "
