@@ -420,3 +420,31 @@ class AggregateMismatchError(AggregationError):
     """Published totals and blinding sums that do not open the sum of the accepted
     contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
     on the set of contributors."""
+
+
+# --- ai: federated learning (zkmpc.ai.federated)
+
+__all__ += ["FederatedError", "UpdateLengthError", "UpdateNotFiniteError", "UpdateRangeError", "ServerModelError"]
+
+
+class FederatedError(ZkmpcError, ValueError):
+    """Base class of federated learning's refusals, raised by an institution before it
+    sends anything for the round."""
+
+
+class UpdateLengthError(FederatedError):
+    """An update with a length other than the model's parameter count."""
+
+
+class UpdateNotFiniteError(FederatedError):
+    """An update with NaN or an infinity in it."""
+
+
+class UpdateRangeError(FederatedError):
+    """A value beyond the fixed-point bound of the update format, or a row count outside
+    ``[1, max_rows]`` (a weight past the fixed-point range)."""
+
+
+class ServerModelError(FederatedError):
+    """A model from the server that is malformed (length, NaN) or is not the previous model
+    plus the average the secure sum of the round gave."""

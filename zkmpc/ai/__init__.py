@@ -1,0 +1,1 @@
+"""Artificial intelligence: proofs about models and private inputs, and federated learning."""
