@@ -223,3 +223,13 @@ def test_random_models_equal_their_circuit_at_the_format_edges() -> None:
     for _ in range(200):
         q = [rng.choice([fmt.lo // 2, fmt.hi // 2, 0, rng.randint(fmt.lo // 2, fmt.hi // 2)]) for _ in range(2)]
         assert [from_field(v) for v in cs.solve(assignment(cs, m, q)).public] == m.forward_fixed(q)
+
+
+def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import ai as bench
+
+    assert bench.main(["--inputs", "16", "--hidden", "4", "--outputs", "3", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "constraints: 492 " in out  # 16 inputs x 16 bits, 4 x (24 + 17), 3 x 24
+    for row in ("input", "layer0", "layer1", "prove, in process (s)", "zkmpc prove, peak RSS (MB)", "EZKL"):
+        assert row in out
