@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.repeat)]
     proc_s, peak = min(t for t, _ in runs), max(m for _, m in runs)
     print(f"\n{'step':<48} {'value':>12}")
-    for name, value in (("compile (s)", compile_s), ("solve: witness (s)", solve_s), ("setup, development (s)", setup_s),
+    for name, value in (("compile (s)", compile_s), ("solve: witness (s)", solve_s),
+                        ("setup, development (s)", setup_s),
                         ("prove, in process (s)", prove_s), ("zkmpc prove, whole process (s)", proc_s),
                         ("zkmpc prove, peak RSS (MB)", peak)):
         print(f"{name:<48} {value:>12.3f}")

@@ -133,7 +133,8 @@ def onnx_mlp(path: Path, *, extra_op: str | None = None, alpha: float = 1.0) -> 
     rng = np.random.default_rng(7)
     w1, b1 = rng.normal(0, 0.5, (6, 4)), rng.normal(0, 0.1, 6)  # Gemm's B with transB = 1: (out, in)
     w2, b2 = rng.normal(0, 0.5, (6, 2)), rng.normal(0, 0.1, 2)
-    inits = [numpy_helper.from_array(a.astype(np.float32), n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    inits = [numpy_helper.from_array(a.astype(np.float32), n)
+             for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
     nodes = [helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], transB=1, alpha=alpha),
              helper.make_node(extra_op or "Relu", ["h"], ["r"]),
              helper.make_node("MatMul", ["r", "w2"], ["m"]), helper.make_node("Add", ["m", "b2"], ["a"]),

@@ -54,7 +54,7 @@ def applicants(n: int, seed: int) -> tuple[Any, Any]:
 
 def train(n: int) -> tuple[FixedPointModel, float]:
     """The lender's model on ``n`` applicants, and its float accuracy on them."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     x, y = applicants(n, SEED)
     mu, sd = x.mean(axis=0), x.std(axis=0)
@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     report.fact("lender's threshold", f"score >= {THRESHOLD}")
 
     alice = CreditApplicant(model, [85.0, 0.18, 9.0, 0.0, 0.25])
-    onchain.app.add_root(alice.commitment)  # intake: the documents checked, the commitment recorded
+    onchain.app.add_root(alice.commitment, set=0)  # intake: the documents checked, the commitment recorded
     proved = onchain.prove(alice.assignment(cs, threshold, recorded=alice.commitment))
     report.proof(proved, onchain.validate(proved), what=f"the applicant's score is >= {THRESHOLD} "
                                                         "(features and score hidden)", onchain=onchain)
@@ -91,7 +91,7 @@ def _refusals(report: Report, onchain: OnChain, model: FixedPointModel, alice: C
               threshold: int) -> None:
     cs = onchain.circuit
     bob = CreditApplicant(model, [45.0, 0.35, 3.0, 1.0, 0.5])
-    onchain.app.add_root(bob.commitment)
+    onchain.app.add_root(bob.commitment, set=0)
     report.expect_refusal(f"an applicant scoring {model.fmt.decode(bob.score()):.3f} < {THRESHOLD}",
                           lambda: bob.assignment(cs, threshold, recorded=bob.commitment), ScoreBelowThresholdError)
     report.expect_refusal("the same applicant's witness given to the circuit anyway (no witness exists)",

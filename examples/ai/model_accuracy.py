@@ -52,7 +52,7 @@ def dataset(n: int, seed: int) -> tuple[Any, Any]:
 
 def train(n: int, seed: int) -> FixedPointModel:
     """A logistic regression on ``n`` of the owner's samples."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     x, y = dataset(n, seed)
     return FixedPointModel.from_sklearn(LogisticRegression().fit(x, y))
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     report.fact("public test set", f"{len(test):,} samples, {FEATURES} features")
     report.fact("constraints by part", constraints_by_layer(cs))
     onchain = OnChain.deploy(open_chain(args), cs, LAYOUT)
-    onchain.app.add_root(owner.commitment)  # the registry records the owner's published commitment
+    onchain.app.add_root(owner.commitment, set=0)  # the registry records the owner's published commitment
     required = min_correct_for(REQUIRED, len(test))
     onchain.app.set_scope(required)
     report.fact("buyer's requirement", f">= {REQUIRED:.0f} % ({required:,} of {len(test):,} correct)")
@@ -78,7 +78,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     report.proof(proved, onchain.validate(proved), what=f"the committed weights classify >= {required:,} of "
                                                         f"{len(test):,} test samples correctly (weights hidden)",
                  onchain=onchain)
-    report.fact("the model's real accuracy (known to the owner only)", f"{correct:,} correct, {correct / len(test):.1%}")
+    report.fact("the model's real accuracy (known to the owner only)",
+                f"{correct:,} correct, {correct / len(test):.1%}")
     _refusals(report, onchain, owner, test, required, correct)
     return report.figures
 
@@ -89,7 +90,7 @@ def _refusals(report: Report, onchain: OnChain, owner: ModelOwner, test: TestSet
     report.expect_refusal(f"a claim of {correct + 1:,} correct, one more than the model achieves",
                           lambda: owner.assignment(cs, test, min_correct=correct + 1), AccuracyBelowClaimError)
     honest = owner.assignment(cs, test, min_correct=correct)
-    honest.min_correct = correct + 1
+    setattr(honest, "min_correct", correct + 1)  # a claim the model does not reach
     report.expect_refusal("the same claim given to the circuit anyway (no witness exists)", lambda: cs.solve(honest),
                           UnsatisfiedConstraintError)
     lower = min_correct_for(REQUIRED - 20, len(test))

@@ -23,7 +23,7 @@ Public signals: ``[commitment, min_correct]``.
     >>> ModelOwner(model, salt=5).assignment(cs, test, min_correct=4)
     Traceback (most recent call last):
     ...
-    zkmpc.errors.AccuracyBelowClaimError: the model classifies 3 of 4 test samples correctly (75.00 %): below the claimed 4
+    zkmpc.errors.AccuracyBelowClaimError: the model classifies 3 of 4 test samples correctly (75.00 %): ...
 """
 
 from __future__ import annotations

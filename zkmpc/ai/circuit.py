@@ -45,7 +45,8 @@ from .model import FixedPointModel
 __all__ = ["model_circuit", "model_class", "model_forward", "assignment", "constraints_by_layer", "from_field"]
 
 
-def model_forward(api: API, model: FixedPointModel, xs: Sequence[Var], weights: Sequence[Var] | None = None) -> list[Var]:
+def model_forward(api: API, model: FixedPointModel, xs: Sequence[Var],
+                  weights: Sequence[Var] | None = None) -> list[Var]:
     """The model's layers on ``xs`` (range-checked values) in circuit, each in scope
     ``layer<k>``; ``weights``: private weight variables in :meth:`FixedPointModel.flat_weights`
     order (range-checked by the caller), else the model's own as constants."""

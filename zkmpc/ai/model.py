@@ -125,8 +125,9 @@ class FixedPointModel:
                 raise UnsupportedLayerError(f"layer {k}: expected an activation in {ACTIVATIONS}, found {act!r}")
             for what, arr in (("weights", w), ("bias", b)):
                 if not np.all(np.isfinite(arr)):
+                    where = np.argwhere(~np.isfinite(arr))[0].tolist()
                     raise NonFiniteWeightError(f"layer {k}: expected finite {what}, found "
-                                               f"{arr[~np.isfinite(arr)][0]} at {np.argwhere(~np.isfinite(arr))[0].tolist()}")
+                                               f"{arr[~np.isfinite(arr)][0]} at {where}")
             qw = tuple(tuple(_encode(fmt, float(v), f"layer {k} weight ({i}, {j})") for j, v in enumerate(row))
                        for i, row in enumerate(w))
             qb = tuple(_encode(fmt, float(v), f"layer {k} bias {j}") for j, v in enumerate(b))
@@ -152,7 +153,8 @@ class FixedPointModel:
             return cls.from_arrays([w.T], [b], [act], fmt=fmt)
         if name == "MLPClassifier" and hasattr(estimator, "coefs_"):
             if estimator.activation != "relu":
-                raise UnsupportedLayerError(f"MLPClassifier: expected activation 'relu', found {estimator.activation!r}")
+                raise UnsupportedLayerError(
+                    f"MLPClassifier: expected activation 'relu', found {estimator.activation!r}")
             out = {"logistic": "sigmoid", "softmax": "none", "identity": "none"}.get(estimator.out_activation_)
             if out is None:
                 raise UnsupportedLayerError(f"MLPClassifier: output activation {estimator.out_activation_!r}")
