@@ -231,6 +231,6 @@ def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) 
 
     assert bench.main(["--inputs", "16", "--hidden", "4", "--outputs", "3", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
-    assert "constraints: 492 " in out  # 16 inputs x 16 bits, 4 x (24 + 17), 3 x 24
+    assert "constraints: 428 " in out  # 16 inputs x 16 bits, 4 x (24 + 1), 3 x 24
     for row in ("input", "layer0", "layer1", "prove, in process (s)", "zkmpc prove, peak RSS (MB)", "EZKL"):
         assert row in out

@@ -9,8 +9,8 @@ decomposition. Costs, for ``b = bits`` and ``f = frac_bits``:
 ``linear`` (public weights: ints)          the products are free; ``b + f`` per output (rescale)
 ``linear`` (private weights: Vars)         1 per product, plus ``b + f`` per output
 ``rescale``                                ``b + shift`` (exact rounding half up, range checked)
-``sign`` / ``relu``                        ``b`` / ``b + 1``
-``sigmoid`` (PLAN, piecewise linear)       ``4 b + f + 14``
+``sign`` / ``relu``                        ``b`` / ``b + 1`` (``relu`` after ``rescale_signed``: 1)
+``sigmoid`` (PLAN, piecewise linear)       ``4 b + f + 14`` (after ``rescale_signed``: ``3 b + f + 14``)
 ``argmax`` of n values                     ``n (b + 2) + 1``
 ``commit`` of n values                     one Poseidon(16) per 15 values
 ========================================  =========================================
@@ -50,7 +50,8 @@ from ..native.ml import COMMIT_CHUNK, FixedPoint
 from ..var import Operand, Var
 from .poseidon import poseidon
 
-__all__ = ["rescale", "linear", "sign", "sign_checked", "relu", "sigmoid", "argmax", "commit", "one_hot_argmax"]
+__all__ = ["rescale", "rescale_signed", "linear", "linear_signed", "sign", "sign_checked", "relu", "sigmoid", "argmax",
+           "commit", "one_hot_argmax"]
 
 
 def _fmt(fmt: Any, what: str) -> FixedPoint:
@@ -64,13 +65,20 @@ def rescale(api: API, y: Operand, fmt: FixedPoint, *, shift: int | None = None) 
     to the format's range: one decomposition of ``y + 2**(bits-1+shift) + 2**(shift-1)``
     into ``bits + shift`` bits (``bits + shift`` constraints); the quotient is its high bits,
     so the remainder's bits (``shift`` of them) make the rounding exact."""
+    return rescale_signed(api, y, fmt, shift=shift)[0]
+
+
+def rescale_signed(api: API, y: Operand, fmt: FixedPoint, *, shift: int | None = None) -> tuple[Var, Var]:
+    """:func:`rescale` and the result's sign bit (1 iff it is ``>= 0``), which is the
+    decomposition's top bit: no constraint more. Pass it as ``nonneg=`` to :func:`relu` or
+    :func:`sigmoid` to spare their own decomposition."""
     fmt = _fmt(fmt, "rescale")
     s = fmt.frac_bits if shift is None else shift
     if isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= 128:
         raise CircuitTypeError(f"rescale: expected 1 <= shift <= 128, found {shift!r}")
     with api.scope("rescale"):
         bits = api.to_bits(api.lift(y) + ((1 << (fmt.bits - 1 + s)) + (1 << (s - 1))), fmt.bits + s)
-    return api.from_bits(bits[s:]) - (1 << (fmt.bits - 1))
+    return api.from_bits(bits[s:]) - (1 << (fmt.bits - 1)), bits[-1]
 
 
 def linear(api: API, x: Sequence[Operand], weights: Sequence[Sequence[int | Var]], bias: Sequence[int | Var],
@@ -78,6 +86,12 @@ def linear(api: API, x: Sequence[Operand], weights: Sequence[Sequence[int | Var]
     """``rescale(W x + b * 2**frac_bits)`` per row: int weights (public, part of the
     circuit) are free linear combinations; Var weights (private inputs, range-checked by
     the caller) cost one constraint per product."""
+    return [q for q, _ in linear_signed(api, x, weights, bias, fmt)]
+
+
+def linear_signed(api: API, x: Sequence[Operand], weights: Sequence[Sequence[int | Var]], bias: Sequence[int | Var],
+                  fmt: FixedPoint) -> list[tuple[Var, Var]]:
+    """:func:`linear` with each output's sign bit (see :func:`rescale_signed`)."""
     fmt = _fmt(fmt, "linear")
     if len(weights) != len(bias) or any(len(row) != len(x) for row in weights):
         raise CircuitTypeError(f"linear: expected weights of shape ({len(bias)}, {len(x)}) and {len(bias)} biases, "
@@ -93,7 +107,7 @@ def linear(api: API, x: Sequence[Operand], weights: Sequence[Sequence[int | Var]
                 elif w:
                     terms.append((v, w))
         acc = api.lincomb([*terms, (api.lift(b), 1 << fmt.frac_bits)])
-        out.append(rescale(api, acc, fmt))
+        out.append(rescale_signed(api, acc, fmt))
     return out
 
 
@@ -113,22 +127,26 @@ def sign_checked(api: API, x: Operand, fmt: FixedPoint) -> Var:
     return api.lift(x)
 
 
-def relu(api: API, x: Operand, fmt: FixedPoint) -> Var:
-    """``max(x, 0)``: ``bits + 1`` constraints."""
+def relu(api: API, x: Operand, fmt: FixedPoint, *, nonneg: Var | None = None) -> Var:
+    """``max(x, 0)``: ``bits + 1`` constraints, 1 with ``nonneg``, the sign bit of ``x``
+    that :func:`rescale_signed` proved (``x`` is then in range already)."""
     x = api.lift(x)
-    nonneg = sign(api, x, fmt)
+    if nonneg is None:
+        nonneg = sign(api, x, fmt)
     with api.scope("relu"):
         return api.select(nonneg, x, 0)
 
 
-def sigmoid(api: API, x: Operand, fmt: FixedPoint) -> Var:
+def sigmoid(api: API, x: Operand, fmt: FixedPoint, *, nonneg: Var | None = None) -> Var:
     """The PLAN sigmoid (see :mod:`circuits.native.ml`): ``|x|`` by the sign bit,
     three comparisons with 1, 2.375 and 5 pick the segment (telescoped selections), one
-    rescale by 32 rounds it, the sign bit mirrors it (``4 bits + frac_bits + 14``)."""
+    rescale by 32 rounds it, the sign bit mirrors it (``4 bits + frac_bits + 14``;
+    ``bits`` fewer with ``nonneg``, the sign bit from :func:`rescale_signed`)."""
     fmt = _fmt(fmt, "sigmoid")
     x = api.lift(x)
     one = fmt.one
-    nonneg = sign(api, x, fmt)
+    if nonneg is None:
+        nonneg = sign(api, x, fmt)
     with api.scope("sigmoid"):
         a = api.typed(api.select(nonneg, x, -x), fmt.bits)  # |x| <= 2**(bits-1): bound by the sign bit
         ge1, ge2, ge5 = (~api.less_than(a, api.constant(t)) for t in (one, 19 * one // 8, 5 * one))

@@ -5,8 +5,8 @@ A model owner publishes a Poseidon commitment to their model's weights
 that the committed weights classify at least ``min_correct`` of a public test set
 correctly. The test set (fixed-point inputs and labels) is part of the circuit: products
 of a private weight and a public input are free linear combinations, so each sample costs
-its rescales and one comparison. The prediction is the decision of the last layer before
-its activation: ``logit >= 0`` for one output (what the sigmoid's 0.5 threshold means),
+its rescales and activations (the last rescale's top bit is a one-output prediction). The
+prediction is the decision of the last layer before its activation: ``logit >= 0`` for one output (what the sigmoid's 0.5 threshold means),
 the first largest output otherwise (:func:`predict`, the native twin).
 
 Public signals: ``[commitment, min_correct]``.
@@ -35,12 +35,13 @@ from typing import Any, Sequence
 
 from circuits import Circuit, CompiledCircuit, Field, Public, Secret, compile
 from circuits.api import API
-from circuits.gadgets.ml import argmax, commit, linear, relu, sigmoid, sign, sign_checked
+from circuits.gadgets.ml import argmax, commit, linear_signed, sign_checked
 from circuits.native import ml as native
 from circuits.native.ml import to_field
 
 from ..errors import AccuracyBelowClaimError, ShapeMismatchError, WeightCommitmentError
 from ..randomness import random_below
+from .circuit import activate
 from .model import FixedPointModel
 
 __all__ = ["TestSet", "accuracy_class", "accuracy_circuit", "ModelOwner", "predict", "min_correct_for"]
@@ -107,13 +108,10 @@ def _layers(api: API, model: FixedPointModel, x: Sequence[int], ws: Sequence[Any
         rows = [[flat[i * lay.outputs + j] for i in range(lay.inputs)] for j in range(lay.outputs)]
         bias = list(ws[pos + n_w:pos + n_w + lay.outputs])
         pos += n_w + lay.outputs
-        h = linear(api, h, rows, bias, fmt)
+        signed = linear_signed(api, h, rows, bias, fmt)
         if k == len(model.layers) - 1 and model.outputs == 1:
-            return sign(api, h[0], fmt)
-        if lay.activation == "relu":
-            h = [relu(api, v, fmt) for v in h]
-        elif lay.activation == "sigmoid":
-            h = [sigmoid(api, v, fmt) for v in h]
+            return signed[0][1]  # the logit's sign bit, proven by its rescale
+        h = [activate(api, q, lay.activation, fmt, nonneg=s) for q, s in signed]
     return argmax(api, h, fmt)
 
 

@@ -24,7 +24,7 @@ product. :func:`constraints_by_layer` gives the count by scope (``input``, ``lay
     >>> [from_field(v) for v in cs.solve(assignment(cs, m, x)).public] == m.forward_fixed(x)
     True
     >>> constraints_by_layer(cs)
-    {'input': 48, 'layer0': 118, 'layer1': 154}
+    {'input': 48, 'layer0': 70, 'layer1': 130}
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ from typing import Any, Sequence
 from circuits import Circuit, CompiledCircuit, Field, Public, Secret, compile
 from circuits.api import API
 from circuits.gadgets.ml import argmax as argmax_gadget
-from circuits.gadgets.ml import commit, linear, relu, sigmoid, sign_checked
-from circuits.native.ml import from_field, to_field
+from circuits.gadgets.ml import commit, linear_signed, relu, sigmoid, sign_checked
+from circuits.native.ml import FixedPoint, from_field, to_field
 from circuits.var import Var
 
 from ..errors import ModelFormatError, ShapeMismatchError
 from .model import FixedPointModel
 
-__all__ = ["model_circuit", "model_class", "model_forward", "assignment", "constraints_by_layer", "from_field"]
+__all__ = ["model_circuit", "model_class", "model_forward", "activate", "assignment", "constraints_by_layer", "from_field"]
 
 
 def model_forward(api: API, model: FixedPointModel, xs: Sequence[Var],
@@ -64,12 +64,19 @@ def model_forward(api: API, model: FixedPointModel, xs: Sequence[Var],
                 rows = [[flat[i * lay.outputs + j] for i in range(lay.inputs)] for j in range(lay.outputs)]
                 bias = list(weights[pos + n_w:pos + n_w + lay.outputs])
                 pos += n_w + lay.outputs
-            h = linear(api, h, rows, bias, fmt)
-            if lay.activation == "relu":
-                h = [relu(api, v, fmt) for v in h]
-            elif lay.activation == "sigmoid":
-                h = [sigmoid(api, v, fmt) for v in h]
+            signed = linear_signed(api, h, rows, bias, fmt)
+            h = [activate(api, q, lay.activation, fmt, nonneg=s) for q, s in signed]
     return h
+
+
+def activate(api: API, x: Var, activation: str, fmt: FixedPoint, *, nonneg: Var) -> Var:
+    """``activation`` (one of :data:`~zkmpc.ai.model.ACTIVATIONS`) of ``x``, whose sign bit
+    ``nonneg`` comes from :func:`circuits.gadgets.ml.rescale_signed`."""
+    if activation == "relu":
+        return relu(api, x, fmt, nonneg=nonneg)
+    if activation == "sigmoid":
+        return sigmoid(api, x, fmt, nonneg=nonneg)
+    return x
 
 
 def _define(model: FixedPointModel, private_weights: bool, argmax: bool) -> Any:
