@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pytest
 
+from circuits.errors import UnsatisfiedConstraintError
 from circuits.native.ml import to_field
 from circuits.testing import ForgerySearch, input_wires
 from examples.ai import credit_score, model_accuracy
@@ -34,6 +35,12 @@ def test_credit_score_on_the_embedded_evm() -> None:
     assert proof["constraints"] == 628 and 200_000 < proof["gas"] < 260_000
     assert figures["facts"]["constraints by layer"] == {"input": 474, "layer0": 130, "threshold": 24}
     assert "validateProof" in out.getvalue()
+
+
+def test_credit_score_on_a_node(anvil_url: str) -> None:
+    figures = credit_score.main(["--members", "300", "--rpc", anvil_url, "--dev-keys"], io.StringIO())
+    assert [r[1] for r in figures["refused"]][3:5] == ["UnknownRootError", "ScopeNotOpenError"]
+    assert figures["proofs"][0]["gas"] > 200_000
 
 
 def test_model_accuracy_on_the_embedded_evm() -> None:
@@ -83,6 +90,26 @@ def test_no_forged_accuracy() -> None:
     assert search.forge({m: correct - 1}) is not None  # control: a lower claim is true
     w0 = input_wires(cs, "weights")[0]
     assert search.forge({w0: w.values()[w0] + 1}) is None  # another weight behind the commitment
+
+
+def test_accuracy_of_a_multiclass_mlp() -> None:
+    """Three classes: the prediction is the argmax in circuit, a hit its equality with the label."""
+    rng = np.random.default_rng(4)
+    w1, w2 = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (4, 3))
+    model = FixedPointModel.from_arrays([w1, w2], [np.zeros(4), np.zeros(3)], ["relu", "none"])
+    x = rng.normal(0, 1, (10, 3))
+    labels = np.argmax(np.maximum(x @ w1, 0) @ w2, axis=1)
+    labels[:3] = (labels[:3] + 1) % 3  # three wrong labels
+    test = TestSet.from_floats(model, x.tolist(), labels.tolist())
+    correct = test.correct(model)
+    assert 5 <= correct <= 7
+    cs = accuracy_circuit(model, test)
+    owner = ModelOwner(model, salt=9)
+    assert cs.solve(owner.assignment(cs, test, min_correct=correct)).public == [owner.commitment, correct]
+    too_many = owner.assignment(cs, test, min_correct=correct)
+    setattr(too_many, "min_correct", correct + 1)
+    with pytest.raises(UnsatisfiedConstraintError, match="accuracy"):
+        cs.solve(too_many)
 
 
 def test_use_case_inputs_are_checked() -> None:
