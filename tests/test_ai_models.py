@@ -22,6 +22,8 @@ from zkmpc.errors import (FixedPointRangeError, ModelFormatError, NonFiniteWeigh
 
 from .conftest import unbound_wires
 
+pytestmark = pytest.mark.app_layer
+
 
 def data(n: int, d: int, classes: int, seed: int) -> tuple[Any, Any]:
     """A synthetic classification set: Gaussian blobs around random centres."""
