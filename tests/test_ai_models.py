@@ -236,3 +236,13 @@ def test_the_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) 
     assert "constraints: 428 " in out  # 16 inputs x 16 bits, 4 x (24 + 1), 3 x 24
     for row in ("input", "layer0", "layer1", "prove, in process (s)", "zkmpc prove, peak RSS (MB)", "EZKL"):
         assert row in out
+
+
+def test_onnx_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+
+    from mpc.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as if the ai extra were not installed
+    with pytest.raises(MissingExtraError, match=r"zkmpc\[ai\]"):
+        FixedPointModel.from_onnx(tmp_path / "mlp.onnx")

@@ -50,9 +50,7 @@ DEFAULT_FORMAT = FixedPoint(frac_bits=10, bits=24)
 
 
 def _numpy() -> Any:
-    import numpy as np  # numpy comes with the ai extra's scikit-learn; imported when used
-
-    return np
+    return _extra("numpy")  # numpy comes with the ai extra's scikit-learn; imported when used
 
 
 def _extra(module: str) -> Any:
