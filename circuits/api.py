@@ -191,7 +191,7 @@ class API:
         find it otherwise). ``fn`` is a native hint of :mod:`circuits.engine.hints` (run
         in the witness program's kernel) or a Python function of ints returning an int
         (or ``outputs`` ints), reduced modulo r; register it with
-        :func:`circuits.engine.hints.register` to store the program in a file.
+        :func:`circuits.engine.hints.named` to store the program in a file.
         ``bits``/``is_bool`` type the outputs (the caller's constraints must make it so)."""
         if not callable(fn):
             raise CircuitTypeError(f"hint: expected a function (see circuits.engine.hints), found {fn!r:.60}")
