@@ -130,3 +130,11 @@ def test_variable_length_equals_hashlib_at_every_boundary() -> None:
 def test_variable_length_count_is_reported() -> None:
     cs = compile(_var_circuit(128))
     assert cs.r1cs.num_constraints == VAR_128_CONSTRAINTS
+
+
+def test_variable_length_is_strict_and_lint_clean() -> None:
+    from circuits.lint import lint
+
+    cls = _var_circuit(20)
+    compile(cls, strict=True)
+    assert lint(cls) == []

@@ -104,3 +104,11 @@ def test_variable_length_equals_hashlib() -> None:
         assert cs.r1cs.is_satisfied(w.values())
     with pytest.raises(UnsatisfiedConstraintError):
         cs.solve(V(digest=list(sha512(b"x" * 111)), msg=[ord("x")] * max_len, n=112))
+
+
+def test_strict_and_lint_clean() -> None:
+    from circuits.lint import lint
+
+    cls = _fixed(sha384_bytes, 5, 48)
+    compile(cls, strict=True)
+    assert lint(cls) == []
