@@ -138,3 +138,15 @@ def test_variable_length_is_strict_and_lint_clean() -> None:
     cls = _var_circuit(20)
     compile(cls, strict=True)
     assert lint(cls) == []
+
+
+def test_128_bytes_count() -> None:
+    """The issue's size: 128 bytes from bits (three blocks, the third all padding)."""
+
+    class B(Circuit):
+        msg: Secret[Bool, 1024]
+
+        def define(self, api: Any) -> None:
+            sha256_bits(api, list(self.msg))
+
+    assert compile(B).r1cs.num_constraints - 1024 == 70_678  # less the inputs' booleanity

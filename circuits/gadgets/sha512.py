@@ -4,7 +4,7 @@ them). The construction is SHA-256's (:mod:`circuits.gadgets.sha256`) on 64-bit 
 rounds, 128-byte blocks, a 128-bit length field. Costs per round: each three-way XOR 2
 constraints per bit, Ch 1, Maj 2, the two additions one decomposition each (64 bits plus
 the carries). SHA-512 of 128 bytes (two blocks, the second all padding):
-132,128 constraints, SHA-384 the same.
+112,688 constraints (from bits; 1,024 more from bytes), SHA-384 the same.
 
     >>> import hashlib
     >>> from circuits import Circuit, Public, Secret, UInt, compile
