@@ -307,5 +307,5 @@ def sha256_var_bytes(api: API, data: Sequence[Operand], length: Operand) -> list
     those before it are range-checked to 8 bits. Cost: every block of the maximum is
     compressed; per byte of the maximum 11 constraints (where ``length`` falls, masking,
     8 bits), and the digest is selected after the block that holds the length field.
-    Up to 128 bytes (three blocks, none constant): 79,567 constraints."""
+    Up to 128 bytes (three blocks, none constant): 78,287 constraints."""
     return hash_var_bytes(api, SHA256, data, length, "sha256")
