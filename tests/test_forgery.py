@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import pytest
 
-from circuits import Bool, Circuit, Field, Public, Secret, compile
+from circuits import Bool, Circuit, Field, Public, Secret, UInt, compile
 from circuits import gadgets as g
 from circuits.gadgets.sha256 import _add, _ch, _maj, _xor3
 from circuits.native import MerkleTree
@@ -433,6 +433,36 @@ def test_sha256_pieces_every_input() -> None:
     outs = input_wires(compile(Add), "out")
     _none(s.forge_all([{outs[i]: 1 - ((total >> i) & 1)} for i in (0, 5, 31)]))
     _none(s.sweep() + s.pairs(max_pairs=60) + s.non_boolean())
+
+
+def test_sha256_variable_length_and_padding_cannot_be_forged() -> None:
+    """The secret length moved (the digest fixed), each padding wire (the one-hot of the
+    length, the masks, the marker) moved alone and in pairs: no witness. The one free wire
+    is is_zero's inverse where the length falls; a byte past the length moves freely."""
+    from circuits.native.sha256 import sha256 as native_sha256
+
+    max_len = 60  # two blocks: the length field moves to the second at 56 bytes
+
+    class V(Circuit):
+        digest: Public[UInt[8], 32]
+        msg: Secret[UInt[8], max_len]
+        n: Secret[Field]
+
+        def define(self, api: Any) -> None:
+            for got, want in zip(g.sha256_var_bytes(api, list(self.msg), self.n), self.digest):
+                api.assert_equal(got, want)
+
+    cs = compile(V)
+    n_wire, last_byte = input_wires(cs, "n")[0], input_wires(cs, "msg")[max_len - 1]
+    for n in (0, 56):
+        data = bytes(range(1, n + 1))
+        honest = V(digest=list(native_sha256(data)), msg=list(data) + [0xFF] * (max_len - n), n=n)
+        s = _search(V, honest, free_ok=1)
+        _none(s.forge_all([{n_wire: m} for m in (n - 1, n + 1, n + 8, max_len, max_len + 1)]))
+        padding = s.internal[:160]  # built before the compressions
+        _none(s.sweep(padding) + s.pairs(padding, max_pairs=80) + s.non_boolean(padding))
+        moved = _search(V, honest, movable=("msg",), free_ok=1)
+        assert moved.forge({last_byte: 7}) is not None, "a byte past the length is ignored"
 
 
 # ------------------------------------------------------------------ Baby Jubjub, EdDSA

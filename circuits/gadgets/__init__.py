@@ -27,3 +27,8 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_
 from .lean_imt import assert_lean_imt_member, lean_imt_root, padded_proof
 
 __all__ += ["lean_imt_root", "assert_lean_imt_member", "padded_proof"]
+
+from .sha256 import sha256_var_bytes
+from .sha512 import sha384_bits, sha384_bytes, sha512_bits, sha512_bytes, sha512_var_bytes
+
+__all__ += ["sha256_var_bytes", "sha512_bits", "sha512_bytes", "sha384_bits", "sha384_bytes", "sha512_var_bytes"]
