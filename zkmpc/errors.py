@@ -420,3 +420,17 @@ class AggregateMismatchError(AggregationError):
     """Published totals and blinding sums that do not open the sum of the accepted
     contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
     on the set of contributors."""
+
+
+# --- command line (zkmpc.cli: the prover client, the Paillier commands)
+
+__all__ += ["ProverRequestError"]
+
+
+class ProverRequestError(ZkmpcError, ValueError):
+    """A prover server (``zkmpc prover serve``) refused a request (``status`` is the HTTP
+    status)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
