@@ -424,7 +424,7 @@ class AggregateMismatchError(AggregationError):
 
 # --- command line (zkmpc.cli: the prover client, the Paillier commands)
 
-__all__ += ["ProverRequestError"]
+__all__ += ["ProverRequestError", "PaillierFileError"]
 
 
 class ProverRequestError(ZkmpcError, ValueError):
@@ -434,3 +434,8 @@ class ProverRequestError(ZkmpcError, ValueError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class PaillierFileError(ZkmpcError, ValueError):
+    """A file given to ``zkmpc paillier`` that cannot be used: the message names the file
+    and, for a CSV value, its line (``data.csv:7: column 'salary': ...``)."""
