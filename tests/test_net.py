@@ -381,6 +381,18 @@ def test_a_refused_frame_wakes_the_receiver_waiting_on_that_peer_in_process() ->
             assert not other.done()  # party 3's wait is untouched
             await hub.network(3).send(2, "r", b"fine")
             assert await other == b"fine"
+        # a round's gathering is not ended by a refused frame: the sender may still send it
+        hub = InProcessHub([1, 2, 3], session=S1, max_frame=1 << 10)
+        n2 = hub.network(2)
+        round_ = asyncio.ensure_future(n2.gather("g", [1, 3], timeout=20))
+        await asyncio.sleep(0.05)  # both parties awaited
+        assert set(n2._waiters) == {(1, "g"), (3, "g")}
+        assert not n2.deliver_frame(b"garbage" * 3, peer=1)
+        await asyncio.sleep(0)
+        assert not round_.done()
+        await hub.network(1).send(2, "g", b"one")
+        await hub.network(3).send(2, "g", b"three")
+        assert await asyncio.wait_for(round_, 1) == {1: b"one", 3: b"three"}
 
     run(go())
 

@@ -270,15 +270,20 @@ class Network:
 
     async def gather(self, tag: str, parties: Iterable[int], *, timeout: float) -> dict[int, bytes]:
         """What each of ``parties`` sent for ``tag`` by one common deadline; the parties that
-        timed out or disconnected are simply absent from the result."""
+        timed out or disconnected are simply absent from the result. A refused frame
+        (:class:`~mpc.net.errors.FrameRefused`) is not the round's message: its sender may
+        still send that by the deadline (a party beyond ``max_violations`` is dropped)."""
         deadline = time.monotonic() + timeout
         parties = list(parties)
 
         async def one(p: int) -> bytes | None:
-            try:
-                return await self.recv(p, tag, timeout=max(0.0, deadline - time.monotonic()))
-            except (RecvTimeout, PeerGone):
-                return None
+            while True:
+                try:
+                    return await self.recv(p, tag, timeout=max(0.0, deadline - time.monotonic()))
+                except FrameRefused:
+                    continue
+                except (RecvTimeout, PeerGone):
+                    return None
 
         got = await asyncio.gather(*(one(p) for p in parties))
         return {p: v for p, v in zip(parties, got) if v is not None}
