@@ -33,7 +33,9 @@ class RecvTimeout(NetworkError):
 class FrameRefused(PeerGone):
     """A frame from ``peer`` that was refused (malformed, or beyond the size cap): whoever
     waited on that peer stops waiting at once, with the reason, instead of at its timeout.
-    A :class:`PeerGone`, so a round's gathering counts the peer as missing."""
+    A :class:`~mpc.net.errors.PeerGone` (callers that stop waiting on a gone peer stop on
+    it too); :meth:`~mpc.net.network.Network.gather` keeps waiting for the round's message
+    until its deadline."""
 
     def __init__(self, message: str, *, peer: int) -> None:
         super().__init__(message)

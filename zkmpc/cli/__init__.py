@@ -27,7 +27,7 @@
 
 One module per command group (``zkmpc.cli.circuit``, ``groth16``, ``evm``, ``ceremony``,
 ``witness``, ``party``, ``prover``, ``paillier``, ``demo``); each registers its commands
-with ``add_<command>(subparsers)``, and :data:`_COMMANDS` lists them all, the one place a
+with ``add_<command>(subparsers)``, and ``_COMMANDS`` lists them all, the one place a
 command is added.
 
     >>> import zkmpc.demo

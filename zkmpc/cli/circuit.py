@@ -1,8 +1,10 @@
 """``zkmpc compile`` and ``zkmpc info``: a circuit class to circom's ``.r1cs`` (and its
 witness program), and what a circuit or an ``.r1cs`` file holds.
 
-    zkmpc compile FILE.py:Class [-o DIR]     -> DIR/<Class>.r1cs, DIR/<Class>.zkwp and a summary
-    zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
+```text
+zkmpc compile FILE.py:Class [-o DIR]     -> DIR/<Class>.r1cs, DIR/<Class>.zkwp and a summary
+zkmpc info (CIRCUIT.r1cs | FILE.py:Class)
+```
 """
 
 from __future__ import annotations

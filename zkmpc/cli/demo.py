@@ -1,6 +1,8 @@
 """``zkmpc demo``: prove "age >= 18" end to end, with timings (:mod:`zkmpc.demo`).
 
-    zkmpc demo [--out DIR] [--rpc URL]
+```text
+zkmpc demo [--out DIR] [--rpc URL]
+```
 """
 
 from __future__ import annotations

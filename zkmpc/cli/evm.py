@@ -1,11 +1,13 @@
 """``zkmpc export-verifier``, ``zkmpc calldata`` and ``zkmpc verify-onchain``: the Solidity
 verifier of a key, snarkjs's calldata line, and a verification by a contract.
 
-    zkmpc export-verifier VK_JSON [VERIFIER_SOL] [--contract-name N] [--pragma P]
-                          [--allow-development-key]  (a development key is refused without it)
-    zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
-    zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL] [--address A]
-                          [--allow-development-key]  (the embedded EVM without --rpc)
+```text
+zkmpc export-verifier VK_JSON [VERIFIER_SOL] [--contract-name N] [--pragma P]
+                      [--allow-development-key]  (a development key is refused without it)
+zkmpc calldata PUBLIC_JSON PROOF_JSON         -> snarkjs's soliditycalldata line
+zkmpc verify-onchain VK_JSON PUBLIC_JSON PROOF_JSON [--rpc URL] [--address A]
+                      [--allow-development-key]  (the embedded EVM without --rpc)
+```
 """
 
 from __future__ import annotations

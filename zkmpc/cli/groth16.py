@@ -1,11 +1,13 @@
 """``zkmpc setup``, ``zkmpc prove`` and ``zkmpc verify``: Groth16 from the command line,
 with snarkjs's files.
 
-    zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party);
-                                                     PK_FILE ending in .zkey: snarkjs's format
-    zkmpc prove FILE.py:Class INPUT.json PK_FILE [PROOF_JSON PUBLIC_JSON]
-    zkmpc prove CIRCUIT.zkey WITNESS.wtns [PROOF_JSON PUBLIC_JSON] [--r1cs C.r1cs]  (as snarkjs)
-    zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
+```text
+zkmpc setup CIRCUIT.r1cs PK_FILE VK_JSON      -> development keys (single party);
+                                                 PK_FILE ending in .zkey: snarkjs's format
+zkmpc prove FILE.py:Class INPUT.json PK_FILE [PROOF_JSON PUBLIC_JSON]
+zkmpc prove CIRCUIT.zkey WITNESS.wtns [PROOF_JSON PUBLIC_JSON] [--r1cs C.r1cs]  (as snarkjs)
+zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
+```
 """
 
 from __future__ import annotations

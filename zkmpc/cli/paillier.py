@@ -1,10 +1,12 @@
 """``zkmpc paillier``: private aggregation for analysts who do not write Python.
 
-    zkmpc paillier keygen PUBLIC_KEY PRIVATE_KEY [--bits 3072]
-    zkmpc paillier encrypt PUBLIC_KEY DATA.csv COLUMN REPORT [--holder NAME] [--decimals 2]
-                           [--bound 1000000000] [--bins E1,E2,...]
-    zkmpc paillier aggregate PUBLIC_KEY REPORT [REPORT ...] --out AGGREGATE
-    zkmpc paillier decrypt PRIVATE_KEY AGGREGATE [--min-reports 3]
+```text
+zkmpc paillier keygen PUBLIC_KEY PRIVATE_KEY [--bits 3072]
+zkmpc paillier encrypt PUBLIC_KEY DATA.csv COLUMN REPORT [--holder NAME] [--decimals 2]
+                       [--bound 1000000000] [--bins E1,E2,...]
+zkmpc paillier aggregate PUBLIC_KEY REPORT [REPORT ...] --out AGGREGATE
+zkmpc paillier decrypt PRIVATE_KEY AGGREGATE [--min-reports 3]
+```
 
 The key holder makes the keys and hands out the public one. Each data holder encrypts one
 column of a CSV file into a report: its count, sum, sum of squares and histogram, each a

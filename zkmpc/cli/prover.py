@@ -1,8 +1,10 @@
 """``zkmpc prover``: a long-lived prover that serves proofs for a ``.zkey`` over HTTP, and
 its client (:mod:`zkmpc.prover_server`).
 
-    zkmpc prover serve CIRCUIT.zkey [--host 127.0.0.1] [--port 9080]
-    zkmpc prover prove URL WITNESS.wtns [PROOF_JSON PUBLIC_JSON]
+```text
+zkmpc prover serve CIRCUIT.zkey [--host 127.0.0.1] [--port 9080]
+zkmpc prover prove URL WITNESS.wtns [PROOF_JSON PUBLIC_JSON]
+```
 """
 
 from __future__ import annotations
