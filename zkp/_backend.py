@@ -75,5 +75,6 @@ def backend_info() -> dict[str, str]:
     return {"backend": name, "reason": reason}
 
 
+_threads = _threads_from_env()  # a typo is named whichever twin runs
 if kernels is not _bn254_py:
-    kernels.set_threads(_threads_from_env())
+    kernels.set_threads(_threads)
