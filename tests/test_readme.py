@@ -145,6 +145,7 @@ def _ignored(paths: list[str]) -> set[str]:
 
 
 @pytest.mark.interop
+@pytest.mark.app_layer  # the zkmpc command line throughout (and minutes on the pure-Python twin)
 def test_every_block_runs_as_written_and_writes_only_ignored_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, solc_ready: None) -> None:
     """Every python and sh block of the README, in the README's order, exactly as written, in
