@@ -42,15 +42,13 @@ def fq_mul_ns() -> str:
 
 
 def with_threads(n: int, fn: Callable[[], Any]) -> float:
-    old = os.environ.get("ZKP_THREADS")
-    os.environ["ZKP_THREADS"] = str(n)
+    from zkp._backend import set_threads
+
+    set_threads(n)  # the C kernels read no environment: Python passes the count in
     try:
         return best(fn)
     finally:
-        if old is None:
-            os.environ.pop("ZKP_THREADS")
-        else:
-            os.environ["ZKP_THREADS"] = old
+        set_threads()
 
 
 def row(label: str, fn: Callable[[], Any], threads: bool = True) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 __all__ = ["MPCError", "MPCTypeError", "InvalidKeyError", "InsecureKeyError", "InvalidCiphertextError",
            "KeyMismatchError", "EncodingError", "SharingError", "TooFewSharesError", "InconsistentSharesError",
            "DealerError", "InvalidRandomnessError", "PlaintextOverflowError", "MissingExtraError",
            # secure aggregation and private set intersection
            "SecAggError", "SecAggAbort", "SecAggMessageError", "SecAggShareError", "PSIError", "PSIMessageError",
-           "PSIThresholdError"]
+           "PSIThresholdError",
+           # moved here from their modules (issue 19), still importable there
+           "RangeProofError", "TooFewReportsError", "FieldValueError", "PartialDecryptionError",
+           "MalformedDataError", "Crashed"]
 
 
 class MPCError(Exception):
@@ -133,3 +138,39 @@ class PSIMessageError(PSIError):
 
 class PSIThresholdError(PSIError):
     """An intersection smaller than the agreed minimum: nothing about it is revealed."""
+
+
+# --- errors that lived in their modules (issue 19: every error in errors.py; each is still
+# importable from its old module)
+
+class RangeProofError(MPCError, ValueError):
+    """A range proof that cannot be made (a value out of range, too many bits for the key)
+    or that is malformed (wrong counts, values outside their groups); a well-formed proof
+    that does not verify makes :func:`mpc.paillier.verify_range` return False instead."""
+
+
+class TooFewReportsError(MPCError, ValueError):
+    """Fewer reports than the protocol's minimum: decrypting would reveal too much about
+    individual holders."""
+
+
+class FieldValueError(MPCError, ValueError):
+    """A field element outside ``[0, p)``, or a modulus that is not a usable prime."""
+
+
+class PartialDecryptionError(MPCError, ValueError):
+    """Partial decryptions that cannot be combined: too few, duplicated, for another
+    ciphertext, or failing their proofs (``bad`` lists the culprits' indices)."""
+
+    def __init__(self, message: str, bad: Sequence[int] = ()) -> None:
+        super().__init__(message)
+        self.bad = tuple(bad)
+
+
+class MalformedDataError(MPCError, ValueError):
+    """A serialised document that is not exactly what its type and version prescribe."""
+
+
+class Crashed(Exception):
+    """Stands for the result of a party that was made to crash (``crash={party: round}``
+    of :func:`mpc.protocols.run_in_process`): an outcome in the results, never raised."""

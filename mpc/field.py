@@ -38,7 +38,7 @@ from zkp.field import R as _BN254_R
 
 from . import _wordfield as W
 from ._intmath import Rng, require_int
-from .errors import MPCError
+from .errors import FieldValueError
 
 __all__ = ["PrimeField", "FieldValueError", "FR", "P61", "Vector", "Value", "lagrange_coefficients", "lagrange_rows"]
 
@@ -48,10 +48,6 @@ V = TypeVar("V", int, Vector)
 
 _WORD_LIMIT = 1 << 62
 _MAX_ELEMENTS = 1 << 28
-
-
-class FieldValueError(MPCError, ValueError):
-    """A field element outside ``[0, p)``, or a modulus that is not a usable prime."""
 
 
 @dataclass(frozen=True)

@@ -24,17 +24,13 @@ from typing import Any
 from zkp.errors import FormatError
 from zkp.formats.strict_json import load_strict
 
-from .errors import MPCError
+from .errors import MalformedDataError
 
 __all__ = ["MalformedDataError", "VERSION", "MAX_DOCUMENT", "dumps", "loads", "encode_int", "decode_int"]
 
 VERSION = 1
 MAX_DOCUMENT = 1 << 20  # bytes
 _INT = re.compile(r"0|-?[1-9][0-9]*")  # no sign on zero: "-0" is not canonical
-
-
-class MalformedDataError(MPCError, ValueError):
-    """A serialised document that is not exactly what its type and version prescribe."""
 
 
 def dumps(doc: dict[str, Any]) -> str:

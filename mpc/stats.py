@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from .encoding import Encoding, check_capacity
-from .errors import EncodingError, KeyMismatchError, MPCError, MPCTypeError
+from .errors import EncodingError, KeyMismatchError, MPCTypeError, TooFewReportsError
 from .paillier import Ciphertext, PrivateKey, PublicKey, RandomnessPool
 from .paillier.batch import sum_
 from .paillier.rangeproof import RangeProof, RangeProofError, encrypt_in_range, verify_range
@@ -43,11 +43,6 @@ MAX_PROVEN_DOCUMENT = 64 << 20
 
 __all__ = ["StatsSpec", "Report", "make_report", "Aggregator", "Summary", "TooFewReportsError", "RangeProofError",
            "proof_context"]
-
-
-class TooFewReportsError(MPCError, ValueError):
-    """Fewer reports than the protocol's minimum: decrypting would reveal too much about
-    individual holders."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import subprocess
 import warnings
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -170,9 +170,14 @@ def C() -> ModuleType:
 
 
 @pytest.fixture(params=THREADS, ids=lambda t: f"threads={t or 'default'}")
-def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+def threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
+    from zkp._backend import set_threads
+
     if request.param is None:
         monkeypatch.delenv("ZKP_THREADS", raising=False)
     else:
         monkeypatch.setenv("ZKP_THREADS", request.param)
-    return request.param  # type: ignore[no-any-return]
+    set_threads()  # the C twin reads no environment: Python passes ZKP_THREADS in
+    yield request.param
+    monkeypatch.undo()
+    set_threads()

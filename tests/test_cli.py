@@ -247,6 +247,106 @@ def test_a_stored_program_cannot_name_what_the_circuit_module_imports(tmp_path: 
 
 
 def _stored_names(path: Path) -> tuple[str, ...]:
-    from zkmpc.witness_cli import _names
+    from zkmpc.cli.witness import program_hint_names
 
-    return _names(path.read_bytes())
+    return program_hint_names(path.read_bytes())
+
+
+# --- the command line as a package -----------------------------------------------------------
+
+def _walk(parser: argparse.ArgumentParser, path: str = "zkmpc") -> Any:
+    """``(command path, parser)`` of every parser of the tree."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _walk(child, f"{path} {name}")
+
+
+def test_every_positional_argument_has_a_help_text() -> None:
+    from zkmpc.cli import _parser
+
+    bare = [f"{path}: {action.dest}" for path, parser in _walk(_parser([]))
+            for action in parser._actions
+            if not action.option_strings and not isinstance(action, argparse._SubParsersAction)
+            and not (action.help or "").strip()]
+    assert bare == []
+    assert len(list(_walk(_parser([])))) > 30  # the walk reaches the nested commands
+
+
+def test_one_registration_style_for_every_command() -> None:
+    """Each command is registered by ``add_<command>(subparsers)`` of its group's module,
+    listed once in ``_COMMANDS``; the groups are modules of the ``zkmpc.cli`` package."""
+    import importlib
+
+    from zkmpc.cli import _COMMANDS
+
+    names = [name for name, _, _ in _COMMANDS]
+    assert len(set(names)) == len(names)
+    for name, module, function in _COMMANDS:
+        assert function == "add_" + name.replace("-", "_"), (name, function)
+        assert module.startswith("zkmpc.cli.") or module == "zkmpc.usecases.cli", module
+        assert callable(getattr(importlib.import_module(module), function))
+    import zkmpc.cli
+
+    assert Path(zkmpc.cli.__file__).name == "__init__.py"
+    assert not any((ROOT / "zkmpc" / f"{old}.py").exists() for old in ("cli", "ceremony_cli", "party_cli", "witness_cli"))
+
+
+# --- zkmpc paillier ----------------------------------------------------------------------------
+
+def test_paillier_command_line_end_to_end(tmp_path: Path) -> None:
+    """Keys to files, three holders' CSV columns encrypted, the reports added up without a
+    key, the aggregate decrypted by the key holder: the statistics of the pooled column."""
+    (tmp_path / "bank_a.csv").write_text("name,salary\nann,41000.00\nbob,52000.5\n")
+    (tmp_path / "bank_b.csv").write_text("salary,name\n61000,cy\n")  # another column order
+    (tmp_path / "bank_c.csv").write_text("name,salary\ndi,38000.25\n")
+    out = zkmpc("paillier", "keygen", "pk.json", "sk.json", "--bits", "2048", cwd=tmp_path).stdout
+    assert "wrote pk.json" in out and (tmp_path / "sk.json").stat().st_mode & 0o777 == 0o600
+    for bank in "abc":
+        out = zkmpc("paillier", "encrypt", "pk.json", f"bank_{bank}.csv", "salary", f"{bank}.json",
+                    "--bins", "40000,60000", cwd=tmp_path).stdout
+        assert f"holder 'bank_{bank}'" in out
+    out = zkmpc("paillier", "aggregate", "pk.json", "a.json", "b.json", "c.json", "-o", "sum.json", cwd=tmp_path).stdout
+    assert "the sum of 3 reports" in out
+    out = zkmpc("paillier", "decrypt", "sk.json", "sum.json", cwd=tmp_path).stdout
+    lines = dict(line.split(":", 1) for line in out.splitlines() if not line.startswith(" "))
+    assert (lines["reports"].strip(), lines["count"].strip(), lines["total"].strip()) == ("3", "4", "192000.75")
+    assert lines["mean"].strip() == "48000.187500"
+    assert [line.split()[-1] for line in out.splitlines() if line.startswith(" ")] == ["1", "2", "1"]
+    assert "[40000, 60000)  2" in out
+
+
+def test_paillier_command_line_errors_name_the_file_and_line(tmp_path: Path) -> None:
+    from mpc import paillier
+
+    pk, sk = paillier.keygen(bits=2048)
+    (tmp_path / "pk.json").write_text(paillier.dump_public_key(pk))
+    (tmp_path / "sk.json").write_text(paillier.dump_private_key(sk))
+    (tmp_path / "ok.csv").write_text("salary\n1\n2\n")
+    (tmp_path / "rounded.csv").write_text("salary\n1\n12.345\n")
+    (tmp_path / "empty.csv").write_text("salary\n1\n\n3\n ,\n")
+    (tmp_path / "junk.json").write_text('{"x": 1}')
+
+    def fails(*args: str) -> str:
+        res = zkmpc("paillier", *args, cwd=tmp_path, check=False)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+        return res.stderr
+
+    assert "rounded.csv:3: column 'salary': 12.345 has more than 2 decimals" in fails(
+        "encrypt", "pk.json", "rounded.csv", "salary", "r.json")
+    assert "ok.csv:1: expected a header with a column 'wage', found ['salary']" in fails(
+        "encrypt", "pk.json", "ok.csv", "wage", "r.json")
+    assert "empty.csv:5: column 'salary': an empty cell" in fails("encrypt", "pk.json", "empty.csv", "salary", "r.json")
+    zkmpc("paillier", "encrypt", "pk.json", "empty.csv", "salary", "e.json", "--skip-empty", cwd=tmp_path)
+    assert "bins: expected plain decimal numbers" in fails("encrypt", "pk.json", "ok.csv", "salary", "r.json",
+                                                            "--bins", "1e5")
+    assert "junk.json: expected a 'zkmpc-paillier-report' document" in fails("aggregate", "pk.json", "junk.json",
+                                                                              "-o", "s.json")
+    zkmpc("paillier", "encrypt", "pk.json", "ok.csv", "salary", "ok.json", "--decimals", "3", cwd=tmp_path)
+    assert "ok.json: encoded with --decimals 3" in fails("aggregate", "pk.json", "e.json", "ok.json", "-o", "s.json")
+    assert "e.json: a second report from 'empty'" in fails("aggregate", "pk.json", "e.json", "e.json", "-o", "s.json")
+    zkmpc("paillier", "aggregate", "pk.json", "e.json", "-o", "one.json", cwd=tmp_path)
+    assert "one.json: the aggregate of 1 reports, at least 3 are needed" in fails("decrypt", "sk.json", "one.json")
+    assert "pk.json: expected a 'paillier-private-key' document" in fails("decrypt", "pk.json", "one.json")
+    assert "sk.json: exists already" in fails("keygen", "pk2.json", "sk.json", "--bits", "2048")

@@ -358,3 +358,65 @@ def test_config_validation(tmp_path: Path) -> None:
         path.write_text(text.replace('ca = "ca.pem"', bad_limit + '\nca = "ca.pem"'))
         with pytest.raises(ConfigError):
             load_config(path)
+
+
+# --- a refused frame wakes whoever waits on its sender --------------------------------------
+
+def test_a_refused_frame_wakes_the_receiver_waiting_on_that_peer_in_process() -> None:
+    """A malformed or oversized frame from party 1 ends a wait on party 1 at once, with an
+    error naming party 1 and why (it waited for the whole timeout before)."""
+    from mpc.net import FrameRefused
+
+    async def go() -> None:
+        for frame in (b"garbage" * 3, b"ZKMP\x01\x01" + struct.pack(">I", 1 << 20)):
+            hub = InProcessHub([1, 2, 3], session=S1, max_frame=1 << 10)
+            n2 = hub.network(2)
+            waiting = asyncio.ensure_future(n2.recv(1, "r", timeout=20))
+            other = asyncio.ensure_future(n2.recv(3, "r", timeout=20))
+            await asyncio.sleep(0)
+            assert not n2.deliver_frame(frame, peer=1)
+            with pytest.raises(FrameRefused, match="party 1") as info:
+                await asyncio.wait_for(waiting, 1)
+            assert info.value.peer == 1 and isinstance(info.value, PeerGone)
+            assert not other.done()  # party 3's wait is untouched
+            await hub.network(3).send(2, "r", b"fine")
+            assert await other == b"fine"
+        # a round's gathering is not ended by a refused frame: the sender may still send it
+        hub = InProcessHub([1, 2, 3], session=S1, max_frame=1 << 10)
+        n2 = hub.network(2)
+        round_ = asyncio.ensure_future(n2.gather("g", [1, 3], timeout=20))
+        await asyncio.sleep(0.05)  # both parties awaited
+        assert set(n2._waiters) == {(1, "g"), (3, "g")}
+        assert not n2.deliver_frame(b"garbage" * 3, peer=1)
+        await asyncio.sleep(0)
+        assert not round_.done()
+        await hub.network(1).send(2, "g", b"one")
+        await hub.network(3).send(2, "g", b"three")
+        assert await asyncio.wait_for(round_, 1) == {1: b"one", 3: b"three"}
+
+    run(go())
+
+
+def test_a_refused_frame_wakes_the_receiver_waiting_on_that_peer_over_tls(tls_setup: Path) -> None:
+    """Party 3 (authenticated) sends an oversized header and then a malformed body on its
+    link: a wait on party 3 ends at once each time, naming party 3, not at its timeout."""
+    from mpc.net import FrameRefused
+
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup)
+        port2 = cfg.addresses()[2][1]
+        as3 = client_context(cfg.ca, tls_setup / "party3.pem", tls_setup / "party3.key")
+        bad_body = b"ZKMP\x01\x01" + struct.pack(">I", 30) + bytes(30)  # receiver 0: not a party id
+        for junk in (b"ZKMP\x01\x01" + struct.pack(">I", 1 << 30), bad_body):
+            waiting = asyncio.ensure_future(n2.recv(3, "r", timeout=25))
+            await asyncio.sleep(0)
+            await _raw(cfg, as3, port2, [junk])
+            with pytest.raises(FrameRefused, match="party 3") as info:
+                await asyncio.wait_for(waiting, 5)
+            assert info.value.peer == 3
+        await n1.send(2, "after", b"still serving")
+        assert await n2.recv(1, "after", timeout=2) == b"still serving"
+        await n1.close()
+        await n2.close()
+
+    run(go())

@@ -497,3 +497,21 @@ class AccuracyBelowClaimError(ModelError):
 
 class WeightCommitmentError(ModelError):
     """Weights (or a salt) that do not open the committed model's commitment."""
+
+# --- command line (zkmpc.cli: the prover client, the Paillier commands)
+
+__all__ += ["ProverRequestError", "PaillierFileError"]
+
+
+class ProverRequestError(ZkmpcError, ValueError):
+    """A prover server (``zkmpc prover serve``) refused a request (``status`` is the HTTP
+    status)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class PaillierFileError(ZkmpcError, ValueError):
+    """A file given to ``zkmpc paillier`` that cannot be used: the message names the file
+    and, for a CSV value, its line (``data.csv:7: column 'salary': ...``)."""

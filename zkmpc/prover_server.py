@@ -52,20 +52,14 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+from .errors import ProverRequestError
+
 __all__ = ["ProverServer", "ProverRequestError", "request_proof", "serve"]
 
 #: bytes a .wtns may carry beyond its values (magic, version, section table, header)
 _WTNS_OVERHEAD = 4096
 #: seconds a client has to send its request
 _READ_TIMEOUT = 30.0
-
-
-class ProverRequestError(ValueError):
-    """The server refused a request (``status`` is the HTTP status)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _handler(prover: Any, counter: list[int]) -> type[BaseHTTPRequestHandler]:

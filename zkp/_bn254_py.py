@@ -33,6 +33,7 @@ __all__ = [
     "witness_validate",
     "fr_poseidon",
     "BACKEND",
+    "set_threads",
     "g1_validate",
     "g2_validate",
     "g1_msm",
@@ -71,6 +72,23 @@ _SCALAR_BITS = 254
 
 
 # ---------------------------------------------------------------- validation
+
+
+def set_threads(n: int) -> None:
+    """The worker threads of the batch kernels (``n >= 1``, or 0 for one per CPU), as the C
+    twin takes them. This twin computes on the calling thread: it checks ``n`` and keeps
+    nothing.
+
+        >>> set_threads(2)
+        >>> set_threads(-1)
+        Traceback (most recent call last):
+        ...
+        zkp.errors.MalformedInputError: set_threads: expected an int >= 0 (0: one per CPU), found -1
+    """
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise MalformedInputError(f"set_threads: expected an int >= 0, found {type(n).__name__}")
+    if n < 0:
+        raise MalformedInputError(f"set_threads: expected an int >= 0 (0: one per CPU), found {n}")
 
 
 def g1_validate(points: bytes) -> None:

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 from ..errors import MPCError
 
-__all__ = ["NetworkError", "FrameError", "FrameTooLargeError", "ConfigError", "ProtocolAbort", "Violation"]
+__all__ = ["NetworkError", "FrameError", "FrameTooLargeError", "ConfigError", "ProtocolAbort", "Violation",
+           "PeerGone", "RecvTimeout", "FrameRefused"]
 
 
 class NetworkError(MPCError, ValueError):
@@ -19,6 +20,26 @@ class FrameError(NetworkError):
 
 class FrameTooLargeError(FrameError):
     """A frame whose announced length exceeds the cap (refused before allocating)."""
+
+
+class PeerGone(NetworkError):
+    """The peer disconnected without sending what was awaited."""
+
+
+class RecvTimeout(NetworkError):
+    """Nothing arrived from the peer for this round within the timeout."""
+
+
+class FrameRefused(PeerGone):
+    """A frame from ``peer`` that was refused (malformed, or beyond the size cap): whoever
+    waited on that peer stops waiting at once, with the reason, instead of at its timeout.
+    A :class:`~mpc.net.errors.PeerGone` (callers that stop waiting on a gone peer stop on
+    it too); :meth:`~mpc.net.network.Network.gather` keeps waiting for the round's message
+    until its deadline."""
+
+    def __init__(self, message: str, *, peer: int) -> None:
+        super().__init__(message)
+        self.peer = peer
 
 
 class ConfigError(NetworkError):

@@ -28,7 +28,7 @@ import time
 from collections import deque
 from typing import Iterable, Iterator, Sequence
 
-from .errors import FrameError, NetworkError, Violation
+from .errors import FrameError, FrameRefused, NetworkError, PeerGone, RecvTimeout, Violation
 from .frames import DEFAULT_MAX_FRAME, HEADER_SIZE, Message, decode_body, decode_header, encode
 
 __all__ = ["Network", "InProcessHub", "InProcessNetwork", "PeerGone", "RecvTimeout", "ViolationLog", "MAX_VIOLATIONS"]
@@ -38,14 +38,6 @@ MAX_VIOLATIONS = 100  # a party of the session beyond this many violations is dr
 VIOLATION_SAMPLE = 8  # recent violations kept per peer
 MAX_REASON = 200      # characters kept of a violation's reason
 MAX_WATCHERS = 64     # sets told of dropped peers (one per protocol Context): the latest are kept
-
-
-class PeerGone(NetworkError):
-    """The peer disconnected without sending what was awaited."""
-
-
-class RecvTimeout(NetworkError):
-    """Nothing arrived from the peer for this round within the timeout."""
 
 
 class ViolationLog:
@@ -137,6 +129,17 @@ class Network:
         if count > self.max_violations and peer in self.peers and peer not in self.dropped:
             self.drop(peer, f"{count} violations, the limit is {self.max_violations}")
 
+    def refuse_frame(self, peer: int, reason: str) -> None:
+        """Record a refused (malformed or oversized) frame of ``peer`` and end every wait on
+        that peer at once with :class:`~mpc.net.errors.FrameRefused` naming it: the round it
+        was meant for cannot be told from a frame that does not parse."""
+        self.reject(peer, reason)
+        error = f"party {peer} sent a frame that was refused: {reason[:MAX_REASON]}"
+        for key in [k for k in self._waiters if k[0] == peer]:
+            fut = self._waiters.pop(key)
+            if not fut.done():
+                fut.set_exception(FrameRefused(error, peer=peer))
+
     def drop(self, peer: int, why: str) -> None:
         """Stop dealing with ``peer``: it is marked gone (whoever waits on it stops), its
         frames are ignored, its links closed, and every watching set (the ``bad`` set of
@@ -203,7 +206,7 @@ class Network:
                 raise FrameError(f"frame of {len(frame)} bytes announces a body of {length}")
             return self.deliver(decode_body(frame[HEADER_SIZE:]), peer)
         except FrameError as exc:
-            self.reject(peer, str(exc))
+            self.refuse_frame(peer, str(exc))
             return False
 
     def mark_gone(self, peer: int) -> None:
@@ -248,6 +251,8 @@ class Network:
         Raises:
             RecvTimeout: nothing within ``timeout`` seconds.
             PeerGone: ``frm`` disconnected first.
+            FrameRefused: a frame of ``frm`` was refused while waiting (malformed or
+                oversized): the error names the party and why.
         """
         key = (frm, tag)
         if key in self._inbox:
@@ -265,15 +270,20 @@ class Network:
 
     async def gather(self, tag: str, parties: Iterable[int], *, timeout: float) -> dict[int, bytes]:
         """What each of ``parties`` sent for ``tag`` by one common deadline; the parties that
-        timed out or disconnected are simply absent from the result."""
+        timed out or disconnected are simply absent from the result. A refused frame
+        (:class:`~mpc.net.errors.FrameRefused`) is not the round's message: its sender may
+        still send that by the deadline (a party beyond ``max_violations`` is dropped)."""
         deadline = time.monotonic() + timeout
         parties = list(parties)
 
         async def one(p: int) -> bytes | None:
-            try:
-                return await self.recv(p, tag, timeout=max(0.0, deadline - time.monotonic()))
-            except (RecvTimeout, PeerGone):
-                return None
+            while True:
+                try:
+                    return await self.recv(p, tag, timeout=max(0.0, deadline - time.monotonic()))
+                except FrameRefused:
+                    continue
+                except (RecvTimeout, PeerGone):
+                    return None
 
         got = await asyncio.gather(*(one(p) for p in parties))
         return {p: v for p, v in zip(parties, got) if v is not None}

@@ -187,7 +187,7 @@ class TcpNetwork(Network):
                     self.reject(peer, f"no complete frame within {timeout:g} s {waiting_for}; connection closed")
                     return
                 except FrameError as exc:
-                    self.reject(peer, f"{exc}; connection closed")
+                    self.refuse_frame(peer, f"{exc}; connection closed")
                     return
                 prove()
                 timeout, waiting_for = self.read_timeout, "of the previous one"
@@ -196,7 +196,7 @@ class TcpNetwork(Network):
                 try:
                     ok = self.deliver(decode_body(body), peer)
                 except FrameError as exc:
-                    self.reject(peer, str(exc))
+                    self.refuse_frame(peer, str(exc))
                     continue
                 if peer in self.dropped:
                     return

@@ -32,7 +32,7 @@ Cost: ``3 bits`` full exponentiations mod ``n^2`` to prove and ``2 bits`` to ver
     >>> encrypt_in_range(pk, 1024, 10)
     Traceback (most recent call last):
     ...
-    mpc.paillier.rangeproof.RangeProofError: encrypt_in_range: expected a value in [0, 2^10), found 1024
+    mpc.errors.RangeProofError: encrypt_in_range: expected a value in [0, 2^10), found 1024
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 import gmpy2
 
 from .._intmath import random_unit
-from ..errors import MPCError
+from ..errors import RangeProofError
 from .ciphertext import Ciphertext
 from .keys import PublicKey
 
@@ -54,12 +54,6 @@ __all__ = ["BitProof", "RangeProof", "RangeProofError", "encrypt_in_range", "ver
 #: bits of each Fiat-Shamir challenge (the soundness error of one OR-proof is 2^-128)
 CHALLENGE_BITS = 128
 _DOMAIN = b"zkmpc/paillier/rangeproof/v1"
-
-
-class RangeProofError(MPCError, ValueError):
-    """A range proof that cannot be made (a value out of range, too many bits for the key)
-    or that is malformed (wrong counts, values outside their groups); a well-formed proof
-    that does not verify makes :func:`verify_range` return False instead."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import gmpy2
 from gmpy2 import mpz
 
 from .._intmath import Rng, random_below, random_bits, random_safe_prime, random_unit
-from ..errors import InsecureKeyError, MPCError, MPCTypeError
+from ..errors import InsecureKeyError, MPCTypeError, PartialDecryptionError
 from ..serial import VERSION, MalformedDataError, decode_int, dumps, encode_int, loads
 from .ciphertext import Ciphertext
 from .keys import MIN_BITS, PublicKey
@@ -41,15 +41,6 @@ __all__ = ["ThresholdPublicKey", "KeyShare", "PartialDecryption", "threshold_key
            "load_threshold_public_key", "dump_key_share", "load_key_share", "dump_partial", "load_partial"]
 
 CHALLENGE_BITS = 256
-
-
-class PartialDecryptionError(MPCError, ValueError):
-    """Partial decryptions that cannot be combined: too few, duplicated, for another
-    ciphertext, or failing their proofs (``bad`` lists the culprits' indices)."""
-
-    def __init__(self, message: str, bad: Sequence[int] = ()) -> None:
-        super().__init__(message)
-        self.bad = tuple(bad)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import secrets
 import threading
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
-from ..errors import MPCError
+from ..errors import Crashed, MPCError
 from ..field import FR, PrimeField
 from ..net.network import InProcessHub
 from .base import Context
@@ -20,10 +20,6 @@ from .base import Context
 __all__ = ["run_in_process", "Crashed"]
 
 T = TypeVar("T")
-
-
-class Crashed(Exception):
-    """Stands for the result of a party that was made to crash (``crash={party: round}``)."""
 
 
 def _crash_hook(hub: InProcessHub, party: int, when: str | None) -> Callable[[str], None] | None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-__all__ = ["add_parsers"]
+__all__ = ["add_usecases"]
 
 
 def cmd_usecases(args: argparse.Namespace) -> int:
@@ -33,9 +33,11 @@ def cmd_usecases(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: Any) -> None:
+def add_usecases(sub: Any) -> None:
+    """Register ``zkmpc usecases``."""
     u = sub.add_parser("usecases", help="the use cases by sector; `usecases run NAME [ARGS]` runs one")
-    u.add_argument("action", nargs="?", choices=("list", "run"), default="list")
+    u.add_argument("action", nargs="?", choices=("list", "run"), default="list",
+                   help="list the use cases (the default), or run one")
     u.add_argument("rest", nargs=argparse.REMAINDER, help="run: the use case's name, then its arguments")
     u.add_argument("--sector", default=None, help="list only this sector's use cases")
     u.add_argument("--markdown", action="store_true", help="list as a Markdown table (the README's)")

@@ -200,9 +200,12 @@ static int g2_in_subgroup(const g2_aff *q) {
 
 static PyObject *MalformedInputError;
 
+/* The batch kernels' worker threads: 0 (the default) is one per online CPU. Python sets it
+   (set_threads; zkp._backend reads ZKP_THREADS): no environment variable is read in C. */
+static int threads_setting = 0;
+
 static int nthreads(void) {
-    const char *env = getenv("ZKP_THREADS");
-    long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    long n = threads_setting > 0 ? threads_setting : sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) n = 1;
     if (n > MAX_THREADS) n = MAX_THREADS;
     return (int)n;
@@ -215,6 +218,17 @@ static PyObject *malformed(const char *fmt, ...) {
     va_end(ap);
     if (msg) { PyErr_SetObject(MalformedInputError, msg); Py_DECREF(msg); }
     return NULL;
+}
+
+static PyObject *py_set_threads(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (!PyLong_Check(arg) || PyBool_Check(arg))
+        return malformed("set_threads: expected an int >= 0, found %s", Py_TYPE(arg)->tp_name);
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    if (n < 0) return malformed("set_threads: expected an int >= 0 (0: one per CPU), found %ld", n);
+    threads_setting = n > MAX_THREADS ? MAX_THREADS : (int)n;
+    Py_RETURN_NONE;
 }
 
 static int count(const Py_buffer *b, Py_ssize_t width, const char *what, Py_ssize_t *n) {
@@ -542,6 +556,7 @@ static PyObject *py_pairing_check(PyObject *Py_UNUSED(self), PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
+    {"set_threads", py_set_threads, METH_O, "Worker threads of the batch kernels (0: one per online CPU, at most 16)."},
     {"g1_validate", py_g1_validate, METH_VARARGS, "Raise MalformedInputError for a G1 point off the curve."},
     {"g2_validate", py_g2_validate, METH_VARARGS, "Raise MalformedInputError for a G2 point off the twist or outside the subgroup."},
     {"g1_msm", py_g1_msm, METH_VARARGS, "Multi-scalar multiplication over G1 (Pippenger)."},

@@ -16,7 +16,9 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["add_parsers", "cmd_wtns_calculate"]
+from .common import load_assignment, load_circuit, read_file, write_file
+
+__all__ = ["add_wtns", "cmd_wtns_calculate", "program_hint_names"]
 
 
 def _hints_of(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
@@ -42,24 +44,18 @@ def _hints_of(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
 
 def cmd_wtns_calculate(args: argparse.Namespace) -> int:
     from circuits.compiler import input_values
-    from zkp.formats.strict_json import load_strict
     from zkp.formats.circom import write_wtns
     from zkp.program import ProgramCheckFailed, WitnessProgram
     from zkp.witness import Witness
 
-    from .cli import _input_value, _read, _write, load_circuit
-
     t0 = time.perf_counter()
     cls = load_circuit(args.circuit)
-    doc = load_strict(_read(args.input, limit=1 << 26), what="input")
-    if not isinstance(doc, dict):
-        raise SystemExit("error: the input file must hold a JSON object {name: value}")
-    assignment = cls(**{k: _input_value(v, k) for k, v in doc.items()})
+    assignment = load_assignment(cls, args.input)
     values = input_values(cls, assignment)
     inputs = b"".join(v.to_bytes(32, "big") for v in values)
     if args.program:
-        data = _read(args.program, binary=True)
-        prog = WitnessProgram.from_bytes(data, hints=_hints_of(cls, _names(data)))
+        data = read_file(args.program, binary=True)
+        prog = WitnessProgram.from_bytes(data, hints=_hints_of(cls, program_hint_names(data)))
         num_public = sum(spec.size for _, spec in cls.__zk_inputs__ if spec.public)  # type: ignore[attr-defined]
         try:
             witness = Witness(prog.run_bytes(inputs), num_public)
@@ -72,12 +68,12 @@ def cmd_wtns_calculate(args: argparse.Namespace) -> int:
         from circuits import compile as compile_circuit
 
         witness = compile_circuit(cls).solve(assignment)
-    _write(args.output, write_wtns(witness))
+    write_file(args.output, write_wtns(witness))
     print(f"wrote {args.output} ({len(witness)} wires, {time.perf_counter() - t0:.3f} s)")
     return 0
 
 
-def _names(data: bytes) -> tuple[str, ...]:
+def program_hint_names(data: bytes) -> tuple[str, ...]:
     """The hint names a stored program declares (its loader checks everything again)."""
     import struct
 
@@ -95,12 +91,13 @@ def _names(data: bytes) -> tuple[str, ...]:
         return ()
 
 
-def add_parsers(sub: Any) -> None:
+def add_wtns(sub: Any) -> None:
+    """Register ``zkmpc wtns calculate``."""
     w = sub.add_parser("wtns", help="witness files: calculate (as snarkjs wtns calculate)")
     ws = w.add_subparsers(dest="wtns_command", required=True)
     c = ws.add_parser("calculate", help="FILE.py:Class INPUT.json OUT.wtns [--program Class.zkwp]")
-    c.add_argument("circuit")
-    c.add_argument("input")
-    c.add_argument("output")
+    c.add_argument("circuit", help="the circuit class, as FILE.py:Class (its inputs' names and types)")
+    c.add_argument("input", help="INPUT.json: a JSON object {name: value}")
+    c.add_argument("output", help="the witness file to write (.wtns)")
     c.add_argument("--program", default=None, help="the stored witness program (zkmpc compile writes it)")
     c.set_defaults(fn=cmd_wtns_calculate)

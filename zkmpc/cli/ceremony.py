@@ -185,18 +185,25 @@ def cmd_ptau_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _step_parser(sub: Any, verb: str, help: str, src: str, dst: str, fn: Any) -> None:
-    """A contribution or a beacon (``verb``) from ``src`` to ``dst``, as snarkjs takes them."""
+def _step_parser(sub: Any, verb: str, help: str, src: str, dst: str, fn: Any, kind: str) -> None:
+    """A contribution or a beacon (``verb``) from ``src`` to ``dst``, as snarkjs takes them
+    (``kind``: the files' extension, .zkey or .ptau)."""
     p = sub.add_parser(verb, help=help)
-    p.add_argument(src)
-    p.add_argument(dst)
+    p.add_argument(src, help=f"the {kind} to add to")
+    p.add_argument(dst, help=f"the {kind} to write")
     if verb == "beacon":
         p.add_argument("beacon", help="the beacon's value, hex")
         p.add_argument("exp", type=int, help="2^exp SHA-256 iterations (10..63)")
-    p.add_argument("--name", "-n", default="")
+    p.add_argument("--name", "-n", default="", help="the contributor's name, recorded in the file")
     if verb == "contribute":
         p.add_argument("--entropy", "-e", default="", help="extra entropy (mixed with the CSPRNG's)")
     p.set_defaults(fn=fn)
+
+
+def _add_r1cs_ptau_zkey(p: Any, zkey_help: str) -> None:
+    p.add_argument("r1cs", help="the circuit's .r1cs")
+    p.add_argument("ptau", help="a prepared .ptau (powers of tau, phase 2)")
+    p.add_argument("zkey", help=zkey_help)
 
 
 def add_zkey(sub: Any) -> None:
@@ -204,19 +211,17 @@ def add_zkey(sub: Any) -> None:
     z = sub.add_parser("zkey", help="snarkjs .zkey files: new, contribute, beacon, verify, export")
     zs = z.add_subparsers(dest="zkey_command", required=True)
     n = zs.add_parser("new", help="the initial key of a circuit from a prepared ptau")
-    for name in ("r1cs", "ptau", "zkey"):
-        n.add_argument(name)
+    _add_r1cs_ptau_zkey(n, "the initial .zkey to write")
     n.set_defaults(fn=cmd_zkey_new)
-    _step_parser(zs, "contribute", "add a phase-2 contribution", "old", "new", cmd_zkey_contribute)
-    _step_parser(zs, "beacon", "apply a public random beacon", "old", "new", cmd_zkey_beacon)
+    _step_parser(zs, "contribute", "add a phase-2 contribution", "old", "new", cmd_zkey_contribute, ".zkey")
+    _step_parser(zs, "beacon", "apply a public random beacon", "old", "new", cmd_zkey_beacon, ".zkey")
     v = zs.add_parser("verify", help="check a key's whole transcript against the circuit and ptau")
-    for name in ("r1cs", "ptau", "zkey"):
-        v.add_argument(name)
+    _add_r1cs_ptau_zkey(v, "the .zkey to check")
     v.set_defaults(fn=cmd_zkey_verify)
     e = zs.add_parser("export", help="export verificationkey ZKEY JSON")
-    e.add_argument("what", choices=("verificationkey",))
-    e.add_argument("zkey")
-    e.add_argument("json")
+    e.add_argument("what", choices=("verificationkey",), help="what to export: verificationkey")
+    e.add_argument("zkey", help="the .zkey to read")
+    e.add_argument("json", help="the verification key to write (snarkjs JSON)")
     e.set_defaults(fn=cmd_zkey_export_vk)
 
 
@@ -226,18 +231,18 @@ def add_ptau(sub: Any) -> None:
                                     "prepare, verify, info")
     ps = p.add_subparsers(dest="ptau_command", required=True)
     n = ps.add_parser("new", help="a new file of 2^POWER powers")
-    n.add_argument("power", type=int)
-    n.add_argument("out")
+    n.add_argument("power", type=int, help="log2 of the number of powers (the largest circuit's size)")
+    n.add_argument("out", help="the .ptau to write")
     n.set_defaults(fn=cmd_ptau_new)
-    _step_parser(ps, "contribute", "add a contribution", "inp", "out", cmd_ptau_contribute)
-    _step_parser(ps, "beacon", "apply a public random beacon", "inp", "out", cmd_ptau_beacon)
+    _step_parser(ps, "contribute", "add a contribution", "inp", "out", cmd_ptau_contribute, ".ptau")
+    _step_parser(ps, "beacon", "apply a public random beacon", "inp", "out", cmd_ptau_beacon, ".ptau")
     pr = ps.add_parser("prepare", help="add the Lagrange bases phase 2 needs")
-    pr.add_argument("inp")
-    pr.add_argument("out")
+    pr.add_argument("inp", help="the .ptau to prepare")
+    pr.add_argument("out", help="the prepared .ptau to write")
     pr.set_defaults(fn=cmd_ptau_prepare)
     v = ps.add_parser("verify", help="check every contribution and the points")
-    v.add_argument("ptau")
+    v.add_argument("ptau", help="the .ptau to check")
     v.set_defaults(fn=cmd_ptau_verify)
     i = ps.add_parser("info", help="power, contributions and the file's hash (to pin it)")
-    i.add_argument("ptau")
+    i.add_argument("ptau", help="the .ptau to describe")
     i.set_defaults(fn=cmd_ptau_info)

@@ -114,7 +114,7 @@ def add_party(sub: Any) -> None:
 def add_party_setup(sub: Any) -> None:
     """Register ``zkmpc party-setup`` on the command line's subparsers."""
     s = sub.add_parser("party-setup", help="certificates and parties.toml for a local multi-party run")
-    s.add_argument("directory")
+    s.add_argument("directory", help="where to write parties.toml and the certificates")
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--threshold", type=int, required=True)
     s.add_argument("--port", type=int, default=7100, help="party i listens on port + i")
