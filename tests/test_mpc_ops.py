@@ -162,4 +162,4 @@ def test_masks_too_narrow_are_refused() -> None:
         x = constant(ctx.field, [1])
         return await less_than(ctx, x, x, bits=64, pre=pre[ctx.party])
     res = run_in_process(job, parties=3, threshold=2)
-    assert all(isinstance(r, EncodingError) and "mask_bits >= 65" in str(r) for r in res.values()), res
+    assert all(isinstance(r, EncodingError) and "mask_bits >= 41" in str(r) for r in res.values()), res
