@@ -163,3 +163,14 @@ def test_masks_too_narrow_are_refused() -> None:
         return await less_than(ctx, x, x, bits=64, pre=pre[ctx.party])
     res = run_in_process(job, parties=3, threshold=2)
     assert all(isinstance(r, EncodingError) and "mask_bits >= 41" in str(r) for r in res.values()), res
+
+
+def test_benchmark_small_size() -> None:
+    from benchmarks.mpc_ops import compare
+    from mpc.protocols.compare import lt_rounds
+
+    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
+    by_op = {r["op"]: r for r in rows}
+    assert by_op["lt"]["rounds"] == lt_rounds(8) == 4
+    assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
+    assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)

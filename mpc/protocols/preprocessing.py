@@ -128,4 +128,5 @@ def deal_preprocessing(needs: Needs, *, parties: Sequence[int], threshold: int, 
     ids = list(parties)
     shares = [split(v, n=len(ids), threshold=threshold, field=field, indices=ids, rng=rng)
               for v in (bits, masks, a, b, c)]
-    return {p: Preprocessing(p, mask_bits, *(sh[i].vector for sh in shares)) for i, p in enumerate(ids)}
+    return {p: Preprocessing(p, mask_bits, bits=shares[0][i].vector, masks=shares[1][i].vector, a=shares[2][i].vector,
+                             b=shares[3][i].vector, c=shares[4][i].vector) for i, p in enumerate(ids)}
