@@ -420,3 +420,12 @@ class AggregateMismatchError(AggregationError):
     """Published totals and blinding sums that do not open the sum of the accepted
     contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
     on the set of contributors."""
+
+
+# --- mpc use cases (biobank association, survival)
+__all__ += ["PartyFailedError"]
+
+
+class PartyFailedError(ZkmpcError, RuntimeError):
+    """A party process of a networked use case that ended without printing its result
+    (a crash, not a protocol abort); the message quotes its error output."""

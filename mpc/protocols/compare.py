@@ -64,11 +64,13 @@ import numpy as np
 
 from ..errors import EncodingError, MPCTypeError
 from ..field import PrimeField, Vector
+from ..net.errors import ProtocolAbort
 from .base import Context, open_vector
 from .beaver import share_input
+from .dealing import receive_dealt, share_vector
 from .preprocessing import DEFAULT_MASK_BITS, Needs, Preprocessing, deal_preprocessing
 
-__all__ = ["KAPPA", "constant", "less_than", "equal", "truncate", "divide_public", "argmax", "or_cost",
+__all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "or_cost",
            "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
            "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
            "DEFAULT_MASK_BITS"]
@@ -154,6 +156,34 @@ def constant(field: PrimeField, values: Sequence[int]) -> Vector:
     return field.vector([field.encode(int(v)) for v in values], "constant")
 
 
+async def shared_total(ctx: Context, values: Vector, *, tag: str = "total") -> Vector:
+    """Every party deals its vector; each returns its share of the element-wise total of
+    *all* parties' vectors (one round, nothing opened). A party whose shares do not
+    arrive aborts the run (:class:`~mpc.net.errors.ProtocolAbort` naming it): a total
+    that silently left someone out would be computed on the wrong data.
+
+        >>> from mpc.protocols import run_in_process
+        >>> async def job(ctx):
+        ...     total = await shared_total(ctx, constant(ctx.field, [ctx.party, 10]))
+        ...     return (await open_vector(ctx, "out", total))[0].tolist()
+        >>> run_in_process(job, parties=3, threshold=2)[1]
+        [6, 30]
+    """
+    await share_vector(ctx, tag, values)
+    got = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
+    shares = receive_dealt(ctx, tag, got, len(values))
+    absent = tuple(p for p in ctx.parties if p not in shares)
+    if absent:
+        missing = tuple(p for p in absent if p not in ctx.bad)
+        raise ProtocolAbort(f"{tag}: no valid shares from parties {list(absent)}; every party's input is needed "
+                            f"(missing: {list(missing)}, misbehaving: {sorted(ctx.bad)})",
+                            missing=missing, bad=tuple(sorted(ctx.bad)), round=tag)
+    total = ctx.field.zeros(len(values))
+    for p in ctx.parties:
+        total = ctx.field.add(total, shares[p])
+    return total
+
+
 def _bits(bits: object) -> int:
     if isinstance(bits, bool) or not isinstance(bits, int) or bits < 1:
         raise MPCTypeError(f"bits: expected an int >= 1, found {bits!r}")
@@ -199,6 +229,12 @@ async def _mul(ctx: Context, tag: str, pre: Preprocessing, x: Vector, y: Vector)
     de, _ = await open_vector(ctx, tag, np.concatenate([f.sub(x, a), f.sub(y, b)]))
     d, e = de[:len(x)], de[len(x):]
     return f.add(f.add(c, f.mul(d, b)), f.add(f.mul(e, a), f.mul(d, e)))
+
+
+async def multiply_shared(ctx: Context, x: Vector, y: Vector, *, pre: Preprocessing, tag: str = "mul") -> Vector:
+    """Shares of ``x_i * y_i`` (one opening, ``len(x)`` triples of ``pre``)."""
+    _same_length(x, y)
+    return await _mul(ctx, tag, pre, x, y)
 
 
 async def _open_ints(ctx: Context, tag: str, x: Vector) -> list[int]:

@@ -20,6 +20,8 @@ document their needs and offer ``*_needs`` functions to size the pool before dea
     Needs(bits=8, masks=2, triples=3)
     >>> _ = pool[1].take_bits(5); pool[1].remaining()
     Needs(bits=3, masks=2, triples=3)
+    >>> Preprocessing.from_bytes(pool[2].to_bytes()).remaining()   # what a dealer sends party 2
+    Needs(bits=8, masks=2, triples=3)
 
 Security:
     The dealer knows every value it deals and must not collude with any party (the
@@ -30,15 +32,18 @@ Security:
 from __future__ import annotations
 
 import secrets
+import struct
 from dataclasses import dataclass, field as dc_field
 from typing import Sequence
 
 from .._intmath import Rng
 from ..errors import SharingError
-from ..field import FR, PrimeField, Vector
+from ..field import FR, P61, PrimeField, Vector
 from ..sharing.shamir import split
 
 __all__ = ["Needs", "Preprocessing", "deal_preprocessing", "DEFAULT_MASK_BITS"]
+
+_MAGIC = b"zkmpc/pre/1"
 
 DEFAULT_MASK_BITS = 128
 """Bits of the masks ``r''`` by default: with ``kappa = 40`` they hide values of up to
@@ -71,10 +76,47 @@ class Preprocessing:
     a: Vector
     b: Vector
     c: Vector
+    field: PrimeField = FR
     _used: dict[str, int] = dc_field(default_factory=lambda: {"bits": 0, "masks": 0, "triples": 0})
 
     def __repr__(self) -> str:
         return f"Preprocessing(party={self.party}, remaining={self.remaining()}, values=<hidden>)"
+
+    def to_bytes(self) -> bytes:
+        """The unused part, for the dealer to send to its party (over an encrypted
+        channel: these are secret shares). Layout: magic, party, mask bits, field flag
+        (0: BN254 Fr, 1: GF(2^61 - 1)), the three counts, then the packed vectors."""
+        f = self.field
+        if f not in (FR, P61):
+            raise SharingError(f"preprocessing over {f.name}: only BN254 Fr and GF(2^61 - 1) pools are serialised")
+        rest = self.remaining()
+        used = self._used
+        vecs = [self.bits[used["bits"]:], self.masks[used["masks"]:], self.a[used["triples"]:],
+                self.b[used["triples"]:], self.c[used["triples"]:]]
+        head = _MAGIC + struct.pack(">HHBQQQ", self.party, self.mask_bits, int(f is P61), rest.bits, rest.masks,
+                                    rest.triples)
+        return head + b"".join(f.pack(v) for v in vecs)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Preprocessing:
+        """Read :meth:`to_bytes` (every element checked canonical).
+
+        Raises:
+            SharingError: a malformed or truncated pool."""
+        size = len(_MAGIC) + struct.calcsize(">HHBQQQ")
+        if data[:len(_MAGIC)] != _MAGIC or len(data) < size:
+            raise SharingError("preprocessing: expected a pool written by Preprocessing.to_bytes")
+        party, mask_bits, word, nb, nm, nt = struct.unpack(">HHBQQQ", data[len(_MAGIC):size])
+        f = P61 if word else FR
+        counts = [nb, nm, nt, nt, nt]
+        if word > 1 or len(data) != size + f.byte_width * sum(counts):
+            raise SharingError(f"preprocessing: {len(data)} bytes, expected {size + f.byte_width * sum(counts)} "
+                               f"for {nb} bits, {nm} masks and {nt} triples")
+        vecs, at = [], size
+        for n in counts:
+            vecs.append(f.unpack(data[at:at + n * f.byte_width], "preprocessing"))
+            at += n * f.byte_width
+        return cls(party, mask_bits, bits=vecs[0], masks=vecs[1], a=vecs[2], b=vecs[3], c=vecs[4], field=f)
 
     def remaining(self) -> Needs:
         """What is left to hand out."""
@@ -129,4 +171,4 @@ def deal_preprocessing(needs: Needs, *, parties: Sequence[int], threshold: int, 
     shares = [split(v, n=len(ids), threshold=threshold, field=field, indices=ids, rng=rng)
               for v in (bits, masks, a, b, c)]
     return {p: Preprocessing(p, mask_bits, bits=shares[0][i].vector, masks=shares[1][i].vector, a=shares[2][i].vector,
-                             b=shares[3][i].vector, c=shares[4][i].vector) for i, p in enumerate(ids)}
+                             b=shares[3][i].vector, c=shares[4][i].vector, field=field) for i, p in enumerate(ids)}

@@ -1,0 +1,70 @@
+"""The MPC health use cases: allele association across biobanks (only p < 5e-8 revealed)
+and Kaplan-Meier / log-rank across hospitals (per-time counts securely summed)."""
+
+from __future__ import annotations
+
+import io
+
+from mpc.errors import EncodingError
+from mpc.net.errors import ProtocolAbort
+from mpc.protocols import run_in_process
+from zkmpc.statistics.association import (CRITICAL, AlleleTable, chi_square, deal_for_association,
+                                          genome_wide_significant, p_value, significant)
+
+
+def _flip_pair() -> tuple[AlleleTable, AlleleTable]:
+    """Two tables one count apart, on either side of the critical value."""
+    below = None
+    for a in range(300, 2000):
+        t = AlleleTable(a, 1000, 300, 1000)
+        if significant(t):
+            assert below is not None
+            return below, t
+        below = t
+    raise AssertionError("no flip found")
+
+
+def test_the_threshold_is_genome_wide() -> None:
+    assert abs(p_value(float(CRITICAL)) - 5e-8) < 1e-12
+
+
+def test_association_at_the_threshold_and_degenerate_tables() -> None:
+    below, above = _flip_pair()
+    assert chi_square(below) <= CRITICAL < chi_square(above)
+    split_3 = [(AlleleTable(t.case_alt - 20, t.case_ref - 30, 100, 200), AlleleTable(10, 20, 100, 500),
+                AlleleTable(10, 10, t.control_alt - 200, t.control_ref - 700)) for t in (below, above)]
+    empty = (AlleleTable(0, 0, 0, 0),) * 3                                    # margins of 0: not significant
+    same = (AlleleTable(50, 50, 50, 50),) * 3                                 # no association at all
+    banks = {b: [s[b - 1] for s in (*split_3, empty, same)] for b in (1, 2, 3)}
+    bound = 10_000
+    pre = deal_for_association(4, bound, parties=[1, 2, 3], threshold=2)
+    out = run_in_process(lambda ctx: genome_wide_significant(ctx, banks[ctx.party], pre=pre[ctx.party],
+                                                             total_bound=bound), parties=3, threshold=2)
+    assert out[1] == out[2] == out[3] == (False, True, False, False)
+    assert all(p.remaining().triples == 0 for p in pre.values())
+
+
+def test_biobank_example_in_process() -> None:
+    from examples.healthcare.biobank_association import main
+
+    figures = main(["--members", "3000", "--snps", "6", "--in-process"], io.StringIO())
+    assert figures["significant"][1] == figures["significant"][2] == figures["expected"]
+    assert figures["expected"][0] is True and sum(figures["expected"]) < 6
+    assert [name for _, name in figures["refused"]] == ["ProtocolAbort", "EncodingError"]
+    assert figures["facts"]["the biobanks' answers equal the trusted computation"] is True
+
+
+def test_biobank_example_over_tls() -> None:
+    from examples.healthcare.biobank_association import main
+
+    figures = main(["--members", "1000", "--snps", "3"], io.StringIO())
+    assert figures["significant"] == {b: figures["expected"] for b in (1, 2, 3)}
+
+
+def test_counts_beyond_the_bound_are_refused() -> None:
+    pre = deal_for_association(1, 100, parties=[1, 2, 3], threshold=2)
+    tables = {1: [AlleleTable(1, 1, 1, 1)], 2: [AlleleTable(90, 10, 1, 0)], 3: [AlleleTable(-1, 1, 1, 1)]}
+    out = run_in_process(lambda ctx: genome_wide_significant(ctx, tables[ctx.party], pre=pre[ctx.party],
+                                                             total_bound=100), parties=3, threshold=2, timeout=2)
+    assert isinstance(out[2], EncodingError) and isinstance(out[3], EncodingError)
+    assert isinstance(out[1], ProtocolAbort) and set(out[1].missing) == {2, 3}
