@@ -10,6 +10,7 @@ from mpc.net.errors import ProtocolAbort
 from mpc.protocols import run_in_process
 from zkmpc.statistics.association import (CRITICAL, AlleleTable, chi_square, deal_for_association,
                                           genome_wide_significant, p_value, significant)
+from zkmpc.statistics.survival import Patient, PooledCounts, count_table, kaplan_meier, log_rank, pooled_counts
 
 
 def _flip_pair() -> tuple[AlleleTable, AlleleTable]:
@@ -68,3 +69,61 @@ def test_counts_beyond_the_bound_are_refused() -> None:
                                                              total_bound=100), parties=3, threshold=2, timeout=2)
     assert isinstance(out[2], EncodingError) and isinstance(out[3], EncodingError)
     assert isinstance(out[1], ProtocolAbort) and set(out[1].missing) == {2, 3}
+
+
+def _log_rank_from_rows(rows: list[Patient]) -> tuple[int, float, float]:
+    """Observed, expected and variance straight from rows (an independent computation)."""
+    obs, exp, var = 0, 0.0, 0.0
+    for t in sorted({r.time for r in rows if r.event}):
+        at = [r for r in rows if r.time >= t]
+        n, n1 = len(at), sum(r.arm for r in at)
+        d = sum(1 for r in at if r.time == t and r.event)
+        obs += sum(1 for r in at if r.time == t and r.event and r.arm)
+        exp += d * n1 / n
+        var += d * (n1 / n) * (1 - n1 / n) * (n - d) / (n - 1) if n > 1 else 0.0
+    return obs, exp, var
+
+
+def test_log_rank_and_kaplan_meier_equal_the_row_computation() -> None:
+    from examples.healthcare.survival import patients
+
+    rows = [r for h in (1, 2) for r in patients(h, 150, 3)]
+    counts = PooledCounts.from_vector(count_table(rows, 100), 100)
+    test = log_rank(counts)
+    obs, exp, var = _log_rank_from_rows(rows)
+    assert test.observed == obs and abs(test.expected - exp) < 1e-9 and abs(test.variance - var) < 1e-9
+    for arm in (0, 1):
+        mine = [r for r in rows if r.arm == arm]
+        s = 1.0
+        for t in range(1, 101):
+            n = sum(1 for r in mine if r.time >= t)
+            d = sum(1 for r in mine if r.time == t and r.event)
+            s *= 1 - d / n if n else 1
+            assert abs(kaplan_meier(counts.at_risk[arm], counts.events[arm])[t - 1] - s) < 1e-12
+
+
+def test_survival_example_in_process() -> None:
+    from examples.healthcare.survival import main
+
+    figures = main(["--members", "300", "--horizon", "36", "--in-process"], io.StringIO())
+    assert figures["pooled"] == figures["plain"]
+    assert figures["log_rank"].observed > 0 and 0 < figures["log_rank"].p < 1
+    assert figures["facts"]["equals the table of the pooled patient rows"] is True
+
+
+def test_survival_example_over_tls() -> None:
+    from examples.healthcare.survival import main
+
+    figures = main(["--members", "100", "--horizon", "24"], io.StringIO())
+    assert figures["pooled"] == figures["plain"]
+
+
+def test_a_hospital_that_never_shares_is_left_out_and_named() -> None:
+    from examples.healthcare.survival import patients
+
+    data = {h: patients(h, 50, 1) for h in (1, 2, 3)}
+    out = run_in_process(lambda ctx: pooled_counts(ctx, data[ctx.party], 12), parties=3, threshold=2,
+                         crash={3: "start"})
+    expected = PooledCounts.from_vector([sum(c) for c in zip(count_table(data[1], 12), count_table(data[2], 12))], 12)
+    assert out[1][0] == out[2][0] == expected
+    assert out[1][1].missing == (3,) and out[1][1].contributors == (1, 2)
