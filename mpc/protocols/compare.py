@@ -15,16 +15,14 @@ of ``mask_bits`` bits, so ``c`` hides ``a`` up to a statistical distance ``2^-ka
 bit by a comparison of a public and a shared bit string (a prefix-OR of the differing bits
 in ``ceil(log2 m)`` rounds of Beaver multiplications). Everything else follows:
 
-==================  ============================  ==========================  ==================  ===================
-function            result                        rounds (openings)           triples per value   bits, masks per value
-==================  ============================  ==========================  ==================  ===================
-less_than           ``[x < y]``                   ``1 + ceil(log2 bits)``     ``or_cost(bits)``   ``bits``, 1
-equal               ``[x == y]``                  ``1 + ceil(log2 (bits+1))`` ``bits``            ``bits + 1``, 1
-truncate exact      ``floor(x / 2^s)``            ``1 + ceil(log2 s)``        ``or_cost(s)``      ``s``, 1
-truncate            ``floor(x / 2^s) + {0, 1}``   1                           0                   ``s``, 1
-divide_public       ``floor(x / d)`` (exact)      ``1 + ceil(log2 m)``        ``or_cost(m)``      ``m``, 1
-argmax (n values)   index and maximum             ``ceil(log2 n) * (lt + 1)`` see argmax_needs    see argmax_needs
-==================  ============================  ==========================  ==================  ===================
+| function | result | rounds (openings) | triples per value | bits, masks per value |
+|---|---|---|---|---|
+| `less_than` | `[x < y]` | `1 + ceil(log2 bits)` | `or_cost(bits)` | `bits`, 1 |
+| `equal` | `[x == y]` | `1 + ceil(log2 (bits + 1))` | `bits` | `bits + 1`, 1 |
+| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + ceil(log2 s)` | `or_cost(s)` | `s`, 1 |
+| `truncate` | `floor(x / 2^s)` or one more | 1 | 0 | `s`, 1 |
+| `divide_public` | `floor(x / d)` | `1 + ceil(log2 m)` | `or_cost(m)` | `m`, 1 |
+| `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt rounds)` | `argmax_needs` | `argmax_needs` |
 
 ``or_cost(m) = sum(m - s for s = 1, 2, 4, ... < m)`` (about ``m log2 m``); ``m`` for a
 division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per round:
