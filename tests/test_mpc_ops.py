@@ -174,3 +174,26 @@ def test_benchmark_small_size() -> None:
     assert by_op["lt"]["rounds"] == lt_rounds(8) == 4
     assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
     assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
+
+
+def test_over_gf_2_61_minus_1() -> None:
+    from mpc.field import P61
+
+    xs, ys = [a for a, _ in PAIRS[:12]], [b for _, b in PAIRS[:12]]
+    needs = lt_needs(12, BITS) + eq_needs(12, BITS) + argmax_needs(12, BITS)
+    pre = deal_preprocessing(needs, parties=[1, 2, 3], threshold=2, field=P61, mask_bits=44)
+
+    async def job(ctx: Context) -> Any:
+        x = await share_input(ctx, "x", 1, constant(ctx.field, xs) if ctx.party == 1 else None, 12)
+        y = await share_input(ctx, "y", 2, constant(ctx.field, ys) if ctx.party == 2 else None, 12)
+        outs = [await less_than(ctx, x, y, bits=BITS, pre=pre[ctx.party]),
+                await equal(ctx, x, y, bits=BITS, pre=pre[ctx.party]),
+                *await argmax(ctx, x, bits=BITS, pre=pre[ctx.party])]
+        opened = [(await open_vector(ctx, f"o{i}", v))[0] for i, v in enumerate(outs)]
+        return [[ctx.field.decode(int(v)) for v in o] for o in opened], pre[ctx.party].remaining()
+
+    res = run_in_process(job, parties=3, threshold=2, field=P61)
+    got, left = res[1]
+    assert got == [[int(a < b) for a, b in zip(xs, ys)], [int(a == b) for a, b in zip(xs, ys)],
+                   [xs.index(max(xs))], [max(xs)]]
+    assert left == Needs()

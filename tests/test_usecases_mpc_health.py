@@ -4,6 +4,7 @@ and Kaplan-Meier / log-rank across hospitals (per-time counts securely summed)."
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 
 from mpc.errors import EncodingError
 from mpc.net.errors import ProtocolAbort
@@ -127,3 +128,19 @@ def test_a_hospital_that_never_shares_is_left_out_and_named() -> None:
     expected = PooledCounts.from_vector([sum(c) for c in zip(count_table(data[1], 12), count_table(data[2], 12))], 12)
     assert out[1][0] == out[2][0] == expected
     assert out[1][1].missing == (3,) and out[1][1].contributors == (1, 2)
+
+
+def test_a_statistic_equal_to_the_critical_value_is_not_significant() -> None:
+    t = AlleleTable(420, 580, 350, 650)
+    exact = chi_square(t)                                        # a fraction: the boundary itself
+    nudged = exact - Fraction(1, exact.denominator * 1000)
+    banks = {1: [t, t], 2: [AlleleTable(0, 0, 0, 0)] * 2, 3: [AlleleTable(0, 0, 0, 0)] * 2}
+    results = []
+    for critical in (exact, nudged):
+        pre = deal_for_association(2, 2000, parties=[1, 2, 3], threshold=2, critical=critical)
+        out = run_in_process(lambda ctx: genome_wide_significant(ctx, banks[ctx.party], pre=pre[ctx.party],
+                                                                 total_bound=2000, critical=critical),
+                             parties=3, threshold=2)
+        results.append(out[1])
+        assert out[1] == (significant(t, critical),) * 2
+    assert results == [(False, False), (True, True)]
