@@ -37,7 +37,7 @@ from zkmpc.usecases import Report, parse_args
 
 BANKS = 3
 THRESHOLD = 2
-ODDS = {0: 1.30, 1: 1.12, 2: 1.05}  # the SNPs with a true effect; the others have none
+ODDS = {0: 1.30, 1: 1.04, 2: 1.02}  # the SNPs with a true effect; the others have none
 ROOT = Path(__file__).resolve().parents[2]
 
 
