@@ -18,6 +18,7 @@ public bound.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -106,7 +107,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     opts = parse_args(argv, __doc__, members=100_000, extend=_extend)
     if opts.party is not None:
         doc = party(opts)
-        print(__import__("json").dumps(doc), file=out, flush=True)
+        print(json.dumps(doc), file=out, flush=True)
         return doc
     bound = BANKS * 2 * opts.members                  # public: alleles genotyped in all
     data = {b: cohort(b, opts.members, opts.snps, opts.seed) for b in range(1, BANKS + 1)}
