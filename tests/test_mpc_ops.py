@@ -197,3 +197,23 @@ def test_over_gf_2_61_minus_1() -> None:
     assert got == [[int(a < b) for a, b in zip(xs, ys)], [int(a == b) for a, b in zip(xs, ys)],
                    [xs.index(max(xs))], [max(xs)]]
     assert left == Needs()
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_fixed_point_product_rescaled(exact: bool) -> None:
+    from mpc.protocols.compare import multiply_shared
+
+    f = 8                                                    # 8 fractional bits
+    xs, ys = [1.5, -2.25, 0.0, -0.00390625, 127.99609375], [-2.25, -2.25, 3.0, 1.0, 127.99609375]
+    ex, ey = [round(v * 2 ** f) for v in xs], [round(v * 2 ** f) for v in ys]
+    needs = Needs(triples=len(xs)) + truncate_needs(len(xs), f, exact=exact)
+
+    async def op(ctx: Context, x: Any, y: Any, pre: Any) -> Any:
+        prod = await multiply_shared(ctx, x, y, pre=pre)                  # scale 2^16
+        return await truncate(ctx, prod, bits=2 * 16 + 1, shift=f, exact=exact, pre=pre)
+
+    got = _one(_run(needs, ex, ey, op))[0]
+    for g, a, b in zip(got, ex, ey):
+        floor = (a * b) >> f
+        assert g == floor if exact else g - floor in (0, 1)
+    assert got[0] in (-864, -863) and got[1] in (1296, 1297)
