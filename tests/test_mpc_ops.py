@@ -116,7 +116,7 @@ def _corrupt(party: int, round_part: str) -> Callable[[Context], None]:
 def test_a_corrupted_share_is_corrected_and_named() -> None:
     xs, ys = [5, -3, 0], [5, 2, -8]
     res = _run(lt_needs(3, BITS), xs, ys, lambda c, x, y, p: less_than(c, x, y, bits=BITS, pre=p),
-               parties=4, threshold=2, hook=_corrupt(4, "/or"))
+               parties=4, threshold=2, hook=_corrupt(4, "/cmp"))
     for party in (1, 2, 3):
         assert res[party][0][0] == [0, 1, 0]
         assert res[party][2] == [4]
@@ -217,3 +217,18 @@ def test_fixed_point_product_rescaled(exact: bool) -> None:
         floor = (a * b) >> f
         assert g == floor if exact else g - floor in (0, 1)
     assert got[0] in (-864, -863) and got[1] in (1296, 1297)
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 5, 7, 13])
+def test_less_than_and_exact_truncation_at_every_width(bits: int) -> None:
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    rng = random.Random(bits)
+    pairs = [(lo, hi), (hi, lo), (lo, lo), (hi, hi), (0, 0), (-1, 0), (0, -1)]
+    pairs += [(rng.randint(lo, hi), rng.randint(lo, hi)) for _ in range(9)]
+    xs, ys = [a for a, _ in pairs], [b for _, b in pairs]
+    got = _one(_run(lt_needs(len(xs), bits), xs, ys, lambda c, x, y, p: less_than(c, x, y, bits=bits, pre=p)))
+    assert got[0] == [int(a < b) for a, b in pairs]
+    shift = max(1, bits - 1)
+    got = _one(_run(truncate_needs(len(xs), shift, exact=True), xs, None,
+                    lambda c, x, y, p: truncate(c, x, bits=bits, shift=shift, exact=True, pre=p)))
+    assert got[0] == [a >> shift for a in xs]

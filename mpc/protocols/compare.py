@@ -12,19 +12,20 @@ The protocols are those of Catrina and de Hoogh (2010) with dealt preprocessing
 parties open ``c = a + r' + 2^m r''`` (``r'``: ``m`` shared random bits, ``r''``: a mask
 of ``mask_bits`` bits, so ``c`` hides ``a`` up to a statistical distance ``2^-kappa``,
 ``kappa = 40``), then ``a mod 2^m = (c mod 2^m) - r' + 2^m [c mod 2^m < r']``, the last
-bit by a comparison of a public and a shared bit string (a prefix-OR of the differing bits
-in ``ceil(log2 m)`` rounds of Beaver multiplications). Everything else follows:
+bit by a comparison of a public and a shared bit string (a tree combining the
+less-than and equality bits of adjacent blocks in ``ceil(log2 m)`` rounds of Beaver
+multiplications). Everything else follows:
 
 | function | result | rounds (openings) | triples per value | bits, masks per value |
 |---|---|---|---|---|
-| `less_than` | `[x < y]` | `1 + ceil(log2 bits)` | `or_cost(bits)` | `bits`, 1 |
+| `less_than` | `[x < y]` | `1 + ceil(log2 bits)` | `bitlt_cost(bits)` | `bits`, 1 |
 | `equal` | `[x == y]` | `1 + ceil(log2 (bits + 1))` | `bits` | `bits + 1`, 1 |
-| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + ceil(log2 s)` | `or_cost(s)` | `s`, 1 |
+| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + ceil(log2 s)` | `bitlt_cost(s)` | `s`, 1 |
 | `truncate` | `floor(x / 2^s)` or one more | 1 | 0 | `s`, 1 |
-| `divide_public` | `floor(x / d)` | `1 + ceil(log2 m)` | `or_cost(m)` | `m`, 1 |
+| `divide_public` | `floor(x / d)` | `1 + ceil(log2 m)` | `bitlt_cost(m)` | `m`, 1 |
 | `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt rounds)` | `argmax_needs` | `argmax_needs` |
 
-``or_cost(m) = sum(m - s for s = 1, 2, 4, ... < m)`` (about ``m log2 m``); ``m`` for a
+``bitlt_cost(m) = 2 m - 3`` (for ``m >= 2``; 0 for ``m = 1``); ``m`` for a
 division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per round:
 each party broadcasts one field element per value opened and two per triple used
 (32 bytes each over BN254 Fr), to the ``n - 1`` others.
@@ -68,7 +69,7 @@ from .beaver import share_input
 from .dealing import receive_dealt, share_vector
 from .preprocessing import DEFAULT_MASK_BITS, Needs, Preprocessing, deal_preprocessing
 
-__all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "or_cost",
+__all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "bitlt_cost",
            "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
            "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
            "DEFAULT_MASK_BITS"]
@@ -83,17 +84,15 @@ def _log2ceil(m: int) -> int:
     return max(0, (m - 1).bit_length())
 
 
-def or_cost(m: int) -> int:
-    """Beaver triples of a prefix-OR over ``m`` bits (``sum(m - s)``, ``s = 1, 2, 4, ... < m``)."""
-    total, s = 0, 1
-    while s < m:
-        total, s = total + m - s, 2 * s
-    return total
+def bitlt_cost(m: int) -> int:
+    """Beaver triples of comparing a public and a shared ``m``-bit string: ``m - 1``
+    block combinations of two products each, but one at the root."""
+    return max(0, 2 * m - 3)
 
 
 def lt_needs(n: int, bits: int) -> Needs:
     """Preprocessing of :func:`less_than` on ``n`` pairs of ``bits``-bit values."""
-    return Needs(n * bits, n, n * or_cost(bits))
+    return Needs(n * bits, n, n * bitlt_cost(bits))
 
 
 def lt_rounds(bits: int) -> int:
@@ -113,7 +112,7 @@ def eq_rounds(bits: int) -> int:
 
 def truncate_needs(n: int, shift: int, *, exact: bool) -> Needs:
     """Preprocessing of :func:`truncate` of ``n`` values by ``shift`` bits."""
-    return Needs(n * shift, n, n * or_cost(shift) if exact else 0)
+    return Needs(n * shift, n, n * bitlt_cost(shift) if exact else 0)
 
 
 def _div_params(d: int, bits: int) -> tuple[int, int, int, int]:
@@ -244,21 +243,30 @@ async def _open_ints(ctx: Context, tag: str, x: Vector) -> list[int]:
 
 async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbits: Vector, m: int) -> Vector:
     """Shares of ``[c_i < r_i]`` for public ``c_i < 2^m`` and ``r_i`` given by shared bits
-    (LSB first): the highest differing bit decides; a prefix-OR from the top finds it."""
+    (LSB first). Per bit, ``lt = (1 - c) r`` and ``eq = 1 - (c xor r)`` are linear; adjacent
+    blocks (``hi`` above ``lo``) combine as ``lt = lt_hi + eq_hi lt_lo``, ``eq = eq_hi eq_lo``
+    in a tree of ``ceil(log2 m)`` rounds, ``2 m - 3`` multiplications (the root needs ``lt`` only)."""
     f, n = ctx.field, len(c)
     cbits = [(ci >> j) & 1 for ci in c for j in range(m)]
-    flip = f.vector([(1 - 2 * b) % f.modulus for b in cbits])
-    e = f.add(f.vector(cbits), f.mul(rbits, flip))                      # c_j xor r_j
-    top = np.ascontiguousarray(e.reshape(n, m)[:, ::-1])              # most significant bit first
-    s = 1
-    while s < m:
-        hi, lo = top[:, s:].ravel().copy(), top[:, :-s].ravel().copy()
-        both = await _mul(ctx, f"{tag}/or{s}", pre, hi, lo)
-        top[:, s:] = f.sub(f.add(hi, lo), both).reshape(n, m - s)       # hi or lo
-        s *= 2
-    first = np.concatenate([top[:, :1], f.sub(top[:, 1:].ravel(), top[:, :-1].ravel()).reshape(n, m - 1)], axis=1)
-    weight = f.vector([1 - b for ci in c for b in ((ci >> j) & 1 for j in reversed(range(m)))])
-    return _weighted_sum(f, f.mul(first.ravel(), weight), n, m)
+    keep = f.vector([1 - b for b in cbits])
+    lt = f.mul(rbits, keep)
+    eq = f.add(keep, f.mul(rbits, f.vector([(2 * b - 1) % f.modulus for b in cbits])))
+    lts = [np.ascontiguousarray(lt.reshape(n, m)[:, j]) for j in reversed(range(m))]   # most significant first
+    eqs = [np.ascontiguousarray(eq.reshape(n, m)[:, j]) for j in reversed(range(m))]
+    level = 0
+    while len(lts) > 1:
+        half = len(lts) // 2
+        hi = range(0, 2 * half, 2)
+        if len(lts) == 2:
+            return f.add(lts[0], await _mul(ctx, f"{tag}/cmp{level}", pre, eqs[0], lts[1]))
+        prod = await _mul(ctx, f"{tag}/cmp{level}", pre, np.concatenate([eqs[i] for i in (*hi, *hi)]),
+                          np.concatenate([lts[i + 1] for i in hi] + [eqs[i + 1] for i in hi]))
+        parts = [prod[k * n:(k + 1) * n] for k in range(2 * half)]
+        new_lts = [f.add(lts[i], parts[k]) for k, i in enumerate(hi)] + lts[2 * half:]
+        eqs = parts[half:] + eqs[2 * half:]
+        lts = new_lts
+        level += 1
+    return lts[0]
 
 
 def _weighted_sum(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
