@@ -515,3 +515,11 @@ class ProverRequestError(ZkmpcError, ValueError):
 class PaillierFileError(ZkmpcError, ValueError):
     """A file given to ``zkmpc paillier`` that cannot be used: the message names the file
     and, for a CSV value, its line (``data.csv:7: column 'salary': ...``)."""
+
+# --- mpc use cases (biobank association, survival)
+__all__ += ["PartyFailedError"]
+
+
+class PartyFailedError(ZkmpcError, RuntimeError):
+    """A party process of a networked use case that ended without printing its result
+    (a crash, not a protocol abort); the message quotes its error output."""

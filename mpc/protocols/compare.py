@@ -1,0 +1,416 @@
+"""Comparison, equality, truncation, division by a public value and argmax on
+Shamir-shared integers, over the network layer.
+
+Values are signed integers of ``bits`` bits, ``[-2^(bits-1), 2^(bits-1))``, shared with
+the session's threshold (this party's shares are a field vector, one element per value:
+every function works on whole vectors at once). Results are shares too (a comparison
+gives a shared 0/1); open them with :func:`~mpc.protocols.base.open_vector`, or keep
+computing. A public constant is shared as itself (:func:`constant`).
+
+The protocols are those of Catrina and de Hoogh (2010) with dealt preprocessing
+(:mod:`mpc.protocols.preprocessing`): to learn ``a mod 2^m`` for a shared ``a < 2^l``, the
+parties open ``c = a + r' + 2^m r''`` (``r'``: ``m`` shared random bits, ``r''``: a mask
+of ``mask_bits`` bits, so ``c`` hides ``a`` up to a statistical distance ``2^-kappa``,
+``kappa = 40``), then ``a mod 2^m = (c mod 2^m) - r' + 2^m [c mod 2^m < r']``, the last
+bit by a comparison of a public and a shared bit string (a tree combining the
+less-than and equality bits of adjacent blocks in ``ceil(log2 m)`` rounds of Beaver
+multiplications). Everything else follows:
+
+| function | result | rounds (openings) | triples per value | bits, masks per value |
+|---|---|---|---|---|
+| `less_than` | `[x < y]` | `1 + ceil(log2 bits)` | `bitlt_cost(bits)` | `bits`, 1 |
+| `equal` | `[x == y]` | `1 + ceil(log2 (bits + 1))` | `bits` | `bits + 1`, 1 |
+| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + ceil(log2 s)` | `bitlt_cost(s)` | `s`, 1 |
+| `truncate` | `floor(x / 2^s)` or one more | 1 | 0 | `s`, 1 |
+| `divide_public` | `floor(x / d)` | `1 + ceil(log2 m)` | `bitlt_cost(m)` | `m`, 1 |
+| `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt rounds)` | `argmax_needs` | `argmax_needs` |
+
+``bitlt_cost(m) = 2 m - 3`` (for ``m >= 2``; 0 for ``m = 1``); ``m`` for a
+division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per round:
+each party broadcasts one field element per value opened and two per triple used
+(32 bytes each over BN254 Fr), to the ``n - 1`` others.
+
+The probabilistic truncation rounds up with probability ``(x mod 2^s) / 2^s`` (stochastic
+rounding: unbiased, error below one unit); the exact one is a floor. ``divide_public``
+with ``exact=False`` is within one above ``floor(x / d)``.
+
+    >>> from mpc.protocols import run_in_process
+    >>> from mpc.protocols.base import open_vector
+    >>> x = {1: [5, -3, 7], 2: [5, 2, -8]}
+    >>> pre = deal_preprocessing(lt_needs(3, bits=8), parties=[1, 2, 3], threshold=2)
+    >>> async def job(ctx):
+    ...     xs = await share_input(ctx, "x", 1, constant(ctx.field, x.get(ctx.party, [])) if ctx.party == 1 else None, 3)
+    ...     ys = await share_input(ctx, "y", 2, constant(ctx.field, x.get(ctx.party, [])) if ctx.party == 2 else None, 3)
+    ...     b = await less_than(ctx, xs, ys, bits=8, pre=pre[ctx.party])
+    ...     return (await open_vector(ctx, "out", b))[0].tolist()
+    >>> run_in_process(job, parties=3, threshold=2)[3]
+    [0, 1, 0]
+
+Security:
+    Semi-honest parties with crash faults, as the rest of :mod:`mpc.protocols`: a wrong
+    share in an opening is corrected and named when enough redundant shares arrive (else
+    the run aborts), a party that vanishes is tolerated while ``threshold`` parties remain,
+    and otherwise the run aborts with :class:`~mpc.net.errors.ProtocolAbort` naming it. Inputs
+    outside their declared bit width give wrong results and weaken the statistical hiding:
+    they must be guaranteed by whoever supplies them.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import EncodingError, MPCTypeError
+from ..field import PrimeField, Vector
+from ..net.errors import ProtocolAbort
+from .base import Context, open_vector
+from .beaver import share_input
+from .dealing import receive_dealt, share_vector
+from .preprocessing import DEFAULT_MASK_BITS, Needs, Preprocessing, deal_preprocessing
+
+__all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "bitlt_cost",
+           "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
+           "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
+           "DEFAULT_MASK_BITS"]
+
+KAPPA = 40
+"""Statistical security parameter: an opened masked value is within ``2^-KAPPA`` of uniform."""
+
+
+# --- costs ------------------------------------------------------------------------------
+
+def _log2ceil(m: int) -> int:
+    return max(0, (m - 1).bit_length())
+
+
+def bitlt_cost(m: int) -> int:
+    """Beaver triples of comparing a public and a shared ``m``-bit string: ``m - 1``
+    block combinations of two products each, but one at the root."""
+    return max(0, 2 * m - 3)
+
+
+def lt_needs(n: int, bits: int) -> Needs:
+    """Preprocessing of :func:`less_than` on ``n`` pairs of ``bits``-bit values."""
+    return Needs(n * bits, n, n * bitlt_cost(bits))
+
+
+def lt_rounds(bits: int) -> int:
+    """Openings (network rounds) of :func:`less_than`."""
+    return 1 + _log2ceil(bits)
+
+
+def eq_needs(n: int, bits: int) -> Needs:
+    """Preprocessing of :func:`equal` on ``n`` pairs of ``bits``-bit values."""
+    return Needs(n * (bits + 1), n, n * bits)
+
+
+def eq_rounds(bits: int) -> int:
+    """Openings (network rounds) of :func:`equal`."""
+    return 1 + _log2ceil(bits + 1)
+
+
+def truncate_needs(n: int, shift: int, *, exact: bool) -> Needs:
+    """Preprocessing of :func:`truncate` of ``n`` values by ``shift`` bits."""
+    return Needs(n * shift, n, n * bitlt_cost(shift) if exact else 0)
+
+
+def _div_params(d: int, bits: int) -> tuple[int, int, int, int]:
+    """(K, m, M, l): ``x + K d`` is in ``[0, 2^N)``, ``q = floor((x + K d) M / 2^m) - K``."""
+    k = -(-(1 << (bits - 1)) // d)
+    n = ((1 << (bits - 1)) + k * d - 1).bit_length()
+    m = n + d.bit_length()
+    big = -(-(1 << m) // d)
+    l = (((1 << (bits - 1)) + k * d) * big).bit_length()
+    return k, m, big, l
+
+
+def division_shift(d: int, bits: int) -> int:
+    """The truncation ``m`` a division of ``bits``-bit values by ``d`` takes."""
+    return _div_params(_divisor(d), _bits(bits))[1]
+
+
+def divide_needs(n: int, d: int, bits: int, *, exact: bool = True) -> Needs:
+    """Preprocessing of :func:`divide_public` of ``n`` values by ``d``."""
+    return truncate_needs(n, division_shift(d, bits), exact=exact)
+
+
+def argmax_needs(n: int, bits: int) -> Needs:
+    """Preprocessing of :func:`argmax` over ``n`` values (a tournament: each level
+    compares pairs, then selects values and indices with one multiplication each)."""
+    total = Needs()
+    while n > 1:
+        pairs = n // 2
+        total = total + lt_needs(pairs, bits) + Needs(triples=2 * pairs)
+        n -= pairs
+    return total
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def constant(field: PrimeField, values: Sequence[int]) -> Vector:
+    """Public signed integers as a sharing every party holds (a constant polynomial)."""
+    return field.vector([field.encode(int(v)) for v in values], "constant")
+
+
+async def shared_total(ctx: Context, values: Vector, *, tag: str = "total") -> Vector:
+    """Every party deals its vector; each returns its share of the element-wise total of
+    *all* parties' vectors (one round, nothing opened). A party whose shares do not
+    arrive aborts the run (:class:`~mpc.net.errors.ProtocolAbort` naming it): a total
+    that silently left someone out would be computed on the wrong data.
+
+        >>> from mpc.protocols import run_in_process
+        >>> async def job(ctx):
+        ...     total = await shared_total(ctx, constant(ctx.field, [ctx.party, 10]))
+        ...     return (await open_vector(ctx, "out", total))[0].tolist()
+        >>> run_in_process(job, parties=3, threshold=2)[1]
+        [6, 30]
+    """
+    await share_vector(ctx, tag, values)
+    got = await ctx.net.gather(tag, ctx.parties, timeout=ctx.timeout)
+    shares = receive_dealt(ctx, tag, got, len(values))
+    absent = tuple(p for p in ctx.parties if p not in shares)
+    if absent:
+        missing = tuple(p for p in absent if p not in ctx.bad)
+        raise ProtocolAbort(f"{tag}: no valid shares from parties {list(absent)}; every party's input is needed "
+                            f"(missing: {list(missing)}, misbehaving: {sorted(ctx.bad)})",
+                            missing=missing, bad=tuple(sorted(ctx.bad)), round=tag)
+    total = ctx.field.zeros(len(values))
+    for p in ctx.parties:
+        total = ctx.field.add(total, shares[p])
+    return total
+
+
+def _bits(bits: object) -> int:
+    if isinstance(bits, bool) or not isinstance(bits, int) or bits < 1:
+        raise MPCTypeError(f"bits: expected an int >= 1, found {bits!r}")
+    return bits
+
+
+def _divisor(d: object) -> int:
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise MPCTypeError(f"divisor: expected a public int >= 1, found {d!r}")
+    return d
+
+
+def _same_length(x: Vector, y: Vector) -> None:
+    if len(x) != len(y):
+        raise MPCTypeError(f"shares of {len(x)} and {len(y)} values: expected equal lengths")
+
+
+def _check_capacity(field: PrimeField, pre: Preprocessing, l: int, m: int) -> None:
+    """``c = a + r' + 2^m r''`` must not wrap the field, and ``r''`` must hide ``a``'s high part."""
+    if pre.mask_bits < l - m + KAPPA:
+        raise EncodingError(f"masks of {pre.mask_bits} bits hide {l}-bit values truncated by {m} bits only "
+                            f"for mask_bits >= {l - m + KAPPA} (kappa = {KAPPA}): deal wider masks")
+    if m + pre.mask_bits + 2 >= field.modulus.bit_length():
+        raise EncodingError(f"{m}-bit shifts with {pre.mask_bits}-bit masks overflow {field.name}: "
+                            f"expected m + mask_bits + 2 < {field.modulus.bit_length()}")
+
+
+def _weighted_rows(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
+    """``sum_j 2^j flat[i*m + j]`` for every row ``i``."""
+    rows = flat.reshape(n, m)
+    acc = field.zeros(n)
+    for j in range(m):
+        acc = field.add(acc, field.mul(np.ascontiguousarray(rows[:, j]), pow(2, j, field.modulus)))
+    return acc
+
+
+async def _mul(ctx: Context, tag: str, pre: Preprocessing, x: Vector, y: Vector) -> Vector:
+    """Element-wise product of shared vectors with dealt Beaver triples (one opening)."""
+    f = ctx.field
+    if len(x) == 0:
+        return x
+    a, b, c = pre.take_triples(len(x))
+    de, _ = await open_vector(ctx, tag, np.concatenate([f.sub(x, a), f.sub(y, b)]))
+    d, e = de[:len(x)], de[len(x):]
+    return f.add(f.add(c, f.mul(d, b)), f.add(f.mul(e, a), f.mul(d, e)))
+
+
+async def multiply_shared(ctx: Context, x: Vector, y: Vector, *, pre: Preprocessing, tag: str = "mul") -> Vector:
+    """Shares of ``x_i * y_i`` (one opening, ``len(x)`` triples of ``pre``)."""
+    _same_length(x, y)
+    return await _mul(ctx, tag, pre, x, y)
+
+
+async def _open_ints(ctx: Context, tag: str, x: Vector) -> list[int]:
+    value, _ = await open_vector(ctx, tag, x)
+    return [int(v) for v in value]
+
+
+# --- the building blocks on non-negative values ----------------------------------------------
+
+async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbits: Vector, m: int) -> Vector:
+    """Shares of ``[c_i < r_i]`` for public ``c_i < 2^m`` and ``r_i`` given by shared bits
+    (LSB first). Per bit, ``lt = (1 - c) r`` and ``eq = 1 - (c xor r)`` are linear; adjacent
+    blocks (``hi`` above ``lo``) combine as ``lt = lt_hi + eq_hi lt_lo``, ``eq = eq_hi eq_lo``
+    in a tree of ``ceil(log2 m)`` rounds, ``2 m - 3`` multiplications (the root needs ``lt`` only)."""
+    f, n = ctx.field, len(c)
+    cbits = [(ci >> j) & 1 for ci in c for j in range(m)]
+    keep = f.vector([1 - b for b in cbits])
+    lt = f.mul(rbits, keep)
+    eq = f.add(keep, f.mul(rbits, f.vector([(2 * b - 1) % f.modulus for b in cbits])))
+    lts = [np.ascontiguousarray(lt.reshape(n, m)[:, j]) for j in reversed(range(m))]   # most significant first
+    eqs = [np.ascontiguousarray(eq.reshape(n, m)[:, j]) for j in reversed(range(m))]
+    level = 0
+    while len(lts) > 1:
+        half = len(lts) // 2
+        hi = range(0, 2 * half, 2)
+        if len(lts) == 2:
+            return f.add(lts[0], await _mul(ctx, f"{tag}/cmp{level}", pre, eqs[0], lts[1]))
+        prod = await _mul(ctx, f"{tag}/cmp{level}", pre, np.concatenate([eqs[i] for i in (*hi, *hi)]),
+                          np.concatenate([lts[i + 1] for i in hi] + [eqs[i + 1] for i in hi]))
+        parts = [prod[k * n:(k + 1) * n] for k in range(2 * half)]
+        new_lts = [f.add(lts[i], parts[k]) for k, i in enumerate(hi)] + lts[2 * half:]
+        eqs = parts[half:] + eqs[2 * half:]
+        lts = new_lts
+        level += 1
+    return lts[0]
+
+
+def _weighted_sum(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
+    rows = flat.reshape(n, m)
+    acc = field.zeros(n)
+    for j in range(m):
+        acc = field.add(acc, np.ascontiguousarray(rows[:, j]))
+    return acc
+
+
+async def _mask_open(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int, m: int) -> tuple[list[int], Vector, Vector]:
+    """Open ``a + r' + 2^m r''``; returns the low ``m`` bits of it, ``r'`` and its bits."""
+    f, n = ctx.field, len(a)
+    _check_capacity(f, pre, l, m)
+    rbits = pre.take_bits(n * m)
+    r1 = _weighted_rows(f, rbits, n, m)
+    r2 = pre.take_masks(n)
+    c = await _open_ints(ctx, f"{tag}/mask", f.add(f.add(a, r1), f.mul(r2, pow(2, m, f.modulus))))
+    return [ci % (1 << m) for ci in c], r1, rbits
+
+
+async def _mod2m(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int, m: int) -> Vector:
+    """Shares of ``a mod 2^m`` for shared ``a`` in ``[0, 2^l)``."""
+    f = ctx.field
+    low, r1, rbits = await _mask_open(ctx, tag, pre, a, l, m)
+    u = await _bit_lt(ctx, f"{tag}/lt", pre, low, rbits, m)
+    return f.add(f.sub(f.vector(low), r1), f.mul(u, pow(2, m, f.modulus)))
+
+
+async def _trunc(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int, m: int, exact: bool) -> Vector:
+    """``floor(a / 2^m)`` (exact), or that plus 1 with probability ``(a mod 2^m) / 2^m``."""
+    f = ctx.field
+    if exact:
+        low = await _mod2m(ctx, tag, pre, a, l, m)
+    else:
+        c, r1, _ = await _mask_open(ctx, tag, pre, a, l, m)
+        low = f.sub(f.vector(c), r1)
+    return f.mul(f.sub(a, low), f.inv(pow(2, m, f.modulus)))
+
+
+def _shift_up(field: PrimeField, x: Vector, offset: int) -> Vector:
+    """``x + offset`` for a public (signed) ``offset``."""
+    return field.add(x, field.vector([offset % field.modulus] * len(x)))
+
+
+def _ones(field: PrimeField, n: int) -> Vector:
+    return field.vector([1] * n)
+
+
+# --- public functions -----------------------------------------------------------------------
+
+async def less_than(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preprocessing, tag: str = "lt") -> Vector:
+    """Shares of ``[x_i < y_i]`` for shared ``bits``-bit signed ``x`` and ``y``
+    (``1 + ceil(log2 bits)`` openings: :func:`lt_rounds`; needs :func:`lt_needs`).
+
+    The difference ``d = x - y`` has ``bits + 1`` bits; ``a = d + 2^bits`` is
+    non-negative and ``d < 0`` exactly when bit ``bits`` of ``a`` is 0, i.e. when
+    ``floor(a / 2^bits)`` (an exact truncation) is 0."""
+    k = _bits(bits) + 1
+    _same_length(x, y)
+    f = ctx.field
+    a = _shift_up(f, f.sub(x, y), 1 << (k - 1))
+    top = await _trunc(ctx, tag, pre, a, k, k - 1, exact=True)
+    return f.sub(_ones(f, len(x)), top)
+
+
+async def equal(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preprocessing, tag: str = "eq") -> Vector:
+    """Shares of ``[x_i == y_i]`` for shared ``bits``-bit signed values
+    (``1 + ceil(log2 (bits + 1))`` openings; needs :func:`eq_needs`).
+
+    With ``a = x - y + 2^bits`` in ``[0, 2^(bits+1))`` and the low ``bits + 1`` bits of
+    ``c = a + r' + 2^(bits+1) r''`` opened, ``x == y`` exactly when ``r'`` equals
+    ``t = c - 2^bits mod 2^(bits+1)`` bit for bit: an AND of ``bits + 1`` shared bits
+    (a product tree)."""
+    k = _bits(bits) + 1
+    _same_length(x, y)
+    f, n = ctx.field, len(x)
+    a = _shift_up(f, f.sub(x, y), 1 << (k - 1))
+    low, _, rbits = await _mask_open(ctx, tag, pre, a, k, k)
+    t = [(ci - (1 << (k - 1))) % (1 << k) for ci in low]
+    tb = [(ti >> j) & 1 for ti in t for j in range(k)]
+    # same bit: 1 - (t xor r) = (1 - t) + r (2t - 1)
+    same = f.add(f.vector([1 - b for b in tb]), f.mul(rbits, f.vector([(2 * b - 1) % f.modulus for b in tb])))
+    cols = [np.ascontiguousarray(same.reshape(n, k)[:, j]) for j in range(k)]
+    level = 0
+    while len(cols) > 1:
+        half = len(cols) // 2
+        prod = await _mul(ctx, f"{tag}/and{level}", pre, np.concatenate(cols[:half]),
+                          np.concatenate(cols[half:2 * half]))
+        cols = [prod[i * n:(i + 1) * n] for i in range(half)] + cols[2 * half:]
+        level += 1
+    return cols[0]
+
+
+async def truncate(ctx: Context, x: Vector, *, bits: int, shift: int, exact: bool = False, pre: Preprocessing,
+                   tag: str = "trunc") -> Vector:
+    """Fixed-point rescaling: shares of ``x / 2^shift`` rounded, for shared ``bits``-bit
+    signed ``x`` (a product of two values of scale ``2^f`` has scale ``2^(2f)``: truncate by
+    ``f``). ``exact=True``: the floor, ``1 + ceil(log2 shift)`` openings. ``exact=False``
+    (probabilistic): one opening, the floor plus 1 with probability ``(x mod 2^shift) /
+    2^shift`` (error below one unit, unbiased). Needs :func:`truncate_needs`."""
+    bits = _bits(bits)
+    shift = _bits(shift)
+    f = ctx.field
+    top = max(bits - 1, shift)                           # a = x + 2^top in [0, 2^(top+1))
+    a = _shift_up(f, x, 1 << top)
+    q = await _trunc(ctx, tag, pre, a, top + 1, shift, exact)
+    return _shift_up(f, q, -(1 << (top - shift)))
+
+
+async def divide_public(ctx: Context, x: Vector, d: int, *, bits: int, exact: bool = True, pre: Preprocessing,
+                        tag: str = "div") -> Vector:
+    """Shares of ``floor(x_i / d)`` for shared ``bits``-bit signed ``x`` and a public
+    int ``d >= 1`` (``exact=False``: that or one more). ``x + K d`` (non-negative) is
+    multiplied by ``M = ceil(2^m / d)`` locally and truncated by ``m`` bits
+    (:func:`division_shift`; Granlund and Montgomery: exact when ``2^m >= 2^N d`` for
+    ``N``-bit numerators). Needs :func:`divide_needs`; ``1 + ceil(log2 m)`` openings exact,
+    1 probabilistic."""
+    bits, d = _bits(bits), _divisor(d)
+    f = ctx.field
+    k, m, big, l = _div_params(d, bits)
+    y = f.mul(_shift_up(f, x, k * d), big % f.modulus)
+    q = await _trunc(ctx, tag, pre, y, l, m, exact)
+    return _shift_up(f, q, -k)
+
+
+async def argmax(ctx: Context, x: Vector, *, bits: int, pre: Preprocessing, tag: str = "argmax") -> tuple[Vector, Vector]:
+    """Shares of the index of the largest of the shared ``bits``-bit values ``x`` (the
+    first one on ties, as ``numpy.argmax``) and of that value: a tournament of
+    ``ceil(log2 n)`` levels, each one :func:`less_than` on the pairs and one
+    multiplication selecting value and index. Needs :func:`argmax_needs`."""
+    f = ctx.field
+    if len(x) == 0:
+        raise MPCTypeError("argmax of no values")
+    values, index = x, constant(f, range(len(x)))
+    level = 0
+    while len(values) > 1:
+        pairs = len(values) // 2
+        v0, v1 = values[0:2 * pairs:2], values[1:2 * pairs:2]
+        i0, i1 = index[0:2 * pairs:2], index[1:2 * pairs:2]
+        b = await less_than(ctx, v0, v1, bits=bits, pre=pre, tag=f"{tag}/{level}/lt")
+        sel = await _mul(ctx, f"{tag}/{level}/sel", pre, np.concatenate([b, b]),
+                         np.concatenate([f.sub(v1, v0), f.sub(i1, i0)]))
+        values = np.concatenate([f.add(v0, sel[:pairs]), values[2 * pairs:]])
+        index = np.concatenate([f.add(i0, sel[pairs:]), index[2 * pairs:]])
+        level += 1
+    return index, values

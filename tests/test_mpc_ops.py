@@ -1,0 +1,234 @@
+"""Comparison, equality, truncation, division and argmax on shared values
+(mpc.protocols.compare): boundaries, exact use of the dealt preprocessing, a corrupted
+share and a vanished party."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+from mpc.errors import EncodingError, SharingError
+from mpc.net.errors import ProtocolAbort
+from mpc.protocols import Crashed, run_in_process
+from mpc.protocols.base import Context, open_vector
+from mpc.protocols.compare import (Needs, argmax, argmax_needs, constant, deal_preprocessing, divide_needs,
+                                   divide_public, eq_needs, equal, less_than, lt_needs, share_input, truncate,
+                                   truncate_needs)
+
+BITS = 8
+EDGES = [-128, -127, -1, 0, 1, 126, 127]
+PAIRS = list(itertools.product(EDGES, EDGES))
+
+
+def _run(needs: Needs, xs: list[int], ys: list[int] | None,
+         op: Callable[[Context, Any, Any, Any], Awaitable[Any]], *, parties: int = 3, threshold: int = 2,
+         hook: Callable[[Context], None] | None = None) -> dict[int, Any]:
+    pre = deal_preprocessing(needs, parties=range(1, parties + 1), threshold=threshold, rng=random.Random(5))
+
+    async def job(ctx: Context) -> Any:
+        x = await share_input(ctx, "x", 1, constant(ctx.field, xs) if ctx.party == 1 else None, len(xs))
+        y = None
+        if ys is not None:
+            y = await share_input(ctx, "y", 2, constant(ctx.field, ys) if ctx.party == 2 else None, len(ys))
+        if hook is not None:
+            hook(ctx)
+        out = await op(ctx, x, y, pre[ctx.party])
+        opened = []
+        for i, share in enumerate(out if isinstance(out, tuple) else (out,)):
+            value, _ = await open_vector(ctx, f"result{i}", share)
+            opened.append([ctx.field.decode(int(v)) for v in value])
+        return opened, pre[ctx.party].remaining(), sorted(ctx.bad)
+
+    return run_in_process(job, parties=parties, threshold=threshold)
+
+
+def _one(results: dict[int, Any]) -> list[list[int]]:
+    outs = {str(r[0]) for r in results.values()}
+    assert len(outs) == 1, results
+    assert all(r[1] == Needs() for r in results.values())   # the documented needs are exact
+    return results[1][0]  # type: ignore[no-any-return]
+
+
+def test_less_than_at_the_boundaries() -> None:
+    xs, ys = [a for a, _ in PAIRS], [b for _, b in PAIRS]
+    got = _one(_run(lt_needs(len(xs), BITS), xs, ys, lambda c, x, y, p: less_than(c, x, y, bits=BITS, pre=p)))
+    assert got[0] == [int(a < b) for a, b in PAIRS]
+
+
+def test_equal_at_the_boundaries() -> None:
+    xs, ys = [a for a, _ in PAIRS], [b for _, b in PAIRS]
+    got = _one(_run(eq_needs(len(xs), BITS), xs, ys, lambda c, x, y, p: equal(c, x, y, bits=BITS, pre=p)))
+    assert got[0] == [int(a == b) for a, b in PAIRS]
+
+
+@pytest.mark.parametrize("shift", [1, 3, 7, 12])
+def test_exact_truncation_is_the_floor(shift: int) -> None:
+    got = _one(_run(truncate_needs(len(EDGES), shift, exact=True), EDGES, None,
+                    lambda c, x, y, p: truncate(c, x, bits=BITS, shift=shift, exact=True, pre=p)))
+    assert got[0] == [v >> shift for v in EDGES]
+
+
+def test_probabilistic_truncation_is_within_one_above_the_floor() -> None:
+    values = EDGES * 4
+    got = _one(_run(truncate_needs(len(values), 4, exact=False), values, None,
+                    lambda c, x, y, p: truncate(c, x, bits=BITS, shift=4, exact=False, pre=p)))
+    assert all(q - (v >> 4) in (0, 1) for q, v in zip(got[0], values))
+    assert all(q == v >> 4 for q, v in zip(got[0], values) if v % 16 == 0)  # nothing to round
+
+
+@pytest.mark.parametrize("d", [1, 3, 10, 127, 128, 1000])
+def test_division_by_a_public_value(d: int) -> None:
+    got = _one(_run(divide_needs(len(EDGES), d, BITS), EDGES, None,
+                    lambda c, x, y, p: divide_public(c, x, d, bits=BITS, pre=p)))
+    assert got[0] == [v // d for v in EDGES]
+
+
+def test_probabilistic_division() -> None:
+    got = _one(_run(divide_needs(len(EDGES), 7, BITS, exact=False), EDGES, None,
+                    lambda c, x, y, p: divide_public(c, x, 7, bits=BITS, exact=False, pre=p)))
+    assert all(q - v // 7 in (0, 1) for q, v in zip(got[0], EDGES))
+
+
+@pytest.mark.parametrize("values", [[3, 9, 9, -5, 0], [5], [-128, -128, -128], [-128, 127, -1, 127, 0, 126, 127]])
+def test_argmax_first_maximum(values: list[int]) -> None:
+    got = _one(_run(argmax_needs(len(values), BITS), values, None,
+                    lambda c, x, y, p: argmax(c, x, bits=BITS, pre=p)))
+    assert got == [[values.index(max(values))], [max(values)]]
+
+
+def _corrupt(party: int, round_part: str) -> Callable[[Context], None]:
+    def hook(ctx: Context) -> None:
+        if ctx.party != party:
+            return
+        send = ctx.net.broadcast
+
+        async def lying(tag: str, payload: bytes) -> None:
+            if round_part in tag:
+                payload = payload[:-1] + bytes([payload[-1] ^ 1])  # the last share, off by one
+            await send(tag, payload)
+        ctx.net.broadcast = lying  # type: ignore[method-assign]
+    return hook
+
+
+def test_a_corrupted_share_is_corrected_and_named() -> None:
+    xs, ys = [5, -3, 0], [5, 2, -8]
+    res = _run(lt_needs(3, BITS), xs, ys, lambda c, x, y, p: less_than(c, x, y, bits=BITS, pre=p),
+               parties=4, threshold=2, hook=_corrupt(4, "/cmp"))
+    for party in (1, 2, 3):
+        assert res[party][0][0] == [0, 1, 0]
+        assert res[party][2] == [4]
+
+
+def test_a_corrupted_share_without_redundancy_aborts() -> None:
+    res = _run(lt_needs(1, BITS), [1], [2], lambda c, x, y, p: less_than(c, x, y, bits=BITS, pre=p),
+               parties=3, threshold=2, hook=_corrupt(3, "/mask"))
+    for party in (1, 2):
+        assert isinstance(res[party], ProtocolAbort) and "mask" in res[party].round
+
+
+def _vanish(party: int) -> Callable[[Context], None]:
+    def hook(ctx: Context) -> None:
+        if ctx.party == party:
+            raise Crashed(f"party {party} vanished after the inputs")
+    return hook
+
+
+def test_a_vanished_party_is_named() -> None:
+    res = _run(eq_needs(2, BITS), [1, 2], [1, 3], lambda c, x, y, p: equal(c, x, y, bits=BITS, pre=p),
+               parties=3, threshold=3, hook=_vanish(3))
+    for party in (1, 2):
+        assert isinstance(res[party], ProtocolAbort)
+        assert res[party].missing == (3,)
+
+
+def test_a_vanished_party_is_tolerated_above_the_threshold() -> None:
+    res = _run(eq_needs(2, BITS), [1, 2], [1, 3], lambda c, x, y, p: equal(c, x, y, bits=BITS, pre=p),
+               parties=3, threshold=2, hook=_vanish(3))
+    assert res[1][0] == res[2][0] == [[1, 0]]
+
+
+def test_exhausted_preprocessing_is_refused() -> None:
+    res = _run(lt_needs(1, BITS), [1, 2], [3, 4], lambda c, x, y, p: less_than(c, x, y, bits=BITS, pre=p))
+    assert all(isinstance(r, SharingError) and "16 bits needed, 8 left" in str(r) for r in res.values()), res
+
+
+def test_masks_too_narrow_are_refused() -> None:
+    pre = deal_preprocessing(lt_needs(1, 64), parties=[1, 2, 3], threshold=2, mask_bits=30)
+
+    async def job(ctx: Context) -> Any:
+        x = constant(ctx.field, [1])
+        return await less_than(ctx, x, x, bits=64, pre=pre[ctx.party])
+    res = run_in_process(job, parties=3, threshold=2)
+    assert all(isinstance(r, EncodingError) and "mask_bits >= 41" in str(r) for r in res.values()), res
+
+
+def test_benchmark_small_size() -> None:
+    from benchmarks.mpc_ops import compare
+    from mpc.protocols.compare import lt_rounds
+
+    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
+    by_op = {r["op"]: r for r in rows}
+    assert by_op["lt"]["rounds"] == lt_rounds(8) == 4
+    assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
+    assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
+
+
+def test_over_gf_2_61_minus_1() -> None:
+    from mpc.field import P61
+
+    xs, ys = [a for a, _ in PAIRS[:12]], [b for _, b in PAIRS[:12]]
+    needs = lt_needs(12, BITS) + eq_needs(12, BITS) + argmax_needs(12, BITS)
+    pre = deal_preprocessing(needs, parties=[1, 2, 3], threshold=2, field=P61, mask_bits=44)
+
+    async def job(ctx: Context) -> Any:
+        x = await share_input(ctx, "x", 1, constant(ctx.field, xs) if ctx.party == 1 else None, 12)
+        y = await share_input(ctx, "y", 2, constant(ctx.field, ys) if ctx.party == 2 else None, 12)
+        outs = [await less_than(ctx, x, y, bits=BITS, pre=pre[ctx.party]),
+                await equal(ctx, x, y, bits=BITS, pre=pre[ctx.party]),
+                *await argmax(ctx, x, bits=BITS, pre=pre[ctx.party])]
+        opened = [(await open_vector(ctx, f"o{i}", v))[0] for i, v in enumerate(outs)]
+        return [[ctx.field.decode(int(v)) for v in o] for o in opened], pre[ctx.party].remaining()
+
+    res = run_in_process(job, parties=3, threshold=2, field=P61)
+    got, left = res[1]
+    assert got == [[int(a < b) for a, b in zip(xs, ys)], [int(a == b) for a, b in zip(xs, ys)],
+                   [xs.index(max(xs))], [max(xs)]]
+    assert left == Needs()
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_fixed_point_product_rescaled(exact: bool) -> None:
+    from mpc.protocols.compare import multiply_shared
+
+    f = 8                                                    # 8 fractional bits
+    xs, ys = [1.5, -2.25, 0.0, -0.00390625, 127.99609375], [-2.25, -2.25, 3.0, 1.0, 127.99609375]
+    ex, ey = [round(v * 2 ** f) for v in xs], [round(v * 2 ** f) for v in ys]
+    needs = Needs(triples=len(xs)) + truncate_needs(len(xs), f, exact=exact)
+
+    async def op(ctx: Context, x: Any, y: Any, pre: Any) -> Any:
+        prod = await multiply_shared(ctx, x, y, pre=pre)                  # scale 2^16
+        return await truncate(ctx, prod, bits=2 * 16 + 1, shift=f, exact=exact, pre=pre)
+
+    got = _one(_run(needs, ex, ey, op))[0]
+    for g, a, b in zip(got, ex, ey):
+        floor = (a * b) >> f
+        assert g == floor if exact else g - floor in (0, 1)
+    assert got[0] in (-864, -863) and got[1] in (1296, 1297)
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 5, 7, 13])
+def test_less_than_and_exact_truncation_at_every_width(bits: int) -> None:
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    rng = random.Random(bits)
+    pairs = [(lo, hi), (hi, lo), (lo, lo), (hi, hi), (0, 0), (-1, 0), (0, -1)]
+    pairs += [(rng.randint(lo, hi), rng.randint(lo, hi)) for _ in range(9)]
+    xs, ys = [a for a, _ in pairs], [b for _, b in pairs]
+    got = _one(_run(lt_needs(len(xs), bits), xs, ys, lambda c, x, y, p: less_than(c, x, y, bits=bits, pre=p)))
+    assert got[0] == [int(a < b) for a, b in pairs]
+    shift = max(1, bits - 1)
+    got = _one(_run(truncate_needs(len(xs), shift, exact=True), xs, None,
+                    lambda c, x, y, p: truncate(c, x, bits=bits, shift=shift, exact=True, pre=p)))
+    assert got[0] == [a >> shift for a in xs]

@@ -1,0 +1,79 @@
+"""Run the parties of an MPC use case as separate processes talking TLS on this machine.
+
+:func:`run_local_parties` writes certificates and a ``parties.toml`` for ``n`` parties on
+127.0.0.1, starts ``python -m MODULE --party I --config PATH [--party-file F] ARGS`` for
+each, hands party ``I`` its secret file (its preprocessing from the dealer: readable by
+its owner only) and collects the one JSON line each prints. The module's party side runs
+:func:`party_document`, which runs the protocol with
+:func:`~mpc.protocols.party.run_party` and turns its outcome into that line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+
+from mpc.net.config import free_local_ports, load_config, write_local_config
+from mpc.protocols.base import Context
+from mpc.protocols.party import run_party
+
+from ..errors import PartyFailedError
+
+__all__ = ["run_local_parties", "party_document", "PartyFailedError"]
+
+T = TypeVar("T")
+
+
+def run_local_parties(module: str, n: int, *, threshold: int, root: Path, args: Sequence[str] = (),
+                      secrets: Mapping[int, bytes] | None = None, round_timeout: float = 120.0,
+                      timeout: float = 1800.0) -> dict[int, dict[str, Any]]:
+    """Run the ``n`` parties of ``module`` (importable from ``root``) over TLS; returns
+    each party's JSON document.
+
+    Raises:
+        PartyFailedError: a party printed nothing (a crash, not a protocol abort: aborts
+            are documents naming the parties at fault).
+    """
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        config = write_local_config(tmp, n=n, threshold=threshold, ports=free_local_ports(n),
+                                    round_timeout=round_timeout, connect_timeout=30)
+        procs = {}
+        for p in range(1, n + 1):
+            cmd = [sys.executable, "-m", module, "--party", str(p), "--config", str(config), *args]
+            if secrets is not None and p in secrets:
+                path = Path(tmp) / f"party{p}.secret"
+                path.touch(mode=0o600)
+                path.write_bytes(secrets[p])
+                cmd += ["--party-file", str(path)]
+            procs[p] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                        cwd=root)
+        return {p: _document(p, proc, timeout) for p, proc in procs.items()}
+
+
+def _document(party: int, proc: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    stdout, stderr = proc.communicate(timeout=timeout)
+    lines = stdout.strip().splitlines()
+    if not lines:
+        raise PartyFailedError(f"party {party} printed no result (exit {proc.returncode}): {stderr[-1500:]}")
+    return dict(json.loads(lines[-1]))
+
+
+def party_document(config: str, party: int, job: Callable[[Context], Awaitable[T]],
+                   result: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``job`` as ``party`` of ``config`` over TLS: ``result(value)``, or the abort
+    (its message, round, missing and misbehaving parties)."""
+    outcome = run_party(load_config(config), party, job)
+    doc: dict[str, Any] = {"party": party}
+    if outcome.error is not None:
+        e = outcome.error
+        doc.update(error=str(e), round=e.round, missing=list(e.missing), bad=list(e.bad))
+    else:
+        doc.update(result(outcome.result))
+    doc["violations"] = [[v.peer, v.reason] for v in outcome.violations]
+    return doc
