@@ -420,3 +420,27 @@ class AggregateMismatchError(AggregationError):
     """Published totals and blinding sums that do not open the sum of the accepted
     contributions' commitments (a wrong or dishonest aggregator), or totals that disagree
     on the set of contributors."""
+
+
+# --- statistics (analyst output)
+__all__ += ["AnalysisError", "OpenBinError", "PrivacyParameterError", "NoiseAlreadyAddedError"]
+
+
+class AnalysisError(ZkmpcError, ValueError):
+    """A statistics result that cannot be built or analysed as asked: edges not strictly
+    increasing, counts that do not match the edges, a suppressed cell where a count is needed."""
+
+
+class OpenBinError(AnalysisError):
+    """A quantile that falls in the underflow or overflow bin: an open bin has no width to
+    interpolate in."""
+
+
+class PrivacyParameterError(AnalysisError):
+    """A differential-privacy parameter out of range: epsilon <= 0, delta outside (0, 1),
+    a sensitivity that is not an int >= 1."""
+
+
+class NoiseAlreadyAddedError(AnalysisError):
+    """Noise asked for on a result already noised: the privacy budget is spent once, by the
+    party that releases the result."""
