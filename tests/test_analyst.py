@@ -83,7 +83,8 @@ def test_histogram_from_a_verifiable_round() -> None:
     got = collect_histogram(keys, [Submission(c, s) for c, s in made], rng=rng)
     h = Histogram.from_collected(got, ["0", "1.5", "3", "10"], title="trips by km")
     assert h.counts == (0, 1, 1, 3, 0)
-    assert h.edges[-1] == Decimal(10) and h.quantile(0.5) == 3 + Decimal("0.5") / 3 * 7  # rank 2.5: 2 below, 3 in [3, 10)
+    assert h.edges[-1] == Decimal(10)
+    assert h.quantile(0.5) == 3 + Decimal("0.5") / 3 * 7  # rank 2.5: 2 below, 3 in [3, 10)
 
 
 # --- quantiles -------------------------------------------------------------------------------
@@ -244,3 +245,11 @@ def test_html_and_repr() -> None:
     assert repr(h) == "Histogram(edges 0..1, 1 bins, underflow 1, overflow 0, total 8)"
     t = CrossTable(("law",), ("employed",), ((3,),), title="jobs")
     assert "jobs" in t._repr_html_() and repr(t.suppressed(5)) == "CrossTable(1 x 1, 1 withheld)"
+
+
+def test_table_noise_keeps_withheld_rows_and_goes_before_suppression() -> None:
+    t = CrossTable(("a", "b"), ("x", "y"), ((10, 20), (None, None)))
+    n = t.noised(DiscreteLaplace(epsilon=1.0), rng=random.Random(2))
+    assert n.cells[1] == (None, None) and all(isinstance(c, int) for c in n.cells[0])
+    with pytest.raises(AnalysisError, match="before suppression"):
+        t.suppressed(15).noised(DiscreteLaplace(epsilon=1.0))

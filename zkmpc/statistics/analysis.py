@@ -371,14 +371,24 @@ class CrossTable:
                        threshold=threshold)
 
     def noised(self, mechanism: Mechanism, *, rng: Uniform | None = None, clamp: bool = True) -> CrossTable:
-        """Every cell noised once (as :meth:`Histogram.noised`; ``sensitivity`` is the number of
-        cells one person can appear in)."""
+        """Every cell noised once (as :meth:`Histogram.noised`; the L1 sensitivity is the
+        number of cells one person can be counted in). Cells already withheld (a row a
+        protocol never revealed) stay withheld; apply :meth:`suppressed` after the noise.
+
+        Raises:
+            NoiseAlreadyAddedError: the table is already noised.
+            AnalysisError: the table was suppressed already (noise goes on first).
+        """
         if self.noise is not None:
             raise NoiseAlreadyAddedError(f"this table already carries noise ({self.noise}): noise is added once")
+        if self.threshold is not None:
+            raise AnalysisError("noise on a suppressed table: add it before suppression")
         flat = [c for r in self.cells for c in r]
-        if any(c is None for c in flat):
-            raise AnalysisError("noise needs every cell, found withheld ones: add it before suppression")
-        noisy = [max(v, 0) if clamp else v for v in mechanism.add([c for c in flat if c is not None], rng=rng)]
+        drawn = iter(mechanism.add([c for c in flat if c is not None], rng=rng))
+        noisy: list[int | None] = []
+        for c in flat:
+            v = None if c is None else next(drawn)
+            noisy.append(v if v is None or not clamp else max(v, 0))
         w = len(self.columns)
         return replace(self, cells=tuple(tuple(noisy[i * w:(i + 1) * w]) for i in range(len(self.rows))),
                        noise=mechanism.describe())
@@ -396,8 +406,8 @@ class CrossTable:
     def to_dataframe(self) -> Any:
         """A pandas DataFrame (rows by columns, nullable Int64). Needs the extra ``analysis``."""
         pd = require_extra("pandas", "CrossTable.to_dataframe")
-        return pd.DataFrame({c: pd.array([r[j] for r in self.cells], dtype="Int64") for j, c in enumerate(self.columns)},
-                            index=pd.Index(self.rows))
+        data = {c: pd.array([r[j] for r in self.cells], dtype="Int64") for j, c in enumerate(self.columns)}
+        return pd.DataFrame(data, index=pd.Index(self.rows))
 
     def _repr_html_(self) -> str:
         note = "; ".join(p for p in (f"cells below {self.threshold} withheld" if self.threshold else "",
