@@ -189,3 +189,128 @@ def test_ministries_join_two_processes_over_tls() -> None:
     figures = main(["--members", "200", "--bits", "1024"], io.StringIO())
     _check_join(figures)
     assert figures["facts"]["run"].startswith("two processes over TLS")
+
+
+# --- road pricing: natives, spot checks, the circuit against a malicious prover ---------------
+
+from circuits import CompiledCircuit  # noqa: E402
+from circuits.testing import ForgerySearch, input_wires, scope_wires  # noqa: E402
+from zkmpc.errors import (RoadPricingError, SpotCheckMismatchError, SpotCheckOpeningError,  # noqa: E402
+                          TripRecordError)
+from zkmpc.transport.road_pricing import (PUBLIC_SIGNALS, Observation, Opening, Tariff, TripRecord,  # noqa: E402
+                                          Vehicle, road_pricing_circuit, spot_check)
+
+PERIOD = 202612
+
+
+class Road:
+    """An honest declaration over 2 slots: (zone 2, band 1, 4.5 km), (zone 0, band 2, 12 km)."""
+
+    def __init__(self) -> None:
+        rng = Random(8)
+        self.cs: CompiledCircuit = road_pricing_circuit(2)
+        self.tariff = Tariff.flat(3)
+        self.car = Vehicle.generate(rng=rng)
+        self.trip = self.car.trip([TripRecord(2, 1, 45), TripRecord(0, 2, 120)], slots=2, rng=rng)
+        self.witness = self.cs.solve(self.car.assignment(self.cs, self.trip, self.tariff, period=PERIOD))
+        self.search = ForgerySearch(self.cs, self.witness)
+
+    def w(self, name: str, i: int = 0) -> int:
+        return input_wires(self.cs, name)[i]
+
+    def forge(self, claim: dict[int, int], *movable: str) -> Any:
+        if not movable:
+            return self.search.forge(claim)
+        moving = [x for name in movable for x in input_wires(self.cs, name)]
+        return ForgerySearch(self.cs, self.witness, movable=moving).forge(claim)
+
+
+@pytest.fixture(scope="module")
+def road() -> Road:
+    return Road()
+
+
+def test_natives_equal_the_circuit(road: Road) -> None:
+    assert road.witness.public == road.car.signals(road.trip, road.tariff, period=PERIOD)
+    fee = road.witness.public[PUBLIC_SIGNALS.index("fee")]
+    assert fee == 3 * 3 * 2 * 45 + 3 * 1 * 3 * 120 == road.trip.fee(road.tariff)
+    for i in range(2):
+        assert road.trip.opening(i).root() == road.trip.root
+
+
+def test_the_fee_cannot_be_lowered(road: Road) -> None:
+    fee = road.w("fee")
+    honest = road.witness.values()[fee]
+    for f in (honest - 1, honest + 1, 0):
+        assert road.forge({fee: f}) is None, f
+    assert road.forge({road.w("prices"): road.tariff.prices[0] - 1}, "fee") is None  # a cheaper tariff
+    assert road.forge({road.w("prices", 7): 0}, "fee", "tariff_hash") is not None  # control: another tariff's hash
+
+
+def test_committed_segments_cannot_change(road: Road) -> None:
+    z0, t0, b0 = road.w("zone"), road.w("tenths"), road.w("band")
+    assert road.forge({z0: 0}, "fee") is None  # a cheaper zone under the same trip root
+    assert road.forge({t0: 1}, "fee") is None
+    assert road.forge({road.w("salt", 1): 5}) is None
+    assert road.forge({z0: 0}, "fee", "trip_root") is not None  # control: another trip commits to it
+
+
+def test_zone_and_band_stay_in_range(road: Road) -> None:
+    z0, b0 = road.w("zone"), road.w("band")
+    # zone 1 band 0 is cell 3; so is zone 0 "band 3": refused by the band's range check
+    assert road.forge({z0: 0, b0: 3}, "fee", "trip_root") is None
+    assert road.forge({z0: 4, b0: 0}, "fee", "trip_root") is None
+    assert road.forge({z0: 1, b0: 0}, "fee", "trip_root") is not None  # control: a real cell
+
+
+def test_vehicle_and_period_are_bound(road: Road) -> None:
+    assert road.forge({road.w("secret"): 77}) is None
+    assert road.forge({road.w("vehicle"): road.car.vehicle + 1}, "nullifier") is None
+    assert road.forge({road.w("period"): PERIOD + 1}) is None  # the same nullifier another month
+    assert road.forge({road.w("nullifier"): 1}) is None
+    assert road.forge({road.w("period"): PERIOD + 1}, "nullifier") is not None  # control
+
+
+def test_segment_scope_holds_against_single_wire_changes(road: Road) -> None:
+    wires = scope_wires(road.cs, "segment")
+    assert wires and not road.search.sweep(wires)
+
+
+def test_spot_checks(road: Road) -> None:
+    spot_check(road.trip.root, Observation(0, 2, 1), road.trip.opening(0))
+    with pytest.raises(SpotCheckMismatchError, match="saw zone 3 band 1"):
+        spot_check(road.trip.root, Observation(0, 3, 1), road.trip.opening(0))
+    with pytest.raises(SpotCheckOpeningError, match="opened slot 1"):
+        spot_check(road.trip.root, Observation(0, 2, 1), road.trip.opening(1))
+    real = road.trip.opening(0)
+    for fake in (Opening(0, TripRecord(3, 1, 45), real.salt, real.siblings),
+                 Opening(0, real.record, real.salt + 1, real.siblings),
+                 Opening(0, real.record, real.salt, (real.siblings[0] + 1,))):
+        with pytest.raises(SpotCheckOpeningError, match="does not reach"):
+            spot_check(road.trip.root, Observation(0, 3, 1), fake)
+
+
+@pytest.mark.parametrize("make, words", [(lambda: TripRecord(4, 0, 1), "zone < 4"),
+                                         (lambda: TripRecord(0, 3, 1), "band < 3"),
+                                         (lambda: TripRecord(0, 0, 1 << 16), "tenths"),
+                                         (lambda: Tariff((1,) * 11), "12 prices"),
+                                         (lambda: road_pricing_circuit(6), "power of two"),
+                                         (lambda: Vehicle(0), "non-zero"),
+                                         (lambda: Vehicle(1).trip([TripRecord(0, 0, 1)] * 3, slots=2), "power of two")])
+def test_bad_records_are_refused(make: Callable[[], Any], words: str) -> None:
+    with pytest.raises(RoadPricingError, match=words) as err:
+        make()
+    assert isinstance(err.value, (TripRecordError, RoadPricingError))
+
+
+def test_road_pricing_example() -> None:
+    from examples.transportation.road_pricing import main
+    out = io.StringIO()
+    figures = main(["--members", "4"], out)
+    refused = dict(figures["refused"])
+    kinds = sorted(set(refused.values()))
+    assert kinds == ["InvalidProofError", "NullifierUsedError", "RoadPricingError", "ScopeNotOpenError",
+                     "SpotCheckMismatchError", "SpotCheckOpeningError"]
+    assert figures["caught"] == 1 and figures["saved"] > 0
+    assert len(figures["proofs"]) == 2 and all(p["gas"] > 0 for p in figures["proofs"])
+    assert f"slot {figures['cheat_slot']}" in out.getvalue()

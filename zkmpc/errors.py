@@ -444,3 +444,27 @@ class PrivacyParameterError(AnalysisError):
 class NoiseAlreadyAddedError(AnalysisError):
     """Noise asked for on a result already noised: the privacy budget is spent once, by the
     party that releases the result."""
+
+
+# --- transport (road pricing)
+__all__ += ["RoadPricingError", "TripRecordError", "SpotCheckOpeningError", "SpotCheckMismatchError"]
+
+
+class RoadPricingError(ZkmpcError, ValueError):
+    """A road-pricing declaration that cannot be made or accepted (a wrong fee, another
+    vehicle's secret, a tariff other than the published one)."""
+
+
+class TripRecordError(RoadPricingError):
+    """A malformed trip record, tariff or slot count: a zone or band out of range, a
+    distance or price past its bits, a number of slots that is not a power of two."""
+
+
+class SpotCheckOpeningError(RoadPricingError):
+    """A spot check answered with an opening that is for another slot or does not reach
+    the declared trip root."""
+
+
+class SpotCheckMismatchError(RoadPricingError):
+    """A committed segment that disagrees with what the roadside camera saw: the vehicle
+    declared another zone or band than the one it drove in."""
