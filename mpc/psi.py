@@ -410,8 +410,8 @@ async def psi_categories_party1(net: Network, categories: Sequence[Iterable[Iden
     where = {p: i for i, p in enumerate(points)}
     out: list[PSIResult | None] = []
     message = b""
-    for z in zs:
-        hits = [where[p] for p in z if p in where]
+    for zset in zs:
+        hits = [where[p] for p in zset if p in where]
         if len(hits) < min_intersection:
             out.append(None)
             message += b"\x00"

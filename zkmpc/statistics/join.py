@@ -96,7 +96,7 @@ class JoinSpec:
             raise AnalysisError("JoinSpec.columns: 'matched' is the table's count column, pick another name")
 
 
-async def join_categories(net: Network, spec: JoinSpec, records: Mapping[Identifier, str], *, peer: int,
+async def join_categories(net: Network, spec: JoinSpec, records: Mapping[Any, str], *, peer: int,
                           timeout: float = 600.0, insecure: bool = False, rng: Any = None) -> dict[str, int | None]:
     """Party 1: ``records`` maps a person to a category of ``spec.rows``; returns each
     category's matched count (None: below ``spec.min_intersection``, withheld).
@@ -116,7 +116,7 @@ async def join_categories(net: Network, spec: JoinSpec, records: Mapping[Identif
     return {name: None if r is None else r.cardinality for name, r in zip(spec.rows, got)}
 
 
-async def join_indicators(net: Network, spec: JoinSpec, records: Mapping[Identifier, Sequence[int]], *, peer: int,
+async def join_indicators(net: Network, spec: JoinSpec, records: Mapping[Any, Sequence[int]], *, peer: int,
                           private_key: PrivateKey, pool: RandomnessPool | None = None, timeout: float = 600.0,
                           rng: Any = None) -> CrossTable:
     """Party 2: ``records`` maps a person to its 0/1 indicators (``spec.columns``, in
