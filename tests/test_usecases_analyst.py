@@ -280,6 +280,8 @@ def test_spot_checks(road: Road) -> None:
     spot_check(road.trip.root, Observation(0, 2, 1), road.trip.opening(0))
     with pytest.raises(SpotCheckMismatchError, match="saw zone 3 band 1"):
         spot_check(road.trip.root, Observation(0, 3, 1), road.trip.opening(0))
+    with pytest.raises(SpotCheckMismatchError, match="saw zone 2 band 2"):  # the right zone at rush hour
+        spot_check(road.trip.root, Observation(0, 2, 2), road.trip.opening(0))
     with pytest.raises(SpotCheckOpeningError, match="opened slot 1"):
         spot_check(road.trip.root, Observation(0, 2, 1), road.trip.opening(1))
     real = road.trip.opening(0)
