@@ -284,6 +284,9 @@ def test_spot_checks(road: Road) -> None:
         spot_check(road.trip.root, Observation(0, 2, 2), road.trip.opening(0))
     with pytest.raises(SpotCheckOpeningError, match="opened slot 1"):
         spot_check(road.trip.root, Observation(0, 2, 1), road.trip.opening(1))
+    idle = Vehicle(5).trip([TripRecord(2, 1, 0)], slots=2, rng=Random(1))  # a slot driven, recorded as 0 km
+    with pytest.raises(SpotCheckMismatchError, match="0 km"):
+        spot_check(idle.root, Observation(0, 2, 1), idle.opening(0))
     real = road.trip.opening(0)
     for fake in (Opening(0, TripRecord(3, 1, 45), real.salt, real.siblings),
                  Opening(0, real.record, real.salt + 1, real.siblings),

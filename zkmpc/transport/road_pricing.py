@@ -181,7 +181,8 @@ def spot_check(trip_root: int, seen: Observation, opening: Opening) -> None:
 
     Raises:
         SpotCheckOpeningError: the opening is for another slot or does not reach ``trip_root``.
-        SpotCheckMismatchError: the committed record disagrees with the observation.
+        SpotCheckMismatchError: the committed record disagrees with the observation (another
+            zone or band, or no distance in a slot where the vehicle was seen driving).
     """
     if opening.index != seen.index:
         raise SpotCheckOpeningError(f"slot {seen.index} was asked for, the vehicle opened slot {opening.index}")
@@ -192,6 +193,9 @@ def spot_check(trip_root: int, seen: Observation, opening: Opening) -> None:
     if (rec.zone, rec.band) != (seen.zone, seen.band):
         raise SpotCheckMismatchError(f"slot {seen.index}: the camera saw zone {seen.zone} band {seen.band}, the "
                                      f"committed record says zone {rec.zone} band {rec.band}")
+    if rec.tenths == 0:
+        raise SpotCheckMismatchError(f"slot {seen.index}: the camera saw the vehicle driving, the committed record "
+                                     "says it drove 0 km")
 
 
 @dataclass(frozen=True)
