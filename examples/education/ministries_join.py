@@ -118,7 +118,9 @@ async def _party(config_path: str, party: int, spec: JoinSpec, members: int, see
     else:
         del labour
     server, client = cfg.contexts(party)
-    limits = {**cfg.limits(), "read_timeout": 600.0}
+    # long timeouts: a party's event loop is busy for seconds at a time at full size (blinding
+    # 10^5 points, encrypting 10^5 values), and its peer's handshake and frames wait meanwhile
+    limits = {**cfg.limits(), "read_timeout": 600.0, "handshake_timeout": 600.0, "connect_timeout": 600.0}
     async with TcpNetwork(party, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, **limits) as net:
         started = time.perf_counter()
         if party == 1:
@@ -137,12 +139,14 @@ def _launch(config: Path, party: int, opts: argparse.Namespace) -> subprocess.Po
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def _finish(proc: subprocess.Popen[str], who: str) -> dict[str, Any]:
-    stdout, stderr = proc.communicate(timeout=7200)
-    last = stdout.strip().splitlines()[-1:] if stdout.strip() else []
-    if proc.returncode != 0 or not last:
-        raise UseCaseError(f"the {who} process failed (exit {proc.returncode}): {stderr[-1500:]}")
-    return dict(json.loads(last[0]))
+def _finish(procs: dict[str, subprocess.Popen[str]]) -> list[dict[str, Any]]:
+    """Every process's result document; a failure names each process that failed, with its error."""
+    done = {who: p.communicate(timeout=7200) for who, p in procs.items()}
+    failed = [f"the {who} process failed (exit {procs[who].returncode}): {err[-1200:]}"
+              for who, (out, err) in done.items() if procs[who].returncode != 0 or not out.strip()]
+    if failed:
+        raise UseCaseError("\n".join(failed))
+    return [dict(json.loads(out.strip().splitlines()[-1])) for out, _ in done.values()]
 
 
 def over_tls(opts: argparse.Namespace, spec: JoinSpec) -> tuple[dict[str, int | None], CrossTable, dict[str, float]]:
@@ -162,7 +166,7 @@ def over_tls(opts: argparse.Namespace, spec: JoinSpec) -> tuple[dict[str, int | 
             raise UseCaseError(f"the labour process did not get ready: {line!r} {labour.communicate()[1][-1500:]}")
         offline = time.perf_counter() - started
         education = _launch(config, 1, opts)
-        edu, lab = _finish(education, "education ministry"), _finish(labour, "labour ministry")
+        edu, lab = _finish({"education ministry": education, "labour ministry": labour})
     cells = tuple(tuple(r) for r in lab["cells"])
     table = CrossTable(spec.rows, ("matched", *COLUMNS), cells, title="matched people by category")
     return edu["matched"], table, {"offline": offline, "online_labour": lab["seconds"],
