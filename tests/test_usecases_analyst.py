@@ -195,6 +195,8 @@ def test_ministries_join_two_processes_over_tls() -> None:
 
 from circuits import CompiledCircuit  # noqa: E402
 from circuits.testing import ForgerySearch, input_wires, scope_wires  # noqa: E402
+
+from .conftest import unbound_wires  # noqa: E402
 from zkmpc.errors import (RoadPricingError, SpotCheckMismatchError, SpotCheckOpeningError,  # noqa: E402
                           TripRecordError)
 from zkmpc.transport.road_pricing import (PUBLIC_SIGNALS, Observation, Opening, Tariff, TripRecord,  # noqa: E402
@@ -213,7 +215,9 @@ class Road:
         self.car = Vehicle.generate(rng=rng)
         self.trip = self.car.trip([TripRecord(2, 1, 45), TripRecord(0, 2, 120)], slots=2, rng=rng)
         self.witness = self.cs.solve(self.car.assignment(self.cs, self.trip, self.tariff, period=PERIOD))
-        self.search = ForgerySearch(self.cs, self.witness)
+        # is_equal's inverse wire is free where the difference is 0 (one per segment: its own cell)
+        self.free = unbound_wires(self.cs, self.witness)
+        self.search = ForgerySearch(self.cs, self.witness, free=self.free)
 
     def w(self, name: str, i: int = 0) -> int:
         return input_wires(self.cs, name)[i]
@@ -222,7 +226,7 @@ class Road:
         if not movable:
             return self.search.forge(claim)
         moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving).forge(claim)
+        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
 
 
 @pytest.fixture(scope="module")
@@ -272,6 +276,7 @@ def test_vehicle_and_period_are_bound(road: Road) -> None:
 
 
 def test_segment_scope_holds_against_single_wire_changes(road: Road) -> None:
+    assert len(road.free) == 2 and all("is_zero" in road.cs.r1cs.label(road.search.touches[w][0]) for w in road.free)
     wires = scope_wires(road.cs, "segment")
     assert wires and not road.search.sweep(wires)
 
