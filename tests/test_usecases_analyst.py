@@ -324,3 +324,11 @@ def test_road_pricing_example() -> None:
     assert figures["caught"] == 1 and figures["saved"] > 0
     assert len(figures["proofs"]) == 2 and all(p["gas"] > 0 for p in figures["proofs"])
     assert f"slot {figures['cheat_slot']}" in out.getvalue()
+
+
+def test_a_failing_ministry_process_is_named() -> None:
+    from examples.education.ministries_join import main
+    from zkmpc.errors import UseCaseError
+    with pytest.raises(UseCaseError, match="the education ministry process failed") as err:
+        main(["--members", "50", "--bits", "1024", "--min-intersection", "0"], io.StringIO())
+    assert "min_intersection: expected an int >= 1" in str(err.value)

@@ -141,7 +141,15 @@ def _launch(config: Path, party: int, opts: argparse.Namespace) -> subprocess.Po
 
 def _finish(procs: dict[str, subprocess.Popen[str]]) -> list[dict[str, Any]]:
     """Every process's result document; a failure names each process that failed, with its error."""
-    done = {who: p.communicate(timeout=7200) for who, p in procs.items()}
+    done: dict[str, tuple[str, str]] = {}
+    for who, p in procs.items():
+        done[who] = p.communicate(timeout=7200)
+        if p.returncode != 0:  # the others would wait for it: stop them
+            for other, q in procs.items():
+                if other not in done:
+                    q.kill()
+                    done[other] = q.communicate()
+            break
     failed = [f"the {who} process failed (exit {procs[who].returncode}): {err[-1200:]}"
               for who, (out, err) in done.items() if procs[who].returncode != 0 or not out.strip()]
     if failed:
