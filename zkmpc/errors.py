@@ -523,3 +523,50 @@ __all__ += ["PartyFailedError"]
 class PartyFailedError(ZkmpcError, RuntimeError):
     """A party process of a networked use case that ended without printing its result
     (a crash, not a protocol abort); the message quotes its error output."""
+
+# --- statistics (analyst output)
+__all__ += ["AnalysisError", "OpenBinError", "PrivacyParameterError", "NoiseAlreadyAddedError"]
+
+
+class AnalysisError(ZkmpcError, ValueError):
+    """A statistics result that cannot be built or analysed as asked: edges not strictly
+    increasing, counts that do not match the edges, a suppressed cell where a count is needed."""
+
+
+class OpenBinError(AnalysisError):
+    """A quantile that falls in the underflow or overflow bin: an open bin has no width to
+    interpolate in."""
+
+
+class PrivacyParameterError(AnalysisError):
+    """A differential-privacy parameter out of range: epsilon <= 0, delta outside (0, 1),
+    a sensitivity that is not an int >= 1."""
+
+
+class NoiseAlreadyAddedError(AnalysisError):
+    """Noise asked for on a result already noised: the privacy budget is spent once, by the
+    party that releases the result."""
+
+
+# --- transport (road pricing)
+__all__ += ["RoadPricingError", "TripRecordError", "SpotCheckOpeningError", "SpotCheckMismatchError"]
+
+
+class RoadPricingError(ZkmpcError, ValueError):
+    """A road-pricing declaration that cannot be made or accepted (a wrong fee, another
+    vehicle's secret, a tariff other than the published one)."""
+
+
+class TripRecordError(RoadPricingError):
+    """A malformed trip record, tariff or slot count: a zone or band out of range, a
+    distance or price past its bits, a number of slots that is not a power of two."""
+
+
+class SpotCheckOpeningError(RoadPricingError):
+    """A spot check answered with an opening that is for another slot or does not reach
+    the declared trip root."""
+
+
+class SpotCheckMismatchError(RoadPricingError):
+    """A committed segment that disagrees with what the roadside camera saw: the vehicle
+    declared another zone or band than the one it drove in."""
