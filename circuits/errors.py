@@ -10,6 +10,7 @@ __all__ = [
     "UnsatisfiedConstraintError",
     "UnderconstrainedError",
     "TreeKeyError",
+    "FixedPointOverflowError",
 ]
 
 
@@ -55,3 +56,9 @@ class UnsatisfiedConstraintError(CircuitError, ValueError):
 class TreeKeyError(CircuitError, ValueError):
     """A sparse Merkle tree operation names a key that is already there (insert) or missing
     (update, delete)."""
+
+
+class FixedPointOverflowError(CircuitError, ValueError):
+    """A fixed-point value outside its format's range ``[-2**(bits-1), 2**(bits-1))``:
+    an input, a weight or a rescaled result that the circuit cannot represent
+    (:mod:`circuits.native.ml`)."""

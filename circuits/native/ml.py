@@ -35,7 +35,7 @@ from typing import Sequence
 
 from zkp.field import R
 
-from ..errors import CircuitError, CircuitTypeError
+from ..errors import CircuitError, CircuitTypeError, FixedPointOverflowError
 from .poseidon import poseidon
 
 __all__ = ["FixedPoint", "FixedPointOverflowError", "rescale", "linear", "sign", "relu", "sigmoid", "argmax",
@@ -45,11 +45,6 @@ __all__ = ["FixedPoint", "FixedPointOverflowError", "rescale", "linear", "sign",
 COMMIT_CHUNK = 15
 #: the PLAN sigmoid's largest distance to the logistic function (before rounding)
 SIGMOID_MAX_ERROR = 0.0190
-
-
-class FixedPointOverflowError(CircuitError, ValueError):
-    """A fixed-point value outside its format's range ``[-2**(bits-1), 2**(bits-1))``:
-    an input, a weight or a rescaled result that the circuit cannot represent."""
 
 
 @dataclass(frozen=True)
