@@ -35,7 +35,7 @@ from typing import Sequence
 
 from zkp.field import R
 
-from ..errors import CircuitError, CircuitTypeError, FixedPointOverflowError
+from ..errors import CircuitTypeError, FixedPointOverflowError
 from .poseidon import poseidon
 
 __all__ = ["FixedPoint", "FixedPointOverflowError", "rescale", "linear", "sign", "relu", "sigmoid", "argmax",
