@@ -63,7 +63,7 @@ test-sanitize: $(STAMP)-dev
 			$(abspath $(BIN))/python setup.py -q build_ext --inplace) && \
 		(cd $(SAN) && ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ZKP_REQUIRE_C=1 \
-			$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/test_kernels.py tests/test_backend.py) \
+			$(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/zkp/test_kernels.py tests/zkp/test_backend.py) \
 		|| exit 1; \
 	done
 

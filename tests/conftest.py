@@ -157,7 +157,7 @@ def assert_internal_wires_bound(cs: Any, witness: Any, *, free: set[int] = froze
     return len(candidates)
 
 
-# The kernel tests' fixtures (tests/test_kernel_boundaries.py, tests/test_prove_kernels.py): the C
+# The kernel tests' fixtures (tests/zkp/test_kernel_boundaries.py, tests/zkp/test_prove_kernels.py): the C
 # twin, and ZKP_THREADS at 1, 2, 3 and the machine's default (None), which split batches apart.
 THREADS = [None, "1", "2", "3"]
 

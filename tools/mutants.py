@@ -43,7 +43,7 @@ class Mutant:
     regenerate: tuple[str, ...] = ()  # a command run in the scratch copy after the edit
 
 
-KERNEL_TESTS = ("tests/test_kernels.py", "tests/test_backend.py", "tests/test_kernel_boundaries.py")
+KERNEL_TESTS = ("tests/zkp/test_kernels.py", "tests/zkp/test_backend.py", "tests/zkp/test_kernel_boundaries.py")
 
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("apply_key_batch_tail", "zkp/_bn254_src/curve_ops.h",
@@ -66,69 +66,69 @@ MUTANTS: tuple[Mutant, ...] = (
            "for (int t = 0; t < nt; t++) {  /* the first bad point, as a sequential scan finds it */",
            "for (int t = nt - 1; t >= 0; t--) {  /* the first bad point, as a sequential scan finds it */",
            KERNEL_TESTS, "LEM conversion reports the last worker's bad point, not the first"),
-    # circuits (the gadgets' planted bugs are read from tests/test_forgery.py, see below)
+    # circuits (the gadgets' planted bugs are read from tests/circuits/test_forgery.py, see below)
     Mutant("constants_reduced_mod_r", "circuits/api.py", "        if not -R < c < R:\n", "        if False:\n",
-           ("tests/test_circuits.py",), "api.constant(r + 6) silently proves 6 (issue 15, item 2)"),
+           ("tests/circuits/test_circuits.py",), "api.constant(r + 6) silently proves 6 (issue 15, item 2)"),
     Mutant("from_bits_254_without_alias_check", "circuits/gadgets/bits.py",
            "        assert_bits_le_constant(api, vs, R - 1)\n", "        pass\n",
-           ("tests/test_gadgets.py",), "254 bits pack x and x + r to one value (issue 15, item 1)"),
+           ("tests/circuits/test_gadgets.py",), "254 bits pack x and x + r to one value (issue 15, item 1)"),
     Mutant("lint_single_hints_only", "circuits/lint.py",
            "        for w in sorted(near - {h}):\n", "        for w in sorted(near - {h} - near):\n",
-           ("tests/test_lint.py",), "lint moves hint wires alone, never in pairs (issue 15, item 3)"),
+           ("tests/circuits/test_lint.py",), "lint moves hint wires alone, never in pairs (issue 15, item 3)"),
     # the witness program (issue 16): the C interpreter, its validation, what the compiler checks
     Mutant("witness_bits_shifted", "zkp/_bn254_src/witness.h",
            "                if (i == ins[4]) continue;", "                if (i == ins[4] + 1 || i == ins[4]) continue;",
-           ("tests/test_witness_program.py",), "the C interpreter drops one more bit after the linear one"),
+           ("tests/circuits/test_witness_program.py",), "the C interpreter drops one more bit after the linear one"),
     Mutant("witness_check_ignored", "zkp/_bn254_src/witness.h",
            "            if (!fe_eq(&t, &c)) return checks;", "            if (0) return checks;",
-           ("tests/test_witness_program.py",), "the C interpreter never stops at a failing CHECK"),
+           ("tests/circuits/test_witness_program.py",), "the C interpreter never stops at a failing CHECK"),
     Mutant("witness_reads_the_wire_it_makes", "zkp/_bn254_src/witness.h",
            "if (li_ >= p->nl || tops[li_] >= nxt)", "if (li_ >= p->nl || tops[li_] > nxt)",
-           ("tests/test_witness_program.py",), "validation lets an instruction read the wire it is making"),
+           ("tests/circuits/test_witness_program.py",), "validation lets an instruction read the wire it is making"),
     Mutant("program_linear_bit_unchecked", "circuits/engine/compiler.py",
            'self._row(bl, bl, bl, "to_bits")', 'self._row(bl, bl, bl, "to_bits", by_construction=True)',
-           ("tests/test_circuits.py", "tests/test_witness_program.py"),
+           ("tests/circuits/test_circuits.py", "tests/circuits/test_witness_program.py"),
            "solve no longer checks that a value fits its bits (the R1CS still does)"),
     # mpc
     Mutant("shamir_first_coefficient_is_secret", "mpc/sharing/shamir.py",
            "coeffs = [s] + [random_like(field, s, rng) for _ in range(t - 1)]",
            "coeffs = [s] + [s if i == 0 else random_like(field, s, rng) for i in range(t - 1)]",
-           ("tests/test_sharing.py",), "threshold-1 shares reveal the secret (issue 23, bug 3)"),
+           ("tests/mpc/test_sharing.py",), "threshold-1 shares reveal the secret (issue 23, bug 3)"),
     Mutant("serial_eval", "mpc/serial.py",
            'def loads(text: str | bytes, type_: str, fields: set[str], *, max_size: int = MAX_DOCUMENT) -> dict[str, Any]:',
            'def _planted(text: str) -> Any:\n    return eval(text)\n\n\n'
            'def loads(text: str | bytes, type_: str, fields: set[str], *, max_size: int = MAX_DOCUMENT) -> dict[str, Any]:',
-           ("tests/test_layers.py",), "eval on data in a document reader (issue 23, bug 6)"),
+           ("tests/project/test_layers.py",), "eval on data in a document reader (issue 23, bug 6)"),
     Mutant("paillier_no_wrap_bound", "mpc/paillier/keys.py",
            "if c.bound is not None and c.bound >= self.n - self.max_int:",
            "if c.bound is not None and c.bound >= self.n:",
-           ("tests/test_paillier.py", "tests/test_threshold_paillier.py"),
+           ("tests/mpc/test_paillier.py", "tests/mpc/test_threshold_paillier.py"),
            "a total that wrapped past the overflow band decrypts to a small number (issue 15, item 10)"),
     Mutant("paillier_trial_division_bound", "mpc/paillier/keys.py",
            "TRIAL_DIVISION_BOUND = 1 << 20", "TRIAL_DIVISION_BOUND = 10 ** 4",
-           ("tests/test_paillier.py",), "moduli with a factor between 10^4 and 2^20 accepted (issue 15, item 11)"),
+           ("tests/mpc/test_paillier.py",), "moduli with a factor between 10^4 and 2^20 accepted (issue 15, item 11)"),
     Mutant("paillier_rn_unchecked", "mpc/paillier/ciphertext.py",
            "r = pk.random_rn(rng) if rn is None else pk.checked_rn(rn)",
            "r = pk.random_rn(rng) if rn is None else rn",
-           ("tests/test_paillier.py",), "caller randomness 0 or 1 accepted (issue 15, item 9)"),
+           ("tests/mpc/test_paillier.py",), "caller randomness 0 or 1 accepted (issue 15, item 9)"),
     # zkp
     Mutant("ic_points_may_cancel", "zkp/groth16/keys.py",
            "        i = seen.setdefault(p.x, j)\n", "        i = seen.setdefault((p.x, p.y), j)\n",
-           ("tests/test_groth16.py",), "a verifying key with IC[j] = -IC[i] accepted (issue 15, item 4)"),
+           ("tests/zkp/test_groth16.py",), "a verifying key with IC[j] = -IC[i] accepted (issue 15, item 4)"),
     Mutant("verifier_false_on_failed_precompile", "zkp/evm/templates/Groth16Verifier.sol.tmpl",
            "            if iszero(ok) { revert(0, 0) }\n            return(0x00, 0x20)",
            "            mstore(0x00, and(mload(0x00), ok))\n            return(0x00, 0x20)",
-           ("tests/test_evm.py",), "out of gas in the pairing reads as an invalid proof (issue 15, item 8)",
+           ("tests/zkp/test_evm.py",), "out of gas in the pairing reads as an invalid proof (issue 15, item 8)",
            regenerate=("-m", "tests.test_evm")),
     Mutant("batch_verifier_no_ay_check", "zkp/evm/templates/Groth16Verifier.sol.tmpl",
            "                    ok := and(ok, lt(ay, Q))\n", "",
-           ("tests/test_evm.py",), "verifyProofs accepts A.y + q in its first proof (issue 23, bug 4)",
+           ("tests/zkp/test_evm.py",), "verifyProofs accepts A.y + q in its first proof (issue 23, bug 4)",
            regenerate=("-m", "tests.test_evm")),
 )
 
 
 def forgery_mutants() -> tuple[Mutant, ...]:
-    """The gadget bugs planted to see tests/test_forgery.py fail (its ``PLANTED_BUGS``, read
+    """The gadget bugs planted to see tests/circuits/test_forgery.py fail (its ``PLANTED_BUGS``, read
     without importing the tests)."""
     import ast
 
@@ -137,9 +137,9 @@ def forgery_mutants() -> tuple[Mutant, ...]:
         if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PLANTED_BUGS" and node.value:
             bugs = ast.literal_eval(node.value)
             return tuple(Mutant(f"forgery_{test.removeprefix('test_')}", path, old, new,
-                                ("tests/test_forgery.py", "tests/test_soundness.py"), f"caught by {test}")
+                                ("tests/circuits/test_forgery.py", "tests/circuits/test_soundness.py"), f"caught by {test}")
                          for path, old, new, test in bugs)
-    raise SystemExit("tests/test_forgery.py: no PLANTED_BUGS list")
+    raise SystemExit("tests/circuits/test_forgery.py: no PLANTED_BUGS list")
 
 
 def tracked_files() -> list[str]:

@@ -1,0 +1,65 @@
+"""The notebooks in notebooks/ run from top to bottom (nbclient, a fresh kernel each), and
+are stored without outputs (git keeps the source, not a run's results)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nbformat
+from nbclient import NotebookClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+pytestmark = pytest.mark.app_layer
+
+# what each notebook must print: its story's claims, checked as a reader would see them
+CLAIMS = {
+    "tour": ["verifies: True", "UnsatisfiedConstraintError", "on chain: True", "total: 192000", "123456789 123456789"],
+    "identity": ["verifies: True", "validated, gas:", "second signal refused", "the same proof for 'no': False"],
+    "education": ["verifies: True", "on chain: accepted, gas:", "GpaBelowThresholdError", "UnsatisfiedConstraintError",
+                  "NullifierUsedError", "TranscriptSignatureError", "InvalidProofError", "UnknownRootError",
+                  "Ada in the new session: accepted", "diploma on chain, gas:", "YearBelowThresholdError",
+                  "DegreeMismatchError"],
+    "finance": ["verifies: True", "on chain: accepted, gas:", "ScoreTooLowError", "IncomeTooLowError",
+                "DebtRatioTooHighError", "AttestationExpiredError", "AttestationSignatureError", "NullifierUsedError",
+                "ScopeNotOpenError", "UnknownRootError", "InvalidProofError", "DoubleWithdrawalError",
+                "UnapprovedDepositError", "withdrawn to 0x"],
+    "transportation": ["verifies: True", "ride 3 of 3: on chain, gas", "RateLimitExceededError", "NullifierUsedError",
+                       "ScopeNotOpenError", "MembershipProofError", "Carl's first ride: on chain",
+                       "Dana's licence on chain, gas:", "LicenceClassError", "UnderAgeError", "LicenceExpiredError",
+                       "LicenceSuspendedError", "LicenceSignatureError"],
+    "statistics": ["TooFewReportsError", "a second report from 'hospital 1'", "equals the pooled data: True",
+                   "histogram: {'<90': ", "plotted 7 bins with matplotlib", "exact: True", "ContributionRangeError",
+                   "accepted: [1, 2, 3, 4, 5]",
+                   "refused: submission 99 -> InvalidContributionProofError", "on chain, one batch: True",
+                   "NullifierUsedError", "AggregateMismatchError", "hospitals counted: [1, 2, 3, 5]",
+                   "equals the plain sum: True"],
+}
+
+
+def test_every_notebook_with_claims_exists() -> None:
+    assert {p.stem for p in NOTEBOOKS} >= set(CLAIMS) >= {"tour", "identity"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear the outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_top_to_bottom(path: Path, solc_ready: None) -> None:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Traceback" not in text
+    for claim in CLAIMS.get(path.stem, []):
+        assert claim in text, f"{path.name}: expected {claim!r} in its outputs"
