@@ -23,7 +23,7 @@ from typing import Any, Sequence
 from ._lazy import lazy_module
 from ._backend import kernels
 from .errors import InputTypeError, MalformedInputError
-from .field import P, R, check_fr_list
+from .field import P, R, check_fr_list, to_words
 
 A = lazy_module("zkp._arith")  # Python-side point arithmetic: loads (with gmpy2) on first use
 
@@ -264,7 +264,7 @@ class G2Point:
 
 
 def _scalar_bytes(scalars: Sequence[int], what: str) -> bytes:
-    return b"".join(v.to_bytes(32, "big") for v in check_fr_list(scalars, what))
+    return to_words(check_fr_list(scalars, what))
 
 
 def g1_msm(points: Sequence[G1Point], scalars: Sequence[int]) -> G1Point:

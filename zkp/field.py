@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Literal
 
 from .errors import InputTypeError, MalformedInputError
 
@@ -31,6 +31,8 @@ __all__ = [
     "reduce_fr",
     "fr_root_of_unity",
     "fr_inv",
+    "to_words",
+    "from_words",
 ]
 
 #: The BN254 base field modulus (coordinates of points).
@@ -99,3 +101,28 @@ def fr_root_of_unity(log_n: int) -> int:
             f"NTT domain: expected log2 size in [0, {FR_TWO_ADICITY}], found {log_n}"
         )
     return pow(FR_GENERATOR, (R - 1) >> log_n, R)
+
+
+def to_words(values: Iterable[int], byteorder: Literal["big", "little"] = "big") -> bytes:
+    """Values as consecutive 32-byte words: the kernels' encoding of scalars and
+    coordinates (big-endian as EIP-196/197, little-endian as circom's ``.wtns`` and
+    snarkjs's ``.zkey``). Each value must fit 256 bits (``OverflowError`` otherwise); the
+    kernels check each word against its modulus.
+
+    Example:
+        >>> to_words([1, 2]).hex()[-8:], len(to_words([1, 2], "little"))
+        ('00000002', 64)
+    """
+    return b"".join(int(v).to_bytes(32, byteorder) for v in values)
+
+
+def from_words(data: bytes | bytearray | memoryview, byteorder: Literal["big", "little"] = "big") -> list[int]:
+    """The ints of consecutive 32-byte words (the inverse of :func:`to_words`).
+
+    Example:
+        >>> from_words(to_words([7, R - 1]))  == [7, R - 1]
+        True
+    """
+    if len(data) % 32:
+        raise MalformedInputError(f"32-byte words: expected a multiple of 32 bytes, found {len(data)}")
+    return [int.from_bytes(data[i:i + 32], byteorder) for i in range(0, len(data), 32)]

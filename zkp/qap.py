@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ._arith import batch_inverse, mpz
 from .errors import SetupError, UnsatisfiedError
-from .field import FR_TWO_ADICITY, R, fr_root_of_unity
+from .field import FR_TWO_ADICITY, R, fr_root_of_unity, to_words
 from .r1cs import R1CS
 
 __all__ = ["domain_size", "witness_evaluations", "lagrange_at", "wire_polys_at", "QapMatrices"]
@@ -33,8 +33,7 @@ def domain_size(cs: R1CS) -> tuple[int, int]:
 
 
 def _enc(values: Sequence[int], n: int) -> bytes:
-    body = b"".join(int(v).to_bytes(32, "big") for v in values)
-    return body + bytes(32 * (n - len(values)))
+    return to_words(values) + bytes(32 * (n - len(values)))
 
 
 def witness_evaluations(cs: R1CS, w: Sequence[int]) -> tuple[bytes, bytes, bytes]:

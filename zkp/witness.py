@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .errors import MalformedInputError
-from .field import check_fr
+from .field import check_fr, from_words
 
 __all__ = ["Witness"]
 
@@ -41,8 +41,7 @@ class Witness:
         return self._data
 
     def values(self) -> list[int]:
-        d = self._data
-        return [int.from_bytes(d[i:i + 32], "big") for i in range(0, len(d), 32)]
+        return from_words(self._data)
 
     def __getitem__(self, i: int) -> int:
         if not -len(self) <= i < len(self):

@@ -30,6 +30,8 @@ from __future__ import annotations
 import json
 from typing import Iterable, Protocol, Sequence
 
+from zkp.field import from_words, to_words
+
 from ..errors import CircuitTypeError
 from ._check import field_element
 from .merkle import MerkleProof
@@ -86,15 +88,6 @@ class ListNodes:
         while len(self.levels) <= level:
             self.levels.append(bytearray())
         self.levels[level][32 * start:32 * start + len(data)] = data
-
-
-def to_words(values: Sequence[int]) -> bytes:
-    """Field elements as 32-byte big-endian words."""
-    return b"".join(v.to_bytes(32, "big") for v in values)
-
-
-def from_words(data: bytes) -> list[int]:
-    return [int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)]
 
 
 def hash_pairs(children: bytes) -> bytes:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
-from zkp.field import R
+from zkp.field import R, from_words, to_words
 
 from ..errors import CircuitTypeError
 from ._check import field_element
@@ -85,8 +85,7 @@ def constants(t: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
 @lru_cache(maxsize=None)
 def _encoded(t: int) -> tuple[bytes, bytes]:
     rc, mds = constants(t)
-    return (b"".join(v.to_bytes(32, "big") for v in rc),
-            b"".join(v.to_bytes(32, "big") for row in mds for v in row))
+    return to_words(rc), to_words(v for row in mds for v in row)
 
 
 def _permute_many(states: Sequence[Sequence[int]], t: int) -> list[int]:
@@ -95,9 +94,9 @@ def _permute_many(states: Sequence[Sequence[int]], t: int) -> list[int]:
     from zkp import kernels
 
     rc, mds = _encoded(t)
-    flat = b"".join(int(v).to_bytes(32, "big") for st in states for v in st)
+    flat = to_words(v for st in states for v in st)
     out = kernels.poseidon_permute(rc, mds, FULL_ROUNDS, flat)
-    return [int.from_bytes(out[i:i + 32], "big") for i in range(0, len(out), 32)]
+    return from_words(out)
 
 
 def permute(state: Sequence[int]) -> list[int]:

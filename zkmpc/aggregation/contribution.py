@@ -30,7 +30,7 @@ from typing import Any, Sequence
 
 from zkp import groth16
 from zkp.errors import MalformedInputError
-from zkp.field import R
+from zkp.field import R, from_words
 from zkp.groth16 import Proof
 
 from ..errors import ContributionFormatError, ContributionRangeError
@@ -77,7 +77,7 @@ class Contribution:
         if not isinstance(data, (bytes, bytearray)) or len(data) != size:
             found = len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__
             raise ContributionFormatError(f"contribution: expected {size} bytes for {k} commitments, found {found}")
-        values = [int.from_bytes(data[i:i + 32], "big") for i in range(0, 32 + 64 * k, 32)]
+        values = from_words(data[:32 + 64 * k])
         tag = values[0]
         if any(v >= R for v in values):
             raise ContributionFormatError(f"contribution: a tag or coordinate >= r ({tag if tag < R else 'tag'})",
@@ -119,7 +119,7 @@ class Share:
         if not isinstance(data, (bytes, bytearray)) or len(data) != size:
             found = len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__
             raise ContributionFormatError(f"share: expected {size} bytes for {length} values, found {found}")
-        v = [int.from_bytes(data[i:i + 32], "big") for i in range(0, size, 32)]
+        v = from_words(data)
         return cls(v[0], v[1], tuple(v[3:]), v[2])
 
 

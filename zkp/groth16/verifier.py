@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 from .._backend import kernels
 from ..errors import InputTypeError, MalformedInputError
-from ..field import R, check_fr_list
+from ..field import R, check_fr_list, to_words
 from ._random import drawer
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 
@@ -51,15 +51,11 @@ def verify(vk: VerifyingKey | PreparedVerifyingKey, public: Sequence[int], proof
     """
     pvk = _prepared(vk)
     xs = _checked(pvk, public, proof)
-    scalars = b"".join(x.to_bytes(32, "big") for x in [1] + xs)
+    scalars = to_words([1] + xs)
     l_pt = bytes(kernels.g1_msm(pvk.ic_bytes, scalars))
     g1 = (-proof.a).to_bytes() + pvk.alpha_bytes + l_pt + proof.c.to_bytes()
     g2 = proof.b.to_bytes() + pvk.g2_bytes
     return bool(kernels.pairing_check(g1, g2))
-
-
-def _enc(values: Sequence[int]) -> bytes:
-    return b"".join(v.to_bytes(32, "big") for v in values)
 
 
 def verify_batch(vk: VerifyingKey | PreparedVerifyingKey,
@@ -107,10 +103,10 @@ def verify_batch(vk: VerifyingKey | PreparedVerifyingKey,
     coeffs = [int(draw(1 << 128)) + 1 for _ in proofs]
     n = pvk.vk.num_public
     ic_coeffs = [sum(coeffs) % R] + [sum(r * xs[j] for r, xs in zip(coeffs, publics)) % R for j in range(n)]
-    neg_a = [bytes(kernels.g1_msm((-p.a).to_bytes(), _enc([r]))) for p, r in zip(proofs, coeffs)]
+    neg_a = [bytes(kernels.g1_msm((-p.a).to_bytes(), to_words([r]))) for p, r in zip(proofs, coeffs)]
     g1 = b"".join(neg_a)
-    g1 += bytes(kernels.g1_msm(pvk.alpha_bytes, _enc([ic_coeffs[0]])))
-    g1 += bytes(kernels.g1_msm(pvk.ic_bytes, _enc(ic_coeffs)))
-    g1 += bytes(kernels.g1_msm(b"".join(p.c.to_bytes() for p in proofs), _enc(coeffs)))
+    g1 += bytes(kernels.g1_msm(pvk.alpha_bytes, to_words([ic_coeffs[0]])))
+    g1 += bytes(kernels.g1_msm(pvk.ic_bytes, to_words(ic_coeffs)))
+    g1 += bytes(kernels.g1_msm(b"".join(p.c.to_bytes() for p in proofs), to_words(coeffs)))
     g2 = b"".join(p.b.to_bytes() for p in proofs) + pvk.g2_bytes
     return bool(kernels.pairing_check(g1, g2))

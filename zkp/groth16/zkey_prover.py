@@ -41,7 +41,7 @@ from typing import Any, NoReturn, Sequence
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, InputTypeError, MalformedInputError, UnsatisfiedError
-from ..field import R
+from ..field import R, from_words, to_words
 from ..witness import Witness
 from ._random import random_fr
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
@@ -50,10 +50,6 @@ __all__ = ["Prover"]
 
 _CHECK_CHUNK = 1 << 15  # points per validation call (bounded scratch memory)
 _ONE_LE = (1).to_bytes(32, "little")
-
-
-def _be(values: Sequence[int]) -> bytes:
-    return b"".join(int(v).to_bytes(32, "big") for v in values)
 
 
 def _offsets(mv: memoryview) -> dict[int, int]:
@@ -204,10 +200,10 @@ class Prover:
         if isinstance(witness, (bytes, bytearray, memoryview)):
             w = memoryview(witness).cast("B")
         elif isinstance(witness, Witness):
-            w = memoryview(b"".join(int(v).to_bytes(32, "little") for v in witness.values()))
+            w = memoryview(to_words(witness.values(), "little"))
         elif isinstance(witness, (list, tuple)):
             values = Witness.from_ints(witness, self.num_public).values()
-            w = memoryview(b"".join(int(v).to_bytes(32, "little") for v in values))
+            w = memoryview(to_words(values, "little"))
         else:
             raise InputTypeError(f"witness: expected a Witness, a list of ints or .wtns values (bytes), "
                                  f"found {type(witness).__name__}")
@@ -247,11 +243,11 @@ class Prover:
         msm_c = self._msm(8, w[32 * (npub + 1):])
         r, s = random_fr(rng), random_fr(rng)
         d1 = self.delta_g1.to_bytes()
-        pa = kernels.g1_msm(self.alpha_g1.to_bytes() + msm_a + d1, _be([1, 1, r]))
-        pb1 = kernels.g1_msm(self.beta_g1.to_bytes() + msm_b1 + d1, _be([1, 1, s]))
-        pb2 = kernels.g2_msm(self.beta_g2.to_bytes() + msm_b2 + self.delta_g2.to_bytes(), _be([1, 1, s]))
-        pc = kernels.g1_msm(msm_c + msm_h + pa + pb1 + d1, _be([1, 1, s, r, (-r * s) % R]))
-        public = [int.from_bytes(w[32 * i:32 * i + 32], "little") for i in range(1, npub + 1)]
+        pa = kernels.g1_msm(self.alpha_g1.to_bytes() + msm_a + d1, to_words([1, 1, r]))
+        pb1 = kernels.g1_msm(self.beta_g1.to_bytes() + msm_b1 + d1, to_words([1, 1, s]))
+        pb2 = kernels.g2_msm(self.beta_g2.to_bytes() + msm_b2 + self.delta_g2.to_bytes(), to_words([1, 1, s]))
+        pc = kernels.g1_msm(msm_c + msm_h + pa + pb1 + d1, to_words([1, 1, s, r, (-r * s) % R]))
+        public = from_words(w[32:32 * (npub + 1)], "little")
         try:
             proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
         except MalformedInputError as exc:  # a point off its curve in the key
