@@ -27,3 +27,8 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_
 from .lean_imt import assert_lean_imt_member, lean_imt_root, padded_proof
 
 __all__ += ["lean_imt_root", "assert_lean_imt_member", "padded_proof"]
+
+from . import bigint
+from .rsa import rsa_verify_pkcs1_sha256
+
+__all__ += ["bigint", "rsa_verify_pkcs1_sha256"]
