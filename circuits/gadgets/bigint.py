@@ -278,7 +278,8 @@ def _assert_product_identity(api: API, a: BigInt, b: BigInt, c: BigInt | None, d
         return
     ks = (len(a), len(b), len(c) if c else 0, len(d) if d else 0, len(e) if e else 0)
     ins = [*a.limbs, *b.limbs, *(c.limbs if c else ()), *(d.limbs if d else ()), *(e.limbs if e else ())]
-    wires = api.hint(hints.carries(w, *ks), *ins, outputs=n - 1)
+    with api.scope("bigint.carries"):
+        wires = api.hint(hints.carries(w, *ks), *ins, outputs=n - 1)
     checked = [_range(api, v, lo, hi) for v, (lo, hi) in zip(wires, _carry_bounds(cols, w))]
     _check_no_wrap(cols, checked, w)
     carry = BigInt(tuple(wires), w, tuple(checked))
@@ -325,8 +326,9 @@ def _divmod(api: API, a: BigInt, b: BigInt, m: BigInt, r_bits: Sequence[int]) ->
     q_max = a.hi * b.hi // m.lo
     q_bits = _split_bound(q_max, w) if q_max else []
     kq, kr = len(q_bits), len(r_bits)
-    outs = api.hint(hints.divmod_limbs(w, len(a), len(b), len(m), kq, kr), *a.limbs, *b.limbs, *m.limbs,
-                    outputs=kq + kr)
+    with api.scope("bigint.divmod"):  # the quotient's wires, then the remainder's
+        outs = api.hint(hints.divmod_limbs(w, len(a), len(b), len(m), kq, kr), *a.limbs, *b.limbs, *m.limbs,
+                        outputs=kq + kr)
     q = _checked(api, outs[:kq], q_bits, w) if kq else None
     r = _checked(api, outs[kq:], r_bits, w) if kr else None
     return q, r
@@ -366,8 +368,9 @@ def mul(api: API, a: BigInt, b: BigInt) -> BigInt:
     bits = _split_bound(a.hi * b.hi, w)
     k = len(bits)
     m = constant(api, 1 << (w * k), w)
-    outs = api.hint(hints.divmod_limbs(w, len(a), len(b), len(m), 0, k), *a.limbs, *b.limbs, *m.limbs,
-                    outputs=k)
+    with api.scope("bigint.divmod"):
+        outs = api.hint(hints.divmod_limbs(w, len(a), len(b), len(m), 0, k), *a.limbs, *b.limbs, *m.limbs,
+                        outputs=k)
     prod = _checked(api, outs, bits, w)
     _assert_product_identity(api, a, b, None, None, prod)
     return prod
@@ -396,7 +399,8 @@ def normalize(api: API, x: BigInt, *, top_bits: int | None = None) -> BigInt:
         return from_limbs(api, [x.limbs[0]], w, bits=[top])
     one = constant(api, 1, w)
     cols = list(x.bounds)
-    carries = api.hint(hints.carries(w, k, 1, 0, 0, 0), *x.limbs, *one.limbs, outputs=k - 1)
+    with api.scope("bigint.carries"):
+        carries = api.hint(hints.carries(w, k, 1, 0, 0, 0), *x.limbs, *one.limbs, outputs=k - 1)
     checked = [_range(api, v, lo, hi) for v, (lo, hi) in zip(carries, _carry_bounds(cols, w))]
     limbs: list[Var] = []
     for i in range(k):
