@@ -18,9 +18,11 @@ secret modulus costs the same but proves only "some key signed": it needs a memb
 proof of the key in a set of issuers to mean anything.
 
 Costs (2048 bits, e = 65537: 16 squarings and one product modulo n, each with its quotient
-and remainder range-checked, the last remainder being the encoded message itself):
-modulus constant 141,434 constraints, modulus an input 144,048; e = 3: 16,929 and 19,413.
-The best published circom R1CS: 157,746 (kroma-network/tachyon#460, zk-email's RSA circuit).
+and remainder range-checked, the last remainder being the encoded message itself, plus
+``s < n``): the modulus an input 141,040 constraints; a constant 138,277 for the key of
+the golden counts (the quotient's bound depends on the key: within a few hundred of that);
+e = 3: 18,670 and 16,537. RSA-4096 (34 limbs), e = 65537, a constant key: 281,645. The best
+published circom R1CS for RSA-2048: 157,746 (kroma-network/tachyon#460, zk-email's circuit).
 
     >>> import hashlib
     >>> from cryptography.hazmat.primitives import hashes
