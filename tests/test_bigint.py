@@ -92,13 +92,25 @@ def test_a_wrong_result_has_no_witness(a: int, b: int, m: int) -> None:
             cs.solve(_replace(good, name, bad))
 
 
-def test_a_non_canonical_remainder_is_refused() -> None:
-    """r + m is congruent to a * b and fits the limbs: canonical=True refuses it."""
+def test_a_non_canonical_remainder_is_refused(monkeypatch: Any) -> None:
+    """r + m is congruent to a * b and fits the limbs: with the quotient hint made to say
+    q - 1 and r + m (a malicious prover), canonical=True refuses it."""
+    from circuits.engine import hints as hint_module
+
     cs = _compiled(Ops)
-    a, b, m = 2**40 + 5, 3, 2**48 + 7
-    assert (a * b % m) + m < 2**64
-    with pytest.raises(UnsatisfiedConstraintError):
-        cs.solve(_replace(ops_assignment(a, b, m), "r", to_limbs(a * b % m + m, W, K)))
+    a, b, m = 2**40 + 5, 2**10 + 3, 2**48 + 7
+    q, r = divmod(a * b, m)
+    assert q >= 1 and r + m < 2**64
+    honest = hint_module.limbs_divmod
+
+    def malicious(width: int, x: Any, y: Any, mod: Any, kq: int, kr: int) -> list[int]:
+        if from_limbs(mod, width) != m:
+            return honest(width, x, y, mod, kq, kr)
+        return to_limbs(q - 1, width, kq) + to_limbs(r + m, width, kr)
+
+    monkeypatch.setattr(hint_module, "limbs_divmod", malicious)
+    with pytest.raises(UnsatisfiedConstraintError, match="to_bits"):
+        cs.solve(_replace(ops_assignment(a, b, m), "r", to_limbs(r + m, W, K)), debug=True)
 
 
 def _replace(assignment: Circuit, name: str, value: Any) -> Circuit:
