@@ -234,3 +234,32 @@ def test_shapes_and_parameters_are_checked() -> None:
 
     with pytest.raises(CircuitDefinitionError, match="odd modulus of 2048 bits"):
         compile(Even)
+
+
+def test_strict_compile_and_lint_are_clean() -> None:
+    """Every hint is constrained and no check is computed and dropped: on a 1024-bit key
+    (e = 3, the same code path) and on the bigint operations."""
+    from circuits import lint
+
+    from .test_bigint import Less, Ops
+
+    n = _n(_key(3, 1024))
+
+    class Small(Circuit):
+        n: Public[Field, 9]
+        digest: Public[UInt[8], 32]
+        sig: Secret[UInt[121], 9]
+
+        def define(self, api: Any) -> None:
+            rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), list(self.n), e=3, bits=1024)
+
+    class SmallConstant(Circuit):
+        digest: Public[Bool, 256]
+        sig: Secret[UInt[121], 9]
+
+        def define(self, api: Any) -> None:
+            rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), n, e=3, bits=1024)
+
+    for cls in (Small, SmallConstant, Ops, Less):
+        compile(cls, strict=True)
+        assert lint(cls) == [], cls.__name__
