@@ -318,15 +318,16 @@ def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> 
                 w += 1
         elif kind == OP_DIVMOD:
             w, width, ka, kb, km, kq, kr = op[1:8]
-            x = [int(ev(i)) for i in op[8:]]
-            for v in limbs_divmod(width, x[:ka], x[ka:ka + kb], x[ka + kb:], kq, kr):
+            limbs = [int(ev(i)) for i in op[8:]]
+            for v in limbs_divmod(width, limbs[:ka], limbs[ka:ka + kb], limbs[ka + kb:], kq, kr):
                 vals[w] = A.mpz(v)
                 w += 1
         elif kind == OP_CARRIES:
             w, width, *ks = op[1:8]
-            x, parts, at = [int(ev(i)) for i in op[8:]], [], 0
+            limbs, at = [int(ev(i)) for i in op[8:]], 0
+            parts: list[list[int]] = []
             for k in ks:
-                parts.append(x[at:at + k])
+                parts.append(limbs[at:at + k])
                 at += k
             for v in limbs_carries(width, *parts):
                 vals[w] = A.mpz(v)

@@ -117,14 +117,15 @@ class Compiler(API):
                 from ..errors import CircuitTypeError
                 raise CircuitTypeError(f"hint {fn.name}: expected {fn.arity} inputs and {fn.outputs} outputs, "
                                        f"found {len(lcs)} and {outputs}")
-            parts, at = [], 0
+            parts: list[list[int]] = []
+            at = 0
             for k in fn.counts[:3] if fn.name == "divmod_limbs" else fn.counts:
                 parts.append(lcs[at:at + k])
                 at += k
             if fn.name == "divmod_limbs":
-                self.program.divmod_limbs(w, fn.width, *parts, fn.counts[3], fn.counts[4])
+                self.program.divmod_limbs(w, fn.width, parts[0], parts[1], parts[2], fn.counts[3], fn.counts[4])
             else:
-                self.program.carries(w, fn.width, *parts)
+                self.program.carries(w, fn.width, parts[0], parts[1], parts[2], parts[3], parts[4])
         elif isinstance(fn, NativeHint):
             if len(lcs) != fn.arity or outputs != 1:
                 from ..errors import CircuitTypeError

@@ -232,7 +232,9 @@ def _carry_bounds(cols: Sequence[Bound], width: int) -> list[Bound]:
 def _check_no_wrap(cols: Sequence[Bound], carries: Sequence[Bound], width: int) -> None:
     """``col_i + c_{i-1} - 2**width c_i`` must not reach r/2 in absolute value (then the
     field identity is the integer one)."""
-    big = lambda b: max(abs(b[0]), abs(b[1]))  # noqa: E731
+    def big(b: Bound) -> int:
+        return max(abs(b[0]), abs(b[1]))
+
     for i, col in enumerate(cols):
         total = big(col) + (big(carries[i]) << width if i < len(carries) else 0) + \
             (big(carries[i - 1]) if i else 0)
