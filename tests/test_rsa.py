@@ -263,3 +263,9 @@ def test_strict_compile_and_lint_are_clean() -> None:
     for cls in (Small, SmallConstant, Ops, Less):
         compile(cls, strict=True)
         assert lint(cls) == [], cls.__name__
+
+
+def test_rsa_solves_with_native_operations_only() -> None:
+    """No Python hint slot: DIVMOD, CARRIES and the program's other instructions only."""
+    for cs in (_constant_key_circuit(65537)[1], _input_key_circuit()[1]):
+        assert cs.program.hint_names == ()
