@@ -20,7 +20,8 @@ the integers), so limb widths up to about 120 bits work for 2048-bit numbers.
 
 Costs for 2048-bit numbers in 17 limbs of 121 bits: a product modulo a constant ``n``
 (quotient and remainder range-checked, 33 points, 32 carries) 8,271 constraints for the
-``n`` of the golden counts; the modulus a circuit input, 33 more (one product per point).
+``n`` of the golden counts; the modulus a circuit input (limbs typed ``UInt[121]``, the top
+one checked ``>= 2**111``): 8,423, one more product per point and that check.
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets import bigint as bi
