@@ -183,7 +183,7 @@ def test_misuse_is_refused_with_what_was_expected() -> None:
             x = bi.from_limbs(api, list(self.a), 125)
             bi.mul(api, bi.mul(api, x, x), x)
 
-    with pytest.raises(CircuitDefinitionError, match="past r/2"):
+    with pytest.raises(CircuitDefinitionError, match="r/2"):
         compile(Wrap)
 
     class Mixed(Circuit):
@@ -236,6 +236,8 @@ def test_divmod_limbs_is_python_divmod(a: int, b: int, m: int, width: int) -> No
     kq, kr = k(q), k(r)
     out = limbs_divmod(width, to_limbs(a, width, k(a)), to_limbs(b, width, k(b)), to_limbs(m, width, k(m)), kq, kr)
     assert from_limbs(out[:kq], width) == q and from_limbs(out[kq:], width) == r
+    if m == 0:
+        return  # q = r = 0: no identity to carry
     # the carries of a * b - q * m - r: each column plus the carry in is the carry out, shifted
     la, lb, lm = to_limbs(a, width, k(a)), to_limbs(b, width, k(b)), to_limbs(m, width, k(m))
     lq, lr = out[:kq], out[kq:]

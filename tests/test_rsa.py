@@ -25,7 +25,7 @@ from zkp.program import ProgramCheckFailed
 
 from .conftest import unbound_wires
 
-K = 17  # limbs of 121 bits for 2048 bits
+K = 64  # limbs of 32 bits for 2048 bits
 
 
 @functools.cache
@@ -47,7 +47,7 @@ def _constant_key_circuit(e: int) -> tuple[type, Any]:
 
     class Fixed(Circuit):
         digest: Public[Bool, 256]
-        sig: Secret[UInt[121], K]
+        sig: Secret[UInt[32], K]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), n, e=e)
@@ -60,7 +60,7 @@ def _input_key_circuit() -> tuple[type, Any]:
     class AnyKey(Circuit):
         n: Public[Field, K]
         digest: Public[UInt[8], 32]
-        sig: Secret[UInt[121], K]
+        sig: Secret[UInt[32], K]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), list(self.n))
@@ -81,7 +81,7 @@ def _cryptography_accepts(key: Any, sig: int, msg: bytes) -> bool:
 
 
 def _gadget_accepts(e: int, key: Any, sig: int, digest: bytes, *, key_input: bool) -> bool:
-    if sig >> (121 * K):
+    if sig >> (32 * K):
         return False  # does not even fit the limbs
     if key_input:
         cls, cs = _input_key_circuit()
@@ -129,8 +129,11 @@ def _refusals(key: Any, rng: random.Random) -> list[tuple[str, int, bytes, bytes
     digest = hashlib.sha256(msg).digest()
     sig = _sign(key, msg)
     em = bytearray(native.encode_pkcs1_sha256(digest, 2048).to_bytes(256, "big"))
+    fits = next(m for m in (b"issued to: holder %d" % i for i in range(10_000))
+                if _sign(key, m) + n < 2**2048)  # s + n within the 64 limbs: only s < n refuses it
     out = [("s + 1", sig + 1, digest, msg), ("random s", rng.randrange(n), digest, msg),
            ("s + n", sig + n, digest, msg), ("s = n", n, digest, msg),
+           ("s + n in the limbs", _sign(key, fits) + n, hashlib.sha256(fits).digest(), fits),
            ("another message", _sign(key, b"issued to: someone else"), digest, msg),
            ("SHA-384 signature", _sign(key, msg, hashes.SHA384()), digest, msg),
            ("SHA-1 signature", _sign(key, msg, hashes.SHA1()), digest, msg)]
@@ -177,7 +180,7 @@ def test_one_circuit_serves_every_key_when_the_modulus_is_an_input() -> None:
 def test_a_modulus_below_2_to_the_2047_is_refused_as_input() -> None:
     cls, cs = _input_key_circuit()
     small = (_n(_key(65537)) >> 8) | 1  # 2040 bits
-    assert not _solves(cs, cls(n=to_limbs(small, 121, K), digest=[0] * 32, sig=[0] * K))
+    assert not _solves(cs, cls(n=to_limbs(small, 32, K), digest=[0] * 32, sig=[0] * K))
 
 
 def test_e_3_signatures_and_refusals() -> None:
@@ -207,7 +210,7 @@ def test_shapes_and_parameters_are_checked() -> None:
                                    ({"bits": 2047}, CircuitDefinitionError, "multiple of 8")):
         class Bad(Circuit):
             d: Secret[Bool, 256]
-            sig: Secret[UInt[121], K]
+            sig: Secret[UInt[32], K]
 
             def define(self, api: Any, kwargs: dict[str, Any] = kwargs) -> None:
                 rsa_verify_pkcs1_sha256(api, list(self.d), list(self.sig), _n(_key(65537)), **kwargs)
@@ -217,7 +220,7 @@ def test_shapes_and_parameters_are_checked() -> None:
 
     class Short(Circuit):
         d: Secret[Bool, 255]
-        sig: Secret[UInt[121], K]
+        sig: Secret[UInt[32], K]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.d), list(self.sig), _n(_key(65537)))
@@ -227,7 +230,7 @@ def test_shapes_and_parameters_are_checked() -> None:
 
     class Even(Circuit):
         d: Secret[Bool, 256]
-        sig: Secret[UInt[121], K]
+        sig: Secret[UInt[32], K]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.d), list(self.sig), _n(_key(65537)) + 1)
@@ -246,16 +249,16 @@ def test_strict_compile_and_lint_are_clean() -> None:
     n = _n(_key(3, 1024))
 
     class Small(Circuit):
-        n: Public[Field, 9]
+        n: Public[Field, 32]
         digest: Public[UInt[8], 32]
-        sig: Secret[UInt[121], 9]
+        sig: Secret[UInt[32], 32]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), list(self.n), e=3, bits=1024)
 
     class SmallConstant(Circuit):
         digest: Public[Bool, 256]
-        sig: Secret[UInt[121], 9]
+        sig: Secret[UInt[32], 32]
 
         def define(self, api: Any) -> None:
             rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), n, e=3, bits=1024)

@@ -7,7 +7,8 @@ message ``00 01 FF..FF 00 || DigestInfo(SHA-256) || digest``; a wrong signature,
 a wrong padding byte or another hash leaves no witness. It takes the digest (256 Bools, most
 significant bit first as :func:`~circuits.gadgets.sha256_bits` returns them, or 32 bytes
 typed ``UInt[8]``): hashing is the caller's. Numbers are :mod:`~circuits.gadgets.bigint`
-integers of 17 limbs of 121 bits (2048 bits).
+integers of 64 limbs of 32 bits (2048 bits): the signature's limbs come from
+:func:`circuits.native.rsa.signature_limbs`, typed ``UInt[32]``.
 
 The modulus is either a constant (one issuer's key compiled in: cheapest) or a circuit input,
 public or secret (limbs from :func:`circuits.native.rsa.modulus_limbs`, its top limb checked
@@ -19,10 +20,12 @@ proof of the key in a set of issuers to mean anything.
 
 Costs (2048 bits, e = 65537: 16 squarings and one product modulo n, each with its quotient
 and remainder range-checked, the last remainder being the encoded message itself, plus
-``s < n``): the modulus an input 141,040 constraints; a constant 138,277 for the key of
-the golden counts (the quotient's bound depends on the key: within a few hundred of that);
-e = 3: 18,670 and 16,537. RSA-4096 (34 limbs), e = 65537, a constant key: 281,645. The best
-published circom R1CS for RSA-2048: 157,746 (kroma-network/tachyon#460, zk-email's circuit).
+``s < n``): the modulus an input 89,677 constraints; a constant 85,386 for the key of the
+golden counts (the quotient's bound depends on the key: within a few hundred of that);
+e = 3: 12,412 and 10,101. RSA-4096 (128 limbs), e = 65537, a constant key: about 171,500.
+The best published circom R1CS for RSA-2048: 157,746 (kroma-network/tachyon#460, zk-email's
+circuit, 121-bit limbs: our layer at 121 bits gives 8,149 per product modulo n, at 32 bits
+5,019, the carries of five columns checked at once).
 
     >>> import hashlib
     >>> from cryptography.hazmat.primitives import hashes
@@ -34,7 +37,7 @@ published circom R1CS for RSA-2048: 157,746 (kroma-network/tachyon#460, zk-email
     >>> N = key.public_key().public_numbers().n
     >>> class Signed(Circuit):
     ...     digest: Secret[UInt[8], 32]
-    ...     sig: Secret[UInt[121], 9]
+    ...     sig: Secret[UInt[32], 32]
     ...     def define(self, api):
     ...         rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), N, e=3, bits=1024)
     >>> cs = compile(Signed)
@@ -63,35 +66,40 @@ from . import bigint as bi
 __all__ = ["rsa_verify_pkcs1_sha256"]
 
 
-def _digest_bits(api: API, digest: Sequence[Operand]) -> list[Var]:
-    """The 256 digest bits, least significant first (bytes split into bits: 8 constraints
-    each, none when given as Bools)."""
+def _digest_pieces(api: API, digest: Sequence[Operand]) -> list[tuple[Var, int, int]]:
+    """The digest as ``(value, position of its lowest bit in the integer, width)`` pieces:
+    256 Bools (most significant first) or 32 bytes typed ``UInt[8]`` (big-endian)."""
     items = [api.lift(x) for x in digest]
     if len(items) == 256:
         for b in items:
             api.require_bool(b, "rsa digest bit")
-        return items[::-1]
+        return [(b, 255 - i, 1) for i, b in enumerate(items)]
     if len(items) == 32:
-        bits: list[Var] = []
-        for byte in reversed(items):
+        for byte in items:
             if byte.bits is None or byte.bits > 8:
                 raise CircuitTypeError(f"rsa: digest bytes must be typed UInt[8], found {byte!r}")
-            bits.extend(api.to_bits(byte, 8))
-        return bits
+        return [(byte, 8 * (31 - i), 8) for i, byte in enumerate(items)]
     raise CircuitTypeError(f"rsa: expected the digest as 256 Bools or 32 bytes, found {len(items)} items")
 
 
 def _encoded_message(api: API, digest: Sequence[Operand], bits: int) -> bi.BigInt:
-    """EMSA-PKCS1-v1_5(digest) as limbs: constants above the digest, its bits below (free)."""
+    """EMSA-PKCS1-v1_5(digest) as limbs: constants above the digest, its pieces below (free;
+    a byte across two limbs is split into bits, 8 constraints, never with 32-bit limbs)."""
     k = limb_count(bits, WIDTH)
-    hbits = _digest_bits(api, digest)
+    pieces: list[tuple[Var, int, int]] = []
+    for v, at, width in _digest_pieces(api, digest):
+        if at // WIDTH == (at + width - 1) // WIDTH:
+            pieces.append((v, at, width))
+        else:
+            pieces.extend((bit, at + j, 1) for j, bit in enumerate(api.to_bits(v, width)))
     const = encode_pkcs1_sha256(bytes(32), bits)  # the digest's 256 bits are 0 here
     limbs, bounds = [], []
     for i in range(k):
-        lo_bit, c = WIDTH * i, (const >> (WIDTH * i)) & ((1 << WIDTH) - 1)
-        terms = [(hbits[p], 1 << (p - lo_bit)) for p in range(lo_bit, min(lo_bit + WIDTH, 256))]
+        c = (const >> (WIDTH * i)) & ((1 << WIDTH) - 1)
+        terms = [(v, 1 << (at - WIDTH * i)) for v, at, _ in pieces if at // WIDTH == i]
         limbs.append(api.lincomb(terms, c))
-        bounds.append((c, c + sum(k for _, k in terms)))
+        top = sum(((1 << width) - 1) << (at - WIDTH * i) for _, at, width in pieces if at // WIDTH == i)
+        bounds.append((c, c + top))
     return bi.BigInt(tuple(limbs), WIDTH, tuple(bounds))
 
 

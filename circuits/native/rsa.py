@@ -21,8 +21,9 @@ __all__ = ["SHA256_DIGEST_INFO", "WIDTH", "encode_pkcs1_sha256", "verify", "sign
 
 #: the DER prefix of a SHA-256 DigestInfo (RFC 8017, section 9.2, note 1)
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-#: the limb width the gadget uses (17 limbs for 2048 bits)
-WIDTH = 121
+#: the limb width the gadget uses (64 limbs for 2048 bits: narrow limbs let one range check
+#: cover the carries of five columns, see circuits.gadgets.bigint; bytes fall in whole limbs)
+WIDTH = 32
 
 
 def encode_pkcs1_sha256(digest: bytes, bits: int) -> int:
