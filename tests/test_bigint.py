@@ -258,7 +258,7 @@ def test_divmod_limbs_is_python_divmod(a: int, b: int, m: int, width: int) -> No
 @pytest.mark.parametrize("words, message", [
     ([7, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1], "expected 1 <= width <= 253"),
     ([7, 2, 254, 1, 1, 1, 1, 1, 1, 1, 1], "found width 254"),
-    ([7, 2, 8, 1025, 1, 1, 1, 1], "at most 1024 limbs each"),
+    ([7, 2, 8, 257, 1, 1, 1, 1], "at most 256 limbs each"),
     ([7, 2, 8, 1, 1, 1, 0, 0, 1, 1, 1], "and an output, found width 8, limbs 1 1 1 0 0"),
     ([8, 2, 8, 1, 1, 0, 0, 0, 1, 1], "and an output, found width 8, limbs 1 1 0 0 0"),
     ([7, 2, 8, 1, 1, 1, 1, 0, 1, 1], "expected 11 words, found 10"),

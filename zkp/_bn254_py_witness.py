@@ -27,7 +27,7 @@ MAX_BITS = 254
 MAX_HINT_INPUTS = 1 << 16
 MAX_HINT_OUTPUTS = 1 << 10
 MAX_LIMB_WIDTH = 253
-MAX_LIMBS = 1 << 10
+MAX_LIMBS = 1 << 8
 
 __all__ = ["witness_run", "witness_validate", "limbs_divmod", "limbs_carries"]
 

@@ -44,9 +44,12 @@ wires in order, reading only wires made before:
   number of columns of the longest term, ``n - 1`` wires from ``w`` get ``c_i = (col_i +
   c_{i-1}) >> width``, mod r: :func:`limbs_carries`
 
-``DIVMOD`` and ``CARRIES`` take ``1 <= width <= 253`` and at most 1024 limbs per operand (and
+``DIVMOD`` and ``CARRIES`` take ``1 <= width <= 253`` and at most 256 limbs per operand (and
 make at least one wire); both twins compute them with Python's integers (the C kernel through
-CPython's C API, holding the GIL), so their results agree bit for bit. Version 1 (without
+CPython's C API, holding the GIL), so their results agree bit for bit. ``CARRIES`` costs a
+product per pair of limbs: at most 2 x 256**2 products of 253-bit numbers for a 5 KB
+instruction (0.3 s in C on the reference machine), so an untrusted program may run about
+60 microseconds per byte: bound its size (``max_bytes``) accordingly. Version 1 (without
 them) is refused: a program is stored with the version its compiler wrote.
 
 A run reads each LC as often as the code names it; the terms read in all must not exceed the
@@ -98,7 +101,7 @@ _MAX_FILE = 1 << 32
 #: a ``HINT`` reads at most this many LCs and makes at most this many wires (both twins refuse more)
 MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
 #: ``DIVMOD`` and ``CARRIES``: limbs of at most this many bits, at most this many limbs per operand
-MAX_LIMB_WIDTH, MAX_LIMBS = 253, 1 << 10
+MAX_LIMB_WIDTH, MAX_LIMBS = 253, 1 << 8
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
