@@ -15,7 +15,7 @@ from typing import Any, Callable
 from circuits import Bool, Circuit, Field, Secret, UInt, compile
 from circuits import gadgets as g
 
-__all__ = ["Entry", "CATALOG", "cost", "circom_source", "circuit"]
+__all__ = ["Entry", "CATALOG", "Published", "BEYOND_CIRCOMLIB", "cost", "circom_source", "circuit"]
 
 from circuits.native.babyjub import BASE8 as _BASE8  # noqa: E402
 
@@ -123,4 +123,51 @@ CATALOG: list[Entry] = [
            "is0": Secret[Field], "k": Secret[Field]},
           lambda api, s: g.assert_smt_non_member(api, s.root, list(s.sibs), s.k, s.ok, s.ov, s.is0),
           main="component main = SMTVerifier(10);"),
+]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A gadget circomlib has no template for, beside the best published R1CS count of the
+    same function (``published``, None when there is none to compare with) and where that
+    figure comes from."""
+
+    entry: Entry
+    published: int | None
+    reference: str
+
+
+def _rsa_modulus(bits: int) -> int:
+    """A fixed odd modulus of ``bits`` bits (the count does not depend on its value)."""
+    import random
+
+    return random.Random(bits).getrandbits(bits) | (1 << (bits - 1)) | 1
+
+
+_RSA_INPUTS = {"digest": Secret[Bool, 256], "sig": Secret[UInt[32], 64]}
+_TACHYON = "kroma-network/tachyon#460 (issue 21's table): zk-email's circom RSA-2048, e = 65537"
+
+
+def _mul_mod_2048(width: int) -> Callable[[Any, Any], Any]:
+    def body(api: Any, s: Any) -> Any:
+        bi = g.bigint
+        a, b = bi.from_limbs(api, list(s.a), width), bi.from_limbs(api, list(s.b), width)
+        return bi.mul_mod(api, a, b, _rsa_modulus(2048))
+    return body
+
+
+BEYOND_CIRCOMLIB: list[Published] = [
+    Published(Entry("BigMulMod(121, 17) constant modulus", "", {"a": Secret[UInt[121], 17], "b": Secret[UInt[121], 17]},
+                    _mul_mod_2048(121)), None, "one product modulo a 2048-bit n, 121-bit limbs"),
+    Published(Entry("BigMulMod(32, 64) constant modulus", "", {"a": Secret[UInt[32], 64], "b": Secret[UInt[32], 64]},
+                    _mul_mod_2048(32)), None, "the same in RSA's 32-bit limbs (carries checked 5 columns at a time)"),
+    Published(Entry("RSA-2048 PKCS#1 v1.5 SHA-256 e=65537, key constant", "", _RSA_INPUTS,
+                    lambda api, s: g.rsa_verify_pkcs1_sha256(api, list(s.digest), list(s.sig), _rsa_modulus(2048))),
+              157_746, _TACHYON),
+    Published(Entry("RSA-2048 PKCS#1 v1.5 SHA-256 e=65537, key input", "", {**_RSA_INPUTS, "n": Secret[Field, 64]},
+                    lambda api, s: g.rsa_verify_pkcs1_sha256(api, list(s.digest), list(s.sig), list(s.n))),
+              157_746, _TACHYON),
+    Published(Entry("RSA-2048 PKCS#1 v1.5 SHA-256 e=3, key constant", "", _RSA_INPUTS,
+                    lambda api, s: g.rsa_verify_pkcs1_sha256(api, list(s.digest), list(s.sig), _rsa_modulus(2048),
+                                                             e=3)), None, "no published figure found"),
 ]

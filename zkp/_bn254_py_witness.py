@@ -20,14 +20,70 @@ from .errors import MalformedInputError
 R = A.R
 
 MAGIC = b"ZKWP"
-VERSION = 1
+VERSION = 2
 HEADER = struct.Struct("<4s11I")
-OP_MULADD, OP_DIV, OP_ISZERO, OP_BITS, OP_HINT, OP_CHECK = 1, 2, 3, 4, 5, 6
+OP_MULADD, OP_DIV, OP_ISZERO, OP_BITS, OP_HINT, OP_CHECK, OP_DIVMOD, OP_CARRIES = 1, 2, 3, 4, 5, 6, 7, 8
 MAX_BITS = 254
 MAX_HINT_INPUTS = 1 << 16
 MAX_HINT_OUTPUTS = 1 << 10
+MAX_LIMB_WIDTH = 253
+MAX_LIMBS = 1 << 8
 
-__all__ = ["witness_run", "witness_validate"]
+__all__ = ["witness_run", "witness_validate", "limbs_divmod", "limbs_carries"]
+
+
+def _limbs_value(width: int, limbs: Sequence[int]) -> int:
+    return sum(int(v) << (width * i) for i, v in enumerate(limbs))
+
+
+def _split_limbs(width: int, x: int, k: int) -> list[int]:
+    """``k`` limbs of ``x >= 0``: ``width`` bits each, the last one the rest (mod r)."""
+    mask, r = (1 << width) - 1, int(R)
+    return [((x >> (width * i)) & mask) if i < k - 1 else (x >> (width * i)) % r for i in range(k)]
+
+
+def limbs_divmod(width: int, a: Sequence[int], b: Sequence[int], m: Sequence[int], kq: int,
+                 kr: int) -> list[int]:
+    """``DIVMOD``: with ``A``, ``B``, ``M`` the integers of limbs ``a``, ``b``, ``m`` in base
+    ``2**width`` (each limb a value in ``[0, r)``), the ``kq`` limbs of ``A * B // M`` then the
+    ``kr`` limbs of ``A * B % M`` (limbs of ``width`` bits, the last one the rest mod r); all 0
+    when ``M`` is 0."""
+    x, mod = _limbs_value(width, a) * _limbs_value(width, b), _limbs_value(width, m)
+    q, rem = divmod(x, mod) if mod else (0, 0)
+    return _split_limbs(width, q, kq) + _split_limbs(width, rem, kr)
+
+
+def _signed(v: int) -> int:
+    return int(v) - int(R) if v > R >> 1 else int(v)
+
+
+def _poly_mul(x: Sequence[int], y: Sequence[int], n: int) -> list[int]:
+    out = [0] * n
+    for i, u in enumerate(x):
+        for j, v in enumerate(y):
+            out[i + j] += u * v
+    return out
+
+
+def limbs_carries(width: int, a: Sequence[int], b: Sequence[int], c: Sequence[int], d: Sequence[int],
+                  e: Sequence[int]) -> list[int]:
+    """``CARRIES``: each limb read signed (a value above ``(r - 1) / 2`` is ``value - r``), the
+    columns ``col`` of the polynomial ``A * B - C * D - E`` (``n`` of them: the longest of the
+    three), and the ``n - 1`` carries ``c_i = (col_i + c_{i-1}) >> width`` (floor division, ``c_-1
+    = 0``), each mod r. When ``A * B == C * D + E`` as integers, ``col_i + c_{i-1} = c_i * 2**width``
+    for ``i < n - 1`` and ``col_{n-1} + c_{n-2} = 0``."""
+    a, b, c, d, e = ([_signed(v) for v in x] for x in (a, b, c, d, e))
+    n = _carry_columns(len(a), len(b), len(c), len(d), len(e))
+    ab, cd = _poly_mul(a, b, n), _poly_mul(c, d, n)
+    out, carry = [], 0
+    for i in range(n - 1):
+        carry = (ab[i] - cd[i] - (e[i] if i < len(e) else 0) + carry) >> width
+        out.append(carry % int(R))
+    return out
+
+
+def _carry_columns(ka: int, kb: int, kc: int, kd: int, ke: int) -> int:
+    return max(ka + kb - 1 if ka and kb else 0, kc + kd - 1 if kc and kd else 0, ke)
 
 
 def _bad(msg: str) -> MalformedInputError:
@@ -156,6 +212,21 @@ def _validate_code(counts: list[int], tops: list[int], lens: list[int], code: li
             ops.append((op, w, slot, n_out, *(lc(i, nxt) for i in code[pc + 5: pc + 5 + n_in])))
             nxt += n_out
             pc += 5 + n_in
+        elif op in (OP_DIVMOD, OP_CARRIES):
+            need(8)
+            w, width, *ks = code[pc + 1: pc + 8]
+            outs = ks[3] + ks[4] if op == OP_DIVMOD else _carry_columns(*ks) - 1
+            if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or \
+                    outs < 1:
+                raise _bad(f"instruction at word {pc}: expected 1 <= width <= {MAX_LIMB_WIDTH}, at most "
+                           f"{MAX_LIMBS} limbs each and an output, found width {width}, limbs "
+                           f"{ks[0]} {ks[1]} {ks[2]} {ks[3]} {ks[4]}")
+            n_in = sum(ks[:3]) if op == OP_DIVMOD else sum(ks)
+            need(8 + n_in)
+            first(w, outs)
+            ops.append((op, w, width, *ks, *(lc(i, nxt) for i in code[pc + 8: pc + 8 + n_in])))
+            nxt += outs
+            pc += 8 + n_in
         elif op == OP_CHECK:
             need(4)
             ops.append((op, checks, *(lc(i, nxt) for i in code[pc + 1: pc + 4])))
@@ -244,6 +315,22 @@ def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> 
             got = hints[slot](*(int(ev(i)) for i in op[4:]))
             for v in _hint_values(got, n_out, slot):
                 vals[w] = v
+                w += 1
+        elif kind == OP_DIVMOD:
+            w, width, ka, kb, km, kq, kr = op[1:8]
+            limbs = [int(ev(i)) for i in op[8:]]
+            for v in limbs_divmod(width, limbs[:ka], limbs[ka:ka + kb], limbs[ka + kb:], kq, kr):
+                vals[w] = A.mpz(v)
+                w += 1
+        elif kind == OP_CARRIES:
+            w, width, *ks = op[1:8]
+            limbs, at = [int(ev(i)) for i in op[8:]], 0
+            parts: list[list[int]] = []
+            for k in ks:
+                parts.append(limbs[at:at + k])
+                at += k
+            for v in limbs_carries(width, *parts):
+                vals[w] = A.mpz(v)
                 w += 1
         elif ev(op[2]) * ev(op[3]) % R != ev(op[4]):
             return op[1], b""

@@ -7,7 +7,7 @@ the checks of the rows its instructions do not satisfy by construction (assertio
 divisions, range checks), so a run either returns a witness satisfying every row or names
 the first failing check.
 
-Format, version 1 (``to_bytes``; all words are little-endian u32, field elements 32 bytes
+Format, version 2 (``to_bytes``; all words are little-endian u32, field elements 32 bytes
 big-endian and below r):
 
 ======================  ==================================================================
@@ -34,6 +34,23 @@ wires in order, reading only wires made before:
   ``n_in`` values, its ``n_out`` results (an int, or a list or tuple of ints read once; each
   int's own value, an int subclass's methods never called, reduced mod r) into wires from ``w``
 - ``6 CHECK a b c``: ``a * b == c``, else the run stops and reports this check's index
+- ``7 DIVMOD w width ka kb km kq kr lc...``: non-native division. ``A``, ``B``, ``M`` are the
+  integers of the ``ka``, ``kb``, ``km`` limbs read from the LCs (base ``2**width``, each
+  limb its value in ``[0, r)``); ``kq`` wires from ``w`` get the limbs of ``A * B // M``, the
+  ``kr`` next ones those of ``A * B % M`` (``width`` bits each, the last limb the rest mod r;
+  all 0 when ``M`` is 0; ``kq`` or ``kr`` may be 0, not both): :func:`limbs_divmod`
+- ``8 CARRIES w width ka kb kc kd ke lc...``: the carries of ``A * B - C * D - E`` in base
+  ``2**width``, limbs read signed (a value above ``(r - 1) / 2`` is negative): with ``n`` the
+  number of columns of the longest term, ``n - 1`` wires from ``w`` get ``c_i = (col_i +
+  c_{i-1}) >> width``, mod r: :func:`limbs_carries`
+
+``DIVMOD`` and ``CARRIES`` take ``1 <= width <= 253`` and at most 256 limbs per operand (and
+make at least one wire); both twins compute them with Python's integers (the C kernel through
+CPython's C API, holding the GIL), so their results agree bit for bit. ``CARRIES`` costs a
+product per pair of limbs: at most 2 x 256**2 products of 253-bit numbers for a 5 KB
+instruction (0.3 s in C on the reference machine), so an untrusted program may run about
+60 microseconds per byte: bound its size (``max_bytes``) accordingly. Version 1 (without
+them) is refused: a program is stored with the version its compiler wrote.
 
 A run reads each LC as often as the code names it; the terms read in all must not exceed the
 terms plus the code words (what a program whose LCs of two or more terms are each named once
@@ -69,19 +86,22 @@ from array import array
 from typing import Any, Callable, Mapping, Sequence
 
 from ._backend import kernels
+from ._bn254_py_witness import limbs_carries, limbs_divmod
 from .errors import FormatError, MalformedInputError
 from .field import R
 
 __all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
-           "MAX_HINT_OUTPUTS"]
+           "MAX_HINT_OUTPUTS", "MAX_LIMBS", "MAX_LIMB_WIDTH", "limbs_divmod", "limbs_carries"]
 
 MAGIC = b"ZKWP"
-VERSION = 1
+VERSION = 2
 _HEADER = struct.Struct("<4s11I")
-_OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK = 1, 2, 3, 4, 5, 6
+_OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK, _OP_DIVMOD, _OP_CARRIES = 1, 2, 3, 4, 5, 6, 7, 8
 _MAX_FILE = 1 << 32
 #: a ``HINT`` reads at most this many LCs and makes at most this many wires (both twins refuse more)
 MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
+#: ``DIVMOD`` and ``CARRIES``: limbs of at most this many bits, at most this many limbs per operand
+MAX_LIMB_WIDTH, MAX_LIMBS = 253, 1 << 8
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
@@ -173,6 +193,29 @@ class ProgramBuilder:
         self._make(w, n_out)
         self._code.extend((_OP_HINT, w, slot, len(inputs), n_out))
         self._code.extend(inputs)
+
+    def divmod_limbs(self, w: int, width: int, a: Sequence[int], b: Sequence[int], m: Sequence[int],
+                     kq: int, kr: int) -> None:
+        """``DIVMOD``: ``kq`` quotient and ``kr`` remainder limbs of ``A * B`` by ``M`` (LCs)."""
+        self._limbs_op(_OP_DIVMOD, w, width, (a, b, m), (len(a), len(b), len(m), kq, kr), kq + kr)
+
+    def carries(self, w: int, width: int, a: Sequence[int], b: Sequence[int], c: Sequence[int],
+                d: Sequence[int], e: Sequence[int]) -> int:
+        """``CARRIES`` of ``A * B - C * D - E`` (LCs); returns the number of wires made."""
+        ks = (len(a), len(b), len(c), len(d), len(e))
+        n = max(ks[0] + ks[1] - 1 if ks[0] and ks[1] else 0, ks[2] + ks[3] - 1 if ks[2] and ks[3] else 0, ks[4])
+        self._limbs_op(_OP_CARRIES, w, width, (a, b, c, d, e), ks, n - 1)
+        return n - 1
+
+    def _limbs_op(self, op: int, w: int, width: int, lcs: Sequence[Sequence[int]], ks: Sequence[int],
+                  outs: int) -> None:
+        if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or outs < 1:
+            raise ValueError(f"program: expected 1 <= width <= {MAX_LIMB_WIDTH}, at most {MAX_LIMBS} limbs "
+                             f"each and an output, found width {width}, limbs {list(ks)}")
+        self._make(w, outs)
+        self._code.extend((op, w, width, *ks))
+        for group in lcs:
+            self._code.extend(group)
 
     def check(self, a: int, b: int, c: int) -> int:
         """Append ``CHECK a b c``; returns its index."""

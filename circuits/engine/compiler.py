@@ -18,7 +18,7 @@ from zkp.r1cs import R1CS, R1CSBuilder
 
 from ..api import API, Detail
 from ..var import Var
-from .hints import NativeHint, div, muladd, name_of
+from .hints import LimbHint, NativeHint, div, muladd, name_of
 
 __all__ = ["Compiler", "Trace"]
 
@@ -112,7 +112,21 @@ class Compiler(API):
               is_bool: bool) -> list[Var]:
         w = self.num_wires
         lcs = [self._lc(x.lc) for x in inputs]
-        if isinstance(fn, NativeHint):
+        if isinstance(fn, LimbHint):
+            if len(lcs) != fn.arity or outputs != fn.outputs:
+                from ..errors import CircuitTypeError
+                raise CircuitTypeError(f"hint {fn.name}: expected {fn.arity} inputs and {fn.outputs} outputs, "
+                                       f"found {len(lcs)} and {outputs}")
+            parts: list[list[int]] = []
+            at = 0
+            for k in fn.counts[:3] if fn.name == "divmod_limbs" else fn.counts:
+                parts.append(lcs[at:at + k])
+                at += k
+            if fn.name == "divmod_limbs":
+                self.program.divmod_limbs(w, fn.width, parts[0], parts[1], parts[2], fn.counts[3], fn.counts[4])
+            else:
+                self.program.carries(w, fn.width, parts[0], parts[1], parts[2], parts[3], parts[4])
+        elif isinstance(fn, NativeHint):
             if len(lcs) != fn.arity or outputs != 1:
                 from ..errors import CircuitTypeError
                 raise CircuitTypeError(f"hint {fn.name}: expected {fn.arity} inputs and one output, "

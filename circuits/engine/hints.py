@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from zkp.field import R
+from zkp.program import MAX_LIMB_WIDTH, MAX_LIMBS, limbs_carries, limbs_divmod
 
-__all__ = ["NativeHint", "div", "muladd", "named", "name_of"]
+__all__ = ["NativeHint", "LimbHint", "div", "muladd", "divmod_limbs", "carries", "named", "name_of"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +57,71 @@ def _muladd(a: int, b: int, c: int) -> int:
 div = NativeHint("div", 2, _div)
 #: ``a * b + c`` (the program's ``MULADD``): a product the caller constrains in another shape
 muladd = NativeHint("muladd", 3, _muladd)
+
+@dataclass(frozen=True)
+class LimbHint:
+    """A native hint over limbs in base ``2**width`` (the program's ``DIVMOD`` or
+    ``CARRIES``): ``counts`` are the limbs of each operand (then, for ``DIVMOD``, of the
+    quotient and the remainder), ``outputs`` the wires it makes. Made by
+    :func:`divmod_limbs` and :func:`carries`; called with the limbs' values it computes
+    what the program computes.
+
+    Example:
+        >>> from circuits.engine import hints
+        >>> hints.divmod_limbs(8, 2, 1, 1, 2, 1)(0x34, 0x12, 10, 7)   # 0x1234 * 10 = 7 * q + r
+        [1, 26, 1]
+        >>> 0x1234 * 10 == 7 * (1 + 26 * 256) + 1
+        True
+        >>> hints.carries(8, 1, 1, 0, 0, 2)(16, 16, 0, 1)   # 16 * 16 - 256: column 0 carries 1
+        [1]
+    """
+
+    name: str
+    width: int
+    counts: tuple[int, int, int, int, int]
+    outputs: int
+
+    def python(self, *values: int) -> list[int]:
+        ks = self.counts
+        if self.name == "divmod_limbs":
+            ka, kb = ks[0], ks[1]
+            return limbs_divmod(self.width, values[:ka], values[ka:ka + kb], values[ka + kb:], ks[3], ks[4])
+        parts, at = [], 0
+        for k in ks:
+            parts.append(values[at:at + k])
+            at += k
+        return limbs_carries(self.width, *parts)
+
+    def __call__(self, *values: int) -> list[int]:
+        return self.python(*values)
+
+    @property
+    def arity(self) -> int:
+        return sum(self.counts[:3]) if self.name == "divmod_limbs" else sum(self.counts)
+
+
+def _limb_counts(width: int, counts: tuple[int, ...], outputs: int) -> None:
+    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_LIMB_WIDTH or \
+            any(isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= MAX_LIMBS for k in counts) or outputs < 1:
+        raise ValueError(f"limb hint: expected 1 <= width <= {MAX_LIMB_WIDTH}, 0 to {MAX_LIMBS} limbs per "
+                         f"operand and an output, found width {width!r}, limbs {counts!r}")
+
+
+def divmod_limbs(width: int, ka: int, kb: int, km: int, kq: int, kr: int) -> LimbHint:
+    """The native hint of ``A * B // M`` (``kq`` limbs) and ``A * B % M`` (``kr`` limbs),
+    inputs the limbs of ``A``, ``B``, ``M`` in base ``2**width`` (all 0 when ``M`` is 0;
+    the last limb of each output holds the rest; ``kq`` or ``kr`` may be 0, not both): :func:`zkp.program.limbs_divmod`."""
+    _limb_counts(width, (ka, kb, km, kq, kr), kq + kr)
+    return LimbHint("divmod_limbs", width, (ka, kb, km, kq, kr), kq + kr)
+
+
+def carries(width: int, ka: int, kb: int, kc: int, kd: int, ke: int) -> LimbHint:
+    """The native hint of the carries of ``A * B - C * D - E`` in base ``2**width`` (limbs
+    read signed; ``n - 1`` of them for ``n`` columns): :func:`zkp.program.limbs_carries`."""
+    n = max(ka + kb - 1 if ka and kb else 0, kc + kd - 1 if kc and kd else 0, ke)
+    _limb_counts(width, (ka, kb, kc, kd, ke), n - 1)
+    return LimbHint("carries", width, (ka, kb, kc, kd, ke), n - 1)
+
 
 def named(name: str) -> Callable[[F], F]:
     """Give a Python hint the name its stored programs use (a decorator)."""

@@ -32,3 +32,8 @@ from .sha256 import sha256_var_bytes
 from .sha512 import sha384_bits, sha384_bytes, sha512_bits, sha512_bytes, sha512_var_bytes
 
 __all__ += ["sha256_var_bytes", "sha512_bits", "sha512_bytes", "sha384_bits", "sha384_bytes", "sha512_var_bytes"]
+
+from . import bigint
+from .rsa import rsa_verify_pkcs1_sha256
+
+__all__ += ["bigint", "rsa_verify_pkcs1_sha256"]

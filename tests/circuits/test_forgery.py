@@ -54,6 +54,16 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # EdDSA without S < l (a second encoding S + l of every signature)
     ("circuits/gadgets/eddsa.py", "assert_bits_le_constant(api, s_bits, bj.SUBORDER - 1)", "pass",
      "test_eddsa_refuses_s_plus_l_and_other_messages"),
+    # non-native integers: a quotient whose limbs are not range-checked (q written limb + 2**w, next - 1)
+    ("circuits/gadgets/bigint.py", "    q = _checked(api, outs[:kq], q_bits, w) if kq else None",
+     "    q = BigInt(tuple(outs[:kq]), w, tuple((0, (1 << b) - 1) for b in q_bits)) if kq else None",
+     "test_bigint_quotient_carries_and_limbs_cannot_be_forged"),
+    # non-native integers: carries not range-checked (the identity then holds only modulo r)
+    ("circuits/gadgets/bigint.py", "        _range(api, wires[at], lo, hi)", "        pass",
+     "test_bigint_quotient_carries_and_limbs_cannot_be_forged"),
+    # RSA without s < n (s + n verifies too)
+    ("circuits/gadgets/rsa.py", "        bi.assert_less_than(api, s, n)", "        pass",
+     "test_rsa_refuses_s_plus_n_and_other_digests"),
 )
 
 
@@ -553,3 +563,157 @@ def test_every_planted_bug_still_applies() -> None:
     root = Path(__file__).resolve().parents[2]
     stale = [m.name for m in (*MUTANTS, *forgery_mutants()) if (root / m.path).read_text().count(m.old) != 1]
     assert not stale, stale
+
+
+# ------------------------------------------------------------------ non-native integers and RSA
+
+
+MW, MK = 64, 5  # 320-bit numbers: past r, so a sum off by a multiple of r is a real threat
+
+
+def _mul_mod_circuit(canonical: bool) -> type:
+    from circuits.gadgets import bigint as bi
+
+    class MulMod(Circuit):
+        r: Public[Field, MK]
+        a: Secret[UInt[MW], MK]
+        b: Secret[UInt[MW], MK]
+        m: Secret[Field, MK]
+
+        def define(self, api: Any) -> None:
+            a, b = bi.from_limbs(api, list(self.a), MW), bi.from_limbs(api, list(self.b), MW)
+            m = bi.from_limbs(api, list(self.m), MW, bits=[MW] * (MK - 1) + [MW - 1], low=[0] * (MK - 1) + [1])
+            bi.assert_equal(api, bi.mul_mod(api, a, b, m, canonical=canonical), bi.from_limbs(api, list(self.r), MW))
+
+    return MulMod
+
+
+def _limbs64(x: int, k: int = MK) -> list[int]:
+    """``k`` limbs of 64 bits, the last one the rest."""
+    return [(x >> (MW * i)) & (2**MW - 1) if i < k - 1 else x >> (MW * i) for i in range(k)]
+
+
+def _field_carries(width: int, *parts: Any) -> list[int]:
+    """Carries that satisfy the identity ``a * b - q * m - r`` in the field whatever the
+    integers: ``(col_i + c_{i-1}) / 2**width`` mod r (the integer carries when the columns
+    divide, huge otherwise). Normalisations (no ``q * m`` term) keep their floor carries."""
+    from zkp.program import limbs_carries
+
+    if not parts[2]:
+        return limbs_carries(width, *parts)
+    n = len(limbs_carries(width, *parts)) + 1
+    a, b, c, d, e = ([v - R if v > R // 2 else v for v in p] for p in parts)
+    cols = [sum(a[i] * b[j - i] for i in range(len(a)) if 0 <= j - i < len(b))
+            - sum(c[i] * d[j - i] for i in range(len(c)) if 0 <= j - i < len(d))
+            - (e[j] if j < len(e) else 0) for j in range(n)]
+    out, carry, inv = [], 0, pow(1 << width, -1, R)
+    for col in cols[:-1]:
+        carry = (col + carry) * inv % R
+        out.append(carry)
+    return out
+
+
+def _forged_mul_mod(monkeypatch: Any, cs: Any, assignment: Any, quotient: Callable[[int], list[int]],
+                    remainder: list[int], *, field_carries: bool = False) -> Any:
+    """The malicious prover's witness: the DIVMOD hint returns the chosen quotient limbs
+    (``quotient(kq)``) and remainder limbs, every other wire (the carries too, by
+    :func:`_field_carries` with ``field_carries``) computed from them; None when some
+    constraint refuses it (define run by the solver checks each row)."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+
+    monkeypatch.setattr(hint_module, "limbs_divmod", lambda width, a, b, m, kq, kr: quotient(kq) + remainder)
+    if field_carries:
+        monkeypatch.setattr(hint_module, "limbs_carries", _field_carries)
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return None
+    finally:
+        monkeypatch.undo()
+    assert cs.r1cs.is_satisfied(w.values())
+    return w
+
+
+def test_bigint_quotient_carries_and_limbs_cannot_be_forged(monkeypatch: Any) -> None:
+    """A quotient off by one, a limb past its width (the same integer written ``limb +
+    2**64`` beside ``next - 1``), a remainder off by r (``r + R``: the identity then holds
+    modulo r, with carries that are not integers), a non-canonical remainder: no witness.
+    The controls: without ``canonical`` the remainder ``r + m`` (quotient ``q - 1``) is
+    allowed and found; the honest values pass with carries computed in the field."""
+    from circuits.testing import scope_wires
+
+    a, b, m = 3**200 % 2**320, 7**110 % 2**320, 5**128 + 2**300 + 12345
+    q, r = divmod(a * b, m)
+    assert r + m < 2**320 and r + R < 2**320
+    rl = _limbs64(r)
+    for canonical in (False, True):
+        cls = _mul_mod_circuit(canonical)
+        cs = compile(cls)
+        with_r = lambda x: cls(r=_limbs64(x), a=_limbs64(a), b=_limbs64(b), m=_limbs64(m))  # noqa: E731
+        w = cs.solve(with_r(r))
+        assert unbound_wires(cs, w) == []
+        found = _forged_mul_mod(monkeypatch, cs, with_r(r + m), lambda k: _limbs64(q - 1, k), _limbs64(r + m))
+        assert (found is None) == canonical
+        assert _forged_mul_mod(monkeypatch, cs, with_r(r), lambda k: _limbs64(q, k), rl, field_carries=True) is not None
+        for assignment, quotient, remainder in [
+                (with_r(r), lambda k: _limbs64(q + 1, k), rl), (with_r(r), lambda k: _limbs64(q - 1, k), rl),
+                (with_r(r), lambda k: [_limbs64(q, k)[0] + 2**MW, _limbs64(q, k)[1] - 1, *_limbs64(q, k)[2:]], rl),
+                (with_r(r), lambda k: _limbs64(q, k), [rl[0] + 2**MW, rl[1] - 1, *rl[2:]]),
+                (with_r(r + R), lambda k: _limbs64(q, k), _limbs64(r + R)),
+                (with_r(r + 1), lambda k: _limbs64(q, k), _limbs64(r + 1))]:
+            assert _forged_mul_mod(monkeypatch, cs, assignment, quotient, remainder) is None
+            assert _forged_mul_mod(monkeypatch, cs, assignment, quotient, remainder, field_carries=True) is None
+    s = ForgerySearch(cs, w)  # the canonical circuit: single wires moved, the rest repaired
+    h = s.honest
+    carries, divmod_wires = scope_wires(cs, "bigint.carries"), scope_wires(cs, "bigint.divmod")
+    _none(s.forge_all([{x: (h[x] + d) % R} for x in carries for d in (1, -1)]))  # a carry off by one
+    _none(s.sweep(divmod_wires[:2] + divmod_wires[-2:]))  # quotient and remainder limbs
+
+
+def _small_rsa() -> tuple[type, Any, int, int, bytes]:
+    import hashlib
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    while True:  # s + n must fit the 32 limbs of 32 bits for the claim below: a key below 2**1024 - 2**1018
+        key = rsa.generate_private_key(public_exponent=3, key_size=1024)
+        n = key.public_key().public_numbers().n
+        if n < 2**1024 - 2**1018:
+            break
+
+    class Rsa(Circuit):
+        digest: Public[Bool, 256]
+        sig: Secret[UInt[32], 32]
+
+        def define(self, api: Any) -> None:
+            g.rsa_verify_pkcs1_sha256(api, list(self.digest), list(self.sig), n, e=3, bits=1024)
+
+    for i in range(10_000):  # a message whose signature s has s + n < 2**1024
+        msg = b"forgery %d" % i
+        sig = int.from_bytes(key.sign(msg, padding.PKCS1v15(), hashes.SHA256()), "big")
+        if sig + n < 2**1024:
+            break
+    return Rsa, compile(Rsa), n, sig, hashlib.sha256(msg).digest()
+
+
+def test_rsa_refuses_s_plus_n_and_other_digests() -> None:
+    """``s + n`` is the same signature modulo n (it fits the limbs): refused by ``s < n``, by
+    the honest solver and by the harness; another digest or ``s + 1`` likewise."""
+    from circuits.compiler import input_values
+    from circuits.native.rsa import signature_limbs
+    from zkp.program import ProgramCheckFailed
+
+    cls, cs, n, sig, digest = _small_rsa()
+    bits = [(digest[i // 8] >> (7 - i % 8)) & 1 for i in range(256)]
+    honest = cls(digest=bits, sig=signature_limbs(sig, 1024))
+    w = cs.solve(honest)
+    assert unbound_wires(cs, w) == []
+    plus_n = signature_limbs(sig + n, 1024)
+    with pytest.raises(ProgramCheckFailed):
+        cs.program.run(input_values(cls, cls(digest=bits, sig=plus_n)))
+    s = ForgerySearch(cs, w)
+    sw, dw = input_wires(cs, "sig"), input_wires(cs, "digest")
+    _none(s.forge_all([dict(zip(sw, plus_n)), {dw[255]: 1 - bits[255]}, {dw[0]: 1 - bits[0]},
+                       {sw[0]: (s.honest[sw[0]] + 1) % R}]))

@@ -186,8 +186,8 @@ def test_truncated_other_version_and_edited_files_are_refused() -> None:
         with pytest.raises(FormatError):
             WitnessProgram.from_bytes(data[:cut], hints={})
     other = bytearray(data)
-    other[4:8] = struct.pack("<I", 2)
-    with pytest.raises(FormatError, match="expected version 1, found 2"):
+    other[4:8] = struct.pack("<I", 1)  # version 1 had no DIVMOD or CARRIES
+    with pytest.raises(FormatError, match="expected version 2, found 1"):
         WitnessProgram.from_bytes(bytes(other), hints={})
     for pos in (60, len(data) // 2, len(data) - 40):
         edited = bytearray(data)
@@ -476,7 +476,8 @@ def _without_checks(body: bytes) -> bytes:
     code, kept, pc = struct.unpack_from(f"<{ncode}I", body, at), [], 0
     while pc < ncode:
         op = code[pc]
-        size = {1: 5, 2: 4, 3: 3, 4: 5, 6: 4}.get(op) or 5 + code[pc + 3]
+        size = {1: 5, 2: 4, 3: 3, 4: 5, 6: 4}.get(op) or (
+            5 + code[pc + 3] if op == 5 else 8 + sum(code[pc + 3:pc + (6 if op == 7 else 8)]))
         if op != 6:
             kept += code[pc:pc + size]
         pc += size

@@ -83,7 +83,18 @@ def program_seeds() -> list[bytes]:
         def define(self, api: Any) -> None:
             api.assert_true(self.c < self.a)
 
-    return [compile(Every).program.to_bytes(), compile(Small).program.to_bytes()]
+    class Limbs(Circuit):  # DIVMOD and CARRIES (non-native integers)
+        a: Secret[UInt[8], 2]
+        m: Secret[Field, 2]
+
+        def define(self, api: Any) -> None:
+            from circuits.gadgets import bigint as bi
+
+            a = bi.from_limbs(api, list(self.a), 8)
+            m = bi.from_limbs(api, list(self.m), 8, bits=[8, 7], low=[0, 1])
+            bi.assert_less_than(api, bi.mul_mod(api, a, a, m), m)
+
+    return [compile(Every).program.to_bytes(), compile(Small).program.to_bytes(), compile(Limbs).program.to_bytes()]
 
 
 def _sections(data: bytes) -> list[tuple[int, int, int]]:

@@ -8,13 +8,15 @@
  * program that has hint slots runs, released otherwise). */
 
 #define WP_MAGIC "ZKWP"
-#define WP_VERSION 1u
+#define WP_VERSION 2u
 #define WP_HEADER 48u
 #define WP_MAX_BITS 254u
 #define WP_MAX_HINT_INPUTS 65536u
 #define WP_MAX_HINT_OUTPUTS 1024u
+#define WP_MAX_LIMB_WIDTH 253u
+#define WP_MAX_LIMBS 256u
 
-enum { WP_MULADD = 1, WP_DIV = 2, WP_ISZERO = 3, WP_BITS = 4, WP_HINT = 5, WP_CHECK = 6 };
+enum { WP_MULADD = 1, WP_DIV = 2, WP_ISZERO = 3, WP_BITS = 4, WP_HINT = 5, WP_CHECK = 6, WP_DIVMOD = 7, WP_CARRIES = 8 };
 
 typedef struct {
     uint32_t nw, ni, nc, nl, nt, ncode, nout, nh, nchk;
@@ -23,7 +25,15 @@ typedef struct {
     uint32_t *terms;   /* (wire, coefficient index) pairs */
     uint32_t *code;
     uint32_t *out;
+    int big;           /* DIVMOD or CARRIES present: the run holds the GIL (CPython's integers) */
 } wprog;
+
+/* CARRIES: the number of columns of A * B - C * D - E for limb counts k[0..4] */
+static uint64_t wp_carry_cols(const uint32_t *k) {
+    uint64_t ab = k[0] && k[1] ? (uint64_t)k[0] + k[1] - 1 : 0, cd = k[2] && k[3] ? (uint64_t)k[2] + k[3] - 1 : 0;
+    uint64_t n = ab > cd ? ab : cd;
+    return n > k[4] ? n : k[4];
+}
 
 static inline uint32_t wp_rd32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -111,7 +121,7 @@ static uint32_t *wp_tops(const wprog *p) {
 }
 
 /* one pass over the code: opcodes, lengths, LC indices, wires made in order; 0 on success */
-static int wp_check_code(const wprog *p, const uint32_t *tops) {
+static int wp_check_code(wprog *p, const uint32_t *tops) {
     uint64_t pc = 0, n = p->ncode, nxt = (uint64_t)p->ni + 1, reads = 0;
     uint32_t checks = 0;
 #define NEED(k) do { if (pc + (k) > n) return WP_BAD("instruction at word %llu: expected %llu words, found %llu", \
@@ -149,6 +159,25 @@ static int wp_check_code(const wprog *p, const uint32_t *tops) {
             FIRST(w, nout);
             for (uint64_t j = 0; j < nin; j++) LC(p->code[pc + 5 + j]);
             nxt += nout; pc += 5 + (uint64_t)nin;
+        } else if (op == WP_DIVMOD || op == WP_CARRIES) {
+            NEED(8);
+            uint32_t w = p->code[pc + 1], width = p->code[pc + 2];
+            const uint32_t *ks = p->code + pc + 3;
+            uint32_t mx = 0;
+            for (int j = 0; j < 5; j++) if (ks[j] > mx) mx = ks[j];
+            uint64_t cols = wp_carry_cols(ks);
+            uint64_t outs = op == WP_DIVMOD ? (uint64_t)ks[3] + ks[4] : (cols ? cols - 1 : 0);
+            if (width < 1 || width > WP_MAX_LIMB_WIDTH || mx > WP_MAX_LIMBS ||
+                outs < 1)
+                return WP_BAD("instruction at word %llu: expected 1 <= width <= %u, at most %u limbs each and an output, "
+                              "found width %u, limbs %u %u %u %u %u", (unsigned long long)pc, WP_MAX_LIMB_WIDTH,
+                              WP_MAX_LIMBS, width, ks[0], ks[1], ks[2], ks[3], ks[4]);
+            uint64_t nin = (uint64_t)ks[0] + ks[1] + ks[2] + (op == WP_DIVMOD ? 0 : (uint64_t)ks[3] + ks[4]);
+            NEED(8 + nin);
+            FIRST(w, outs);
+            for (uint64_t j = 0; j < nin; j++) LC(p->code[pc + 8 + j]);
+            nxt += outs; pc += 8 + nin;
+            p->big = 1;
         } else if (op == WP_CHECK) {
             NEED(4);
             for (uint64_t j = 1; j < 4; j++) LC(p->code[pc + j]);
@@ -250,8 +279,160 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
     return rc;
 }
 
+/* ---- DIVMOD and CARRIES: Python's integers through CPython's C API (the GIL is held) ---- */
+
+static PyObject *wp_int(const wprog *p, uint32_t lc, const fe *vals) {
+    fe v; uint8_t buf[32];
+    wp_lc(&v, p, lc, vals);
+    mont_to_be(buf, &v, &FR);
+    return _PyLong_FromByteArray(buf, 32, 0, 0);
+}
+
+/* x mod r into *dst; 0, or -1 with the error set */
+static int wp_put(fe *dst, PyObject *x, PyObject *rmod) {
+    PyObject *m = PyNumber_Remainder(x, rmod);
+    uint8_t buf[32];
+    int rc = 0;
+#if PY_VERSION_HEX >= 0x030D0000
+    if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0, 1) < 0) rc = -1;
+#else
+    if (!m || _PyLong_AsByteArray((PyLongObject *)m, buf, 32, 0, 0) < 0) rc = -1;
+#endif
+    Py_XDECREF(m);
+    if (!rc && !mont_from_be(dst, buf, &FR)) {
+        PyErr_SetString(PyExc_SystemError, "witness program: a value reduced mod r is not below r");
+        rc = -1;
+    }
+    return rc;
+}
+
+/* acc = acc + (x << shift) (x's reference stolen); NULL with the error set */
+static PyObject *wp_add_shifted(PyObject *acc, PyObject *x, uint64_t shift) {
+    if (!x) { Py_DECREF(acc); return NULL; }
+    PyObject *sh = PyLong_FromUnsignedLongLong(shift), *t = sh ? PyNumber_Lshift(x, sh) : NULL;
+    Py_XDECREF(sh); Py_DECREF(x);
+    PyObject *r = t ? PyNumber_Add(acc, t) : NULL;
+    Py_XDECREF(t); Py_DECREF(acc);
+    return r;
+}
+
+/* the integer of k limbs (LCs) in base 2^width */
+static PyObject *wp_limbs_value(const wprog *p, const uint32_t *lcs, uint32_t k, uint32_t width, const fe *vals) {
+    PyObject *acc = PyLong_FromLong(0);
+    for (uint32_t i = 0; i < k && acc; i++) acc = wp_add_shifted(acc, wp_int(p, lcs[i], vals), (uint64_t)width * i);
+    return acc;
+}
+
+/* k limbs of x >= 0 into dst: width bits each, the last one the rest mod r */
+static int wp_split(fe *dst, PyObject *x, uint32_t k, uint32_t width, PyObject *rmod) {
+    PyObject *one = PyLong_FromLong(1), *w = PyLong_FromUnsignedLong(width);
+    PyObject *mask = NULL, *t = NULL;
+    int rc = -1;
+    if (!one || !w || !(t = PyNumber_Lshift(one, w)) || !(mask = PyNumber_Subtract(t, one))) goto done;
+    Py_INCREF(x);
+    PyObject *cur = x;
+    rc = 0;
+    for (uint32_t i = 0; i < k && !rc; i++) {  /* k >= 1 here: wp_divmod skips an empty side */
+        PyObject *limb = i < k - 1 ? PyNumber_And(cur, mask) : (Py_INCREF(cur), cur);
+        if (!limb || wp_put(&dst[i], limb, rmod)) rc = -1;
+        Py_XDECREF(limb);
+        if (!rc && i < k - 1) {
+            PyObject *next = PyNumber_Rshift(cur, w);
+            Py_DECREF(cur);
+            cur = next;
+            if (!cur) rc = -1;
+        }
+    }
+    Py_XDECREF(cur);
+done:
+    Py_XDECREF(one); Py_XDECREF(w); Py_XDECREF(t); Py_XDECREF(mask);
+    return rc;
+}
+
+static int wp_divmod(const wprog *p, const uint32_t *ins, fe *vals, PyObject *rmod) {
+    uint32_t width = ins[2], ka = ins[3], kb = ins[4], km = ins[5], kq = ins[6], kr = ins[7];
+    const uint32_t *lcs = ins + 8;
+    PyObject *a = wp_limbs_value(p, lcs, ka, width, vals), *b = a ? wp_limbs_value(p, lcs + ka, kb, width, vals) : NULL;
+    PyObject *m = b ? wp_limbs_value(p, lcs + ka + kb, km, width, vals) : NULL;
+    PyObject *x = m ? PyNumber_Multiply(a, b) : NULL, *qr = NULL, *q = NULL, *r = NULL;
+    int rc = -1;
+    if (!x) goto done;
+    int zero = PyObject_Not(m);
+    if (zero < 0) goto done;
+    if (zero) {
+        q = PyLong_FromLong(0); r = PyLong_FromLong(0);
+    } else {
+        if (!(qr = PyNumber_Divmod(x, m))) goto done;
+        q = PyTuple_GetItem(qr, 0); r = PyTuple_GetItem(qr, 1);
+        Py_XINCREF(q); Py_XINCREF(r);
+    }
+    if (!q || !r) goto done;
+    rc = (kq && wp_split(vals + ins[1], q, kq, width, rmod)) || (kr && wp_split(vals + ins[1] + kq, r, kr, width, rmod)) ? -1 : 0;
+done:
+    Py_XDECREF(a); Py_XDECREF(b); Py_XDECREF(m); Py_XDECREF(x); Py_XDECREF(qr); Py_XDECREF(q); Py_XDECREF(r);
+    return rc;
+}
+
+/* a limb read signed: above (r - 1) / 2 it is value - r */
+static PyObject *wp_signed(const wprog *p, uint32_t lc, const fe *vals, PyObject *rmod, PyObject *half) {
+    PyObject *v = wp_int(p, lc, vals);
+    if (!v) return NULL;
+    int above = PyObject_RichCompareBool(v, half, Py_GT);
+    if (above <= 0) { if (above < 0) { Py_DECREF(v); return NULL; } return v; }
+    PyObject *s = PyNumber_Subtract(v, rmod);
+    Py_DECREF(v);
+    return s;
+}
+
+/* cols[i] += sign * (x * y) over the limbs of two operands (already signed ints) */
+static int wp_poly_acc(PyObject **cols, PyObject **x, uint32_t kx, PyObject **y, uint32_t ky, int negate) {
+    for (uint32_t i = 0; i < kx; i++)
+        for (uint32_t j = 0; j < ky; j++) {
+            PyObject *t = PyNumber_Multiply(x[i], y[j]);
+            if (!t) return -1;
+            PyObject *s = negate ? PyNumber_Subtract(cols[i + j], t) : PyNumber_Add(cols[i + j], t);
+            Py_DECREF(t);
+            if (!s) return -1;
+            Py_SETREF(cols[i + j], s);
+        }
+    return 0;
+}
+
+static int wp_carries(const wprog *p, const uint32_t *ins, fe *vals, PyObject *rmod, PyObject *half) {
+    uint32_t width = ins[2];
+    const uint32_t *ks = ins + 3, *lcs = ins + 8;
+    uint64_t n = wp_carry_cols(ks), nin = (uint64_t)ks[0] + ks[1] + ks[2] + ks[3] + ks[4];
+    PyObject **limbs = PyMem_Calloc(nin + n + 1, sizeof(PyObject *)), **cols = limbs ? limbs + nin : NULL;
+    PyObject *carry = NULL, *w = NULL;
+    int rc = -1;
+    if (!limbs) { PyErr_NoMemory(); return -1; }
+    for (uint64_t i = 0; i < nin; i++) if (!(limbs[i] = wp_signed(p, lcs[i], vals, rmod, half))) goto done;
+    for (uint64_t i = 0; i < n; i++) if (!(cols[i] = PyLong_FromLong(0))) goto done;
+    PyObject **a = limbs, **b = a + ks[0], **c = b + ks[1], **d = c + ks[2], **e = d + ks[3];
+    if (wp_poly_acc(cols, a, ks[0], b, ks[1], 0) || wp_poly_acc(cols, c, ks[2], d, ks[3], 1)) goto done;
+    for (uint32_t i = 0; i < ks[4]; i++) {
+        PyObject *s = PyNumber_Subtract(cols[i], e[i]);
+        if (!s) goto done;
+        Py_SETREF(cols[i], s);
+    }
+    if (!(carry = PyLong_FromLong(0)) || !(w = PyLong_FromUnsignedLong(width))) goto done;
+    for (uint64_t i = 0; i + 1 < n; i++) {
+        PyObject *s = PyNumber_Add(cols[i], carry);
+        if (!s) goto done;
+        Py_SETREF(carry, PyNumber_Rshift(s, w));
+        Py_DECREF(s);
+        if (!carry || wp_put(&vals[ins[1] + i], carry, rmod)) goto done;
+    }
+    rc = 0;
+done:
+    for (uint64_t i = 0; i < nin + n; i++) Py_XDECREF(limbs[i]);
+    PyMem_Free(limbs);
+    Py_XDECREF(carry); Py_XDECREF(w);
+    return rc;
+}
+
 /* run the validated program; returns the failing check, -1 when all pass, -2 on a hint error */
-static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod) {
+static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod, PyObject *half) {
     uint64_t pc = 0;
     uint32_t checks = 0;
     fe a, b, c, t;
@@ -285,6 +466,12 @@ static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod
             if (wp_call_hint(p, PyList_GET_ITEM(hints, ins[2]), ins + 5, ins[3], ins[2], vals + ins[1], ins[4], vals, rmod))
                 return -2;
             pc += 5 + (uint64_t)ins[3]; break;
+        case WP_DIVMOD:
+            if (wp_divmod(p, ins, vals, rmod)) return -2;
+            pc += 8 + (uint64_t)ins[3] + ins[4] + ins[5]; break;
+        case WP_CARRIES:
+            if (wp_carries(p, ins, vals, rmod, half)) return -2;
+            pc += 8 + (uint64_t)ins[3] + ins[4] + ins[5] + ins[6] + ins[7]; break;
         default: /* WP_CHECK, the only opcode left after validation */
             wp_lc(&a, p, ins[1], vals); wp_lc(&b, p, ins[2], vals); wp_lc(&c, p, ins[3], vals);
             fr_mul(&t, &a, &b);
@@ -311,7 +498,7 @@ static PyObject *py_witness_run(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *hints_arg;
     if (!PyArg_ParseTuple(args, "y*y*O", &b, &in, &hints_arg)) return NULL;
     wprog p;
-    PyObject *hints = NULL, *rmod = NULL, *result = NULL;
+    PyObject *hints = NULL, *rmod = NULL, *half = NULL, *result = NULL;
     fe *vals = NULL;
     if (wp_load(&p, &b)) goto done;
     if (!(hints = PySequence_List(hints_arg))) goto done;
@@ -334,12 +521,16 @@ static PyObject *py_witness_run(PyObject *Py_UNUSED(self), PyObject *args) {
     uint8_t rbuf[32];
     fe_to_be(rbuf, &FR.mod);
     if (!(rmod = _PyLong_FromByteArray(rbuf, 32, 0, 0))) goto done;
+    PyObject *one = PyLong_FromLong(1);
+    half = one ? PyNumber_Rshift(rmod, one) : NULL;
+    Py_XDECREF(one);
+    if (!half) goto done;
     int64_t k;
-    if (p.nh) {
-        k = wp_exec(&p, vals, hints, rmod);
+    if (p.nh || p.big) {
+        k = wp_exec(&p, vals, hints, rmod, half);
     } else {
         Py_BEGIN_ALLOW_THREADS
-        k = wp_exec(&p, vals, hints, rmod);
+        k = wp_exec(&p, vals, hints, rmod, half);
         Py_END_ALLOW_THREADS
     }
     if (k == -2) goto done;
@@ -351,7 +542,7 @@ static PyObject *py_witness_run(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_BuildValue("(iN)", -1, out);
 done:
     PyBuffer_Release(&b); PyBuffer_Release(&in);
-    Py_XDECREF(hints); Py_XDECREF(rmod);
+    Py_XDECREF(hints); Py_XDECREF(rmod); Py_XDECREF(half);
     PyMem_Free(vals);
     wp_free(&p);
     return result;
