@@ -1,6 +1,6 @@
 """Non-native integers (circuits.gadgets.bigint) against Python's integers, and the witness
 program's DIVMOD and CARRIES that compute their hints (C twin == Python twin, byte for byte,
-sizes crossing limb counts). The malicious-witness tests are in tests/test_forgery.py."""
+sizes crossing limb counts). The malicious-witness tests are in tests/circuits/test_forgery.py."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from zkp import _bn254_py
 from zkp.field import R
 from zkp.program import ProgramBuilder, limbs_carries, limbs_divmod
 
-from ._helpers import c_twin
+from .._helpers import c_twin
 
 W, K = 16, 4  # 64-bit numbers in 4 limbs of 16 bits
 P61 = 2**61 - 1

@@ -1,7 +1,7 @@
 """RSA PKCS#1 v1.5 SHA-256 verification (circuits.gadgets.rsa) against ``cryptography``:
 keys and signatures it makes are accepted by the gadget and the native twin; a wrong
 signature, ``s >= n``, a wrong padding byte, another hash or another message are refused by
-all three (the gadget: no witness). The malicious-witness tests are in tests/test_forgery.py."""
+all three (the gadget: no witness). The malicious-witness tests are in tests/circuits/test_forgery.py."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from circuits.compiler import input_values
 from circuits.native.bigint import to_limbs
 from zkp.program import ProgramCheckFailed
 
-from .conftest import unbound_wires
+from ..conftest import unbound_wires
 
 K = 64  # limbs of 32 bits for 2048 bits
 
