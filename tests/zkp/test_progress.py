@@ -4,6 +4,7 @@ redraws in place on a terminal but prints plain lines into files."""
 from __future__ import annotations
 
 import io
+import random
 from typing import Any
 
 import pytest
@@ -79,3 +80,28 @@ def test_a_tqdm_class_gets_a_bar_and_bad_values_are_refused() -> None:
     assert bar.n == bar.total == 7 and bar.closed and bar.desc == "done"
     with pytest.raises(TypeError, match="progress: expected None, True, a callable"):
         reporter(42)  # type: ignore[arg-type]
+
+
+def test_prove_reports_every_step_in_order_on_both_provers() -> None:
+    """``progress=`` on ``groth16.prove``, a PreparedProvingKey and the .zkey Prover: the
+    steps of PROVE_STEPS in order, ending at total/total (seen red with a step skipped)."""
+    import warnings
+
+    from zkp import groth16
+    from zkp.groth16.zkey_prover import PROVE_STEPS
+    from zkp.r1cs import R1CSBuilder
+
+    b = R1CSBuilder(num_public=1)
+    x, y = b.new_wire(), b.new_wire()
+    _ = b.add({y: 1}, {y: 1}, {x: 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pk, vk = groth16.setup(b.build(), rng=random.Random(3))
+    total = len(PROVE_STEPS)
+    expected = [(step, i, total) for i, step in enumerate(PROVE_STEPS)] + [(PROVE_STEPS[-1], total, total)]
+    for target in (pk, groth16.PreparedProvingKey(pk, tables=False)):
+        seen: list[tuple[str, int, int]] = []
+        proof = groth16.prove(target, [1, 9, 3], rng=random.Random(4),
+                              progress=lambda *a: seen.append(a))
+        assert groth16.verify(vk, [9], proof)
+        assert seen == expected

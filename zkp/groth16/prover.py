@@ -38,17 +38,14 @@ import numpy as np
 from .._backend import kernels
 from ..curve import G1Point
 from ..errors import InputTypeError, MalformedInputError, UnsatisfiedError
-from ..field import R
+from ..field import R, to_words
+from ..progress import Progress, reporter
 from ..witness import Witness
 from ._random import random_fr
 from .keys import Proof, ProvingKey, VerifyingKey
-from .zkey_prover import Prover, _b_in_g2
+from .zkey_prover import PROVE_STEPS, Prover, _b_in_g2
 
 __all__ = ["prove", "PreparedProvingKey"]
-
-
-def _enc(values: Sequence[int]) -> bytes:
-    return b"".join(int(v).to_bytes(32, "big") for v in values)
 
 
 def _witness(witness: Witness | Sequence[int], num_wires: int, num_public: int) -> Witness:
@@ -82,13 +79,16 @@ def _unsatisfied(pk: ProvingKey, w: Witness) -> NoReturn:
                            "against the key's own verifying key); load the .r1cs to find the constraint")
 
 
-def prove(pk: ProvingKey | PreparedProvingKey, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
+def prove(pk: ProvingKey | PreparedProvingKey, witness: Witness | Sequence[int], *, rng: Any = None,
+          progress: Progress = None) -> Proof:
     """Prove that ``witness`` satisfies ``pk``'s constraint system.
 
     Args:
         pk: the proving key, or a :class:`PreparedProvingKey` made from it (many proofs).
         witness: every wire's value (``cs.solve(...)`` gives one).
         rng: keyword-only randomness source for tests (default ``secrets``).
+        progress: keyword-only progress report (see :mod:`zkp.progress`): it hears the
+            steps of :data:`zkp.groth16.zkey_prover.PROVE_STEPS` in order.
 
     Raises:
         UnsatisfiedError: the witness breaks a constraint (the error names it when the key
@@ -96,27 +96,37 @@ def prove(pk: ProvingKey | PreparedProvingKey, witness: Witness | Sequence[int],
         MalformedInputError: wrong witness length or values outside [0, r).
     """
     if isinstance(pk, PreparedProvingKey):
-        return pk.prove(witness, rng=rng)
+        return pk.prove(witness, rng=rng, progress=progress)
     if not isinstance(pk, ProvingKey):
         raise InputTypeError(f"pk: expected a ProvingKey, found {type(pk).__name__}")
     wit = _witness(witness, pk.num_wires, pk.num_public)
+    report, total = reporter(progress, "prove"), len(PROVE_STEPS)
     w = wit.values()
     npub = pk.num_public
+    report(PROVE_STEPS[0], 0, total)
     h = _h_from_matrices(pk, _le_words(wit))
     r, s = random_fr(rng), random_fr(rng)
     ww = wit.to_bytes()
     d1 = pk.delta_g1.to_bytes()
+    report(PROVE_STEPS[1], 1, total)
+    msm_h = bytes(kernels.g1_msm(pk.h_g1, h))
     # each of the key's vectors goes to its MSM as it is (no concatenated copy per proof);
     # the single points and blinding terms join in a few-point MSM after
-    pa = kernels.g1_msm(pk.alpha_g1.to_bytes() + bytes(kernels.g1_msm(pk.a_g1, ww)) + d1, _enc([1, 1, r]))
+    report(PROVE_STEPS[2], 2, total)
+    pa = kernels.g1_msm(pk.alpha_g1.to_bytes() + bytes(kernels.g1_msm(pk.a_g1, ww)) + d1, to_words([1, 1, r]))
+    report(PROVE_STEPS[3], 3, total)
+    pb1 = kernels.g1_msm(pk.beta_g1.to_bytes() + bytes(kernels.g1_msm(pk.b_g1, ww)) + d1, to_words([1, 1, s]))
+    report(PROVE_STEPS[4], 4, total)
     pb2 = kernels.g2_msm(pk.beta_g2.to_bytes() + bytes(kernels.g2_msm(pk.b_g2, ww)) + pk.delta_g2.to_bytes(),
-                         _enc([1, 1, s]))
-    pb1 = kernels.g1_msm(pk.beta_g1.to_bytes() + bytes(kernels.g1_msm(pk.b_g1, ww)) + d1, _enc([1, 1, s]))
-    lh = bytes(kernels.g1_msm(pk.l_g1, ww[32 * (npub + 1):])) + bytes(kernels.g1_msm(pk.h_g1, h))
-    pc = kernels.g1_msm(lh + pa + pb1 + d1, _enc([1, 1, s, r, (-r * s) % R]))
+                         to_words([1, 1, s]))
+    report(PROVE_STEPS[5], 5, total)
+    lh = bytes(kernels.g1_msm(pk.l_g1, ww[32 * (npub + 1):])) + msm_h
+    pc = kernels.g1_msm(lh + pa + pb1 + d1, to_words([1, 1, s, r, (-r * s) % R]))
     proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
+    report(PROVE_STEPS[6], 6, total)
     if not _verifies(pk.vk, w[1:npub + 1], proof):
         _unsatisfied(pk, wit)
+    report(PROVE_STEPS[6], total, total)
     return proof
 
 
@@ -183,11 +193,11 @@ class PreparedProvingKey:
         """True when the shifted-base tables were built (they fit in ``table_bytes``)."""
         return bool(self._prover._tables)
 
-    def prove(self, witness: Witness | Sequence[int], *, rng: Any = None) -> Proof:
+    def prove(self, witness: Witness | Sequence[int], *, rng: Any = None, progress: Progress = None) -> Proof:
         """A proof for ``witness`` (as :func:`prove`)."""
         wit = _witness(witness, self.num_wires, self.num_public)
         try:
-            proof, _ = self._prover.prove(_le_words(wit), rng=rng)
+            proof, _ = self._prover.prove(_le_words(wit), rng=rng, progress=progress)
         except UnsatisfiedError:  # named below, outside the handler (no chained traceback)
             pass
         else:

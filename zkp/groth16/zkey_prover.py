@@ -42,12 +42,15 @@ from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, InputTypeError, MalformedInputError, UnsatisfiedError
 from ..field import R, from_words, to_words
+from ..progress import Progress, reporter
 from ..witness import Witness
 from ._random import random_fr
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 
 __all__ = ["Prover"]
 
+#: the steps a proof reports to ``progress=`` (in order): the quotient, the five MSMs, the check
+PROVE_STEPS = ("quotient h", "MSM h", "MSM A", "MSM B (G1)", "MSM B (G2)", "MSM C", "verify")
 _CHECK_CHUNK = 1 << 15  # points per validation call (bounded scratch memory)
 _ONE_LE = (1).to_bytes(32, "little")
 
@@ -223,9 +226,11 @@ class Prover:
         self._drop(k)
         return bytes(out)
 
-    def prove(self, witness: Witness | Sequence[int] | bytes, *, rng: Any = None) -> tuple[Proof, list[int]]:
+    def prove(self, witness: Witness | Sequence[int] | bytes, *, rng: Any = None,
+              progress: Progress = None) -> tuple[Proof, list[int]]:
         """``(proof, public inputs)`` for a witness: a :class:`Witness`, every wire's value
         as ints, or a ``.wtns`` body (32-byte little-endian words, see :meth:`prove_wtns`).
+        ``progress`` (see :mod:`zkp.progress`) hears each of the :data:`PROVE_STEPS`.
 
         Raises:
             MalformedInputError: wrong witness length, a value >= r, wire 0 not 1.
@@ -234,13 +239,19 @@ class Prover:
         if not self._sec:
             raise InputTypeError("prover: closed")
         w = self._witness(witness)
+        report = reporter(progress, "prove")
         npub, sec = self.num_public, self._sec
+        report(PROVE_STEPS[0], 0, len(PROVE_STEPS))
         h = kernels.qap_h_zkey(sec[4], w, self.domain_size)
         self._drop(4)
+        report(PROVE_STEPS[1], 1, len(PROVE_STEPS))
         msm_h = self._msm(9, h)
         del h
-        msm_a, msm_b1, msm_b2 = self._msm(5, w), self._msm(6, w), self._msm(7, w)
-        msm_c = self._msm(8, w[32 * (npub + 1):])
+        msms = []
+        for i, (k, scalars) in enumerate(((5, w), (6, w), (7, w), (8, w[32 * (npub + 1):]))):
+            report(PROVE_STEPS[2 + i], 2 + i, len(PROVE_STEPS))
+            msms.append(self._msm(k, scalars))
+        msm_a, msm_b1, msm_b2, msm_c = msms
         r, s = random_fr(rng), random_fr(rng)
         d1 = self.delta_g1.to_bytes()
         pa = kernels.g1_msm(self.alpha_g1.to_bytes() + msm_a + d1, to_words([1, 1, r]))
@@ -252,14 +263,17 @@ class Prover:
             proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
         except MalformedInputError as exc:  # a point off its curve in the key
             self._refuse(exc)
+        report(PROVE_STEPS[6], 6, len(PROVE_STEPS))
         self._check(public, proof)
+        report(PROVE_STEPS[6], len(PROVE_STEPS), len(PROVE_STEPS))
         return proof, public
 
-    def prove_wtns(self, wtns: str | os.PathLike[str] | bytes, *, rng: Any = None) -> tuple[Proof, list[int]]:
+    def prove_wtns(self, wtns: str | os.PathLike[str] | bytes, *, rng: Any = None,
+                   progress: Progress = None) -> tuple[Proof, list[int]]:
         """Prove from a circom ``.wtns`` (a path, mapped, or the file's bytes)."""
         from ..formats.circom import read_wtns_raw
 
-        return self.prove(read_wtns_raw(wtns, num_wires=self.num_wires), rng=rng)
+        return self.prove(read_wtns_raw(wtns, num_wires=self.num_wires), rng=rng, progress=progress)
 
     def _check(self, public: list[int], proof: Proof) -> None:
         from .verifier import verify
