@@ -57,6 +57,7 @@ Security:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -67,16 +68,13 @@ from ..net.errors import ProtocolAbort
 from .base import Context, open_vector
 from .beaver import share_input
 from .dealing import receive_dealt, share_vector
-from .preprocessing import DEFAULT_MASK_BITS, Needs, Preprocessing, deal_preprocessing
+from .preprocessing import DEFAULT_MASK_BITS, KAPPA, Needs, Preprocessing, deal_preprocessing
 
 __all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "bitlt_cost",
+           "bitlt_needs",
            "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
            "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
            "DEFAULT_MASK_BITS"]
-
-KAPPA = 40
-"""Statistical security parameter: an opened masked value is within ``2^-KAPPA`` of uniform."""
-
 
 # --- costs ------------------------------------------------------------------------------
 
@@ -85,14 +83,24 @@ def _log2ceil(m: int) -> int:
 
 
 def bitlt_cost(m: int) -> int:
-    """Beaver triples of comparing a public and a shared ``m``-bit string: ``m - 1``
-    block combinations of two products each, but one at the root."""
+    """Products of comparing a public and a shared ``m``-bit string: ``m - 1`` block
+    combinations of two products each, but one at the root (``2 m - 4`` bit triples and,
+    at the root, one bridge triple and one bridge: :func:`bitlt_needs`)."""
     return max(0, 2 * m - 3)
+
+
+def bitlt_needs(n: int, m: int) -> Needs:
+    """Preprocessing of ``n`` comparisons of a public and a shared ``m``-bit string
+    (beyond the ``m`` shared bits): none for ``m = 1`` (one bit: a main-field product
+    with a public bit)."""
+    if m <= 1:
+        return Needs()
+    return Needs(bit_triples=n * (2 * m - 4), bridges=n, bridge_triples=n)
 
 
 def lt_needs(n: int, bits: int) -> Needs:
     """Preprocessing of :func:`less_than` on ``n`` pairs of ``bits``-bit values."""
-    return Needs(n * bits, n, n * bitlt_cost(bits))
+    return Needs(bits=n * bits, masks=n) + bitlt_needs(n, bits)
 
 
 def lt_rounds(bits: int) -> int:
@@ -102,7 +110,7 @@ def lt_rounds(bits: int) -> int:
 
 def eq_needs(n: int, bits: int) -> Needs:
     """Preprocessing of :func:`equal` on ``n`` pairs of ``bits``-bit values."""
-    return Needs(n * (bits + 1), n, n * bits)
+    return Needs(bits=n * (bits + 1), masks=n, bit_triples=n * (bits - 1), bridge_triples=n)
 
 
 def eq_rounds(bits: int) -> int:
@@ -112,7 +120,7 @@ def eq_rounds(bits: int) -> int:
 
 def truncate_needs(n: int, shift: int, *, exact: bool) -> Needs:
     """Preprocessing of :func:`truncate` of ``n`` values by ``shift`` bits."""
-    return Needs(n * shift, n, n * bitlt_cost(shift) if exact else 0)
+    return Needs(bits=n * shift, masks=n) + (bitlt_needs(n, shift) if exact else Needs())
 
 
 def _div_params(d: int, bits: int) -> tuple[int, int, int, int]:
@@ -217,12 +225,13 @@ def _weighted_rows(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
     return acc
 
 
-async def _mul(ctx: Context, tag: str, pre: Preprocessing, x: Vector, y: Vector) -> Vector:
-    """Element-wise product of shared vectors with dealt Beaver triples (one opening)."""
+async def _mul(ctx: Context, tag: str, pre: Preprocessing, x: Vector, y: Vector, *, bit: bool = False) -> Vector:
+    """Element-wise product of shared vectors with dealt Beaver triples (one opening):
+    main-field triples, or those of the bit field (``bit``, ``ctx`` of that field)."""
     f = ctx.field
     if len(x) == 0:
         return x
-    a, b, c = pre.take_triples(len(x))
+    a, b, c = pre.take_bit_triples(len(x)) if bit else pre.take_triples(len(x))
     de, _ = await open_vector(ctx, tag, np.concatenate([f.sub(x, a), f.sub(y, b)]))
     d, e = de[:len(x)], de[len(x):]
     return f.add(f.add(c, f.mul(d, b)), f.add(f.mul(e, a), f.mul(d, e)))
@@ -239,18 +248,51 @@ async def _open_ints(ctx: Context, tag: str, x: Vector) -> list[int]:
     return [int(v) for v in value]
 
 
+def _tree_ctx(ctx: Context, pre: Preprocessing) -> Context:
+    """The context of the bit field (the same network, threshold and culprits)."""
+    return ctx if pre.tree_field == ctx.field else replace(ctx, field=pre.tree_field)
+
+
+async def _root(ctx: Context, bctx: Context, tag: str, pre: Preprocessing, x: Vector, y: Vector,
+                z: Vector | None) -> Vector:
+    """Main-field shares of ``z + x y`` for bits ``x``, ``y``, ``z`` shared in the bit field,
+    in one opening there: ``x + a``, ``y + b`` (and ``z + s``) with bridge integers
+    ``a, b, s < 2^KAPPA`` (no wrap-around; each opened value within ``2^-KAPPA`` of its mask
+    alone), then ``x y = (x + a)(y + b) - (x + a) b - (y + b) a + a b`` and ``z = (z + s) - s``
+    in the main field."""
+    f, bf, n = ctx.field, bctx.field, len(x)
+    qa, qb, qc, qa_bit, qb_bit = pre.take_bridge_triples(n)
+    parts = [bf.add(x, qa_bit), bf.add(y, qb_bit)]
+    if z is not None:
+        s, s_bit = pre.take_bridges(n)
+        parts.append(bf.add(z, s_bit))
+    opened, _ = await open_vector(bctx, tag, np.concatenate(parts))
+    d, e = f.vector(opened[:n]), f.vector(opened[n:2 * n])
+    out = f.add(f.sub(f.add(qc, f.mul(d, e)), f.mul(d, qb)), f.neg(f.mul(e, qa)))
+    if z is not None:
+        out = f.add(out, f.sub(f.vector(opened[2 * n:]), s))
+    return out
+
+
 # --- the building blocks on non-negative values ----------------------------------------------
 
-async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbits: Vector, m: int) -> Vector:
-    """Shares of ``[c_i < r_i]`` for public ``c_i < 2^m`` and ``r_i`` given by shared bits
-    (LSB first). Per bit, ``lt = (1 - c) r`` and ``eq = 1 - (c xor r)`` are linear; adjacent
+async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbits: Vector, rbits_bit: Vector,
+                  m: int) -> Vector:
+    """Main-field shares of ``[c_i < r_i]`` for public ``c_i < 2^m`` and ``r_i`` given by
+    shared bits (LSB first; ``rbits`` in the main field, ``rbits_bit`` the same bits in the
+    bit field). Per bit, ``lt = (1 - c) r`` and ``eq = 1 - (c xor r)`` are linear; adjacent
     blocks (``hi`` above ``lo``) combine as ``lt = lt_hi + eq_hi lt_lo``, ``eq = eq_hi eq_lo``
-    in a tree of ``ceil(log2 m)`` rounds, ``2 m - 3`` multiplications (the root needs ``lt`` only)."""
-    f, n = ctx.field, len(c)
+    in a tree of ``ceil(log2 m)`` rounds in the bit field, ``2 m - 3`` multiplications (the
+    root needs ``lt`` only, and its opening brings it to the main field: :func:`_root`).
+    ``m = 1`` is local: ``(1 - c) r`` in the main field."""
+    if m == 1:
+        return ctx.field.mul(rbits, ctx.field.vector([1 - ci for ci in c]))
+    bctx = _tree_ctx(ctx, pre)
+    f, n = bctx.field, len(c)
     cbits = [(ci >> j) & 1 for ci in c for j in range(m)]
     keep = f.vector([1 - b for b in cbits])
-    lt = f.mul(rbits, keep)
-    eq = f.add(keep, f.mul(rbits, f.vector([(2 * b - 1) % f.modulus for b in cbits])))
+    lt = f.mul(rbits_bit, keep)
+    eq = f.add(keep, f.mul(rbits_bit, f.vector([(2 * b - 1) % f.modulus for b in cbits])))
     lts = [np.ascontiguousarray(lt.reshape(n, m)[:, j]) for j in reversed(range(m))]   # most significant first
     eqs = [np.ascontiguousarray(eq.reshape(n, m)[:, j]) for j in reversed(range(m))]
     level = 0
@@ -258,15 +300,15 @@ async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbit
         half = len(lts) // 2
         hi = range(0, 2 * half, 2)
         if len(lts) == 2:
-            return f.add(lts[0], await _mul(ctx, f"{tag}/cmp{level}", pre, eqs[0], lts[1]))
-        prod = await _mul(ctx, f"{tag}/cmp{level}", pre, np.concatenate([eqs[i] for i in (*hi, *hi)]),
-                          np.concatenate([lts[i + 1] for i in hi] + [eqs[i + 1] for i in hi]))
+            return await _root(ctx, bctx, f"{tag}/cmp{level}", pre, eqs[0], lts[1], lts[0])
+        prod = await _mul(bctx, f"{tag}/cmp{level}", pre, np.concatenate([eqs[i] for i in (*hi, *hi)]),
+                          np.concatenate([lts[i + 1] for i in hi] + [eqs[i + 1] for i in hi]), bit=True)
         parts = [prod[k * n:(k + 1) * n] for k in range(2 * half)]
         new_lts = [f.add(lts[i], parts[k]) for k, i in enumerate(hi)] + lts[2 * half:]
         eqs = parts[half:] + eqs[2 * half:]
         lts = new_lts
         level += 1
-    return lts[0]
+    raise AssertionError("unreachable: a tree of m >= 2 leaves ends at its root")
 
 
 def _weighted_sum(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
@@ -277,12 +319,14 @@ def _weighted_sum(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
     return acc
 
 
-async def _mask_open(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int, m: int) -> tuple[list[int], Vector, Vector]:
-    """Open ``a + r' + 2^m r''``; returns the low ``m`` bits of it, ``r'`` and its bits."""
+async def _mask_open(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int,
+                     m: int) -> tuple[list[int], Vector, tuple[Vector, Vector]]:
+    """Open ``a + r' + 2^m r''``; returns the low ``m`` bits of it, ``r'`` and its bits
+    (shared in the main field and in the bit field)."""
     f, n = ctx.field, len(a)
     _check_capacity(f, pre, l, m)
-    rbits = pre.take_bits(n * m)
-    r1 = _weighted_rows(f, rbits, n, m)
+    rbits = pre.take_dual_bits(n * m)
+    r1 = _weighted_rows(f, rbits[0], n, m)
     r2 = pre.take_masks(n)
     c = await _open_ints(ctx, f"{tag}/mask", f.add(f.add(a, r1), f.mul(r2, pow(2, m, f.modulus))))
     return [ci % (1 << m) for ci in c], r1, rbits
@@ -292,7 +336,7 @@ async def _mod2m(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int, 
     """Shares of ``a mod 2^m`` for shared ``a`` in ``[0, 2^l)``."""
     f = ctx.field
     low, r1, rbits = await _mask_open(ctx, tag, pre, a, l, m)
-    u = await _bit_lt(ctx, f"{tag}/lt", pre, low, rbits, m)
+    u = await _bit_lt(ctx, f"{tag}/lt", pre, low, *rbits, m)
     return f.add(f.sub(f.vector(low), r1), f.mul(u, pow(2, m, f.modulus)))
 
 
@@ -345,20 +389,22 @@ async def equal(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preproces
     _same_length(x, y)
     f, n = ctx.field, len(x)
     a = _shift_up(f, f.sub(x, y), 1 << (k - 1))
-    low, _, rbits = await _mask_open(ctx, tag, pre, a, k, k)
+    low, _, (_, rbits) = await _mask_open(ctx, tag, pre, a, k, k)
+    bctx = _tree_ctx(ctx, pre)
+    bf = bctx.field
     t = [(ci - (1 << (k - 1))) % (1 << k) for ci in low]
     tb = [(ti >> j) & 1 for ti in t for j in range(k)]
-    # same bit: 1 - (t xor r) = (1 - t) + r (2t - 1)
-    same = f.add(f.vector([1 - b for b in tb]), f.mul(rbits, f.vector([(2 * b - 1) % f.modulus for b in tb])))
+    # same bit: 1 - (t xor r) = (1 - t) + r (2t - 1), in the bit field
+    same = bf.add(bf.vector([1 - b for b in tb]), bf.mul(rbits, bf.vector([(2 * b - 1) % bf.modulus for b in tb])))
     cols = [np.ascontiguousarray(same.reshape(n, k)[:, j]) for j in range(k)]
     level = 0
-    while len(cols) > 1:
+    while len(cols) > 2:
         half = len(cols) // 2
-        prod = await _mul(ctx, f"{tag}/and{level}", pre, np.concatenate(cols[:half]),
-                          np.concatenate(cols[half:2 * half]))
+        prod = await _mul(bctx, f"{tag}/and{level}", pre, np.concatenate(cols[:half]),
+                          np.concatenate(cols[half:2 * half]), bit=True)
         cols = [prod[i * n:(i + 1) * n] for i in range(half)] + cols[2 * half:]
         level += 1
-    return cols[0]
+    return await _root(ctx, bctx, f"{tag}/and{level}", pre, cols[0], cols[1], None)
 
 
 async def truncate(ctx: Context, x: Vector, *, bits: int, shift: int, exact: bool = False, pre: Preprocessing,
