@@ -92,10 +92,23 @@ def bitlt_cost(m: int) -> int:
 def bitlt_needs(n: int, m: int) -> Needs:
     """Preprocessing of ``n`` comparisons of a public and a shared ``m``-bit string
     (beyond the ``m`` shared bits): none for ``m = 1`` (one bit: a main-field product
-    with a public bit)."""
+    with a public bit); one bridge and one bridge triple at the root, and a bit triple for
+    each other product but the ``2 floor(m / 2)`` of the first level, local for ``m >= 3``
+    (the pool's products of adjacent bits)."""
     if m <= 1:
         return Needs()
-    return Needs(bit_triples=n * (2 * m - 4), bridges=n, bridge_triples=n)
+    return Needs(bit_triples=n * (2 * m - 4 - (2 * (m // 2) if m >= 3 else 0)), bridges=n, bridge_triples=n)
+
+
+def bitlt_rounds(m: int) -> int:
+    """Openings of comparing a public and a shared ``m``-bit string: 0 for ``m = 1``, 1 for
+    ``m = 2`` (the root), else ``ceil(log2 m) - 1`` (the first level is local)."""
+    return 0 if m <= 1 else 1 if m == 2 else _log2ceil(m) - 1
+
+
+def _and_rounds(k: int) -> int:
+    """Openings of the AND of ``k >= 2`` shared bits (the first level local for ``k >= 3``)."""
+    return 1 if k == 2 else _log2ceil(k) - 1
 
 
 def lt_needs(n: int, bits: int) -> Needs:
@@ -104,18 +117,19 @@ def lt_needs(n: int, bits: int) -> Needs:
 
 
 def lt_rounds(bits: int) -> int:
-    """Openings (network rounds) of :func:`less_than`."""
-    return 1 + _log2ceil(bits)
+    """Openings (network rounds) of :func:`less_than`: ``1 + bitlt_rounds(bits)``."""
+    return 1 + bitlt_rounds(bits)
 
 
 def eq_needs(n: int, bits: int) -> Needs:
     """Preprocessing of :func:`equal` on ``n`` pairs of ``bits``-bit values."""
-    return Needs(bits=n * (bits + 1), masks=n, bit_triples=n * (bits - 1), bridge_triples=n)
+    k = bits + 1                                          # leaves; the first level local for k >= 3
+    return Needs(bits=n * k, masks=n, bit_triples=n * (k - 2 - (k // 2 if k >= 3 else 0)), bridge_triples=n)
 
 
 def eq_rounds(bits: int) -> int:
-    """Openings (network rounds) of :func:`equal`."""
-    return 1 + _log2ceil(bits + 1)
+    """Openings (network rounds) of :func:`equal`: ``ceil(log2 (bits + 1))``, 2 for ``bits = 1``."""
+    return 1 + _and_rounds(bits + 1)
 
 
 def truncate_needs(n: int, shift: int, *, exact: bool) -> Needs:
@@ -276,15 +290,30 @@ async def _root(ctx: Context, bctx: Context, tag: str, pre: Preprocessing, x: Ve
 
 # --- the building blocks on non-negative values ----------------------------------------------
 
+def _affine_products(f: PrimeField, a1: Vector, b1: Vector, r1: Vector, a2: Vector, b2: Vector, r2: Vector,
+                     r12: Vector) -> Vector:
+    """``(a1 + b1 r1)(a2 + b2 r2)`` for public ``a``, ``b`` and shared bits with shared
+    product ``r12 = r1 r2``: linear, no opening."""
+    return f.add(f.add(f.mul(a1, a2), f.mul(f.mul(a1, b2), r2)), f.add(f.mul(f.mul(b1, a2), r1), f.mul(f.mul(b1, b2), r12)))
+
+
+def _columns(v: Vector, n: int, m: int) -> list[Vector]:
+    """Column ``j`` (bit ``j`` of every value) of an ``n`` by ``m`` row-major vector."""
+    rows = v.reshape(n, m)
+    return [np.ascontiguousarray(rows[:, j]) for j in range(m)]
+
+
 async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbits: Vector, rbits_bit: Vector,
-                  m: int) -> Vector:
+                  pairs: Vector, m: int) -> Vector:
     """Main-field shares of ``[c_i < r_i]`` for public ``c_i < 2^m`` and ``r_i`` given by
     shared bits (LSB first; ``rbits`` in the main field, ``rbits_bit`` the same bits in the
     bit field). Per bit, ``lt = (1 - c) r`` and ``eq = 1 - (c xor r)`` are linear; adjacent
     blocks (``hi`` above ``lo``) combine as ``lt = lt_hi + eq_hi lt_lo``, ``eq = eq_hi eq_lo``
-    in a tree of ``ceil(log2 m)`` rounds in the bit field, ``2 m - 3`` multiplications (the
-    root needs ``lt`` only, and its opening brings it to the main field: :func:`_root`).
-    ``m = 1`` is local: ``(1 - c) r`` in the main field."""
+    in a tree in the bit field, ``2 m - 3`` multiplications (the root needs ``lt`` only, and
+    its opening brings it to the main field: :func:`_root`). The first level (adjacent bits)
+    is local for ``m >= 3``: its products are linear in the bits and the dealt products of
+    adjacent bits (``pairs``); :func:`bitlt_rounds` openings. ``m = 1`` is local:
+    ``(1 - c) r`` in the main field."""
     if m == 1:
         return ctx.field.mul(rbits, ctx.field.vector([1 - ci for ci in c]))
     bctx = _tree_ctx(ctx, pre)
@@ -293,9 +322,18 @@ async def _bit_lt(ctx: Context, tag: str, pre: Preprocessing, c: list[int], rbit
     keep = f.vector([1 - b for b in cbits])
     lt = f.mul(rbits_bit, keep)
     eq = f.add(keep, f.mul(rbits_bit, f.vector([(2 * b - 1) % f.modulus for b in cbits])))
-    lts = [np.ascontiguousarray(lt.reshape(n, m)[:, j]) for j in reversed(range(m))]   # most significant first
-    eqs = [np.ascontiguousarray(eq.reshape(n, m)[:, j]) for j in reversed(range(m))]
-    level = 0
+    lts, eqs = _columns(lt, n, m)[::-1], _columns(eq, n, m)[::-1]       # most significant first
+    if m >= 3:                                                           # level 0, local
+        r, rr, keeps = _columns(rbits_bit, n, m), _columns(pairs, n, m), _columns(keep, n, m)
+        flips = [f.sub(_ones(f, n), f.add(k, k)) for k in keeps]         # 1 - 2 keep = 2c - 1
+        new_lts, new_eqs = [], []
+        for j in range(m - 2, -1, -2):                                   # (hi, lo) = (j + 1, j)
+            ah, bh, al = keeps[j + 1], flips[j + 1], keeps[j]            # eq = keep + (2c - 1) r
+            # lt = lt_hi + eq_hi lt_lo = ah r_hi + (ah + bh r_hi) al r_lo
+            new_lts.append(f.add(f.mul(ah, r[j + 1]), f.add(f.mul(f.mul(ah, al), r[j]), f.mul(f.mul(bh, al), rr[j]))))
+            new_eqs.append(_affine_products(f, ah, bh, r[j + 1], al, flips[j], r[j], rr[j]))
+        lts, eqs = new_lts + lts[2 * (m // 2):], new_eqs + eqs[2 * (m // 2):]
+    level = 1
     while len(lts) > 1:
         half = len(lts) // 2
         hi = range(0, 2 * half, 2)
@@ -320,9 +358,9 @@ def _weighted_sum(field: PrimeField, flat: Vector, n: int, m: int) -> Vector:
 
 
 async def _mask_open(ctx: Context, tag: str, pre: Preprocessing, a: Vector, l: int,
-                     m: int) -> tuple[list[int], Vector, tuple[Vector, Vector]]:
+                     m: int) -> tuple[list[int], Vector, tuple[Vector, Vector, Vector]]:
     """Open ``a + r' + 2^m r''``; returns the low ``m`` bits of it, ``r'`` and its bits
-    (shared in the main field and in the bit field)."""
+    (shared in the main field and in the bit field, with the products of adjacent bits)."""
     f, n = ctx.field, len(a)
     _check_capacity(f, pre, l, m)
     rbits = pre.take_dual_bits(n * m)
@@ -389,15 +427,21 @@ async def equal(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preproces
     _same_length(x, y)
     f, n = ctx.field, len(x)
     a = _shift_up(f, f.sub(x, y), 1 << (k - 1))
-    low, _, (_, rbits) = await _mask_open(ctx, tag, pre, a, k, k)
+    low, _, (_, rbits, pairs) = await _mask_open(ctx, tag, pre, a, k, k)
     bctx = _tree_ctx(ctx, pre)
     bf = bctx.field
     t = [(ci - (1 << (k - 1))) % (1 << k) for ci in low]
     tb = [(ti >> j) & 1 for ti in t for j in range(k)]
     # same bit: 1 - (t xor r) = (1 - t) + r (2t - 1), in the bit field
     same = bf.add(bf.vector([1 - b for b in tb]), bf.mul(rbits, bf.vector([(2 * b - 1) % bf.modulus for b in tb])))
-    cols = [np.ascontiguousarray(same.reshape(n, k)[:, j]) for j in range(k)]
-    level = 0
+    cols = _columns(same, n, k)
+    if k >= 3:                           # level 0, local: (a + b r_j)(a' + b' r_(j+1)), a = 1 - t, b = 2t - 1
+        alpha = _columns(bf.vector([1 - b for b in tb]), n, k)
+        beta = _columns(bf.vector([(2 * b - 1) % bf.modulus for b in tb]), n, k)
+        r, rr = _columns(rbits, n, k), _columns(pairs, n, k)
+        cols = [_affine_products(bf, alpha[j], beta[j], r[j], alpha[j + 1], beta[j + 1], r[j + 1], rr[j])
+                for j in range(0, k - 1, 2)] + cols[2 * (k // 2):]
+    level = 1
     while len(cols) > 2:
         half = len(cols) // 2
         prod = await _mul(bctx, f"{tag}/and{level}", pre, np.concatenate(cols[:half]),

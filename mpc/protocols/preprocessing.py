@@ -8,7 +8,8 @@ parties, with Shamir's scheme of the session's threshold:
   ``m`` of them gives ``r' = sum(2^j b_j)``, a random ``m``-bit integer; what the
   literature calls an edaBit) and in the *bit field*, a small prime field where the
   bitwise part of a comparison runs (GF(2^61 - 1) by default: 8-byte elements instead of
-  BN254's 32);
+  BN254's 32), together with the product of each bit and the next one in the pool
+  (``b_i b_(i+1)``, bit field), which makes the first level of a comparison tree local;
 * ``masks``: uniformly random integers ``r'' < 2^mask_bits`` (main field), which hide the
   high part of an opened value statistically (``c = a + r' + 2^m r''`` leaks at most
   ``2^-kappa`` about ``a`` when ``mask_bits >= bits(a) - m + kappa``);
@@ -73,7 +74,7 @@ DEFAULT_MASK_BITS = 128
 
 # kind -> its vectors: (name, in the bit field?)
 _LAYOUT: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
-    ("bits", (("bits", False), ("bits@bit", True))),
+    ("bits", (("bits", False), ("bits@bit", True), ("pp@bit", True))),
     ("masks", (("masks", False),)),
     ("triples", (("a", False), ("b", False), ("c", False))),
     ("bit_triples", (("ta", True), ("tb", True), ("tc", True))),
@@ -214,10 +215,11 @@ class Preprocessing:
         """This party's main-field shares of the next ``n`` random bits."""
         return self.bits[self._take("bits", n)]
 
-    def take_dual_bits(self, n: int) -> tuple[Vector, Vector]:
-        """The next ``n`` random bits, shared in the main field and in the bit field."""
+    def take_dual_bits(self, n: int) -> tuple[Vector, Vector, Vector]:
+        """The next ``n`` random bits ``b_i``, shared in the main field and in the bit field,
+        and the bit-field shares of ``b_i b_(i+1)`` (the last one: with the bit after them)."""
         s = self._take("bits", n)
-        return self.bits[s], self._vec("bits@bit")[s]
+        return self.bits[s], self._vec("bits@bit")[s], self._vec("pp@bit")[s]
 
     def take_masks(self, n: int) -> Vector:
         """This party's shares of the next ``n`` masks (random integers below ``2^mask_bits``)."""
@@ -290,6 +292,8 @@ def deal_preprocessing(needs: Needs, *, parties: Sequence[int], threshold: int, 
     if not same:
         for name in ("bits", "s", "qa", "qb"):
             vecs[f"{name}@bit"] = bf.vector(ints[name])
+    bits = ints["bits"]
+    vecs["pp@bit"] = bf.vector([x & y for x, y in zip(bits, bits[1:] + [0])])
     shared = {name: split(v, n=len(ids), threshold=threshold, field=bf if name.endswith("@bit") or name[0] == "t"
                           else field, indices=ids, rng=rng) for name, v in vecs.items()}
     out = {}

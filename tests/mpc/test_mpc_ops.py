@@ -171,7 +171,7 @@ def test_benchmark_small_size() -> None:
 
     rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
     by_op = {r["op"]: r for r in rows}
-    assert by_op["lt"]["rounds"] == lt_rounds(8) == 4
+    assert by_op["lt"]["rounds"] == lt_rounds(8) == 3                # mask, one tree level, the root
     assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
     assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
 
@@ -298,8 +298,9 @@ def test_small_field_at_the_boundaries_with_extreme_bridges(bits: int) -> None:
 
 
 def test_small_field_sends_a_quarter_of_the_bytes_in_as_many_rounds() -> None:
-    """Per value and peer, a ``k``-bit less-than sends ``32 + 16 (2k - 4) + 24`` bytes with
-    8-byte elements in the trees, against ``32 + 64 (2k - 4) + 96`` with 32-byte ones."""
+    """Per value and peer, a ``k``-bit less-than sends ``32 + 16 t + 24`` bytes with 8-byte
+    elements in the tree (``t = 2k - 4 - 2 floor(k / 2)`` bit triples), against
+    ``32 + 64 t + 96`` with 32-byte ones (the same frames: the overheads are equal)."""
     from mpc.field import FR, P61
 
     k, n = 12, 40
@@ -309,7 +310,9 @@ def test_small_field_sends_a_quarter_of_the_bytes_in_as_many_rounds() -> None:
     small, _, small_bytes = _both(lt_needs(n, k), op, xs, ys, bit_field=P61, rng=random.Random(1))
     wide, _, wide_bytes = _both(lt_needs(n, k), op, xs, ys, bit_field=FR, rng=random.Random(1))
     assert small[0] == wide[0] == [int(a < b) for a, b in zip(xs, ys)]
-    payload_small, payload_wide = 2 * n * (32 + 16 * (2 * k - 4) + 24), 2 * n * (32 + 64 * (2 * k - 4) + 96)
+    t = 2 * k - 4 - 2 * (k // 2)
+    assert lt_needs(1, k).bit_triples == t == 8
+    payload_small, payload_wide = 2 * n * (32 + 16 * t + 24), 2 * n * (32 + 64 * t + 96)
     overhead = wide_bytes - payload_wide                       # frame headers and the result's opening
     assert 0 < overhead < 2 * n * 32 + 2000
     assert small_bytes - payload_small == overhead
@@ -322,7 +325,7 @@ def test_preprocessing_round_trips_with_both_fields() -> None:
     pool = deal_preprocessing(lt_needs(2, 5) + Needs(triples=1), parties=[1, 2, 3], threshold=2, rng=random.Random(2))
     _ = pool[1].take_dual_bits(3), pool[1].take_bit_triples(1)
     back = Preprocessing.from_bytes(pool[1].to_bytes())
-    assert back.remaining() == pool[1].remaining() == Needs(bits=7, masks=2, triples=1, bit_triples=11, bridges=2,
+    assert back.remaining() == pool[1].remaining() == Needs(bits=7, masks=2, triples=1, bit_triples=3, bridges=2,
                                                              bridge_triples=2)
     assert back.tree_field == P61 and back.take_bridge_triples(2)[3].tolist() == pool[1].take_bridge_triples(2)[3].tolist()
     with pytest.raises(SharingError, match="bytes, expected"):
@@ -334,3 +337,33 @@ def test_a_bit_field_too_small_for_the_bridges_is_refused() -> None:
 
     with pytest.raises(SharingError, match=r"above 2\^41 \+ 1"):
         deal_preprocessing(lt_needs(1, 8), parties=[1, 2, 3], threshold=2, bit_field=PrimeField(2 ** 31 - 1))
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 4, 5, 8, 9])
+def test_documented_rounds_are_the_openings(bits: int) -> None:
+    """``lt_rounds``, ``eq_rounds`` and ``1 + bitlt_rounds(s)`` (exact truncation) count the
+    openings one party makes (two frames each on a hub of three parties)."""
+    import asyncio
+    import secrets
+
+    from benchmarks.mpc_ops import FrameHub
+    from mpc.protocols.compare import bitlt_rounds, eq_rounds, lt_rounds
+
+    ids, n = [1, 2, 3], 3
+    ops = [(lt_needs(n, bits), lambda c, x, p: less_than(c, x, x, bits=bits, pre=p), lt_rounds(bits)),
+           (eq_needs(n, bits), lambda c, x, p: equal(c, x, x, bits=bits, pre=p), eq_rounds(bits)),
+           (truncate_needs(n, bits, exact=True), lambda c, x, p: truncate(c, x, bits=bits, shift=bits, exact=True, pre=p),
+            1 + bitlt_rounds(bits))]
+    for needs, op, rounds in ops:
+        pre = deal_preprocessing(needs, parties=ids, threshold=2, rng=random.Random(bits))
+        hub = FrameHub(ids, session=secrets.token_bytes(16))
+
+        async def one(i: int) -> None:
+            ctx = Context(hub.network(i), 2)
+            await op(ctx, constant(ctx.field, [0] * n), pre[i])
+
+        async def everyone() -> None:
+            await asyncio.gather(*(one(i) for i in ids))
+
+        asyncio.run(everyone())
+        assert hub.frames.get(1, 0) == 2 * rounds, (bits, rounds)
