@@ -11,24 +11,39 @@ The protocols are those of Catrina and de Hoogh (2010) with dealt preprocessing
 (:mod:`mpc.protocols.preprocessing`): to learn ``a mod 2^m`` for a shared ``a < 2^l``, the
 parties open ``c = a + r' + 2^m r''`` (``r'``: ``m`` shared random bits, ``r''``: a mask
 of ``mask_bits`` bits, so ``c`` hides ``a`` up to a statistical distance ``2^-kappa``,
-``kappa = 40``), then ``a mod 2^m = (c mod 2^m) - r' + 2^m [c mod 2^m < r']``, the last
-bit by a comparison of a public and a shared bit string (a tree combining the
-less-than and equality bits of adjacent blocks in ``ceil(log2 m)`` rounds of Beaver
-multiplications). Everything else follows:
+``kappa = KAPPA = 40``), then ``a mod 2^m = (c mod 2^m) - r' + 2^m [c mod 2^m < r']``, the
+last bit by a comparison of a public and a shared bit string: a tree combining the
+less-than and equality bits of adjacent blocks.
 
-| function | result | rounds (openings) | triples per value | bits, masks per value |
+The bitwise part runs in a small prime field, the pool's *bit field* (GF(2^61 - 1) under
+BN254 Fr: 8-byte elements instead of 32): the dealer shares every random bit in both
+fields, with the products of adjacent bits (so the tree's first level is local), and
+Beaver triples of the bit field for the levels above. The root's single opening brings the
+result back to the main field: with *bridges* (random integers below ``2^KAPPA`` shared in
+both fields) the parties open ``x + a``, ``y + b`` and ``z + s`` in the bit field (no
+wrap-around) and compute ``z + x y`` in the main field (:func:`_root`); each opened value
+is within ``2^-KAPPA`` of its mask alone, so a comparison leaks at most ``3 * 2^-40`` per
+value there, beside the ``2^-40`` of ``c``. Everything else follows:
+
+| function | result | rounds (openings) | per value: bit triples, bridges, bridge triples | bits, masks per value |
 |---|---|---|---|---|
-| `less_than` | `[x < y]` | `1 + ceil(log2 bits)` | `bitlt_cost(bits)` | `bits`, 1 |
-| `equal` | `[x == y]` | `1 + ceil(log2 (bits + 1))` | `bits` | `bits + 1`, 1 |
-| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + ceil(log2 s)` | `bitlt_cost(s)` | `s`, 1 |
-| `truncate` | `floor(x / 2^s)` or one more | 1 | 0 | `s`, 1 |
-| `divide_public` | `floor(x / d)` | `1 + ceil(log2 m)` | `bitlt_cost(m)` | `m`, 1 |
-| `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt rounds)` | `argmax_needs` | `argmax_needs` |
+| `less_than` | `[x < y]` | `1 + bitlt_rounds(bits)` | `bitlt_needs(1, bits)` | `bits`, 1 |
+| `equal` | `[x == y]` | `ceil(log2 (bits + 1))` (2 for 1 bit) | `k - 2 - floor(k / 2)` (0 for `k = 2`), 0, 1 (`k = bits + 1`) | `bits + 1`, 1 |
+| `truncate(exact=True)` | `floor(x / 2^s)` | `1 + bitlt_rounds(s)` | `bitlt_needs(1, s)` | `s`, 1 |
+| `truncate` | `floor(x / 2^s)` or one more | 1 | none | `s`, 1 |
+| `divide_public` | `floor(x / d)` | `1 + bitlt_rounds(m)` | `bitlt_needs(1, m)` | `m`, 1 |
+| `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt_rounds)` | `argmax_needs` | `argmax_needs` |
 
-``bitlt_cost(m) = 2 m - 3`` (for ``m >= 2``; 0 for ``m = 1``); ``m`` for a
-division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per round:
-each party broadcasts one field element per value opened and two per triple used
-(32 bytes each over BN254 Fr), to the ``n - 1`` others.
+``bitlt_rounds(m)`` is 0 for ``m = 1``, 1 for ``m = 2``, else ``ceil(log2 m) - 1``;
+``bitlt_needs(1, m)`` is ``2 m - 4 - 2 floor(m / 2)`` bit triples (none for ``m = 2``), one
+bridge and one bridge triple (nothing for ``m = 1``: one bit is a main-field product with a public bit).
+``m`` for a division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per
+round: each party broadcasts to the ``n - 1`` others one main-field element (32 bytes over
+BN254 Fr) per value opened (``c``), two bit-field elements (8 bytes over GF(2^61 - 1)) per
+bit triple, three (two for ``equal``) at the root; so a ``k``-bit ``less_than`` sends
+``32 + 16 t + 24`` bytes per value and peer (``t`` its bit triples). ``argmax`` selects with
+one main-field triple per pair and value. ``deal_preprocessing(..., bit_field=field)``
+keeps everything in the main field (the same rounds, 32-byte elements).
 
 The probabilistic truncation rounds up with probability ``(x mod 2^s) / 2^s`` (stochastic
 rounding: unbiased, error below one unit); the exact one is a floor. ``divide_public``
@@ -71,7 +86,7 @@ from .dealing import receive_dealt, share_vector
 from .preprocessing import DEFAULT_MASK_BITS, KAPPA, Needs, Preprocessing, deal_preprocessing
 
 __all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "bitlt_cost",
-           "bitlt_needs",
+           "bitlt_needs", "bitlt_rounds",
            "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
            "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
            "DEFAULT_MASK_BITS"]
@@ -402,7 +417,7 @@ def _ones(field: PrimeField, n: int) -> Vector:
 
 async def less_than(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preprocessing, tag: str = "lt") -> Vector:
     """Shares of ``[x_i < y_i]`` for shared ``bits``-bit signed ``x`` and ``y``
-    (``1 + ceil(log2 bits)`` openings: :func:`lt_rounds`; needs :func:`lt_needs`).
+    (``1 + bitlt_rounds(bits)`` openings: :func:`lt_rounds`; needs :func:`lt_needs`).
 
     The difference ``d = x - y`` has ``bits + 1`` bits; ``a = d + 2^bits`` is
     non-negative and ``d < 0`` exactly when bit ``bits`` of ``a`` is 0, i.e. when
@@ -417,12 +432,12 @@ async def less_than(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Prepr
 
 async def equal(ctx: Context, x: Vector, y: Vector, *, bits: int, pre: Preprocessing, tag: str = "eq") -> Vector:
     """Shares of ``[x_i == y_i]`` for shared ``bits``-bit signed values
-    (``1 + ceil(log2 (bits + 1))`` openings; needs :func:`eq_needs`).
+    (:func:`eq_rounds` openings; needs :func:`eq_needs`).
 
     With ``a = x - y + 2^bits`` in ``[0, 2^(bits+1))`` and the low ``bits + 1`` bits of
     ``c = a + r' + 2^(bits+1) r''`` opened, ``x == y`` exactly when ``r'`` equals
     ``t = c - 2^bits mod 2^(bits+1)`` bit for bit: an AND of ``bits + 1`` shared bits
-    (a product tree)."""
+    (a product tree in the bit field, its first level local, its root bridged)."""
     k = _bits(bits) + 1
     _same_length(x, y)
     f, n = ctx.field, len(x)
@@ -455,7 +470,7 @@ async def truncate(ctx: Context, x: Vector, *, bits: int, shift: int, exact: boo
                    tag: str = "trunc") -> Vector:
     """Fixed-point rescaling: shares of ``x / 2^shift`` rounded, for shared ``bits``-bit
     signed ``x`` (a product of two values of scale ``2^f`` has scale ``2^(2f)``: truncate by
-    ``f``). ``exact=True``: the floor, ``1 + ceil(log2 shift)`` openings. ``exact=False``
+    ``f``). ``exact=True``: the floor, ``1 + bitlt_rounds(shift)`` openings. ``exact=False``
     (probabilistic): one opening, the floor plus 1 with probability ``(x mod 2^shift) /
     2^shift`` (error below one unit, unbiased). Needs :func:`truncate_needs`."""
     bits = _bits(bits)
@@ -473,7 +488,7 @@ async def divide_public(ctx: Context, x: Vector, d: int, *, bits: int, exact: bo
     int ``d >= 1`` (``exact=False``: that or one more). ``x + K d`` (non-negative) is
     multiplied by ``M = ceil(2^m / d)`` locally and truncated by ``m`` bits
     (:func:`division_shift`; Granlund and Montgomery: exact when ``2^m >= 2^N d`` for
-    ``N``-bit numerators). Needs :func:`divide_needs`; ``1 + ceil(log2 m)`` openings exact,
+    ``N``-bit numerators). Needs :func:`divide_needs`; ``1 + bitlt_rounds(m)`` openings exact,
     1 probabilistic."""
     bits, d = _bits(bits), _divisor(d)
     f = ctx.field
