@@ -82,6 +82,7 @@ _LAYOUT: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = (
     ("bridge_triples", (("qa", False), ("qb", False), ("qc", False), ("qa@bit", True), ("qb@bit", True))),
 )
 _OWN = ("bits", "masks", "a", "b", "c")
+_IN_BIT_FIELD = {name: small for _, names in _LAYOUT for name, small in names}
 _FIELDS = (FR, P61)
 
 
@@ -134,6 +135,11 @@ class Preprocessing:
     def __post_init__(self) -> None:
         if self.bit_field is None:
             self.bit_field = self.field
+        for kind, names in _LAYOUT:
+            sizes = {name: len(self._vec(name)) for name, _ in names}
+            if len(set(sizes.values())) > 1:
+                raise SharingError(f"preprocessing of party {self.party}: the {kind} vectors differ in length "
+                                   f"({sizes}): expected one share of each per item (see deal_preprocessing)")
 
     def __repr__(self) -> str:
         return f"Preprocessing(party={self.party}, remaining={self.remaining()}, values=<hidden>)"
@@ -149,10 +155,9 @@ class Preprocessing:
             return getattr(self, name)  # type: ignore[no-any-return]
         if name in self.extra:
             return self.extra[name]
-        if name.endswith("@bit") and self.tree_field == self.field:
+        if name.endswith("@bit") and name[:-4] in _IN_BIT_FIELD and self.tree_field == self.field:
             return self._vec(name[:-4])
-        f = self.tree_field if name.endswith("@bit") or name.startswith("t") else self.field
-        return f.zeros(0)
+        return (self.tree_field if _IN_BIT_FIELD[name] else self.field).zeros(0)
 
     def to_bytes(self) -> bytes:
         """The unused part, for the dealer to send to its party (over an encrypted
@@ -294,8 +299,8 @@ def deal_preprocessing(needs: Needs, *, parties: Sequence[int], threshold: int, 
             vecs[f"{name}@bit"] = bf.vector(ints[name])
     bits = ints["bits"]
     vecs["pp@bit"] = bf.vector([x & y for x, y in zip(bits, bits[1:] + [0])])
-    shared = {name: split(v, n=len(ids), threshold=threshold, field=bf if name.endswith("@bit") or name[0] == "t"
-                          else field, indices=ids, rng=rng) for name, v in vecs.items()}
+    shared = {name: split(v, n=len(ids), threshold=threshold, field=bf if _IN_BIT_FIELD[name] else field, indices=ids,
+                          rng=rng) for name, v in vecs.items()}
     out = {}
     for i, p in enumerate(ids):
         mine = {name: sh[i].vector for name, sh in shared.items()}

@@ -367,3 +367,12 @@ def test_documented_rounds_are_the_openings(bits: int) -> None:
 
         asyncio.run(everyone())
         assert hub.frames.get(1, 0) == 2 * rounds, (bits, rounds)
+
+
+def test_a_pool_missing_its_bit_field_shares_is_refused() -> None:
+    from mpc.field import FR, P61
+    from mpc.protocols.compare import Preprocessing
+
+    empty = FR.zeros(0)
+    with pytest.raises(SharingError, match="bits vectors differ in length"):
+        Preprocessing(1, 64, bits=FR.vector([0, 1]), masks=empty, a=empty, b=empty, c=empty, bit_field=P61)
