@@ -4,7 +4,7 @@ values: zkmpc (mpc.protocols.compare) beside MPyC 0.11 in the same run.
     python -m benchmarks.mpc_ops [--values 1000] [--argmax 64] [--bits 32] [--repeat 1]
 
 3 parties on 127.0.0.1, each a separate process (zkmpc: TLS links, Shamir threshold 2,
-BN254 Fr; MPyC: its own TCP runtime, t = 1, ``SecInt(bits + 1)`` so that
+BN254 Fr, the bitwise part of the comparisons in GF(2^61 - 1); MPyC: its own TCP runtime, t = 1, ``SecInt(bits + 1)`` so that
 ``x - y`` fits, over its own prime field). Party 1 inputs ``x``, party 2 inputs ``y`` (``--bits``-bit signed values); the
 time is from "inputs shared" to "result opened", inside the parties, best of ``--repeat``.
 zkmpc's preprocessing (bits, masks and Beaver triples from a dealer) is timed apart
@@ -189,7 +189,8 @@ def mpyc(op: str, n: int, bits: int) -> dict[str, Any]:
 
 def compare(values: int, argmax_n: int, bits: int, repeat: int, ops: tuple[str, ...] = OPS) -> list[dict[str, Any]]:
     rows = []
-    print(f"\n3 parties on 127.0.0.1, {bits}-bit signed values; zkmpc: TLS, BN254 Fr, dealt preprocessing; "
+    print(f"\n3 parties on 127.0.0.1, {bits}-bit signed values; zkmpc: TLS, BN254 Fr (trees in GF(2^61 - 1)), "
+          f"dealt preprocessing; "
           f"MPyC 0.11: TCP, PRSS (best of {repeat})")
     print(f"  {'operation':24s} {'n':>6s} {'zkmpc s':>9s} {'dealing s':>10s} {'rounds':>7s} {'kB/party':>9s}"
           f" {'MPyC s':>9s} {'MPyC kB':>9s}")

@@ -171,7 +171,7 @@ def test_benchmark_small_size() -> None:
 
     rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
     by_op = {r["op"]: r for r in rows}
-    assert by_op["lt"]["rounds"] == lt_rounds(8) == 4
+    assert by_op["lt"]["rounds"] == lt_rounds(8) == 3                # mask, one tree level, the root
     assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
     assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
 
@@ -232,3 +232,147 @@ def test_less_than_and_exact_truncation_at_every_width(bits: int) -> None:
     got = _one(_run(truncate_needs(len(xs), shift, exact=True), xs, None,
                     lambda c, x, y, p: truncate(c, x, bits=bits, shift=shift, exact=True, pre=p)))
     assert got[0] == [a >> shift for a in xs]
+
+
+# --- the bitwise part in GF(2^61 - 1) (the default under BN254 Fr) --------------------------
+
+class _MaxBridges(random.Random):
+    """Seeded randomness whose bridges (the only ``KAPPA``-bit draws) are all at their
+    largest, ``2^KAPPA - 1``: the opened ``x + s`` reaches ``2^KAPPA`` and must not wrap."""
+
+    def getrandbits(self, k: int) -> int:
+        from mpc.protocols.preprocessing import KAPPA
+
+        return (1 << KAPPA) - 1 if k == KAPPA else super().getrandbits(k)
+
+
+def _both(needs: Needs, op: Callable[[Context, Any, Any, Any], Awaitable[Any]], xs: list[int], ys: list[int], *,
+          bit_field: Any, rng: random.Random) -> tuple[list[list[int]], Needs, int]:
+    """Results, what is left of the pool and the bytes party 1 sent, counted on a hub."""
+    import asyncio
+    import secrets
+
+    from benchmarks._net import CountingHub
+    from mpc.field import FR
+    from mpc.sharing import split
+
+    ids = [1, 2, 3]
+    pre = deal_preprocessing(needs, parties=ids, threshold=2, bit_field=bit_field, rng=rng)
+    xsh, ysh = split(constant(FR, xs), n=3, threshold=2, indices=ids), split(constant(FR, ys), n=3, threshold=2, indices=ids)
+    hub = CountingHub(ids, session=secrets.token_bytes(16))
+
+    async def one(i: int) -> list[int]:
+        ctx = Context(hub.network(ids[i]), 2)
+        out = await op(ctx, xsh[i].vector, ysh[i].vector, pre[ids[i]])
+        opened = (await open_vector(ctx, "result", out))[0]
+        return [ctx.field.decode(int(v)) for v in opened]
+
+    async def everyone() -> list[list[int]]:
+        return list(await asyncio.gather(*(one(i) for i in range(3))))
+
+    got = asyncio.run(everyone())
+    assert all(g == got[0] for g in got)
+    return got, pre[1].remaining(), hub.sent[1]
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 8])
+def test_small_field_at_the_boundaries_with_extreme_bridges(bits: int) -> None:
+    """Less-than, equality and exact truncation with the trees in GF(2^61 - 1), the largest
+    bridges, at the edges of every width; the pool ends empty; the same results with the
+    trees kept in BN254 Fr (``bit_field=FR``)."""
+    from mpc.field import FR, P61
+
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    pairs = list(itertools.product(sorted({lo, lo + 1, -1, 0, hi - 1, hi} & set(range(lo, hi + 1))), repeat=2))
+    xs, ys = [a for a, _ in pairs], [b for _, b in pairs]
+    n, shift = len(xs), max(1, bits - 1)
+    cases = [(lt_needs(n, bits), lambda c, x, y, p: less_than(c, x, y, bits=bits, pre=p), [int(a < b) for a, b in pairs]),
+             (eq_needs(n, bits), lambda c, x, y, p: equal(c, x, y, bits=bits, pre=p), [int(a == b) for a, b in pairs]),
+             (truncate_needs(n, shift, exact=True), lambda c, x, y, p: truncate(c, x, bits=bits, shift=shift, exact=True, pre=p),
+              [a >> shift for a in xs])]
+    for needs, op, want in cases:
+        for field in (P61, FR):
+            got, left, _ = _both(needs, op, xs, ys, bit_field=field, rng=_MaxBridges(bits))
+            assert got[0] == want, (field, needs)
+            assert left == Needs()
+
+
+def test_small_field_sends_a_quarter_of_the_bytes_in_as_many_rounds() -> None:
+    """Per value and peer, a ``k``-bit less-than sends ``32 + 16 t + 24`` bytes with 8-byte
+    elements in the tree (``t = 2k - 4 - 2 floor(k / 2)`` bit triples), against
+    ``32 + 64 t + 96`` with 32-byte ones (the same frames: the overheads are equal)."""
+    from mpc.field import FR, P61
+
+    k, n = 12, 40
+    rng = random.Random(3)
+    xs, ys = [rng.randrange(-2048, 2048) for _ in range(n)], [rng.randrange(-2048, 2048) for _ in range(n)]
+    op = lambda c, x, y, p: less_than(c, x, y, bits=k, pre=p)  # noqa: E731
+    small, _, small_bytes = _both(lt_needs(n, k), op, xs, ys, bit_field=P61, rng=random.Random(1))
+    wide, _, wide_bytes = _both(lt_needs(n, k), op, xs, ys, bit_field=FR, rng=random.Random(1))
+    assert small[0] == wide[0] == [int(a < b) for a, b in zip(xs, ys)]
+    t = 2 * k - 4 - 2 * (k // 2)
+    assert lt_needs(1, k).bit_triples == t == 8
+    payload_small, payload_wide = 2 * n * (32 + 16 * t + 24), 2 * n * (32 + 64 * t + 96)
+    overhead = wide_bytes - payload_wide                       # frame headers and the result's opening
+    assert 0 < overhead < 2 * n * 32 + 2000
+    assert small_bytes - payload_small == overhead
+
+
+def test_preprocessing_round_trips_with_both_fields() -> None:
+    from mpc.field import P61
+    from mpc.protocols.compare import Preprocessing
+
+    pool = deal_preprocessing(lt_needs(2, 5) + Needs(triples=1), parties=[1, 2, 3], threshold=2, rng=random.Random(2))
+    _ = pool[1].take_dual_bits(3), pool[1].take_bit_triples(1)
+    back = Preprocessing.from_bytes(pool[1].to_bytes())
+    assert back.remaining() == pool[1].remaining() == Needs(bits=7, masks=2, triples=1, bit_triples=3, bridges=2,
+                                                             bridge_triples=2)
+    assert back.tree_field == P61 and back.take_bridge_triples(2)[3].tolist() == pool[1].take_bridge_triples(2)[3].tolist()
+    with pytest.raises(SharingError, match="bytes, expected"):
+        Preprocessing.from_bytes(pool[1].to_bytes()[:-1])
+
+
+def test_a_bit_field_too_small_for_the_bridges_is_refused() -> None:
+    from mpc.field import PrimeField
+
+    with pytest.raises(SharingError, match=r"above 2\^41 \+ 1"):
+        deal_preprocessing(lt_needs(1, 8), parties=[1, 2, 3], threshold=2, bit_field=PrimeField(2 ** 31 - 1))
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 4, 5, 8, 9])
+def test_documented_rounds_are_the_openings(bits: int) -> None:
+    """``lt_rounds``, ``eq_rounds`` and ``1 + bitlt_rounds(s)`` (exact truncation) count the
+    openings one party makes (two frames each on a hub of three parties)."""
+    import asyncio
+    import secrets
+
+    from benchmarks.mpc_ops import FrameHub
+    from mpc.protocols.compare import bitlt_rounds, eq_rounds, lt_rounds
+
+    ids, n = [1, 2, 3], 3
+    ops = [(lt_needs(n, bits), lambda c, x, p: less_than(c, x, x, bits=bits, pre=p), lt_rounds(bits)),
+           (eq_needs(n, bits), lambda c, x, p: equal(c, x, x, bits=bits, pre=p), eq_rounds(bits)),
+           (truncate_needs(n, bits, exact=True), lambda c, x, p: truncate(c, x, bits=bits, shift=bits, exact=True, pre=p),
+            1 + bitlt_rounds(bits))]
+    for needs, op, rounds in ops:
+        pre = deal_preprocessing(needs, parties=ids, threshold=2, rng=random.Random(bits))
+        hub = FrameHub(ids, session=secrets.token_bytes(16))
+
+        async def one(i: int) -> None:
+            ctx = Context(hub.network(i), 2)
+            await op(ctx, constant(ctx.field, [0] * n), pre[i])
+
+        async def everyone() -> None:
+            await asyncio.gather(*(one(i) for i in ids))
+
+        asyncio.run(everyone())
+        assert hub.frames.get(1, 0) == 2 * rounds, (bits, rounds)
+
+
+def test_a_pool_missing_its_bit_field_shares_is_refused() -> None:
+    from mpc.field import FR, P61
+    from mpc.protocols.compare import Preprocessing
+
+    empty = FR.zeros(0)
+    with pytest.raises(SharingError, match="bits vectors differ in length"):
+        Preprocessing(1, 64, bits=FR.vector([0, 1]), masks=empty, a=empty, b=empty, c=empty, bit_field=P61)
