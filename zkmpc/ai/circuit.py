@@ -131,8 +131,9 @@ def assignment(cs: CompiledCircuit, model: FixedPointModel, x: Sequence[int], *,
     needed with private weights.
 
     Raises:
-        ShapeMismatchError, FixedPointRangeError, ModelFormatError (no salt for a circuit
-        with private weights).
+        ShapeMismatchError: an input of the wrong length.
+        FixedPointRangeError: an input or intermediate value out of the format's range.
+        ModelFormatError: no salt for a circuit with private weights.
     """
     names = {item.name for item in cs.layout}
     y = model.forward_fixed(x)

@@ -105,7 +105,10 @@ class FixedPointModel:
         ``biases[k]`` of shape ``(outputs,)``, ``activations[k]`` in :data:`ACTIVATIONS`.
 
         Raises:
-            ShapeMismatchError, NonFiniteWeightError, FixedPointRangeError, ModelFormatError.
+            ShapeMismatchError: arrays whose shapes do not chain.
+            NonFiniteWeightError: a NaN or infinite weight or bias.
+            FixedPointRangeError: a weight or bias outside the fixed-point format.
+            ModelFormatError: an unknown activation.
         """
         np = _numpy()
         if not len(weights) == len(biases) == len(activations) or not weights:
@@ -249,8 +252,8 @@ class FixedPointModel:
         """The model on a fixed-point input: exactly what its circuit computes.
 
         Raises:
-            ShapeMismatchError, FixedPointRangeError (an input or intermediate value that
-            does not fit the format).
+            ShapeMismatchError: an input of the wrong length.
+            FixedPointRangeError: an input or intermediate value that does not fit the format.
         """
         h = self.check_input(x)
         for k, lay in enumerate(self.layers):
