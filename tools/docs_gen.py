@@ -33,6 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("zkp", "circuits", "mpc", "zkmpc")
 SKIP_MODULES = frozenset({"zkmpc.__main__"})
 README_MARK = re.compile(r"^<!-- readme: (.+?) -->$", re.MULTILINE)
+SECTOR_TITLES = {"ai": "AI"}  # a sector's heading when capitalising its name is wrong
+
+
+def sector_title(sector: str) -> str:
+    """The sector's heading: ``"healthcare"`` -> ``"Healthcare"``, ``"ai"`` -> ``"AI"``."""
+    return SECTOR_TITLES.get(sector, sector.capitalize())
 
 
 def public_modules(package: str) -> list[str]:
@@ -95,7 +101,7 @@ def usecases_index(cases: list[Any], sectors: tuple[str, ...]) -> str:
     for sector in sectors:
         group = [c for c in cases if c.sector == sector]
         if group:
-            lines += [f"## {sector.capitalize()}", "", "| use case | what it shows | run |", "|---|---|---|"]
+            lines += [f"## {sector_title(sector)}", "", "| use case | what it shows | run |", "|---|---|---|"]
             lines += [f"| [{c.name}]({c.sector}/{c.name}.md) | {c.summary} | `{c.command()}` |" for c in group]
             lines.append("")
     return "\n".join(lines)
@@ -130,7 +136,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for sector in sectors:
         group = [{c.name: f"usecases/{c.sector}/{c.name}.md"} for c in cases if c.sector == sector]
         if group:
-            usecases.append({sector.capitalize(): group})
+            usecases.append({sector_title(sector): group})
     _section(nav, "Notebooks").extend(f"notebooks/{p.name}" for p in _notebooks())
     api = _section(nav, "API reference")
     for package in PACKAGES:

@@ -41,7 +41,10 @@ def test_api_reference_renders_the_docstrings(site: Path) -> None:
     assert 'id="zkp.groth16.prove"' in raw and 'id="zkp.groth16.verify"' in raw
     page = text(site, "api/zkp.groth16.prover")
     assert "def prove" in page or "prove(" in page
-    for module in ("circuits.api", "mpc.paillier", "zkmpc.identity", "zkmpc.credentials"):
+    for module in ("circuits.api", "mpc.paillier", "zkmpc.identity", "zkmpc.credentials", "mpc.protocols.compare",
+                   "zkmpc.ai", "zkmpc.ai.model", "zkmpc.ai.circuit", "zkmpc.ai.credit", "zkmpc.ai.accuracy",
+                   "zkmpc.ai.federated", "zkmpc.statistics.analysis", "zkmpc.statistics.privacy",
+                   "zkmpc.statistics.survival", "zkmpc.statistics.association", "zkmpc.statistics.join"):
         assert (site / "api" / module / "index.html").is_file(), module
 
 
@@ -54,6 +57,7 @@ def test_every_use_case_has_its_page(site: Path) -> None:
         page = text(site, f"usecases/{case.sector}/{case.name}")
         assert case.summary in page
         assert f"usage: python -m {case.module}" in page and "--help" in page
+    assert "AI" in re.findall(r"<h2[^>]*>([^<]+)", (site / "usecases" / "index.html").read_text("utf-8"))
 
 
 def test_notebooks_rendered_without_running(site: Path) -> None:
@@ -61,11 +65,15 @@ def test_notebooks_rendered_without_running(site: Path) -> None:
         page = site / "notebooks" / notebook.stem / "index.html"
         assert page.is_file(), notebook.name
         assert "jp-Cell" in page.read_text("utf-8")
+    assert {"ai", "healthcare", "statistics"} <= {p.parent.name for p in (site / "notebooks").glob("*/index.html")}
 
 
 def test_hand_written_pages_and_the_readme_sections(site: Path) -> None:
     start = text(site, "getting-started")
     assert "groth16.prove(pk, w)" in start and "OnchainVerifier" in start  # the README's sections
     assert "make demo" in text(site, ".")
-    for page in ("zkp", "circuits", "mpc", "application", "identity", "credentials", "design", "security"):
+    ai = text(site, "ai")
+    assert "What the server learns" in ai and "constraints_by_layer" in ai and "error_bound" in ai
+    for page in ("zkp", "circuits", "mpc", "application", "identity", "credentials", "design", "security",
+                 "analysis", "ai"):
         assert (site / page / "index.html").is_file(), page
