@@ -88,7 +88,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ._backend import kernels
 from ._bn254_py_witness import limbs_carries, limbs_divmod
 from .errors import FormatError, MalformedInputError
-from .field import R
+from .field import R, from_words, to_words
 
 __all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
            "MAX_HINT_OUTPUTS", "MAX_LIMBS", "MAX_LIMB_WIDTH", "limbs_divmod", "limbs_carries"]
@@ -229,7 +229,7 @@ class ProgramBuilder:
         head = _HEADER.pack(MAGIC, VERSION, num_wires, self.num_inputs, len(self._coeffs),
                             len(self._ends), len(self._terms) >> 1, len(self._code), len(outputs),
                             len(self._hint_names), self.num_checks, 0)
-        body = b"".join((head, b"".join(k.to_bytes(32, "big") for k in self._coeffs),
+        body = b"".join((head, to_words(self._coeffs),
                          _le(self._ends), _le(self._terms), _le(self._code),
                          _le(array("I", outputs))))
         return WitnessProgram(body, tuple(self._hint_names), tuple(self._hint_fns))
@@ -275,8 +275,7 @@ class WitnessProgram:
         for i, v in enumerate(inputs):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < R:
                 raise MalformedInputError(f"witness program: input {i}: expected an int in [0, r), found {v!r:.80}")
-        data = self.run_bytes(b"".join(int(v).to_bytes(32, "big") for v in inputs))
-        return [int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)]
+        return from_words(self.run_bytes(to_words(inputs)))
 
     def to_bytes(self) -> bytes:
         names = [n.encode() for n in self.hint_names]
