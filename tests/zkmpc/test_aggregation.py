@@ -21,7 +21,7 @@ from zkmpc.errors import (AggregateMismatchError, AggregationError, Contribution
                           DuplicateContributionError, InvalidContributionProofError, ShareOpeningError)
 from zkp.field import R
 
-from ..conftest import unbound_wires
+from .._helpers import ForgeryCase
 
 pytestmark = pytest.mark.app_layer
 
@@ -240,7 +240,7 @@ def test_generators_have_no_known_relation_and_fixed_base_agrees() -> None:
 # ------------------------------------------------------------------ the circuit under attack
 
 
-class Case:
+class Case(ForgeryCase):
     """An honest witness of the SMALL circuit (value 200) or of HIST (bucket 1)."""
 
     def __init__(self, shape: Shape, value: Any) -> None:
@@ -255,15 +255,7 @@ class Case:
         a = self.cs.circuit(tag=5, commitments=[list(c) for c in self.commitments],
                             shares=[list(s.values) for s in self.shares], blindings=[s.blinding for s in self.shares],
                             values=vals, wraps=wraps)
-        self.witness = self.cs.solve(a)
-        self.free = unbound_wires(self.cs, self.witness)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
+        self.attack(self.cs, self.cs.solve(a))
 
 
 @pytest.fixture(scope="module")
