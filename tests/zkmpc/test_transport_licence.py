@@ -111,6 +111,7 @@ def test_the_authority_persists(tmp_path: Path) -> None:
     assert b.status(7).revoked and not b.status(8).revoked
     with pytest.raises(LicenceFormatError):
         b.suspend_many([9, 7])  # 7 again: nothing of the batch is kept
+    assert b.state == a.state and not b.status(9).revoked  # in memory too: the tree is read back
     assert not Authority(path).status(9).revoked
     assert (path.stat().st_mode & 0o777) == 0o600
 
