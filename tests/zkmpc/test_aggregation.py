@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from circuits.native import babyjub as bj
-from circuits.testing import ForgerySearch, input_wires, scope_wires
+from circuits.testing import input_wires, scope_wires
 from zkmpc.aggregation import (ORDER, AggregationKeys, Aggregator, Auditor, Contribution, Contributor, Generators,
                                Shape, Share, Total, hash_to_curve)
 from zkmpc.aggregation.generators import FixedBase, sum_points
@@ -318,7 +318,7 @@ def test_the_tag_is_a_free_public_input(small: Case) -> None:
 
 def test_single_wire_and_non_boolean_changes_find_nothing(small: Case, hist: Case) -> None:
     for case in (small, hist):
-        search = ForgerySearch(case.cs, case.witness, free=case.free)
+        search = case.search
         wires = [w for scope in ("sum", "onehot", "tag") for w in scope_wires(case.cs, scope)]
         wires += input_wires(case.cs, "values") + input_wires(case.cs, "wraps")
         assert not search.sweep(wires)
