@@ -95,3 +95,42 @@ def c_twin() -> Any:
         if os.environ.get("ZKP_REQUIRE_C") == "1":
             pytest.fail("ZKP_REQUIRE_C=1 but the C extension zkp._bn254 was not built")
         pytest.skip("C extension not built (ZKP_REQUIRE_C=1 makes this a failure)")
+
+
+class ForgeryCase:
+    """An honest witness of a compiled circuit under attack by the malicious-witness harness
+    (``circuits.testing.ForgerySearch``): a test's case computes its witness, calls
+    :meth:`attack`, and asks :meth:`forge` whether a claim completes to a satisfying witness.
+
+    ``free`` (the wires whose change alone is no forgery, ``unbound_wires``) and ``search``
+    (the harness with every input locked) are computed once per case."""
+
+    cs: Any
+    witness: Any
+    free: list[int]
+    search: Any
+
+    def attack(self, cs: Any, witness: Any) -> None:
+        from circuits.testing import ForgerySearch
+
+        from .conftest import unbound_wires
+
+        self.cs, self.witness = cs, witness
+        self.free = unbound_wires(cs, witness)
+        self.search = ForgerySearch(cs, witness, free=self.free)
+
+    def w(self, name: str, i: int = 0) -> int:
+        """The ``i``-th wire of the input ``name``."""
+        from circuits.testing import input_wires
+
+        return input_wires(self.cs, name)[i]
+
+    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
+        """A satisfying witness with the ``claim`` (wire: value), the inputs named in
+        ``movable`` free to change, or None when the harness finds none."""
+        from circuits.testing import ForgerySearch, input_wires
+
+        if not movable:
+            return self.search.forge(claim)
+        moving = [x for name in movable for x in input_wires(self.cs, name)]
+        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from circuits.native import babyjub as bj
-from circuits.testing import ForgerySearch, input_wires, scope_wires
+from circuits.testing import input_wires, scope_wires
 from zkmpc.aggregation import (ORDER, AggregationKeys, Aggregator, Auditor, Contribution, Contributor, Generators,
                                Shape, Share, Total, hash_to_curve)
 from zkmpc.aggregation.generators import FixedBase, sum_points
@@ -21,7 +21,7 @@ from zkmpc.errors import (AggregateMismatchError, AggregationError, Contribution
                           DuplicateContributionError, InvalidContributionProofError, ShareOpeningError)
 from zkp.field import R
 
-from ..conftest import unbound_wires
+from .._helpers import ForgeryCase
 
 pytestmark = pytest.mark.app_layer
 
@@ -240,7 +240,7 @@ def test_generators_have_no_known_relation_and_fixed_base_agrees() -> None:
 # ------------------------------------------------------------------ the circuit under attack
 
 
-class Case:
+class Case(ForgeryCase):
     """An honest witness of the SMALL circuit (value 200) or of HIST (bucket 1)."""
 
     def __init__(self, shape: Shape, value: Any) -> None:
@@ -255,15 +255,7 @@ class Case:
         a = self.cs.circuit(tag=5, commitments=[list(c) for c in self.commitments],
                             shares=[list(s.values) for s in self.shares], blindings=[s.blinding for s in self.shares],
                             values=vals, wraps=wraps)
-        self.witness = self.cs.solve(a)
-        self.free = unbound_wires(self.cs, self.witness)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
+        self.attack(self.cs, self.cs.solve(a))
 
 
 @pytest.fixture(scope="module")
@@ -326,7 +318,7 @@ def test_the_tag_is_a_free_public_input(small: Case) -> None:
 
 def test_single_wire_and_non_boolean_changes_find_nothing(small: Case, hist: Case) -> None:
     for case in (small, hist):
-        search = ForgerySearch(case.cs, case.witness, free=case.free)
+        search = case.search
         wires = [w for scope in ("sum", "onehot", "tag") for w in scope_wires(case.cs, scope)]
         wires += input_wires(case.cs, "values") + input_wires(case.cs, "wraps")
         assert not search.sweep(wires)

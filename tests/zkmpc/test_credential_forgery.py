@@ -15,10 +15,10 @@ import pytest
 from circuits import CompiledCircuit
 from circuits.native import babyjub as bj
 from circuits.native.eddsa import PrivateKey
-from circuits.testing import ForgerySearch, input_wires
+from circuits.testing import input_wires
 from zkmpc.credentials import Holder, Issuer, Op, Params, Query, Request, compile_credential_circuit, issuer_state
 
-from ..conftest import unbound_wires
+from .._helpers import ForgeryCase
 
 #: bugs planted in scratch copies to see these tests (and those named) fail, as in
 #: tests/circuits/test_forgery.py: (file, text, replacement, test that went red). Each was applied
@@ -56,7 +56,7 @@ def circuit() -> CompiledCircuit:
     return compile_credential_circuit(Params(levels=4))
 
 
-class Case:
+class Case(ForgeryCase):
     """An honest witness: slot 0 = 34, slot 1 = 250, query ``slot 0 >= 18``, slot 1 disclosed."""
 
     def __init__(self, revoke_first: bool = False) -> None:
@@ -72,18 +72,7 @@ class Case:
         if revoke_first:
             self.issuer.revoke(self.cred.claim.nonce)
         a = self.holder.assignment_unchecked(Params(levels=4), self.cred, status, self.request)
-        self.witness = self.cs.solve(a)
-        self.search = ForgerySearch(self.cs, self.witness, free=unbound_wires(self.cs, self.witness))
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        if not movable:
-            return self.search.forge(claim)
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        free = unbound_wires(self.cs, self.witness)
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=free).forge(claim)
+        self.attack(self.cs, self.cs.solve(a))
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from circuits import CompiledCircuit, UnsatisfiedConstraintError
-from circuits.testing import ForgerySearch, input_wires
 from zkmpc import errors as E
 from zkmpc.education import (Diploma, DiplomaStatement, DiplomaVerifier, Student, University, compile_diploma_circuit,
                              degree_code, diploma_assignment, diploma_assignment_unchecked, diploma_refusal)
 
-from ..conftest import dev_setup, unbound_wires
+from .._helpers import ForgeryCase
+from ..conftest import dev_setup
 
 pytestmark = pytest.mark.app_layer
 
@@ -43,7 +42,7 @@ def circuit() -> CompiledCircuit:
     return compile_diploma_circuit(DEPTH)
 
 
-class Case:
+class Case(ForgeryCase):
     """Two batches; the graduate holds serial 3 (BSc, 2022, honours 2) in the second."""
 
     def __init__(self) -> None:
@@ -57,18 +56,7 @@ class Case:
                                            Diploma(self.bob.commitment, MSC, 2024, 1, 4)])
         self.statement = DiplomaStatement(degree=BSC, min_year=2020, session=31337)
         a = diploma_assignment(self.ada, self.batch.diploma(3), self.batch.proof(3), self.statement)
-        self.witness = self.cs.solve(a)
-        self.search = ForgerySearch(self.cs, self.witness, free=unbound_wires(self.cs, self.witness))
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        if not movable:
-            return self.search.forge(claim)
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving,
-                             free=unbound_wires(self.cs, self.witness)).forge(claim)
+        self.attack(self.cs, self.cs.solve(a))
 
 
 @pytest.fixture(scope="module")

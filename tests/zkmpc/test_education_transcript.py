@@ -8,20 +8,19 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from circuits import CompiledCircuit, UnsatisfiedConstraintError
-from circuits.testing import ForgerySearch, input_wires
 from zkmpc import errors as E
 from zkp.field import R
 from zkmpc.education import (Course, Registrar, Student, Transcript, TranscriptStatement, TranscriptVerifier,
                              compile_transcript_circuit, transcript_assignment, transcript_assignment_unchecked,
                              transcript_refusal)
 
-from ..conftest import dev_setup, unbound_wires
+from .._helpers import ForgeryCase
+from ..conftest import dev_setup
 
 pytestmark = pytest.mark.app_layer
 
@@ -49,7 +48,7 @@ def circuit() -> CompiledCircuit:
     return compile_transcript_circuit()
 
 
-class Case:
+class Case(ForgeryCase):
     def __init__(self) -> None:
         rng = random.Random(11)
         self.cs = circuit()
@@ -57,18 +56,7 @@ class Case:
         self.ada, self.bob = Student.generate(rng=rng), Student.generate(rng=rng)
         self.signed = self.registrar.sign(Transcript(self.ada.commitment, 7, HONEST))
         self.statement = TranscriptStatement(min_gpa=350, session=2026)
-        self.witness = self.cs.solve(transcript_assignment(self.ada, self.signed, self.statement))
-        self.search = ForgerySearch(self.cs, self.witness, free=unbound_wires(self.cs, self.witness))
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        if not movable:
-            return self.search.forge(claim)
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving,
-                             free=unbound_wires(self.cs, self.witness)).forge(claim)
+        self.attack(self.cs, self.cs.solve(transcript_assignment(self.ada, self.signed, self.statement)))
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,15 @@ import pytest
 
 from circuits import CompiledCircuit, UnsatisfiedConstraintError
 from circuits.native.eddsa import PrivateKey
-from circuits.testing import ForgerySearch, input_wires, scope_wires
+from circuits.testing import input_wires, scope_wires
 from zkmpc.errors import (AttestationExpiredError, AttestationSignatureError, DebtRatioTooHighError,
                           FinanceFormatError, IncomeTooLowError, ScoreTooLowError, UnlicensedBankError)
 from zkmpc.finance import (Applicant, Attestation, Bank, BankRegistry, LoanPolicy, check_eligible, eligible,
                            loan_circuit, refusal)
 from zkmpc.finance.attestation import bank_id
 
-from ..conftest import dev_setup, unbound_wires
+from .._helpers import ForgeryCase
+from ..conftest import dev_setup
 
 pytestmark = pytest.mark.app_layer
 
@@ -48,7 +49,7 @@ def circuit() -> CompiledCircuit:
     return loan_circuit(DEPTH)
 
 
-class Case:
+class Case(ForgeryCase):
     """An honest application: score 701, income 60,000.00, debt 15,000.00 (25 %)."""
 
     def __init__(self) -> None:
@@ -59,23 +60,12 @@ class Case:
         self.registry = BankRegistry([self.other_bank.id, self.bank.id, 12345], depth=DEPTH)
         self.policy = LoanPolicy(session=42, min_income=MIN_INCOME, now=NOW)
         self.att = self.attest()
-        self.witness = self.cs.solve(self.applicant.assignment(self.cs, self.att, self.registry, self.policy))
-        self.free = unbound_wires(self.cs, self.witness)
-        self.search = ForgerySearch(self.cs, self.witness, free=self.free)
+        self.attack(self.cs, self.cs.solve(self.applicant.assignment(self.cs, self.att, self.registry, self.policy)))
 
     def attest(self, **changes: int) -> Attestation:
         values = dict(subject=self.applicant.commitment, score=701, income=6_000_000, debt=1_500_000, expiry=EXPIRES)
         values.update(changes)
         return self.bank.attest(**values)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        if not movable:
-            return self.search.forge(claim)
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
 
     def policy_claim(self, policy: LoanPolicy) -> dict[int, int]:
         """The public wires of another policy (its thresholds and its scope)."""

@@ -9,19 +9,19 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from circuits import CompiledCircuit, UnsatisfiedConstraintError
 from circuits.native import poseidon
-from circuits.testing import ForgerySearch, input_wires
+from circuits.testing import input_wires
 from zkp import groth16
 from zkmpc.errors import (DoubleWithdrawalError, FinanceFormatError, InvalidWithdrawalError, UnapprovedDepositError,
                           UnknownDepositError)
 from zkmpc.finance import VoucherNote, VoucherPool, voucher_circuit, voucher_refusal, withdrawal_unchecked
 
-from ..conftest import dev_setup, unbound_wires
+from .._helpers import ForgeryCase
+from ..conftest import dev_setup
 
 pytestmark = pytest.mark.app_layer
 
@@ -43,7 +43,7 @@ def circuit() -> CompiledCircuit:
     return voucher_circuit(DEPTH)
 
 
-class Case:
+class Case(ForgeryCase):
     """Six deposits, the first five approved; note 2 withdraws to ALICE."""
 
     def __init__(self) -> None:
@@ -55,16 +55,7 @@ class Case:
             self.pool.deposit(n.commitment)
         for n in self.notes[:5]:
             self.pool.approve(n.commitment)
-        self.witness = self.cs.solve(self.pool.assignment(self.cs, self.notes[2], recipient=ALICE))
-        self.free = unbound_wires(self.cs, self.witness)
-        self.search = ForgerySearch(self.cs, self.witness, free=self.free)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
+        self.attack(self.cs, self.cs.solve(self.pool.assignment(self.cs, self.notes[2], recipient=ALICE)))
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,14 @@ import pytest
 
 from circuits import CompiledCircuit, UnsatisfiedConstraintError
 from circuits.native import SparseMerkleTree
-from circuits.testing import ForgerySearch, input_wires, scope_wires
+from circuits.testing import input_wires, scope_wires
 from zkmpc.credentials import RevocationStatus
 from zkmpc.errors import (LicenceClassError, LicenceExpiredError, LicenceFormatError, LicenceSignatureError,
                           LicenceSuspendedError, UnderAgeError)
 from zkmpc.transport import (Authority, Driver, Licence, LicenceRequest, check_licence, class_mask, class_names,
                              date_code, licence_circuit, licence_refusal)
 
-from ..conftest import unbound_wires
+from .._helpers import ForgeryCase
 
 pytestmark = pytest.mark.app_layer
 
@@ -47,7 +47,7 @@ def circuit() -> CompiledCircuit:
     return licence_circuit(LEVELS)
 
 
-class Case:
+class Case(ForgeryCase):
     """A class B + C licence of a driver born 2008-03-01 (18 on TODAY), proven against the
     state with 3 others suspended; then another one (and with ``suspend_first`` this one)."""
 
@@ -63,22 +63,13 @@ class Case:
         self.authority.suspend(31337)  # the state moves on either way
         if suspend_first:
             self.authority.suspend(NUMBER)
-        self.witness = self.cs.solve(self.driver.assignment(self.cs, self.licence, self.status, self.request))
-        self.free = unbound_wires(self.cs, self.witness)
-        self.search = ForgerySearch(self.cs, self.witness, free=self.free)
+        self.attack(self.cs, self.cs.solve(self.driver.assignment(self.cs, self.licence, self.status, self.request)))
 
     def issue(self, **changes: int) -> Licence:
         values = dict(subject=self.driver.commitment, number=NUMBER, classes=class_mask("B", "C"),
                       birth_date=20080301, expiry=20300101)
         values.update(changes)
         return self.authority.issue(**values)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], *, movable: tuple[str, ...] = ()) -> Any:
-        moving = [x for name in movable for x in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
 
     def request_claim(self, request: LicenceRequest) -> dict[int, int]:
         return {self.w("required"): request.required, self.w("min_age"): request.min_age,
@@ -120,6 +111,7 @@ def test_the_authority_persists(tmp_path: Path) -> None:
     assert b.status(7).revoked and not b.status(8).revoked
     with pytest.raises(LicenceFormatError):
         b.suspend_many([9, 7])  # 7 again: nothing of the batch is kept
+    assert b.state == a.state and not b.status(9).revoked  # in memory too: the tree is read back
     assert not Authority(path).status(9).revoked
     assert (path.stat().st_mode & 0o777) == 0o600
 

@@ -1,4 +1,6 @@
-"""The group contracts' Solidity, rendered from ``templates/ZkGroup.sol.tmpl``.
+"""The group contracts' Solidity, rendered from ``templates/ZkGroup.sol.tmpl``; the root
+relay of ``ZkRelayedGroup`` and ``ZkRelayedApp`` is one piece, ``templates/RootRelay.sol.tmpl``,
+that both templates include.
 
     >>> from zkmpc.contracts import group_source
     >>> src = group_source(root_window=8)
@@ -42,8 +44,19 @@ def group_source(*, root_window: int = DEFAULT_ROOT_WINDOW, pragma: str = DEFAUL
     return render("ZkGroup.sol.tmpl", root_window=root_window, pragma=pragma)
 
 
+def _relay_fields(template: str) -> dict[str, str]:
+    """How ``templates/RootRelay.sol.tmpl`` reads in ``template``: ZkRelayedApp relays its
+    root set 0, ZkRelayedGroup its only one."""
+    if template == "ZkApp.sol.tmpl":
+        return {"RELAY_SET": "set 0", "RELAY_BASE": "ZkAppBase", "RELAY_CURRENT": "currentRoot[0]",
+                "RELAY_ROOTS": "roots[0]", "RELAY_RECORD": "0, "}
+    return {"RELAY_SET": "the group", "RELAY_BASE": "ZkGroupBase", "RELAY_CURRENT": "currentRoot",
+            "RELAY_ROOTS": "roots", "RELAY_RECORD": ""}
+
+
 def render(template: str, *, root_window: int, pragma: str, fields: dict[str, str] | None = None) -> str:
-    """``templates/<template>`` with the pragma, the root window and ``fields`` filled in.
+    """``templates/<template>`` with the root relay (``templates/RootRelay.sol.tmpl``), the
+    pragma, the root window and ``fields`` filled in.
 
     Raises:
         ContractInputError: a window outside [1, 2^32], or a pragma with other characters
@@ -53,8 +66,10 @@ def render(template: str, *, root_window: int, pragma: str, fields: dict[str, st
         raise ContractInputError(f"root_window: expected an int in [1, 2^32], found {root_window!r}")
     if not isinstance(pragma, str) or not _PRAGMA.fullmatch(pragma):
         raise ContractInputError(f"pragma: expected a version range such as {DEFAULT_PRAGMA!r}, found {pragma!r}")
-    src = resources.files("zkmpc.contracts").joinpath(f"templates/{template}").read_text("utf-8")
-    values = {"PRAGMA": pragma, "ROOT_WINDOW": str(root_window), **(fields or {})}
+    templates = resources.files("zkmpc.contracts").joinpath("templates")
+    src = templates.joinpath(template).read_text("utf-8")
+    values = {"RELAY": templates.joinpath("RootRelay.sol.tmpl").read_text("utf-8").rstrip("\n"),
+              **_relay_fields(template), "PRAGMA": pragma, "ROOT_WINDOW": str(root_window), **(fields or {})}
     for key, value in values.items():
         src = src.replace("{{" + key + "}}", value)
     if "{{" in src:

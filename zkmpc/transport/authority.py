@@ -29,19 +29,15 @@ authority posts its state ``Poseidon(key.x, key.y, suspension_root)`` on chain.
 from __future__ import annotations
 
 import datetime
-import os
-import secrets
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 from circuits.native import poseidon
-from circuits.native.eddsa import PrivateKey, Signature, verify
+from circuits.native.eddsa import Signature, verify
 from zkp.field import R
 
-from ..credentials import RevocationStatus, Rng, issuer_state
-from ..credentials.revocation import RevocationTree
+from ..credentials import RevocationStatus
+from ..credentials.signer import SigningStore
 from ..errors import LicenceFormatError, UnknownClaimError
 
 __all__ = ["Licence", "Authority", "CLASSES", "LICENCE_TAG", "NUMBER_BITS", "DATE_BITS", "class_mask",
@@ -139,46 +135,22 @@ class Licence:
         return verify(self.authority_key, self.message(), self.signature)
 
 
-class Authority:
+class Authority(SigningStore):
     """The licensing authority: its key and suspension list in the SQLite file ``path``
-    (created with a fresh key from ``rng`` when new, reopened otherwise).
+    (created with a fresh key from ``rng`` when new, reopened otherwise); its
+    :attr:`state` ``Poseidon(key.x, key.y, suspension_root)`` is what it posts on chain.
 
     Security: the file holds the private key in the clear (created with mode 0600)."""
 
-    def __init__(self, path: str | Path = ":memory:", *, rng: Rng | None = None) -> None:
-        path = str(path)
-        if path != ":memory:" and not os.path.exists(path):
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("CREATE TABLE IF NOT EXISTS authority (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
-        row = self._db.execute("SELECT value FROM authority WHERE name = 'key'").fetchone()
-        if row is None:
-            bits = secrets.randbits(256) if rng is None else rng.getrandbits(256)
-            key = _uint(bits, 256, "rng.getrandbits(256)").to_bytes(32, "little")
-            self._db.execute("INSERT INTO authority (name, value) VALUES ('key', ?)", (key,))
-        else:
-            key = bytes(row[0])
-        self._key = PrivateKey(key)
-        self._tree = RevocationTree(self._db)
-
-    def close(self) -> None:
-        self._db.close()
+    KEY_TABLE = "authority"
+    FORMAT_ERROR = LicenceFormatError
 
     def __repr__(self) -> str:
         return f"Authority(state={self.state:#x})"
 
     @property
-    def public_key(self) -> Point:
-        return self._key.public_key
-
-    @property
     def suspension_root(self) -> int:
         return self._tree.root
-
-    @property
-    def state(self) -> int:
-        """``Poseidon(key.x, key.y, suspension_root)``: what the authority posts on chain."""
-        return issuer_state(self.public_key, self._tree.root)
 
     def issue(self, *, subject: int, number: int, classes: int, birth_date: int, expiry: int) -> Licence:
         """Sign a licence (every field checked)."""
@@ -191,20 +163,14 @@ class Authority:
 
     def suspend_many(self, numbers: Iterable[int]) -> int:
         """Suspend several licences in one transaction (all or none); returns the root."""
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            for n in numbers:
-                self._tree.insert(_uint(n, NUMBER_BITS, "licence number"))
-            self._db.execute("COMMIT")
-        except BaseException as exc:
-            self._db.execute("ROLLBACK")
-            self._tree = RevocationTree(self._db)
-            if isinstance(exc, UnknownClaimError):
-                raise LicenceFormatError(f"suspend: {exc}") from None
-            raise
+            with self._transaction():
+                for n in numbers:
+                    self._tree.insert(_uint(n, NUMBER_BITS, "licence number"))
+        except UnknownClaimError as exc:
+            raise LicenceFormatError(f"suspend: {exc}") from None
         return self._tree.root
 
     def status(self, number: int) -> RevocationStatus:
         """The suspension list's root and a (non-)membership proof of ``number``."""
-        return RevocationStatus(self.public_key, self._tree.root,
-                                self._tree.prove(_uint(number, NUMBER_BITS, "licence number")))
+        return self._status(_uint(number, NUMBER_BITS, "licence number"))
