@@ -132,7 +132,7 @@ def forgery_mutants() -> tuple[Mutant, ...]:
     without importing the tests)."""
     import ast
 
-    tree = ast.parse((ROOT / "tests" / "test_forgery.py").read_text())
+    tree = ast.parse((ROOT / "tests" / "circuits" / "test_forgery.py").read_text())
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "PLANTED_BUGS" and node.value:
             bugs = ast.literal_eval(node.value)
