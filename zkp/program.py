@@ -56,7 +56,7 @@ Example:
     >>> prog.run([4])
     Traceback (most recent call last):
     ...
-    zkp.program.ProgramCheckFailed: witness program: check 0 is not satisfied
+    zkp.errors.ProgramCheckFailed: witness program: check 0 is not satisfied
     >>> WitnessProgram.from_bytes(prog.to_bytes()).run([3])
     [1, 3, 9]
 """
@@ -69,7 +69,7 @@ from array import array
 from typing import Any, Callable, Mapping, Sequence
 
 from ._backend import kernels
-from .errors import FormatError, MalformedInputError
+from .errors import FormatError, MalformedInputError, ProgramCheckFailed
 from .field import R
 
 __all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
@@ -85,14 +85,6 @@ MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
-
-
-class ProgramCheckFailed(MalformedInputError):
-    """A run reached a ``CHECK`` that the inputs do not satisfy: ``.check`` is its index."""
-
-    def __init__(self, check: int) -> None:
-        super().__init__(f"witness program: check {check} is not satisfied")
-        self.check = check
 
 
 class ProgramBuilder:
