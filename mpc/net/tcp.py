@@ -267,11 +267,12 @@ class TcpNetwork(Network):
 
     async def connect(self) -> None:
         """Open the links to every peer now (instead of on the first message) and wait
-        until each is connected or found unreachable."""
+        until each is connected or found unreachable (``connect_timeout`` to reach it, then
+        ``handshake_timeout`` for its TLS handshake)."""
         for p in self.peers:
             if p not in self._senders:
                 self._start_sender(p)
-        deadline = time.monotonic() + self.connect_timeout + 1
+        deadline = time.monotonic() + self.connect_timeout + self.handshake_timeout + 1
         while any(p not in self._out and p not in self._gone for p in self.peers) and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
 

@@ -447,6 +447,8 @@ def test_a_peer_whose_event_loop_is_busy_is_waited_for_not_declared_gone(tls_set
             server, client = cfg.contexts(1)
             async with TcpNetwork(1, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client,
                                   connect_timeout=0.3, handshake_timeout=10) as n1:
+                await n1.connect()  # waits for the handshake too, not only connect_timeout
+                assert 2 in n1._out and 2 not in n1._gone
                 await n1.send(2, "hello", b"are you there")
                 await n1.flush(timeout=10)
                 assert 2 not in n1._gone
