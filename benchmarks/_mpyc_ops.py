@@ -9,7 +9,13 @@ prints the seconds, its bytes sent and the result.
 
 import json
 import os
+import sys
 import time
+from pathlib import Path
+
+# Run as a file (by MPyC's own party launcher too), Python puts benchmarks/ first on sys.path,
+# where benchmarks/mpc.py would shadow the package ``mpc``: drop that entry before any import.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from mpyc.runtime import mpc
 
@@ -50,4 +56,5 @@ async def main() -> None:
         print(json.dumps({"seconds": elapsed, "bytes": sent, "result": [int(r) for r in result]}))
 
 
-mpc.run(main())
+if __name__ == "__main__":
+    mpc.run(main())

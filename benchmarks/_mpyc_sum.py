@@ -9,7 +9,13 @@ path) or ``list`` (one secint object per value).
 import json
 import os
 import random
+import sys
 import time
+from pathlib import Path
+
+# Run as a file (by MPyC's own party launcher too), Python puts benchmarks/ first on sys.path,
+# where benchmarks/mpc.py would shadow the package ``mpc``: drop that entry before any import.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import numpy as np
 from mpyc.runtime import mpc
@@ -42,4 +48,5 @@ async def main() -> None:
         print(json.dumps({"seconds": elapsed, "first": first}))
 
 
-mpc.run(main())
+if __name__ == "__main__":
+    mpc.run(main())

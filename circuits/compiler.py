@@ -22,16 +22,13 @@ from zkp.witness import Witness
 from .api import API
 from .circuit import Circuit
 from .engine import Compiler, Solver, Trace
-from .errors import AssignmentError, CircuitDefinitionError, UnderconstrainedError, UnsatisfiedConstraintError
+from .errors import (AssignmentError, CircuitDefinitionError, UnderconstrainedError, UnsatisfiedConstraintError,
+                     UnusedPublicInputWarning)
 from .optimize import eliminate_linear
 from .types import InputSpec
 from .var import Var
 
 __all__ = ["compile", "CompiledCircuit", "InputLayout", "UnusedPublicInputWarning", "input_values"]
-
-
-class UnusedPublicInputWarning(UserWarning):
-    """A public input appears in no constraint (the proof still binds it, see zkp.qap)."""
 
 
 @dataclass(frozen=True)

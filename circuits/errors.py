@@ -11,6 +11,7 @@ __all__ = [
     "UnderconstrainedError",
     "TreeKeyError",
     "FixedPointOverflowError",
+    "UnusedPublicInputWarning",
 ]
 
 
@@ -62,3 +63,7 @@ class FixedPointOverflowError(CircuitError, ValueError):
     """A fixed-point value outside its format's range ``[-2**(bits-1), 2**(bits-1))``:
     an input, a weight or a rescaled result that the circuit cannot represent
     (:mod:`circuits.native.ml`)."""
+
+
+class UnusedPublicInputWarning(UserWarning):
+    """A public input appears in no constraint (the proof still binds it, see zkp.qap)."""

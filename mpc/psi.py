@@ -48,11 +48,12 @@ points off the curve are refused, nothing more is checked. Not constant time.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 import struct
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar, Union
 
 import gmpy2
 
@@ -160,6 +161,30 @@ def _distinct(ids: Iterable[Identifier], what: str) -> list[bytes]:
     return raw
 
 
+# --- heavy work off the event loop -----------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+async def _off_loop(fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(*args)`` in a worker thread: hashing, blinding and encrypting 10^5 values take
+    seconds, and meanwhile the event loop keeps serving the network (TLS handshakes, pings,
+    frames), so the peer never takes this party for gone."""
+    return await asyncio.to_thread(fn, *args)
+
+
+def _hash_blind(ids: Sequence[bytes], k: int) -> list[bytes]:
+    return _split(blind(b"".join(map(_hash_one, ids)), k), POINT_BYTES)
+
+
+def _check_blind(points: Sequence[bytes], frm: int, what: str, k: int) -> list[bytes]:
+    return _split(blind(_check_points(points, frm, what), k), POINT_BYTES)
+
+
+def _ciphertexts(key: PublicKey, records: Sequence[bytes], peer: int) -> list[Ciphertext]:
+    return [_ciphertext(key, r[POINT_BYTES:], peer) for r in records]
+
+
 # --- transport: a record list in chunks ------------------------------------------------------
 
 async def _send_records(net: Network, to: int, tag: str, records: Sequence[bytes], width: int) -> None:
@@ -222,18 +247,16 @@ async def psi_party1(net: Network, identifiers: Iterable[Identifier], *, peer: i
     _check_min(min_intersection)
     k1 = random_exponent(rng)
     mine = _distinct(identifiers, "party 1's identifiers")
-    await _send_records(net, peer, "psi/u", _shuffled(_split(blind(b"".join(map(_hash_one, mine)), k1),
-                                                              POINT_BYTES), rng), POINT_BYTES)
-    z = set(_split(_check_points(await _recv_records(net, peer, "psi/z", POINT_BYTES, timeout), peer,
-                                 "doubly blinded identifiers"), POINT_BYTES))
+    await _send_records(net, peer, "psi/u", _shuffled(await _off_loop(_hash_blind, mine, k1), rng), POINT_BYTES)
+    z = set(_split(await _off_loop(_check_points, await _recv_records(net, peer, "psi/z", POINT_BYTES, timeout),
+                                   peer, "doubly blinded identifiers"), POINT_BYTES))
     if len(z) != len(mine):
         raise PSIMessageError(f"party {peer} returned {len(z)} doubly blinded identifiers for {len(mine)}", party=peer)
     key = await _recv_key(net, peer, timeout, insecure)
     width = POINT_BYTES + (_ct_bytes(key) if key else 0)
     theirs = await _recv_records(net, peer, "psi/w", width, timeout)
-    points = _split(blind(_check_points([r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers"), k1),
-                    POINT_BYTES)
-    cts = [_ciphertext(key, r[POINT_BYTES:], peer) for r in theirs] if key is not None else []
+    points = await _off_loop(_check_blind, [r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers", k1)
+    cts = await _off_loop(_ciphertexts, key, theirs, peer) if key is not None else []
     hits = [i for i, p in enumerate(points) if p in z]
     if len(hits) < min_intersection:
         await net.send(peer, "psi/result", b"\x00")
@@ -267,12 +290,15 @@ async def psi_party2(net: Network, data: Mapping[Identifier, int] | Iterable[Ide
                        f"(found values: {values}, key: {private_key is not None})")
     ids = list(data)
     mine = _distinct(ids, "party 2's identifiers")
-    cts = _encrypt(private_key, [data[x] for x in ids], pool, rng) if private_key is not None else []  # type: ignore[index]
+    cts = (await _off_loop(_encrypt, private_key, [data[x] for x in ids], pool, rng)  # type: ignore[index]
+           if private_key is not None else [])
     k2 = random_exponent(rng)
-    u = _check_points(await _recv_records(net, peer, "psi/u", POINT_BYTES, timeout), peer, "blinded identifiers")
-    await _send_records(net, peer, "psi/z", _shuffled(_split(blind(u, k2), POINT_BYTES), rng), POINT_BYTES)
+    u = await _off_loop(_check_points, await _recv_records(net, peer, "psi/u", POINT_BYTES, timeout), peer,
+                        "blinded identifiers")
+    await _send_records(net, peer, "psi/z", _shuffled(_split(await _off_loop(blind, u, k2), POINT_BYTES), rng),
+                        POINT_BYTES)
     await net.send(peer, "psi/key", b"" if private_key is None else _key_bytes(private_key.public_key))
-    pts = _split(blind(b"".join(map(_hash_one, mine)), k2), POINT_BYTES)
+    pts = await _off_loop(_hash_blind, mine, k2)
     await _send_records(net, peer, "psi/w", _shuffled([p + c for p, c in zip(pts, cts or [b""] * len(pts))], rng),
                         POINT_BYTES + len(cts[0] if cts else b""))
     most = min(len(mine), len(u) // POINT_BYTES)
@@ -391,7 +417,7 @@ async def psi_categories_party1(net: Network, categories: Sequence[Iterable[Iden
     k1 = random_exponent(rng)
     await net.send(peer, "psic/n", len(groups).to_bytes(4, "big"))
     for c, g in enumerate(groups):
-        blinded = _split(blind(b"".join(_hash_one(_id_bytes(x)) for x in g), k1), POINT_BYTES)
+        blinded = await _off_loop(_hash_blind, [_id_bytes(x) for x in g], k1)
         await _send_records(net, peer, f"psic/u/{c}", _shuffled(blinded, rng), POINT_BYTES)
     answers: list[list[bytes]] = []
     for c, g in enumerate(groups):
@@ -400,13 +426,12 @@ async def psi_categories_party1(net: Network, categories: Sequence[Iterable[Iden
             raise PSIMessageError(f"category {c}: party {peer} returned {len(z)} doubly blinded identifiers for "
                                   f"{len(g)}", party=peer)
         answers.append(z)
-    _check_points([p for z in answers for p in z], peer, "doubly blinded identifiers")  # distinct across categories
+    await _off_loop(_check_points, [p for z in answers for p in z], peer, "doubly blinded identifiers")  # distinct across categories
     zs = [set(z) for z in answers]
     key = await _recv_key(net, peer, timeout, insecure)
     width = POINT_BYTES + (_ct_bytes(key) if key else 0)
     theirs = await _recv_records(net, peer, "psic/w", width, timeout)
-    points = _split(blind(_check_points([r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers"), k1),
-                    POINT_BYTES)
+    points = await _off_loop(_check_blind, [r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers", k1)
     where = {p: i for i, p in enumerate(points)}
     out: list[PSIResult | None] = []
     message = b""
@@ -419,7 +444,7 @@ async def psi_categories_party1(net: Network, categories: Sequence[Iterable[Iden
         out.append(PSIResult(len(hits), None))
         total = b""
         if key is not None:
-            cts = [_ciphertext(key, theirs[i][POINT_BYTES:], peer) for i in hits]
+            cts = await _off_loop(_ciphertexts, key, [theirs[i] for i in hits], peer)
             total = int(sum_(cts).rerandomize(rng=rng).value).to_bytes(_ct_bytes(key), "big")
         message += b"\x01" + len(hits).to_bytes(4, "big") + total
     await net.send(peer, "psic/result", message)
@@ -445,7 +470,8 @@ async def psi_categories_party2(net: Network, data: Mapping[Identifier, int] | I
                        f"(found values: {values}, key: {private_key is not None})")
     ids = list(data)
     mine = _distinct(ids, "party 2's identifiers")
-    cts = _encrypt(private_key, [data[x] for x in ids], pool, rng) if private_key is not None else []  # type: ignore[index]
+    cts = (await _off_loop(_encrypt, private_key, [data[x] for x in ids], pool, rng)  # type: ignore[index]
+           if private_key is not None else [])
     k2 = random_exponent(rng)
     head = await _recv(net, peer, "psic/n", timeout)
     count = int.from_bytes(head, "big") if len(head) == 4 else 0
@@ -459,11 +485,10 @@ async def psi_categories_party2(net: Network, data: Mapping[Identifier, int] | I
         if seen > MAX_ITEMS:
             raise PSIMessageError(f"party {peer} sent more than {MAX_ITEMS} identifiers in all", party=peer)
         sizes.append(len(u))
-        blob = _check_points(u, peer, f"blinded identifiers of category {c}")
-        await _send_records(net, peer, f"psic/z/{c}", _shuffled(_split(blind(blob, k2), POINT_BYTES), rng),
-                            POINT_BYTES)
+        z = await _off_loop(_check_blind, u, peer, f"blinded identifiers of category {c}", k2)
+        await _send_records(net, peer, f"psic/z/{c}", _shuffled(z, rng), POINT_BYTES)
     await net.send(peer, "psi/key", b"" if private_key is None else _key_bytes(private_key.public_key))
-    pts = _split(blind(b"".join(map(_hash_one, mine)), k2), POINT_BYTES)
+    pts = await _off_loop(_hash_blind, mine, k2)
     await _send_records(net, peer, "psic/w", _shuffled([p + c for p, c in zip(pts, cts or [b""] * len(pts))], rng),
                         POINT_BYTES + len(cts[0] if cts else b""))
     return _category_results(await _recv(net, peer, "psic/result", timeout), private_key, peer, min_intersection,

@@ -62,70 +62,93 @@ _WTNS_OVERHEAD = 4096
 _READ_TIMEOUT = 30.0
 
 
-def _handler(prover: Any, counter: list[int]) -> type[BaseHTTPRequestHandler]:
+def _prove(prover: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+    """The status and document answering a ``.wtns`` body: 200 and the proof, 422 for a
+    witness that breaks the circuit, 400 for a malformed one."""
     from zkp.errors import MalformedInputError, UnsatisfiedError, ZkpError
     from zkp.formats.circom import read_wtns_raw
     from zkp.formats.snarkjs_json import proof_to_json
 
+    try:
+        proof, public = prover.prove(read_wtns_raw(body, num_wires=prover.num_wires))
+    except UnsatisfiedError as exc:
+        return 422, {"error": str(exc)}
+    except (MalformedInputError, ZkpError) as exc:
+        return 400, {"error": f"bad witness: {exc}"}
+    return 200, {"proof": json.loads(proof_to_json(proof)), "publicSignals": [str(v) for v in public]}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """The requests of one connection; :func:`_handler` binds the prover, its proof counter
+    and the body bound."""
+
+    timeout = _READ_TIMEOUT
+    protocol_version = "HTTP/1.1"
+    server_version = "zkmpc-prover"
+    prover: Any
+    counter: list[int]
+    limit: int
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+        pass
+
+    def _reply(self, status: int, doc: Any) -> None:
+        body = json.dumps(doc).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path != "/status":
+            return self._reply(404, {"error": f"no such resource {self.path!r} (GET /status)"})
+        self._reply(200, {"wires": self.prover.num_wires, "public": self.prover.num_public,
+                          "domain": self.prover.domain_size, "proofs": self.counter[0]})
+
+    def do_POST(self) -> None:
+        if self.path != "/prove":
+            return self._reply(404, {"error": f"no such resource {self.path!r} (POST /prove)"})
+        body = self._body()
+        if body is None:
+            return
+        status, doc = _prove(self.prover, body)
+        if status == 200:
+            self.counter[0] += 1
+        self._reply(status, doc)
+
+    def _body(self) -> bytes | None:
+        """The request's body, or None once a 4xx went out (no or a too large length, a
+        short body)."""
+        size = self._length()
+        if size is None:
+            return None
+        body = self.rfile.read(size)
+        if len(body) != size:
+            self.close_connection = True
+            self._reply(400, {"error": f"expected {size} bytes, received {len(body)}"})
+            return None
+        return body
+
+    def _length(self) -> int | None:
+        raw = self.headers.get("Content-Length")
+        if raw is None or not raw.isdigit():
+            self.close_connection = True
+            self._reply(411, {"error": "expected a Content-Length header (the .wtns file's size)"})
+            return None
+        size = int(raw)
+        if size > self.limit:
+            self.close_connection = True  # the body is not read: drop the connection
+            self._reply(413, {"error": f"request of {size} bytes, over the {self.limit}-byte bound "
+                                       f"(a .wtns of {self.prover.num_wires} wires)"})
+            return None
+        return size
+
+
+def _handler(prover: Any, counter: list[int]) -> type[BaseHTTPRequestHandler]:
+    """A handler class serving ``prover``, counting its proofs in ``counter[0]``."""
     limit = 32 * prover.num_wires + _WTNS_OVERHEAD
-
-    class Handler(BaseHTTPRequestHandler):
-        timeout = _READ_TIMEOUT
-        protocol_version = "HTTP/1.1"
-        server_version = "zkmpc-prover"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
-            pass
-
-        def _reply(self, status: int, doc: Any) -> None:
-            body = json.dumps(doc).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            if self.path != "/status":
-                return self._reply(404, {"error": f"no such resource {self.path!r} (GET /status)"})
-            self._reply(200, {"wires": prover.num_wires, "public": prover.num_public,
-                              "domain": prover.domain_size, "proofs": counter[0]})
-
-        def do_POST(self) -> None:
-            if self.path != "/prove":
-                return self._reply(404, {"error": f"no such resource {self.path!r} (POST /prove)"})
-            size = self._length()
-            if size is None:
-                return
-            body = self.rfile.read(size)
-            if len(body) != size:
-                self.close_connection = True
-                return self._reply(400, {"error": f"expected {size} bytes, received {len(body)}"})
-            try:
-                proof, public = prover.prove(read_wtns_raw(body, num_wires=prover.num_wires))
-            except UnsatisfiedError as exc:
-                return self._reply(422, {"error": str(exc)})
-            except (MalformedInputError, ZkpError) as exc:
-                return self._reply(400, {"error": f"bad witness: {exc}"})
-            counter[0] += 1
-            self._reply(200, {"proof": json.loads(proof_to_json(proof)),
-                              "publicSignals": [str(v) for v in public]})
-
-        def _length(self) -> int | None:
-            raw = self.headers.get("Content-Length")
-            if raw is None or not raw.isdigit():
-                self.close_connection = True
-                self._reply(411, {"error": "expected a Content-Length header (the .wtns file's size)"})
-                return None
-            size = int(raw)
-            if size > limit:
-                self.close_connection = True  # the body is not read: drop the connection
-                self._reply(413, {"error": f"request of {size} bytes, over the {limit}-byte bound "
-                                           f"(a .wtns of {prover.num_wires} wires)"})
-                return None
-            return size
-
-    return Handler
+    return type("Handler", (_Handler,), {"prover": prover, "counter": counter, "limit": limit})
 
 
 class ProverServer:

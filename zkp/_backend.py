@@ -4,6 +4,8 @@ built and not disabled, else the pure-Python ``zkp._bn254_py``.
 Set ``ZKP_PURE_PYTHON=1`` in the environment to force the Python twin. ``ZKP_THREADS=N``
 caps the C kernels' worker threads (read here, when zkp is imported, and passed to the
 extension: the C code reads no environment); :func:`set_threads` changes it later.
+``ZKP_NO_MULX=1`` keeps the C kernels off their BMI2/ADX product (the tests run the portable
+one with it), read and passed in the same way; :func:`set_mulx` changes it later.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ._lazy import lazy_module
 # the pure-Python twin (and gmpy2 with it) loads only when it is used
 _bn254_py = lazy_module("zkp._bn254_py")
 
-__all__ = ["kernels", "backend_info", "set_threads"]
+__all__ = ["kernels", "backend_info", "set_threads", "set_mulx"]
 
 
 def _pick() -> ModuleType:
@@ -62,6 +64,33 @@ def set_threads(n: int | None = None) -> None:
     _bn254.set_threads(count)
 
 
+def _mulx_from_env() -> bool:
+    """False when ``ZKP_NO_MULX`` is set to anything but empty or ``0``."""
+    return os.environ.get("ZKP_NO_MULX", "").strip() in ("", "0")
+
+
+def set_mulx(enabled: bool | None = None) -> bool:
+    """Let the C kernels use their BMI2/ADX product where the CPU has it (``True``) or keep
+    them on the portable one (``False``, same bytes, slower); ``None`` reads ``ZKP_NO_MULX``
+    again. Returns whether the BMI2/ADX product is used now (always False for the Python twin).
+
+        >>> set_mulx(False)
+        False
+        >>> _ = set_mulx()
+
+    Raises:
+        zkp.errors.MalformedInputError: ``enabled`` is not a bool.
+    """
+    flag = _mulx_from_env() if enabled is None else enabled
+    try:
+        from . import _bn254  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        from . import _bn254_py as twin  # checks the flag the same way
+
+        return bool(twin.set_mulx(flag))
+    return bool(_bn254.set_mulx(flag))
+
+
 #: The active kernel module (same functions and contract in both twins).
 kernels: ModuleType = _pick()
 
@@ -78,3 +107,4 @@ def backend_info() -> dict[str, str]:
 _threads = _threads_from_env()  # a typo is named whichever twin runs
 if kernels is not _bn254_py:
     kernels.set_threads(_threads)
+    kernels.set_mulx(_mulx_from_env())

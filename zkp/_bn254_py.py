@@ -34,6 +34,7 @@ __all__ = [
     "fr_poseidon",
     "BACKEND",
     "set_threads",
+    "set_mulx",
     "g1_validate",
     "g2_validate",
     "g1_msm",
@@ -89,6 +90,22 @@ def set_threads(n: int) -> None:
         raise MalformedInputError(f"set_threads: expected an int >= 0, found {type(n).__name__}")
     if n < 0:
         raise MalformedInputError(f"set_threads: expected an int >= 0 (0: one per CPU), found {n}")
+
+
+def set_mulx(enabled: bool) -> bool:
+    """Whether the C twin may use its BMI2/ADX product; this twin has none: it checks
+    ``enabled`` and returns False (the product is not used).
+
+        >>> set_mulx(True)
+        False
+        >>> set_mulx(1)
+        Traceback (most recent call last):
+        ...
+        zkp.errors.MalformedInputError: set_mulx: expected a bool, found int
+    """
+    if not isinstance(enabled, bool):
+        raise MalformedInputError(f"set_mulx: expected a bool, found {type(enabled).__name__}")
+    return False
 
 
 def g1_validate(points: bytes) -> None:

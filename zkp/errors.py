@@ -16,6 +16,9 @@ __all__ = [
     "FormatError",
     "ToolError",
     "ChainError",
+    "CeremonyError",
+    "ProgramCheckFailed",
+    "DevelopmentKeyWarning",
 ]
 
 
@@ -56,3 +59,20 @@ class ToolError(ZkpError, RuntimeError):
 
 class ChainError(ZkpError, RuntimeError):
     """A deployment or call on an EVM chain failed (reverted, out of gas, RPC error)."""
+
+
+class CeremonyError(SetupError):
+    """A ceremony transcript or key fails a check; the message names the check and, where
+    there is one, the contribution (1-based, as snarkjs numbers them)."""
+
+
+class ProgramCheckFailed(MalformedInputError):
+    """A run reached a ``CHECK`` that the inputs do not satisfy: ``.check`` is its index."""
+
+    def __init__(self, check: int) -> None:
+        super().__init__(f"witness program: check {check} is not satisfied")
+        self.check = check
+
+
+class DevelopmentKeyWarning(UserWarning):
+    """Issued when keys come from a single-party (development) setup."""

@@ -73,7 +73,7 @@ Example:
     >>> prog.run([4])
     Traceback (most recent call last):
     ...
-    zkp.program.ProgramCheckFailed: witness program: check 0 is not satisfied
+    zkp.errors.ProgramCheckFailed: witness program: check 0 is not satisfied
     >>> WitnessProgram.from_bytes(prog.to_bytes()).run([3])
     [1, 3, 9]
 """
@@ -87,7 +87,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ._backend import kernels
 from ._bn254_py_witness import limbs_carries, limbs_divmod
-from .errors import FormatError, MalformedInputError
+from .errors import FormatError, MalformedInputError, ProgramCheckFailed
 from .field import R, from_words, to_words
 
 __all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
@@ -105,14 +105,6 @@ MAX_LIMB_WIDTH, MAX_LIMBS = 253, 1 << 8
 _CHECKSUM = 32
 
 Hint = Callable[..., Any]
-
-
-class ProgramCheckFailed(MalformedInputError):
-    """A run reached a ``CHECK`` that the inputs do not satisfy: ``.check`` is its index."""
-
-    def __init__(self, check: int) -> None:
-        super().__init__(f"witness program: check {check} is not satisfied")
-        self.check = check
 
 
 class ProgramBuilder:

@@ -118,10 +118,10 @@ async def _party(config_path: str, party: int, spec: JoinSpec, members: int, see
     else:
         del labour
     server, client = cfg.contexts(party)
-    # long timeouts: a party's event loop is busy for seconds at a time at full size (blinding
-    # 10^5 points, encrypting 10^5 values), and its peer's handshake and frames wait meanwhile
-    limits = {**cfg.limits(), "read_timeout": 600.0, "handshake_timeout": 600.0, "connect_timeout": 600.0}
-    async with TcpNetwork(party, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, **limits) as net:
+    # the configuration's timeouts: mpc.psi does its heavy work (blinding 10^5 points, encrypting
+    # 10^5 values) in worker threads, so the event loop keeps answering handshakes and pings
+    async with TcpNetwork(party, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client,
+                          **cfg.limits()) as net:
         started = time.perf_counter()
         if party == 1:
             matched = await join_categories(net, spec, education, peer=2, timeout=3600, insecure=bits < 2048)

@@ -14,6 +14,9 @@ Limits (keyword arguments of :class:`TcpNetwork`, and keys of the configuration 
   that is without a finished TLS handshake and a first frame. Beyond it a new connection
   is closed at once (counted in :attr:`TcpNetwork.refused`; a party's sender retries until
   its ``connect_timeout``).
+- ``connect_timeout``: how long a sender retries to reach a peer (TCP). Once the peer's
+  kernel accepted the connection the peer is there: its TLS handshake is bounded by
+  ``handshake_timeout`` instead (it waits while the peer's event loop is busy).
 - ``handshake_timeout`` (default :data:`HANDSHAKE_TIMEOUT` = 10 s): the TLS handshake must
   finish within it, and then the first frame must arrive within it (a sender opens with a
   ping), or the connection is closed.
@@ -218,21 +221,33 @@ class TcpNetwork(Network):
             sender.cancel()
 
     async def _connect(self, to: int) -> asyncio.StreamWriter:
+        """Reach the peer (TCP, retrying until ``connect_timeout``), then the TLS handshake
+        (bounded by ``handshake_timeout``): a peer whose kernel accepted the connection is
+        there, and its handshake may wait while its event loop is busy; that is not gone."""
         host, port = self.addresses[to]
-        deadline = time.monotonic() + self.connect_timeout
-        while True:
-            try:
-                _, w = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=self._client_ssl),
-                                              max(0.1, deadline - time.monotonic()))
-                break
-            except (OSError, asyncio.TimeoutError) as exc:
-                if time.monotonic() >= deadline:
-                    raise NetworkError(f"party {to} unreachable at {host}:{port}: {exc}") from None
-                await asyncio.sleep(0.05)
+        w = await self._reach(to, host, port)
+        try:
+            await w.start_tls(self._client_ssl, server_hostname=host, ssl_handshake_timeout=self.handshake_timeout)
+        except (ssl.SSLError, OSError, asyncio.TimeoutError, ConnectionError) as exc:
+            w.transport.abort()
+            raise NetworkError(f"party {to} at {host}:{port}: no TLS handshake within {self.handshake_timeout:g} s "
+                               f"of connecting: {type(exc).__name__}: {exc}") from None
         if peer_id(w.get_extra_info("ssl_object")) != to:
             w.close()
             raise NetworkError(f"the server at {host}:{port} is not party {to}")
         return w
+
+    async def _reach(self, to: int, host: str, port: int) -> asyncio.StreamWriter:
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                _, w = await asyncio.wait_for(asyncio.open_connection(host, port, limit=READ_BUFFER),
+                                              max(0.1, deadline - time.monotonic()))
+                return w
+            except (OSError, asyncio.TimeoutError) as exc:
+                if time.monotonic() >= deadline:
+                    raise NetworkError(f"party {to} unreachable at {host}:{port}: {exc}") from None
+                await asyncio.sleep(0.05)
 
     async def _send_frame(self, to: int, frame: bytes) -> None:
         """Queue the frame on the peer's outbox; a sender task per peer connects (retrying
@@ -252,11 +267,12 @@ class TcpNetwork(Network):
 
     async def connect(self) -> None:
         """Open the links to every peer now (instead of on the first message) and wait
-        until each is connected or found unreachable."""
+        until each is connected or found unreachable (``connect_timeout`` to reach it, then
+        ``handshake_timeout`` for its TLS handshake)."""
         for p in self.peers:
             if p not in self._senders:
                 self._start_sender(p)
-        deadline = time.monotonic() + self.connect_timeout + 1
+        deadline = time.monotonic() + self.connect_timeout + self.handshake_timeout + 1
         while any(p not in self._out and p not in self._gone for p in self.peers) and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
 

@@ -30,6 +30,7 @@ Security:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import struct
 from dataclasses import dataclass
@@ -78,22 +79,24 @@ def _check(commitments: bytes, reps: int, index: int, share: Vector, t: int) -> 
         return False
 
 
-def _receive(ctx: Context, got: dict[int, bytes], m: int) -> tuple[dict[int, _Dealt], set[int]]:
+def _receive(ctx: Context, got: dict[int, bytes], m: int) -> tuple[dict[int, _Dealt], set[int], set[int]]:
+    """The dealings that check out, the dealers whose share is off their commitments, and
+    those whose dealing is malformed (runs in a worker thread: it touches no state)."""
     size = 64 * ctx.threshold * m
-    dealt, accused = {}, set()
+    dealt, accused, malformed = {}, set(), set()
     for dealer, data in got.items():
         try:
             if len(data) != size + 32 * m:
                 raise FrameError(f"dealing of {len(data)} bytes, expected {size + 32 * m}")
             commitments, share = data[:size], FR.unpack(data[size:], f"share from dealer {dealer}")
         except ValueError:
-            ctx.bad.add(dealer)
+            malformed.add(dealer)
             continue
         if _check(commitments, 1, ctx.party, share, ctx.threshold):
             dealt[dealer] = _Dealt(share, commitments)
         else:
             accused.add(dealer)
-    return dealt, accused
+    return dealt, accused, malformed
 
 
 def _announcement(dealt: dict[int, _Dealt], accused: set[int]) -> bytes:
@@ -149,10 +152,13 @@ async def verified_sum(ctx: Context, values: object, *, min_contributors: int | 
         raise MPCTypeError("verified_sum works over BN254 Fr (the commitments live in BN254 G1)")
     vec = FR.vector(values, "input")
     await ctx.done("start")
-    for p, payload in _deal(ctx, vec).items():
+    # committing and checking are batches of curve arithmetic: in a worker thread, so the
+    # event loop keeps serving the network meanwhile
+    for p, payload in (await asyncio.to_thread(_deal, ctx, vec)).items():
         await ctx.net.send(p, f"{tag}/input", payload)
     got = await ctx.net.gather(f"{tag}/input", ctx.parties, timeout=ctx.timeout)
-    dealt, accused = _receive(ctx, got, len(vec))
+    dealt, accused, malformed = await asyncio.to_thread(_receive, ctx, got, len(vec))
+    ctx.bad.update(malformed)
     await ctx.done("input")
     contributors = await _announce(ctx, tag, dealt, accused)
     await ctx.done("announce")

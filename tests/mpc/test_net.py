@@ -9,7 +9,10 @@ import contextlib
 import gc
 import logging
 import ssl
+import queue
 import struct
+import threading
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -420,3 +423,37 @@ def test_a_refused_frame_wakes_the_receiver_waiting_on_that_peer_over_tls(tls_se
         await n2.close()
 
     run(go())
+
+
+def test_a_peer_whose_event_loop_is_busy_is_waited_for_not_declared_gone(tls_setup: Path) -> None:
+    """Party 2 blocks its event loop (CPU work) for longer than party 1's connect_timeout:
+    its kernel accepts the TCP connection at once, the TLS handshake waits for its loop.
+    Party 1 must wait for the handshake (bounded by handshake_timeout), not call it gone."""
+    cfg = load_config(tls_setup / "parties.toml")
+    listening, got = threading.Event(), queue.Queue()  # type: ignore[var-annotated]
+
+    async def busy_party() -> None:
+        server, client = cfg.contexts(2)
+        async with TcpNetwork(2, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client) as n2:
+            listening.set()
+            time.sleep(1.5)  # the loop is blocked: no handshake progresses meanwhile
+            got.put(await n2.recv(1, "hello", timeout=5))
+
+    busy = threading.Thread(target=lambda: asyncio.run(busy_party()))
+    busy.start()
+    try:
+        async def go() -> None:
+            assert listening.wait(10)
+            server, client = cfg.contexts(1)
+            async with TcpNetwork(1, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client,
+                                  connect_timeout=0.3, handshake_timeout=10) as n1:
+                await n1.connect()  # waits for the handshake too, not only connect_timeout
+                assert 2 in n1._out and 2 not in n1._gone
+                await n1.send(2, "hello", b"are you there")
+                await n1.flush(timeout=10)
+                assert 2 not in n1._gone
+
+        run(go())
+    finally:
+        busy.join(30)
+    assert got.get_nowait() == b"are you there"

@@ -332,3 +332,26 @@ def test_malformed_announcements_raise_only_frame_errors(data: bytes) -> None:
             parse(data)
         except FrameError:
             pass  # the documented refusal; anything else fails the test
+
+
+def test_verified_sum_commits_and_checks_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dealing (a batch of G1 multiplications) and checking the dealings (MSMs) run in
+    worker threads: on the event loop, at 10^5 values, they would stall the network."""
+    import threading
+
+    from mpc.protocols import verified
+
+    seen: dict[str, set[int]] = {}
+
+    def spy(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            seen.setdefault(name, set()).add(threading.get_ident())
+            return fn(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(verified, "_deal", spy("_deal", verified._deal))
+    monkeypatch.setattr(verified, "_receive", spy("_receive", verified._receive))
+    out = _vsum()
+    assert all(r.total.tolist() == _vtotals((1, 2, 3, 4, 5)) for r in out.values())
+    assert set(seen) == {"_deal", "_receive"}
+    assert all(threading.get_ident() not in threads for threads in seen.values()), seen

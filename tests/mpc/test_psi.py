@@ -236,3 +236,42 @@ def test_hash_to_g1_follows_its_documented_definition() -> None:
     names = [f"user-{i}" for i in range(16)] + ["alice"]
     assert hash_to_g1(names) == b"".join(_reference_hash(n) for n in names)
     assert hash_to_g1(["alice"]).hex().startswith("27963ace32107fe1")  # pinned: a change of the hash breaks interop
+
+
+def test_heavy_work_runs_off_the_event_loop(keys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing, blinding, point checks and encryption run in worker threads: on the event
+    loop, 10^5 of them block it for seconds, and a peer's TLS handshake waiting on it
+    took this party for gone (tests/mpc/test_net.py has the transport's half)."""
+    import threading
+    import types
+
+    import mpc.psi as psi
+    from mpc.psi import psi_categories_party1, psi_categories_party2
+
+    seen: dict[str, set[int]] = {}
+
+    def spy(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            seen.setdefault(name, set()).add(threading.get_ident())
+            return fn(*args, **kwargs)
+        return wrapped
+
+    kernels = types.SimpleNamespace(g1_multiply=spy("g1_multiply", psi.kernels.g1_multiply),
+                                    g1_validate=spy("g1_validate", psi.kernels.g1_validate))
+    monkeypatch.setattr(psi, "kernels", kernels)
+    monkeypatch.setattr(psi, "encrypt_many", spy("encrypt_many", psi.encrypt_many))
+    monkeypatch.setattr(psi, "_hash_one", spy("_hash_one", psi._hash_one))
+    monkeypatch.setattr(psi, "_ciphertexts", spy("_ciphertexts", psi._ciphertexts))
+    ids1, data2 = _sets(6, 5, 3)
+    got = _run(ids1, data2, keys[1])
+    assert got[2].intersection_sum == sum(data2[x] for x in ids1 if x in data2)
+
+    async def categories() -> Any:
+        hub = InProcessHub([1, 2], session=bytes(16))
+        return await asyncio.gather(
+            psi_categories_party1(hub.network(1), [ids1[:3], ids1[3:]], peer=2, insecure=True),
+            psi_categories_party2(hub.network(2), data2, peer=1, private_key=keys[1]))
+
+    asyncio.run(categories())
+    assert set(seen) == {"g1_multiply", "g1_validate", "encrypt_many", "_hash_one", "_ciphertexts"}
+    assert all(threading.get_ident() not in threads for threads in seen.values()), seen

@@ -1,5 +1,5 @@
 """Kernel configuration is read in Python and passed to the C twin (DESIGN §4): the C code
-reads no environment variable of ours, ``ZKP_THREADS`` is parsed by :mod:`zkp._backend`."""
+reads no environment variable, ``ZKP_THREADS`` and ``ZKP_NO_MULX`` are parsed by :mod:`zkp._backend`."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ import sys
 import pytest
 
 from zkp import _bn254_py as PY
-from zkp._backend import set_threads
+from zkp._backend import set_mulx, set_threads
 from zkp.errors import MalformedInputError
 
 from .._helpers import c_twin
 from ..conftest import ROOT
 
 
-def test_the_c_sources_read_no_thread_setting_from_the_environment() -> None:
+def test_the_c_sources_read_no_environment_variable() -> None:
     src = ROOT / "zkp" / "_bn254_src"
     reads = [(f.name, m) for f in sorted(src.iterdir()) if f.suffix in (".c", ".h")
-             for m in re.findall(r'getenv\(\s*"([A-Z_]+)"', f.read_text())]
-    assert ("module.c", "ZKP_THREADS") not in reads and all(name != "ZKP_THREADS" for _, name in reads), reads
+             for m in re.findall(r"\b(?:secure_)?getenv\s*\(([^)]*)\)", f.read_text())]
+    assert reads == [], reads
 
 
 @pytest.mark.parametrize("twin", ["python", "c"])
@@ -49,3 +49,29 @@ def test_zkp_threads_is_read_by_python_and_a_typo_is_named() -> None:
     code = "import zkp, zkp._backend as b; print(b._threads_from_env())"
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=120).stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("twin", ["python", "c"])
+def test_both_twins_take_the_mulx_switch_and_give_the_same_bytes(twin: str) -> None:
+    kernels = PY if twin == "python" else c_twin()
+    points = kernels.g1_batch_mul(bytes(31) + b"\x01" + bytes(31) + b"\x02",  # the generator times 7 and 11
+                                  bytes(31) + b"\x07" + bytes(31) + b"\x0b")
+    scalars = bytes(31) + b"\x05" + (2 ** 250 + 12345).to_bytes(32, "big")
+    try:
+        assert kernels.set_mulx(False) is False
+        portable = kernels.g1_msm(points, scalars)
+        assert kernels.set_mulx(True) in (True, False) and (twin == "c" or not kernels.set_mulx(True))
+        assert kernels.g1_msm(points, scalars) == portable
+        for bad in (1, None, "0"):
+            with pytest.raises(MalformedInputError, match="set_mulx: expected a bool"):
+                kernels.set_mulx(bad)
+    finally:
+        set_mulx()
+
+
+def test_zkp_no_mulx_is_read_by_python() -> None:
+    code = "import zkp, zkp._backend as b; print(b._mulx_from_env())"
+    for value, expected in (("1", "False"), ("0", "True"), ("", "True")):
+        env = dict(os.environ, PYTHONPATH=str(ROOT), ZKP_NO_MULX=value)
+        assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              timeout=120).stdout.strip() == expected

@@ -234,3 +234,25 @@ def test_prove_benchmark_runs_at_its_smallest_size(tmp_path: Path, monkeypatch: 
     out = capsys.readouterr().out
     assert "chain 2^10" in out and "not measured" in out and "byte-compiled" in out
     assert "long-lived prover (zkmpc prover serve), 300 constraints" in out
+
+
+def test_server_answers_a_short_body_and_unknown_paths(keys: Path) -> None:
+    import socket
+
+    with ProverServer(groth16.Prover(keys / "k.zkey")) as server:
+        host, port = server.url.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=30) as sock:
+            sock.sendall(b"POST /prove HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + bytes(10))
+            sock.shutdown(socket.SHUT_WR)  # 10 bytes of the 100 announced, then the end
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400") and json.loads(body) == {"error": "expected 100 bytes, received 10"}
+        for method in ("GET", "POST"):
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            conn.request(method, "/elsewhere", body=b"" if method == "POST" else None)
+            resp = conn.getresponse()
+            assert resp.status == 404 and "no such resource '/elsewhere'" in json.loads(resp.read())["error"]
+            conn.close()
+        assert server.proofs == [0]

@@ -231,6 +231,18 @@ static PyObject *py_set_threads(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* The mulx/adcx/adox product runs when the CPU has BMI2 + ADX (found once, at import) and
+   Python has not turned it off (set_mulx; zkp._backend reads ZKP_NO_MULX). Both products give
+   the same bytes, so a switch while a kernel runs on another thread changes only its speed. */
+static int cpu_has_mulx = 0;
+
+static PyObject *py_set_mulx(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (!PyBool_Check(arg)) return malformed("set_mulx: expected a bool, found %s", Py_TYPE(arg)->tp_name);
+    bn254_has_mulx = arg == Py_True && cpu_has_mulx;
+    return PyBool_FromLong(bn254_has_mulx);
+}
+
 static int count(const Py_buffer *b, Py_ssize_t width, const char *what, Py_ssize_t *n) {
     if (b->len % width) {
         malformed("%s: expected a multiple of %zd bytes, found %zd", what, width, b->len);
@@ -557,6 +569,7 @@ static PyObject *py_pairing_check(PyObject *Py_UNUSED(self), PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"set_threads", py_set_threads, METH_O, "Worker threads of the batch kernels (0: one per online CPU, at most 16)."},
+    {"set_mulx", py_set_mulx, METH_O, "Use the BMI2/ADX product when the CPU has it (True) or not; returns whether it is used."},
     {"g1_validate", py_g1_validate, METH_VARARGS, "Raise MalformedInputError for a G1 point off the curve."},
     {"g2_validate", py_g2_validate, METH_VARARGS, "Raise MalformedInputError for a G2 point off the twist or outside the subgroup."},
     {"g1_msm", py_g1_msm, METH_VARARGS, "Multi-scalar multiplication over G1 (Pippenger)."},
@@ -594,8 +607,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "zkp._bn254", "BN254 
 
 PyMODINIT_FUNC PyInit__bn254(void) {
     bn254_detect_cpu();
-    const char *no_mulx = getenv("ZKP_NO_MULX");  /* tests run the fallback path with it */
-    if (no_mulx && *no_mulx && strcmp(no_mulx, "0") != 0) bn254_has_mulx = 0;
+    cpu_has_mulx = bn254_has_mulx;  /* zkp._backend passes ZKP_NO_MULX in through set_mulx */
     PyObject *errors = PyImport_ImportModule("zkp.errors");
     if (!errors) return NULL;
     MalformedInputError = PyObject_GetAttrString(errors, "MalformedInputError");

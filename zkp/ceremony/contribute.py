@@ -21,18 +21,13 @@ from typing import Any, Callable
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import SetupError
+from ..errors import CeremonyError, SetupError
 from ..field import R
 from ..formats.zkey import Contribution, MPCParams, ZKey
 from ..groth16._random import MAX_DRAWS, broken_source, drawer
 from ._rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
 
 __all__ = ["contribute", "beacon", "verify_zkey", "CeremonyError", "contribution_hash"]
-
-
-class CeremonyError(SetupError):
-    """A ceremony transcript or key fails a check; the message names the check and, where
-    there is one, the contribution (1-based, as snarkjs numbers them)."""
 
 
 def _enc(k: int) -> bytes:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
-from ..errors import SetupError
+from ..errors import DevelopmentKeyWarning, SetupError
 from ..field import R
 from ..progress import Progress, Report, reporter
 
@@ -25,10 +25,6 @@ from ._random import MAX_DRAWS, broken_source, random_fr
 from .keys import ProvingKey, VerifyingKey
 
 __all__ = ["setup", "DevelopmentKeyWarning"]
-
-
-class DevelopmentKeyWarning(UserWarning):
-    """Issued when keys come from a single-party (development) setup."""
 
 
 def _enc(values: Sequence[int]) -> bytes:
