@@ -24,7 +24,7 @@ import numpy as np
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError, SetupError
-from ..field import P, R
+from ..field import P, R, to_words
 from ..formats.ptau import PTau, PTauContribution, build_ptau
 from ..progress import Progress, Report, reporter
 from ._blake2b import Blake2b
@@ -263,11 +263,7 @@ def _lagrange_ok(powers: bytes, lag: bytes, width: int, sizes: int) -> bool:
         for j in range(n):
             acc[j] += int.from_bytes(cs[32 * j:32 * j + 32], "big")
     msm = kernels.g1_msm if width == 64 else kernels.g2_msm
-    return bytes(msm(lag, rs)) == bytes(msm(powers, _enc_all([a % R for a in acc])))
-
-
-def _enc_all(values: list[int]) -> bytes:
-    return b"".join(v.to_bytes(32, "big") for v in values)
+    return bytes(msm(lag, rs)) == bytes(msm(powers, to_words([a % R for a in acc])))
 
 
 def ptau_verify(pt: PTau, *, progress: Progress = None) -> list[tuple[str, bytes]]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import SetupError
-from ..field import R
+from ..field import R, to_words
 from ..formats.ptau import PTau, read_ptau
 from ..formats.zkey import MPCParams, ZKey
 from ..qap import QapMatrices, domain_size
@@ -26,17 +26,13 @@ from ..r1cs import R1CS
 __all__ = ["new_zkey", "cs_hash"]
 
 
-def _enc(values: Sequence[int]) -> bytes:
-    return b"".join(int(v).to_bytes(32, "big") for v in values)
-
-
 def _combine(terms: list[tuple[int, int, int]], count: int, bases: bytes, lincomb: Any) -> bytes:
     """Point ``s`` (``s < count``) = the sum of ``k * bases[j]`` over its terms ``(s, j, k)``."""
     terms.sort(key=lambda t: t[0])
     rows = np.fromiter((t[0] for t in terms), dtype=np.int64, count=len(terms))
     ptr = np.searchsorted(rows, np.arange(count + 1)).astype("<u4")
     idx = np.fromiter((t[1] for t in terms), dtype="<u4", count=len(terms))
-    return bytes(lincomb(bases, ptr.tobytes(), idx.tobytes(), _enc([t[2] for t in terms])))
+    return bytes(lincomb(bases, ptr.tobytes(), idx.tobytes(), to_words([t[2] for t in terms])))
 
 
 def _point_terms(cs: R1CS, mat: QapMatrices, n: int) -> tuple[list[tuple[int, int, int]], ...]:
@@ -83,7 +79,7 @@ def cs_hash(zk: ZKey, tau_g1: bytes) -> bytes:
         count = n - 1
     ptr = (2 * np.arange(count + 1, dtype="<u4")).tobytes()
     idx = np.stack([np.arange(n, n + count), np.arange(count)], axis=1).astype("<u4").tobytes()
-    hs = bytes(kernels.g1_lincomb(tau_g1, ptr, idx, _enc([1, R - 1]) * count))
+    hs = bytes(kernels.g1_lincomb(tau_g1, ptr, idx, to_words([1, R - 1]) * count))
     h.update(struct.pack(">I", n - 1))
     h.update(hs)
     vec(zk.c_g1, 64)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import DevelopmentKeyWarning, SetupError
-from ..field import R
+from ..field import R, to_words
 from ..progress import Progress, Report, reporter
 
 if TYPE_CHECKING:
@@ -27,12 +27,8 @@ from .keys import ProvingKey, VerifyingKey
 __all__ = ["setup", "DevelopmentKeyWarning"]
 
 
-def _enc(values: Sequence[int]) -> bytes:
-    return b"".join(int(v).to_bytes(32, "big") for v in values)
-
-
 def _g1_batch(scalars: Sequence[int]) -> bytes:
-    return bytes(kernels.g1_batch_mul(G1Point.generator().to_bytes(), _enc(scalars)))
+    return bytes(kernels.g1_batch_mul(G1Point.generator().to_bytes(), to_words(scalars)))
 
 
 def _g1_points(buf: bytes) -> tuple[G1Point, ...]:
@@ -122,7 +118,7 @@ def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: 
     g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
     report("B in G2", 2, steps)
     g2_all = bytes(kernels.g2_batch_mul(G2Point.generator().to_bytes(),
-                                        _enc([beta, gamma, delta] + v)))
+                                        to_words([beta, gamma, delta] + v)))
     g2 = [G2Point.from_bytes(g2_all[i:i + 128]) for i in range(0, 3 * 128, 128)]
     a1, ic = _g1_points(g1_all[:192]), _g1_points(g1_all[192:])
     vk = VerifyingKey(alpha_g1=a1[0], beta_g2=g2[0], gamma_g2=g2[1], delta_g2=g2[2], ic=ic,
