@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from zkp.field import R
+from zkp.field import R, to_words
 from zkp.errors import MalformedInputError
 from zkp.program import ProgramCheckFailed, WitnessProgram
 from zkp.r1cs import R1CS, R1CSBuilder
@@ -184,7 +184,7 @@ class CompiledCircuit:
             return self._solve_debug(assignment)
         values = input_values(self.circuit, assignment)
         try:
-            data = self.program.run_bytes(b"".join(v.to_bytes(32, "big") for v in values))
+            data = self.program.run_bytes(to_words(values))
         except ProgramCheckFailed as exc:
             self._solve_debug(assignment)  # raises with the line and the values
             label = self._check_labels[exc.check]
@@ -208,7 +208,7 @@ class CompiledCircuit:
                 f"({api.num_constraints} constraints, {api.num_wires} wires) than while "
                 f"compiling ({rows}, {wires}); define must not depend on values or outside state")
         values = api.values if self._kept is None else [api.values[w] for w in self._kept]
-        return Witness(b"".join(v.to_bytes(32, "big") for v in values), self.num_public)
+        return Witness(to_words(values), self.num_public)
 
     def __repr__(self) -> str:
         r = self.r1cs

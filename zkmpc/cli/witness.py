@@ -44,6 +44,7 @@ def _hints_of(cls: type, names: tuple[str, ...]) -> dict[str, Any]:
 
 def cmd_wtns_calculate(args: argparse.Namespace) -> int:
     from circuits.compiler import input_values
+    from zkp.field import to_words
     from zkp.formats.circom import write_wtns
     from zkp.program import ProgramCheckFailed, WitnessProgram
     from zkp.witness import Witness
@@ -52,7 +53,7 @@ def cmd_wtns_calculate(args: argparse.Namespace) -> int:
     cls = load_circuit(args.circuit)
     assignment = load_assignment(cls, args.input)
     values = input_values(cls, assignment)
-    inputs = b"".join(v.to_bytes(32, "big") for v in values)
+    inputs = to_words(values)
     if args.program:
         data = read_file(args.program, binary=True)
         prog = WitnessProgram.from_bytes(data, hints=_hints_of(cls, program_hint_names(data)))
