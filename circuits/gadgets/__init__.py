@@ -27,3 +27,7 @@ __all__ = ["to_bits", "to_bits_strict", "from_bits", "from_bits_strict", "range_
 from .lean_imt import assert_lean_imt_member, lean_imt_root, padded_proof
 
 __all__ += ["lean_imt_root", "assert_lean_imt_member", "padded_proof"]
+
+from .keccak import eth_address_bytes, keccak256_bits, keccak256_bytes, keccak_f, sha3_256_bytes
+
+__all__ += ["keccak_f", "keccak256_bits", "keccak256_bytes", "sha3_256_bytes", "eth_address_bytes"]
