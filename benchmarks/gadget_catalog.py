@@ -27,6 +27,7 @@ class Entry:
     inputs: dict[str, Any]  # zkmpc input specs (Secret[...])
     body: Callable[[Any, Any], Any]  # (api, circuit instance) -> anything
     main: str = ""  # circom main line when it differs from `component main = {name};`
+    reference: str = ""  # no circomlib template: the best published count and where it comes from
 
 
 def _circuit(inputs: dict[str, Any], body: Callable[[Any, Any], Any] | None) -> type:
@@ -49,6 +50,9 @@ def cost(e: Entry) -> int:
 
 
 def circom_source(e: Entry) -> str:
+    """The circom main component of a circomlib entry (one with ``include``)."""
+    if not e.include:
+        raise ValueError(f"{e.name}: no circomlib template ({e.reference})")
     main = e.main or f"component main = {e.name};"
     return f'pragma circom 2.0.0;\ninclude "{e.include}";\n{main}\n'
 
@@ -123,4 +127,7 @@ CATALOG: list[Entry] = [
            "is0": Secret[Field], "k": Secret[Field]},
           lambda api, s: g.assert_smt_non_member(api, s.root, list(s.sibs), s.k, s.ok, s.ov, s.is0),
           main="component main = SMTVerifier(10);"),
+    Entry("Keccak256(1024 bits)", "", {"m": Secret[Bool, 1024]}, lambda api, s: g.keccak256_bits(api, list(s.m)),
+          reference="93,184: the best circom count collected by ethereum/csp-benchmarks (issue 21's table); "
+                    "vocdoni/keccak256-circom's README: 150,848"),
 ]

@@ -20,6 +20,7 @@ import pytest
 
 from circuits import Bool, Circuit, Field, Public, Secret, compile
 from circuits import gadgets as g
+from circuits.gadgets.keccak import _chi, _parity, _xor
 from circuits.gadgets.sha256 import _add, _ch, _maj, _xor3
 from circuits.native import MerkleTree
 from circuits.native import babyjub as bj
@@ -54,6 +55,13 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # EdDSA without S < l (a second encoding S + l of every signature)
     ("circuits/gadgets/eddsa.py", "assert_bits_le_constant(api, s_bits, bj.SUBORDER - 1)", "pass",
      "test_eddsa_refuses_s_plus_l_and_other_messages"),
+    # Keccak's XOR row swapped for a booleanity row of the output (the same count)
+    ("circuits/gadgets/keccak.py", "api.enforce(api.scale(a, 2), b, a + b - out, \"xor\")",
+     "api.enforce(out, out, out, \"xor\")", "test_keccak_xor_and_parity_every_input"),
+    # chi's product ~b & c computed by a hint and never constrained
+    ("circuits/gadgets/keccak.py", "return _parity(api, [a, api.bool_op(\"&\", ~b, c)])",
+     "return _parity(api, [a, api.hint(hints.muladd, ~b, c, 0, bits=1, is_bool=True)])",
+     "test_keccak_chi_every_input"),
 )
 
 
@@ -433,6 +441,42 @@ def test_sha256_pieces_every_input() -> None:
     outs = input_wires(compile(Add), "out")
     _none(s.forge_all([{outs[i]: 1 - ((total >> i) & 1)} for i in (0, 5, 31)]))
     _none(s.sweep() + s.pairs(max_pairs=60) + s.non_boolean())
+
+
+def test_keccak_xor_and_parity_every_input() -> None:
+    """Keccak's XOR (one row, a new wire) and column parity (the low bit of a sum), on every
+    input of up to five bits (the whole permutation is in the soundness sweep)."""
+
+    class Parity(Circuit):
+        out: Public[Bool, 4]
+        x: Secret[Bool, 5]
+
+        def define(self, api: Any) -> None:
+            x = list(self.x)
+            got = (_xor(api, x[0], x[1]), _parity(api, x[:3]), _parity(api, x[:4]), _parity(api, x))
+            for g_, want in zip(got, self.out):
+                api.assert_equal(g_, want)
+
+    for x in itertools.product((0, 1), repeat=5):
+        want = [x[0] ^ x[1], sum(x[:3]) % 2, sum(x[:4]) % 2, sum(x) % 2]
+        s = _search(Parity, Parity(out=want, x=list(x)))
+        _none(s.forge_all([{1 + i: 1 - want[i]} for i in range(4)]))
+        _none(s.sweep() + s.pairs() + s.non_boolean())
+
+
+def test_keccak_chi_every_input() -> None:
+    class Chi(Circuit):
+        out: Public[Bool]
+        x: Secret[Bool, 3]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(_chi(api, *self.x), self.out)
+
+    for a, b, c in itertools.product((0, 1), repeat=3):
+        want = a ^ ((1 - b) & c)
+        s = _search(Chi, Chi(out=want, x=[a, b, c]))
+        _none(s.forge_all([{1: 1 - want}]))
+        _none(s.sweep() + s.pairs() + s.non_boolean())
 
 
 # ------------------------------------------------------------------ Baby Jubjub, EdDSA

@@ -39,7 +39,7 @@ def test_no_gadget_costs_more_than_circomlib_at_O2(circom: str) -> None:
     pinned = golden()
     with tempfile.TemporaryDirectory() as d:
         work = circom_workdir(Path(d))
-        for e in CATALOG:
+        for e in (e for e in CATALOG if e.include):  # the others cite a published count
             theirs = circom_count(circom_source(e), work, "--O2")
             assert pinned[e.name] <= theirs, f"{e.name}: zkmpc {pinned[e.name]} > circom --O2 {theirs}"
 

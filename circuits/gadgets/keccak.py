@@ -11,12 +11,14 @@ negates a few (free). Per round, in constraints:
   round are);
 - chi: ``a ^ (~b & c)`` as the product ``~b * c`` and one XOR: 2 per bit.
 
-That is 6,080 per round; the first round folds its constant lanes and the last computes only
-the lanes the digest reads (lanes 0 to 3 need the first row of chi: 5 of 25 lanes of theta).
-Keccak-256 of 128 bytes (one permutation): 140,288 constraints, 1,024 of them splitting the
-bytes into bits (``keccak256_bits`` takes Bools: 139,264). The best published R1CS count,
-93,184, needs a witness computing a 3-bit XOR or ``a ^ (~b & c)`` in one row, which the
-witness program's native operations cannot yet do without an extra wire.
+That is 6,080 per round; the first round folds its constant lanes (the padding and the
+capacity) and the last computes only the lanes the digest reads (lanes 0 to 3 need the first
+row of chi: 5 of 25 lanes of theta, 2,112 constraints). Keccak-256 of 128 bytes (one
+permutation) given as Bools (``keccak256_bits``): 141,120 constraints; as bytes, 1,024 more
+to split them. vocdoni/keccak256-circom states 150,848; the best published R1CS count,
+93,184, writes a 3-bit XOR and ``a ^ (~b & c)`` in one row each, which needs a witness
+operation the native hints lack (the low bit of a small sum with no row: the witness
+program's ``BITS`` instruction, reachable today only with a booleanity row per bit).
 
     >>> from circuits import Circuit, Public, Secret, UInt, compile
     >>> from circuits.gadgets import keccak256_bytes
@@ -29,7 +31,7 @@ witness program's native operations cannot yet do without an extra wire.
     ...             api.assert_equal(got, want)
     >>> cs = compile(Pre)
     >>> cs.r1cs.num_constraints
-    137492
+    134349
     >>> w = cs.solve(Pre(digest=list(keccak256(b"abc")), msg=list(b"abc")))
     >>> cs.r1cs.is_satisfied(w.values())
     True
