@@ -58,9 +58,8 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # Keccak's XOR row swapped for a booleanity row of the output (the same count)
     ("circuits/gadgets/keccak.py", "api.enforce(api.scale(a, 2), b, a + b - out, \"xor\")",
      "api.enforce(out, out, out, \"xor\")", "test_keccak_xor_and_parity_every_input"),
-    # chi's product ~b & c computed by a hint and never constrained
-    ("circuits/gadgets/keccak.py", "return _parity(api, [a, api.bool_op(\"&\", ~b, c)])",
-     "return _parity(api, [a, api.hint(hints.muladd, ~b, c, 0, bits=1, is_bool=True)])",
+    # the one-row chi and XOR3 (q * (p2 + k out) = p3) swapped for a booleanity row of the output
+    ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op)", "api.enforce(out, out, out, op)",
      "test_keccak_chi_every_input"),
 )
 

@@ -117,7 +117,8 @@ def test_only_the_requested_lanes_are_computed_in_the_last_round(permutation: An
                 api.assert_equal(g, want)
 
     cs = compile(Four)
-    assert cs.r1cs.num_constraints < permutation.r1cs.num_constraints - 4000
+    # 1,344 fewer public bits to type, and a last round of 640 + 320 + 256 rows instead of 3,840
+    assert permutation.r1cs.num_constraints - cs.r1cs.num_constraints == 1344 + 3840 - 1216
     lanes = [random.Random(4).getrandbits(64) for _ in range(25)]
     cs.solve(Four(out=_lane_bits(native.keccak_f1600(lanes)[:4]), state=_lane_bits(lanes)))
 

@@ -3,22 +3,22 @@
 
 A lane is 64 Bools, bit ``z`` of lane ``x + 5 * y`` first; bytes enter little-endian (bit 0 of
 byte ``8 * i + k`` is bit ``8 * k`` of lane ``i``). Rho and pi only move bits (free), iota
-negates a few (free). Per round, in constraints:
+negates a few (free). Two rows carry the cost, each determining one new Bool from Bools:
 
-- theta: each column parity ``C[x][z]`` (the XOR of five bits) is the low bit of their sum,
-  split into 3 bits (3 constraints); ``D[x][z] = C[x-1][z] ^ C[x+1][z-1]`` 1; each lane
-  bit XOR ``D`` 1 (free where the bit is a constant, as the padding and capacity of the first
-  round are);
-- chi: ``a ^ (~b & c)`` as the product ``~b * c`` and one XOR: 2 per bit.
+- XOR of three: with ``s = a + b + c``, ``(3 - 2s) * (2 out - s) = s`` (s = 0, 1, 2, 3 gives
+  out = 0, 1, 0, 1; ``3 - 2s`` is never 0);
+- chi, ``a ^ (~b & c)``: ``(1 - 4a + b + c) * (3a + b + c + out) = -12a + 2b + 4c`` (the first
+  factor is 1, 2 or 3 when ``a = 0``, -3, -2 or -1 when ``a = 1``).
 
-That is 6,080 per round; the first round folds its constant lanes (the padding and the
-capacity) and the last computes only the lanes the digest reads (lanes 0 to 3 need the first
-row of chi: 5 of 25 lanes of theta, 2,112 constraints). Keccak-256 of 128 bytes (one
-permutation) given as Bools (``keccak256_bits``): 141,120 constraints; as bytes, 1,024 more
-to split them. vocdoni/keccak256-circom states 150,848; the best published R1CS count,
-93,184, writes a 3-bit XOR and ``a ^ (~b & c)`` in one row each, which needs a witness
-operation the native hints lack (the low bit of a small sum with no row: the witness
-program's ``BITS`` instruction, reachable today only with a booleanity row per bit).
+The witness program divides (``w = right side / first factor``) and subtracts; the linear
+row tying ``w`` to ``out`` is removed by compile's elimination together with ``w``, so each
+costs one row and one wire (and one field inversion when solving). Per round: the column
+parities (XOR of five: two rows) 640, theta's ``bit ^ C[x-1] ^ C[x+1]`` 1,600, chi 1,600:
+3,840. The first round folds the constant lanes (padding, capacity); the last computes only
+the lanes the digest reads (the first row of chi: 5 of 25 lanes of theta). Keccak-256 of
+128 bytes (one permutation) given as Bools (``keccak256_bits``): 89,024 constraints; as bytes,
+1,024 more to split them (the best published count, 93,184; vocdoni/keccak256-circom states
+150,848).
 
     >>> from circuits import Circuit, Public, Secret, UInt, compile
     >>> from circuits.gadgets import keccak256_bytes
@@ -31,7 +31,7 @@ program's ``BITS`` instruction, reachable today only with a booleanity row per b
     ...             api.assert_equal(got, want)
     >>> cs = compile(Pre)
     >>> cs.r1cs.num_constraints
-    134349
+    84778
     >>> w = cs.solve(Pre(digest=list(keccak256(b"abc")), msg=list(b"abc")))
     >>> cs.r1cs.is_satisfied(w.values())
     True
@@ -46,6 +46,7 @@ from ..engine import hints
 from ..errors import CircuitTypeError
 from ..native.keccak import RATE, ROTATIONS, ROUND_CONSTANTS
 from ..var import Operand, Var
+from zkp.field import R
 
 __all__ = ["keccak_f", "keccak256_bits", "keccak256_bytes", "sha3_256_bytes", "eth_address_bytes"]
 
@@ -60,9 +61,30 @@ def _xor(api: API, a: Var, b: Var) -> Var:
     return out
 
 
+def _rational_bit(api: API, q: Var, p2: Var, p3: Var, k: int, op: str) -> Var:
+    """The Bool ``out`` with ``q * (p2 + k * out) = p3``: one row, one wire. ``q`` is non-zero
+    on every Bool input, so the row determines ``out``. The witness divides, ``w = p3 / q``,
+    and makes ``out = (w - p2) / k``; the linear row ``w = p2 + k * out`` is removed by
+    compile's linear elimination together with ``w`` (used nowhere else)."""
+    w = api.hint(hints.div, p3, q)
+    inv = pow(k, -1, R)
+    out = api.hint(hints.muladd, inv, w, api.scale(p2, -inv), bits=1, is_bool=True)
+    rest = api.lincomb([(p2, 1), (out, k)])
+    api.enforce(q, rest, p3, op)
+    api.assert_equal(w, rest)
+    return out
+
+
+def _xor3(api: API, a: Var, b: Var, c: Var) -> Var:
+    """``a ^ b ^ c`` of variable Bools in one row: with ``s = a + b + c``,
+    ``(3 - 2s) * (2 out - s) = s`` (``s`` = 0, 1, 2, 3 gives out = 0, 1, 0, 1)."""
+    s = [(a, 1), (b, 1), (c, 1)]
+    return _rational_bit(api, api.lincomb([(a, -2), (b, -2), (c, -2)], 3), api.lincomb([(a, -1), (b, -1), (c, -1)]),
+                         api.lincomb(s), 2, "xor3")
+
+
 def _parity(api: API, bits: Sequence[Var]) -> Var:
-    """The XOR of Bools: constants fold; two variables one constraint; more, the low bit of
-    their sum split into bits (``k`` variables: ``k.bit_length()`` constraints)."""
+    """The XOR of Bools: constants fold; 2 or 3 variables one row, 4 or 5 two rows."""
     flip = 0
     vs: list[Var] = []
     for b in bits:
@@ -70,6 +92,8 @@ def _parity(api: API, bits: Sequence[Var]) -> Var:
             flip ^= b.constant_value()
         else:
             vs.append(b)
+    while len(vs) > 3:
+        vs = [_xor3(api, *vs[:3]), *vs[3:]]
     if not vs:
         return api.constant(flip)
     if len(vs) == 1:
@@ -77,15 +101,18 @@ def _parity(api: API, bits: Sequence[Var]) -> Var:
     elif len(vs) == 2:
         out = _xor(api, vs[0], vs[1])
     else:
-        n = len(vs).bit_length()
-        # the top bit is the linear rest: bit 0 stays one wire, so the rows that read it are short
-        out = api.decompose_unchecked(api.lincomb([(v, 1) for v in vs]), n, linear=n - 1)[0]
+        out = _xor3(api, *vs)
     return ~out if flip else out
 
 
 def _chi(api: API, a: Var, b: Var, c: Var) -> Var:
-    """``a ^ (~b & c)``: 2 constraints (fewer with a constant)."""
-    return _parity(api, [a, api.bool_op("&", ~b, c)])
+    """``a ^ (~b & c)`` in one row: ``(1 - 4a + b + c) * (3a + b + c + out) = -12a + 2b + 4c``
+    (the first factor is 1, 2 or 3 for ``a = 0``, -3, -2 or -1 for ``a = 1``); with a constant
+    operand it folds to at most one XOR or AND."""
+    if a.is_constant() or b.is_constant() or c.is_constant():
+        return _parity(api, [a, api.bool_op("&", ~b, c)])
+    return _rational_bit(api, api.lincomb([(a, -4), (b, 1), (c, 1)], 1), api.lincomb([(a, 3), (b, 1), (c, 1)]),
+                         api.lincomb([(a, -12), (b, 2), (c, 4)]), 1, "chi")
 
 
 def _theta_rho_pi(api: API, a: list[Lane], wanted: set[int]) -> dict[int, Lane]:
@@ -99,11 +126,18 @@ def _theta_rho_pi(api: API, a: list[Lane], wanted: set[int]) -> dict[int, Lane]:
     columns = {i % 5 for i in sources.values()}
     need_c = {(x + d) % 5 for x in columns for d in (-1, 1)}
     c = {x: [_parity(api, [a[x + 5 * y][z] for y in range(5)]) for z in range(64)] for x in sorted(need_c)}
-    d = {x: [_parity(api, [c[(x - 1) % 5][z], c[(x + 1) % 5][(z - 1) % 64]]) for z in range(64)]
-         for x in sorted(columns)}
+    d: dict[int, Lane] = {}
+    for x in sorted(columns):
+        lanes = [i for i in sources.values() if i % 5 == x]
+        if sum(a[i][0].is_constant() for i in lanes) >= 2:  # D once, then free on constant lanes
+            d[x] = [_parity(api, [c[(x - 1) % 5][z], c[(x + 1) % 5][(z - 1) % 64]]) for z in range(64)]
     out: dict[int, Lane] = {}
     for dest, i in sorted(sources.items()):
-        lane = [_parity(api, [a[i][z], d[i % 5][z]]) for z in range(64)]
+        x = i % 5
+        if x in d:
+            lane = [_parity(api, [a[i][z], d[x][z]]) for z in range(64)]
+        else:
+            lane = [_parity(api, [a[i][z], c[(x - 1) % 5][z], c[(x + 1) % 5][(z - 1) % 64]]) for z in range(64)]
         r = ROTATIONS[i]
         out[dest] = [lane[(z - r) % 64] for z in range(64)]
     return out
@@ -126,7 +160,7 @@ def _round(api: API, a: list[Lane], rc: int, wanted: set[int]) -> list[Lane]:
 def keccak_f(api: API, lanes: Sequence[Sequence[Operand]], *, outputs: Sequence[int] = range(25)) -> list[Lane]:
     """Keccak-f[1600] of 25 lanes of 64 Bools (ints 0/1 allowed). Only the lanes in
     ``outputs`` are computed in the last round (the others are returned as constant 0):
-    at most 6,080 constraints per round."""
+    at most 3,840 constraints per round."""
     if len(lanes) != 25 or any(len(lane) != 64 for lane in lanes):
         raise CircuitTypeError(f"keccak_f: expected 25 lanes of 64 bits, found {[len(x) for x in lanes]}")
     want = set(outputs)
