@@ -8,6 +8,19 @@ secp256k1 public key instead (64 key bytes, 20 public address bytes). The best p
 R1CS count for 128 bytes is 93,184 (the circom implementations collected by
 ethereum/csp-benchmarks, issue 21's table); vocdoni/keccak256-circom states 150,848.
 circomlib has no Keccak, so there is no ``snarkjs wtns calculate`` row.
+
+Measured on the 2-core development machine (shared), C kernels, December 2026:
+
+=======================  ===========  =======  =====  =====  =====  =========
+circuit                  constraints  compile  solve  setup  prove  peak RSS
+=======================  ===========  =======  =====  =====  =====  =========
+Keccak-256, 128 bytes    91,328       30.5 s   2.2 s  26.9 s 6.7 s  312 MB
+Ethereum address         89,504       19.2 s   2.3 s  18.4 s 5.2 s  303 MB
+=======================  ===========  =======  =====  =====  =====  =========
+
+The gadget alone (bits in, catalog entry ``Keccak256(1024 bits)``) is 89,024; the rest is
+the bytes' split (1,024) and the typing of the inputs. The solve is one field inversion per
+row (the witness program's ``DIV``): the two-row formulation solved in 0.04 s for 143,424 rows.
 """
 
 from __future__ import annotations
@@ -77,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, float]] = []
     cs = timed("compile", lambda: compile_circuit(cls), rows)
     ref = "" if args.address else f"; published best: {PUBLISHED.get(args.bytes, 'none')}"
-    print(f"  {cs.r1cs.num_constraints} constraints (inputs typed, digest asserted), {cs.r1cs.num_wires} wires{ref}")
+    print(f"  {cs.r1cs.num_constraints} constraints (inputs typed, outputs asserted), {cs.r1cs.num_wires} wires{ref}")
     w = timed("solve", lambda: cs.solve(assignment), rows)
     if "setup" not in stages:
         return 0
