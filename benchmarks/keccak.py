@@ -11,12 +11,12 @@ circomlib has no Keccak, so there is no ``snarkjs wtns calculate`` row.
 
 Measured on the 2-core development machine (shared), C kernels, December 2026:
 
-=======================  ===========  =======  =====  =====  =====  =========
-circuit                  constraints  compile  solve  setup  prove  peak RSS
-=======================  ===========  =======  =====  =====  =====  =========
-Keccak-256, 128 bytes    91,328       30.5 s   2.2 s  26.9 s 6.7 s  312 MB
-Ethereum address         89,504       19.2 s   2.3 s  18.4 s 5.2 s  303 MB
-=======================  ===========  =======  =====  =====  =====  =========
+=======================  ===========  =======  ======  ======  ======  ========
+circuit                  constraints  compile  solve   setup   prove   peak RSS
+=======================  ===========  =======  ======  ======  ======  ========
+Keccak-256, 128 bytes    91,328       30.5 s   2.2 s   26.9 s  6.7 s   312 MB
+Ethereum address         89,504       19.2 s   2.3 s   18.4 s  5.2 s   303 MB
+=======================  ===========  =======  ======  ======  ======  ========
 
 The gadget alone (bits in, catalog entry ``Keccak256(1024 bits)``) is 89,024; the rest is
 the bytes' split (1,024) and the typing of the inputs. The solve is one field inversion per
