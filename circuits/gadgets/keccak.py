@@ -41,12 +41,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from zkp.field import R
+
 from ..api import API
 from ..engine import hints
 from ..errors import CircuitTypeError
 from ..native.keccak import RATE, ROTATIONS, ROUND_CONSTANTS
 from ..var import Operand, Var
-from zkp.field import R
 
 __all__ = ["keccak_f", "keccak256_bits", "keccak256_bytes", "sha3_256_bytes", "eth_address_bytes"]
 
