@@ -94,7 +94,7 @@ def test_permutation_equals_the_twin_on_random_and_edge_states(permutation: Any)
 def test_permutation_wires_are_bound_and_outputs_cannot_be_forged(permutation: Any) -> None:
     rng = random.Random(25)
     w = permutation.solve(_perm_assignment([rng.getrandbits(64) for _ in range(25)]))
-    assert assert_internal_wires_bound(permutation, w, sample=300) == 300
+    assert assert_internal_wires_bound(permutation, w) > 85_000  # every wire: the soundness sweep
     s = ForgerySearch(permutation, w)
     outs = input_wires(permutation, "out")
     honest = w.values()

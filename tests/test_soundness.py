@@ -98,7 +98,6 @@ SAMPLES: dict[str, Sample] = {
     "BabyPbk()": lambda rng: ({"k": rng.randrange(1, 1 << 253)}, 0),
     "EscalarMulAny(254)": lambda rng: ({"e": [rng.randrange(2) for _ in range(254)], "p": _point(rng)}, 0),
     "Sha256(256)": _bools(256, "m"), "Sha256(512)": _bools(512, "m"),
-    "Keccak256(1024 bits)": _bools(1024, "m"),
     "EdDSAPoseidonVerifier()": _eddsa(False), "EdDSAPoseidonVerifier() enabled": _eddsa(True),
     "SMTVerifier(10)": _smt("generic"), "SMTVerifier(10) member": _smt("member"),
     "SMTVerifier(10) non-member": _smt("non-member"),
