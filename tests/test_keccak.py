@@ -216,6 +216,10 @@ def test_eth_address_in_circuit_equals_eth_keys_and_anvils_account() -> None:
         w = cs.solve(Address(address=list(want), x=list(pub[:32]), y=list(pub[32:])))
         assert cs.r1cs.is_satisfied(w.values())
     assert native.eth_address(_public_key(ANVIL_KEY)).hex() == ANVIL_ADDRESS
+    assert not cs.program.hint_names  # native operations only (DIV, MULADD, BITS): no Python at solve time
+    anvil = _public_key(ANVIL_KEY)
+    honest = Address(address=list(bytes.fromhex(ANVIL_ADDRESS)), x=list(anvil[:32]), y=list(anvil[32:]))
+    assert cs.solve(honest, debug=True).to_bytes() == cs.solve(honest).to_bytes()  # define mode agrees
     other = _public_key(2)
     with pytest.raises(UnsatisfiedConstraintError):
         cs.solve(Address(address=list(bytes.fromhex(ANVIL_ADDRESS)), x=list(other[:32]), y=list(other[32:])))
