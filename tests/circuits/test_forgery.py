@@ -20,6 +20,7 @@ import pytest
 
 from circuits import Bool, Circuit, Field, Public, Secret, UInt, compile
 from circuits import gadgets as g
+from circuits.gadgets.keccak import _chi, _parity, _xor
 from circuits.gadgets.sha256 import _add, _ch, _maj, _xor3
 from circuits.native import MerkleTree
 from circuits.native import babyjub as bj
@@ -64,6 +65,13 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # RSA without s < n (s + n verifies too)
     ("circuits/gadgets/rsa.py", "        bi.assert_less_than(api, s, n)", "        pass",
      "test_rsa_refuses_s_plus_n_and_other_digests"),
+
+    # Keccak's XOR row swapped for a booleanity row of the output (the same count)
+    ("circuits/gadgets/keccak.py", "api.enforce(api.scale(a, 2), b, a + b - out, \"xor\")",
+     "api.enforce(out, out, out, \"xor\")", "test_keccak_xor_and_parity_every_input"),
+    # the one-row chi and XOR3 (q * (p2 + k out) = p3) swapped for a booleanity row of the output
+    ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op)", "api.enforce(out, out, out, op)",
+     "test_keccak_chi_every_input"),
 )
 
 
@@ -473,6 +481,41 @@ def test_sha256_variable_length_and_padding_cannot_be_forged() -> None:
         _none(s.sweep(padding) + s.pairs(padding, max_pairs=80) + s.non_boolean(padding))
         moved = _search(V, honest, movable=("msg",), free_ok=1)
         assert moved.forge({last_byte: 7}) is not None, "a byte past the length is ignored"
+
+def test_keccak_xor_and_parity_every_input() -> None:
+    """Keccak's XOR (one row, a new wire) and column parity (the low bit of a sum), on every
+    input of up to five bits (the whole permutation is in the soundness sweep)."""
+
+    class Parity(Circuit):
+        out: Public[Bool, 4]
+        x: Secret[Bool, 5]
+
+        def define(self, api: Any) -> None:
+            x = list(self.x)
+            got = (_xor(api, x[0], x[1]), _parity(api, x[:3]), _parity(api, x[:4]), _parity(api, x))
+            for g_, want in zip(got, self.out):
+                api.assert_equal(g_, want)
+
+    for x in itertools.product((0, 1), repeat=5):
+        want = [x[0] ^ x[1], sum(x[:3]) % 2, sum(x[:4]) % 2, sum(x) % 2]
+        s = _search(Parity, Parity(out=want, x=list(x)))
+        _none(s.forge_all([{1 + i: 1 - want[i]} for i in range(4)]))
+        _none(s.sweep() + s.pairs() + s.non_boolean())
+
+
+def test_keccak_chi_every_input() -> None:
+    class Chi(Circuit):
+        out: Public[Bool]
+        x: Secret[Bool, 3]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(_chi(api, *self.x), self.out)
+
+    for a, b, c in itertools.product((0, 1), repeat=3):
+        want = a ^ ((1 - b) & c)
+        s = _search(Chi, Chi(out=want, x=[a, b, c]))
+        _none(s.forge_all([{1: 1 - want}]))
+        _none(s.sweep() + s.pairs() + s.non_boolean())
 
 
 # ------------------------------------------------------------------ Baby Jubjub, EdDSA
