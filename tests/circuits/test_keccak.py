@@ -17,12 +17,16 @@ from circuits.native import keccak as native
 from circuits.testing import ForgerySearch, input_wires
 from zkp.evm.keccak import keccak256 as evm_keccak256
 
-from .conftest import assert_internal_wires_bound
+from ..conftest import assert_internal_wires_bound
 
 # Hardhat's and anvil's first development account (a well-known test key, no funds anywhere)
 ANVIL_KEY = 0xAC0974BEC39A17E36BA4A6B4D238FF944BACB478CBED5EFCAE784D7BF4F2FF80
 ANVIL_ADDRESS = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
 EDGE_LENGTHS = [0, 1, 128, 135, 136, 137, 272]
+#: the circuit's padding cases (each length compiles a 90k-row circuit, about 20 s): empty;
+#: 135, where 0x01 and 0x80 share the last byte of the one block; 136, a second block of
+#: padding only. The native twin, equal to the circuit here, is checked at every length.
+CIRCUIT_LENGTHS = [0, 135, 136]
 
 
 def _eth_hash(data: bytes) -> bytes:
@@ -138,7 +142,7 @@ def _digest_circuit(n: int, fn: Any) -> type:
     return H
 
 
-@pytest.mark.parametrize("n", [*EDGE_LENGTHS, random.Random(21).randrange(2, 135)])
+@pytest.mark.parametrize("n", CIRCUIT_LENGTHS)
 def test_keccak256_bytes_equals_the_references_at_every_padding_edge(n: int) -> None:
     cls = _digest_circuit(n, keccak256_bytes)
     cs = compile(cls)
