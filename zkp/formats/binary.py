@@ -22,7 +22,8 @@ import struct
 from .._backend import kernels
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
-from ..groth16.keys import ProvingKey, VerifyingKey
+from ..groth16.keys import VerifyingKey
+from ..groth16.proving_key import ProvingKey
 from ..qap import domain_size
 from .circom import read_r1cs, write_r1cs
 

@@ -166,7 +166,7 @@ def read_wtns_raw(source: str | os.PathLike[str] | bytes, *, num_wires: int | No
     32-byte little-endian word per wire, *unchecked* against r (the prover's kernels check
     them). The header (field, count, section sizes) is checked, the count against
     ``num_wires`` when given."""
-    from .zkey import open_binary
+    from ._zkey_sections import open_binary
 
     mv = open_binary(source, "wtns")
     what = "wtns"

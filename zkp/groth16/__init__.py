@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .keys import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey
+from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 from .setup import DevelopmentKeyWarning, setup  # eager: the submodule's name is the function's
 
 if TYPE_CHECKING:
+    from .proving_key import ProvingKey
     from .prover import PreparedProvingKey, prove
     from .verifier import verify, verify_batch
     from .zkey_prover import Prover
@@ -32,7 +33,7 @@ __all__ = ["setup", "prove", "verify", "verify_batch", "Proof", "ProvingKey", "V
 
 # the provers and the verifier are imported on first use: ``zkmpc prove KEY.zkey ...`` never
 # loads the R1CS/QAP prover (nor numpy with it), reading a verifying key loads no prover
-_LAZY = {"prove": ".prover", "PreparedProvingKey": ".prover", "verify": ".verifier", "verify_batch": ".verifier", "Prover": ".zkey_prover"}
+_LAZY = {"ProvingKey": ".proving_key", "prove": ".prover", "PreparedProvingKey": ".prover", "verify": ".verifier", "verify_batch": ".verifier", "Prover": ".zkey_prover"}
 
 
 def __getattr__(name: str) -> Any:

@@ -6,16 +6,13 @@ Keys hold their point vectors as packed buffers (EIP-196/197 encodings, see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..curve import G1Point, G2Point
 from ..errors import InputTypeError, MalformedInputError
 
-if TYPE_CHECKING:  # numpy, the QAP and R1CS load where a key needs them (a .zkey prover never does)
-    from ..qap import QapMatrices
-    from ..r1cs import R1CS
+if TYPE_CHECKING:
+    from .proving_key import ProvingKey
 
 __all__ = ["VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "Proof"]
 
@@ -54,12 +51,40 @@ def _check_ic_distinct(ic: tuple[G1Point, ...]) -> None:
 _DEV_NOTE = "development key: whoever ran the setup can forge proofs (production keys come from a ceremony)"
 
 
-@dataclass(frozen=True)
-class VerifyingKey:
+class _Frozen:
+    """Immutable records without :mod:`dataclasses` (whose import, with :mod:`inspect`, is
+    a tenth of a one-shot ``zkmpc prove``): fields set once in ``__init__``, equality and
+    hash over :attr:`_KEY`, pickled through ``__dict__``."""
+
+    _KEY: tuple[str, ...] = ()
+
+    def _set(self, **fields: object) -> None:
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._KEY)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+class VerifyingKey(_Frozen):
     """The verifying key. ``ic[0] + sum(x_i * ic[i])`` is the public-input commitment.
 
     ``development`` is True for keys from a single-party :func:`zkp.groth16.setup`:
-    whoever ran it can forge proofs.
+    whoever ran it can forge proofs (it takes no part in equality).
     """
 
     alpha_g1: G1Point
@@ -67,7 +92,15 @@ class VerifyingKey:
     gamma_g2: G2Point
     delta_g2: G2Point
     ic: tuple[G1Point, ...]
-    development: bool = field(default=False, compare=False)
+    development: bool
+    _KEY = ("alpha_g1", "beta_g2", "gamma_g2", "delta_g2", "ic")
+    __match_args__ = ("alpha_g1", "beta_g2", "gamma_g2", "delta_g2", "ic")
+
+    def __init__(self, alpha_g1: G1Point, beta_g2: G2Point, gamma_g2: G2Point, delta_g2: G2Point,
+                 ic: tuple[G1Point, ...], development: bool = False) -> None:
+        self._set(alpha_g1=alpha_g1, beta_g2=beta_g2, gamma_g2=gamma_g2, delta_g2=delta_g2, ic=ic,
+                  development=development)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("alpha_g1",):
@@ -130,93 +163,18 @@ class PreparedVerifyingKey:
         return f"PreparedVerifyingKey(num_public={self.vk.num_public})"
 
 
-@dataclass(frozen=True, eq=False)
-class ProvingKey:
-    """The proving key: the constraint system (or, for a key read from a snarkjs ``.zkey``,
-    only its A and B matrices: ``cs`` is None and ``matrices_`` holds them) plus packed point
-    vectors.
-
-    a_g1, b_g1, b_g2: ``[u_i(t)]_1, [v_i(t)]_1, [v_i(t)]_2`` for every wire;
-    l_g1: ``[(beta*u_i + alpha*v_i + w_i)(t) / delta]_1`` for the private wires;
-    h_g1: ``[L_(2i+1)(t) / delta]_1`` for i < n, the odd-indexed Lagrange basis of the
-    2n-th roots of unity (snarkjs's H basis: the prover's scalars are ``A*B - C`` on the
-    odd 2n-th roots, with no division by Z and no final inverse NTT).
-    """
-
-    vk: VerifyingKey
-    cs: R1CS | None
-    domain_size: int
-    alpha_g1: G1Point
-    beta_g1: G1Point
-    delta_g1: G1Point
-    beta_g2: G2Point
-    delta_g2: G2Point
-    a_g1: bytes
-    b_g1: bytes
-    b_g2: bytes
-    l_g1: bytes
-    h_g1: bytes
-    matrices_: QapMatrices | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.cs is None and self.matrices_ is None:
-            raise MalformedInputError("proving key: needs the R1CS or the QAP matrices")
-        nw, npub, n = self.num_wires, self.num_public, self.domain_size
-        sizes = {"a_g1": 64 * nw, "b_g1": 64 * nw, "b_g2": 128 * nw,
-                 "l_g1": 64 * (nw - npub - 1), "h_g1": 64 * n}
-        for name, size in sizes.items():
-            if len(getattr(self, name)) != size:
-                raise MalformedInputError(f"proving key: {name} must be {size} bytes, "
-                                          f"found {len(getattr(self, name))}")
-        if self.vk.num_public != npub:
-            raise MalformedInputError("proving key: verifying key and R1CS disagree on public inputs")
-
-    @property
-    def development(self) -> bool:
-        return self.vk.development
-
-    @cached_property
-    def matrices(self) -> QapMatrices:
-        """A and B as snarkjs stores them (from the R1CS when the key has one)."""
-        if self.matrices_ is not None:
-            return self.matrices_
-        assert self.cs is not None
-        from ..qap import QapMatrices
-
-        return QapMatrices.from_r1cs(self.cs)
-
-    @property
-    def num_wires(self) -> int:
-        return self.cs.num_wires if self.cs is not None else self.matrices.num_wires
-
-    @property
-    def num_public(self) -> int:
-        return self.cs.num_public if self.cs is not None else self.matrices.num_public
-
-    @property
-    def num_constraints(self) -> int:
-        return self.cs.num_constraints if self.cs is not None else self.matrices.num_constraints
-
-    def __repr__(self) -> str:
-        dev = ", development=True" if self.development else ""
-        return (f"ProvingKey(constraints={self.num_constraints}, wires={self.num_wires}, "
-                f"public={self.num_public}, domain={self.domain_size}{dev})")
-
-    def _repr_html_(self) -> str:
-        from ..display import html_table
-
-        rows = [("constraints", f"{self.num_constraints:,}"), ("wires", f"{self.num_wires:,}"),
-                ("public inputs", self.num_public), ("domain", f"2^{self.domain_size.bit_length() - 1}")]
-        return html_table("Groth16 proving key (BN254)", rows, note=_DEV_NOTE if self.development else "")
-
-
-@dataclass(frozen=True, repr=False)
-class Proof:
+class Proof(_Frozen):
     """A Groth16 proof ``(A, B, C)``; 256 bytes in its canonical encoding."""
 
     a: G1Point
     b: G2Point
     c: G1Point
+    _KEY = ("a", "b", "c")
+    __match_args__ = ("a", "b", "c")
+
+    def __init__(self, a: G1Point, b: G2Point, c: G1Point) -> None:
+        self._set(a=a, b=b, c=c)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         _need(self.a, G1Point, "proof A")
@@ -246,3 +204,13 @@ class Proof:
             raise MalformedInputError(f"proof: expected 256 bytes, found {len(data) if isinstance(data, (bytes, bytearray)) else type(data).__name__}")
         return cls(G1Point.from_bytes(data[:64]), G2Point.from_bytes(data[64:192]),
                    G1Point.from_bytes(data[192:]))
+
+
+def __getattr__(name: str) -> Any:
+    # ProvingKey lives in zkp.groth16.proving_key (a dataclass: loaded where a key is built or
+    # read whole, never by the .zkey prover); this name stays importable from here
+    if name == "ProvingKey":
+        from .proving_key import ProvingKey
+
+        return ProvingKey
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -42,7 +42,8 @@ from ..field import R, to_words
 from ..progress import Progress, reporter
 from ..witness import Witness
 from ._random import random_fr
-from .keys import Proof, ProvingKey, VerifyingKey
+from .keys import Proof, VerifyingKey
+from .proving_key import ProvingKey
 from .zkey_prover import PROVE_STEPS, Prover, _b_in_g2
 
 __all__ = ["prove", "PreparedProvingKey"]

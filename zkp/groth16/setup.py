@@ -19,10 +19,12 @@ from ..errors import DevelopmentKeyWarning, SetupError
 from ..field import R, to_words
 from ..progress import Progress, Report, reporter
 
+from ._random import MAX_DRAWS, broken_source, random_fr
+from .keys import VerifyingKey
+
 if TYPE_CHECKING:
     from ..r1cs import R1CS
-from ._random import MAX_DRAWS, broken_source, random_fr
-from .keys import ProvingKey, VerifyingKey
+    from .proving_key import ProvingKey
 
 __all__ = ["setup", "DevelopmentKeyWarning"]
 
@@ -132,6 +134,8 @@ def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: 
     report("H in G1", 6, steps)
     h_g1 = _g1_batch(h)
     report("done", steps, steps)
+    from .proving_key import ProvingKey  # dataclasses: not on the .zkey prover's import path
+
     return ProvingKey(
         vk=vk, cs=cs, domain_size=n, alpha_g1=a1[0], beta_g1=a1[1], delta_g1=a1[2],
         beta_g2=g2[0], delta_g2=g2[2], a_g1=a_g1, b_g1=b_g1, b_g2=g2_all[3 * 128:], l_g1=l_g1, h_g1=h_g1)

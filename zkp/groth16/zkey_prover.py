@@ -105,13 +105,14 @@ class Prover:
 
     def __init__(self, zkey: str | os.PathLike[str] | bytes, *, check_points: bool = True,
                  resident: bool = True, tables: bool = False, table_bytes: int = 512 << 20) -> None:
-        from ..formats.zkey import _header, _read_mpc, g1_from_lem, g2_from_lem, open_binary, snarkjs_sections
+        from ..formats._zkey_sections import (g1_from_lem, g2_from_lem, open_binary, read_contributions, read_header,
+                                              snarkjs_sections)
 
         self._mv = open_binary(zkey, "zkey")
         sec = snarkjs_sections(self._mv, b"zkey", 10)
         if len(sec[1]) != 4 or struct.unpack_from("<I", sec[1], 0)[0] != 1:
             raise FormatError("zkey: not a Groth16 key (protocol id is not 1)")
-        nw, npub, n, pts = _header(sec[2])
+        nw, npub, n, pts = read_header(sec[2])
         self.num_wires, self.num_public, self.domain_size = nw, npub, n
         counts = {3: (npub + 1, 64), 5: (nw, 64), 6: (nw, 64), 7: (nw, 128), 8: (nw - npub - 1, 64), 9: (n, 64)}
         for k, (cnt, width) in counts.items():
@@ -125,10 +126,10 @@ class Prover:
         ic_raw = g1_from_lem(sec[3], "zkey section 3")
         kernels.g1_validate(ic_raw)
         ic = tuple(G1Point.from_bytes(ic_raw[i:i + 64]) for i in range(0, len(ic_raw), 64))
-        mpc = _read_mpc(sec[10])
+        _, contributions = read_contributions(sec[10])
         self.vk = VerifyingKey(alpha_g1=self.alpha_g1, beta_g2=self.beta_g2, gamma_g2=gamma_g2,
                                delta_g2=self.delta_g2, ic=ic,
-                               development=sum(not c.beacon for c in mpc.contributions) < 2)
+                               development=sum(not fields["beacon"] for _, fields in contributions) < 2)
         self._pvk = PreparedVerifyingKey(self.vk)
         self._sec = sec
         self._offsets = _offsets(self._mv)
@@ -142,7 +143,7 @@ class Prover:
     def _build_tables(self, budget: int) -> dict[int, bytes]:
         """Levels ``2^(c j) P_i`` of every point section (LEM, level 0 the section itself), or
         none when they would exceed ``budget`` bytes."""
-        from ..formats.zkey import g1_from_lem, g2_from_lem
+        from ..formats._zkey_sections import g1_from_lem, g2_from_lem
 
         plan = {k: _table_window(len(self._sec[k]) // (128 if k == 7 else 64)) for k in (5, 6, 7, 8, 9)}
         if sum(len(self._sec[k]) * levels for k, (_, levels) in plan.items()) > budget:
@@ -175,7 +176,7 @@ class Prover:
 
     def check_points(self) -> None:
         """Check every point of sections 5-9 on its curve (FormatError names the first bad one)."""
-        from ..formats.zkey import g1_from_lem, g2_from_lem
+        from ..formats._zkey_sections import g1_from_lem, g2_from_lem
 
         for k, width in ((5, 64), (6, 64), (8, 64), (9, 64), (7, 128)):
             conv = g2_from_lem if width == 128 else g1_from_lem
