@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from py_ecc import optimized_bn128 as ob
+from py_ecc.fields import optimized_bn128_FQ as FQ, optimized_bn128_FQ2 as FQ2
+from py_ecc.optimized_bn128.optimized_curve import Z1, Z2, is_inf, normalize
 
 from zkp import _arith as A
 from zkp.curve import G1Point, G2Point
@@ -12,24 +13,24 @@ from zkp.field import P
 
 
 def to_pyecc_g1(p: G1Point) -> Any:
-    return ob.Z1 if p.is_infinity() else (ob.FQ(p.x), ob.FQ(p.y), ob.FQ.one())
+    return Z1 if p.is_infinity() else (FQ(p.x), FQ(p.y), FQ.one())
 
 
 def to_pyecc_g2(p: G2Point) -> Any:
-    return ob.Z2 if p.is_infinity() else (ob.FQ2(list(p.x)), ob.FQ2(list(p.y)), ob.FQ2.one())
+    return Z2 if p.is_infinity() else (FQ2(list(p.x)), FQ2(list(p.y)), FQ2.one())
 
 
 def from_pyecc_g1(q: Any) -> G1Point:
-    if ob.is_inf(q):
+    if is_inf(q):
         return G1Point.infinity()
-    x, y = ob.normalize(q)
+    x, y = normalize(q)
     return G1Point(x.n, y.n)
 
 
 def from_pyecc_g2(q: Any) -> G2Point:
-    if ob.is_inf(q):
+    if is_inf(q):
         return G2Point.infinity()
-    x, y = ob.normalize(q)
+    x, y = normalize(q)
     return G2Point(tuple(int(c) for c in x.coeffs), tuple(int(c) for c in y.coeffs))  # type: ignore[arg-type]
 
 

@@ -15,6 +15,15 @@ into the next addition; constants (the IV, the round constants, the padding) fol
 first rounds cost less. One block (Sha256(256)): 25,090 constraints, two blocks 44,640,
 128 bytes (three blocks) 70,678; circomlib's at circom --O2: 29,380 and 59,281.
 
+Per compression: 25,686 for the first block (the IV constant, the 16 words free), 26,038
+for a middle one (chaining value and words free), 18,954 for an all-padding block (its
+words constant); 128 bytes take three (two message blocks, then the padding block):
+25,686 + 26,038 + 18,954 = 70,678. Issue 21's target for 128 bytes, 53,048 (cited from
+csp-benchmarks), is 2 x 26,524: the price of two compressions, which our two message blocks
+meet (51,724) and the padding block does not fit in. csp-benchmarks' own results give
+94,976 for circom on 128 bytes: circomlib's three compressions behind a bytes-in wrapper
+(1,024 constraints to split the bytes); the same statement here is 72,726.
+
     >>> import hashlib
     >>> from circuits import Circuit, Public, Secret, UInt, compile
     >>> from circuits.gadgets import sha256_bytes

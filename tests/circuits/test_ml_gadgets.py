@@ -16,9 +16,9 @@ from circuits.errors import UnsatisfiedConstraintError
 from circuits.gadgets import ml
 from circuits.native import ml as native
 from circuits.native.ml import FixedPoint, FixedPointOverflowError, from_field, to_field
-from circuits.testing import ForgerySearch, input_wires
+from circuits.testing import ForgerySearch
 
-from ..conftest import unbound_wires
+from .._helpers import ForgeryCase
 
 FMT = FixedPoint(frac_bits=4, bits=10)  # small: every edge is reachable
 N = 4
@@ -112,20 +112,12 @@ def test_values_out_of_range_have_no_witness() -> None:
         FMT.encode(float("inf"))
 
 
-class Case:
+class Case(ForgeryCase):
     def __init__(self) -> None:
-        self.cs = circuit()
+        cs = circuit()
         # x: one negative, one positive, a max at index 2 and a near-max at 3; y rounds up at a half
         self.x, self.y = [-3 * FMT.one, 2 * FMT.one + 3, 6 * FMT.one, 6 * FMT.one - 1], [40, -8, 7, -9]
-        self.witness = self.cs.solve(assignment(self.x, self.y))
-        self.free = unbound_wires(self.cs, self.witness)
-
-    def w(self, name: str, i: int = 0) -> int:
-        return input_wires(self.cs, name)[i]
-
-    def forge(self, claim: dict[int, int], movable: tuple[str, ...] = ()) -> Any:
-        moving = [w for name in movable for w in input_wires(self.cs, name)]
-        return ForgerySearch(self.cs, self.witness, movable=moving, free=self.free).forge(claim)
+        self.attack(cs, cs.solve(assignment(self.x, self.y)))
 
 
 @pytest.fixture(scope="module")

@@ -193,7 +193,9 @@ def test_over_gf_2_61_minus_1() -> None:
         return [[ctx.field.decode(int(v)) for v in o] for o in opened], pre[ctx.party].remaining()
 
     res = run_in_process(job, parties=3, threshold=2, field=P61)
-    got, left = res[1]
+    outcome = res[1]
+    assert not isinstance(outcome, BaseException), outcome
+    got, left = outcome
     assert got == [[int(a < b) for a, b in zip(xs, ys)], [int(a == b) for a, b in zip(xs, ys)],
                    [xs.index(max(xs))], [max(xs)]]
     assert left == Needs()
@@ -350,10 +352,11 @@ def test_documented_rounds_are_the_openings(bits: int) -> None:
     from mpc.protocols.compare import bitlt_rounds, eq_rounds, lt_rounds
 
     ids, n = [1, 2, 3], 3
-    ops = [(lt_needs(n, bits), lambda c, x, p: less_than(c, x, x, bits=bits, pre=p), lt_rounds(bits)),
-           (eq_needs(n, bits), lambda c, x, p: equal(c, x, x, bits=bits, pre=p), eq_rounds(bits)),
-           (truncate_needs(n, bits, exact=True), lambda c, x, p: truncate(c, x, bits=bits, shift=bits, exact=True, pre=p),
-            1 + bitlt_rounds(bits))]
+    ops: list[tuple[Needs, Callable[[Context, Any, Any], Awaitable[Any]], int]] = [
+        (lt_needs(n, bits), lambda c, x, p: less_than(c, x, x, bits=bits, pre=p), lt_rounds(bits)),
+        (eq_needs(n, bits), lambda c, x, p: equal(c, x, x, bits=bits, pre=p), eq_rounds(bits)),
+        (truncate_needs(n, bits, exact=True), lambda c, x, p: truncate(c, x, bits=bits, shift=bits, exact=True, pre=p),
+         1 + bitlt_rounds(bits))]
     for needs, op, rounds in ops:
         pre = deal_preprocessing(needs, parties=ids, threshold=2, rng=random.Random(bits))
         hub = FrameHub(ids, session=secrets.token_bytes(16))

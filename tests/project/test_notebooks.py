@@ -56,9 +56,18 @@ def test_every_notebook_with_claims_exists() -> None:
     assert {p.stem for p in NOTEBOOKS} >= set(CLAIMS) >= {"tour", "identity"}
 
 
+def test_the_tour_names_every_notebook() -> None:
+    """The tour's "Where next" is the way into the other notebooks: it names each one there is."""
+    nb = nbformat.read(ROOT / "notebooks" / "tour.ipynb", as_version=4)  # type: ignore[no-untyped-call]
+    where_next = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Where next")]
+    assert len(where_next) == 1, "the tour ends with one '## Where next' cell"
+    missing = [p.name for p in NOTEBOOKS if p.stem != "tour" and f"notebooks/{p.name}" not in where_next[0]]
+    assert not missing, f"the tour's 'Where next' should name every notebook; missing: {missing}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_stored_without_outputs(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]  # nbformat is untyped
     nbformat.validate(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -67,7 +76,7 @@ def test_stored_without_outputs(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_top_to_bottom(path: Path, solc_ready: None) -> None:
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]  # nbformat is untyped
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors

@@ -200,7 +200,8 @@ def test_server_proves_refuses_bad_requests_and_keeps_serving(snarkjs: Run, keys
         assert status in (400, 411)
         again, _ = request_proof(server.url, wtns)  # still serving
         assert groth16.verify(vk, public, again)
-        conn = http.client.HTTPConnection(*server.url.removeprefix("http://").rsplit(":", 1), timeout=10)
+        host, port = server.url.removeprefix("http://").rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
         conn.request("GET", "/status")
         status_doc = json.loads(conn.getresponse().read())
         conn.close()
