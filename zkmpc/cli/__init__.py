@@ -45,8 +45,9 @@ command is added.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 __all__ = ["main"]
 
@@ -73,6 +74,38 @@ _COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` finds it ($COLUMNS, else
+    standard output's terminal, else 80), without importing shutil (and the compression
+    modules it loads): argparse would, for every argument added."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, its width from :func:`_columns`."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """The command line's parsers (subparsers are of the same class): :class:`_Formatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The command line's parser. When ``argv`` starts with a known command only that
     command's parser is built (argparse spends about a millisecond a parser, most of it
@@ -84,7 +117,7 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     names = [name for name, _, _ in _COMMANDS]
     chosen = argv[0] if argv and argv[0] in names else None
-    p = argparse.ArgumentParser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
+    p = _Parser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
     from .. import __version__
 
     p.add_argument("--version", action="version", version=f"zkmpc {__version__}")
