@@ -48,7 +48,7 @@ from zkmpc.errors import (NationalIdAgeError, NationalIdRecordError, NationalIdR
 
 __all__ = ["IdRecord", "SignedRecord", "Issuer", "MAX_NAME", "MAX_RECORD", "HEADER", "LAYOUT", "ADULT",
            "national_id_circuit", "national_id_class", "modulus_hash", "id_secret", "nullifier_of", "date_number",
-           "witness_inputs", "public_signals"]
+           "witness_inputs", "public_signals", "parts"]
 
 #: record format version (byte 0)
 VERSION = 1
@@ -252,6 +252,28 @@ def national_id_circuit() -> CompiledCircuit:
     ``rsa`` (RSA-2048 under the modulus limbs), ``modulus_hash``, ``parse`` (offsets,
     age and region comparisons), ``nullifier``."""
     return compile(national_id_class())
+
+
+def parts(circuit: CompiledCircuit) -> dict[str, int]:
+    """Constraints per part of a compiled circuit: its top-level scopes (``inputs``: the
+    range checks of the typed inputs and what is outside any scope).
+
+    >>> from circuits import Circuit, Secret, UInt, compile
+    >>> class Two(Circuit):
+    ...     x: Secret[UInt[8]]
+    ...     def define(self, api):
+    ...         with api.scope("square"):
+    ...             api.assert_equal(api.mul(self.x, self.x), 9)
+    >>> parts(compile(Two))
+    {'inputs': 8, 'square': 1}
+    """
+    counts: dict[str, int] = {}
+    r1cs = circuit.r1cs
+    for i in range(r1cs.num_constraints):
+        path = r1cs.label(i).split(" @ ", 1)[0].split("/")
+        top = "inputs" if path[0].startswith("input ") or len(path) == 1 else path[0]
+        counts[top] = counts.get(top, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def witness_inputs(signed: SignedRecord, modulus: int, *, scope: int, region: int, today: datetime.date) -> Circuit:
