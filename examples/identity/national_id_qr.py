@@ -14,7 +14,7 @@ Private: the name, birth date, gender, photo hash, the signature and which resid
 proved. Refused (named off chain, reverted on chain): another issuer's key, a changed
 record byte, a resident under 18, another region, a reused nullifier.
 
-    python -m examples.identity.national_id_qr [--rpc URL]
+    python -m examples.identity.national_id_qr [--rpc URL --dev-keys]
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def resident(name: str, birth: datetime.date, region: int = REGION) -> nid.IdRec
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
-    args = parse_args(argv, __doc__, members=1)  # one issuer, its residents made as needed
+    # --members does not apply: the issuer keeps its register, a proof needs no group
+    args = parse_args(argv, __doc__, members=2)
     report = Report(out, title="National-ID QR: an adult of the region, one proof per application")
     issuer, other_issuer = nid.Issuer(), nid.Issuer()
     t0 = time.perf_counter()
