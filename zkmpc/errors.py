@@ -570,3 +570,30 @@ class SpotCheckOpeningError(RoadPricingError):
 class SpotCheckMismatchError(RoadPricingError):
     """A committed segment that disagrees with what the roadside camera saw: the vehicle
     declared another zone or band than the one it drove in."""
+
+
+# --- national ID (RSA-signed records)
+__all__ += ["NationalIdError", "NationalIdRecordError", "NationalIdSignatureError", "NationalIdAgeError",
+            "NationalIdRegionError"]
+
+
+class NationalIdError(ZkmpcError, ValueError):
+    """A national-ID proof that cannot be made: the record does not support the claim."""
+
+
+class NationalIdRecordError(NationalIdError):
+    """Bytes that are not a national-ID record (version, name length, date), or a field
+    that does not fit its place in one."""
+
+
+class NationalIdSignatureError(NationalIdError):
+    """A record whose signature does not verify under the issuer key asked for: another
+    issuer's key, or a record byte changed after signing."""
+
+
+class NationalIdAgeError(NationalIdError):
+    """A holder under the age the proof claims on the given date."""
+
+
+class NationalIdRegionError(NationalIdError):
+    """A record of another region than the one the proof claims."""
