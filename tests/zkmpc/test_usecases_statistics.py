@@ -18,8 +18,8 @@ def test_watchlist_overlap_reveals_count_and_sum_above_the_threshold_only() -> N
     from examples.finance import watchlist_overlap
 
     out = io.StringIO()
-    figures = watchlist_overlap.main(["--members", "200", "--shared", "30", "--threshold", "10", "--bits", "1024"],
-                                     out=out)
+    figures = watchlist_overlap.main(["--members", "200", "--shared", "30", "--threshold", "10", "--bits", "1024",
+                                      "--processes", "0"], out=out)
     assert (figures["cardinality"], figures["sum"]) == figures["plain"]
     assert figures["cardinality"] == 30
     assert [cls for _, cls in figures["refused"]] == ["PSIThresholdError"]
