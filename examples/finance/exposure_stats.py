@@ -45,7 +45,7 @@ from mpc.paillier.threshold import (KeyShare, PartialDecryption, PartialDecrypti
 from mpc.protocols.base import Context
 from mpc.stats import Report as StatsReport
 from mpc.stats import StatsSpec, make_report, proof_context
-from zkmpc.statistics.networked import party_document, run_local_parties
+from zkmpc.statistics.networked import as_party, party_document, party_parser, run_local_parties
 from zkmpc.usecases import Report, UseCaseError
 
 #: exposures in thousands, whole numbers, below 2^32 thousand; at most 1,000 per report
@@ -196,17 +196,17 @@ async def published(ctx: Context, banks: int) -> dict[int, Any]:
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         for t in done:
             p = waiting.pop(t)
-            if t.exception() is None and not first:
+            if t.exception() is None:
                 first[p] = json.loads(t.result())
     if not first:
         return {}
-    (p, doc), = first.items()
-    deciding = {t: q for t, q in waiting.items() if q - banks in doc["decided"]}
+    decided = next(iter(first.values()))["decided"]
+    deciding = {t: q for t, q in waiting.items() if q - banks in decided}
     for t in waiting.keys() - deciding.keys():
         t.cancel()  # (a cancelled recv would swallow its message: only those never coming)
     got = await asyncio.gather(*deciding, return_exceptions=True)
-    pairs = [(q, json.loads(v)) for q, v in zip(deciding.values(), got) if not isinstance(v, BaseException)]
-    return {q - banks: d["stats"] for q, d in [*pairs, (p, doc)]}
+    first.update((q, json.loads(v)) for q, v in zip(deciding.values(), got) if not isinstance(v, BaseException))
+    return {q - banks: d["stats"] for q, d in first.items()}
 
 
 def supervisor_job(share: KeyShare, banks: int, vanish: bool) -> Any:
@@ -310,19 +310,15 @@ def over_tls(opts: argparse.Namespace) -> dict[str, Any]:
     banks_saw = [d.get("published", {}) for p, d in docs.items() if p <= m]
     if any(set(map(int, seen)) != set(deciding) or any(v != first["stats"] for v in seen.values()) for seen in banks_saw):
         raise UseCaseError(f"a bank did not receive the published statistics from every deciding supervisor: {banks_saw}")
-    return {**first, "vanished": sorted(s for s, d in sups.items() if d.get("vanished")), "tpk": tpk,
-            "shares": shares, "count_ct": None}
+    vanished = sorted(s for s, d in sups.items() if d.get("vanished"))
+    if any(d["missing"] != vanished or d["bad"] for d in deciding.values()):
+        raise UseCaseError(f"the supervisors named {[(s, d['missing'], d['bad']) for s, d in deciding.items()]} "
+                           f"missing and wrong, {vanished} vanished")
+    return {**first, "vanished": vanished, "tpk": tpk, "shares": shares, "count_ct": None}
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
-    for name, default in (("members", 6), ("bits", 2048), ("seed", 5)):
-        p.add_argument(f"--{name}", type=int, default=default, help=f"(default {default})")
-    p.add_argument("--processes", type=int, choices=(0, 1), default=1,
-                   help="1: banks and supervisors as processes over TLS (default); 0: in this process")
-    p.add_argument("--party", type=int, help=argparse.SUPPRESS)
-    p.add_argument("--config", help=argparse.SUPPRESS)
-    p.add_argument("--party-file", help=argparse.SUPPRESS)
+    p = party_parser(__doc__, "banks and supervisors", members=6, bits=2048, seed=5)
     opts = p.parse_args(list(argv) if argv is not None else [])
     if opts.members < SPEC.min_reports + 2:
         p.error(f"--members: expected at least {SPEC.min_reports + 2} (two banks are refused), found {opts.members}")
@@ -331,9 +327,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
     opts = parse(argv)
-    if opts.party is not None:  # a bank's or supervisor's own process (launched by over_tls)
-        doc = party(opts)
-        print(json.dumps(doc), file=out, flush=True)
+    doc = as_party(opts, party, out)  # a bank's or supervisor's own process (launched by over_tls)
+    if doc is not None:
         return doc
     report = Report(out, title=f"exposure statistics across {opts.members} banks, threshold Paillier (3 of 5)")
     started = time.perf_counter()

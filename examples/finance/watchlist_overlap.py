@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import sys
 import time
@@ -31,7 +30,7 @@ from mpc.errors import PSIError, PSIThresholdError
 from mpc.net import InProcessHub
 from mpc.protocols.base import Context
 from mpc.psi import PSIResult, psi_party1, psi_party2
-from zkmpc.statistics.networked import party_document, raise_refusal, run_local_parties
+from zkmpc.statistics.networked import as_party, party_document, party_parser, raise_refusal, run_local_parties
 from zkmpc.usecases import Report, UseCaseError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,22 +120,15 @@ def over_tls(opts: argparse.Namespace, small: int = 0) -> tuple[PSIResult, PSIRe
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=(__doc__ or "").strip().splitlines()[0])
-    for name, default in (("members", 10_000), ("shared", 1_200), ("threshold", 100), ("bits", 2048), ("seed", 11)):
-        p.add_argument(f"--{name}", type=int, default=default, help=f"(default {default})")
-    p.add_argument("--processes", type=int, choices=(0, 1), default=1,
-                   help="1: the banks as two processes over TLS (default); 0: in this process")
-    p.add_argument("--party", type=int, choices=(1, 2), help=argparse.SUPPRESS)
-    p.add_argument("--config", help=argparse.SUPPRESS)
+    p = party_parser(__doc__, "the banks", members=10_000, shared=1_200, threshold=100, bits=2048, seed=11)
     p.add_argument("--small", type=int, default=0, help=argparse.SUPPRESS)
     return p.parse_args(list(argv) if argv is not None else [])
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
     opts = parse(argv)
-    if opts.party is not None:  # a bank's own process (launched by over_tls)
-        doc = party(opts)
-        print(json.dumps(doc), file=out, flush=True)
+    doc = as_party(opts, party, out)  # a bank's own process (launched by over_tls)
+    if doc is not None:
         return doc
     report = Report(out, title=f"watchlist overlap, {opts.members:,} x {opts.members:,} customer ids")
     watchlist, book = customers(opts.members, opts.shared, opts.seed)

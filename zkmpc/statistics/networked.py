@@ -11,13 +11,14 @@ raises again, with :func:`raise_refusal`, an error a party's protocol refused wi
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, Sequence, TextIO, TypeVar
 
 from mpc.net.config import free_local_ports, load_config, write_local_config
 from mpc.protocols.base import Context
@@ -25,7 +26,8 @@ from mpc.protocols.party import run_party
 
 from ..errors import PartyFailedError
 
-__all__ = ["run_local_parties", "party_document", "raise_refusal", "PartyFailedError"]
+__all__ = ["run_local_parties", "party_document", "raise_refusal", "party_parser", "as_party",
+           "PartyFailedError"]
 
 T = TypeVar("T")
 
@@ -112,3 +114,39 @@ def raise_refusal(docs: Mapping[int, Mapping[str, Any]], classes: Sequence[type[
     for p, doc in docs.items():
         if "error" in doc:
             raise by_name.get(str(doc.get("refused")), PartyFailedError)(f"{names(p)}: {doc['error']}")
+
+
+def party_parser(doc: str | None, parties: str, **defaults: int) -> argparse.ArgumentParser:
+    """The command line of a use case whose ``parties`` run as processes: integer options
+    ``--name N`` with ``defaults``, ``--processes`` (1, the default: processes over TLS; 0:
+    all in this process) and the hidden options :func:`run_local_parties` starts a party
+    with (``--party``, ``--config``, ``--party-file``).
+
+    >>> party_parser("Two banks.", "the banks", seed=7).parse_args(["--processes", "0"])
+    Namespace(seed=7, processes=0, party=None, config=None, party_file=None)
+    """
+    p = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0] if doc else None)
+    for name, default in defaults.items():
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int, default=default, help=f"(default {default})")
+    p.add_argument("--processes", type=int, choices=(0, 1), default=1,
+                   help=f"1: {parties} as processes over TLS (default); 0: in this process")
+    p.add_argument("--party", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--config", help=argparse.SUPPRESS)
+    p.add_argument("--party-file", help=argparse.SUPPRESS)
+    return p
+
+
+def as_party(opts: argparse.Namespace, party: Callable[[argparse.Namespace], dict[str, Any]],
+             out: TextIO) -> dict[str, Any] | None:
+    """In a party's process (``--party`` given): ``party(opts)``, printed to ``out`` as the
+    one JSON line :func:`run_local_parties` reads, and returned; elsewhere None.
+
+    >>> import io
+    >>> as_party(argparse.Namespace(party=None), lambda o: {}, io.StringIO()) is None
+    True
+    """
+    if opts.party is None:
+        return None
+    doc = party(opts)
+    print(json.dumps(doc), file=out, flush=True)
+    return doc
