@@ -40,6 +40,11 @@ MAX_REASON = 200      # characters kept of a violation's reason
 MAX_WATCHERS = 64     # sets told of dropped peers (one per protocol Context): the latest are kept
 
 
+def _delivered(fut: asyncio.Future[bytes]) -> bool:
+    """Whether a payload was handed to the waiter ``fut``."""
+    return fut.done() and not fut.cancelled() and fut.exception() is None
+
+
 class ViolationLog:
     """The violations a party saw, in bounded memory: a count per peer and the
     ``sample`` most recent violations of each (iteration and indexing give those, oldest
@@ -114,6 +119,7 @@ class Network:
         self._drop_watchers: deque[set[int]] = deque(maxlen=MAX_WATCHERS)  # the contexts of the latest protocol runs
         self._inbox: dict[tuple[int, str], bytes] = {}
         self._waiters: dict[tuple[int, str], asyncio.Future[bytes]] = {}
+        self._waiting: dict[tuple[int, str], list[int]] = {}  # per waiter: receivers, taken
         self._seen: set[tuple[int, str]] = set()
         self._gone: set[int] = set()
         self._buffered = 0
@@ -256,17 +262,48 @@ class Network:
         """
         key = (frm, tag)
         if key in self._inbox:
-            payload = self._inbox.pop(key)
-            self._buffered -= len(payload)
-            return payload
+            return self._take(key)
         if frm in self._gone:
             raise PeerGone(f"party {frm} is disconnected")
-        fut = self._waiters.setdefault(key, asyncio.get_running_loop().create_future())
+        fut = self._waiters.get(key)
+        if fut is None:
+            fut = self._waiters[key] = asyncio.get_running_loop().create_future()
+        share = self._waiting.setdefault(key, [0, 0])  # receivers sharing the waiter, whether one took it
+        share[0] += 1
         try:
-            return await asyncio.wait_for(asyncio.shield(fut), timeout)
-        except asyncio.TimeoutError:
-            self._waiters.pop(key, None)
-            raise RecvTimeout(f"nothing from party {frm} for {tag!r} within {timeout:g} s") from None
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(fut)
+        except TimeoutError:
+            if not _delivered(fut):  # (what arrived as the time ran out is returned below)
+                self._unwait(key, fut)
+                raise RecvTimeout(f"nothing from party {frm} for {tag!r} within {timeout:g} s") from None
+        except BaseException:
+            self._unwait(key, fut)  # cancelled (or the peer gone): a payload delivered meanwhile is kept
+            raise
+        share[1] = 1
+        self._unwait(key, fut)
+        return fut.result()
+
+    def _take(self, key: tuple[int, str]) -> bytes:
+        payload = self._inbox.pop(key)
+        self._buffered -= len(payload)
+        return payload
+
+    def _unwait(self, key: tuple[int, str], fut: asyncio.Future[bytes]) -> None:
+        """One receiver of ``key`` stops waiting. The last one takes the waiter away, so
+        that a later frame goes to the inbox; a payload delivered to the waiter that no
+        receiver returned (each was cancelled after it arrived) goes back to the inbox for
+        the next :meth:`recv`: nothing delivered is lost."""
+        share = self._waiting[key]
+        share[0] -= 1
+        if share[0]:
+            return
+        del self._waiting[key]
+        if self._waiters.get(key) is fut:
+            del self._waiters[key]
+        if _delivered(fut) and not share[1] and key not in self._inbox:
+            self._inbox[key] = fut.result()
+            self._buffered += len(fut.result())
 
     async def gather(self, tag: str, parties: Iterable[int], *, timeout: float) -> dict[int, bytes]:
         """What each of ``parties`` sent for ``tag`` by one common deadline; the parties that

@@ -457,3 +457,86 @@ def test_a_peer_whose_event_loop_is_busy_is_waited_for_not_declared_gone(tls_set
     finally:
         busy.join(30)
     assert got.get_nowait() == b"are you there"
+
+
+# --- nothing is lost: cancelled and timed-out waits, closing right after sending ----------
+
+def test_a_cancelled_recv_leaves_no_waiter_behind_in_process() -> None:
+    """A recv cancelled while waiting (a protocol task torn down): a message arriving
+    afterwards stays in the inbox for the next recv, even once its sender disconnected
+    (it went to the abandoned waiter and a later recv raised PeerGone)."""
+    async def go() -> None:
+        hub = InProcessHub([1, 2], session=S1)
+        a, b = hub.network(1), hub.network(2)
+        t = asyncio.ensure_future(b.recv(1, "x", timeout=5))
+        await asyncio.sleep(0)
+        t.cancel()
+        await a.send(2, "x", b"hi")  # arrives before the cancelled task has run again
+        hub.disconnect(1)
+        assert await b.recv(1, "x", timeout=1) == b"hi"
+        with pytest.raises(asyncio.CancelledError):
+            await t
+        # cancelled and finished before anything arrived: no waiter left either
+        hub = InProcessHub([1, 2], session=S1)
+        a, b = hub.network(1), hub.network(2)
+        t = asyncio.ensure_future(b.recv(1, "y", timeout=5))
+        await asyncio.sleep(0)
+        t.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await t
+        assert b._waiters == {}
+        await a.send(2, "y", b"later")
+        assert await b.recv(1, "y", timeout=1) == b"later"
+        # two receivers of one round: cancelling one leaves the other waiting
+        first = asyncio.ensure_future(b.recv(1, "z", timeout=5))
+        second = asyncio.ensure_future(b.recv(1, "z", timeout=5))
+        await asyncio.sleep(0)
+        first.cancel()
+        await asyncio.sleep(0)
+        await a.send(2, "z", b"both")
+        assert await asyncio.wait_for(second, 1) == b"both"
+        assert b._waiters == {} and b._waiting == {} and b._inbox == {} and b._buffered == 0
+
+    run(go())
+
+
+def test_a_timed_out_recv_leaves_no_waiter_behind_in_process() -> None:
+    """A recv that timed out: the message that comes later is not handed to the expired
+    waiter; the next recv gets it, also after its sender disconnected."""
+    async def go() -> None:
+        hub = InProcessHub([1, 2], session=S1)
+        a, b = hub.network(1), hub.network(2)
+        with pytest.raises(RecvTimeout):
+            await b.recv(1, "x", timeout=0.01)
+        assert b._waiters == {}
+        await a.send(2, "x", b"late")
+        hub.disconnect(1)
+        assert await b.recv(1, "x", timeout=1) == b"late"
+        # a gather whose deadline passed leaves nobody waiting either
+        assert await b.gather("g", [1], timeout=0.01) == {}
+        assert b._waiters == {}
+
+    run(go())
+
+
+def test_a_cancelled_recv_leaves_no_waiter_behind_over_tls(tls_setup: Path) -> None:
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup)
+        await n1.connect()
+        t = asyncio.ensure_future(n2.recv(1, "x", timeout=5))
+        await asyncio.sleep(0)
+        t.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await t
+        with pytest.raises(RecvTimeout):
+            await n2.recv(1, "y", timeout=0.01)
+        await n1.send(2, "x", b"hi")
+        await n1.send(2, "y", b"there")
+        await n1.close()
+        assert await _until_true(lambda: 1 in n2._gone)
+        assert await n2.recv(1, "x", timeout=1) == b"hi"
+        assert await n2.recv(1, "y", timeout=1) == b"there"
+        await n2.close()
+
+    run(go())
+
