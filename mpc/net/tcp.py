@@ -80,6 +80,7 @@ class TcpNetwork(Network):
         self._server: asyncio.Server | None = None
         self._out: dict[int, asyncio.StreamWriter] = {}
         self._outbox: dict[int, asyncio.Queue[bytes | None]] = {}
+        self._undelivered: dict[int, tuple[int, list[str], str]] = {}  # while closing: frames, rounds, why
         self._senders: dict[int, asyncio.Task[None]] = {}
         self._links: dict[int, set[asyncio.StreamWriter]] = {}
         self._in: set[asyncio.StreamWriter] = set()
@@ -277,12 +278,13 @@ class TcpNetwork(Network):
             await asyncio.sleep(0.005)
 
     async def _sender(self, to: int, queue: asyncio.Queue[bytes | None]) -> None:
-        w = None
+        w, frame, why = None, None, "its link was not up within the close timeout"
         try:
             w = await self._connect(to)
             self._out[to] = w
             w.write(PING)  # the first frame, due within the peer's handshake timeout
             await w.drain()
+            why = "not written out within the close timeout"
             while True:
                 try:
                     async with asyncio.timeout(self.read_timeout / 4):
@@ -296,17 +298,33 @@ class TcpNetwork(Network):
                 try:
                     w.write(frame)
                     await w.drain()
+                    frame = None
                 finally:
                     queue.task_done()
             queue.task_done()  # the closing sentinel
-        except (NetworkError, OSError, ConnectionError, ssl.SSLError):
+        except (NetworkError, OSError, ConnectionError, ssl.SSLError) as exc:
+            why = str(exc)[:200]
             self.mark_gone(to)
         finally:
             if w is not None:
                 w.close()
+            lost = [frame] if frame is not None else []
             while not queue.empty():  # never to be sent: release flush() at once
-                queue.get_nowait()
+                item = queue.get_nowait()
                 queue.task_done()
+                if item is not None:
+                    lost.append(item)
+            if lost and self._closing:
+                self._record_undelivered(to, lost, why)
+
+    def _record_undelivered(self, to: int, frames: list[bytes], why: str) -> None:
+        """Remember, for :meth:`close` to report, frames to ``to`` that close could not deliver."""
+        rounds = []
+        for frame in frames[:3]:
+            with contextlib.suppress(FrameError):
+                rounds.append(decode_body(frame[HEADER_SIZE:]).tag)
+        count, before, _ = self._undelivered.get(to, (0, [], ""))
+        self._undelivered[to] = (count + len(frames), (before + rounds)[:3], why)
 
     async def flush(self, *, timeout: float) -> None:
         """Wait (at most ``timeout`` s) until every live peer's outbox is written out."""
@@ -315,17 +333,28 @@ class TcpNetwork(Network):
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*live), timeout)
 
-    async def close(self) -> None:
-        """Flush the outboxes of connected peers (bounded), drop those still connecting,
-        stop listening and end the connection handlers."""
+    async def close(self, *, timeout: float = FLUSH_TIMEOUT) -> None:
+        """Deliver what was sent, then stop listening and end the connection handlers.
+
+        Each peer's outbox is written out, links still connecting included (a party that
+        sends and closes at once), all within ``timeout`` seconds (and each link within its
+        ``connect_timeout`` and ``handshake_timeout``).
+
+        Raises:
+            NetworkError: some frames could not be delivered (their peer unreachable, or
+                not within ``timeout``): the error names each such peer, how many frames
+                and which rounds. The network is released all the same.
+        """
         self._closing = True
         for queue in self._outbox.values():
             queue.put_nowait(None)
-        connecting = [t for p, t in self._senders.items() if p not in self._out]
-        for t in connecting:
-            t.cancel()
-        if self._senders:
-            await asyncio.wait(list(self._senders.values()), timeout=FLUSH_TIMEOUT)
+        senders = [t for t in self._senders.values() if not t.done()]
+        if senders:
+            _, late = await asyncio.wait(senders, timeout=timeout)
+            for t in late:
+                t.cancel()  # its unsent frames are recorded as undelivered
+            if late:
+                await asyncio.wait(late)
         for w in self._out.values():
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(w.wait_closed(), 1.0)
@@ -340,3 +369,7 @@ class TcpNetwork(Network):
                 await asyncio.wait(list(self._handlers), timeout=2.0)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2.0)
+        if self._undelivered:
+            raise NetworkError("closing party {}: {}".format(self.party, "; ".join(
+                f"{count} frame(s) for rounds {', '.join(map(repr, rounds))} not delivered to party {peer} ({why})"
+                for peer, (count, rounds, why) in sorted(self._undelivered.items()))))

@@ -540,3 +540,53 @@ def test_a_cancelled_recv_leaves_no_waiter_behind_over_tls(tls_setup: Path) -> N
 
     run(go())
 
+
+def test_close_right_after_send_delivers_the_message_over_tls(tls_setup: Path) -> None:
+    """A party that sends and closes at once (its link still connecting): close waits
+    for the link and writes the message out; it was dropped with the connecting link."""
+    async def go() -> None:
+        n1, n2, cfg = await _pair(tls_setup)
+        await n1.send(2, "bye", b"last words")
+        assert 2 not in n1._out  # still connecting
+        await n1.close()
+        assert await n2.recv(1, "bye", timeout=5) == b"last words"
+        await n2.close()
+
+    run(go())
+
+
+def test_close_names_the_peer_that_did_not_receive_what_was_sent(tls_setup: Path) -> None:
+    """Party 3 never listens: party 1's close cannot deliver its message, and says so
+    (naming party 3) once connect_timeout is over, instead of dropping it silently."""
+    async def go() -> None:
+        cfg = load_config(tls_setup / "parties.toml")
+        server, client = cfg.contexts(1)
+        n1 = TcpNetwork(1, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, connect_timeout=0.5)
+        await n1.start()
+        await n1.send(3, "bye", b"nobody listens")
+        with pytest.raises(NetworkError, match="party 3") as info:
+            await n1.close()
+        assert "1 frame(s) for rounds 'bye' not delivered to party 3" in str(info.value), info.value
+        assert "unreachable" in str(info.value)
+        assert n1._server is not None and not n1._server.is_serving()  # released all the same
+
+    run(go())
+
+
+def test_close_is_bounded_by_its_timeout_and_names_the_peer_it_gave_up_on(tls_setup: Path) -> None:
+    """Party 3's address accepts TCP and never answers the TLS handshake: close gives up
+    after its timeout (not the 60 s handshake timeout) and names party 3."""
+    async def go() -> None:
+        cfg = load_config(tls_setup / "parties.toml")
+        silent = await asyncio.start_server(lambda r, w: None, *cfg.addresses()[3])
+        server, client = cfg.contexts(1)
+        n1 = TcpNetwork(1, cfg.addresses(), cfg.session, server_ssl=server, client_ssl=client, handshake_timeout=60)
+        await n1.start()
+        await n1.send(3, "bye", b"nobody answers")
+        with pytest.raises(NetworkError, match="not delivered to party 3") as info:
+            await n1.close(timeout=0.3)
+        assert "not up within the close timeout" in str(info.value), info.value
+        silent.close()
+        await silent.wait_closed()
+
+    run(go())
