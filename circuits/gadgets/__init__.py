@@ -37,3 +37,7 @@ from . import bigint
 from .rsa import rsa_verify_pkcs1_sha256
 
 __all__ += ["bigint", "rsa_verify_pkcs1_sha256"]
+
+from .ecdsa import ecdsa_verify
+
+__all__ += ["ecdsa_verify"]
