@@ -373,7 +373,8 @@ def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> 
             for k in ks[:7]:
                 groups.append(limbs[at:at + k])
                 at += k
-            for v in limbs_moddiv(width, *groups, ks[7], ks[8]):
+            for v in limbs_moddiv(width, groups[0], groups[1], groups[2], groups[3], groups[4], groups[5],
+                                  groups[6], ks[7], ks[8]):
                 vals[w] = A.mpz(v)
                 w += 1
         elif ev(op[2]) * ev(op[3]) % R != ev(op[4]):

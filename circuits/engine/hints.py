@@ -88,7 +88,8 @@ class LimbHint:
             for k in ks[:7]:
                 groups.append(values[at:at + k])
                 at += k
-            return limbs_moddiv(self.width, *groups, ks[7], ks[8])
+            return limbs_moddiv(self.width, groups[0], groups[1], groups[2], groups[3], groups[4], groups[5],
+                                groups[6], ks[7], ks[8])
         if self.name == "divmod_limbs":
             ka, kb = ks[0], ks[1]
             return limbs_divmod(self.width, values[:ka], values[ka:ka + kb], values[ka + kb:], ks[3], ks[4])

@@ -533,7 +533,7 @@ def mod_div(api: API, m: int, ab: Pair | None = None, cd: Pair | None = None, e:
         >>> cs.r1cs.is_satisfied(cs.solve(ok).values())
         True
     """
-    return _mod_div(api, m, ab, cd, e, f, True)[0]
+    return mod_div_bits(api, m, ab, cd, e, f)[0]
 
 
 def mod_div_bits(api: API, m: int, ab: Pair | None = None, cd: Pair | None = None, e: BigInt | None = None,

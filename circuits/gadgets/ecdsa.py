@@ -16,28 +16,31 @@ range-checked, and one identity with carries. The scalar multiplication reads ``
 ``u2`` two bits at a time (Shamir's trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the
 offset point of :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12
 additions and 2 for ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4
-acc + T[digits]`` (the entry picked by a tree of selects), and finally ``acc - c A`` with
-``c = 4**0 + ... + 4**127``.
+acc + T[digits]`` (a doubling, then ``2 P + T`` in one formula; the entry picked by a tree of
+selects), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
 
 Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
 ``lam (x2 - x1) = y2 - y1 (mod p)``: when ``P1 = -P2`` no ``lam`` exists (no witness: only an
 honest signature could be refused, never a forged one accepted), when ``P1 = P2`` any ``lam``
 would do, so that case must be impossible. In every addition of the gadget one side carries
 a multiple ``c1 A`` and the other ``c2 A`` with ``c1 != c2 (mod n)`` (the table: 0 and 1;
-the loop: ``4 (4**k - 1) / 3`` and 1; the end: ``c`` and ``-c``; ``2 Q`` and ``Q``: ``Q !=
-O``), so ``P1 = P2`` gives ``A`` as a known combination of ``G`` and ``Q``: the prover would
-know the discrete logarithm of ``A`` (even knowing that of ``Q``), which is the discrete
+the loop's ``P + T`` then ``(P + T) + P``: ``c'`` and 1, ``c' + 1`` and ``c'``, with ``c'``
+the accumulator's even coefficient, ``2 <= c' < n - 1``; the end: ``c`` and ``-c``; ``2 Q``
+and ``Q``: ``Q != O``), so ``P1 = P2`` gives ``A`` as a known combination of ``G`` and ``Q``:
+the prover would know the discrete logarithm of ``A`` (even knowing that of ``Q``), which is the discrete
 logarithm problem. Doubling needs ``y != 0``: the curves have prime order, no point of order
 2. ``R = O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) makes the
 last addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before
 its reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 751,052 and P-256 750,514 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 672,312 and P-256 671,647 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 630 per value modulo ``p`` (the value and its
-quotient range-checked, 256 bits each, and one identity), three values per addition or
-doubling, 395 of them. The best published R1CS counts (circom, ethereum/csp-benchmarks:
-P-256 299,183, secp256k1 279,647) are not reached: closing the gap needs fewer range-checked
-bits per formula than one value and one quotient per product.
+quotient range-checked, 256 bits each, and one identity); a doubling or an addition makes
+three values, a doubling-and-addition ``2 P + T`` five (``(P + T) + P`` without the ``y`` of
+``P + T``): 127 steps of eight values, the table 42, the key, scalars and end about 30. The
+best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
+279,647) are not reached: closing the gap needs fewer range-checked bits per formula than
+one value and one quotient per product.
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify
@@ -96,6 +99,21 @@ def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
     y3 = bi.mod_div(api, c.p, ab=(lam, bi.sub(api, x1, x3)), e=y1)
     return x3, y3
+
+
+def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
+    """``2 P1 + P2`` as ``(P1 + P2) + P1`` without the ``y`` of ``P1 + P2``: with ``lam`` the
+    slope of ``P1 + P2`` and ``x3`` its ``x``, the second slope is ``mu = 2 y1 / (x1 - x3) -
+    lam``; ``lam + mu`` is one value (five values instead of six for a doubling and an
+    addition; incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``)."""
+    (x1, y1), (x2, y2) = p1, p2
+    lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
+    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
+    total = bi.mod_div(api, c.p, e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y1, y1)), f=bi.sub(api, x1, x3))
+    mu = bi.sub(api, total, lam)
+    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
+    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), e=y1)
+    return x4, y4
 
 
 def _double(api: API, c: Curve, pt: BPoint) -> BPoint:
@@ -185,9 +203,9 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
         if acc is None:
             acc = entry
             continue
-        for _ in range(WINDOW):
+        for _ in range(WINDOW - 1):
             acc = _double(api, c, acc)
-        acc = _add(api, c, acc, entry)
+        acc = _double_add(api, c, acc, entry)
     assert acc is not None
     shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
     assert shift is not None

@@ -25,7 +25,7 @@ typedef struct {
     uint32_t *terms;   /* (wire, coefficient index) pairs */
     uint32_t *code;
     uint32_t *out;
-    int big;           /* DIVMOD or CARRIES present: the run holds the GIL (CPython's integers) */
+    int big;           /* DIVMOD, CARRIES or MODDIV present: the run holds the GIL (CPython's integers) */
 } wprog;
 
 /* CARRIES: the number of columns of A * B - C * D - E for limb counts k[0..4] */
@@ -298,7 +298,7 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
     return rc;
 }
 
-/* ---- DIVMOD and CARRIES: Python's integers through CPython's C API (the GIL is held) ---- */
+/* ---- DIVMOD, CARRIES and MODDIV: Python's integers through CPython's C API (the GIL is held) ---- */
 
 static PyObject *wp_int(const wprog *p, uint32_t lc, const fe *vals) {
     fe v; uint8_t buf[32];
