@@ -192,3 +192,26 @@ def test_moddiv_agrees_byte_for_byte_in_both_twins() -> None:
         got = c_twin().witness_run(prog.body, inputs, prog.hint_fns)
         assert got == _bn254_py.witness_run(prog.body, inputs, prog.hint_fns)
         assert got[0] == -1
+
+
+def test_ecdsa_solves_with_native_operations_only_and_leaves_no_wire_free() -> None:
+    """No Python hint slot (MODDIV, CARRIES, DIVMOD and the program's other instructions), and
+    the soundness sweep: no non-input wire can move alone."""
+    from ..conftest import unbound_wires
+
+    cls, cs = _circuit("secp256k1")
+    assert cs.program.hint_names == ()
+    q, digest, r, s = _signed("secp256k1", 7, b"sweep")
+    w = cs.solve(cls(qx=ne.limbs(q[0]), qy=ne.limbs(q[1]), z=ne.limbs(ne.digest_int(ne.SECP256K1, digest)),
+                     r=ne.limbs(r), s=ne.limbs(s)))
+    assert unbound_wires(cs, w) == []
+
+
+def test_strict_compile_and_lint_are_clean() -> None:
+    """Every hint is constrained and no check is computed and dropped (P-256: its ``a = -3``
+    path, the same code otherwise)."""
+    from circuits import lint
+
+    cls, _ = _circuit("P-256")
+    compile(cls, strict=True)
+    assert lint(cls) == []
