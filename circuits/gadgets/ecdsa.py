@@ -33,7 +33,7 @@ logarithm problem. Doubling needs ``y != 0``: the curves have prime order, no po
 last addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before
 its reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 672,312 and P-256 671,647 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 671,709 and P-256 671,045 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 630 per value modulo ``p`` (the value and its
 quotient range-checked, 256 bits each, and one identity); a doubling or an addition makes
 three values, a doubling-and-addition ``2 P + T`` five (``(P + T) + P`` without the ``y`` of
@@ -92,13 +92,19 @@ def _const_point(api: API, pt: tuple[int, int]) -> BPoint:
     return bi.constant(api, pt[0], WIDTH, LIMBS), bi.constant(api, pt[1], WIDTH, LIMBS)
 
 
-def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
-    """``P1 + P2`` for ``P1 != +-P2`` (incomplete: see the module docstring)."""
+def _add_x(api: API, c: Curve, p1: BPoint, p2: BPoint) -> tuple[bi.BigInt, bi.BigInt]:
+    """The slope and the ``x`` of ``P1 + P2`` for ``P1 != +-P2`` (incomplete: see the module
+    docstring)."""
     (x1, y1), (x2, y2) = p1, p2
     lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
-    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
-    y3 = bi.mod_div(api, c.p, ab=(lam, bi.sub(api, x1, x3)), e=y1)
-    return x3, y3
+    return lam, bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
+
+
+def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
+    """``P1 + P2`` for ``P1 != +-P2``."""
+    lam, x3 = _add_x(api, c, p1, p2)
+    x1, y1 = p1
+    return x3, bi.mod_div(api, c.p, ab=(lam, bi.sub(api, x1, x3)), e=y1)
 
 
 def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
@@ -178,14 +184,14 @@ def ecdsa_verify(api: API, curve: Curve, qx: Sequence[Operand], qy: Sequence[Ope
         w = bi.mod_div(api, curve.n, e=minus_one, f=ss)
         _, u1 = bi.mod_div_bits(api, curve.n, ab=(zz, w))
         _, u2 = bi.mod_div_bits(api, curve.n, ab=(rr, w))
-        point = _scalar_mults(api, curve, (x, y), u1, u2)
-        rx = point[0]
+        rx = _scalar_mults(api, curve, (x, y), u1, u2)
         bi.assert_less_than(api, rx, curve.p)
         bi.assert_mul_mod(api, rx, bi.constant(api, 1, WIDTH), curve.n, rr)
 
 
-def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence[Var]) -> BPoint:
-    """``u1 G + u2 Q`` (bits least significant first, 256 each) with the offset point."""
+def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence[Var]) -> bi.BigInt:
+    """The ``x`` of ``u1 G + u2 Q`` (bits least significant first, 256 each) with the offset
+    point (its ``y`` is not computed)."""
     size, steps = 1 << WINDOW, 256 // WINDOW
     off = offset_point(c)
     qs = [q, _double(api, c, q)]
@@ -209,7 +215,7 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
     assert acc is not None
     shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
     assert shift is not None
-    return _add(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))
+    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
 
 
 def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
