@@ -12,7 +12,10 @@ bounds add up); everything else is one identity between integers checked with ca
   ``C`` nor ``D`` is a constant); of the ``n - 1`` carries (a native hint) only one per
   group of columns is range-checked, groups as long as r allows (:func:`_group_carries`);
 - a linear identity (``A = B``, the normalisation of ``b - a - 1`` for ``a < b``) has its
-  carries as linear combinations of the columns: only their range checks and one row.
+  carries as linear combinations of the columns: only their range checks and one row;
+- :func:`mod_div` reduces a sum of products (or divides it) modulo a constant: ``X`` and a
+  signed quotient from one ``MODDIV`` hint, ``X * F + Q * M = A * B - C * D - E`` checked
+  as above (elliptic-curve slopes and coordinates: :mod:`~circuits.gadgets.ecdsa`).
 
 Every identity also checks that no column, carry or product can wrap modulo r (the
 coefficients of the polynomial identity hold in the field; bounded below r/2 they hold in
