@@ -23,13 +23,14 @@ MAGIC = b"ZKWP"
 VERSION = 2
 HEADER = struct.Struct("<4s11I")
 OP_MULADD, OP_DIV, OP_ISZERO, OP_BITS, OP_HINT, OP_CHECK, OP_DIVMOD, OP_CARRIES = 1, 2, 3, 4, 5, 6, 7, 8
+OP_MODDIV = 9
 MAX_BITS = 254
 MAX_HINT_INPUTS = 1 << 16
 MAX_HINT_OUTPUTS = 1 << 10
 MAX_LIMB_WIDTH = 253
 MAX_LIMBS = 1 << 8
 
-__all__ = ["witness_run", "witness_validate", "limbs_divmod", "limbs_carries"]
+__all__ = ["witness_run", "witness_validate", "limbs_divmod", "limbs_carries", "limbs_moddiv"]
 
 
 def _limbs_value(width: int, limbs: Sequence[int]) -> int:
@@ -80,6 +81,26 @@ def limbs_carries(width: int, a: Sequence[int], b: Sequence[int], c: Sequence[in
         carry = (ab[i] - cd[i] - (e[i] if i < len(e) else 0) + carry) >> width
         out.append(carry % int(R))
     return out
+
+
+def limbs_moddiv(width: int, a: Sequence[int], b: Sequence[int], c: Sequence[int], d: Sequence[int],
+                 e: Sequence[int], f: Sequence[int], m: Sequence[int], kq: int, kr: int) -> list[int]:
+    """``MODDIV``: limbs of ``a`` to ``f`` read signed (as ``CARRIES``), ``m`` as ``DIVMOD``;
+    with ``N = A * B - C * D - E`` and ``X = N * F**-1 mod M``, the ``kq`` limbs of the exact
+    ``Q = (N - X * F) // M`` (a negative ``Q``'s top limb is negative, mod r) then the ``kr``
+    limbs of ``X``: so ``X * F + Q * M == N``. Both 0 when ``F`` is not invertible modulo
+    ``M`` or ``M <= 1``."""
+    a, b, c, d, e, f = ([_signed(v) for v in x] for x in (a, b, c, d, e, f))
+    n = _limbs_value(width, a) * _limbs_value(width, b) - _limbs_value(width, c) * _limbs_value(width, d) \
+        - _limbs_value(width, e)
+    fv, mod = _limbs_value(width, f), _limbs_value(width, m)
+    try:
+        inv = pow(fv, -1, mod) if mod > 1 else None
+    except ValueError:
+        inv = None
+    x = n * inv % mod if inv is not None else 0
+    q = (n - x * fv) // mod if inv is not None else 0
+    return _split_limbs(width, q, kq) + _split_limbs(width, x, kr)
 
 
 def _carry_columns(ka: int, kb: int, kc: int, kd: int, ke: int) -> int:
@@ -227,6 +248,19 @@ def _validate_code(counts: list[int], tops: list[int], lens: list[int], code: li
             ops.append((op, w, width, *ks, *(lc(i, nxt) for i in code[pc + 8: pc + 8 + n_in])))
             nxt += outs
             pc += 8 + n_in
+        elif op == OP_MODDIV:
+            need(12)
+            w, width, *ks = code[pc + 1: pc + 12]
+            if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or ks[7] + ks[8] < 1:
+                raise _bad(f"instruction at word {pc}: expected 1 <= width <= {MAX_LIMB_WIDTH}, at most "
+                           f"{MAX_LIMBS} limbs each and an output, found width {width}, limbs "
+                           + " ".join(map(str, ks)))
+            n_in = sum(ks[:7])
+            need(12 + n_in)
+            first(w, ks[7] + ks[8])
+            ops.append((op, w, width, *ks, *(lc(i, nxt) for i in code[pc + 12: pc + 12 + n_in])))
+            nxt += ks[7] + ks[8]
+            pc += 12 + n_in
         elif op == OP_CHECK:
             need(4)
             ops.append((op, checks, *(lc(i, nxt) for i in code[pc + 1: pc + 4])))
@@ -330,6 +364,17 @@ def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> 
                 parts.append(limbs[at:at + k])
                 at += k
             for v in limbs_carries(width, *parts):
+                vals[w] = A.mpz(v)
+                w += 1
+        elif kind == OP_MODDIV:
+            w, width, *ks = op[1:12]
+            limbs, at = [int(ev(i)) for i in op[12:]], 0
+            groups: list[list[int]] = []
+            for k in ks[:7]:
+                groups.append(limbs[at:at + k])
+                at += k
+            for v in limbs_moddiv(width, groups[0], groups[1], groups[2], groups[3], groups[4], groups[5],
+                                  groups[6], ks[7], ks[8]):
                 vals[w] = A.mpz(v)
                 w += 1
         elif ev(op[2]) * ev(op[3]) % R != ev(op[4]):

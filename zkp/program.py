@@ -43,8 +43,14 @@ wires in order, reading only wires made before:
   ``2**width``, limbs read signed (a value above ``(r - 1) / 2`` is negative): with ``n`` the
   number of columns of the longest term, ``n - 1`` wires from ``w`` get ``c_i = (col_i +
   c_{i-1}) >> width``, mod r: :func:`limbs_carries`
+- ``9 MODDIV w width ka kb kc kd ke kf km kq kr lc...``: non-native division modulo ``M``. With
+  ``N = A * B - C * D - E`` (limbs of ``A`` to ``F`` read signed, as ``CARRIES``; ``M`` as
+  ``DIVMOD``) and ``X = N * F**-1 mod M``, ``kq`` wires from ``w`` get the limbs of ``Q = (N - X *
+  F) // M`` (signed: a negative ``Q``'s top limb is negative, mod r), the ``kr`` next ones those of
+  ``X`` (both 0 when ``F`` is not invertible modulo ``M`` or ``M <= 1``): :func:`limbs_moddiv` (slopes of
+  elliptic-curve formulas, reductions of sums of products)
 
-``DIVMOD`` and ``CARRIES`` take ``1 <= width <= 253`` and at most 256 limbs per operand (and
+``DIVMOD``, ``CARRIES`` and ``MODDIV`` take ``1 <= width <= 253`` and at most 256 limbs per operand (and
 make at least one wire); both twins compute them with Python's integers (the C kernel through
 CPython's C API, holding the GIL), so their results agree bit for bit. ``CARRIES`` costs a
 product per pair of limbs: at most 2 x 256**2 products of 253-bit numbers for a 5 KB
@@ -86,17 +92,19 @@ from array import array
 from typing import Any, Callable, Mapping, Sequence
 
 from ._backend import kernels
-from ._bn254_py_witness import limbs_carries, limbs_divmod
+from ._bn254_py_witness import limbs_carries, limbs_divmod, limbs_moddiv
 from .errors import FormatError, MalformedInputError, ProgramCheckFailed
 from .field import R, from_words, to_words
 
 __all__ = ["ProgramBuilder", "WitnessProgram", "ProgramCheckFailed", "VERSION", "MAX_HINT_INPUTS",
-           "MAX_HINT_OUTPUTS", "MAX_LIMBS", "MAX_LIMB_WIDTH", "limbs_divmod", "limbs_carries"]
+           "MAX_HINT_OUTPUTS", "MAX_LIMBS", "MAX_LIMB_WIDTH", "limbs_divmod", "limbs_carries",
+           "limbs_moddiv"]
 
 MAGIC = b"ZKWP"
 VERSION = 2
 _HEADER = struct.Struct("<4s11I")
 _OP_MULADD, _OP_DIV, _OP_ISZERO, _OP_BITS, _OP_HINT, _OP_CHECK, _OP_DIVMOD, _OP_CARRIES = 1, 2, 3, 4, 5, 6, 7, 8
+_OP_MODDIV = 9
 _MAX_FILE = 1 << 32
 #: a ``HINT`` reads at most this many LCs and makes at most this many wires (both twins refuse more)
 MAX_HINT_INPUTS, MAX_HINT_OUTPUTS = 1 << 16, 1 << 10
@@ -198,6 +206,13 @@ class ProgramBuilder:
         n = max(ks[0] + ks[1] - 1 if ks[0] and ks[1] else 0, ks[2] + ks[3] - 1 if ks[2] and ks[3] else 0, ks[4])
         self._limbs_op(_OP_CARRIES, w, width, (a, b, c, d, e), ks, n - 1)
         return n - 1
+
+    def moddiv(self, w: int, width: int, lcs: Sequence[Sequence[int]], kq: int, kr: int) -> None:
+        """``MODDIV``: ``kq`` limbs of ``Q`` then ``kr`` of ``X`` for the seven operands ``A, B,
+        C, D, E, F, M`` (LCs, in that order)."""
+        if len(lcs) != 7:
+            raise ValueError(f"program: MODDIV expected 7 operands, found {len(lcs)}")
+        self._limbs_op(_OP_MODDIV, w, width, lcs, (*(len(x) for x in lcs), kq, kr), kq + kr)
 
     def _limbs_op(self, op: int, w: int, width: int, lcs: Sequence[Sequence[int]], ks: Sequence[int],
                   outs: int) -> None:

@@ -119,10 +119,12 @@ class Compiler(API):
                                        f"found {len(lcs)} and {outputs}")
             parts: list[list[int]] = []
             at = 0
-            for k in fn.counts[:3] if fn.name == "divmod_limbs" else fn.counts:
+            for k in fn.counts[:{"divmod_limbs": 3, "moddiv": 7}.get(fn.name, 5)]:
                 parts.append(lcs[at:at + k])
                 at += k
-            if fn.name == "divmod_limbs":
+            if fn.name == "moddiv":
+                self.program.moddiv(w, fn.width, parts, fn.counts[7], fn.counts[8])
+            elif fn.name == "divmod_limbs":
                 self.program.divmod_limbs(w, fn.width, parts[0], parts[1], parts[2], fn.counts[3], fn.counts[4])
             else:
                 self.program.carries(w, fn.width, parts[0], parts[1], parts[2], parts[3], parts[4])

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from zkp.field import R
-from zkp.program import MAX_LIMB_WIDTH, MAX_LIMBS, limbs_carries, limbs_divmod
+from zkp.program import MAX_LIMB_WIDTH, MAX_LIMBS, limbs_carries, limbs_divmod, limbs_moddiv
 
-__all__ = ["NativeHint", "LimbHint", "div", "muladd", "divmod_limbs", "carries", "named", "name_of"]
+__all__ = ["NativeHint", "LimbHint", "div", "muladd", "divmod_limbs", "carries", "moddiv", "named", "name_of"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,11 +78,18 @@ class LimbHint:
 
     name: str
     width: int
-    counts: tuple[int, int, int, int, int]
+    counts: tuple[int, ...]
     outputs: int
 
     def python(self, *values: int) -> list[int]:
         ks = self.counts
+        if self.name == "moddiv":
+            groups, at = [], 0
+            for k in ks[:7]:
+                groups.append(values[at:at + k])
+                at += k
+            return limbs_moddiv(self.width, groups[0], groups[1], groups[2], groups[3], groups[4], groups[5],
+                                groups[6], ks[7], ks[8])
         if self.name == "divmod_limbs":
             ka, kb = ks[0], ks[1]
             return limbs_divmod(self.width, values[:ka], values[ka:ka + kb], values[ka + kb:], ks[3], ks[4])
@@ -97,7 +104,7 @@ class LimbHint:
 
     @property
     def arity(self) -> int:
-        return sum(self.counts[:3]) if self.name == "divmod_limbs" else sum(self.counts)
+        return sum(self.counts[:{"divmod_limbs": 3, "moddiv": 7}.get(self.name, 5)])
 
 
 def _limb_counts(width: int, counts: tuple[int, ...], outputs: int) -> None:
@@ -121,6 +128,19 @@ def carries(width: int, ka: int, kb: int, kc: int, kd: int, ke: int) -> LimbHint
     n = max(ka + kb - 1 if ka and kb else 0, kc + kd - 1 if kc and kd else 0, ke)
     _limb_counts(width, (ka, kb, kc, kd, ke), n - 1)
     return LimbHint("carries", width, (ka, kb, kc, kd, ke), n - 1)
+
+
+def moddiv(width: int, ka: int, kb: int, kc: int, kd: int, ke: int, kf: int, km: int, kq: int,
+           kr: int) -> LimbHint:
+    """The native hint of ``X = (A * B - C * D - E) / F mod M`` (``kr`` limbs, after the
+    ``kq`` limbs of the signed quotient ``Q`` with ``X * F + Q * M == A * B - C * D - E``;
+    limbs of ``A`` to ``F`` read signed): :func:`zkp.program.limbs_moddiv`.
+
+        >>> moddiv(8, 1, 1, 0, 0, 0, 1, 1, 1, 1)(3, 5, 2, 7)   # 15 / 2 mod 7 = 4, 15 - 8 = 1 * 7
+        [1, 4]
+    """
+    _limb_counts(width, (ka, kb, kc, kd, ke, kf, km, kq, kr), kq + kr)
+    return LimbHint("moddiv", width, (ka, kb, kc, kd, ke, kf, km, kq, kr), kq + kr)
 
 
 def named(name: str) -> Callable[[F], F]:

@@ -41,3 +41,7 @@ __all__ += ["bigint", "rsa_verify_pkcs1_sha256"]
 from .keccak import eth_address_bytes, keccak256_bits, keccak256_bytes, keccak_f, sha3_256_bytes
 
 __all__ += ["keccak_f", "keccak256_bits", "keccak256_bytes", "sha3_256_bytes", "eth_address_bytes"]
+
+from .ecdsa import ecdsa_verify
+
+__all__ += ["ecdsa_verify"]

@@ -12,7 +12,10 @@ bounds add up); everything else is one identity between integers checked with ca
   ``C`` nor ``D`` is a constant); of the ``n - 1`` carries (a native hint) only one per
   group of columns is range-checked, groups as long as r allows (:func:`_group_carries`);
 - a linear identity (``A = B``, the normalisation of ``b - a - 1`` for ``a < b``) has its
-  carries as linear combinations of the columns: only their range checks and one row.
+  carries as linear combinations of the columns: only their range checks and one row;
+- :func:`mod_div` reduces a sum of products (or divides it) modulo a constant: ``X`` and a
+  signed quotient from one ``MODDIV`` hint, ``X * F + Q * M = A * B - C * D - E`` checked
+  as above (elliptic-curve slopes and coordinates: :mod:`~circuits.gadgets.ecdsa`).
 
 Every identity also checks that no column, carry or product can wrap modulo r (the
 coefficients of the polynomial identity hold in the field; bounded below r/2 they hold in
@@ -55,7 +58,8 @@ from ..errors import CircuitDefinitionError, CircuitTypeError
 from ..var import Operand, Var
 
 __all__ = ["BigInt", "constant", "from_limbs", "from_bits", "add", "sub", "mul", "mul_mod",
-           "assert_mul_mod", "assert_equal", "assert_less_than", "is_less_than", "normalize"]
+           "assert_mul_mod", "assert_equal", "assert_less_than", "is_less_than", "normalize", "mod_div",
+           "mod_div_bits", "assert_zero_mod"]
 
 Bound = tuple[int, int]
 _HALF = R // 2
@@ -480,3 +484,123 @@ def is_less_than(api: API, a: BigInt, b: BigInt | int) -> Var:
     norm = normalize(api, d, top_bits=top)
     bit = api.to_bits(norm.limbs[-1], top)[big - w * (k - 1)]
     return api.result(bit, "bigint.is_less_than")
+
+
+# ------------------------------------------------------------ sums of products modulo a constant
+
+
+def _span(x: BigInt | None, y: BigInt | None) -> Bound:
+    """The interval of ``x * y`` (``x`` alone when ``y`` is None, 0 when ``x`` is None)."""
+    if x is None:
+        return 0, 0
+    if y is None:
+        return x.lo, x.hi
+    corners = (x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi)
+    return min(corners), max(corners)
+
+
+def _times_constant(api: API, q: BigInt, m: int) -> BigInt:
+    """``q * m`` for a constant ``m``: limbs linear in ``q``'s (free)."""
+    mc = constant(api, m, q.width)
+    n = len(q) + len(mc) - 1
+    limbs = [api.lincomb([(q.limbs[i], mc.bounds[k - i][0]) for i in range(len(q)) if 0 <= k - i < len(mc)])
+             for k in range(n)]
+    return BigInt(tuple(limbs), q.width, tuple(_poly_bounds(q, mc, n)))
+
+
+Pair = tuple[BigInt, BigInt]
+
+
+def mod_div(api: API, m: int, ab: Pair | None = None, cd: Pair | None = None, e: BigInt | None = None,
+            f: BigInt | None = None) -> BigInt:
+    """``X = (a * b - c * d - e) / f mod m`` for a constant modulus ``m > 1`` (each part
+    optional, ``f`` 1 by default; limbs may be negative): ``X`` (limbs below ``2**width``,
+    the value below ``2**bits(m - 1)``, not necessarily below ``m``) and the signed quotient
+    ``Q`` are one native hint (``MODDIV``), range-checked, and ``X * f + Q * m == a * b - c *
+    d - e`` is checked with carries: so ``X * f == a * b - c * d - e (mod m)``. At most two
+    products in all (``f`` and ``cd`` not both). With ``f`` not invertible modulo ``m`` there
+    is no witness. Costs for 256-bit numbers on limbs of 32 bits: about 620 constraints.
+
+        >>> from circuits import Circuit, Secret, UInt, compile
+        >>> from circuits.native.bigint import to_limbs
+        >>> P = 2**61 - 1
+        >>> class Slope(Circuit):
+        ...     n: Secret[UInt[32], 2]
+        ...     d: Secret[UInt[32], 2]
+        ...     x: Secret[UInt[32], 2]
+        ...     def define(self, api):
+        ...         n, d, x = (from_limbs(api, list(v), 32) for v in (self.n, self.d, self.x))
+        ...         assert_equal(api, mod_div(api, P, e=sub(api, constant(api, 0, 32), n), f=d), x)
+        >>> cs = compile(Slope)
+        >>> ok = Slope(n=to_limbs(10, 32, 2), d=to_limbs(3, 32, 2), x=to_limbs(10 * pow(3, -1, P) % P, 32, 2))
+        >>> cs.r1cs.is_satisfied(cs.solve(ok).values())
+        True
+    """
+    return mod_div_bits(api, m, ab, cd, e, f)[0]
+
+
+def mod_div_bits(api: API, m: int, ab: Pair | None = None, cd: Pair | None = None, e: BigInt | None = None,
+                 f: BigInt | None = None) -> tuple[BigInt, list[Var]]:
+    """:func:`mod_div` and the bits of ``X`` (least significant first) its range checks made:
+    free, for a scalar multiplication that reads them."""
+    x, bits = _mod_div(api, m, ab, cd, e, f, True)
+    if x is None:  # pragma: no cover  (want_x)
+        raise CircuitDefinitionError("bigint.mod_div_bits: no result")
+    return x, bits
+
+
+def assert_zero_mod(api: API, m: int, ab: Pair | None = None, cd: Pair | None = None,
+                    e: BigInt | None = None) -> None:
+    """``a * b - c * d - e == 0 (mod m)``: the signed quotient a native hint, range-checked,
+    and ``a * b - c * d - e == Q * m`` checked with carries (as :func:`mod_div`, no ``X``)."""
+    _mod_div(api, m, ab, cd, e, None, False)
+
+
+def _mod_div(api: API, m: int, ab: Pair | None, cd: Pair | None, e: BigInt | None, f: BigInt | None,
+             want_x: bool) -> tuple[BigInt | None, list[Var]]:
+    if isinstance(m, bool) or not isinstance(m, int) or m < 2:
+        raise CircuitTypeError(f"bigint.mod_div: expected a constant modulus >= 2, found {m!r:.60}")
+    if f is not None and cd is not None:
+        raise CircuitDefinitionError("bigint.mod_div: at most two products (f and cd not both)")
+    parts = [x for x in (*(ab or ()), *(cd or ()), e, f) if x is not None]
+    if not parts:
+        raise CircuitDefinitionError("bigint.mod_div: expected at least one of ab, cd, e")
+    w = parts[0].width
+    for x in parts:
+        _same_width(parts[0], x)
+    zero = constant(api, 0, w)
+    a, b = ab if ab is not None else (zero, zero)
+    c, d = cd if cd is not None else (zero, zero)
+    ee = e if e is not None else zero
+    ff = f if f is not None else constant(api, 1, w)
+    n_lo = _span(a, b)[0] - _span(c, d)[1] - ee.hi
+    n_hi = _span(a, b)[1] - _span(c, d)[0] - ee.lo
+    x_bits = _split_bound(m - 1, w) if want_x else []
+    x_max = (1 << sum(x_bits)) - 1
+    xf = (0, 0) if f is None else (min(0, x_max * ff.lo), max(0, x_max * ff.hi))
+    if f is None:
+        xf = (0, x_max)
+    q_lo, q_hi = (n_lo - xf[1]) // m, -((xf[0] - n_hi) // m)
+    kq = max(1, -(-max(abs(q_lo), abs(q_hi), 1).bit_length() // w))
+    kr = len(x_bits)
+    ins = [*a.limbs, *b.limbs, *c.limbs, *d.limbs, *ee.limbs, *ff.limbs]
+    mc = constant(api, m, w)
+    with api.scope("bigint.moddiv"):
+        outs = api.hint(hints.moddiv(w, len(a), len(b), len(c), len(d), len(ee), len(ff), len(mc), kq, kr),
+                        *ins, *mc.limbs, outputs=kq + kr)
+    top = w * (kq - 1)
+    q_bounds = [_range(api, v, 0, (1 << w) - 1) for v in outs[:kq - 1]]
+    q_bounds.append(_range(api, outs[kq - 1], q_lo >> top, q_hi >> top))
+    q = BigInt(tuple(outs[:kq]), w, tuple(q_bounds))
+    bits: list[Var] = []
+    for v, nb in zip(outs[kq:], x_bits):
+        bits.extend(api.to_bits(v, nb))
+    x = BigInt(tuple(outs[kq:]), w, tuple((0, (1 << nb) - 1) for nb in x_bits)) if want_x else zero
+    qm = _times_constant(api, q, m)
+    if f is None:  # a*b - c*d - (e + X + Q*m) = 0
+        _assert_product_identity(api, a, b, c if cd else None, d if cd else None, add(api, add(api, ee, x), qm))
+    elif ab is not None:  # X*f - a*b - (-(e + Q*m)) = 0
+        _assert_product_identity(api, x, ff, a, b, sub(api, zero, add(api, ee, qm)))
+    else:  # X*f - (-(e + Q*m)) = 0
+        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))
+    return (x if want_x else None), bits

@@ -316,3 +316,52 @@ def test_edited_limb_programs_get_the_same_answer_from_both_twins() -> None:
             assert _outcome(c_twin(), edited, inputs) == want, (pos, value)
             refused += isinstance(want, str)
     assert refused > len(body)
+
+
+# ------------------------------------------------------------ mod_div: sums of products modulo a constant
+
+_P = 2**255 - 19
+
+
+class ModDiv(Circuit):
+    """``(a * b - c * d) mod P == x * (f - g) mod P`` (``f - g`` has negative limbs) and ``y ==
+    (a * b - e) mod P``, limbs of 32 bits."""
+
+    a: Secret[UInt[32], 8]
+    b: Secret[UInt[32], 8]
+    c: Secret[UInt[32], 8]
+    d: Secret[UInt[32], 8]
+    e: Secret[UInt[32], 8]
+    f: Secret[UInt[32], 8]
+    g: Secret[UInt[32], 8]
+    x: Public[UInt[32], 8]
+    y: Public[UInt[32], 8]
+
+    def define(self, api: Any) -> None:
+        a, b, c, d, e, f, g, x, y = (bi.from_limbs(api, list(v), 32) for v in
+                                     (self.a, self.b, self.c, self.d, self.e, self.f, self.g, self.x, self.y))
+        bi.assert_equal(api, bi.mod_div(api, _P, ab=(a, b), cd=(c, d)), bi.mod_div(api, _P, ab=(x, bi.sub(api, f, g))))
+        bi.assert_equal(api, bi.mod_div(api, _P, ab=(a, b), e=e), y)
+
+
+@functools.cache
+def _mod_div_cs() -> Any:
+    return compile(ModDiv)
+
+
+@settings(max_examples=12, deadline=None)
+@given(vals=st.lists(st.integers(0, 2**256 - 1), min_size=7, max_size=7))
+def test_mod_div_agrees_with_python_integers(vals: list[int]) -> None:
+    a, b, c, d, e, f, g = vals
+    if (f - g) % _P == 0:
+        return
+    x = (a * b - c * d) * pow(f - g, -1, _P) % _P
+    y = (a * b - e) % _P
+    cs = _mod_div_cs()
+    limbs = lambda v: to_limbs(v, 32, 8)  # noqa: E731
+    fields = dict(a=limbs(a), b=limbs(b), c=limbs(c), d=limbs(d), e=limbs(e), f=limbs(f), g=limbs(g),
+                  x=limbs(x), y=limbs(y))
+    assert cs.r1cs.is_satisfied(cs.solve(ModDiv(**fields)).values())
+    for name, v in (("x", x), ("y", y)):
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(ModDiv(**{**fields, name: limbs((v + 1) % _P)}))

@@ -72,6 +72,13 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # the one-row chi and XOR3 (q * (p2 + k out) = p3) swapped for a booleanity row of the output
     ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op)", "api.enforce(out, out, out, op)",
      "test_keccak_chi_every_input"),
+
+    # ECDSA without s < n (s + n fits the limbs for a small s: the same signature mod n)
+    ("circuits/gadgets/ecdsa.py", "        bi.assert_less_than(api, ss, curve.n)", "        pass",
+     "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+    # mod_div without its identity when it divides (every slope, s**-1): the last addition's slope is free
+    ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
+     "        pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
 )
 
 
@@ -760,3 +767,118 @@ def test_rsa_refuses_s_plus_n_and_other_digests() -> None:
     sw, dw = input_wires(cs, "sig"), input_wires(cs, "digest")
     _none(s.forge_all([dict(zip(sw, plus_n)), {dw[255]: 1 - bits[255]}, {dw[0]: 1 - bits[0]},
                        {sw[0]: (s.honest[sw[0]] + 1) % R}]))
+
+
+# ------------------------------------------------------------------ ECDSA and mod_div
+
+
+def _ecdsa_small_s() -> tuple[type, Any, Any, dict[str, list[int]], int]:
+    """secp256k1 with a key chosen so that a signature has ``s = 5`` (``s + n`` then fits
+    the 256 bits of the limbs): the circuit, its compiled system, the curve, the honest
+    assignment's fields and ``z``."""
+    import hashlib
+
+    from circuits.gadgets.ecdsa import ecdsa_verify
+    from circuits.native import ecdsa as ne
+
+    c = ne.SECP256K1
+    z = ne.digest_int(c, hashlib.sha256(b"forgery").digest())
+    k = 0x1234567
+    kg = ne.scalar_mult(c, k, c.g)
+    assert kg is not None
+    r, s = kg[0] % c.n, 5
+    d = (s * k - z) * pow(r, -1, c.n) % c.n
+    q = ne.scalar_mult(c, d, c.g)
+    assert q is not None and ne.verify(c, q, z, r, s) and s + c.n < 2**256
+
+    class Ecdsa(Circuit):
+        qx: Public[UInt[32], 8]
+        qy: Public[UInt[32], 8]
+        z: Public[UInt[32], 8]
+        r: Secret[UInt[32], 8]
+        s: Secret[UInt[32], 8]
+
+        def define(self, api: Any) -> None:
+            ecdsa_verify(api, c, self.qx, self.qy, self.z, self.r, self.s)
+
+    fields = dict(qx=ne.limbs(q[0]), qy=ne.limbs(q[1]), z=ne.limbs(z), r=ne.limbs(r), s=ne.limbs(s))
+    return Ecdsa, compile(Ecdsa), c, fields, z
+
+
+def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: int, at: int) -> Any:
+    """Solve with a malicious ``MODDIV``: its call number ``at`` (the slope of the last
+    addition, ``e = y1 - y2``, ``f = x2 - x1``) returns ``lam`` with ``lam**2 = r + x1 + x2``
+    (mod p) and the floor quotient; every other call honest. The witness, or None when some
+    constraint refuses it; ``"no root"`` when ``r + x1 + x2`` is no square."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+    from zkp.program import limbs_moddiv
+
+    seen: list[int] = []
+    state: dict[str, bool] = {}
+
+    def value(width: int, limbs: Any) -> int:
+        return sum((v - R if v > R // 2 else v) << (width * i) for i, v in enumerate(limbs))
+
+    def malicious(width: int, a: Any, b: Any, cc: Any, d: Any, e: Any, f: Any, m: Any, kq: int, kr: int) -> list[int]:
+        seen.append(1)
+        if len(seen) != at:
+            return limbs_moddiv(width, a, b, cc, d, e, f, m, kq, kr)
+        shift = ne_shift(c)
+        x2, fv, n, mv = shift[0], value(width, f), -value(width, e), value(width, m)
+        target = (r + (x2 - fv) + x2) % c.p
+        lam = pow(target, (c.p + 1) // 4, c.p)
+        state["root"] = lam * lam % c.p == target
+        q = (n - lam * fv) // mv
+        mask = (1 << width) - 1
+        return ([(q >> (width * i)) & mask if i < kq - 1 else (q >> (width * i)) % R for i in range(kq)]
+                + [(lam >> (width * i)) & mask for i in range(kr)])
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", malicious)
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return "no root" if not state.get("root") else None
+    finally:
+        monkeypatch.undo()
+    return w if state.get("root") else "no root"
+
+
+def ne_shift(c: Any) -> tuple[int, int]:
+    """The constant ``-c A`` the gadget adds last."""
+    from circuits.native import ecdsa as ne
+
+    pt = ne.scalar_mult(c, sum(4**k for k in range(128)), ne.offset_point(c))
+    assert pt is not None
+    return pt[0], (-pt[1]) % c.p
+
+
+def test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope(monkeypatch: Any) -> None:
+    """``s + n`` (the same signature modulo n) is refused by ``s < n``. A prover free to pick
+    the slope of the last addition ``acc + (-c A)`` reaches any ``x = lam**2 - x1 - x2``, so
+    ``x = r`` for another digest: the malicious ``MODDIV`` hint returns that slope (a square
+    root, for the first digest where one exists) and no witness follows. The control: with
+    the honest digest and hints the same harness finds the witness."""
+    from circuits.compiler import input_values
+    from circuits.engine import hints as hint_module
+    from circuits.native import ecdsa as ne
+    from circuits.native.bigint import from_limbs
+    from zkp.program import ProgramCheckFailed, limbs_moddiv
+
+    cls, cs, c, fields, z = _ecdsa_small_s()
+    honest = cls(**fields)
+    assert cs.r1cs.is_satisfied(cs.solve(honest).values())
+    with pytest.raises(ProgramCheckFailed):
+        cs.program.run(input_values(cls, cls(**{**fields, "s": ne.limbs(5 + c.n)})))
+    calls: list[int] = []
+    monkeypatch.setattr(hint_module, "limbs_moddiv", lambda *a: calls.append(1) or limbs_moddiv(*a))
+    cs.solve(honest, debug=True)
+    monkeypatch.undo()
+    r, last_slope = from_limbs(fields["r"], 32), len(calls) - 1  # x3 of the last addition follows
+    outcomes = []
+    for other in range(1, 30):
+        got = _chosen_last_slope(monkeypatch, cs, cls(**{**fields, "z": ne.limbs(z + other)}), c, r, last_slope)
+        outcomes.append(got)
+        if not isinstance(got, str):
+            break
+    assert outcomes[-1] is None, "a chosen last slope was accepted"

@@ -223,7 +223,7 @@ def test_edited_bodies_get_the_same_answer_from_both_twins() -> None:
 
 
 @pytest.mark.parametrize("words, message", [
-    ([9, 0, 0], "unknown opcode 9"),
+    ([10, 0, 0], "unknown opcode 10"),
     ([1, 2, 1, 1], "expected 5 words, found 4"),
     ([1, 3, 1, 1, 0], "expected to make wires from 2"),
     ([1, 2, 1, 1, 5], "LC 5 is out of range"),

@@ -16,7 +16,7 @@
 #define WP_MAX_LIMB_WIDTH 253u
 #define WP_MAX_LIMBS 256u
 
-enum { WP_MULADD = 1, WP_DIV = 2, WP_ISZERO = 3, WP_BITS = 4, WP_HINT = 5, WP_CHECK = 6, WP_DIVMOD = 7, WP_CARRIES = 8 };
+enum { WP_MULADD = 1, WP_DIV = 2, WP_ISZERO = 3, WP_BITS = 4, WP_HINT = 5, WP_CHECK = 6, WP_DIVMOD = 7, WP_CARRIES = 8, WP_MODDIV = 9 };
 
 typedef struct {
     uint32_t nw, ni, nc, nl, nt, ncode, nout, nh, nchk;
@@ -25,7 +25,7 @@ typedef struct {
     uint32_t *terms;   /* (wire, coefficient index) pairs */
     uint32_t *code;
     uint32_t *out;
-    int big;           /* DIVMOD or CARRIES present: the run holds the GIL (CPython's integers) */
+    int big;           /* DIVMOD, CARRIES or MODDIV present: the run holds the GIL (CPython's integers) */
 } wprog;
 
 /* CARRIES: the number of columns of A * B - C * D - E for limb counts k[0..4] */
@@ -178,6 +178,25 @@ static int wp_check_code(wprog *p, const uint32_t *tops) {
             for (uint64_t j = 0; j < nin; j++) LC(p->code[pc + 8 + j]);
             nxt += outs; pc += 8 + nin;
             p->big = 1;
+        } else if (op == WP_MODDIV) {
+            NEED(12);
+            uint32_t w = p->code[pc + 1], width = p->code[pc + 2];
+            const uint32_t *ks = p->code + pc + 3;
+            uint32_t mx = 0;
+            uint64_t nin = 0;
+            for (int j = 0; j < 9; j++) if (ks[j] > mx) mx = ks[j];
+            for (int j = 0; j < 7; j++) nin += ks[j];
+            uint64_t outs = (uint64_t)ks[7] + ks[8];
+            if (width < 1 || width > WP_MAX_LIMB_WIDTH || mx > WP_MAX_LIMBS || outs < 1)
+                return WP_BAD("instruction at word %llu: expected 1 <= width <= %u, at most %u limbs each and an output, "
+                              "found width %u, limbs %u %u %u %u %u %u %u %u %u", (unsigned long long)pc,
+                              WP_MAX_LIMB_WIDTH, WP_MAX_LIMBS, width, ks[0], ks[1], ks[2], ks[3], ks[4], ks[5],
+                              ks[6], ks[7], ks[8]);
+            NEED(12 + nin);
+            FIRST(w, outs);
+            for (uint64_t j = 0; j < nin; j++) LC(p->code[pc + 12 + j]);
+            nxt += outs; pc += 12 + nin;
+            p->big = 1;
         } else if (op == WP_CHECK) {
             NEED(4);
             for (uint64_t j = 1; j < 4; j++) LC(p->code[pc + j]);
@@ -279,7 +298,7 @@ static int wp_call_hint(const wprog *p, PyObject *fn, const uint32_t *ins, uint3
     return rc;
 }
 
-/* ---- DIVMOD and CARRIES: Python's integers through CPython's C API (the GIL is held) ---- */
+/* ---- DIVMOD, CARRIES and MODDIV: Python's integers through CPython's C API (the GIL is held) ---- */
 
 static PyObject *wp_int(const wprog *p, uint32_t lc, const fe *vals) {
     fe v; uint8_t buf[32];
@@ -431,6 +450,62 @@ done:
     return rc;
 }
 
+/* the signed integer of k limbs (LCs) in base 2^width */
+static PyObject *wp_signed_value(const wprog *p, const uint32_t *lcs, uint32_t k, uint32_t width, const fe *vals,
+                                 PyObject *rmod, PyObject *half) {
+    PyObject *acc = PyLong_FromLong(0);
+    for (uint32_t i = 0; i < k && acc; i++)
+        acc = wp_add_shifted(acc, wp_signed(p, lcs[i], vals, rmod, half), (uint64_t)width * i);
+    return acc;
+}
+
+/* MODDIV: N = A*B - C*D - E, X = N * F^-1 mod M (0 if none), Q = (N - X*F) // M */
+static int wp_moddiv(const wprog *p, const uint32_t *ins, fe *vals, PyObject *rmod, PyObject *half) {
+    uint32_t width = ins[2];
+    const uint32_t *ks = ins + 3, *lcs = ins + 12;
+    PyObject *v[7] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    PyObject *ab = NULL, *cd = NULL, *t = NULL, *n = NULL, *inv = NULL, *x = NULL, *xf = NULL, *q = NULL, *one = NULL;
+    int rc = -1;
+    for (int j = 0; j < 7; j++) {
+        v[j] = j < 6 ? wp_signed_value(p, lcs, ks[j], width, vals, rmod, half) : wp_limbs_value(p, lcs, ks[j], width, vals);
+        if (!v[j]) goto done;
+        lcs += ks[j];
+    }
+    if (!(ab = PyNumber_Multiply(v[0], v[1])) || !(cd = PyNumber_Multiply(v[2], v[3])) ||
+        !(t = PyNumber_Subtract(ab, cd)) || !(n = PyNumber_Subtract(t, v[4])) || !(one = PyLong_FromLong(1)))
+        goto done;
+    int big = PyObject_RichCompareBool(v[6], one, Py_GT);
+    if (big < 0) goto done;
+    if (big) {
+        PyObject *minus = PyLong_FromLong(-1);
+        if (!minus) goto done;
+        inv = PyNumber_Power(v[5], minus, v[6]);
+        Py_DECREF(minus);
+        if (!inv) {
+            if (!PyErr_ExceptionMatches(PyExc_ValueError)) goto done;
+            PyErr_Clear();
+        }
+    }
+    if (inv) {
+        PyObject *nx = PyNumber_Multiply(n, inv);
+        if (!nx) goto done;
+        x = PyNumber_Remainder(nx, v[6]);
+        Py_DECREF(nx);
+        if (!x || !(xf = PyNumber_Multiply(x, v[5]))) goto done;
+        Py_SETREF(t, PyNumber_Subtract(n, xf));
+        if (!t || !(q = PyNumber_FloorDivide(t, v[6]))) goto done;
+    } else {
+        if (!(x = PyLong_FromLong(0)) || !(q = PyLong_FromLong(0))) goto done;
+    }
+    rc = (ks[7] && wp_split(vals + ins[1], q, ks[7], width, rmod)) ||
+         (ks[8] && wp_split(vals + ins[1] + ks[7], x, ks[8], width, rmod)) ? -1 : 0;
+done:
+    for (int j = 0; j < 7; j++) Py_XDECREF(v[j]);
+    Py_XDECREF(ab); Py_XDECREF(cd); Py_XDECREF(t); Py_XDECREF(n); Py_XDECREF(inv); Py_XDECREF(x); Py_XDECREF(xf);
+    Py_XDECREF(q); Py_XDECREF(one);
+    return rc;
+}
+
 /* run the validated program; returns the failing check, -1 when all pass, -2 on a hint error */
 static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod, PyObject *half) {
     uint64_t pc = 0;
@@ -472,6 +547,9 @@ static int64_t wp_exec(const wprog *p, fe *vals, PyObject *hints, PyObject *rmod
         case WP_CARRIES:
             if (wp_carries(p, ins, vals, rmod, half)) return -2;
             pc += 8 + (uint64_t)ins[3] + ins[4] + ins[5] + ins[6] + ins[7]; break;
+        case WP_MODDIV:
+            if (wp_moddiv(p, ins, vals, rmod, half)) return -2;
+            pc += 12 + (uint64_t)ins[3] + ins[4] + ins[5] + ins[6] + ins[7] + ins[8] + ins[9]; break;
         default: /* WP_CHECK, the only opcode left after validation */
             wp_lc(&a, p, ins[1], vals); wp_lc(&b, p, ins[2], vals); wp_lc(&c, p, ins[3], vals);
             fr_mul(&t, &a, &b);

@@ -1,0 +1,224 @@
+"""ECDSA verification in circuit on P-256 and secp256k1 (SEC 1 §4.1.4): the public key and
+the message digest are inputs, ``r`` and ``s`` too (public or secret as the caller types
+them: the gadget needs neither to be public; a passport circuit keeps them secret).
+
+``ecdsa_verify(api, curve, qx, qy, z, r, s)`` constrains: the key ``(qx, qy)`` has
+coordinates below ``p`` and is on the curve (so not the point at infinity, which has no
+affine coordinates); ``1 <= r, s < n``; ``R = u1 G + u2 Q`` with ``w = s**-1``, ``u1 = z w``,
+``u2 = r w`` (mod n) is not the point at infinity and ``R.x = r (mod n)``. A high-S signature
+(``s > n / 2``) is valid ECDSA and is accepted, as ``cryptography`` does: a circuit that needs
+one signature per message adds ``s <= n / 2`` itself. Every number is 8 limbs of 32 bits
+(:func:`circuits.native.ecdsa.limbs`), range-checked here (free for inputs typed ``UInt[32]``).
+
+Arithmetic modulo ``p`` and ``n`` is :func:`~circuits.gadgets.bigint.mod_div`: each value
+(a slope, a coordinate, a scalar) is one ``MODDIV`` native hint with its signed quotient, both
+range-checked, and one identity with carries. The scalar multiplication reads ``u1`` and
+``u2`` two bits at a time (Shamir's trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the
+offset point of :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12
+additions and 2 for ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4
+acc + T[digits]`` (a doubling, then ``2 P + T`` in one formula; the entry picked by a tree of
+selects), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+
+Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
+``lam (x2 - x1) = y2 - y1 (mod p)``: when ``P1 = -P2`` no ``lam`` exists (no witness: only an
+honest signature could be refused, never a forged one accepted), when ``P1 = P2`` any ``lam``
+would do, so that case must be impossible. In every addition of the gadget one side carries
+a multiple ``c1 A`` and the other ``c2 A`` with ``c1 != c2 (mod n)`` (the table: 0 and 1;
+the loop's ``P + T`` then ``(P + T) + P``: ``c'`` and 1, ``c' + 1`` and ``c'``, with ``c'``
+the accumulator's even coefficient, ``2 <= c' < n - 1``; the end: ``c`` and ``-c``; ``2 Q``
+and ``Q``: ``Q != O``), so ``P1 = P2`` gives ``A`` as a known combination of ``G`` and ``Q``:
+the prover would know the discrete logarithm of ``A`` (even knowing that of ``Q``), which is the discrete
+logarithm problem. Doubling needs ``y != 0``: the curves have prime order, no point of order
+2. ``R = O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) makes the
+last addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before
+its reduction modulo ``n``.
+
+Costs (limbs of 32 bits): secp256k1 671,709 and P-256 671,045 constraints (pinned in
+tests/vectors/gadget_counts.csv): about 630 per value modulo ``p`` (the value and its
+quotient range-checked, 256 bits each, and one identity); a doubling or an addition makes
+three values, a doubling-and-addition ``2 P + T`` five (``(P + T) + P`` without the ``y`` of
+``P + T``): 127 steps of eight values, the table 42, the key, scalars and end about 30. The
+best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
+279,647) are not reached: closing the gap needs fewer range-checked bits per formula than
+one value and one quotient per product.
+
+    >>> from circuits import Circuit, Secret, UInt, compile
+    >>> from circuits.gadgets.ecdsa import ecdsa_verify
+    >>> from circuits.native import ecdsa as ne
+    >>> c = ne.SECP256K1
+    >>> class Verify(Circuit):
+    ...     qx: Secret[UInt[32], 8]
+    ...     qy: Secret[UInt[32], 8]
+    ...     z: Secret[UInt[32], 8]
+    ...     r: Secret[UInt[32], 8]
+    ...     s: Secret[UInt[32], 8]
+    ...     def define(self, api):
+    ...         ecdsa_verify(api, c, self.qx, self.qy, self.z, self.r, self.s)
+    >>> cs = compile(Verify)
+    >>> q = ne.scalar_mult(c, 0xC0FFEE, c.g)
+    >>> r, s = ne.sign(c, 0xC0FFEE, 12345, nonce=777)
+    >>> sig = dict(qx=ne.limbs(q[0]), qy=ne.limbs(q[1]), z=ne.limbs(12345), r=ne.limbs(r), s=ne.limbs(s))
+    >>> cs.r1cs.is_satisfied(cs.solve(Verify(**sig)).values())
+    True
+    >>> cs.solve(Verify(**{**sig, "z": ne.limbs(12346)}))
+    Traceback (most recent call last):
+    ...
+    circuits.errors.UnsatisfiedConstraintError: ecdsa/...
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..api import API
+from ..errors import CircuitTypeError
+from ..native.ecdsa import LIMBS, WIDTH, WINDOW, Curve, offset_point, scalar_mult
+from ..native.ecdsa import add as native_add
+from ..var import Operand, Var
+from . import bigint as bi
+
+__all__ = ["ecdsa_verify"]
+
+BPoint = tuple[bi.BigInt, bi.BigInt]
+
+
+def _number(api: API, limbs: Sequence[Operand], what: str) -> bi.BigInt:
+    if len(limbs) != LIMBS:
+        raise CircuitTypeError(f"ecdsa: expected {what} as {LIMBS} limbs of {WIDTH} bits, found {len(limbs)}")
+    return bi.from_limbs(api, list(limbs), WIDTH)
+
+
+def _const_point(api: API, pt: tuple[int, int]) -> BPoint:
+    return bi.constant(api, pt[0], WIDTH, LIMBS), bi.constant(api, pt[1], WIDTH, LIMBS)
+
+
+def _add_x(api: API, c: Curve, p1: BPoint, p2: BPoint) -> tuple[bi.BigInt, bi.BigInt]:
+    """The slope and the ``x`` of ``P1 + P2`` for ``P1 != +-P2`` (incomplete: see the module
+    docstring)."""
+    (x1, y1), (x2, y2) = p1, p2
+    lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
+    return lam, bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
+
+
+def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
+    """``P1 + P2`` for ``P1 != +-P2``."""
+    lam, x3 = _add_x(api, c, p1, p2)
+    x1, y1 = p1
+    return x3, bi.mod_div(api, c.p, ab=(lam, bi.sub(api, x1, x3)), e=y1)
+
+
+def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
+    """``2 P1 + P2`` as ``(P1 + P2) + P1`` without the ``y`` of ``P1 + P2``: with ``lam`` the
+    slope of ``P1 + P2`` and ``x3`` its ``x``, the second slope is ``mu = 2 y1 / (x1 - x3) -
+    lam``; ``lam + mu`` is one value (five values instead of six for a doubling and an
+    addition; incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``)."""
+    (x1, y1), (x2, y2) = p1, p2
+    lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
+    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
+    total = bi.mod_div(api, c.p, e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y1, y1)), f=bi.sub(api, x1, x3))
+    mu = bi.sub(api, total, lam)
+    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
+    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), e=y1)
+    return x4, y4
+
+
+def _double(api: API, c: Curve, pt: BPoint) -> BPoint:
+    """``2 P`` (``y != 0``: no point of order 2 on a curve of prime order)."""
+    x, y = pt
+    a = c.a % c.p
+    neg_a = None if a == 0 else bi.constant(api, (-c.a) % c.p, WIDTH, LIMBS)
+    lam = bi.mod_div(api, c.p, ab=(x, bi.add(api, x, bi.add(api, x, x))), e=neg_a, f=bi.add(api, y, y))
+    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x, x))
+    y3 = bi.mod_div(api, c.p, ab=(lam, bi.sub(api, x, x3)), e=y)
+    return x3, y3
+
+
+def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint]) -> BPoint:
+    """``entries[sum(bits[i] 2**i)]`` by a tree of selects (one constraint per limb per pair)."""
+    level = list(entries)
+    for b in bits:
+        level = [_pick(api, b, level[i + 1], level[i]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def _pick(api: API, b: Var, one: BPoint, zero: BPoint) -> BPoint:
+    out = []
+    for u, v in zip(one, zero):
+        limbs = tuple(api.select(b, p, q) for p, q in zip(u.limbs, v.limbs))
+        bounds = tuple((min(bu[0], bv[0]), max(bu[1], bv[1])) for bu, bv in zip(u.bounds, v.bounds))
+        out.append(bi.BigInt(limbs, WIDTH, bounds))
+    return out[0], out[1]
+
+
+def _on_curve(api: API, c: Curve, x: bi.BigInt, y: bi.BigInt) -> None:
+    """``y**2 = x**3 + a x + b (mod p)`` with ``x, y < p``."""
+    bi.assert_less_than(api, x, c.p)
+    bi.assert_less_than(api, y, c.p)
+    x2 = bi.mod_div(api, c.p, ab=(x, x))
+    rest = bi.constant(api, c.b, WIDTH, LIMBS)
+    if c.a % c.p:
+        rest = bi.sub(api, rest, bi.add(api, x, bi.add(api, x, x))) if c.a == -3 else \
+            bi.add(api, rest, bi.mul_mod(api, x, bi.constant(api, c.a % c.p, WIDTH), c.p))
+    bi.assert_zero_mod(api, c.p, ab=(y, y), cd=(x2, x), e=rest)
+
+
+def ecdsa_verify(api: API, curve: Curve, qx: Sequence[Operand], qy: Sequence[Operand], z: Sequence[Operand],
+                 r: Sequence[Operand], s: Sequence[Operand]) -> None:
+    """Constrain ``(r, s)`` to be a valid ECDSA signature of the digest integer ``z`` (see
+    :func:`circuits.native.ecdsa.digest_int`) under the public key ``(qx, qy)`` on
+    ``curve`` (:data:`~circuits.native.ecdsa.P256` or :data:`~circuits.native.ecdsa.SECP256K1`,
+    or any curve of prime order with ``p, n < 2**256`` and ``p < 2 n``); each argument is 8
+    limbs of 32 bits, least significant first.
+
+    Raises:
+        CircuitTypeError: an argument is not 8 limbs.
+    """
+    with api.scope("ecdsa"):
+        x, y = _number(api, qx, "qx"), _number(api, qy, "qy")
+        zz, rr, ss = _number(api, z, "z"), _number(api, r, "r"), _number(api, s, "s")
+        _on_curve(api, curve, x, y)
+        bi.assert_less_than(api, rr, curve.n)
+        bi.assert_less_than(api, ss, curve.n)
+        api.assert_not_equal(api.lincomb([(v, 1) for v in rr.limbs]), 0)  # r != 0 (s != 0: it has an inverse)
+        minus_one = bi.sub(api, bi.constant(api, 0, WIDTH), bi.constant(api, 1, WIDTH))
+        w = bi.mod_div(api, curve.n, e=minus_one, f=ss)
+        _, u1 = bi.mod_div_bits(api, curve.n, ab=(zz, w))
+        _, u2 = bi.mod_div_bits(api, curve.n, ab=(rr, w))
+        rx = _scalar_mults(api, curve, (x, y), u1, u2)
+        bi.assert_less_than(api, rx, curve.p)
+        bi.assert_mul_mod(api, rx, bi.constant(api, 1, WIDTH), curve.n, rr)
+
+
+def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence[Var]) -> bi.BigInt:
+    """The ``x`` of ``u1 G + u2 Q`` (bits least significant first, 256 each) with the offset
+    point (its ``y`` is not computed)."""
+    size, steps = 1 << WINDOW, 256 // WINDOW
+    off = offset_point(c)
+    qs = [q, _double(api, c, q)]
+    qs.append(_add(api, c, qs[1], q))
+    table: list[BPoint] = []
+    for j in range(size):  # index i + size * j: the u1 digit's bits first
+        for i in range(size):
+            base = scalar_mult(c, i, c.g)
+            const = off if base is None else _affine_sum(c, base, off)
+            table.append(_const_point(api, const) if j == 0 else _add(api, c, _const_point(api, const), qs[j - 1]))
+    acc: BPoint | None = None
+    for k in reversed(range(steps)):
+        digit = [*u1[WINDOW * k: WINDOW * k + WINDOW], *u2[WINDOW * k: WINDOW * k + WINDOW]]
+        entry = _select(api, digit, table)
+        if acc is None:
+            acc = entry
+            continue
+        for _ in range(WINDOW - 1):
+            acc = _double(api, c, acc)
+        acc = _double_add(api, c, acc, entry)
+    assert acc is not None
+    shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
+    assert shift is not None
+    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+
+
+def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
+    out = native_add(c, p1, p2)
+    assert out is not None
+    return out
