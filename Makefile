@@ -42,12 +42,14 @@ demo: $(STAMP)-install node_modules/.stamp
 	$(BIN)/zkmpc demo
 
 # The whole suite on the C kernels (which must have been built), then again on the
-# pure-Python twin (less the tests marked twin_independent, which run no kernel, and app_layer,
+# pure-Python twin (less the tests marked twin_independent, which run no kernel, app_layer,
 # the application layer, whose kernel calls the zkp tests compare twin against twin: zkmpc's
-# doctests too, which markers cannot deselect), then the kernel tests under AddressSanitizer/UBSan.
+# doctests too, which markers cannot deselect, and large_circuit, the 10^5-row gadgets whose
+# compile is the same Python on both passes and whose witness-program operations the
+# differential tests run on both twins), then the kernel tests under AddressSanitizer/UBSan.
 test: $(STAMP)-dev node_modules/.stamp
 	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits mpc zkmpc tests
-	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer" --doctest-modules zkp circuits mpc tests
+	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer and not large_circuit" --doctest-modules zkp circuits mpc tests
 	$(MAKE) test-sanitize
 
 # ASan/UBSan builds of the extension in a scratch copy, running the kernel tests: once with

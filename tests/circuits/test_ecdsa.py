@@ -29,6 +29,9 @@ from zkp.program import ProgramBuilder, limbs_moddiv
 
 from .._helpers import c_twin
 
+# 10^5-row circuits: the C pass of `make test` only (see the Makefile)
+pytestmark = pytest.mark.large_circuit
+
 CURVES = {"secp256k1": (ne.SECP256K1, ec.SECP256K1()), "P-256": (ne.P256, ec.SECP256R1())}
 
 

@@ -748,6 +748,7 @@ def _small_rsa() -> tuple[type, Any, int, int, bytes]:
     return Rsa, compile(Rsa), n, sig, hashlib.sha256(msg).digest()
 
 
+@pytest.mark.large_circuit
 def test_rsa_refuses_s_plus_n_and_other_digests() -> None:
     """``s + n`` is the same signature modulo n (it fits the limbs): refused by ``s < n``, by
     the honest solver and by the harness; another digest or ``s + 1`` likewise."""
@@ -853,6 +854,7 @@ def ne_shift(c: Any) -> tuple[int, int]:
     return pt[0], (-pt[1]) % c.p
 
 
+@pytest.mark.large_circuit
 def test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope(monkeypatch: Any) -> None:
     """``s + n`` (the same signature modulo n) is refused by ``s < n``. A prover free to pick
     the slope of the last addition ``acc + (-c A)`` reaches any ``x = lam**2 - x1 - x2``, so

@@ -19,6 +19,9 @@ from zkp.evm.keccak import keccak256 as evm_keccak256
 
 from ..conftest import assert_internal_wires_bound
 
+# 10^5-row circuits: the C pass of `make test` only (see the Makefile)
+pytestmark = pytest.mark.large_circuit
+
 # Hardhat's and anvil's first development account (a well-known test key, no funds anywhere)
 ANVIL_KEY = 0xAC0974BEC39A17E36BA4A6B4D238FF944BACB478CBED5EFCAE784D7BF4F2FF80
 ANVIL_ADDRESS = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266"

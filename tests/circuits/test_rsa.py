@@ -25,6 +25,9 @@ from zkp.program import ProgramCheckFailed
 
 from ..conftest import unbound_wires
 
+# 10^5-row circuits: the C pass of `make test` only (see the Makefile)
+pytestmark = pytest.mark.large_circuit
+
 K = 64  # limbs of 32 bits for 2048 bits
 
 

@@ -18,6 +18,9 @@ from circuits.testing import ForgerySearch, input_wires
 
 from ..conftest import assert_internal_wires_bound
 
+# 10^5-row circuits: the C pass of `make test` only (see the Makefile)
+pytestmark = pytest.mark.large_circuit
+
 #: the gadget's own count for 128 bytes (two blocks, the second all padding)
 SHA512_128_CONSTRAINTS = 112_688
 
