@@ -9,7 +9,6 @@ snarkjs's.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import random
@@ -128,7 +127,7 @@ def test_development_key_goes_on_chain_only_when_asked(deployed: Any, chain: Rpc
     with pytest.raises(InputTypeError, match="allow_development"):
         export_verifier(v.vk, allow_development=1)  # type: ignore[arg-type]
     assert "// WARNING: development key" in export_verifier(v.vk, allow_development=True)
-    production = dataclasses.replace(v.vk, development=False)
+    production = v.vk.replace(development=False)
     assert "WARNING" not in export_verifier(production)
 
 
@@ -138,7 +137,7 @@ def test_development_mark_survives_the_json_file(deployed: Any) -> None:
     v, _ = deployed[1]
     text = vk_to_json(v.vk)
     assert json.loads(text)["zkmpc_development"] is True and vk_from_json(text).development
-    production = dataclasses.replace(v.vk, development=False)
+    production = v.vk.replace(development=False)
     assert "zkmpc_development" not in vk_to_json(production)
     assert not vk_from_json(vk_to_json(production)).development
     with pytest.raises(SetupError):

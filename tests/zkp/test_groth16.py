@@ -3,6 +3,7 @@ input rules (MalformedInputError, never a silent reduction)."""
 
 from __future__ import annotations
 
+import random
 import warnings
 from typing import Any
 
@@ -256,3 +257,31 @@ def test_prove_refuses_a_key_whose_b_g2_leaves_the_subgroup(square_system: Any) 
     bad = dataclasses.replace(pk, b_g2=pk.b_g2[:256] + rogue)  # wire 2 (y = 3)
     with pytest.raises(MalformedInputError, match="b_g2 holds points outside the G2 subgroup"):
         groth16.prove(bad, w)
+
+
+def test_keys_and_proofs_are_immutable_records_without_dataclasses() -> None:
+    """VerifyingKey and Proof keep what they had as frozen dataclasses (equality without the
+    development flag, hashing, immutability, replace) without importing dataclasses (the
+    one-shot prover's start-up)."""
+
+    from zkp.r1cs import R1CSBuilder
+
+    b = R1CSBuilder(num_public=1)
+    x, y = b.new_wire(), b.new_wire()
+    _ = b.add({y: 1}, {y: 1}, {x: 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pk, vk = groth16.setup(b.build(), rng=random.Random(1))
+    proof = groth16.prove(pk, [1, 9, 3], rng=random.Random(2))
+    production = vk.replace(development=False)
+    assert vk.development and not production.development
+    assert production == vk and hash(production) == hash(vk)  # the flag takes no part in equality
+    assert proof.replace(c=proof.a) != proof and {proof, proof.replace()} == {proof}
+    with pytest.raises(AttributeError):
+        vk.ic = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del proof.a
+    with pytest.raises(TypeError, match="no field"):
+        proof.replace(d=1)
+    with pytest.raises(InputTypeError):
+        proof.replace(a=1)

@@ -54,7 +54,7 @@ _DEV_NOTE = "development key: whoever ran the setup can forge proofs (production
 class _Frozen:
     """Immutable records without :mod:`dataclasses` (whose import, with :mod:`inspect`, is
     a tenth of a one-shot ``zkmpc prove``): fields set once in ``__init__``, equality and
-    hash over :attr:`_KEY`, pickled through ``__dict__``."""
+    hash over :attr:`_KEY`, :meth:`replace` for a changed copy."""
 
     _KEY: tuple[str, ...] = ()
 
@@ -67,6 +67,22 @@ class _Frozen:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with some fields changed (what :func:`dataclasses.replace` did when these
+        were dataclasses), validated as a new one is.
+
+        Example:
+            >>> from zkp.curve import G1Point, G2Point
+            >>> p = Proof(G1Point.generator(), G2Point.generator(), G1Point.generator())
+            >>> p.replace(c=G1Point.generator() * 2) == p
+            False
+        """
+        fields = {name: getattr(self, name) for name in self.__dict__}
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.replace: no field {sorted(unknown)[0]!r}")
+        return type(self)(**{**fields, **changes})
 
     def _key(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._KEY)
