@@ -22,9 +22,9 @@ zkmpc``), as pip does when it installs a wheel: a source checkout run with
 ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile every imported module in every timed
 process (about 0.06 s), a cost no installed zkmpc pays. For the same reason the timed
 ``zkmpc`` runs in a bare virtual environment of the same interpreter with the source tree as
-a plain path entry, as a wheel's site-packages is: an editable install (``make``'s) loads
-setuptools' import finder, and pathlib with it, before the first line of any command
-(about 15 ms). The prove path imports nothing outside the standard library and zkmpc.
+a plain path entry, as a wheel's site-packages is, and this environment's site-packages as plain path entries (for
+the pure-Python twin's py_ecc): an editable install (``make``'s) loads setuptools' import
+finder, and pathlib with it, before the first line of any command (about 15 ms).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _LAUNCH = ("import os, sys\npid = os.fork()\nif pid == 0:\n    os.execvp(sys.arg
 
 def run(args: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one process; raises on failure."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *_site_packages(), os.environ.get("PYTHONPATH", "")])}
     if os.access(_TIME, os.X_OK):
         wrapped = [_TIME, "-f", "__MAXRSS_KB %M", *args]
     else:
@@ -93,6 +93,15 @@ def paired_runs(ours: list[str], theirs: list[str] | None, cwd: Path,
         if theirs is not None:
             other.append(run(theirs, cwd))
     return summary(mine), (summary(other) if theirs is not None else None)
+
+
+def _site_packages() -> list[str]:
+    """This environment's site-packages as plain path entries (their .pth files, the editable
+    finder's among them, are not run from there): the pure-Python twin's py_ecc and gmpy2."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
 
 
 def installed_python() -> str:
@@ -167,7 +176,7 @@ def serve_row(constraints: int, repeat: int, rs: str | None, work: Path) -> None
     from zkmpc.prover_server import request_proof
 
     zkey, wtns = fx.chain(constraints, f"chain{constraints}")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *_site_packages()])}
     server = subprocess.Popen(zkmpc_cmd("prover", "serve", str(zkey), "--port", "0"), cwd=work, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
