@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-import warnings
 from typing import Any
 
-from benchmarks.groth16 import timed
+from benchmarks.groth16 import compile_solve_prove
 
 
 def ecdsa_circuit(curve: str) -> tuple[type, Any]:
@@ -56,26 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--curve", choices=["secp256k1", "P-256"], default="secp256k1")
     ap.add_argument("--prove", action="store_true")
     args = ap.parse_args(argv)
-    from circuits import compile as compile_circuit
-    from zkp import backend_info, groth16
+    from zkp import backend_info
 
     print(f"ECDSA {args.curve} verify, SHA-256 digest, kernels: {backend_info()['backend']}, "
           f"python {sys.version.split()[0]}")
     cls, assignment = ecdsa_circuit(args.curve)
-    rows: list[tuple[str, float]] = []
-    cs = timed("compile", lambda: compile_circuit(cls), rows)
-    print(f"  {cs.r1cs.num_constraints} constraints, {cs.r1cs.num_wires} wires")
-    w = timed("solve", lambda: cs.solve(assignment), rows)
-    timed("solve (2nd run)", lambda: cs.solve(assignment), rows)
-    if not args.prove:
-        return 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
-        pk, vk = timed("setup", lambda: groth16.setup(cs.r1cs), rows)
-    proof = timed("prove", lambda: groth16.prove(pk, w), rows)
-    ok = timed("verify", lambda: groth16.verify(vk, w.public, proof), rows)
-    print(f"  proof verifies: {ok}")
-    return 0 if ok else 1
+    return compile_solve_prove(cls, assignment, args.prove)
 
 
 if __name__ == "__main__":

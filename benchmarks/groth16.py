@@ -82,6 +82,30 @@ def timed(label: str, fn: Callable[[], Any], rows: list[tuple[str, float]]) -> A
     return out
 
 
+def compile_solve_prove(cls: type, assignment: Any, prove: bool) -> int:
+    """Compile, solve twice and (with ``prove``) set up, prove and verify one circuit, each
+    step timed with its peak RSS (the RSA and ECDSA benchmarks); 0 when the proof verifies."""
+    import warnings
+
+    from circuits import compile as compile_circuit
+    from zkp import groth16
+
+    rows: list[tuple[str, float]] = []
+    cs = timed("compile", lambda: compile_circuit(cls), rows)
+    print(f"  {cs.r1cs.num_constraints} constraints, {cs.r1cs.num_wires} wires")
+    w = timed("solve", lambda: cs.solve(assignment), rows)
+    timed("solve (2nd run)", lambda: cs.solve(assignment), rows)
+    if not prove:
+        return 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+        pk, vk = timed("setup", lambda: groth16.setup(cs.r1cs), rows)
+    proof = timed("prove", lambda: groth16.prove(pk, w), rows)
+    ok = timed("verify", lambda: groth16.verify(vk, w.public, proof), rows)
+    print(f"  proof verifies: {ok}")
+    return 0 if ok else 1
+
+
 def snarkjs_bin() -> str:
     path = ROOT / "node_modules" / ".bin" / "snarkjs"
     if path.exists():

@@ -275,3 +275,13 @@ def test_rsa_solves_with_native_operations_only() -> None:
     """No Python hint slot: DIVMOD, CARRIES and the program's other instructions only."""
     for cs in (_constant_key_circuit(65537)[1], _input_key_circuit()[1]):
         assert cs.program.hint_names == ()
+
+
+def test_the_rsa_benchmark_runs_at_a_small_size(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m benchmarks.rsa`` at RSA-1024, e = 3, proving (the runner it shares with
+    benchmarks.ecdsa: compile, solve, setup, prove, verify); no timing asserted."""
+    from benchmarks import rsa as bench
+
+    assert bench.main(["--bits", "1024", "--e", "3", "--prove"]) == 0
+    out = capsys.readouterr().out
+    assert "constraints" in out and "proof verifies: True" in out
