@@ -107,7 +107,7 @@ def test_a_party_killed_mid_protocol_leaves_a_correct_result(tmp_path: Path) -> 
 
 
 def test_beyond_the_threshold_every_party_aborts_naming_the_missing(tmp_path: Path) -> None:
-    cfg = _setup(tmp_path, 3, 3, timeout=2)
+    cfg = _setup(tmp_path, 3, 3, timeout=10)
     procs = {p: _start(cfg, p, *(["--exit-after", "start"] if p == 3 else [])) for p in range(1, 4)}
     out = _finish(procs)
     for p in (1, 2):
