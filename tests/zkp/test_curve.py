@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,6 +111,31 @@ def test_points_are_immutable_and_hashable() -> None:
     assert len({G1, G1 * 1, G1 * 2}) == 2
     assert G1 != G2  # distinct types never compare equal
     assert "G1Point(x=0x" in repr(G1) and repr(G2Point.infinity()) == "G2Point.infinity()"
+
+
+@pytest.mark.parametrize("point", [G1 * 5, G1Point.infinity(), G2 * 7, G2Point.infinity()],
+                         ids=["g1", "g1-infinity", "g2", "g2-infinity"])
+def test_points_pickle_and_copy_by_value(point: G1Point | G2Point) -> None:
+    """Dask and multiprocessing ship points by pickle: every protocol round-trips the value and
+    its type, and copy/deepcopy agree."""
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(point, protocol=protocol))
+        assert type(back) is type(point) and back == point and hash(back) == hash(point)
+    assert copy.copy(point) == point and copy.deepcopy(point) == point
+
+
+def test_unpickling_validates_the_point() -> None:
+    """A pickle is data from elsewhere: it decodes through ``from_bytes``, so a point off the
+    curve (or outside G2's subgroup) is refused, not rebuilt."""
+    good = pickle.dumps(G1 * 3)
+    bad = good.replace((G1 * 3).to_bytes(), (1).to_bytes(32, "big") + (3).to_bytes(32, "big"))
+    assert bad != good
+    with pytest.raises(MalformedInputError):
+        pickle.loads(bad)
+    (x0, x1), (y0, y1) = twist_point_outside_subgroup()
+    outside = b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
+    with pytest.raises(MalformedInputError):
+        pickle.loads(pickle.dumps(G2).replace(G2.to_bytes(), outside))
 
 
 def test_check_fr_rejects_non_canonical() -> None:
