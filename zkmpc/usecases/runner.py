@@ -30,7 +30,8 @@ from zkp.evm.chain import Chain, Receipt
 from ..contracts import DEFAULT_ROOT_WINDOW, AppContract, AppLayout, RelayedAppContract, Relayer, signer_address
 from ..errors import UseCaseError
 
-__all__ = ["OnChain", "Proved", "Report", "UseCaseError", "open_chain", "options", "parse_args", "parser"]
+__all__ = ["KeyCache", "OnChain", "Proved", "Report", "UseCaseError", "open_chain", "options", "parse_args",
+           "parser"]
 
 
 def _members(text: str) -> int:
@@ -111,33 +112,81 @@ class Proved:
     prove_seconds: float
 
 
+Keys = tuple[groth16.ProvingKey, groth16.VerifyingKey]
+
+
+def _development_keys(circuit: CompiledCircuit) -> Keys:
+    """A Groth16 setup of ``circuit`` whose toxic waste this process knew (a demo's keys; the
+    development-key warning is silenced: the verifier export says so instead)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
+        return groth16.setup(circuit.r1cs)
+
+
+class KeyCache:
+    """Development keys per compiled circuit, made once: :meth:`OnChain.deploy` with
+    ``cache=`` runs the Groth16 setup the first time it sees a circuit (the same
+    :class:`~circuits.CompiledCircuit` object, which the cache keeps alive) and reuses its keys
+    afterwards: the same circuit on a second chain, behind a second app, or in every test of a
+    module. The caller owns the cache (one per run or test session), so nothing is kept
+    between runs behind the caller's back.
+
+        >>> from circuits import Circuit, Field, Public, Secret, compile
+        >>> class Square(Circuit):
+        ...     y: Public[Field]
+        ...     x: Secret[Field]
+        ...     def define(self, api):
+        ...         api.assert_equal(self.x * self.x, self.y)
+        >>> cs, cache = compile(Square), KeyCache()
+        >>> cache.keys(cs) is cache.keys(cs), len(cache), cache.setups
+        (True, 1, 1)
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[CompiledCircuit, Keys] = {}
+        self.setups = 0  # how many setups this cache ran (the rest were reuses)
+
+    def keys(self, circuit: CompiledCircuit) -> Keys:
+        """``circuit``'s keys: made by a development setup on first sight, else reused."""
+        found = self._keys.get(circuit)
+        if found is None:
+            found = self._keys[circuit] = _development_keys(circuit)
+            self.setups += 1
+        return found
+
+    def __contains__(self, circuit: object) -> bool:
+        return circuit in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 @dataclass
 class OnChain:
     """A compiled circuit with its keys, its exported verifier and an app contract on one
     chain."""
 
     circuit: CompiledCircuit
-    keys: tuple[groth16.ProvingKey, groth16.VerifyingKey]
+    keys: Keys
     app: AppContract | RelayedAppContract
     setup_seconds: float = 0.0
 
     @classmethod
-    def deploy(cls, chain: Chain, circuit: CompiledCircuit, layout: AppLayout, *,
-               keys: tuple[groth16.ProvingKey, groth16.VerifyingKey] | None = None,
-               relayed_from: tuple[AppContract, bytes] | None = None, max_age: int = 0,
-               root_window: int = DEFAULT_ROOT_WINDOW) -> OnChain:
+    def deploy(cls, chain: Chain, circuit: CompiledCircuit, layout: AppLayout, *, keys: Keys | None = None,
+               cache: KeyCache | None = None, relayed_from: tuple[AppContract, bytes] | None = None,
+               max_age: int = 0, root_window: int = DEFAULT_ROOT_WINDOW) -> OnChain:
         """Make development keys (unless ``keys`` are given: the same circuit on a second
-        chain reuses them), export and deploy the verifier, deploy the app contract: a
-        :class:`RelayedAppContract` whose root set 0 comes from ``relayed_from = (app on
-        chain A, the relay signer's key)`` (the signer is authorised here), else an
-        :class:`AppContract` administered by the chain's sender. ``root_window`` and
-        ``max_age`` as in :meth:`AppContract.deploy` (a revocation or suspension list wants
-        ``root_window=1``: the state before a revocation stops verifying at once)."""
+        chain reuses them; with a :class:`KeyCache` ``cache``, the keys it holds for
+        ``circuit``, made there on its first deploy), export and deploy the verifier, deploy
+        the app contract: a :class:`RelayedAppContract` whose root set 0 comes from
+        ``relayed_from = (app on chain A, the relay signer's key)`` (the signer is authorised
+        here), else an :class:`AppContract` administered by the chain's sender.
+        ``root_window`` and ``max_age`` as in :meth:`AppContract.deploy` (a revocation or
+        suspension list wants ``root_window=1``: the state before a revocation stops
+        verifying at once)."""
         t0 = time.perf_counter()
         if keys is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", groth16.DevelopmentKeyWarning)
-                keys = groth16.setup(circuit.r1cs)
+            keys = cache.keys(circuit) if cache is not None else _development_keys(circuit)
         setup_seconds = time.perf_counter() - t0
         source = export_verifier(keys[1], contract_name="UseCaseVerifier", allow_development=True)
         verifier = chain.deploy(compile_solidity(source, "UseCaseVerifier").bytecode)
