@@ -1,7 +1,7 @@
 """The fuzz target of stored witness programs (zkp.program): seeds are programs compiled from
-circuits that use every instruction; the mutator rewrites a header count, an instruction word
-(opcode, wire, LC index, bit count), an LC end or term, a coefficient, the outputs or the
-hint names, cuts or extends, and then recomputes the checksum (an edit that does not is
+circuits that use every instruction, MULADD to MODDIV (tests/fuzz/test_fuzz_program.py checks
+it); the mutator rewrites a header count, an instruction word (opcode, wire, LC index, bit
+count, limb count), an LC end or term, a coefficient, the outputs or the hint names, cuts or extends, and then recomputes the checksum (an edit that does not is
 refused at the checksum, which proves nothing). Loading runs the structural checks; a
 loaded program is then run by both twins on fixed inputs, with a hint that misbehaves in a
 way its inputs pick (huge, negative, lying int and list subclasses, a bool), and the twins
@@ -94,7 +94,17 @@ def program_seeds() -> list[bytes]:
             m = bi.from_limbs(api, list(self.m), 8, bits=[8, 7], low=[0, 1])
             bi.assert_less_than(api, bi.mul_mod(api, a, a, m), m)
 
-    return [compile(Every).program.to_bytes(), compile(Small).program.to_bytes(), compile(Limbs).program.to_bytes()]
+    class Slope(Circuit):  # MODDIV (division modulo a constant: a * a / f mod 251)
+        a: Secret[UInt[8], 2]
+        f: Secret[UInt[8], 2]
+
+        def define(self, api: Any) -> None:
+            from circuits.gadgets import bigint as bi
+
+            a, f = bi.from_limbs(api, list(self.a), 8), bi.from_limbs(api, list(self.f), 8)
+            bi.assert_less_than(api, bi.mod_div(api, 251, ab=(a, a), f=f), 256)
+
+    return [compile(c).program.to_bytes() for c in (Every, Small, Limbs, Slope)]
 
 
 def _sections(data: bytes) -> list[tuple[int, int, int]]:
@@ -130,7 +140,7 @@ def mutate_program(rng: random.Random, seed: bytes, donors: list[bytes]) -> byte
                 data[at:at + 32] = big_value(rng, bytes(data[at:at + 32]), "big")
             else:
                 old = int.from_bytes(data[at:at + 4], "little")
-                put_uint(data, at, 4, rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 253, 254, 255, 2**32 - 1,
+                put_uint(data, at, 4, rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 253, 254, 255, 256, 257, 2**32 - 1,
                                                   (old + rng.choice([-1, 1])) % 2**32]))
         elif c < 0.95:  # cut or extend
             if rng.random() < 0.5 and len(data) > 1:
