@@ -253,9 +253,7 @@ async def psi_party1(net: Network, identifiers: Iterable[Identifier], *, peer: i
     if len(z) != len(mine):
         raise PSIMessageError(f"party {peer} returned {len(z)} doubly blinded identifiers for {len(mine)}", party=peer)
     key = await _recv_key(net, peer, timeout, insecure)
-    width = POINT_BYTES + (_ct_bytes(key) if key else 0)
-    theirs = await _recv_records(net, peer, "psi/w", width, timeout)
-    points = await _off_loop(_check_blind, [r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers", k1)
+    theirs, points = await _recv_blinded(net, peer, "psi/w", key, k1, timeout)
     cts = await _off_loop(_ciphertexts, key, theirs, peer) if key is not None else []
     hits = [i for i, p in enumerate(points) if p in z]
     if len(hits) < min_intersection:
@@ -410,45 +408,74 @@ async def psi_categories_party1(net: Network, categories: Sequence[Iterable[Iden
             or ``peer`` went silent.
     """
     _check_min(min_intersection)
-    groups = [list(c) for c in categories]
-    if not 1 <= len(groups) <= MAX_CATEGORIES:
-        raise PSIError(f"categories: expected 1 to {MAX_CATEGORIES}, found {len(groups)}")
-    _distinct([x for g in groups for x in g], "party 1's identifiers (all categories)")
+    groups = _category_groups(categories)
     k1 = random_exponent(rng)
-    await net.send(peer, "psic/n", len(groups).to_bytes(4, "big"))
-    for c, g in enumerate(groups):
-        blinded = await _off_loop(_hash_blind, [_id_bytes(x) for x in g], k1)
-        await _send_records(net, peer, f"psic/u/{c}", _shuffled(blinded, rng), POINT_BYTES)
-    answers: list[list[bytes]] = []
-    for c, g in enumerate(groups):
-        z = await _recv_records(net, peer, f"psic/z/{c}", POINT_BYTES, timeout)
-        if len(z) != len(g):
-            raise PSIMessageError(f"category {c}: party {peer} returned {len(z)} doubly blinded identifiers for "
-                                  f"{len(g)}", party=peer)
-        answers.append(z)
-    await _off_loop(_check_points, [p for z in answers for p in z], peer, "doubly blinded identifiers")  # distinct across categories
-    zs = [set(z) for z in answers]
+    await _send_categories(net, peer, groups, k1, rng)
+    zs = await _recv_category_answers(net, peer, [len(g) for g in groups], timeout)
     key = await _recv_key(net, peer, timeout, insecure)
-    width = POINT_BYTES + (_ct_bytes(key) if key else 0)
-    theirs = await _recv_records(net, peer, "psic/w", width, timeout)
-    points = await _off_loop(_check_blind, [r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers", k1)
+    theirs, points = await _recv_blinded(net, peer, "psic/w", key, k1, timeout)
     where = {p: i for i, p in enumerate(points)}
     out: list[PSIResult | None] = []
     message = b""
     for zset in zs:
-        hits = [where[p] for p in zset if p in where]
-        if len(hits) < min_intersection:
-            out.append(None)
-            message += b"\x00"
-            continue
-        out.append(PSIResult(len(hits), None))
-        total = b""
-        if key is not None:
-            cts = await _off_loop(_ciphertexts, key, [theirs[i] for i in hits], peer)
-            total = int(sum_(cts).rerandomize(rng=rng).value).to_bytes(_ct_bytes(key), "big")
-        message += b"\x01" + len(hits).to_bytes(4, "big") + total
+        result, part = await _category_answer([where[p] for p in zset if p in where], theirs, key, peer,
+                                              min_intersection, rng)
+        out.append(result)
+        message += part
     await net.send(peer, "psic/result", message)
     return tuple(out)
+
+
+def _category_groups(categories: Sequence[Iterable[Identifier]]) -> list[list[Identifier]]:
+    groups = [list(c) for c in categories]
+    if not 1 <= len(groups) <= MAX_CATEGORIES:
+        raise PSIError(f"categories: expected 1 to {MAX_CATEGORIES}, found {len(groups)}")
+    _distinct([x for g in groups for x in g], "party 1's identifiers (all categories)")
+    return groups
+
+
+async def _send_categories(net: Network, peer: int, groups: list[list[Identifier]], k1: int, rng: Rng | None) -> None:
+    """The category count, then each category's identifiers hashed, blinded by ``k1``, shuffled."""
+    await net.send(peer, "psic/n", len(groups).to_bytes(4, "big"))
+    for c, g in enumerate(groups):
+        blinded = await _off_loop(_hash_blind, [_id_bytes(x) for x in g], k1)
+        await _send_records(net, peer, f"psic/u/{c}", _shuffled(blinded, rng), POINT_BYTES)
+
+
+async def _recv_category_answers(net: Network, peer: int, sizes: list[int], timeout: float) -> list[set[bytes]]:
+    """Each category's doubly blinded identifiers, as many as sent, distinct across categories."""
+    answers: list[list[bytes]] = []
+    for c, size in enumerate(sizes):
+        z = await _recv_records(net, peer, f"psic/z/{c}", POINT_BYTES, timeout)
+        if len(z) != size:
+            raise PSIMessageError(f"category {c}: party {peer} returned {len(z)} doubly blinded identifiers for "
+                                  f"{size}", party=peer)
+        answers.append(z)
+    await _off_loop(_check_points, [p for z in answers for p in z], peer, "doubly blinded identifiers")
+    return [set(z) for z in answers]
+
+
+async def _recv_blinded(net: Network, peer: int, tag: str, key: PublicKey | None, k1: int,
+                        timeout: float) -> tuple[list[bytes], list[bytes]]:
+    """Party 2's records (blinded point, then its ciphertext when ``key``) and their points
+    blinded again by ``k1``."""
+    width = POINT_BYTES + (_ct_bytes(key) if key else 0)
+    theirs = await _recv_records(net, peer, tag, width, timeout)
+    points = await _off_loop(_check_blind, [r[:POINT_BYTES] for r in theirs], peer, "blinded identifiers", k1)
+    return theirs, points
+
+
+async def _category_answer(hits: list[int], theirs: list[bytes], key: PublicKey | None, peer: int,
+                           min_intersection: int, rng: Rng | None) -> tuple[PSIResult | None, bytes]:
+    """One category's result and its part of the message: withheld (``0x00``) below the
+    minimum, else ``0x01``, the count and the rerandomised sum of the hits' ciphertexts."""
+    if len(hits) < min_intersection:
+        return None, b"\x00"
+    total = b""
+    if key is not None:
+        cts = await _off_loop(_ciphertexts, key, [theirs[i] for i in hits], peer)
+        total = int(sum_(cts).rerandomize(rng=rng).value).to_bytes(_ct_bytes(key), "big")
+    return PSIResult(len(hits), None), b"\x01" + len(hits).to_bytes(4, "big") + total
 
 
 async def psi_categories_party2(net: Network, data: Mapping[Identifier, int] | Iterable[Identifier], *, peer: int,
