@@ -32,9 +32,9 @@ from circuits import UnsatisfiedConstraintError
 from zkmpc.contracts import AppLayout
 from zkmpc.errors import (InvalidProofError, NullifierUsedError, RoadPricingError, ScopeNotOpenError,
                           SpotCheckMismatchError, SpotCheckOpeningError)
-from zkmpc.transport.road_pricing import (BANDS, PUBLIC_SIGNALS, ZONES, Observation, Opening, Tariff, TripRecord,
-                                          Vehicle, refusal, road_pricing_circuit, spot_check)
-from zkmpc.usecases import OnChain, Report, UseCaseError, open_chain, parse_args
+from zkmpc.transport.road_pricing import (BANDS, PUBLIC_SIGNALS, ZONES, Observation, Opening, Tariff, Trip,
+                                          TripRecord, Vehicle, refusal, road_pricing_circuit, spot_check)
+from zkmpc.usecases import OnChain, Proved, Report, UseCaseError, open_chain, parse_args
 
 LAYOUT = AppLayout(num_public=len(PUBLIC_SIGNALS), roots=(), nullifier=PUBLIC_SIGNALS.index("nullifier"),
                    scope=PUBLIC_SIGNALS.index("tariff_hash"))
@@ -65,12 +65,21 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
     onchain = OnChain.deploy(open_chain(args), cs, LAYOUT)
     onchain.app.set_scope(tariff.hash, True)
     report.fact("tariff (cents per tenth of a km, zone x band)", " ".join(map(str, tariff.prices)))
-
-    # an honest car: declares, the operator verifies on chain, spot checks pass
     honest, rng = Vehicle.generate(), random.Random(args.members)
+    trip, proved = honest_car(report, onchain, honest, tariff, slots)
+    k, caught, saved = cheating_car(report, onchain, tariff, slots, rng)
+    refused_declarations(report, onchain, honest, trip, proved, tariff)
+    report.figures.update(slots=slots, constraints=cs.r1cs.num_constraints, fee=trip.fee(tariff), cheat_slot=k,
+                          caught=caught, saved=saved)
+    return report.figures
+
+
+def honest_car(report: Report, onchain: OnChain, car: Vehicle, tariff: Tariff, slots: int) -> tuple[Trip, Proved]:
+    """An honest car declares, the operator verifies on chain (a lowered fee is refused
+    there), the spot checks pass."""
     drive = driving(slots, 1)
-    trip = honest.trip(drive, slots=slots)
-    proved = onchain.prove(honest.assignment(cs, trip, tariff, period=PERIOD))
+    trip = car.trip(drive, slots=slots)
+    proved = onchain.prove(car.assignment(onchain.circuit, trip, tariff, period=PERIOD))
     tampered = list(proved.public)
     tampered[PUBLIC_SIGNALS.index("fee")] -= 100
     report.expect_refusal("car 1's proof sent with its fee lowered by 1 EUR, on chain",
@@ -81,8 +90,14 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
     for obs in seen:
         spot_check(trip.root, obs, trip.opening(obs.index))
     report.fact("car 1's spot checks (slots seen by cameras, opened, all match)", ", ".join(str(o.index) for o in seen))
+    return trip, proved
 
-    # a cheating car: it records the city centre at rush hour as motorway at night
+
+def cheating_car(report: Report, onchain: OnChain, tariff: Tariff, slots: int,
+                 rng: random.Random) -> tuple[int, int, int]:
+    """A car records the city centre at rush hour (its dearest slot ``k``) as motorway at
+    night: its proof verifies, a camera's spot check of slot ``k`` catches it, and it cannot
+    answer with the true record instead. Returns ``k``, the checks failed, the cents saved."""
     cheat = Vehicle.generate()
     truth = driving(slots, 3)
     k = max(range(len(truth)), key=lambda i: tariff.price(truth[i].zone, truth[i].band) * truth[i].tenths)
@@ -90,28 +105,40 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
     lie[k] = TripRecord(0, 0, truth[k].tenths)
     false_trip = cheat.trip(lie, slots=slots, rng=rng)
     saved = sum(tariff.price(r.zone, r.band) * r.tenths for r in truth) - false_trip.fee(tariff)
-    cheated = onchain.prove(cheat.assignment(cs, false_trip, tariff, period=PERIOD))
+    cheated = onchain.prove(cheat.assignment(onchain.circuit, false_trip, tariff, period=PERIOD))
     report.proof(cheated, onchain.validate(cheated), onchain=onchain,
                  what=f"car 2's fee over its committed segments (slot {k} falsely recorded, {saved / 100:.2f} EUR less)")
-    sightings = cameras(truth, 4, must=k)
-    caught = 0
-    for obs in sightings:
-        try:
-            spot_check(false_trip.root, obs, false_trip.opening(obs.index))
-        except SpotCheckMismatchError as exc:
-            caught += 1
-            report.refused(f"car 2's spot check of slot {obs.index}: {exc}", exc)
+    caught = failed_spot_checks(report, false_trip, cameras(truth, 4, must=k))
     if caught != 1:
         raise UseCaseError(f"the false slot {k} was seen by a camera but {caught} spot checks failed")
     forged = Opening(k, truth[k], rng.randrange(1 << 250), false_trip.opening(k).siblings)
     report.expect_refusal(f"car 2 answers the check of slot {k} with the true record instead of the committed one",
                           lambda: spot_check(false_trip.root, Observation(k, truth[k].zone, truth[k].band), forged),
                           SpotCheckOpeningError)
+    return k, caught, saved
 
-    # refusals of the declaration itself
+
+def failed_spot_checks(report: Report, trip: Trip, sightings: list[Observation]) -> int:
+    """How many of the cameras' sightings the car's openings contradict (each reported)."""
+    caught = 0
+    for obs in sightings:
+        try:
+            spot_check(trip.root, obs, trip.opening(obs.index))
+        except SpotCheckMismatchError as exc:
+            caught += 1
+            report.refused(f"car 2's spot check of slot {obs.index}: {exc}", exc)
+    return caught
+
+
+def refused_declarations(report: Report, onchain: OnChain, car: Vehicle, trip: Trip, proved: Proved,
+                         tariff: Tariff) -> None:
+    """Refusals of the declaration itself: a fee below the segments', a month declared twice,
+    a tariff the operator never opened."""
+    cs = onchain.circuit
+
     def lower_fee() -> None:
         try:
-            onchain.prove(honest.assignment(cs, trip, tariff, period=PERIOD, fee=trip.fee(tariff) - 1))
+            onchain.prove(car.assignment(cs, trip, tariff, period=PERIOD, fee=trip.fee(tariff) - 1))
         except UnsatisfiedConstraintError as exc:
             raise refusal(exc) from None
     report.expect_refusal("a declared fee one cent below the segments' (no witness)", lower_fee, RoadPricingError)
@@ -119,11 +146,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
                           NullifierUsedError)
     old = Tariff(tuple(max(1, p - 1) for p in tariff.prices))
     report.expect_refusal("a declaration against a tariff the operator never opened",
-                          lambda: onchain.validate(onchain.prove(honest.assignment(cs, trip, old, period=PERIOD + 1))),
+                          lambda: onchain.validate(onchain.prove(car.assignment(cs, trip, old, period=PERIOD + 1))),
                           ScopeNotOpenError)
-    report.figures.update(slots=slots, constraints=cs.r1cs.num_constraints, fee=trip.fee(tariff), cheat_slot=k,
-                          caught=caught, saved=saved)
-    return report.figures
 
 
 if __name__ == "__main__":
