@@ -82,7 +82,8 @@ def test_the_document_layout_is_fixed_and_the_signature_is_the_dscs() -> None:
 def test_the_register_twin_names_each_refusal() -> None:
     csca, dsc, trusted, _, rogue = pki()
     chip = dsc.issue(mrz())
-    assert pp.register_inputs(chip, trusted, 5).commitment == pp.commitment_of(5, chip.dg1)
+    inputs: Any = pp.register_inputs(chip, trusted, 5)
+    assert inputs.commitment == pp.commitment_of(5, chip.dg1)
     with pytest.raises(PassportSignerError, match="trusted CSCA"):
         pp.TrustedSigners([csca]).add(rogue.certificate)  # certified by a forged CSCA
     with pytest.raises(PassportSignerError, match="untrusted key"):
