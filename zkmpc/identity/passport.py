@@ -17,7 +17,8 @@ the MRZ, the other data groups' bytes (their hashes), the signing time (13 chara
 :data:`ATTRS_TIME_AT`), the digests and the signature; every other byte is checked against
 the layout, off chain and in circuit.
 
-Two circuits. :func:`register_circuit` (once per passport, about 900k constraints): the
+Two circuits. :func:`register_circuit` (once per passport, 862,204 constraints, 671k of
+them the ECDSA verification; a Groth16 key of 2^20): the
 signature verifies under a DSC key whose Poseidon hash is a leaf of the trusted-DSC tree
 (root public; a DSC joins the tree off chain, once its certificate is checked against its
 country's CSCA: :meth:`TrustedSigners.add`), DG1 hashes into the security object, which
@@ -25,11 +26,18 @@ hashes into the signed attributes; public ``[dsc_root, nullifier, commitment]`` 
 commitment ``Poseidon(secret, Poseidon(DG1 in 3 chunks of 31 bytes))`` and the nullifier
 ``Poseidon(domain, r)`` (one registration per signature). The registry adds the commitment
 to a :class:`~zkmpc.identity.Group` whose root the disclose contract records.
-:func:`disclose_circuit` (per application, about 18k constraints): the commitment is in the
+:func:`disclose_circuit` (per application, 17,359 constraints): the commitment is in the
 group, the nullifier ``Poseidon(scope, secret, DG1 hash)``, the holder at least ``min_age``
 on ``today``, the nationality in the allowlist's Merkle tree, the passport not expired on
 ``today``, (issuing state, document number) absent from the sanctions sparse Merkle tree;
 public ``[group_root, nullifier, scope, today, allow_root, sanctions_root, min_age]``.
+
+Known limits (the pattern's): the DSC certificate is checked off chain, by whoever maintains
+the trusted-DSC tree, not in circuit; the MRZ's two-digit birth year is read as 20YY unless
+that is after ``today``, so a holder of 100 or more reads as a child; a holder with two
+passports registers twice and has two nullifiers per application; the issuer, who knows the
+signature, can tell that a passport registered (never which disclose proof is its holder's:
+that needs the secret).
 
     >>> import datetime
     >>> mrz = Mrz("UTO", "ERIKSSON", "ANNA MARIA", "L898902C3", "UTO", datetime.date(1974, 8, 12), "F",
