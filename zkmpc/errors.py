@@ -597,3 +597,53 @@ class NationalIdAgeError(NationalIdError):
 
 class NationalIdRegionError(NationalIdError):
     """A record of another region than the one the proof claims."""
+
+
+# --- passport (ICAO 9303 e-passports, ECDSA P-256 document signers)
+__all__ += ["PassportError", "PassportFormatError", "PassportSignerError", "PassportSignatureError",
+            "PassportDataGroupError", "PassportNotRegisteredError", "PassportAgeError", "PassportNationalityError",
+            "PassportExpiredError", "PassportSanctionedError"]
+
+
+class PassportError(ZkmpcError, ValueError):
+    """A passport proof that cannot be made: the document does not support the claim."""
+
+
+class PassportFormatError(PassportError):
+    """Bytes that are not a passport's data in the fixed layout: an MRZ of the wrong length,
+    a check digit that does not match, a DER header or a field out of its place."""
+
+
+class PassportSignerError(PassportError):
+    """A document signer that is not trusted: its certificate is not issued by the country's
+    signing authority (CSCA), or its key is not a leaf of the trusted-signer tree."""
+
+
+class PassportSignatureError(PassportError):
+    """A document signer's ECDSA P-256 signature that does not verify over the signed
+    attributes under the signer's key."""
+
+
+class PassportDataGroupError(PassportError):
+    """A data group whose SHA-256 is not the one the signed security object holds (a data
+    group byte changed after signing), or a security object whose hash is not the signed one."""
+
+
+class PassportNotRegisteredError(PassportError):
+    """A passport commitment that is not a member of the registered group."""
+
+
+class PassportAgeError(PassportError):
+    """A holder under the age the proof claims on the given date."""
+
+
+class PassportNationalityError(PassportError):
+    """A nationality that is not in the application's allowlist."""
+
+
+class PassportExpiredError(PassportError):
+    """A passport whose date of expiry is before the date the proof is made for."""
+
+
+class PassportSanctionedError(PassportError):
+    """A document (issuing state and number) that is on the sanctions list."""
