@@ -123,6 +123,16 @@ def _dropped_results(r1cs: Any, results: list[tuple[tuple[int, ...], int, str, s
             "proved about it (assert it, or remove it)" for (what, site), n in dropped.items()]
 
 
+def _rows_by_wire(M: Any, num_wires: int) -> tuple[Any, Any]:
+    """One matrix's index from wires to rows: those of ``w`` are ``rows[start[w]:start[w+1]]``."""
+    import numpy as np
+
+    rows = np.repeat(np.arange(len(M.indptr) - 1, dtype=np.int64), np.diff(M.indptr))
+    order = np.argsort(M.cols, kind="stable")
+    start = np.searchsorted(M.cols[order], np.arange(num_wires + 1))
+    return rows[order], start
+
+
 class _System:
     """Rows of an R1CS by wire, read lazily, evaluated at random points."""
 
@@ -133,9 +143,25 @@ class _System:
         self._points: list[dict[int, int]] = ([{0: 1} for _ in range(_POINTS)] if witness is None
                                               else [dict(enumerate(witness))])
         self._ab: dict[tuple[int, int], tuple[int, int]] = {}
+        self._sides: dict[int, tuple[set[int], set[int]]] = {}
+        self._ab_index = [_rows_by_wire(M, r1cs.num_wires) for M in (r1cs.A, r1cs.B)]
+        self._occ: dict[int, set[int]] = {}
 
     def occurrences(self, w: int) -> set[int]:
-        return set(self._by_col[int(self._start[w]):int(self._start[w + 1])].tolist())
+        got = self._occ.get(w)
+        if got is None:
+            got = self._occ[w] = set(self._by_col[int(self._start[w]):int(self._start[w + 1])].tolist())
+        return got
+
+    def sides(self, w: int) -> tuple[set[int], set[int]]:
+        """The rows whose ``a`` holds ``w``, and those whose ``b`` does (cached: the pair
+        search asks for the same wires many times)."""
+        got = self._sides.get(w)
+        if got is None:
+            (a_rows, a_start), (b_rows, b_start) = self._ab_index
+            got = self._sides[w] = (set(a_rows[int(a_start[w]):int(a_start[w + 1])].tolist()),
+                                    set(b_rows[int(b_start[w]):int(b_start[w + 1])].tolist()))
+        return got
 
     def row(self, i: int) -> tuple[LC, LC, LC]:
         r = self._rows.get(i)
@@ -164,11 +190,13 @@ class _System:
 
     def linear_in(self, rows: set[int], wires: tuple[int, ...]) -> bool:
         """No row multiplies a move of ``wires`` by itself."""
-        for i in rows:
-            a, b, _ = self.row(i)
-            if any(w in a for w in wires) and any(w in b for w in wires):
-                return False
-        return True
+        in_a: set[int] = set()
+        in_b: set[int] = set()
+        for w in wires:
+            a_rows, b_rows = self.sides(w)
+            in_a |= a_rows
+            in_b |= b_rows
+        return not (in_a & in_b & rows)
 
     def rank_below(self, rows: set[int], wires: tuple[int, ...]) -> bool:
         """The rows' coefficient matrix in ``wires`` has rank below ``len(wires)`` (1 or 2)
