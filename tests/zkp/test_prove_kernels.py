@@ -223,7 +223,7 @@ def zkey_case(constraints: int, seed: int) -> tuple[bytes, bytes, int, bytes]:
     w = [1] + [rnd.randrange(R) for _ in range(cs.num_wires - 1)]
     n, _ = domain_size(cs)
     a, bb, _ = read_zkey(raw).matrices.evaluations(w, n)
-    from zkp._bn254_py import _words
+    from zkp._bn254_py_codec import _words
 
     av, bv = _words(a, R, "a"), _words(bb, R, "b")
     h = PY.qap_odd_coset(a, bb, be([x * y % R for x, y in zip(av, bv)]))
