@@ -149,7 +149,7 @@ __attribute__((unused)) static void FN(mul)(JAC *r, const JAC *p, const fe *k) {
  * windows below: the carry into window w is 1 when the raw bits of window w - 1 exceed
  * half, 0 when below, and when exactly half the carry into that window, and so on down
  * (one window below in all but 2^-c of cases). An MSM thus keeps no n * windows array
- * of digits (a tenth of the peak memory of a 2^14 proof, 80 MB of a 2^20 one). */
+ * of digits (64 MB for a 2^20-point MSM; about a tenth of a 2^14 proof's peak memory). */
 static inline int32_t window_digit(const fe *k, int w, int c) {
     int32_t half = 1 << (c - 1), carry = 0;
     for (int v = w - 1; v >= 0; v--) {
@@ -371,7 +371,6 @@ done:
     free(a.scratch); free(a.kind); free(a.queue); free(a.side); free(a.side_used);
     return rv;
 }
-
 
 /* sum of k_i * P_i over the n points of src (none at infinity) with non-zero scalars below
  * 2^nbits. Returns 0 on allocation failure. */
