@@ -7,9 +7,11 @@
 Rows: multiplication chains filling 2^14, 2^16 and 2^20 domains, and circomlib's SHA-256
 of 1 KB (``Sha256(8192)``, compiled by the pinned circom2), each proved by
 ``zkmpc prove KEY.zkey W.wtns P.json PUB.json`` and ``$RAPIDSNARK KEY.zkey W.wtns P.json
-PUB.json`` (median wall time of ``--repeat`` runs, the two tools' runs alternated; peak RSS
-of each process from the OS, GNU time or ``wait4``), and the ratios zkmpc / rapidsnark (the
-goal: time <= 1.0, memory <= 1.2).
+PUB.json`` (median wall time of ``--repeat`` runs, the two tools' runs alternated; their
+median user + system CPU seconds and the peak RSS of each process from the OS, GNU time or
+``wait4``), and the ratios zkmpc / rapidsnark (the goal: time <= 1.0, memory <= 1.2). On a
+shared machine wall times follow the load (printed before and after the rows): the CPU
+ratio is the steadier figure (rapidsnark's OpenMP threads also spin while they wait).
 Without ``RAPIDSNARK`` its columns say "not measured". Last row: ``zkmpc prover serve``
 on a 5,124-constraint chain, the median time of a proof requested over HTTP from this
 process, against rapidsnark's whole process on the same files.
@@ -49,15 +51,18 @@ NOT_MEASURED = "not measured"
 # else a bare ``python -S`` that forks, execs and reports ``wait4``'s figure.
 _TIME = "/usr/bin/time"
 _LAUNCH = ("import os, sys\npid = os.fork()\nif pid == 0:\n    os.execvp(sys.argv[1], sys.argv[1:])\n"
-           "_, st, ru = os.wait4(pid, 0)\nsys.stderr.write('__MAXRSS_KB %d\\n' % ru.ru_maxrss)\n"
+           "_, st, ru = os.wait4(pid, 0)\n"
+           "sys.stderr.write('__RUN %d %.3f %.3f\\n' % (ru.ru_maxrss, ru.ru_utime, ru.ru_stime))\n"
            "sys.exit(os.waitstatus_to_exitcode(st))\n")
 
+Run = tuple[float, float, float]  # wall seconds, peak RSS MB, user + system CPU seconds
 
-def run(args: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one process; raises on failure."""
+
+def run(args: list[str], cwd: Path) -> Run:
+    """(wall seconds, peak RSS in MB, user + system CPU seconds) of one process; raises on failure."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *_site_packages(), os.environ.get("PYTHONPATH", "")])}
     if os.access(_TIME, os.X_OK):
-        wrapped = [_TIME, "-f", "__MAXRSS_KB %M", *args]
+        wrapped = [_TIME, "-f", "__RUN %M %U %S", *args]
     else:
         wrapped = [sys.executable, "-S", "-c", _LAUNCH, *args]
     t0 = time.perf_counter()
@@ -66,28 +71,30 @@ def run(args: list[str], cwd: Path) -> tuple[float, float]:
     out = res.stdout + res.stderr
     if res.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({res.returncode}):\n{out[-2000:]}")
-    peak = float("nan")
+    peak = cpu = float("nan")
     for line in out.splitlines():
-        if line.startswith("__MAXRSS_KB "):
-            peak = int(line.split()[1]) / 1024
-    return elapsed, peak
+        if line.startswith("__RUN "):
+            kb, user, system = line.split()[1:4]
+            peak, cpu = int(kb) / 1024, float(user) + float(system)
+    return elapsed, peak, cpu
 
 
-def summary(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    """(median wall seconds, largest peak RSS) of some runs."""
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+def summary(runs: list[Run]) -> Run:
+    """(median wall seconds, largest peak RSS, median CPU seconds) of some runs."""
+    return (statistics.median(r[0] for r in runs), max(r[1] for r in runs),
+            statistics.median(r[2] for r in runs))
 
 
-def median_run(args: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+def median_run(args: list[str], cwd: Path, repeat: int) -> Run:
     return summary([run(args, cwd) for _ in range(repeat)])
 
 
 def paired_runs(ours: list[str], theirs: list[str] | None, cwd: Path,
-                repeat: int) -> tuple[tuple[float, float], tuple[float, float] | None]:
+                repeat: int) -> tuple[Run, Run | None]:
     """Both tools' summaries, their runs alternated (ours, theirs, ours, ...): on a shared
     machine a change of load then weighs on both columns alike, not on one tool's block."""
-    mine: list[tuple[float, float]] = []
-    other: list[tuple[float, float]] = []
+    mine: list[Run] = []
+    other: list[Run] = []
     for _ in range(repeat):
         mine.append(run(ours, cwd))
         if theirs is not None:
@@ -127,14 +134,22 @@ def fixture(size: str) -> tuple[Path, Path, str]:
     return zkey, wtns, f"chain 2^{int(size)}"
 
 
-def fmt(v: tuple[float, float] | None) -> str:
-    return f"{NOT_MEASURED:>19}" if v is None else f"{v[0]:8.2f} s {v[1]:6.0f} MB"
+def fmt(v: Run | None) -> str:
+    return f"{NOT_MEASURED:>29}" if v is None else f"{v[0]:8.2f} s {v[2]:6.2f} s cpu {v[1]:5.0f} MB"
 
 
-def ratio(ours: tuple[float, float], theirs: tuple[float, float] | None) -> str:
+def ratio(ours: Run, theirs: Run | None) -> str:
     if theirs is None:
-        return f"{'-':>8} {'-':>8}"
-    return f"{ours[0] / theirs[0]:7.2f}x {ours[1] / theirs[1]:7.2f}x"
+        return f"{'-':>8} {'-':>8} {'-':>8}"
+    return f"{ours[0] / theirs[0]:7.2f}x {ours[2] / theirs[2]:7.2f}x {ours[1] / theirs[1]:7.2f}x"
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 minutes), or "unknown"."""
+    try:
+        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "load average unknown"
 
 
 def byte_compile() -> str:
@@ -154,7 +169,8 @@ def rapidsnark() -> str | None:
 
 
 def cli_rows(sizes: list[str], repeat: int, rs: str | None, work: Path) -> None:
-    print(f"{'circuit':<18} {'domain':>8}   {'zkmpc prove':>19}   {'rapidsnark':>19}   {'time':>8} {'memory':>8}")
+    print(f"{'circuit':<18} {'domain':>8}   {'zkmpc prove':>29}   {'rapidsnark':>29}   {'time':>8} {'cpu':>8} "
+          f"{'memory':>8}")
     for size in sizes:
         zkey, wtns, label = fixture(size)
         ours, theirs = paired_runs(zkmpc_cmd("prove", str(zkey), str(wtns), "p.json", "pub.json"),
@@ -213,12 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.repeat, args.serve = "10", 1, 300
     rs = rapidsnark()
     print(f"zkmpc prove from .zkey + .wtns vs rapidsnark ({rs or 'RAPIDSNARK not set'}); "
-          f"{os.cpu_count()} cores; ratios zkmpc / rapidsnark; {byte_compile()}", flush=True)
+          f"{os.cpu_count()} cores, {load()}; ratios zkmpc / rapidsnark; {byte_compile()}", flush=True)
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
         cli_rows([s for s in args.sizes.split(",") if s], args.repeat, rs, work)
         if args.serve:
             serve_row(args.serve, args.repeat, rs, work)
+    print(f"({load()} at the end)", flush=True)
     return 0
 
 

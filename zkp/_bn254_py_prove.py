@@ -9,8 +9,9 @@
   ``L`` levels of the ``n`` bases (level ``j`` holds ``2^(c j) P_i``, ``c = ceil(255 / L)``),
   which the C twin sums in one window; levels above 0 are the prover's own, built from
   checked bases, and are not checked again (this twin reads level 0 only);
-* ``g1_msm_lem`` / ``g2_msm_lem(points, scalars)``: an MSM of snarkjs's LEM points by
-  little-endian scalars, the result in the canonical big-endian encoding. Coordinates are
+* ``g1_msm_lem`` / ``g2_msm_lem(points, scalars[, points2, scalars2])``: an MSM of
+  snarkjs's LEM points by little-endian scalars, the result in the canonical big-endian
+  encoding; with a second run (another section of a key), the sum of both MSMs. Coordinates are
   checked ``< p``; curve membership is not (points are validated where they enter, and the
   prover verifies each proof before it leaves).
 
@@ -78,28 +79,39 @@ def qap_h_zkey(coeffs: Any, witness: Any, n: int) -> bytes:
     return b"".join(h[i:i + 32][::-1] for i in range(0, len(h), 32))
 
 
-def _msm_lem(points: Any, scalars: Any, width: int, name: str) -> tuple[list[Any], bytes]:
-    n = _count(points, width, f"{name} LEM points")
-    if _count(scalars, 32, f"{name} MSM scalars") != n:
-        raise MalformedInputError(f"{name} MSM scalars: expected {n} scalars, found {len(scalars)} bytes")
-    ks = _le_words(scalars, f"{name} MSM scalars")
-    pts = _from_lem(points, width, f"{name} LEM point")
+def _msm_lem(points: Any, scalars: Any, width: int, name: str, points2: Any = None,
+             scalars2: Any = None) -> tuple[list[Any], bytes]:
+    """The points and scalars of one run, or of two (the second run's indices in errors
+    follow the first's, as the C twin counts them)."""
+    if (points2 is None) != (scalars2 is None):
+        raise MalformedInputError(f"{name} MSM: a second run needs points and scalars, found points only")
+    runs = [(points, scalars)] + ([] if points2 is None else [(points2, scalars2)])
+    for pts_run, ks_run in runs:
+        n = _count(pts_run, width, f"{name} LEM points")
+        if _count(ks_run, 32, f"{name} MSM scalars") != n:
+            raise MalformedInputError(f"{name} MSM scalars: expected {n} scalars, found {len(ks_run)} bytes")
+    pb = b"".join(bytes(memoryview(p).cast("B")) for p, _ in runs)
+    sb = b"".join(bytes(memoryview(k).cast("B")) for _, k in runs)
+    ks = _le_words(sb, f"{name} MSM scalars")
+    pts = _from_lem(pb, width, f"{name} LEM point")
     return pts, _enc(ks)
 
 
-def g1_msm_lem(points: Any, scalars: Any) -> bytes:
-    """G1 MSM of snarkjs LEM points by LE scalars (canonical big-endian result)."""
+def g1_msm_lem(points: Any, scalars: Any, points2: Any = None, scalars2: Any = None) -> bytes:
+    """G1 MSM of snarkjs LEM points by LE scalars (canonical big-endian result); with a
+    second run of points and scalars, the sum of both MSMs."""
     from ._bn254_py import g1_msm
 
-    pts, ks = _msm_lem(points, scalars, 64, "G1")
+    pts, ks = _msm_lem(points, scalars, 64, "G1", points2, scalars2)
     return bytes(g1_msm(_g1_enc([None if p is None else (p[0], p[1]) for p in pts]), ks))
 
 
-def g2_msm_lem(points: Any, scalars: Any) -> bytes:
-    """G2 MSM of snarkjs LEM points by LE scalars (canonical big-endian result)."""
+def g2_msm_lem(points: Any, scalars: Any, points2: Any = None, scalars2: Any = None) -> bytes:
+    """G2 MSM of snarkjs LEM points by LE scalars (canonical big-endian result); with a
+    second run of points and scalars, the sum of both MSMs."""
     from ._bn254_py import g2_msm
 
-    pts, ks = _msm_lem(points, scalars, 128, "G2")
+    pts, ks = _msm_lem(points, scalars, 128, "G2", points2, scalars2)
     enc = _g2_enc([None if p is None else ((p[0], p[1]), (p[2], p[3])) for p in pts])
     return bytes(g2_msm(enc, ks))
 

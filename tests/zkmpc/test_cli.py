@@ -88,6 +88,24 @@ def test_one_commands_parser_says_what_the_whole_tree_says(monkeypatch: pytest.M
     assert vars(_parser(argv).parse_args(argv)) == vars(whole.parse_args(argv))
 
 
+def test_prove_from_a_zkey_parses_as_argparse_does_without_it() -> None:
+    """`zkmpc prove K.zkey W.wtns [P [PUB]]` skips argparse (its import and the parser's
+    construction): the namespace is the one argparse gives; every other command line, and
+    any with an option or a `-` argument, is left to argparse (and its messages)."""
+    from zkmpc.cli import _parser, _zkey_prove_args
+
+    whole = _parser([])
+    for argv in (["prove", "k.zkey", "w.wtns"], ["prove", "k.zkey", "w.wtns", "p.json"],
+                 ["prove", "k.zkey", "w.wtns", "p.json", "pub.json"], ["prove", "d/k.zkey", "", "p", "q"]):
+        fast = _zkey_prove_args(argv)
+        assert fast is not None and vars(fast) == vars(whole.parse_args(argv)), argv
+    for argv in (["prove", "k.zkey"], ["prove", "k.zkey", "w.wtns", "p", "q", "extra"],
+                 ["prove", "k.zkey", "w.wtns", "--r1cs", "c.r1cs"], ["prove", "k.zkey", "-w"],
+                 ["prove", "C.py:Main", "in.json", "pk.bin"], ["verify", "k.zkey", "a", "b"],
+                 ["prove", "k.zkey", "w.wtns", "--help"], []):
+        assert _zkey_prove_args(argv) is None, argv
+
+
 def test_unknown_commands_and_extra_arguments_get_the_whole_trees_messages(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from zkmpc.cli import main

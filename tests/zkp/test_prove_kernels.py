@@ -92,6 +92,74 @@ def test_msm_lem_refuses_bad_input(C: ModuleType, twin: str) -> None:
         K.g2_msm_lem(pts[:64], le(ks[:1]))
 
 
+def msm_window(n: int) -> int:
+    """The C MSM's window width for n points (its cost model: windows * (n + 2^c))."""
+    return min(range(1, 17), key=lambda c: -(-255 // c) * (n + (1 << c)))
+
+
+def half_windows(n: int, rnd: random.Random) -> list[int]:
+    """Scalars whose base-2^c windows (c as the MSM picks it for n points) run through
+    windows of exactly 2^(c-1): the signed digit's carry then comes from further down
+    (the MSM derives each window's digit alone, without the windows below)."""
+    c = msm_window(n)
+    half = 1 << (c - 1)
+    out = []
+    for t in range(n):
+        below = rnd.choice([0, half - 1, half, half + 1, (1 << c) - 1])
+        run = rnd.randrange(0, 5)
+        start = rnd.randrange(0, 3)
+        k = below << (start * c)
+        for j in range(run):
+            k |= half << ((start + 1 + j) * c)
+        k |= rnd.randrange(1 << c) << ((start + 1 + run) * c)
+        out.append(k % R if t % 3 else rnd.randrange(R))
+    return out
+
+
+@pytest.mark.parametrize("group,n", [("g1", 1), ("g1", 33), ("g1", 1000), ("g1", 11265), ("g2", 40)])
+def test_msm_lem_digits_carry_through_half_windows(C: ModuleType, threads: str | None, group: str, n: int) -> None:
+    rnd = random.Random(n)
+    logs = [rnd.randrange(1, R) for _ in range(n)]
+    ks = half_windows(n, rnd)
+    total = sum(k * s for k, s in zip(ks, logs)) % R
+    got = getattr(C, f"{group}_msm_lem")(lem_points(C, group, logs), le(ks))
+    assert got == getattr(PY, f"{group}_batch_mul")(GEN[group], be([total]))
+
+
+@pytest.mark.parametrize("group,n1,n2", [("g1", 40, 25), ("g1", 0, 7), ("g1", 6, 0), ("g1", 11265, 9000), ("g2", 9, 12)])
+def test_msm_lem_over_two_runs_is_the_sum_of_both(C: ModuleType, threads: str | None, group: str, n1: int,
+                                                  n2: int) -> None:
+    """A second run of points and scalars (the prover's sections 8 and 9) adds its MSM."""
+    logs, ks = case(n1 + n2, 6)
+    pts = lem_points(C, group, logs) if logs else b""
+    w = WIDTH[group]
+    args = (pts[:w * n1], le(ks[:n1]), pts[w * n1:], le(ks[n1:]))
+    total = sum(k * s for k, s in zip(ks, logs)) % R
+    fn = f"{group}_msm_lem"
+    assert getattr(C, fn)(*args) == getattr(PY, f"{group}_batch_mul")(GEN[group], be([total]))
+    if n1 + n2 <= 40:
+        assert getattr(PY, fn)(*args) == getattr(C, fn)(*args)
+
+
+@pytest.mark.parametrize("twin", ["C", "PY"])
+def test_msm_lem_over_two_runs_refuses_bad_input(C: ModuleType, twin: str) -> None:
+    """Errors in the second run count its points after the first run's."""
+    K = C if twin == "C" else PY
+    logs, ks = case(8, 7)
+    pts = lem_points(C, "g1", logs)
+    a, b = pts[:64 * 5], pts[64 * 5:]
+    with pytest.raises(MalformedInputError, match="scalars 6: expected a value < r"):
+        K.g1_msm_lem(a, le(ks[:5]), b, le([ks[5], R, ks[7]]))
+    with pytest.raises(MalformedInputError, match="point 7: expected coordinates < p"):
+        K.g1_msm_lem(a, le(ks[:5]), b[:128] + P.to_bytes(32, "little") + b[160:], le(ks[5:]))
+    with pytest.raises(MalformedInputError, match="expected 3 scalars"):
+        K.g1_msm_lem(a, le(ks[:5]), b, le(ks[5:7]))
+    with pytest.raises(MalformedInputError, match="multiple of 64"):
+        K.g1_msm_lem(a, le(ks[:5]), b[:-1], le(ks[5:]))
+    with pytest.raises(MalformedInputError, match="a second run needs points and scalars"):
+        K.g1_msm_lem(a, le(ks[:5]), b)
+
+
 def lem_table(C: ModuleType, group: str, logs: list[int], levels: int) -> bytes:
     """Level j: ``2^(c j) s_i G`` (c = ceil(255 / levels)), as the prover builds its tables."""
     c = -(-255 // levels)
@@ -155,7 +223,7 @@ def zkey_case(constraints: int, seed: int) -> tuple[bytes, bytes, int, bytes]:
     w = [1] + [rnd.randrange(R) for _ in range(cs.num_wires - 1)]
     n, _ = domain_size(cs)
     a, bb, _ = read_zkey(raw).matrices.evaluations(w, n)
-    from zkp._bn254_py import _words
+    from zkp._bn254_py_codec import _words
 
     av, bv = _words(a, R, "a"), _words(bb, R, "b")
     h = PY.qap_odd_coset(a, bb, be([x * y % R for x, y in zip(av, bv)]))

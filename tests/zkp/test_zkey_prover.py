@@ -136,7 +136,8 @@ def test_cli_prove_imports_nothing_it_does_not_need(keys: Path, tmp_path: Path) 
             "loaded = [m for m in ('numpy', 'gmpy2', 'circuits', 'mpc', 'zkp.r1cs', 'zkp.qap', "
             "'zkp.formats.strict_json', 'zkmpc.cli.ceremony', 'zkmpc.cli.party', "
             "'zkmpc.cli.witness', 'zkmpc.cli.paillier', 'zkmpc.cli.evm', 'dataclasses', 'inspect', "
-            "'zkp.formats.zkey', 'zkp.groth16.proving_key', 'zkp.display', 'html', 'shutil') "
+            "'zkp.formats.zkey', 'zkp.groth16.proving_key', 'zkp.display', 'html', 'shutil', 'random', "
+            "'secrets', 'hmac', 'argparse', 'gettext') "
             "if m in sys.modules and not isinstance(getattr(sys.modules[m], '__spec__', None) and "
             "sys.modules[m].__spec__.loader, u.LazyLoader)]; print(loaded)")
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}

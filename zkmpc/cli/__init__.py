@@ -44,10 +44,12 @@ command is added.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -90,20 +92,43 @@ def _columns() -> int:
     return columns or 80
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help formatter, its width from :func:`_columns`."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser whose help formatter takes its width from :func:`_columns`
+    (subparsers are of the same class); argparse is imported here, not with the module:
+    ``zkmpc prove`` from a ``.zkey`` does without it (see :func:`_zkey_prove_args`)."""
+    import argparse
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+    class _Formatter(argparse.HelpFormatter):
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: int | None = None) -> None:
+            super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+    class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
+    return _Parser
 
 
-class _Parser(argparse.ArgumentParser):
-    """The command line's parsers (subparsers are of the same class): :class:`_Formatter`."""
+def _zkey_prove_args(argv: Sequence[str]) -> Any:
+    """The namespace argparse gives ``zkmpc prove CIRCUIT.zkey WITNESS.wtns [PROOF
+    [PUBLIC]]`` (positional arguments only, none starting with ``-``), without argparse:
+    importing it and building the command's parser is about 5 ms of a proof timed against
+    rapidsnark's whole process. None for anything else, which argparse parses (and whose
+    messages it gives)."""
+    if len(argv) < 3 or len(argv) > 5 or argv[0] != "prove" or not argv[1].endswith(".zkey"):
+        return None
+    if any(not isinstance(a, str) or a.startswith("-") for a in argv[1:]):
+        return None
+    from types import SimpleNamespace
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
+    from .groth16 import cmd_prove
+
+    rest = [*argv[3:], None, None, None]
+    return SimpleNamespace(command="prove", circuit=argv[1], input=argv[2], pk=rest[0],
+                           proof=rest[1] if rest[1] is not None else "proof.json",
+                           public=rest[2] if rest[2] is not None else "public.json", r1cs=None, fn=cmd_prove)
 
 
 def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -117,7 +142,7 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     names = [name for name, _, _ in _COMMANDS]
     chosen = argv[0] if argv and argv[0] in names else None
-    p = _Parser(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
+    p = _parser_class()(prog="zkmpc", description="zkmpc: circuits, Groth16, MPC")
     from .. import __version__
 
     p.add_argument("--version", action="version", version=f"zkmpc {__version__}")
@@ -145,7 +170,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = _parser(argv).parse_args(argv)
+    args = _zkey_prove_args(argv) or _parser(argv).parse_args(argv)
     try:
         return int(args.fn(args))
     except Exception as exc:

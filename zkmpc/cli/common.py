@@ -13,10 +13,12 @@ more than it needs.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: zkmpc prove from a .zkey imports no argparse
+    import argparse
 
 __all__ = ["MAX_FILE", "read_file", "write_file", "load_circuit", "input_value", "load_assignment",
            "print_compiled", "add_development_flag"]

@@ -12,11 +12,13 @@ zkmpc verify VK_JSON PUBLIC_JSON PROOF_JSON   -> exit 0 and "OK!" when valid
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: zkmpc prove from a .zkey imports no argparse
+    import argparse
 
 from .common import load_assignment, load_circuit, read_file, write_file
 

@@ -143,14 +143,37 @@ __attribute__((unused)) static void FN(mul)(JAC *r, const JAC *p, const fe *k) {
 
 /* ------------------------------------------------ Pippenger with signed digits */
 
+#ifndef BN254_WINDOW_DIGIT
+#define BN254_WINDOW_DIGIT
+/* the signed base-2^c digit of k in window w, as signed_digits gives it, without the
+ * windows below: the carry into window w is 1 when the raw bits of window w - 1 exceed
+ * half, 0 when below, and when exactly half the carry into that window, and so on down
+ * (one window below in all but 2^-c of cases). An MSM thus keeps no n * windows array
+ * of digits (64 MB for a 2^20-point MSM; about a tenth of a 2^14 proof's peak memory). */
+static inline int32_t window_digit(const fe *k, int w, int c) {
+    int32_t half = 1 << (c - 1), carry = 0;
+    for (int v = w - 1; v >= 0; v--) {
+        int32_t below = (int32_t)get_bits(k, v * c, c);
+        if (below != half) { carry = below > half; break; }
+    }
+    int32_t d = (int32_t)get_bits(k, w * c, c) + carry;
+    return d > half ? d - (1 << c) : d;
+}
+#endif
+
 /* The points of an MSM are read through FN(load): point i is at base + stride * src(i),
  * src(i) = idx[i] (or i without idx), x then y in Montgomery form (an AFF array: stride
  * sizeof(AFF); snarkjs's LEM points in place: stride 2 * sizeof(F), little-endian hosts).
- * neg (optional) negates point i. */
-typedef struct { const uint8_t *base; size_t stride; const uint32_t *idx; const uint8_t *neg; } FN(src);
+ * neg (optional) negates point i. Two runs of points (two sections of a file): src(i) from
+ * split on is read at base + stride * src(i) + delta (delta = second run's address - first's
+ * - stride * split, wrapping; split = delta = 0, as a brace initialiser leaves them, is one run). */
+typedef struct {
+    const uint8_t *base; size_t stride; const uint32_t *idx; const uint8_t *neg; size_t split; uintptr_t delta;
+} FN(src);
 
 static inline void FN(load)(AFF *out, const FN(src) *s, size_t i, int neg) {
-    const uint8_t *p = s->base + s->stride * (s->idx ? (size_t)s->idx[i] : i);
+    size_t j = s->idx ? (size_t)s->idx[i] : i;
+    const uint8_t *p = (const uint8_t *)((uintptr_t)s->base + s->stride * j + (j >= s->split ? s->delta : 0));
     memcpy(&out->x, p, sizeof(F));
     memcpy(&out->y, p + sizeof(F), sizeof(F));
     out->inf = 0;
@@ -158,9 +181,11 @@ static inline void FN(load)(AFF *out, const FN(src) *s, size_t i, int neg) {
     if (neg) F_NEG(&out->y, &out->y);
 }
 
+/* a job's digits: from digits (window w of entry i at digits[w * n + i]), or, without
+ * digits, computed from ks window by window (window_digit) */
 typedef struct {
     FN(src) src; const int32_t *digits; size_t n; int c, nwin;
-    int first, step; JAC *window_sums;
+    int first, step; JAC *window_sums; const fe *ks;
 } FN(msm_job);
 
 /* Batch-affine bucket accumulation: buckets stay affine; pending additions are applied in
@@ -317,7 +342,7 @@ static void *FN(msm_worker)(void *arg) {
         a.epoch++;
         if (nb < MSM_AFFINE_BUCKETS) {  /* few buckets: Jacobian buckets, mixed additions */
             for (size_t i = 0; i < job->n; i++) {
-                int32_t d = job->digits[(size_t)w * job->n + i];
+                int32_t d = job->digits ? job->digits[(size_t)w * job->n + i] : window_digit(&job->ks[i], w, job->c);
                 if (!d) continue;
                 uint32_t b = (uint32_t)(d > 0 ? d - 1 : -d - 1);
                 if (!a.side_used[b]) { FN(set_inf)(&a.side[b]); a.side_used[b] = 1; }
@@ -327,7 +352,7 @@ static void *FN(msm_worker)(void *arg) {
             }
         } else {
             for (size_t i = 0; i < job->n; i++) {
-                int32_t d = job->digits[(size_t)w * job->n + i];
+                int32_t d = job->digits ? job->digits[(size_t)w * job->n + i] : window_digit(&job->ks[i], w, job->c);
                 if (d) FN(feed)(&a, (uint32_t)(d > 0 ? d - 1 : -d - 1), (uint32_t)i, d < 0, cap);
             }
             FN(finish)(&a, cap);
@@ -347,35 +372,6 @@ done:
     return rv;
 }
 
-#ifndef BN254_DIGIT_JOBS
-#define BN254_DIGIT_JOBS
-/* the signed digits of the scalars lo..hi (window w of scalar i at digits[w * n + i]) */
-typedef struct { int32_t *digits; const fe *ks; size_t n, lo, hi; int c, nwin; } digit_job;
-
-static void *digit_worker(void *arg) {
-    digit_job *j = arg;
-    for (size_t i = j->lo; i < j->hi; i++) signed_digits(&j->digits[i], j->n, &j->ks[i], j->c, j->nwin);
-    return NULL;
-}
-
-/* every scalar's digits, the scalars split over the threads from 4,096 of them (before,
- * this pass ran on one core while the other waited: 10 ms of a 2^16 MSM) */
-static void msm_digits(int32_t *digits, const fe *ks, size_t n, int c, int nwin, int nthreads) {
-    if (n < 4096 || nthreads < 1) nthreads = 1;
-    digit_job jobs[MAX_THREADS];
-    pthread_t tids[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (digit_job){digits, ks, n, n * (size_t)t / (size_t)nthreads, n * (size_t)(t + 1) / (size_t)nthreads, c, nwin};
-        if (t > 0) started[t] = pthread_create(&tids[t], NULL, digit_worker, &jobs[t]) == 0;
-    }
-    digit_worker(&jobs[0]);
-    for (int t = 1; t < nthreads; t++) {
-        if (started[t]) pthread_join(tids[t], NULL); else digit_worker(&jobs[t]);
-    }
-}
-#endif
-
 /* sum of k_i * P_i over the n points of src (none at infinity) with non-zero scalars below
  * 2^nbits. Returns 0 on allocation failure. */
 static int FN(msm_src)(JAC *result, const FN(src) *src, const fe *ks, size_t n, int nthreads, int nbits) {
@@ -383,17 +379,15 @@ static int FN(msm_src)(JAC *result, const FN(src) *src, const fe *ks, size_t n, 
     if (n == 0) return 1;
     int c = msm_window(n, nbits);
     int nwin = (nbits + 1 + c - 1) / c;
-    int32_t *digits = malloc(n * (size_t)nwin * sizeof(int32_t));
     JAC *sums = malloc((size_t)nwin * sizeof(JAC));
-    if (!digits || !sums) { free(digits); free(sums); return 0; }
-    msm_digits(digits, ks, n, c, nwin, nthreads);
+    if (!sums) return 0;
     if (nthreads > nwin) nthreads = nwin;
     if (nthreads < 1) nthreads = 1;
     FN(msm_job) jobs[MAX_THREADS];
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (FN(msm_job)){*src, digits, n, c, nwin, t, nthreads, sums};
+        jobs[t] = (FN(msm_job)){*src, NULL, n, c, nwin, t, nthreads, sums, ks};
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(msm_worker), &jobs[t]) == 0;
     }
     int ok = FN(msm_worker)(&jobs[0]) == NULL;
@@ -407,7 +401,7 @@ static int FN(msm_src)(JAC *result, const FN(src) *src, const fe *ks, size_t n, 
             FN(add)(result, result, &sums[w]);
         }
     }
-    free(digits); free(sums);
+    free(sums);
     return ok;
 }
 
@@ -423,7 +417,7 @@ static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t 
         if (pts_in[i].inf || fe_is_zero(&ks_in[i])) continue;
         idx[n] = (uint32_t)i; ks[n] = ks_in[i]; n++;
     }
-    FN(src) src = {(const uint8_t *)pts_in, sizeof(AFF), idx, NULL};
+    FN(src) src = {(const uint8_t *)pts_in, sizeof(AFF), idx, NULL, 0, 0};
     int ok = FN(msm_src)(result, &src, ks, n, nthreads, nbits);
     free(idx); free(ks);
     return ok;

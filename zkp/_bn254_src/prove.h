@@ -2,8 +2,12 @@
  *
  *   qap_h_zkey(coeffs, witness, n)  the sparse A.w and B.w of a .zkey's section 4, then
  *                                   A*B - C on the odd coset (as qap_odd_coset): h, LE words
- *   g1_msm_lem(points, scalars)     MSM of LEM points (read in place, never copied) by
- *   g2_msm_lem(points, scalars)     little-endian scalars; canonical big-endian result
+ *   g1_msm_lem(points, scalars[, points2, scalars2])   MSM of LEM points (read in place,
+ *   g2_msm_lem(points, scalars[, points2, scalars2])   never copied) by little-endian scalars;
+ *                                   canonical big-endian result. With a second run (another
+ *                                   section of the key): the sum of both MSMs as one MSM over
+ *                                   both runs (one set of windows and bucket reductions: the
+ *                                   prover's C and h sections, about 10% less work than two)
  *
  * LE words are canonical little-endian Fr elements (a .wtns body). LEM points are snarkjs's
  * little-endian Montgomery coordinates, whose Montgomery radix (2^256) is ours: on a
@@ -113,36 +117,41 @@ done:
 
 /* ------------------------------------------------ MSM over LEM points in place */
 
-/* points with a non-zero scalar and not at infinity (all-zero LEM): their index and
- * scalar; *bad the first scalar >= r (why 2) or coordinate >= p (why 1), else -1 */
+/* points with a non-zero scalar and not at infinity (all-zero LEM): their index (+ first)
+ * and scalar appended at idx/ks; *bad the first scalar >= r (why 2) or coordinate >= p (why
+ * 1), counted from first, else -1 */
 static size_t lem_gather(uint32_t *idx, fe *ks, const uint8_t *pts, size_t width, const uint8_t *sc, size_t n,
-                         Py_ssize_t *bad, int *why) {
+                         size_t first, Py_ssize_t *bad, int *why) {
     size_t m = 0;
     *bad = -1;
     for (size_t i = 0; i < n; i++) {
         fe k;
-        if (!le_word(&k, sc + 32 * i, &R_MOD_C)) { *bad = (Py_ssize_t)i; *why = 2; return 0; }
+        if (!le_word(&k, sc + 32 * i, &R_MOD_C)) { *bad = (Py_ssize_t)(first + i); *why = 2; return 0; }
         const uint8_t *p = pts + width * i;
         if (all_zero(p, width)) continue;
         for (size_t o = 0; o < width; o += 32) {
             fe x;
-            if (!le_word(&x, p + o, &FP.mod)) { *bad = (Py_ssize_t)i; *why = 1; return 0; }
+            if (!le_word(&x, p + o, &FP.mod)) { *bad = (Py_ssize_t)(first + i); *why = 1; return 0; }
         }
         if (fe_is_zero(&k)) continue;
-        idx[m] = (uint32_t)i; ks[m] = k; m++;
+        idx[m] = (uint32_t)(first + i); ks[m] = k; m++;
     }
     return m;
 }
 
 #define LEM_MSM(PT, WIDTH, NAME)                                                                \
 static PyObject *py_##PT##_msm_lem(PyObject *Py_UNUSED(self), PyObject *args) {                 \
-    Py_buffer pb, sb;                                                                           \
-    if (!PyArg_ParseTuple(args, "y*y*", &pb, &sb)) return NULL;                                 \
+    Py_buffer pb, sb, pb2 = {0}, sb2 = {0};                                                     \
+    if (!PyArg_ParseTuple(args, "y*y*|y*y*", &pb, &sb, &pb2, &sb2)) return NULL;                \
     PyObject *res = NULL;                                                                       \
     uint32_t *idx = NULL; fe *ks = NULL;                                                        \
+    if (!!pb2.obj != !!sb2.obj) { malformed(NAME " MSM: a second run needs points and scalars, found points only"); goto done; } \
     if (pb.len % WIDTH) { malformed(NAME " LEM points: expected a multiple of %d bytes, found %zd", WIDTH, pb.len); goto done; } \
-    size_t n = (size_t)pb.len / WIDTH;                                                          \
-    if ((size_t)sb.len != 32 * n) { malformed(NAME " MSM scalars: expected %zu scalars, found %zd bytes", n, sb.len); goto done; } \
+    size_t n1 = (size_t)pb.len / WIDTH;                                                         \
+    if ((size_t)sb.len != 32 * n1) { malformed(NAME " MSM scalars: expected %zu scalars, found %zd bytes", n1, sb.len); goto done; } \
+    if (pb2.len % WIDTH) { malformed(NAME " LEM points: expected a multiple of %d bytes, found %zd", WIDTH, pb2.len); goto done; } \
+    size_t n2 = (size_t)pb2.len / WIDTH, n = n1 + n2;                                           \
+    if ((size_t)sb2.len != 32 * n2) { malformed(NAME " MSM scalars: expected %zu scalars, found %zd bytes", n2, sb2.len); goto done; } \
     if (n > UINT32_MAX) { malformed(NAME " LEM points: more than 2^32 points"); goto done; }      \
     idx = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));                                        \
     ks = PyMem_Malloc((n ? n : 1) * sizeof(fe));                                               \
@@ -151,10 +160,12 @@ static PyObject *py_##PT##_msm_lem(PyObject *Py_UNUSED(self), PyObject *args) { 
     PT##_jac acc; PT##_aff aff;                                                                 \
     int nt = nthreads();                                                                        \
     Py_BEGIN_ALLOW_THREADS                                                                      \
-    m = lem_gather(idx, ks, pb.buf, WIDTH, sb.buf, n, &bad, &why);                              \
+    m = lem_gather(idx, ks, pb.buf, WIDTH, sb.buf, n1, 0, &bad, &why);                          \
+    if (bad < 0 && n2) m += lem_gather(idx + m, ks + m, pb2.buf, WIDTH, sb2.buf, n2, n1, &bad, &why); \
     ok = 1;                                                                                     \
     if (bad < 0) {                                                                              \
-        PT##_src src = {pb.buf, WIDTH, idx, NULL};                                              \
+        PT##_src src = {pb.buf, WIDTH, idx, NULL, n1,                                           \
+                        n2 ? (uintptr_t)pb2.buf - (uintptr_t)pb.buf - (uintptr_t)(WIDTH * n1) : 0}; \
         ok = PT##_msm_src(&acc, &src, ks, m, nt, SCALAR_BITS);                                  \
         if (ok) PT##_to_aff(&aff, &acc);                                                        \
     }                                                                                           \
@@ -170,6 +181,8 @@ static PyObject *py_##PT##_msm_lem(PyObject *Py_UNUSED(self), PyObject *args) { 
 done:                                                                                           \
     PyMem_Free(idx); PyMem_Free(ks);                                                            \
     PyBuffer_Release(&pb); PyBuffer_Release(&sb);                                               \
+    if (pb2.obj) PyBuffer_Release(&pb2);                                                        \
+    if (sb2.obj) PyBuffer_Release(&sb2);                                                        \
     return res;                                                                                 \
 }
 
@@ -216,8 +229,8 @@ static int PT##_msm_entries(PT##_jac *result, const uint8_t *table, const uint32
     int started[MAX_THREADS] = {0};                                                             \
     for (int t = 0; t < nt; t++) {                                                              \
         size_t lo = m * (size_t)t / (size_t)nt, hi = m * (size_t)(t + 1) / (size_t)nt;          \
-        PT##_src src = {table, WIDTH, idx + lo, NULL};                                          \
-        jobs[t] = (PT##_msm_job){src, dig + lo, hi - lo, c, 1, 0, 1, &sums[t]};                 \
+        PT##_src src = {table, WIDTH, idx + lo, NULL, 0, 0};                                    \
+        jobs[t] = (PT##_msm_job){src, dig + lo, hi - lo, c, 1, 0, 1, &sums[t], NULL};           \
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, PT##_msm_worker, &jobs[t]) == 0; \
     }                                                                                           \
     int ok = PT##_msm_worker(&jobs[0]) == NULL;                                                 \
@@ -252,7 +265,7 @@ static PyObject *py_##PT##_msm_lem_table(PyObject *Py_UNUSED(self), PyObject *ar
     PT##_jac acc; PT##_aff aff;                                                                 \
     int nt = nthreads();                                                                        \
     Py_BEGIN_ALLOW_THREADS                                                                      \
-    count = lem_gather(pt, ks, tb.buf, WIDTH, sb.buf, n, &bad, &why);                          \
+    count = lem_gather(pt, ks, tb.buf, WIDTH, sb.buf, n, 0, &bad, &why);                        \
     if (bad < 0) {                                                                              \
         ok = table_digits(idx, dig, &m, ks, pt, count, n, c, (int)levels);                      \
         if (ok) ok = PT##_msm_entries(&acc, tb.buf, idx, dig, m, c, nt);                        \

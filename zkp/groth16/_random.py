@@ -1,6 +1,7 @@
 """Randomness for Groth16 and the ceremonies: the operating system's CSPRNG by default
-(``random.SystemRandom``, os.urandom: what ``secrets.randbelow`` is, without the ``hmac``
-and OpenSSL imports ``secrets`` brings into a prover's start-up); tests pass ``rng=``.
+(:func:`os.urandom` with rejection sampling, as ``random.SystemRandom`` and so
+``secrets.randbelow`` draw, without the ``random``, ``hmac`` and OpenSSL imports those bring
+into a prover's start-up); tests pass ``rng=``.
 
 Every rejection-sampling loop is bounded: a uniform source needs a second draw with
 probability about 1/r, so :data:`MAX_DRAWS` unusable draws in a row mean a broken source
@@ -10,7 +11,7 @@ instead of looping forever.
 
 from __future__ import annotations
 
-import random
+import os
 from typing import Any, Callable
 
 from ..errors import InputTypeError, MalformedInputError
@@ -20,10 +21,35 @@ from ..field import R
 MAX_DRAWS = 64
 
 
+class OsRandom:
+    """``randbelow(n)`` from :func:`os.urandom`: ``n.bit_length()`` random bits, drawn again
+    while they are ``>= n`` (fewer than two draws on average; what ``secrets.randbelow``
+    does through ``random.SystemRandom``).
+
+    >>> src = OsRandom()
+    >>> all(0 <= src.randbelow(n) < n for n in (1, 2, 3, 255, 256, 257, 2**254 + 1))
+    True
+    >>> src.randbelow(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: randbelow: expected n > 0, found 0
+    """
+
+    def randbelow(self, n: int) -> int:
+        if n <= 0:
+            raise ValueError(f"randbelow: expected n > 0, found {n}")
+        bits = n.bit_length()
+        nbytes, extra = (bits + 7) // 8, -bits % 8
+        while True:
+            v = int.from_bytes(os.urandom(nbytes), "big") >> extra
+            if v < n:
+                return v
+
+
 def drawer(rng: Any = None) -> Callable[[int], int]:
     """``draw(n)``: a value in ``[0, n)`` from ``rng`` (``randbelow`` like ``secrets`` or
     ``randrange`` like ``random.Random``) or the OS CSPRNG; values outside the range refused."""
-    src = rng if rng is not None else random.SystemRandom()
+    src = rng if rng is not None else OsRandom()
     fn = getattr(src, "randbelow", None) or getattr(src, "randrange", None)
     if not callable(fn):
         raise InputTypeError(f"rng: expected an object with randbelow(n) or randrange(n), "

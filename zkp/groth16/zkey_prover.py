@@ -227,6 +227,17 @@ class Prover:
         self._drop(k)
         return bytes(out)
 
+    def _msm_c_h(self, w_private: Any, h: bytes) -> bytes:
+        """``sum w_i C_i + sum h_j H_j`` (sections 8 and 9): one MSM over both sections in
+        place, one set of windows and bucket reductions instead of two (about a tenth less
+        work at 2^14), or the two table MSMs of a prover with tables."""
+        if self._tables:
+            return bytes(kernels.g1_msm(self._msm(8, w_private) + self._msm(9, h), to_words([1, 1])))
+        out = kernels.g1_msm_lem(self._sec[8], w_private, self._sec[9], h)
+        self._drop(8)
+        self._drop(9)
+        return bytes(out)
+
     def prove(self, witness: Witness | Sequence[int] | bytes, *, rng: Any = None,
               progress: Progress = None) -> tuple[Proof, list[int]]:
         """``(proof, public inputs)`` for a witness: a :class:`Witness`, every wire's value
@@ -246,19 +257,20 @@ class Prover:
         h = kernels.qap_h_zkey(sec[4], w, self.domain_size)
         self._drop(4)
         report(PROVE_STEPS[1], 1, len(PROVE_STEPS))
-        msm_h = self._msm(9, h)
+        msm_ch = self._msm_c_h(w[32 * (npub + 1):], h)  # "MSM h" and "MSM C" at once
         del h
         msms = []
-        for i, (k, scalars) in enumerate(((5, w), (6, w), (7, w), (8, w[32 * (npub + 1):]))):
+        for i, k in enumerate((5, 6, 7)):
             report(PROVE_STEPS[2 + i], 2 + i, len(PROVE_STEPS))
-            msms.append(self._msm(k, scalars))
-        msm_a, msm_b1, msm_b2, msm_c = msms
+            msms.append(self._msm(k, w))
+        msm_a, msm_b1, msm_b2 = msms
+        report(PROVE_STEPS[5], 5, len(PROVE_STEPS))
         r, s = random_fr(rng), random_fr(rng)
         d1 = self.delta_g1.to_bytes()
         pa = kernels.g1_msm(self.alpha_g1.to_bytes() + msm_a + d1, to_words([1, 1, r]))
         pb1 = kernels.g1_msm(self.beta_g1.to_bytes() + msm_b1 + d1, to_words([1, 1, s]))
         pb2 = kernels.g2_msm(self.beta_g2.to_bytes() + msm_b2 + self.delta_g2.to_bytes(), to_words([1, 1, s]))
-        pc = kernels.g1_msm(msm_c + msm_h + pa + pb1 + d1, to_words([1, 1, s, r, (-r * s) % R]))
+        pc = kernels.g1_msm(msm_ch + pa + pb1 + d1, to_words([1, s, r, (-r * s) % R]))
         public = from_words(w[32:32 * (npub + 1)], "little")
         try:
             proof = Proof(G1Point.from_bytes(pa), _b_in_g2(pb2), G1Point.from_bytes(pc))
