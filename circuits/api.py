@@ -172,10 +172,14 @@ class API:
             val = None if val is None or x.value is None else (val + x.value * k) % R
         return Var(self, {w: c for w, c in lc.items() if c}, val)
 
-    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce", *, detail: str = "") -> None:
-        """The raw rank-1 constraint ``a * b == c`` (checked when solving), labelled ``op``."""
+    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce", *, detail: str = "",
+                checked: bool = True) -> None:
+        """The raw rank-1 constraint ``a * b == c``, labelled ``op``, checked when solving;
+        ``checked=False`` when the caller's hints satisfy it whenever the rows before it
+        hold (a gadget's row per bit: the witness program then skips the check, and the
+        row is in the system all the same)."""
         a, b, c = self.lift(a), self.lift(b), self.lift(c)
-        self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"))
+        self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"), by_construction=not checked)
 
     @overload
     def hint(self, fn: Callable[..., Any], *inputs: Operand, bits: int | None = ...,

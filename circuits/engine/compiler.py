@@ -18,7 +18,7 @@ from zkp.r1cs import R1CS, R1CSBuilder
 
 from ..api import API, Detail
 from ..var import Var
-from .hints import LimbHint, NativeHint, div, muladd, name_of
+from .hints import BitsHint, LimbHint, NativeHint, div, muladd, name_of
 
 __all__ = ["Compiler", "Trace"]
 
@@ -128,6 +128,12 @@ class Compiler(API):
                 self.program.divmod_limbs(w, fn.width, parts[0], parts[1], parts[2], fn.counts[3], fn.counts[4])
             else:
                 self.program.carries(w, fn.width, parts[0], parts[1], parts[2], parts[3], parts[4])
+        elif isinstance(fn, BitsHint):
+            if len(lcs) != 1 or outputs != fn.outputs:
+                from ..errors import CircuitTypeError
+                raise CircuitTypeError(f"hint bits: expected one input and {fn.outputs} outputs, "
+                                       f"found {len(lcs)} and {outputs}")
+            self.program.bits(w, lcs[0], fn.n, fn.skip)
         elif isinstance(fn, NativeHint):
             if len(lcs) != fn.arity or outputs != 1:
                 from ..errors import CircuitTypeError
