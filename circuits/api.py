@@ -87,6 +87,9 @@ class API:
         """The constraint ``a * b = c`` (``by_construction``: the wires were made to satisfy it)."""
         raise NotImplementedError
 
+    def _mark_unchecked(self) -> None:
+        """The row just made was enforced with ``checked=False`` (the compiler lists them)."""
+
     def _record_result(self, x: Var, what: str) -> None:
         """Note a result whose rows constrain only it (the compiler's lint trace)."""
 
@@ -180,6 +183,8 @@ class API:
         row is in the system all the same)."""
         a, b, c = self.lift(a), self.lift(b), self.lift(c)
         self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"), by_construction=not checked)
+        if not checked:
+            self._mark_unchecked()
 
     @overload
     def hint(self, fn: Callable[..., Any], *inputs: Operand, bits: int | None = ...,

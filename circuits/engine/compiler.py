@@ -45,6 +45,7 @@ class Compiler(API):
         self.builder = builder
         self.program = ProgramBuilder(num_inputs)
         self.check_rows: list[int] = []  # the row behind each CHECK of the program
+        self.unchecked_rows: list[int] = []  # rows enforced with checked=False: they hold once the checks do
         self._labels: dict[tuple[str, str, object, int], tuple[int, str]] = {}
         self.trace: Trace | None = Trace() if sites else None
         self._wire_lcs: dict[int, int] = {}
@@ -163,10 +164,14 @@ class Compiler(API):
             self._labels[key] = hit
         self.stats[hit[1]] += 1
         row = self.builder.add(a.lc, b.lc, c.lc, hit[0])
+        self._last_row = row
         self.num_constraints += 1
         if not by_construction:
             self.program.check(self._lc(a.lc), self._lc(b.lc), self._lc(c.lc))
             self.check_rows.append(row)
+
+    def _mark_unchecked(self) -> None:
+        self.unchecked_rows.append(self._last_row)
 
     def _record_result(self, x: Var, what: str) -> None:
         if self.trace is not None:
