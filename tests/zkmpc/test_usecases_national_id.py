@@ -97,7 +97,7 @@ def test_the_circuit_agrees_with_the_twin_at_the_name_length_edges(case: Case) -
         assert list(w.public) == nid.public_signals(case.issuer.modulus, rec, scope=SCOPE, region=REGION, today=TODAY)
     parts = nid.parts(case.cs)
     assert sum(parts.values()) == case.cs.r1cs.num_constraints == 129_349
-    assert parts["rsa"] == 87_661 and parts["sha256"] == 52_505
+    assert parts["rsa"] == 87_661 and parts["sha256"] == 35_699
 
 
 def test_the_parsing_cannot_be_moved(case: Case) -> None:
