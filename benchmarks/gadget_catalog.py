@@ -164,11 +164,11 @@ def _mul_mod_2048(width: int) -> Callable[[Any, Any], Any]:
 # two message blocks and the padding block. Ours per compression: 17,254 for the first (IV
 # constant), 17,446 for a middle one (chaining value and message free), 12,810 for the padding
 # block (its words constant): 47,510 for the three (below 53,048), 34,700 for the two message
-# blocks, and 49,814 for csp-benchmarks' whole statement (bytes in, digest compared). provekit's
+# blocks, and 49,558 for csp-benchmarks' whole statement (bytes in, digest compared). provekit's
 # R1CS there (46,398 in run 26644954256) range-checks bytes with a lookup argument (its PR #247),
 # not in Groth16.
 _CSP_SHA256 = ("csp-benchmarks circom sha256_128 (circomlib, 3 compressions, bytes in; ours for that whole circuit "
-               "49,814); per compression ours 17,254 first, 17,446 middle, 12,810 padding; issue 21's 53,048 "
+               "49,558); per compression ours 17,254 first, 17,446 middle, 12,810 padding; issue 21's 53,048 "
                "= 2 x 26,524, two compressions")
 
 _ECDSA_INPUTS = {name: Secret[UInt[32], 8] for name in ("qx", "qy", "z", "r", "s")}
