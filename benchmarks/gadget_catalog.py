@@ -161,13 +161,14 @@ def _mul_mod_2048(width: int) -> Callable[[Any, Any], Any]:
 # (Groth16, R1CS read from its zkey): circomlib's Sha256(1024), three compressions, behind a wrapper
 # taking 128 bytes (1,024 constraints to split them) and comparing the 32 digest bytes; 53,048 is
 # in none of them. 53,048 = 2 x 26,524 is the price of two compressions, and 128 bytes need three:
-# two message blocks and the padding block. Ours per compression: 25,686 for the first (IV
-# constant), 26,038 for a middle one (chaining value and message free), 18,954 for the padding
-# block (its words constant): 70,678 for the three, 51,724 for the two message blocks, and 72,726
-# for csp-benchmarks' whole statement (bytes in, digest compared). provekit's R1CS there (46,398
-# in run 26644954256) range-checks bytes with a lookup argument (its PR #247), not in Groth16.
+# two message blocks and the padding block. Ours per compression: 17,254 for the first (IV
+# constant), 17,446 for a middle one (chaining value and message free), 12,810 for the padding
+# block (its words constant): 47,510 for the three (below 53,048), 34,700 for the two message
+# blocks, and 49,558 for csp-benchmarks' whole statement (bytes in, digest compared). provekit's
+# R1CS there (46,398 in run 26644954256) range-checks bytes with a lookup argument (its PR #247),
+# not in Groth16.
 _CSP_SHA256 = ("csp-benchmarks circom sha256_128 (circomlib, 3 compressions, bytes in; ours for that whole circuit "
-               "72,726); per compression ours 25,686 first, 26,038 middle, 18,954 padding; issue 21's 53,048 "
+               "49,558); per compression ours 17,254 first, 17,446 middle, 12,810 padding; issue 21's 53,048 "
                "= 2 x 26,524, two compressions")
 
 _ECDSA_INPUTS = {name: Secret[UInt[32], 8] for name in ("qx", "qy", "z", "r", "s")}

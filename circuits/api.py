@@ -87,6 +87,9 @@ class API:
         """The constraint ``a * b = c`` (``by_construction``: the wires were made to satisfy it)."""
         raise NotImplementedError
 
+    def _mark_unchecked(self) -> None:
+        """The row just made was enforced with ``checked=False`` (the compiler lists them)."""
+
     def _record_result(self, x: Var, what: str) -> None:
         """Note a result whose rows constrain only it (the compiler's lint trace)."""
 
@@ -172,10 +175,16 @@ class API:
             val = None if val is None or x.value is None else (val + x.value * k) % R
         return Var(self, {w: c for w, c in lc.items() if c}, val)
 
-    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce", *, detail: str = "") -> None:
-        """The raw rank-1 constraint ``a * b == c`` (checked when solving), labelled ``op``."""
+    def enforce(self, a: Operand, b: Operand, c: Operand, op: str = "enforce", *, detail: str = "",
+                checked: bool = True) -> None:
+        """The raw rank-1 constraint ``a * b == c``, labelled ``op``, checked when solving;
+        ``checked=False`` when the caller's hints satisfy it whenever the rows before it
+        hold (a gadget's row per bit: the witness program then skips the check, and the
+        row is in the system all the same)."""
         a, b, c = self.lift(a), self.lift(b), self.lift(c)
-        self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"))
+        self._row(a, b, c, op, detail or (lambda: f"{a.value} * {b.value} != {c.value}"), by_construction=not checked)
+        if not checked:
+            self._mark_unchecked()
 
     @overload
     def hint(self, fn: Callable[..., Any], *inputs: Operand, bits: int | None = ...,

@@ -18,7 +18,7 @@ from zkp.r1cs import R1CS, R1CSBuilder
 
 from ..api import API, Detail
 from ..var import Var
-from .hints import LimbHint, NativeHint, div, muladd, name_of
+from .hints import BitsHint, LimbHint, NativeHint, div, muladd, name_of
 
 __all__ = ["Compiler", "Trace"]
 
@@ -45,6 +45,7 @@ class Compiler(API):
         self.builder = builder
         self.program = ProgramBuilder(num_inputs)
         self.check_rows: list[int] = []  # the row behind each CHECK of the program
+        self.unchecked_rows: list[int] = []  # rows enforced with checked=False: they hold once the checks do
         self._labels: dict[tuple[str, str, object, int], tuple[int, str]] = {}
         self.trace: Trace | None = Trace() if sites else None
         self._wire_lcs: dict[int, int] = {}
@@ -128,6 +129,12 @@ class Compiler(API):
                 self.program.divmod_limbs(w, fn.width, parts[0], parts[1], parts[2], fn.counts[3], fn.counts[4])
             else:
                 self.program.carries(w, fn.width, parts[0], parts[1], parts[2], parts[3], parts[4])
+        elif isinstance(fn, BitsHint):
+            if len(lcs) != 1 or outputs != fn.outputs:
+                from ..errors import CircuitTypeError
+                raise CircuitTypeError(f"hint bits: expected one input and {fn.outputs} outputs, "
+                                       f"found {len(lcs)} and {outputs}")
+            self.program.bits(w, lcs[0], fn.n, fn.skip)
         elif isinstance(fn, NativeHint):
             if len(lcs) != fn.arity or outputs != 1:
                 from ..errors import CircuitTypeError
@@ -157,10 +164,14 @@ class Compiler(API):
             self._labels[key] = hit
         self.stats[hit[1]] += 1
         row = self.builder.add(a.lc, b.lc, c.lc, hit[0])
+        self._last_row = row
         self.num_constraints += 1
         if not by_construction:
             self.program.check(self._lc(a.lc), self._lc(b.lc), self._lc(c.lc))
             self.check_rows.append(row)
+
+    def _mark_unchecked(self) -> None:
+        self.unchecked_rows.append(self._last_row)
 
     def _record_result(self, x: Var, what: str) -> None:
         if self.trace is not None:

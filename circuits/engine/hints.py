@@ -27,7 +27,8 @@ from typing import Any, Callable, TypeVar
 from zkp.field import R
 from zkp.program import MAX_LIMB_WIDTH, MAX_LIMBS, limbs_carries, limbs_divmod, limbs_moddiv
 
-__all__ = ["NativeHint", "LimbHint", "div", "muladd", "divmod_limbs", "carries", "moddiv", "named", "name_of"]
+__all__ = ["NativeHint", "LimbHint", "BitsHint", "div", "muladd", "bits", "divmod_limbs", "carries", "moddiv", "named",
+           "name_of"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,6 +142,44 @@ def moddiv(width: int, ka: int, kb: int, kc: int, kd: int, ke: int, kf: int, km:
     """
     _limb_counts(width, (ka, kb, kc, kd, ke, kf, km, kq, kr), kq + kr)
     return LimbHint("moddiv", width, (ka, kb, kc, kd, ke, kf, km, kq, kr), kq + kr)
+
+
+@dataclass(frozen=True)
+class BitsHint:
+    """A native hint of bits (the program's ``BITS``, which ``to_bits`` also runs, here with
+    no constraint): bits 0 to ``n - 1`` of a value, least significant first, all but bit
+    ``skip`` (``n - 1`` outputs). The caller's rows must pin them. Made by :func:`bits`.
+
+    Example:
+        >>> from circuits.engine import hints
+        >>> hints.bits(2, 1)(3), hints.bits(2, 0)(2), hints.bits(4, 3)(0b1101)
+        ([1], [1], [1, 0, 1])
+    """
+
+    n: int
+    skip: int
+
+    name = "bits"
+
+    def python(self, value: int) -> list[int]:
+        return [(value >> i) & 1 for i in range(self.n) if i != self.skip]
+
+    def __call__(self, value: int) -> list[int]:
+        return self.python(value)
+
+    @property
+    def outputs(self) -> int:
+        return self.n - 1
+
+
+def bits(n: int, skip: int) -> BitsHint:
+    """The native hint of bits 0 to ``n - 1`` of one value but bit ``skip`` (``n - 1``
+    wires, no constraint): a single bit of a small sum, such as bit 0 or bit 1 of
+    ``a + b + c`` for Bools (their XOR and their majority), costs one cheap operation."""
+    if any(isinstance(v, bool) or not isinstance(v, int) for v in (n, skip)) or not 2 <= n <= 254 \
+            or not 0 <= skip < n:
+        raise ValueError(f"bits hint: expected 2 <= n <= 254 and 0 <= skip < n, found {n!r}, {skip!r}")
+    return BitsHint(n, skip)
 
 
 def named(name: str) -> Callable[[F], F]:

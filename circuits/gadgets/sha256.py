@@ -6,23 +6,27 @@
 byte first (circomlib's ``Sha256(nBits)`` order), pads it with constants, and returns the
 256 digest bits in the same order. ``sha256_bytes`` takes byte values (8 constraints per
 byte to split them). ``sha256_var_bytes`` hashes ``data[:length]`` for a secret length up
-to ``len(data)``. Costs per 64-byte block: a three-way XOR 2 constraints per bit (1 when
-one operand is a constant or a shifted-out zero), Ch 1 per bit, Maj 2 per bit, each
-modular addition one decomposition of the sum (32 bits plus the carries): ``e`` from
-``d + T1`` (3 carries), ``a`` from ``e - d + Sigma0 + Maj`` (2 carries, T1 reused); the
-last two schedule words and the last round's ``a`` and ``e`` stay unreduced sums, folded
-into the next addition; constants (the IV, the round constants, the padding) fold, so the
-first rounds cost less. One block (Sha256(256)): 25,090 constraints, two blocks 44,640,
-128 bytes (three blocks) 70,678; circomlib's at circom --O2: 29,380 and 59,281.
+to ``len(data)``. Costs per 64-byte block: each three-way XOR (Sigma0, Sigma1, sigma0,
+sigma1) one row per bit, a two-way XOR (a shifted-out zero, or a constant operand) one, Ch
+one (a select), Maj one: XOR and majority are bits 0 and 1 of ``a + b + c``, pinned by one
+row each (:func:`_one_row_bit`; the witness program reads the bit off the sum, no
+inversion); each modular addition one decomposition of the sum (32 bits plus the
+carries): ``e`` from ``d + T1`` (3 carries), ``a`` from ``e - d + Sigma0 + Maj`` (2
+carries, T1 reused); the last two schedule words and the last round's ``a`` and ``e`` stay
+unreduced sums, folded into the next addition; constants (the IV, the round constants,
+the padding) fold, so the first rounds cost less. One block (Sha256(256)): 16,934
+constraints, two blocks 30,064, 128 bytes (three blocks) 47,510; circomlib's at circom
+--O2: 29,380 and 59,281.
 
-Per compression: 25,686 for the first block (the IV constant, the 16 words free), 26,038
-for a middle one (chaining value and words free), 18,954 for an all-padding block (its
+Per compression: 17,254 for the first block (the IV constant, the 16 words free), 17,446
+for a middle one (chaining value and words free), 12,810 for an all-padding block (its
 words constant); 128 bytes take three (two message blocks, then the padding block):
-25,686 + 26,038 + 18,954 = 70,678. Issue 21's target for 128 bytes, 53,048 (cited from
-csp-benchmarks), is 2 x 26,524: the price of two compressions, which our two message blocks
-meet (51,724) and the padding block does not fit in. csp-benchmarks' own results give
-94,976 for circom on 128 bytes: circomlib's three compressions behind a bytes-in wrapper
-(1,024 constraints to split the bytes); the same statement here is 72,726.
+17,254 + 17,446 + 12,810 = 47,510, below issue 21's target for 128 bytes, 53,048 (cited
+from csp-benchmarks: 2 x 26,524, the price of two compressions; our two message blocks
+cost 34,700). csp-benchmarks' own results give 94,976 for circom on 128 bytes:
+circomlib's three compressions behind a bytes-in wrapper (1,024 constraints to split the
+bytes); the same statement here is 49,558: 47,510, then 1,024 for the range checks of
+the typed byte inputs and 1,024 to split them again here (the range checks keep no bits).
 
     >>> import hashlib
     >>> from circuits import Circuit, Public, Secret, UInt, compile
@@ -35,7 +39,7 @@ meet (51,724) and the padding block does not fit in. csp-benchmarks' own results
     ...             api.assert_equal(got, want)
     >>> cs = compile(Pre)
     >>> cs.r1cs.num_constraints
-    24520
+    16720
     >>> w = cs.solve(Pre(digest=list(hashlib.sha256(b"abc").digest()), msg=list(b"abc")))
     >>> cs.r1cs.is_satisfied(w.values())
     True
@@ -51,6 +55,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..api import API
+from ..engine import hints
 from ..var import Operand, Var
 
 __all__ = ["sha256_bits", "sha256_bytes", "sha256_var_bytes", "hash_bits", "hash_var_bytes", "Spec", "SHA256"]
@@ -122,16 +127,33 @@ def _xor2(api: API, a: Var, b: Var) -> Var:
     return api.bool_op("^", a, b)
 
 
+def _one_row_bit(api: API, a: Var, b: Var, c: Var, bit: int, what: str) -> Var:
+    """Bit ``bit`` (0: the XOR, 1: the majority) of ``s = a + b + c`` for variable Bools, in
+    one row. With ``x`` the XOR and ``m`` the majority, ``s = x + 2m``; the row is
+    ``(2s - 3) * (2s - 1 - 4x) = 3``, written for ``m`` as ``(2s - 3) * (8m - 2s - 1) = 3``.
+    For ``s`` = 0, 1, 2, 3 the first factor is -3, -1, 1, 3, never 0, so the row fixes the
+    second, ``3 / (2s - 3)`` = -1, -3, 3, 1: ``x`` = 0, 1, 0, 1 and ``m = (s - x) / 2`` = 0,
+    0, 1, 1, each the only solution (the operands must be Bools: their own rows make them
+    so). The witness program takes the bit from ``s``'s binary digits (its ``BITS``
+    operation: no inversion, no product)."""
+    s = api.lincomb([(a, 1), (b, 1), (c, 1)])
+    out = api.hint(hints.bits(2, 1 - bit), s, bits=1, is_bool=True)
+    second = api.lincomb([(s, 2), (out, -4)], -1) if bit == 0 else api.lincomb([(out, 8), (s, -2)], -1)
+    api.enforce(api.lincomb([(s, 2)], -3), second, 3, what, checked=False)
+    return out
+
+
 def _xor3(api: API, a: Var, b: Var, c: Var) -> Var:
+    """``a ^ b ^ c``: one row (:func:`_one_row_bit`); with a constant operand a two-way
+    XOR (one row, or free with two constants)."""
     if a.is_constant() or b.is_constant() or c.is_constant():
         x, y, z = sorted((a, b, c), key=lambda v: not v.is_constant())
         return _xor2(api, _xor2(api, x, y), z)
-    mid = api.mul(b, c)
-    out = api.mul(a, 1 - b * 2 - c * 2 + mid * 4) + b + c - mid * 2
-    return api.typed(out, 1, True)
+    return _one_row_bit(api, a, b, c, 0, "xor3")
 
 
 def _ch(api: API, e: Var, f: Var, g: Var) -> Var:
+    """``(e & f) ^ (~e & g)``, ``f`` if ``e`` else ``g``: one row (a select)."""
     if e.is_constant():
         return f if e.constant_value() else g
     out = api.select(e, f, g)
@@ -139,14 +161,14 @@ def _ch(api: API, e: Var, f: Var, g: Var) -> Var:
 
 
 def _maj(api: API, a: Var, b: Var, c: Var) -> Var:
+    """The majority of three Bools: one row (:func:`_one_row_bit`); with a constant operand
+    an AND or an OR of the other two (one row)."""
     consts = [v for v in (a, b, c) if v.is_constant()]
     if consts:
         k = consts[0]
         x, y = [v for v in (a, b, c) if v is not k][:2]
         return (api.bool_op("|", x, y) if k.constant_value() else api.bool_op("&", x, y))
-    mid = api.mul(b, c)
-    out = api.mul(a, b + c - mid * 2) + mid
-    return api.typed(out, 1, True)
+    return _one_row_bit(api, a, b, c, 1, "maj")
 
 
 def _sum(api: API, terms: Sequence[Word | _Sum], const: int = 0, signs: Sequence[int] | None = None) -> _Sum:
@@ -316,5 +338,5 @@ def sha256_var_bytes(api: API, data: Sequence[Operand], length: Operand) -> list
     those before it are range-checked to 8 bits. Cost: every block of the maximum is
     compressed; per byte of the maximum 11 constraints (where ``length`` falls, masking,
     8 bits), and the digest is selected after the block that holds the length field.
-    Up to 128 bytes (three blocks, none constant): 78,287 constraints."""
+    Up to 128 bytes (three blocks, none constant): 53,150 constraints."""
     return hash_var_bytes(api, SHA256, data, length, "sha256")

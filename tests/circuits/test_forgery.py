@@ -73,6 +73,16 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op)", "api.enforce(out, out, out, op)",
      "test_keccak_chi_every_input"),
 
+    # SHA-256's one-row XOR3 and Maj ((2s - 3) * (...) = 3) swapped for a booleanity row of the output
+    ("circuits/gadgets/sha256.py", "api.enforce(api.lincomb([(s, 2)], -3), second, 3, what, checked=False)",
+     "api.enforce(out, out, out, what, checked=False)", "test_sha256_pieces_every_input"),
+    # the majority's row written with the XOR's second factor (it then pins m to the XOR)
+    ("circuits/gadgets/sha256.py", "if bit == 0 else api.lincomb([(out, 8), (s, -2)], -1)",
+     "if bit < 2 else api.lincomb([(out, 8), (s, -2)], -1)", "test_sha256_pieces_every_input"),
+    # the witness reads the wrong bit of a + b + c (the rows are not checked in solve: the R1CS is)
+    ("circuits/gadgets/sha256.py", "hints.bits(2, 1 - bit)", "hints.bits(2, bit)",
+     "test_sha256_pieces_every_input"),
+
     # ECDSA without s < n (s + n fits the limbs for a small s: the same signature mod n)
     ("circuits/gadgets/ecdsa.py", "        bi.assert_less_than(api, ss, curve.n)", "        pass",
      "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),

@@ -16,9 +16,9 @@ from circuits.native.sha256 import sha256 as native_sha256
 
 from ..conftest import assert_internal_wires_bound
 
-#: SHA-256 of up to 128 bytes, the length secret (docstring of sha256_var_bytes: 78,287, and
+#: SHA-256 of up to 128 bytes, the length secret (docstring of sha256_var_bytes: 53,150, and
 #: the test circuit's input types: 1,024 for the message bytes, 256 for the digest's)
-VAR_128_CONSTRAINTS = 78_287 + 1_024 + 256
+VAR_128_CONSTRAINTS = 53_150 + 1_024 + 256
 
 
 def _bits(data: bytes) -> list[int]:
@@ -150,4 +150,4 @@ def test_128_bytes_count() -> None:
         def define(self, api: Any) -> None:
             sha256_bits(api, list(self.msg))
 
-    assert compile(B).r1cs.num_constraints - 1024 == 70_678  # less the inputs' booleanity
+    assert compile(B).r1cs.num_constraints - 1024 == 47_510  # less the inputs' booleanity

@@ -489,8 +489,10 @@ def _without_checks(body: bytes) -> bytes:
 def test_rows_without_a_check_hold_whatever_the_inputs(entry: Any) -> None:
     """The compiler writes a CHECK only for rows its instructions do not satisfy by
     construction. With every CHECK removed, the program runs to the end on any inputs
-    (values out of their types too), and every other row of the system define built holds."""
-    from circuits.compiler import _allocate
+    (values out of their types too), and every other row of the system define built holds,
+    but those a gadget enforced with ``checked=False`` (SHA-256's one-row XOR3 and Maj):
+    they hold once the checked rows do (inputs of their types: every row holds)."""
+    from circuits.compiler import _allocate, input_values
     from circuits.engine import Compiler
     from zkp.r1cs import R1CSBuilder
 
@@ -501,15 +503,20 @@ def test_rows_without_a_check_hold_whatever_the_inputs(entry: Any) -> None:
     obj.define(api)
     r1cs = api.builder.build()
     prog = api.program.build(r1cs.num_wires, range(r1cs.num_wires))
-    body, checked = _without_checks(prog.body), set(api.check_rows)
+    body, checked, unchecked = _without_checks(prog.body), set(api.check_rows), set(api.unchecked_rows)
     rng = random.Random(entry.name)
-    for _ in range(3):
-        inputs = [rng.choice([0, 1, R - 1, rng.randrange(R), rng.randrange(256)]) for _ in range(prog.num_inputs)]
+    for run in range(4):
+        if run < 3:
+            inputs = [rng.choice([0, 1, R - 1, rng.randrange(R), rng.randrange(256)]) for _ in range(prog.num_inputs)]
+        else:
+            inputs = [int(v) for v in input_values(cls, _random_assignment(cls, rng))]
         k, data = c_twin().witness_run(body, b"".join(v.to_bytes(32, "big") for v in inputs), prog.hint_fns)
         assert k == -1
         a, b, c = r1cs.evaluate([int.from_bytes(data[i:i + 32], "big") for i in range(0, len(data), 32)])
-        broken = [i for i, (x, y, z) in enumerate(zip(a, b, c)) if x * y % R != z and i not in checked]
-        assert [r1cs.label(i) for i in broken] == []
+        broken = {i for i, (x, y, z) in enumerate(zip(a, b, c)) if x * y % R != z}
+        assert [r1cs.label(i) for i in sorted(broken - checked - unchecked)] == []
+        if unchecked and run == 3:  # inputs of their types: the checks hold, so do the unchecked rows
+            assert not broken & checked and [r1cs.label(i) for i in sorted(broken & unchecked)] == []
 
 
 # ------------------------------------------------------------ every API method, both engines
@@ -534,8 +541,9 @@ class _EveryMethod(Circuit):
         api.select(b, x + 1, x), api.select(1, x, y)
         b & b, b | (u < 3), b ^ 1, ~b, b & 0, api.as_bool(b)
         api.hint(hints.div, x, y), api.hint(hints.muladd, x, y, x), api.hint(lambda: R + 5)
+        api.hint(hints.bits(2, 1), x), api.hint(hints.bits(254, 3), x, outputs=253), api.hint(hints.bits(9, 0), u, outputs=8)
         outs = api.hint(lambda a, c: (a, c, -a), x, y, outputs=3)
-        api.enforce(b, b, b)
+        api.enforce(b, b, b), api.enforce(b, 1, b, checked=False)
         api.assert_bool(b), api.assert_true(b | ~b), api.assert_equal(outs[0], x)
         api.assert_not_equal(x, x + 1), api.result(x, "x")
 
@@ -548,6 +556,53 @@ def test_every_api_method_counts_and_computes_alike_in_both_engines(x: int) -> N
     for y, u, b in [(0, 0, 0), (R - 1, 255, 1), (x, 7, 1)]:
         k, _ = _three_ways(cs, _EveryMethod(x=x, y=y, u=u, b=b))
         assert k == -1
+
+
+def test_bits_hint_and_unchecked_rows() -> None:
+    """``hints.bits`` runs the program's BITS with no row (the XOR and majority of three
+    Bools: bits 0 and 1 of their sum); a row enforced with ``checked=False`` is in the
+    system but not checked by the program (a wrong hint is then seen by the R1CS, not by
+    solve), and the debug solver still checks it."""
+
+    def circuit(skip: int, checked: bool) -> type[Circuit]:
+        class Bit(Circuit):
+            s: Secret[UInt[2]]
+
+            def define(self, api: Any) -> None:
+                (m,) = api.hint(hints.bits(2, skip), self.s, outputs=1)  # skip 0: bit 1, the majority
+                api.enforce(api.lincomb([(self.s, 2)], -3), api.lincomb([(m, 8), (self.s, -2)], -1), 3, "maj",
+                            checked=checked)
+        return Bit
+
+    cs, checked = compile(circuit(0, False)), compile(circuit(0, True))
+    assert cs.r1cs.num_constraints == checked.r1cs.num_constraints == 3  # with the input's 2-bit range check
+    assert cs.program.num_checks == checked.program.num_checks - 1
+    for s in range(4):
+        w = cs.solve(cs.circuit(s=s))
+        assert cs.r1cs.is_satisfied(w.values()) and (s >> 1) in w.values()[2:]
+        _three_ways(cs, cs.circuit(s=s))
+
+    wrong = compile(circuit(1, False))  # bit 0, not the majority
+    w = wrong.solve(wrong.circuit(s=1))  # the program does not check the row
+    assert not wrong.r1cs.is_satisfied(w.values())
+    with pytest.raises(UnsatisfiedConstraintError, match="maj"):
+        wrong.solve(wrong.circuit(s=1), debug=True)
+    loud = compile(circuit(1, True))
+    with pytest.raises(UnsatisfiedConstraintError, match="maj"):
+        loud.solve(loud.circuit(s=1))
+    for n, skip in [(1, 0), (255, 0), (3, 3), (3, -1), (True, 0)]:
+        with pytest.raises(ValueError, match="bits hint"):
+            hints.bits(n, skip)
+
+    class Count(Circuit):
+        s: Secret[UInt[2]]
+
+        def define(self, api: Any) -> None:
+            api.hint(hints.bits(3, 0), self.s)
+
+    from circuits import CircuitTypeError
+    with pytest.raises(CircuitTypeError, match="expected one input and 2 outputs, found 1 and 1"):
+        compile(Count)
 
 
 # ------------------------------------------------------------ the format's limits, at compile

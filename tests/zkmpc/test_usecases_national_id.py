@@ -96,8 +96,8 @@ def test_the_circuit_agrees_with_the_twin_at_the_name_length_edges(case: Case) -
         assert case.cs.r1cs.is_satisfied(w.values())
         assert list(w.public) == nid.public_signals(case.issuer.modulus, rec, scope=SCOPE, region=REGION, today=TODAY)
     parts = nid.parts(case.cs)
-    assert sum(parts.values()) == case.cs.r1cs.num_constraints == 146_155
-    assert parts["rsa"] == 87_661 and parts["sha256"] == 52_505
+    assert sum(parts.values()) == case.cs.r1cs.num_constraints == 129_349
+    assert parts["rsa"] == 87_661 and parts["sha256"] == 35_699
 
 
 def test_the_parsing_cannot_be_moved(case: Case) -> None:
@@ -128,7 +128,7 @@ def test_the_example_proves_on_chain_and_refuses_each_forgery() -> None:
 
     figures = national_id_qr.main([], io.StringIO())
     (proof,) = figures["proofs"]
-    assert proof["constraints"] == 146_155 and proof["gas"] > 200_000
+    assert proof["constraints"] == 129_349 and proof["gas"] > 200_000
     refused = dict(figures["refused"])
     assert refused == {
         "a second proof by the same resident (nullifier reused)": "NullifierUsedError",

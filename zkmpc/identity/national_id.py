@@ -246,7 +246,7 @@ def national_id_class() -> type[Circuit]:
 
 @lru_cache(maxsize=None)
 def national_id_circuit() -> CompiledCircuit:
-    """The compiled circuit (about 150k constraints; cached per process).
+    """The compiled circuit (about 130k constraints; cached per process).
 
     Its parts, by scope: ``sha256`` (the record, secret length up to :data:`MAX_RECORD`),
     ``rsa`` (RSA-2048 under the modulus limbs), ``modulus_hash``, ``parse`` (offsets,
