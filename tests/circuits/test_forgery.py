@@ -28,12 +28,16 @@ from circuits.native import nullifier as nullifier_native
 from circuits.native import poseidon as poseidon_native
 from circuits.native.eddsa import PrivateKey
 from circuits.native.smt import SparseMerkleTree
+from circuits.errors import UnsatisfiedConstraintError
 from circuits.testing import ForgerySearch, input_wires
 from zkp.field import R
 
 from ..conftest import unbound_wires
 
 PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
+    # session 10: the variable-length hash's one-hot of the length no longer sums to 1
+    ("circuits/gadgets/sha256.py", "api.assert_equal(api.lincomb([(x, 1) for x in eq]), 1)", "pass",
+     "test_sha256_variable_length_and_padding_cannot_be_forged"),
     # issue 23 item 1: is_zero's `x * out = 0` becomes `out * out = out`
     ("circuits/api.py", "self._row(x, out, self.constant(0), \"is_zero\",", "self._row(out, out, out, \"is_zero\",",
      "test_is_zero_and_is_equal_outputs_cannot_be_forged"),
@@ -494,6 +498,11 @@ def test_sha256_variable_length_and_padding_cannot_be_forged() -> None:
         honest = V(digest=list(native_sha256(data)), msg=list(data) + [0xFF] * (max_len - n), n=n)
         s = _search(V, honest, free_ok=1)
         _none(s.forge_all([{n_wire: m} for m in (n - 1, n + 1, n + 8, max_len, max_len + 1)]))
+    # a length past the maximum matches no position: the one-hot must still sum to 1, or
+    # every digest selector is 0 and the witness the gadget computes proves an all-zero
+    # digest (the whole compression changes, beyond the local repairs of the search)
+    with pytest.raises(UnsatisfiedConstraintError, match="sha256_var"):
+        cs.solve(V(digest=[0] * 32, msg=[1] * max_len, n=max_len + 1))
         padding = s.internal[:160]  # built before the compressions
         _none(s.sweep(padding) + s.pairs(padding, max_pairs=80) + s.non_boolean(padding))
         moved = _search(V, honest, movable=("msg",), free_ok=1)
