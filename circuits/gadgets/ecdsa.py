@@ -11,8 +11,9 @@ one signature per message adds ``s <= n / 2`` itself. Every number is 8 limbs of
 (:func:`circuits.native.ecdsa.limbs`), range-checked here (free for inputs typed ``UInt[32]``).
 
 Arithmetic modulo ``p`` and ``n`` is :func:`~circuits.gadgets.bigint.mod_div`: each value
-(a slope, a coordinate, a scalar) is one ``MODDIV`` native hint with its signed quotient, both
-range-checked, and one identity with carries. The scalar multiplication reads ``u1`` and
+(a slope, a coordinate, a scalar) is one ``MODDIV`` native hint, range-checked, and its
+folded check (a quotient of about 36 bits and a carry of about 45 on secp256k1's ``p``, 37
+and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1). The scalar multiplication reads ``u1`` and
 ``u2`` two bits at a time (Shamir's trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the
 offset point of :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12
 additions and 2 for ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4
@@ -33,14 +34,14 @@ logarithm problem. Doubling needs ``y != 0``: the curves have prime order, no po
 last addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before
 its reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 671,709 and P-256 671,045 constraints (pinned in
-tests/vectors/gadget_counts.csv): about 630 per value modulo ``p`` (the value and its
-quotient range-checked, 256 bits each, and one identity); a doubling or an addition makes
-three values, a doubling-and-addition ``2 P + T`` five (``(P + T) + P`` without the ``y`` of
-``P + T``): 127 steps of eight values, the table 42, the key, scalars and end about 30. The
-best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
-279,647) are not reached: closing the gap needs fewer range-checked bits per formula than
-one value and one quotient per product.
+Costs (limbs of 32 bits): secp256k1 406,448 and P-256 400,332 constraints (pinned in
+tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
+range, the folded check's quotient and carry about 80, 15 per product at the points); a
+doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
+(``(P + T) + P`` without the ``y`` of ``P + T``): 127 steps of eight values, the table 42,
+the key, scalars and end about 30; the selects 240 per step. The best published R1CS
+counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1 279,647) are not
+reached: the values' own ranges (256 bits each, about 1,090 values) are already 279,000.
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify

@@ -76,9 +76,18 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # ECDSA without s < n (s + n fits the limbs for a small s: the same signature mod n)
     ("circuits/gadgets/ecdsa.py", "        bi.assert_less_than(api, ss, curve.n)", "        pass",
      "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
-    # mod_div without its identity when it divides (every slope, s**-1): the last addition's slope is free
+    # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
+    ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
+     "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+    # the folded check without the quotient's range (D = q m holds only modulo r)
+    ("circuits/gadgets/bigint.py", "    _range(api, q, q_lo, q_hi)", "    pass",
+     "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # the folded check without the carry's range (D = q m modulo r only, not modulo 2**(32 g))
+    ("circuits/gadgets/bigint.py", "    _range(api, api.scale(lvar, pow(2, -width * g, R)), c_lo, c_hi)", "    pass",
+     "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # mod_div's identity with carries (limbs too wide for the folded check) skipped when it divides
     ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
-     "        pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+     "        pass", "test_mod_div_with_wide_limbs_keeps_the_identity_with_carries"),
 )
 
 
@@ -719,6 +728,64 @@ def test_bigint_quotient_carries_and_limbs_cannot_be_forged(monkeypatch: Any) ->
     carries, divmod_wires = scope_wires(cs, "bigint.carries"), scope_wires(cs, "bigint.divmod")
     _none(s.forge_all([{x: (h[x] + d) % R} for x in carries for d in (1, -1)]))  # a carry off by one
     _none(s.sweep(divmod_wires[:2] + divmod_wires[-2:]))  # quotient and remainder limbs
+
+
+def _mod_mul_circuit(m: int, k: int) -> Any:
+    """``x == a * b (mod m)`` through :func:`~circuits.gadgets.bigint.mod_div`, ``k`` limbs of
+    32 bits each: the compiled system."""
+    from circuits.gadgets import bigint as bi
+
+    class ModMul(Circuit):
+        a: Secret[UInt[32], k]
+        b: Secret[UInt[32], k]
+        x: Public[UInt[32], k]
+
+        def define(self, api: Any) -> None:
+            a, b, x = (bi.from_limbs(api, list(v), 32) for v in (self.a, self.b, self.x))
+            bi.assert_equal(api, bi.mod_div(api, m, ab=(a, b)), x)
+
+    return ModMul, compile(ModMul)
+
+
+def _forged_mod_div(monkeypatch: Any, cs: Any, assignment: Any, x: list[int]) -> Any:
+    """The witness with ``MODDIV`` returning the limbs ``x`` (the folded check's quotient and
+    carry follow from them: linear combinations), or None when some constraint refuses it."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", lambda *args: list(x))
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return None
+    finally:
+        monkeypatch.undo()
+    assert cs.r1cs.is_satisfied(w.values())
+    return w
+
+
+def test_mod_div_folded_quotient_and_carry_cannot_be_forged(monkeypatch: Any) -> None:
+    """The folded check of ``mod_div`` (``q = D / m`` and ``c = (L - q m) / 2**(32 g)`` in the
+    field, both range-checked): a value off by one (one limb: only the quotient's range
+    refuses it) or off by r (eight limbs on secp256k1's p: ``D - q m`` is then a multiple of
+    r, only the carry's range refuses it) has no witness. The controls: the honest value, and
+    ``x + m`` (a value congruent modulo m, which ``mod_div`` allows below ``2**256``), pass."""
+    from circuits.native import ecdsa as ne
+    from circuits.native.bigint import to_limbs
+
+    for m, k, a, b in ((2**31 - 1, 1, 123456789, 987654321), (ne.SECP256K1.p, 8, 5, 7)):
+        cls, cs = _mod_mul_circuit(m, k)
+        x = a * b % m
+        limbs = lambda v: to_limbs(v, 32, k)  # noqa: E731
+        at = lambda v: cls(a=limbs(a), b=limbs(b), x=limbs(v))  # noqa: E731
+        w = cs.solve(at(x))
+        assert cs.r1cs.is_satisfied(w.values()) and unbound_wires(cs, w) == []
+        assert _forged_mod_div(monkeypatch, cs, at(x), limbs(x)) is not None
+        if x + m < 2 ** (32 * k) and k > 1:
+            assert _forged_mod_div(monkeypatch, cs, at(x + m), limbs(x + m)) is not None
+        for wrong in (x + 1, x + R):
+            if wrong < 2 ** (32 * k):
+                assert _forged_mod_div(monkeypatch, cs, at(wrong), limbs(wrong)) is None, (m, wrong - x)
 
 
 def _small_rsa() -> tuple[type, Any, int, int, bytes]:
