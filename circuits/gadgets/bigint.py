@@ -62,7 +62,7 @@ from ..engine import hints
 from ..errors import CircuitDefinitionError, CircuitTypeError
 from ..var import Operand, Var
 
-__all__ = ["BigInt", "constant", "from_limbs", "from_bits", "add", "sub", "mul", "mul_mod",
+__all__ = ["BigInt", "constant", "from_limbs", "from_bits", "add", "sub", "scale", "mul", "mul_mod",
            "assert_mul_mod", "assert_equal", "assert_less_than", "is_less_than", "normalize", "mod_div",
            "mod_div_bits", "assert_zero_mod"]
 
@@ -204,6 +204,14 @@ def sub(api: API, a: BigInt, b: BigInt | int) -> BigInt:
     """``a - b`` limb by limb (free; limbs may be negative: use it in :func:`assert_equal`
     or :func:`normalize`, not as a factor of :func:`mul_mod`)."""
     return _combine(api, a, _lift(api, b, a.width), -1)
+
+
+def scale(api: API, a: BigInt, k: int) -> BigInt:
+    """``a * k`` for a constant ``k >= 0``: limbs linear in ``a``'s (free; the columns of the
+    product, their bounds the products of the bounds)."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise CircuitTypeError(f"bigint.scale: expected a constant int >= 0, found {k!r:.60}")
+    return _times_constant(api, a, k)
 
 
 # ------------------------------------------------------------ the carry check

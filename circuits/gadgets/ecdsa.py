@@ -13,12 +13,26 @@ one signature per message adds ``s <= n / 2`` itself. Every number is 8 limbs of
 Arithmetic modulo ``p`` and ``n`` is :func:`~circuits.gadgets.bigint.mod_div`: each value
 (a slope, a coordinate, a scalar) is one ``MODDIV`` native hint, range-checked, and its
 folded check (a quotient of about 36 bits and a carry of about 45 on secp256k1's ``p``, 37
-and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1). The scalar multiplication reads ``u1`` and
-``u2`` two bits at a time (Shamir's trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the
-offset point of :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12
-additions and 2 for ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4
-acc + T[digits]`` (a doubling, then ``2 P + T`` in one formula; the entry picked by a tree of
-selects), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1).
+
+P-256: the scalar multiplication reads ``u1`` and ``u2`` two bits at a time (Shamir's
+trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
+:func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12 additions and 2 for
+``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
+doubling, then ``2 P + T`` in one formula; the entry picked by a tree of selects), and
+finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+
+secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
+is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
+2**129`` and ``|k2| < 2**128`` (hints computing :func:`circuits.native.ecdsa.glv_split`;
+``k1``, ``|k2|`` range-checked to those bits, the sign a bit, the congruence checked as two
+integer identities with the hints' ``c1``, ``c2``: any pair that meets it gives ``u P = k1
+P + |k2| (+-lam P)`` on a group of prime order, so the split need not be the native one).
+Four scalars of 129 bits are read one bit each per step: a table ``T[b] = b0 G + b1 (+-lam
+G) + b2 Q + b3 (+-lam Q) + A`` (the ``G`` part constants picked by the sign bit, free; ``lam
+Q = (beta x, +-y)`` one value and 8 selects; ``Q + lam Q`` and 12 additions), ``acc =
+T[top]``, then ``acc = 2 acc + T[bits]`` 128 times (the first as a doubling and an addition,
+then ``2 P + T`` in one formula), and finally ``acc - (2**129 - 1) A``.
 
 Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
 ``lam (x2 - x1) = y2 - y1 (mod p)``: when ``P1 = -P2`` no ``lam`` exists (no witness: only an
@@ -26,22 +40,28 @@ honest signature could be refused, never a forged one accepted), when ``P1 = P2`
 would do, so that case must be impossible. In every addition of the gadget one side carries
 a multiple ``c1 A`` and the other ``c2 A`` with ``c1 != c2 (mod n)`` (the table: 0 and 1;
 the loop's ``P + T`` then ``(P + T) + P``: ``c'`` and 1, ``c' + 1`` and ``c'``, with ``c'``
-the accumulator's even coefficient, ``2 <= c' < n - 1``; the end: ``c`` and ``-c``; ``2 Q``
-and ``Q``: ``Q != O``), so ``P1 = P2`` gives ``A`` as a known combination of ``G`` and ``Q``:
-the prover would know the discrete logarithm of ``A`` (even knowing that of ``Q``), which is the discrete
-logarithm problem. Doubling needs ``y != 0``: the curves have prime order, no point of order
-2. ``R = O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) makes the
-last addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before
-its reduction modulo ``n``.
+the accumulator's coefficient entering ``2 P + T``, ``2 <= c' < 2**130``: P-256's ``2 c``
+after its doubling; secp256k1's odd ``c = 2**(k+1) - 1 >= 3``, its first step a doubling
+of ``T[top]`` (1 to 2) and ``P + T`` alone, 2 and 1; the end: ``c`` and ``-c``; ``2 Q`` and
+``Q``: ``Q != O``), so ``P1 = P2`` gives ``A`` as a known combination of ``G`` and ``Q`` (``lam G`` and ``lam Q`` are
+too): the prover would know the discrete logarithm of ``A`` (even knowing that of ``Q``),
+which is the discrete logarithm problem. ``Q + lam Q`` (no ``A``): ``Q = +-lam Q`` would
+make ``(lam -+ 1) Q = O`` with ``lam != +-1 (mod n)``, so ``Q = O``, excluded by the curve
+check. Doubling needs ``y != 0``: the curves have prime order, no point of order 2. ``R =
+O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) makes the last
+addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
+reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 406,448 and P-256 400,332 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 275,160 and P-256 400,332 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``): 127 steps of eight values, the table 42,
-the key, scalars and end about 30; the selects 240 per step. The best published R1CS
-counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1 279,647) are not
-reached: the values' own ranges (256 bits each, about 1,090 values) are already 279,000.
+(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of eight values, the
+table 42, the key, scalars and end about 30, the selects 240 per step. secp256k1: 128
+steps of five values (641 in all), the table 40, the two splits about 1,900 constraints.
+The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
+279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 1,090 values,
+whose own ranges are already 279,000).
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify
@@ -71,9 +91,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from zkp.field import R
+
 from ..api import API
+from ..engine import hints
 from ..errors import CircuitTypeError
-from ..native.ecdsa import LIMBS, WIDTH, WINDOW, Curve, offset_point, scalar_mult
+from ..native.ecdsa import LIMBS, WIDTH, WINDOW, Curve, Endomorphism, offset_point, scalar_mult
 from ..native.ecdsa import add as native_add
 from ..var import Operand, Var
 from . import bigint as bi
@@ -183,9 +206,13 @@ def ecdsa_verify(api: API, curve: Curve, qx: Sequence[Operand], qy: Sequence[Ope
         api.assert_not_equal(api.lincomb([(v, 1) for v in rr.limbs]), 0)  # r != 0 (s != 0: it has an inverse)
         minus_one = bi.sub(api, bi.constant(api, 0, WIDTH), bi.constant(api, 1, WIDTH))
         w = bi.mod_div(api, curve.n, e=minus_one, f=ss)
-        _, u1 = bi.mod_div_bits(api, curve.n, ab=(zz, w))
-        _, u2 = bi.mod_div_bits(api, curve.n, ab=(rr, w))
-        rx = _scalar_mults(api, curve, (x, y), u1, u2)
+        u1n, u1 = bi.mod_div_bits(api, curve.n, ab=(zz, w))
+        u2n, u2 = bi.mod_div_bits(api, curve.n, ab=(rr, w))
+        if curve.glv is not None:
+            rx = _glv_scalar_mults(api, curve, curve.glv, (x, y), _glv_split(api, curve, curve.glv, u1n),
+                                   _glv_split(api, curve, curve.glv, u2n))
+        else:
+            rx = _scalar_mults(api, curve, (x, y), u1, u2)
         bi.assert_less_than(api, rx, curve.p)
         bi.assert_mul_mod(api, rx, bi.constant(api, 1, WIDTH), curve.n, rr)
 
@@ -223,3 +250,109 @@ def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int
     out = native_add(c, p1, p2)
     assert out is not None
     return out
+
+
+# ------------------------------------------------------------ GLV (secp256k1)
+
+
+def _limbs(api: API, value: int) -> list[Var]:
+    """The limbs of a constant, negative values limb by limb negated (``MODDIV`` reads limbs signed)."""
+    digits = bi.constant(api, abs(value), WIDTH).bounds
+    return [api.constant((d if value >= 0 else -d) % R) for d, _ in digits]
+
+
+def _moddiv(api: API, ops: Sequence[Sequence[Var]], m: int, kq: int, kr: int) -> list[Var]:
+    """The ``MODDIV`` hint on limbs ``ops = (a, b, c, d, e, f)`` modulo ``m``."""
+    mc = _limbs(api, m)
+    ka, kb, kc, kd, ke, kf = (len(o) for o in ops)
+    with api.scope("ecdsa.glv"):
+        return api.hint(hints.moddiv(WIDTH, ka, kb, kc, kd, ke, kf, len(mc), kq, kr), *(v for o in ops for v in o),
+                        *mc, outputs=kq + kr)
+
+
+def _checked(api: API, wires: Sequence[Var], bits: Sequence[int]) -> tuple[bi.BigInt, list[Var]]:
+    out: list[Var] = []
+    for v, nb in zip(wires, bits):
+        out.extend(api.to_bits(v, nb))
+    return bi.BigInt(tuple(wires), WIDTH, tuple((0, (1 << nb) - 1) for nb in bits)), out
+
+
+def _glv_split(api: API, c: Curve, e: Endomorphism, u: bi.BigInt) -> tuple[list[Var], list[Var], Var]:
+    """The bits of ``k1`` (129) and of ``|k2|`` (128) and the sign bit of ``k2`` (1: negative)
+    with ``u = k1 + k2 lam (mod n)``: the hints compute :func:`circuits.native.ecdsa.glv_split`
+    (``c1``, ``c2``, ``k1`` modulo ``2**160``, the sign of ``k2`` as its quotient by
+    ``2**128``, ``|k2| = k2 / (1 - 2 sign) mod 2**128``), all range-checked, and the integer
+    identities ``k1 + c1 a1 + c2 a2 = u`` and ``k2 + c2 b2 = -c1 b1`` are checked (carries), so
+    ``k1 + k2 lam = u - c1 (a1 + b1 lam) - c2 (a2 + b2 lam) = u (mod n)``: any such pair gives
+    ``u P = k1 P + |k2| (+-lam P)``, whether or not it is the native one."""
+    zero, one = [api.constant(0)], [api.constant(1)]
+    c1 = _checked(api, _moddiv(api, (u.limbs, _limbs(api, e.b2), zero, zero, zero, one), c.n, 4, 0),
+                  [32, 32, 32, 30])[0]
+    c2 = _checked(api, _moddiv(api, (u.limbs, _limbs(api, -e.b1), zero, zero, zero, one), c.n, 4, 0), [32] * 4)[0]
+    neg_u = [api.scale(v, -1) for v in u.limbs]
+    k1, k1_bits = _checked(api, _moddiv(api, (c1.limbs, _limbs(api, -e.a1), c2.limbs, _limbs(api, e.a2), neg_u,
+                                              one), 2**160, 0, 5), [32, 32, 32, 32, 1])
+    k2_ops = (c1.limbs, _limbs(api, -e.b1), c2.limbs, _limbs(api, e.b2), zero)
+    neg = api.to_bits(api.scale(_moddiv(api, (*k2_ops, one), 2**128, 1, 0)[0], -1), 1)[0]
+    sigma = api.lincomb([(neg, -2)], 1)
+    mag, mag_bits = _checked(api, _moddiv(api, (*k2_ops, [sigma]), 2**128, 0, 4), [32] * 4)
+    signed = bi.BigInt(tuple(api.mul(v, sigma) for v in mag.limbs), WIDTH,
+                       tuple((-(1 << 32) + 1, (1 << 32) - 1) for _ in mag.limbs))
+    bi.assert_equal(api, bi.add(api, k1, bi.add(api, bi.scale(api, c1, e.a1), bi.scale(api, c2, e.a2))), u)
+    bi.assert_equal(api, bi.add(api, signed, bi.scale(api, c2, e.b2)), bi.scale(api, c1, -e.b1))
+    return k1_bits, mag_bits, neg
+
+
+def _glv_scalar_mults(api: API, c: Curve, e: Endomorphism, q: BPoint, s1: tuple[list[Var], list[Var], Var],
+                      s2: tuple[list[Var], list[Var], Var]) -> bi.BigInt:
+    """The ``x`` of ``u1 G + u2 Q`` from the splits of ``u1`` and ``u2``: a table of the 16
+    ``b0 G + b1 (+-lam G) + b2 Q + b3 (+-lam Q) + A``, ``acc = T[top]``, then a doubling and an
+    addition, then ``acc = 2 acc + T[...]`` 127 times, and ``acc - (2**129 - 1) A``."""
+    off = offset_point(c)
+    lam_g = (e.beta * c.g[0] % c.p, c.g[1])
+    consts: list[BPoint] = []
+    for b0, b1 in ((0, 0), (1, 0), (0, 1), (1, 1)):
+        pts = [off] + ([c.g] if b0 else [])
+        plus = pts + ([lam_g] if b1 else [])
+        minus = pts + ([(lam_g[0], c.p - lam_g[1])] if b1 else [])
+        consts.append(_sign_select(api, s1[2], _affine_total(c, plus), _affine_total(c, minus)))
+    x, y = q
+    neg_y = bi.sub(api, bi.constant(api, c.p, WIDTH, LIMBS), y)
+    y2 = bi.BigInt(tuple(api.select(s2[2], a, b) for a, b in zip(neg_y.limbs, y.limbs)), WIDTH,
+                   tuple((min(a[0], b[0]), max(a[1], b[1])) for a, b in zip(neg_y.bounds, y.bounds)))
+    q2 = (bi.mod_div(api, c.p, ab=(x, bi.constant(api, e.beta, WIDTH))), y2)
+    parts = [None, q, q2, _add(api, c, q, q2)]
+    table = [consts[i] if parts[j] is None else _add(api, c, consts[i], parts[j])  # type: ignore[arg-type]
+             for j in range(4) for i in range(4)]
+    zero = api.constant(0)
+    k1a, m1, _ = s1
+    k1b, m2, _ = s2
+
+    def digit(bit: int) -> list[Var]:
+        return [k1a[bit], m1[bit] if bit < 128 else zero, k1b[bit], m2[bit] if bit < 128 else zero]
+
+    acc = _select(api, digit(128), table)
+    acc = _add(api, c, _double(api, c, acc), _select(api, digit(127), table))
+    for bit in reversed(range(127)):
+        acc = _double_add(api, c, acc, _select(api, digit(bit), table))
+    shift = scalar_mult(c, 2**129 - 1, off)
+    assert shift is not None
+    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+
+
+def _affine_total(c: Curve, pts: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    total = pts[0]
+    for pt in pts[1:]:
+        total = _affine_sum(c, total, pt)
+    return total
+
+
+def _sign_select(api: API, neg: Var, plus: tuple[int, int], minus: tuple[int, int]) -> BPoint:
+    """``minus if neg else plus`` for constant points: limbs linear in ``neg`` (free)."""
+    out = []
+    for u, v in zip(plus, minus):
+        a, b = bi.constant(api, u, WIDTH, LIMBS), bi.constant(api, v, WIDTH, LIMBS)
+        limbs = tuple(api.lincomb([(neg, (lb[0] - la[0]) % R)], la[0]) for la, lb in zip(a.bounds, b.bounds))
+        out.append(bi.BigInt(limbs, WIDTH, tuple((min(la[0], lb[0]), max(la[0], lb[0]))
+                                                 for la, lb in zip(a.bounds, b.bounds))))
+    return out[0], out[1]

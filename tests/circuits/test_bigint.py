@@ -404,3 +404,32 @@ def test_mod_div_with_wide_limbs_keeps_the_identity_with_carries(monkeypatch: An
         with pytest.raises(UnsatisfiedConstraintError):
             cs.solve(wrong, debug=True)
         monkeypatch.undo()
+
+
+class Scaled(Circuit):
+    """``x * K == y`` (``bigint.scale``, free) on limbs of 32 bits."""
+
+    x: Secret[UInt[32], 4]
+    y: Public[UInt[32], 8]
+
+    def define(self, api: Any) -> None:
+        x, y = bi.from_limbs(api, list(self.x), 32), bi.from_limbs(api, list(self.y), 32)
+        bi.assert_equal(api, bi.scale(api, x, 0xE4437ED6010E88286F547FA90ABFE4C3), y)
+
+
+def test_scale_is_multiplication_by_a_constant() -> None:
+    k = 0xE4437ED6010E88286F547FA90ABFE4C3
+    cs = compile(Scaled)
+    for x in (0, 1, 2**128 - 1, 3**80):
+        assert cs.r1cs.is_satisfied(cs.solve(Scaled(x=to_limbs(x, 32, 4), y=to_limbs(x * k, 32, 8))).values())
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(Scaled(x=to_limbs(x, 32, 4), y=to_limbs(x * k + 1, 32, 8)))
+
+    class Negative(Circuit):
+        x: Secret[UInt[32], 4]
+
+        def define(self, api: Any) -> None:
+            bi.scale(api, bi.from_limbs(api, list(self.x), 32), -1)
+
+    with pytest.raises(CircuitTypeError):
+        compile(Negative)

@@ -76,6 +76,10 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # ECDSA without s < n (s + n fits the limbs for a small s: the same signature mod n)
     ("circuits/gadgets/ecdsa.py", "        bi.assert_less_than(api, ss, curve.n)", "        pass",
      "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+    # secp256k1's GLV split not checked: another digest's split computes the honest point
+    ("circuits/gadgets/ecdsa.py",
+     "    bi.assert_equal(api, bi.add(api, k1, bi.add(api, bi.scale(api, c1, e.a1), bi.scale(api, c2, e.a2))), u)",
+     "    pass", "test_ecdsa_glv_split_is_checked"),
     # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
     ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
      "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
@@ -951,3 +955,59 @@ def test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope(monkeypatch: Any) -> Non
         if not isinstance(got, str):
             break
     assert outcomes[-1] is None, "a chosen last slope was accepted"
+
+
+def _replayed_split(monkeypatch: Any, cs: Any, assignment: Any, recorded: list[list[int]], start: int) -> Any:
+    """Solve with the five ``MODDIV`` calls of ``u1``'s GLV split (from call ``start``)
+    returning ``recorded`` (another digest's split), every other call honest: the witness, or
+    None when some constraint refuses it."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+    from zkp.program import limbs_moddiv
+
+    seen: list[int] = []
+
+    def replay(*args: Any) -> list[int]:
+        seen.append(1)
+        at = len(seen) - 1 - start
+        return list(recorded[at]) if 0 <= at < len(recorded) else limbs_moddiv(*args)
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", replay)
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return None
+    finally:
+        monkeypatch.undo()
+    assert cs.r1cs.is_satisfied(w.values())
+    return w
+
+
+@pytest.mark.large_circuit
+def test_ecdsa_glv_split_is_checked(monkeypatch: Any) -> None:
+    """secp256k1's GLV split ``u1 = k1 + k2 lam (mod n)``: a prover who feeds the honest
+    digest's split (``k1``, ``|k2|``, its sign, the hints' ``c1``, ``c2``) into the circuit of
+    another digest computes the honest point, so only the split's check refuses it: no
+    witness. The control: the same replay under the honest digest is found."""
+    from circuits.engine import hints as hint_module
+    from circuits.native import ecdsa as ne
+    from zkp.program import limbs_moddiv
+
+    cls, cs, c, fields, z = _ecdsa_small_s()
+    calls: list[tuple[Any, list[int]]] = []
+
+    def record(*args: Any) -> list[int]:
+        out = limbs_moddiv(*args)
+        calls.append((args, out))
+        return out
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", record)
+    cs.solve(cls(**fields), debug=True)
+    monkeypatch.undo()
+    assert c.glv is not None
+    b2 = ne.limbs(c.glv.b2)[:4]
+    start = next(i for i, (args, _) in enumerate(calls) if list(args[2]) == b2)  # c1 = b2 u1 // n
+    recorded = [out for _, out in calls[start:start + 5]]
+    assert _replayed_split(monkeypatch, cs, cls(**fields), recorded, start) is not None
+    other = cls(**{**fields, "z": ne.limbs(z + 1)})
+    assert _replayed_split(monkeypatch, cs, other, recorded, start) is None
