@@ -19,8 +19,8 @@ P-256: the scalar multiplication reads ``u1`` and ``u2`` two bits at a time (Sha
 trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
 :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12 additions and 2 for
 ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
-doubling, then ``2 P + T`` in one formula; the entry picked by a tree of selects), and
-finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by a
+tree of selects), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
 
 secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
 is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
@@ -52,16 +52,17 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 275,160 and P-256 400,332 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 275,160 and P-256 362,867 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of eight values, the
-table 42, the key, scalars and end about 30, the selects 240 per step. secp256k1: 128
+(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of seven values (the
+doubling's ``y`` substituted into the three identities that read it), the table 42, the
+key, scalars and end about 30, the selects about 210 per step. secp256k1: 128
 steps of five values (641 in all), the table 40, the two splits about 1,900 constraints.
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
-279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 1,090 values,
-whose own ranges are already 279,000).
+279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 960 values,
+whose own ranges are already 246,000).
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify
@@ -144,6 +145,34 @@ def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
     y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), e=y1)
     return x4, y4
+
+
+def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
+    """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2``, ``P1``'s ``y`` never a
+    value: ``y1 = lam0 (x0 - x1) - y0`` enters the three identities that read it (the slope
+    of ``P1 + P2``, the second slope, the last ``y``) as a product and a linear term. The same
+    congruences modulo ``p`` as with ``y1`` a value, one value fewer (seven, not eight)."""
+    (x0, y0), (x2, y2) = p0, p2
+    lam0, x1 = _double_slope_x(api, c, p0)
+    lam = bi.mod_div(api, c.p, ab=(lam0, bi.sub(api, x1, x0)), e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y0, y2)),
+                     f=bi.sub(api, x2, x1))
+    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
+    total = bi.mod_div(api, c.p, ab=(lam0, bi.add(api, bi.sub(api, x0, x1), bi.sub(api, x0, x1))), e=bi.add(api, y0, y0),
+                       f=bi.sub(api, x1, x3))
+    mu = bi.sub(api, total, lam)
+    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
+    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), cd=(lam0, bi.sub(api, x0, x1)),
+                    e=bi.sub(api, bi.constant(api, 0, WIDTH), y0))
+    return x4, y4
+
+
+def _double_slope_x(api: API, c: Curve, pt: BPoint) -> tuple[bi.BigInt, bi.BigInt]:
+    """The slope and the ``x`` of ``2 P``."""
+    x, y = pt
+    a = c.a % c.p
+    neg_a = None if a == 0 else bi.constant(api, (-c.a) % c.p, WIDTH, LIMBS)
+    lam = bi.mod_div(api, c.p, ab=(x, bi.add(api, x, bi.add(api, x, x))), e=neg_a, f=bi.add(api, y, y))
+    return lam, bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x, x))
 
 
 def _double(api: API, c: Curve, pt: BPoint) -> BPoint:
@@ -237,9 +266,9 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
         if acc is None:
             acc = entry
             continue
-        for _ in range(WINDOW - 1):
+        for _ in range(WINDOW - 2):
             acc = _double(api, c, acc)
-        acc = _double_add(api, c, acc, entry)
+        acc = _double_double_add(api, c, acc, entry)
     assert acc is not None
     shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
     assert shift is not None
