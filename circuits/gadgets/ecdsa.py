@@ -19,8 +19,8 @@ P-256: the scalar multiplication reads ``u1`` and ``u2`` two bits at a time (Sha
 trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
 :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12 additions and 2 for
 ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
-doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by a
-tree of selects), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by
+selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
 
 secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
 is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
@@ -52,14 +52,18 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 275,160 and P-256 362,867 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 271,561 and P-256 360,947 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
 (``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of seven values (the
 doubling's ``y`` substituted into the three identities that read it), the table 42, the
-key, scalars and end about 30, the selects about 210 per step. secp256k1: 128
-steps of five values (641 in all), the table 40, the two splits about 1,900 constraints.
+key, scalars and end about 30, the selects 193 per step (the constant group ``i G + A``
+a multilinear polynomial of the digit's bits, free but for one product, the three others
+by trees, then a tree over the groups). secp256k1: 128
+steps of five values (641 in all), the table 40, the two splits about 1,900 constraints,
+the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
+multilinear polynomial of ``b0``, ``b1`` and the sign: four products).
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
 279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 960 values,
 whose own ranges are already 246,000).
@@ -194,6 +198,42 @@ def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint]) -> BPoint:
     return level[0]
 
 
+def _const_select(api: API, bits: Sequence[Var], points: Sequence[tuple[int, int]]) -> BPoint:
+    """``points[sum(bits[i] 2**i)]`` for constant points and Bool bits: each limb the
+    multilinear polynomial of the bits through its values, the monomials products shared by
+    every limb (``2**k - k - 1`` constraints), the limbs linear in them (free)."""
+    monos: list[Var] = [api.constant(1)]
+    for mask in range(1, 1 << len(bits)):
+        low = (mask & -mask).bit_length() - 1
+        rest = mask ^ (1 << low)
+        monos.append(bits[low] if rest == 0 else api.mul(monos[rest], bits[low]))
+    out = []
+    for coord in range(2):
+        per_point = [bi.constant(api, pt[coord], WIDTH, LIMBS).bounds for pt in points]
+        limbs, bounds = [], []
+        for i in range(LIMBS):
+            values = [b[i][0] for b in per_point]
+            coef = list(values)
+            for j in range(len(bits)):  # Moebius: the coefficient of each monomial
+                for mask in range(len(coef)):
+                    if mask >> j & 1:
+                        coef[mask] -= coef[mask ^ (1 << j)]
+            limbs.append(api.lincomb([(m, k % R) for m, k in zip(monos, coef) if k]))
+            bounds.append((min(values), max(values)))
+        out.append(bi.BigInt(tuple(limbs), WIDTH, tuple(bounds)))
+    return out[0], out[1]
+
+
+def _grouped_select(api: API, bits: Sequence[Var], first: BPoint, table: Sequence[BPoint]) -> BPoint:
+    """``table[sum(bits[i] 2**i)]`` with ``first`` the pick among the first group (the
+    entries whose upper bits are 0, constants: :func:`_const_select`): the other groups by
+    trees over the lower bits, then a tree over the upper ones."""
+    half = len(bits) // 2
+    size = 1 << half
+    groups = [first] + [_select(api, bits[:half], table[g:g + size]) for g in range(size, len(table), size)]
+    return _select(api, bits[half:], groups)
+
+
 def _pick(api: API, b: Var, one: BPoint, zero: BPoint) -> BPoint:
     out = []
     for u, v in zip(one, zero):
@@ -259,10 +299,11 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
             base = scalar_mult(c, i, c.g)
             const = off if base is None else _affine_sum(c, base, off)
             table.append(_const_point(api, const) if j == 0 else _add(api, c, _const_point(api, const), qs[j - 1]))
+    consts = [off if base is None else _affine_sum(c, base, off) for base in (scalar_mult(c, i, c.g) for i in range(size))]
     acc: BPoint | None = None
     for k in reversed(range(steps)):
         digit = [*u1[WINDOW * k: WINDOW * k + WINDOW], *u2[WINDOW * k: WINDOW * k + WINDOW]]
-        entry = _select(api, digit, table)
+        entry = _grouped_select(api, digit, _const_select(api, digit[:WINDOW], consts), table)
         if acc is None:
             acc = entry
             continue
@@ -357,13 +398,17 @@ def _glv_scalar_mults(api: API, c: Curve, e: Endomorphism, q: BPoint, s1: tuple[
     k1a, m1, _ = s1
     k1b, m2, _ = s2
 
-    def digit(bit: int) -> list[Var]:
-        return [k1a[bit], m1[bit] if bit < 128 else zero, k1b[bit], m2[bit] if bit < 128 else zero]
+    g_points = [_affine_total(c, [off] + ([c.g] if i & 1 else []) + ([(lam_g[0], (-lam_g[1] if i & 4 else lam_g[1]) % c.p)]
+                                                                      if i & 2 else [])) for i in range(8)]
 
-    acc = _select(api, digit(128), table)
-    acc = _add(api, c, _double(api, c, acc), _select(api, digit(127), table))
+    def entry(bit: int) -> BPoint:
+        d = [k1a[bit], m1[bit] if bit < 128 else zero, k1b[bit], m2[bit] if bit < 128 else zero]
+        return _grouped_select(api, d, _const_select(api, [d[0], d[1], s1[2]], g_points), table)
+
+    acc = entry(128)
+    acc = _add(api, c, _double(api, c, acc), entry(127))
     for bit in reversed(range(127)):
-        acc = _double_add(api, c, acc, _select(api, digit(bit), table))
+        acc = _double_add(api, c, acc, entry(bit))
     shift = scalar_mult(c, 2**129 - 1, off)
     assert shift is not None
     return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
