@@ -365,3 +365,71 @@ def test_mod_div_agrees_with_python_integers(vals: list[int]) -> None:
     for name, v in (("x", x), ("y", y)):
         with pytest.raises(UnsatisfiedConstraintError):
             cs.solve(ModDiv(**{**fields, name: limbs((v + 1) % _P)}))
+
+
+_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141  # secp256k1's order: no special form
+
+
+class WideDiv(Circuit):
+    """``x == u / v (mod _N)`` on limbs of 120 bits: columns of 2**241, too wide for the folded
+    check, so :func:`~circuits.gadgets.bigint.mod_div` keeps its identity with carries."""
+
+    u: Secret[UInt[120], 3]
+    v: Secret[UInt[120], 3]
+    x: Public[UInt[120], 3]
+
+    def define(self, api: Any) -> None:
+        u, v, x = (bi.from_limbs(api, list(w), 120) for w in (self.u, self.v, self.x))
+        bi.assert_equal(api, bi.mod_div(api, _N, e=bi.sub(api, bi.constant(api, 0, 120), u), f=v), x)
+
+
+def test_mod_div_with_wide_limbs_keeps_the_identity_with_carries(monkeypatch: Any) -> None:
+    """Honest divisions pass; ``x + 1`` is refused, by the honest solver and with a malicious
+    ``MODDIV`` that returns it (the quotient honest)."""
+    from circuits.engine import hints as hint_module
+    from zkp.program import limbs_moddiv
+
+    cs = compile(WideDiv)
+    rng = random.Random(21)
+    limbs = lambda n: to_limbs(n, 120, 3)  # noqa: E731
+    for _ in range(3):
+        u, v = rng.randrange(2**256), rng.randrange(1, _N)
+        x = u * pow(v, -1, _N) % _N
+        assert cs.r1cs.is_satisfied(cs.solve(WideDiv(u=limbs(u), v=limbs(v), x=limbs(x))).values())
+        wrong = WideDiv(u=limbs(u), v=limbs(v), x=limbs((x + 1) % _N))
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(wrong)
+        monkeypatch.setattr(hint_module, "limbs_moddiv",
+                            lambda *a, bad=limbs((x + 1) % _N): limbs_moddiv(*a)[:a[-2]] + bad[:a[-1]])
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(wrong, debug=True)
+        monkeypatch.undo()
+
+
+class Scaled(Circuit):
+    """``x * K == y`` (``bigint.scale``, free) on limbs of 32 bits."""
+
+    x: Secret[UInt[32], 4]
+    y: Public[UInt[32], 8]
+
+    def define(self, api: Any) -> None:
+        x, y = bi.from_limbs(api, list(self.x), 32), bi.from_limbs(api, list(self.y), 32)
+        bi.assert_equal(api, bi.scale(api, x, 0xE4437ED6010E88286F547FA90ABFE4C3), y)
+
+
+def test_scale_is_multiplication_by_a_constant() -> None:
+    k = 0xE4437ED6010E88286F547FA90ABFE4C3
+    cs = compile(Scaled)
+    for x in (0, 1, 2**128 - 1, 3**80):
+        assert cs.r1cs.is_satisfied(cs.solve(Scaled(x=to_limbs(x, 32, 4), y=to_limbs(x * k, 32, 8))).values())
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(Scaled(x=to_limbs(x, 32, 4), y=to_limbs(x * k + 1, 32, 8)))
+
+    class Negative(Circuit):
+        x: Secret[UInt[32], 4]
+
+        def define(self, api: Any) -> None:
+            bi.scale(api, bi.from_limbs(api, list(self.x), 32), -1)
+
+    with pytest.raises(CircuitTypeError):
+        compile(Negative)

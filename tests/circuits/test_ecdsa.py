@@ -82,6 +82,8 @@ def _all_three(name: str, q: tuple[int, int], digest: bytes, r: int, s: int) -> 
     want = _library_accepts(name, q, digest, r, s)
     assert ne.verify(curve, q, z, r, s) == want
     assert ne.windowed_verify(curve, q, z, r, s) == want
+    if curve.glv is not None:
+        assert ne.glv_verify(curve, q, z, r, s) == want
     assert _gadget_accepts(name, q, z, r, s) == want
     return want
 
@@ -152,6 +154,28 @@ def test_the_gadget_refuses_numbers_of_the_wrong_shape() -> None:
 def test_the_offset_points_are_on_their_curves() -> None:
     for curve, _ in CURVES.values():
         assert ne.on_curve(curve, ne.offset_point(curve))
+
+
+def test_glv_constants_and_split() -> None:
+    """secp256k1's endomorphism: ``lam G = (beta Gx, Gy)``, the basis vectors are in the
+    lattice with determinant ``n``; the split of edge and random scalars (0, 1, ``lam``,
+    ``n - 1``, ``n``, ``2**256 - 1``, both signs of ``k2``) meets the bounds the gadget's range
+    checks rely on (``0 <= k1 < 2**129``, ``|k2| < 2**128``); P-256 has none."""
+    c = ne.SECP256K1
+    e = c.glv
+    assert e is not None and ne.P256.glv is None
+    assert ne.scalar_mult(c, e.lam, c.g) == (e.beta * c.g[0] % c.p, c.g[1])
+    assert (e.a1 + e.b1 * e.lam) % c.n == 0 and (e.a2 + e.b2 * e.lam) % c.n == 0
+    assert e.a1 * e.b2 - e.a2 * e.b1 == c.n
+    rng = random.Random(5)
+    signs = set()
+    for k in [0, 1, e.lam, c.n - 1, c.n, 2**256 - 1, *(rng.randrange(2**256) for _ in range(300))]:
+        k1, k2 = ne.glv_split(c, k)
+        assert (k1 + k2 * e.lam - k) % c.n == 0 and 0 <= k1 < 2**129 and abs(k2) < 2**128, k
+        signs.add(k2 < 0)
+    assert signs == {True, False}
+    with pytest.raises(ValueError):
+        ne.glv_split(ne.P256, 5)
 
 
 # ------------------------------------------------------------ the witness program's MODDIV

@@ -90,9 +90,22 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # ECDSA without s < n (s + n fits the limbs for a small s: the same signature mod n)
     ("circuits/gadgets/ecdsa.py", "        bi.assert_less_than(api, ss, curve.n)", "        pass",
      "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
-    # mod_div without its identity when it divides (every slope, s**-1): the last addition's slope is free
+    # secp256k1's GLV split not checked: another digest's split computes the honest point
+    ("circuits/gadgets/ecdsa.py",
+     "    bi.assert_equal(api, bi.add(api, k1, bi.add(api, bi.scale(api, c1, e.a1), bi.scale(api, c2, e.a2))), u)",
+     "    pass", "test_ecdsa_glv_split_is_checked"),
+    # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
+    ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
+     "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+    # the folded check without the quotient's range (D = q m holds only modulo r)
+    ("circuits/gadgets/bigint.py", "    _range(api, q, q_lo, q_hi)", "    pass",
+     "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # the folded check without the carry's range (D = q m modulo r only, not modulo 2**(32 g))
+    ("circuits/gadgets/bigint.py", "    _range(api, api.scale(lvar, pow(2, -width * g, R)), c_lo, c_hi)", "    pass",
+     "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # mod_div's identity with carries (limbs too wide for the folded check) skipped when it divides
     ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
-     "        pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
+     "        pass", "test_mod_div_with_wide_limbs_keeps_the_identity_with_carries"),
 )
 
 
@@ -740,6 +753,64 @@ def test_bigint_quotient_carries_and_limbs_cannot_be_forged(monkeypatch: Any) ->
     _none(s.sweep(divmod_wires[:2] + divmod_wires[-2:]))  # quotient and remainder limbs
 
 
+def _mod_mul_circuit(m: int, k: int) -> Any:
+    """``x == a * b (mod m)`` through :func:`~circuits.gadgets.bigint.mod_div`, ``k`` limbs of
+    32 bits each: the compiled system."""
+    from circuits.gadgets import bigint as bi
+
+    class ModMul(Circuit):
+        a: Secret[UInt[32], k]
+        b: Secret[UInt[32], k]
+        x: Public[UInt[32], k]
+
+        def define(self, api: Any) -> None:
+            a, b, x = (bi.from_limbs(api, list(v), 32) for v in (self.a, self.b, self.x))
+            bi.assert_equal(api, bi.mod_div(api, m, ab=(a, b)), x)
+
+    return ModMul, compile(ModMul)
+
+
+def _forged_mod_div(monkeypatch: Any, cs: Any, assignment: Any, x: list[int]) -> Any:
+    """The witness with ``MODDIV`` returning the limbs ``x`` (the folded check's quotient and
+    carry follow from them: linear combinations), or None when some constraint refuses it."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", lambda *args: list(x))
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return None
+    finally:
+        monkeypatch.undo()
+    assert cs.r1cs.is_satisfied(w.values())
+    return w
+
+
+def test_mod_div_folded_quotient_and_carry_cannot_be_forged(monkeypatch: Any) -> None:
+    """The folded check of ``mod_div`` (``q = D / m`` and ``c = (L - q m) / 2**(32 g)`` in the
+    field, both range-checked): a value off by one (one limb: only the quotient's range
+    refuses it) or off by r (eight limbs on secp256k1's p: ``D - q m`` is then a multiple of
+    r, only the carry's range refuses it) has no witness. The controls: the honest value, and
+    ``x + m`` (a value congruent modulo m, which ``mod_div`` allows below ``2**256``), pass."""
+    from circuits.native import ecdsa as ne
+    from circuits.native.bigint import to_limbs
+
+    for m, k, a, b in ((2**31 - 1, 1, 123456789, 987654321), (ne.SECP256K1.p, 8, 5, 7)):
+        cls, cs = _mod_mul_circuit(m, k)
+        x = a * b % m
+        limbs = lambda v: to_limbs(v, 32, k)  # noqa: E731
+        at = lambda v: cls(a=limbs(a), b=limbs(b), x=limbs(v))  # noqa: E731
+        w = cs.solve(at(x))
+        assert cs.r1cs.is_satisfied(w.values()) and unbound_wires(cs, w) == []
+        assert _forged_mod_div(monkeypatch, cs, at(x), limbs(x)) is not None
+        if x + m < 2 ** (32 * k) and k > 1:
+            assert _forged_mod_div(monkeypatch, cs, at(x + m), limbs(x + m)) is not None
+        for wrong in (x + 1, x + R):
+            if wrong < 2 ** (32 * k):
+                assert _forged_mod_div(monkeypatch, cs, at(wrong), limbs(wrong)) is None, (m, wrong - x)
+
+
 def _small_rsa() -> tuple[type, Any, int, int, bytes]:
     import hashlib
 
@@ -903,3 +974,59 @@ def test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope(monkeypatch: Any) -> Non
         if not isinstance(got, str):
             break
     assert outcomes[-1] is None, "a chosen last slope was accepted"
+
+
+def _replayed_split(monkeypatch: Any, cs: Any, assignment: Any, recorded: list[list[int]], start: int) -> Any:
+    """Solve with the five ``MODDIV`` calls of ``u1``'s GLV split (from call ``start``)
+    returning ``recorded`` (another digest's split), every other call honest: the witness, or
+    None when some constraint refuses it."""
+    from circuits.engine import hints as hint_module
+    from circuits.errors import UnsatisfiedConstraintError
+    from zkp.program import limbs_moddiv
+
+    seen: list[int] = []
+
+    def replay(*args: Any) -> list[int]:
+        seen.append(1)
+        at = len(seen) - 1 - start
+        return list(recorded[at]) if 0 <= at < len(recorded) else limbs_moddiv(*args)
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", replay)
+    try:
+        w = cs.solve(assignment, debug=True)
+    except UnsatisfiedConstraintError:
+        return None
+    finally:
+        monkeypatch.undo()
+    assert cs.r1cs.is_satisfied(w.values())
+    return w
+
+
+@pytest.mark.large_circuit
+def test_ecdsa_glv_split_is_checked(monkeypatch: Any) -> None:
+    """secp256k1's GLV split ``u1 = k1 + k2 lam (mod n)``: a prover who feeds the honest
+    digest's split (``k1``, ``|k2|``, its sign, the hints' ``c1``, ``c2``) into the circuit of
+    another digest computes the honest point, so only the split's check refuses it: no
+    witness. The control: the same replay under the honest digest is found."""
+    from circuits.engine import hints as hint_module
+    from circuits.native import ecdsa as ne
+    from zkp.program import limbs_moddiv
+
+    cls, cs, c, fields, z = _ecdsa_small_s()
+    calls: list[tuple[Any, list[int]]] = []
+
+    def record(*args: Any) -> list[int]:
+        out = limbs_moddiv(*args)
+        calls.append((args, out))
+        return out
+
+    monkeypatch.setattr(hint_module, "limbs_moddiv", record)
+    cs.solve(cls(**fields), debug=True)
+    monkeypatch.undo()
+    assert c.glv is not None
+    b2 = ne.limbs(c.glv.b2)[:4]
+    start = next(i for i, (args, _) in enumerate(calls) if list(args[2]) == b2)  # c1 = b2 u1 // n
+    recorded = [out for _, out in calls[start:start + 5]]
+    assert _replayed_split(monkeypatch, cs, cls(**fields), recorded, start) is not None
+    other = cls(**{**fields, "z": ne.limbs(z + 1)})
+    assert _replayed_split(monkeypatch, cs, other, recorded, start) is None
