@@ -23,7 +23,7 @@ document, a reused nullifier.
     python -m examples.identity.passport [--members N] [--register solve] [--rpc URL --dev-keys]
 
 ``--register solve`` solves the register circuit and checks its R1CS instead of proving it
-(the tests: its Groth16 setup needs a 2^20 key).
+(the tests: its Groth16 setup needs a 2^19 key).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def holder(dsc: pp.DocumentSigner, number: str, birth: datetime.date, *, nationa
 
 def _add_extension(p: Any) -> None:
     p.add_argument("--register", choices=("prove", "solve"), default="prove",
-                   help="prove the register circuit (default; a 2^20 Groth16 key) or only solve it")
+                   help="prove the register circuit (default; a 2^19 Groth16 key) or only solve it")
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:

@@ -17,8 +17,8 @@ the MRZ, the other data groups' bytes (their hashes), the signing time (13 chara
 :data:`ATTRS_TIME_AT`), the digests and the signature; every other byte is checked against
 the layout, off chain and in circuit.
 
-Two circuits. :func:`register_circuit` (once per passport, 862,204 constraints, 671k of
-them the ECDSA verification; a Groth16 key of 2^20): the
+Two circuits. :func:`register_circuit` (once per passport, 493,096 constraints, 361k of
+them the ECDSA verification; a Groth16 key of 2^19): the
 signature verifies under a DSC key whose Poseidon hash is a leaf of the trusted-DSC tree
 (root public; a DSC joins the tree off chain, once its certificate is checked against its
 country's CSCA: :meth:`TrustedSigners.add`), DG1 hashes into the security object, which
