@@ -47,9 +47,16 @@ demo: $(STAMP)-install node_modules/.stamp
 # doctests too, which markers cannot deselect, and large_circuit, the 10^5-row gadgets whose
 # compile is the same Python on both passes and whose witness-program operations the
 # differential tests run on both twins), then the kernel tests under AddressSanitizer/UBSan.
+# The pure-Python pass: the kernels' tests (each compares the twins or runs them on their
+# own), the witness program's, the fuzzers, the interop runs, mpc and the project checks.
+# Circuits reach the kernels only through the witness program and the prover, whose twins
+# are compared there; their own tests run on the C pass.
+PURE_PASS = zkp mpc tests/zkp tests/mpc tests/fuzz tests/interop tests/project tests/zkmpc \
+	tests/circuits/test_witness_program.py
+
 test: $(STAMP)-dev node_modules/.stamp
 	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits mpc zkmpc tests
-	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer and not large_circuit" --doctest-modules zkp circuits mpc tests
+	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer and not large_circuit" --doctest-modules $(PURE_PASS)
 	$(MAKE) test-sanitize
 
 # ASan/UBSan builds of the extension in a scratch copy, running the kernel tests: once with

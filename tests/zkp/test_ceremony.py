@@ -80,6 +80,7 @@ def _with(zk: ZKey, **changes: object) -> ZKey:
     return ZKey(**{**zk.__dict__, **changes})
 
 
+@pytest.mark.twin_independent  # a sweep through the same Python logic on either twin
 def test_tampered_transcripts_are_refused_and_named(work: Path) -> None:
     init = read_zkey(work / "c0.zkey")
     rnd = random.Random(8)

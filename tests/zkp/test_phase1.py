@@ -89,6 +89,7 @@ def _rebuild(pt: PTau, **kw: object) -> PTau:
     return build_ptau(pt.power, **parts)  # type: ignore[arg-type]
 
 
+@pytest.mark.twin_independent  # a sweep through the same Python logic on either twin
 def test_tampered_powers_of_tau_are_refused_and_named() -> None:
     rnd = random.Random(3)
     one = ptau_contribute(ptau_new(3), name="a", rng=rnd)
