@@ -35,7 +35,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -81,18 +81,8 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
     report.expect_refusal("a DSC certified by a forged CSCA (off chain, when the DSC is registered)",
                           lambda: trusted.add(rogue.certificate), PassportSignerError)
 
-    t0 = time.perf_counter()
-    cs_reg = pp.register_circuit()
-    report.fact("register circuit", f"{cs_reg.r1cs.num_constraints:,} constraints, compiled in "
-                                    f"{time.perf_counter() - t0:.1f} s")
-    for part, count in _parts(cs_reg).items():
-        report.fact(f"  register part {part}", count)
-    t0 = time.perf_counter()
-    cs_dis = pp.disclose_circuit()
-    report.fact("disclose circuit", f"{cs_dis.r1cs.num_constraints:,} constraints, compiled in "
-                                    f"{time.perf_counter() - t0:.1f} s")
-    for part, count in _parts(cs_dis).items():
-        report.fact(f"  disclose part {part}", count)
+    cs_reg, cs_dis = (_compiled(report, name, make) for name, make in
+                      (("register", pp.register_circuit), ("disclose", pp.disclose_circuit)))
 
     chain = open_chain(args)
     registry: OnChain | None = None
@@ -198,10 +188,17 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> dict[str, A
     return report.figures
 
 
-def _parts(cs: Any) -> dict[str, int]:
+def _compiled(report: Report, name: str, make: Callable[[], Any]) -> Any:
+    """The circuit ``make`` compiles, its size, compile time and parts reported."""
     from zkmpc.identity.national_id import parts
 
-    return parts(cs)
+    t0 = time.perf_counter()
+    cs = make()
+    report.fact(f"{name} circuit", f"{cs.r1cs.num_constraints:,} constraints, compiled in "
+                                   f"{time.perf_counter() - t0:.1f} s")
+    for part, count in parts(cs).items():
+        report.fact(f"  {name} part {part}", count)
+    return cs
 
 
 if __name__ == "__main__":

@@ -701,12 +701,19 @@ def _forged_mul_mod(monkeypatch: Any, cs: Any, assignment: Any, quotient: Callab
     (``quotient(kq)``) and remainder limbs, every other wire (the carries too, by
     :func:`_field_carries` with ``field_carries``) computed from them; None when some
     constraint refuses it (define run by the solver checks each row)."""
-    from circuits.engine import hints as hint_module
-    from circuits.errors import UnsatisfiedConstraintError
-
-    monkeypatch.setattr(hint_module, "limbs_divmod", lambda width, a, b, m, kq, kr: quotient(kq) + remainder)
+    patches: dict[str, Any] = {"limbs_divmod": lambda width, a, b, m, kq, kr: quotient(kq) + remainder}
     if field_carries:
-        monkeypatch.setattr(hint_module, "limbs_carries", _field_carries)
+        patches["limbs_carries"] = _field_carries
+    return _solve_with_hints(monkeypatch, cs, assignment, patches)
+
+
+def _solve_with_hints(monkeypatch: Any, cs: Any, assignment: Any, patches: dict[str, Any]) -> Any:
+    """The witness the debug solver computes with the native hints ``patches`` replaced (a
+    malicious prover's choices), checked against the R1CS; None when some row refuses it."""
+    from circuits.engine import hints as hint_module
+
+    for name, fn in patches.items():
+        monkeypatch.setattr(hint_module, name, fn)
     try:
         w = cs.solve(assignment, debug=True)
     except UnsatisfiedConstraintError:
@@ -773,18 +780,7 @@ def _mod_mul_circuit(m: int, k: int) -> Any:
 def _forged_mod_div(monkeypatch: Any, cs: Any, assignment: Any, x: list[int]) -> Any:
     """The witness with ``MODDIV`` returning the limbs ``x`` (the folded check's quotient and
     carry follow from them: linear combinations), or None when some constraint refuses it."""
-    from circuits.engine import hints as hint_module
-    from circuits.errors import UnsatisfiedConstraintError
-
-    monkeypatch.setattr(hint_module, "limbs_moddiv", lambda *args: list(x))
-    try:
-        w = cs.solve(assignment, debug=True)
-    except UnsatisfiedConstraintError:
-        return None
-    finally:
-        monkeypatch.undo()
-    assert cs.r1cs.is_satisfied(w.values())
-    return w
+    return _solve_with_hints(monkeypatch, cs, assignment, {"limbs_moddiv": lambda *args: list(x)})
 
 
 def test_mod_div_folded_quotient_and_carry_cannot_be_forged(monkeypatch: Any) -> None:
