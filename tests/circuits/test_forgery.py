@@ -94,6 +94,10 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/ecdsa.py",
      "    bi.assert_equal(api, bi.add(api, k1, bi.add(api, bi.scale(api, c1, e.a1), bi.scale(api, c2, e.a2))), u)",
      "    pass", "test_ecdsa_glv_split_is_checked"),
+    # the split's second identity dropped: |k2| and its sign are then free (k1 + (k2 + 1) lam for another digest)
+    ("circuits/gadgets/ecdsa.py",
+     "    bi.assert_equal(api, bi.add(api, signed, bi.scale(api, c2, e.b2)), bi.scale(api, c1, -e.b1))",
+     "    pass", "test_ecdsa_glv_split_k2_is_checked"),
     # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
     ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
      "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
@@ -1026,3 +1030,50 @@ def test_ecdsa_glv_split_is_checked(monkeypatch: Any) -> None:
     assert _replayed_split(monkeypatch, cs, cls(**fields), recorded, start) is not None
     other = cls(**{**fields, "z": ne.limbs(z + 1)})
     assert _replayed_split(monkeypatch, cs, other, recorded, start) is None
+
+
+def _forged_k2(monkeypatch: Any, cs: Any, assignment: Any, c: Any, k2: int) -> Any:
+    """Solve with ``u1``'s GLV split honest but for ``k2``: the split's fourth and fifth
+    ``MODDIV`` calls (the sign of ``k2`` as its quotient by ``2**128``, then ``|k2|``) return
+    those of ``k2``, every other call honest (``u1``'s split is the first whose ``b`` is
+    ``b2``). The witness, or None when some constraint refuses it."""
+    from circuits.engine import hints as hint_module
+    from circuits.native import ecdsa as ne
+    from zkp.program import limbs_moddiv
+
+    b2, seen = ne.limbs(c.glv.b2)[:4], []
+
+    def malicious(*args: Any) -> list[int]:
+        if not seen and list(args[2]) == b2:
+            seen.append(0)
+        elif seen:
+            seen.append(seen[-1] + 1)
+        if seen and seen[-1] == 3:
+            return [(-1 if k2 < 0 else 0) % R]
+        if seen and seen[-1] == 4:
+            return ne.limbs(abs(k2))[:4]
+        return limbs_moddiv(*args)
+
+    return _solve_with_hints(monkeypatch, cs, assignment, {"limbs_moddiv": malicious})
+
+
+@pytest.mark.large_circuit
+def test_ecdsa_glv_split_k2_is_checked(monkeypatch: Any) -> None:
+    """The split's second identity ``k2 + c2 b2 = -c1 b1`` (with the first one it pins
+    ``k2``): a prover who keeps ``k1``, ``c1``, ``c2`` honest for ``u1' = u1 - lam`` (the
+    digest ``z' = z - lam s``, never signed) but claims ``k2' + 1`` gets ``k1' + (k2' + 1) lam
+    = u1 (mod n)``, the honest point, so the signature ``(r, s)`` would verify for ``z'``:
+    no witness. The control: the same hints with the honest ``k2`` under the honest digest
+    are found."""
+    from circuits.native import ecdsa as ne
+
+    cls, cs, c, fields, z = _ecdsa_small_s()
+    e, s = c.glv, 5
+    assert e is not None
+    u1 = z * pow(s, -1, c.n) % c.n
+    assert _forged_k2(monkeypatch, cs, cls(**fields), c, ne.glv_split(c, u1)[1]) is not None
+    other_z = (z - e.lam * s) % c.n
+    u1_other = other_z * pow(s, -1, c.n) % c.n
+    k1, k2 = ne.glv_split(c, u1_other)
+    assert (k1 + (k2 + 1) * e.lam - u1) % c.n == 0 and abs(k2 + 1) < 2**128
+    assert _forged_k2(monkeypatch, cs, cls(**{**fields, "z": ne.limbs(other_z)}), c, k2 + 1) is None
