@@ -1060,11 +1060,12 @@ def _forged_k2(monkeypatch: Any, cs: Any, assignment: Any, c: Any, k2: int) -> A
 @pytest.mark.large_circuit
 def test_ecdsa_glv_split_k2_is_checked(monkeypatch: Any) -> None:
     """The split's second identity ``k2 + c2 b2 = -c1 b1`` (with the first one it pins
-    ``k2``): a prover who keeps ``k1``, ``c1``, ``c2`` honest for ``u1' = u1 - lam`` (the
-    digest ``z' = z - lam s``, never signed) but claims ``k2' + 1`` gets ``k1' + (k2' + 1) lam
-    = u1 (mod n)``, the honest point, so the signature ``(r, s)`` would verify for ``z'``:
-    no witness. The control: the same hints with the honest ``k2`` under the honest digest
-    are found."""
+    ``k2``): a prover who keeps ``k1``, ``c1``, ``c2`` honest for ``u1' = u1 - d lam`` (the
+    digest ``z' = z - d lam s``, never signed) but claims ``k2' + d`` gets ``k1' + (k2' + d)
+    lam = u1 (mod n)``, the honest point, so the signature ``(r, s)`` would verify for
+    ``z'``: no witness, for ``d = 1`` (a magnitude off by one) and for a ``d`` that flips the
+    sign of ``k2'``. The control: the same hints with the honest ``k2`` under the honest
+    digest are found."""
     from circuits.native import ecdsa as ne
 
     cls, cs, c, fields, z = _ecdsa_small_s()
@@ -1072,8 +1073,9 @@ def test_ecdsa_glv_split_k2_is_checked(monkeypatch: Any) -> None:
     assert e is not None
     u1 = z * pow(s, -1, c.n) % c.n
     assert _forged_k2(monkeypatch, cs, cls(**fields), c, ne.glv_split(c, u1)[1]) is not None
-    other_z = (z - e.lam * s) % c.n
-    u1_other = other_z * pow(s, -1, c.n) % c.n
-    k1, k2 = ne.glv_split(c, u1_other)
-    assert (k1 + (k2 + 1) * e.lam - u1) % c.n == 0 and abs(k2 + 1) < 2**128
-    assert _forged_k2(monkeypatch, cs, cls(**{**fields, "z": ne.limbs(other_z)}), c, k2 + 1) is None
+    flips = (d for d in range(2**128 - 1, 2**128 - 30, -1) if ne.glv_split(c, (u1 - d * e.lam) % c.n)[1] < 0)
+    for d in (1, next(flips)):
+        other_z = (z - d * e.lam * s) % c.n
+        k1, k2 = ne.glv_split(c, other_z * pow(s, -1, c.n) % c.n)
+        assert (k1 + (k2 + d) * e.lam - u1) % c.n == 0 and abs(k2 + d) < 2**128
+        assert _forged_k2(monkeypatch, cs, cls(**{**fields, "z": ne.limbs(other_z)}), c, k2 + d) is None, d
