@@ -12,13 +12,13 @@ negates a few (free). Two rows carry the cost, each determining one new Bool fro
 
 Each costs one row and one wire. The witness program reads ``out`` as a bit of a small sum
 (bit 0 of ``s`` for the XOR, bit 1 of ``2a - b + c + 1`` for chi: its ``BITS`` operation, no
-field inversion; Keccak-256 of 128 bytes solves in 0.03 s, 1.6 s with a division per row). Per
-round: the column parities (XOR of five: two rows) 640, theta's ``bit ^ C[x-1] ^ C[x+1]``
-1,600, chi 1,600: 3,840. The first round folds the constant lanes (padding, capacity); the
-last computes only the lanes the digest reads (the first row of chi: 5 of 25 lanes of theta).
-Keccak-256 of 128 bytes (one permutation) given as Bools (``keccak256_bits``): 89,024
-constraints; as bytes, 1,024 more to split them (the best published count, 93,184;
-vocdoni/keccak256-circom states 150,848).
+field inversion; Keccak-256 of 128 bytes solves in about 0.02 s, 0.8 s with a division per
+row). Per round: the column parities (XOR of five: two rows) 640, theta's ``bit ^ C[x-1] ^
+C[x+1]`` 1,600, chi 1,600: 3,840. The first round folds the constant lanes (padding,
+capacity); the last computes only the lanes the digest reads (the first row of chi: 5 of 25
+lanes of theta). Keccak-256 of 128 bytes (one permutation) given as Bools
+(``keccak256_bits``): 89,024 constraints; as bytes, 1,024 more to split them (the best
+published count, 93,184; vocdoni/keccak256-circom states 150,848).
 
     >>> from circuits import Circuit, Public, Secret, UInt, compile
     >>> from circuits.gadgets import keccak256_bytes
