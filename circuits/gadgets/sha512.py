@@ -1,10 +1,10 @@
 """SHA-512 and SHA-384 in circuit, equal to :func:`hashlib.sha512` / :func:`hashlib.sha384`
 and to their twins :mod:`circuits.native.sha512` (e-passports hash their data groups with
 them). The construction is SHA-256's (:mod:`circuits.gadgets.sha256`) on 64-bit words: 80
-rounds, 128-byte blocks, a 128-bit length field. Costs per round: each three-way XOR 2
-constraints per bit, Ch 1, Maj 2, the two additions one decomposition each (64 bits plus
+rounds, 128-byte blocks, a 128-bit length field. Costs per round: each three-way XOR 1
+constraint per bit, Ch 1, Maj 1, the two additions one decomposition each (64 bits plus
 the carries). SHA-512 of 128 bytes (two blocks, the second all padding):
-112,688 constraints (from bits; 1,024 more from bytes), SHA-384 the same.
+74,928 constraints (from bits; 1,024 more from bytes), SHA-384 the same.
 
     >>> import hashlib
     >>> from circuits import Circuit, Public, Secret, UInt, compile

@@ -130,6 +130,36 @@ def test_only_the_requested_lanes_are_computed_in_the_last_round(permutation: An
     cs.solve(Four(out=_lane_bits(native.keccak_f1600(lanes)[:4]), state=_lane_bits(lanes)))
 
 
+class OneRow(Circuit):
+    out: Public[Bool, 2]
+    abc: Secret[Bool, 3]
+
+    def define(self, api: Any) -> None:
+        from circuits.gadgets import keccak as gadget
+
+        a, b, c = self.abc
+        api.assert_equal(gadget._xor3(api, a, b, c), self.out[0])
+        api.assert_equal(gadget._chi(api, a, b, c), self.out[1])
+
+
+@pytest.mark.parametrize("abc", [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)])
+def test_xor3_and_chi_witness_bits_are_the_functions_on_all_eight_inputs(abc: tuple[int, int, int]) -> None:
+    # the witness reads each output as a bit of a small sum (no division): the right bit on
+    # every input, and the row refuses the other value
+    cs = compile(OneRow)
+    a, b, c = abc
+    want = [a ^ b ^ c, a ^ ((1 - b) & c)]
+    w = cs.solve(OneRow(out=want, abc=list(abc)))
+    assert cs.r1cs.is_satisfied(w.values())
+    for k in range(2):
+        wrong = list(want)
+        wrong[k] ^= 1
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(OneRow(out=wrong, abc=list(abc)))
+    s = ForgerySearch(cs, w)
+    assert not s.forge_all([{o: 1 - w.values()[o]} for o in input_wires(cs, "out")])
+
+
 # ------------------------------------------------------------------ the sponge
 
 
