@@ -16,7 +16,9 @@ Example:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
