@@ -10,7 +10,9 @@ to an attacker who can measure it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 from .field import P as _P_INT
 from .field import R as _R_INT
@@ -30,7 +32,8 @@ R = mpz(_R_INT)
 ZERO = mpz(0)
 ONE = mpz(1)
 
-Fq2 = tuple[Any, Any]  # (c0, c1)
+if TYPE_CHECKING:
+    Fq2 = tuple[Any, Any]  # (c0, c1)
 
 #: y^2 = x^3 + 3 on G1; y^2 = x^3 + 3/(9+u) on the twist (G2)
 B1 = mpz(3)
@@ -248,7 +251,8 @@ def g2_on_curve(x: Fq2, y: Fq2) -> bool:
 
 # ---------------------------------------------------------------- generic helpers
 
-Group = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], Any, Callable[..., Any]]
+if TYPE_CHECKING:
+    Group = tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any], Any, Callable[..., Any]]
 #: (add, add_affine, double, infinity, neg) for each group
 G1_OPS: Group = (g1_add, g1_add_affine, g1_double, G1_INF, g1_neg)
 G2_OPS: Group = (g2_add, g2_add_affine, g2_double, G2_INF, g2_neg)

@@ -16,7 +16,9 @@ Security: variable-time arithmetic throughout.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from . import _arith as A
 from ._bn254_py_ceremony import (blake2b_update, g1_apply_key, g1_from_lem, g1_ifft, g1_lincomb,

@@ -18,7 +18,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from ._lazy import lazy_module
 from ._backend import kernels

@@ -16,7 +16,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Iterable, Literal
 
 from .errors import InputTypeError, MalformedInputError
 

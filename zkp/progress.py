@@ -24,12 +24,16 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from typing import Any, Callable, TextIO, Union
+from collections.abc import Callable
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 __all__ = ["Progress", "Report", "reporter", "terminal"]
 
 #: what ``progress=`` takes (see the module)
-Progress = Union[None, bool, Callable[[str, int, int], None], type]
+Progress = None | bool | Callable[[str, int, int], None] | type
 #: what a long step calls
 Report = Callable[[str, int, int], None]
 

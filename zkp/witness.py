@@ -9,7 +9,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from .errors import MalformedInputError
 from .field import check_fr, from_words

@@ -137,7 +137,7 @@ def test_cli_prove_imports_nothing_it_does_not_need(keys: Path, tmp_path: Path) 
             "'zkp.formats.strict_json', 'zkmpc.cli.ceremony', 'zkmpc.cli.party', "
             "'zkmpc.cli.witness', 'zkmpc.cli.paillier', 'zkmpc.cli.evm', 'dataclasses', 'inspect', "
             "'zkp.formats.zkey', 'zkp.groth16.proving_key', 'zkp.display', 'html', 'shutil', 'random', "
-            "'secrets', 'hmac', 'argparse', 'gettext') "
+            "'secrets', 'hmac', 'argparse', 'gettext', 'typing', 'json') "
             "if m in sys.modules and not isinstance(getattr(sys.modules[m], '__spec__', None) and "
             "sys.modules[m].__spec__.loader, u.LazyLoader)]; print(loaded)")
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}

@@ -46,9 +46,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
 
 if TYPE_CHECKING:
+    from typing import Any, Sequence
     import argparse
 
 __all__ = ["main"]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
 
 if TYPE_CHECKING:  # annotations only: zkmpc prove from a .zkey imports no argparse
+    from typing import Any
     import argparse
 
 __all__ = ["MAX_FILE", "read_file", "write_file", "load_circuit", "input_value", "load_assignment",

@@ -15,9 +15,10 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
 
 if TYPE_CHECKING:  # annotations only: zkmpc prove from a .zkey imports no argparse
+    from typing import Any
     import argparse
 
 from .common import load_assignment, load_circuit, read_file, write_file

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import struct
-from typing import TYPE_CHECKING, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from ..errors import FormatError
 from ..field import R

@@ -15,8 +15,9 @@ Example:
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from ..curve import G1Point, G2Point
 from ..errors import FormatError, MalformedInputError
@@ -30,6 +31,32 @@ __all__ = ["vk_to_json", "vk_from_json", "proof_to_json", "proof_from_json",
 
 _MAX_PROOF_BYTES = 64 * 1024
 _DEV_KEY = "zkmpc_development"  # marks a development verifying key (see vk_to_json)
+
+
+def _dumps(doc: Any, newline: str = "\n") -> str:
+    """``json.dumps(doc, indent=1)``, written here so that a prover writing a proof does not
+    import json: lists, objects, bools, ints and plain ASCII names are spelled directly,
+    anything else (escapes, floats, None) by json itself.
+
+    Example:
+        >>> _dumps({"pi_a": ["1", "2"], "n": 3, "dev": True, "e": []})
+        '{\\n "pi_a": [\\n  "1",\\n  "2"\\n ],\\n "n": 3,\\n "dev": true,\\n "e": []\\n}'
+    """
+    inner = newline + " "
+    if isinstance(doc, list) and doc:
+        return "[" + inner + ("," + inner).join(_dumps(v, inner) for v in doc) + newline + "]"
+    if isinstance(doc, dict) and doc:
+        items = (f"{_dumps(k)}: {_dumps(v, inner)}" for k, v in doc.items())
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(doc, bool):
+        return "true" if doc else "false"
+    if type(doc) is int:
+        return str(doc)
+    if isinstance(doc, str) and doc.isascii() and doc.replace("_", "").isalnum():
+        return f'"{doc}"'
+    import json
+
+    return json.dumps(doc, indent=1)
 
 
 def _g1(p: G1Point) -> list[str]:
@@ -127,7 +154,7 @@ def vk_to_json(vk: VerifyingKey) -> str:
     }
     if vk.development:  # one extra key, which snarkjs ignores; absent for production keys
         doc[_DEV_KEY] = True
-    return json.dumps(doc, indent=1)
+    return _dumps(doc)
 
 
 def vk_from_json(text: str | bytes) -> VerifyingKey:
@@ -162,7 +189,7 @@ def proof_to_json(proof: Proof) -> str:
     """``proof.json`` exactly as ``snarkjs groth16 prove``."""
     doc = {"pi_a": _g1(proof.a), "pi_b": _g2(proof.b), "pi_c": _g1(proof.c),
            "protocol": "groth16", "curve": "bn128"}
-    return json.dumps(doc, indent=1)
+    return _dumps(doc)
 
 
 def proof_from_json(text: str | bytes) -> Proof:
@@ -177,7 +204,7 @@ def proof_from_json(text: str | bytes) -> Proof:
 
 def public_to_json(values: Sequence[int]) -> str:
     """``public.json``: the public signals as decimal strings."""
-    return json.dumps([str(check_fr(v, f"public input {i}")) for i, v in enumerate(values)], indent=1)
+    return _dumps([str(check_fr(v, f"public input {i}")) for i, v in enumerate(values)])
 
 
 def public_from_json(text: str | bytes, *, num_public: int | None = None) -> list[int]:

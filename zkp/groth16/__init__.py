@@ -17,7 +17,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any
 
 from .keys import PreparedVerifyingKey, Proof, VerifyingKey
 from .setup import DevelopmentKeyWarning, setup  # eager: the submodule's name is the function's

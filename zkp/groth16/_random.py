@@ -12,7 +12,9 @@ instead of looping forever.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from ..errors import InputTypeError, MalformedInputError
 from ..field import R

@@ -6,7 +6,9 @@ Keys hold their point vectors as packed buffers (EIP-196/197 encodings, see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..curve import G1Point, G2Point
 from ..errors import InputTypeError, MalformedInputError

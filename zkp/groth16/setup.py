@@ -11,7 +11,9 @@ Security:
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point

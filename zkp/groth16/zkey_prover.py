@@ -36,7 +36,9 @@ from __future__ import annotations
 import mmap
 import os
 import struct
-from typing import Any, NoReturn, Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the prove path
+if TYPE_CHECKING:
+    from typing import Any, NoReturn, Sequence
 
 from .._backend import kernels
 from ..curve import G1Point, G2Point
