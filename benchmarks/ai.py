@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         (d / "mlp.wtns").write_bytes(write_wtns(w))
         runs = [run(zkmpc_cmd("prove", "mlp.zkey", "mlp.wtns", "p.json", "pub.json"), d)
                 for _ in range(args.repeat)]
-    proc_s, peak = min(t for t, _ in runs), max(m for _, m in runs)
+    proc_s, peak = min(r[0] for r in runs), max(r[1] for r in runs)
     print(f"\n{'step':<48} {'value':>12}")
     for name, value in (("compile (s)", compile_s), ("solve: witness (s)", solve_s),
                         ("setup, development (s)", setup_s),

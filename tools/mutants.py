@@ -134,7 +134,8 @@ def forgery_mutants() -> tuple[Mutant, ...]:
     """The gadget bugs planted to see tests/circuits/test_forgery.py fail (its ``PLANTED_BUGS``, read
     without importing the tests). Each runs the one test the list says catches it (the whole file
     and its 10^5-row circuits for every mutant took the better part of an hour); a test that
-    catches several is named ``_2``, ``_3``... after its first, so ``--only`` picks one."""
+    catches several is named ``_2``, ``_3``... after its first, so ``--only`` picks one. A
+    catching test in another file is written ``tests/...py::test_name``."""
     import ast
 
     tree = ast.parse((ROOT / FORGERY_TESTS).read_text())
@@ -143,11 +144,12 @@ def forgery_mutants() -> tuple[Mutant, ...]:
             bugs = ast.literal_eval(node.value)
             seen: dict[str, int] = {}
             out = []
-            for path, old, new, test in bugs:
+            for path, old, new, where in bugs:
+                file, _, test = where.rpartition("::")  # a test of another file is named path::test
                 seen[test] = seen.get(test, 0) + 1
                 suffix = f"_{seen[test]}" if seen[test] > 1 else ""
                 out.append(Mutant(f"forgery_{test.removeprefix('test_')}{suffix}", path, old, new,
-                                  (f"{FORGERY_TESTS}::{test}",), f"caught by {test}"))
+                                  (f"{file or FORGERY_TESTS}::{test}",), f"caught by {test}"))
             return tuple(out)
     raise SystemExit(f"{FORGERY_TESTS}: no PLANTED_BUGS list")
 
@@ -229,8 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     everything = MUTANTS + forgery_mutants()
     chosen = [m for m in everything if not args.only or m.name in args.only.split(",")]
     if args.list:
+        width = max((len(m.name) for m in chosen), default=0)
         for m in chosen:
-            print(f"{m.name:36} {m.path}: {m.why}")
+            print(f"{m.name:{width}} {m.path}: {m.why}")
         return 0
     unknown = set(filter(None, args.only.split(","))) - {m.name for m in everything}
     if unknown:

@@ -109,7 +109,7 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
      "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
     # mod_div's identity with carries (limbs too wide for the folded check) skipped when it divides
     ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
-     "        pass", "test_mod_div_with_wide_limbs_keeps_the_identity_with_carries"),
+     "        pass", "tests/circuits/test_bigint.py::test_mod_div_with_wide_limbs_keeps_the_identity_with_carries"),
 )
 
 
