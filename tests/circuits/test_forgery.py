@@ -980,8 +980,6 @@ def _replayed_split(monkeypatch: Any, cs: Any, assignment: Any, recorded: list[l
     """Solve with the five ``MODDIV`` calls of ``u1``'s GLV split (from call ``start``)
     returning ``recorded`` (another digest's split), every other call honest: the witness, or
     None when some constraint refuses it."""
-    from circuits.engine import hints as hint_module
-    from circuits.errors import UnsatisfiedConstraintError
     from zkp.program import limbs_moddiv
 
     seen: list[int] = []
@@ -991,15 +989,7 @@ def _replayed_split(monkeypatch: Any, cs: Any, assignment: Any, recorded: list[l
         at = len(seen) - 1 - start
         return list(recorded[at]) if 0 <= at < len(recorded) else limbs_moddiv(*args)
 
-    monkeypatch.setattr(hint_module, "limbs_moddiv", replay)
-    try:
-        w = cs.solve(assignment, debug=True)
-    except UnsatisfiedConstraintError:
-        return None
-    finally:
-        monkeypatch.undo()
-    assert cs.r1cs.is_satisfied(w.values())
-    return w
+    return _solve_with_hints(monkeypatch, cs, assignment, {"limbs_moddiv": replay})
 
 
 @pytest.mark.large_circuit
