@@ -1,7 +1,8 @@
 """The C kernels at sizes that cross every batch, chunk and thread boundary.
 
 The batched and threaded kernels split their work: per-point multiplication runs in
-batch-affine lockstep over batches of ``BATCH`` = 2,048 points per worker, group FFT stages in
+batch-affine lockstep over batches of ``BATCH`` = 2,048 points per worker (fixed-base
+multiplication over chunks of ``FB_CHUNK`` = 256 scalars), group FFT stages in
 chunks of 1,024 butterflies, MSMs split their windows and lincomb its rows over workers, the G2
 subgroup check uses threads from 64 points, the LEM conversion from 4,096, and every worker
 takes the range ``n*t/nt .. n*(t+1)/nt`` of ``ZKP_THREADS`` workers. A kernel that drops the
@@ -30,6 +31,7 @@ from zkp.field import P, R
 
 
 BATCH = 2048
+FB_CHUNK = 256  # curve_impl.h: the scalars of one batch-affine fixed-base chunk
 
 
 
@@ -103,6 +105,25 @@ def test_fixed_base_batch_mul_across_threads(C: ModuleType, threads: str | None,
     base = multiples(group, (base_log,))
     got = getattr(C, f"{group}_batch_mul")(base, enc(list(logs(n, seed=1))))
     assert_points(group, got, multiples(group, tuple(s * base_log % R for s in logs(n, seed=1))))
+
+
+FB_SIZES = {"g1": [FB_CHUNK - 1, FB_CHUNK, FB_CHUNK + 1, 2 * FB_CHUNK + 1, 3 * (FB_CHUNK + 1) + 1],
+            "g2": [FB_CHUNK + 1, 2 * (FB_CHUNK + 1) + 1]}
+
+
+@pytest.mark.parametrize("group,n", [(g, n) for g in ("g1", "g2") for n in FB_SIZES[g]])
+def test_fixed_base_across_chunks(C: ModuleType, threads: str | None, group: str, n: int) -> None:
+    """Fixed-base chunks: zeros (no addition in any window), 1, r - 1 and scalars whose low
+    windows are zero (an accumulator that starts late) on and around each chunk's edges."""
+    rnd = random.Random(n)
+    ks = [rnd.randrange(1, R) for _ in range(n)]
+    for i, k in zip((0, FB_CHUNK - 1, FB_CHUNK, FB_CHUNK + 1, 2 * FB_CHUNK, n - 1),
+                    (0, 1, R - 1, 0, 1 << 250, (R - 1) >> 30 << 30)):
+        if i < n:
+            ks[i] = k
+    base_log = 11
+    got = getattr(C, f"{group}_batch_mul")(multiples(group, (base_log,)), enc(ks))
+    assert_points(group, got, multiples(group, tuple(k * base_log % R for k in ks)))
 
 
 MSM_SIZES = {"g1": [1, 31, 32, 33, 64, BATCH - 1, BATCH + 1, 2 * (BATCH + 1) + 1],

@@ -423,37 +423,96 @@ static int FN(msm_bits)(JAC *result, const AFF *pts_in, const fe *ks_in, size_t 
     return ok;
 }
 
+/* Fixed base: out[i] = k_i * base, as the sum over windows w of table[w][d_w(k_i)] with
+ * table[w][d - 1] = d * 2^(c*w) * base (affine). The accumulators stay affine: a chunk of
+ * FB_CHUNK scalars adds its window-w entries in one batch that shares one field inversion
+ * (Montgomery's trick), about half the field multiplications of a mixed Jacobian addition
+ * and no normalisation at the end. For a base of prime order r and scalars below r an
+ * accumulator never meets its entry or its negation (the partial sum's scalar is below
+ * 2^(c*w), the entry's at least 2^(c*w), both below r); the doubling and cancelling cases
+ * are still handled, as the bucket batches do. */
+#ifndef FB_CHUNK
+#define FB_CHUNK 256
+#endif
+#ifndef FB_MAX_WINDOW
+#define FB_MAX_WINDOW 10
+#endif
+
 typedef struct {
-    const AFF *table; const fe *ks; JAC *acc; size_t lo, hi, width; int c, nwin;
+    const AFF *table; const fe *ks; AFF *out; size_t lo, hi, width; int c, nwin;
 } FN(fb_job);
+
+/* one window's additions for the chunk acc[0..m) (ks its scalars) */
+static void FN(fb_window)(AFF *acc, const fe *ks, size_t m, const AFF *row, int pos, int c) {
+    F den[FB_CHUNK], pre[FB_CHUNK];
+    uint16_t who[FB_CHUNK];
+    uint8_t kind[FB_CHUNK];
+    const AFF *add[FB_CHUNK];
+    size_t cnt = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t d = get_bits(&ks[i], pos, c);
+        if (!d || row[d - 1].inf) continue;
+        const AFF *p = &row[d - 1];
+        AFF *b = &acc[i];
+        if (b->inf) { *b = *p; continue; }
+        if (F_EQ(&p->x, &b->x)) {
+            if (F_EQ(&p->y, &b->y) && !F_IS_ZERO(&b->y)) { kind[cnt] = KIND_DBL; F_DBL(&den[cnt], &b->y); }
+            else { kind[cnt] = KIND_CANCEL; den[cnt] = F_ONE; }
+        } else {
+            kind[cnt] = KIND_ADD;
+            F_SUB(&den[cnt], &p->x, &b->x);
+        }
+        who[cnt] = (uint16_t)i; add[cnt] = p; cnt++;
+    }
+    if (!cnt) return;
+    F inv_all = F_ONE;
+    for (size_t k = 0; k < cnt; k++) { pre[k] = inv_all; F_MUL(&inv_all, &inv_all, &den[k]); }
+    F_INV(&inv_all, &inv_all);
+    for (size_t k = cnt; k-- > 0;) {
+        F inv, lambda, t, x3, y3;
+        F_MUL(&inv, &inv_all, &pre[k]);
+        F_MUL(&inv_all, &inv_all, &den[k]);
+        AFF *b = &acc[who[k]];
+        if (kind[k] == KIND_CANCEL) { b->x = F_ZERO; b->y = F_ZERO; b->inf = 1; continue; }
+        if (kind[k] == KIND_ADD) {
+            F_SUB(&t, &add[k]->y, &b->y);
+            F_MUL(&lambda, &t, &inv);
+            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &add[k]->x);
+        } else {
+            F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
+            F_MUL(&lambda, &t, &inv);
+            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &b->x);
+        }
+        F_SUB(&t, &b->x, &x3); F_MUL(&y3, &lambda, &t); F_SUB(&y3, &y3, &b->y);
+        b->x = x3; b->y = y3;
+    }
+}
 
 static void *FN(fb_worker)(void *arg) {
     FN(fb_job) *j = arg;
-    for (size_t i = j->lo; i < j->hi; i++) {
-        FN(set_inf)(&j->acc[i]);
-        for (int w = 0; w < j->nwin; w++) {
-            uint32_t d = get_bits(&j->ks[i], w * j->c, j->c);
-            if (d) FN(add_aff)(&j->acc[i], &j->acc[i], &j->table[(size_t)w * j->width + d - 1], 0);
-        }
+    for (size_t lo = j->lo; lo < j->hi; lo += FB_CHUNK) {
+        size_t m = j->hi - lo < FB_CHUNK ? j->hi - lo : FB_CHUNK;
+        AFF *acc = &j->out[lo];
+        for (size_t i = 0; i < m; i++) { acc[i].x = F_ZERO; acc[i].y = F_ZERO; acc[i].inf = 1; }
+        for (int w = 0; w < j->nwin; w++)
+            FN(fb_window)(acc, &j->ks[lo], m, &j->table[(size_t)w * j->width], w * j->c, j->c);
     }
     return NULL;
 }
 
-/* out[i] = k_i * base, via a table of d * 2^(c*j) * base (affine); the scalars are split
- * over nthreads threads */
+/* out[i] = k_i * base (k_i < r), via a table of d * 2^(c*j) * base (affine); the scalars
+ * are split over nthreads threads */
 static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n, int nthreads) {
     if (n == 0) return 1;
     if (base->inf) { for (size_t i = 0; i < n; i++) { out[i].x = F_ZERO; out[i].y = F_ZERO; out[i].inf = 1; } return 1; }
     int c = msm_window(n, SCALAR_BITS);
-    if (c > 10) c = 10;
+    if (c > FB_MAX_WINDOW) c = FB_MAX_WINDOW;
     int nwin = (SCALAR_BITS + c - 1) / c;
     size_t width = ((size_t)1 << c) - 1, tsize = width * (size_t)nwin;
     JAC *jt = malloc(tsize * sizeof(JAC));
     AFF *table = malloc(tsize * sizeof(AFF));
-    size_t scratch_n = tsize > n ? tsize : n;
-    F *scratch = malloc(scratch_n * sizeof(F));
-    JAC *acc = malloc(n * sizeof(JAC));
-    if (!jt || !table || !scratch || !acc) { free(jt); free(table); free(scratch); free(acc); return 0; }
+    F *scratch = malloc(tsize * sizeof(F));
+    if (!jt || !table || !scratch) { free(jt); free(table); free(scratch); return 0; }
     JAC start;
     FN(from_aff)(&start, base);
     for (int w = 0; w < nwin; w++) {
@@ -463,22 +522,21 @@ static int FN(fixed_base)(AFF *out, const AFF *base, const fe *ks, size_t n, int
         for (int j = 0; j < c; j++) FN(dbl)(&start, &start);
     }
     FN(batch_to_aff)(table, jt, tsize, scratch);
-    free(jt);
+    free(jt); free(scratch);
     if (nthreads < 1) nthreads = 1;
     if ((size_t)nthreads > n) nthreads = (int)n;
     FN(fb_job) jobs[MAX_THREADS];
     pthread_t tids[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int t = 0; t < nthreads; t++) {
-        jobs[t] = (FN(fb_job)){table, ks, acc, n * t / nthreads, n * (t + 1) / nthreads, width, c, nwin};
+        jobs[t] = (FN(fb_job)){table, ks, out, n * t / nthreads, n * (t + 1) / nthreads, width, c, nwin};
         if (t > 0) started[t] = pthread_create(&tids[t], NULL, FN(fb_worker), &jobs[t]) == 0;
     }
     FN(fb_worker)(&jobs[0]);
     for (int t = 1; t < nthreads; t++) {
         if (started[t]) pthread_join(tids[t], NULL); else FN(fb_worker)(&jobs[t]);
     }
-    FN(batch_to_aff)(out, acc, n, scratch);
-    free(table); free(scratch); free(acc);
+    free(table);
     return 1;
 }
 
