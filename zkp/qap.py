@@ -15,9 +15,9 @@ from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ._arith import batch_inverse, mpz
+from ._arith import mpz
 from .errors import SetupError, UnsatisfiedError
-from .field import FR_TWO_ADICITY, R, fr_root_of_unity, to_words
+from .field import FR_TWO_ADICITY, R, from_words, fr_root_of_unity, to_words
 from .r1cs import R1CS
 
 __all__ = ["domain_size", "witness_evaluations", "lagrange_at", "wire_polys_at", "QapMatrices"]
@@ -49,18 +49,32 @@ def witness_evaluations(cs: R1CS, w: Sequence[int]) -> tuple[bytes, bytes, bytes
     return _enc(a, n), _enc(b, n), _enc(c, n)
 
 
-def lagrange_at(tau: int, log_n: int) -> list[int]:
-    """``L_j(tau)`` for the Lagrange basis of the 2**log_n domain (tau outside it)."""
+def lagrange_at(tau: int, log_n: int, *, odd: bool = False) -> list[int]:
+    """``L_j(tau)`` for the Lagrange basis of the 2**log_n domain (tau outside it); with
+    ``odd``, only the odd ``j`` (a setup's ``h`` terms: the odd half of the doubled domain).
+
+    ``L_j(tau) = (tau**n - 1) / n * w**j / (tau - w**j)``, the inverses in one batch by the
+    kernels (the C twin when loaded).
+
+    Example:
+        >>> sum(lagrange_at(5, 3)) % R  # the basis sums to the constant 1
+        1
+        >>> lagrange_at(5, 3, odd=True) == lagrange_at(5, 3)[1::2]
+        True
+    """
+    from ._backend import kernels
+
     n = 1 << log_n
     omega = mpz(fr_root_of_unity(log_n))
     t = mpz(tau)
     z = (pow(t, n, R) - 1) % R
     if not z:
         raise SetupError("tau lies in the evaluation domain")
-    pows = [mpz(1)] * n
-    for j in range(1, n):
-        pows[j] = pows[j - 1] * omega % R
-    invs = batch_inverse([(t - wj) % R for wj in pows], R)
+    start, step = (omega, omega * omega % R) if odd else (mpz(1), omega)
+    pows = [start] * (n >> 1 if odd else n)
+    for j in range(1, len(pows)):
+        pows[j] = pows[j - 1] * step % R
+    invs = from_words(kernels.fr_batch_inverse(to_words((t - wj) % R for wj in pows)))
     zn = z * pow(mpz(n), -1, R) % R
     return [int(zn * wj % R * iv % R) for wj, iv in zip(pows, invs)]
 

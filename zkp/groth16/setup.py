@@ -117,7 +117,7 @@ def _keys(cs: R1CS, n: int, log_n: int, tau: int, alpha: int, beta: int, gamma: 
     npub = cs.num_public
     gi, di = pow(gamma, -1, R), pow(delta, -1, R)
     k = [(beta * ui + alpha * vi + wi) % R for ui, vi, wi in zip(u, v, w)]
-    h = [x * di % R for x in lagrange_at(tau, log_n + 1)[1::2]]
+    h = [x * di % R for x in lagrange_at(tau, log_n + 1, odd=True)]
     report("verifying key", 1, steps)
     g1_all = _g1_batch([alpha, beta, delta] + [x * gi % R for x in k[:npub + 1]])
     report("B in G2", 2, steps)
