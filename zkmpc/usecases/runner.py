@@ -170,6 +170,9 @@ class OnChain:
     keys: Keys
     app: AppContract | RelayedAppContract
     setup_seconds: float = 0.0
+    #: the proving key prepared for the in-place prover on the first :meth:`prove`
+    #: (about a fifth faster a proof than from the key's lists; no tables)
+    prepared: groth16.PreparedProvingKey | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def deploy(cls, chain: Chain, circuit: CompiledCircuit, layout: AppLayout, *, keys: Keys | None = None,
@@ -216,7 +219,9 @@ class OnChain:
         t0 = time.perf_counter()
         w = self.circuit.solve(assignment)
         t1 = time.perf_counter()
-        proof = groth16.prove(self.keys[0], w)
+        if self.prepared is None:
+            self.prepared = groth16.PreparedProvingKey(self.keys[0], tables=False)
+        proof = groth16.prove(self.prepared, w)
         t2 = time.perf_counter()
         return Proved(proof, list(w.public), t1 - t0, t2 - t1)
 
