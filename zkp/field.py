@@ -20,6 +20,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the p
 if TYPE_CHECKING:
     from typing import Iterable, Literal
 
+from itertools import repeat
+
 from .errors import InputTypeError, MalformedInputError
 
 __all__ = [
@@ -115,7 +117,7 @@ def to_words(values: Iterable[int], byteorder: Literal["big", "little"] = "big")
         >>> to_words([1, 2]).hex()[-8:], len(to_words([1, 2], "little"))
         ('00000002', 64)
     """
-    return b"".join(int(v).to_bytes(32, byteorder) for v in values)
+    return b"".join(map(int.to_bytes, map(int, values), repeat(32), repeat(byteorder)))
 
 
 def from_words(data: bytes | bytearray | memoryview, byteorder: Literal["big", "little"] = "big") -> list[int]:
