@@ -30,13 +30,13 @@ UNTYPED_YET = frozenset({
     "tests/circuits/test_soundness.py", "tests/interop/test_credential_interop.py",
     "tests/mpc/test_net.py", "tests/mpc/test_paillier.py", "tests/mpc/test_paillier_rangeproof.py",
     "tests/mpc/test_parties.py", "tests/mpc/test_protocols.py", "tests/mpc/test_psi.py",
-    "tests/mpc/test_sharing.py", "tests/mpc/test_stats.py", "tests/mpc/test_threshold_paillier.py",
-    "tests/mpc/test_vss.py", "tests/zkmpc/test_aggregation.py", "tests/zkmpc/test_ai_models.py",
-    "tests/zkmpc/test_analyst.py", "tests/zkmpc/test_cli.py", "tests/zkmpc/test_contracts.py",
-    "tests/zkmpc/test_credentials.py", "tests/zkmpc/test_examples.py", "tests/zkmpc/test_relay.py",
-    "tests/zkmpc/test_usecases_finance.py", "tests/zkmpc/test_usecases_mpc_health.py",
-    "tests/zkmpc/test_usecases_statistics.py", "tests/zkp/test_curve.py", "tests/zkp/test_evm.py",
-    "tests/zkp/test_groth16.py", "tests/zkp/test_prepared_prover.py", "tests/zkp/test_prove_kernels.py",
+    "tests/mpc/test_sharing.py", "tests/mpc/test_threshold_paillier.py", "tests/mpc/test_vss.py",
+    "tests/zkmpc/test_aggregation.py", "tests/zkmpc/test_ai_models.py", "tests/zkmpc/test_analyst.py",
+    "tests/zkmpc/test_cli.py", "tests/zkmpc/test_contracts.py", "tests/zkmpc/test_credentials.py",
+    "tests/zkmpc/test_examples.py", "tests/zkmpc/test_relay.py", "tests/zkmpc/test_usecases_finance.py",
+    "tests/zkmpc/test_usecases_mpc_health.py", "tests/zkmpc/test_usecases_statistics.py",
+    "tests/zkp/test_curve.py", "tests/zkp/test_evm.py", "tests/zkp/test_groth16.py",
+    "tests/zkp/test_prepared_prover.py", "tests/zkp/test_prove_kernels.py",
 })
 
 
