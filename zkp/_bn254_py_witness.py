@@ -196,20 +196,20 @@ class _Decoder:
 
     def operands(self, k: int) -> list[int]:
         """The ``k`` words after the opcode, there (``need(1 + k)``)."""
-        pc = self.pc
-        if pc + 1 + k > len(self.code):
-            raise self.fail(f"expected {1 + k} words, found {len(self.code) - pc}")
-        return self.code[pc + 1: pc + 1 + k]
+        self.need(1 + k)
+        return self.code[self.pc + 1: self.pc + 1 + k]
+
+    def lc(self, i: int) -> int:
+        """LC ``i``, in range and reading only wires made before this instruction (its terms
+        counted in ``reads``)."""
+        if i >= self.nl or self.tops[i] >= self.nxt:
+            raise self.fail(f"LC {i} is out of range or reads a wire not yet made")
+        self.reads += self.lens[i]
+        return i
 
     def lcs(self, start: int, k: int) -> list[int]:
-        """The ``k`` LC indices from word ``pc + start``, each in range and reading only wires
-        made before this instruction (its terms counted in ``reads``)."""
-        got = self.code[self.pc + start: self.pc + start + k]
-        for i in got:
-            if i >= self.nl or self.tops[i] >= self.nxt:
-                raise self.fail(f"LC {i} is out of range or reads a wire not yet made")
-            self.reads += self.lens[i]
-        return got
+        """The ``k`` LC indices from word ``pc + start``, each as :meth:`lc`."""
+        return [self.lc(i) for i in self.code[self.pc + start: self.pc + start + k]]
 
     def make(self, w: int, count: int) -> None:
         """The instruction makes ``count`` wires from ``w``: the next ones, within the program's."""
@@ -223,9 +223,12 @@ class _Decoder:
         self.pc += size
 
 
+_ARITH_WORDS: Mapping[int, int] = {OP_MULADD: 4, OP_DIV: 3, OP_ISZERO: 2}  # the words after the opcode
+
+
 def _decode_arith(d: _Decoder, op: int) -> None:
     """``MULADD w a b c``, ``DIV w a b``, ``ISZERO w a``: one wire from 3, 2 or 1 LCs."""
-    k = {OP_MULADD: 4, OP_DIV: 3, OP_ISZERO: 2}[op]
+    k = _ARITH_WORDS[op]
     w = d.operands(k)[0]
     d.make(w, 1)
     d.emit((op, w, *d.lcs(2, k - 1)), 1, 1 + k)
@@ -237,7 +240,7 @@ def _decode_bits(d: _Decoder, op: int) -> None:
     if not 1 <= nbits <= MAX_BITS or linear >= nbits:
         raise d.fail(f"expected 1 <= bits <= {MAX_BITS} and linear < bits, found {nbits} and {linear}")
     d.make(w, nbits - 1)
-    d.emit((op, w, *d.lcs(2, 1), nbits, linear), nbits - 1, 5)
+    d.emit((op, w, d.lc(a), nbits, linear), nbits - 1, 5)
 
 
 def _decode_hint(d: _Decoder, op: int) -> None:
