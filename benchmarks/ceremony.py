@@ -92,7 +92,7 @@ def phase1(d: Path, powers: list[int], ours_only: list[int]) -> None:
         b = run(zkmpc("ptau", "contribute", f"o{p}_0.ptau", f"o{p}_1.ptau", "-e", "bench"), d)
         c = run(zkmpc("ptau", "prepare", f"o{p}_1.ptau", f"o{p}.ptau"), d)
         v = run(zkmpc("ptau", "verify", f"o{p}.ptau"), d)
-        s = [None] * 4
+        s: list[tuple[float, float] | None] = [None] * 4
         if vs:
             s = [run([sj, "powersoftau", "new", "bn128", str(p), f"s{p}_0.ptau"], d),
                  run([sj, "powersoftau", "contribute", f"s{p}_0.ptau", f"s{p}_1.ptau", "-e=bench"], d),

@@ -66,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     from zkp.field import R
 
     rnd = random.Random(1)
-    enc = lambda vs: b"".join(v.to_bytes(32, "big") for v in vs)  # noqa: E731
+
+    def enc(vs: list[int]) -> bytes:
+        return b"".join(v.to_bytes(32, "big") for v in vs)
+
     print(f"BN254 kernels (C twin), {os.cpu_count()} cores, python {sys.version.split()[0]}")
     print(f"  Fq mul (latency chain)         {fq_mul_ns()} ns")
     print(f"  {'':<30} {'1 thread':>13} {'all cores':>13}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 import struct
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _arith as A
 from .errors import MalformedInputError
@@ -176,109 +176,155 @@ def _lcs(counts: list[int], coeffs: list[Any], ends: list[int], terms: list[int]
     return lcs, tops
 
 
+class _Decoder:
+    """One pass over a program's code: the word being decoded (``pc``), the next wire to make
+    (``nxt``), the checks and LC terms counted so far, and the instructions decoded."""
+
+    def __init__(self, counts: list[int], tops: list[int], lens: list[int], code: list[int]) -> None:
+        self.nw, self.nl, self.nh = counts[0], counts[3], counts[7]
+        self.tops, self.lens, self.code = tops, lens, code
+        self.nxt, self.pc, self.checks, self.reads = counts[1] + 1, 0, 0, 0
+        self.ops: list[tuple[int, ...]] = []
+
+    def fail(self, msg: str) -> MalformedInputError:
+        return _bad(f"instruction at word {self.pc}: {msg}")
+
+    def need(self, k: int) -> None:
+        """At least ``k`` words left from ``pc``."""
+        if self.pc + k > len(self.code):
+            raise self.fail(f"expected {k} words, found {len(self.code) - self.pc}")
+
+    def operands(self, k: int) -> list[int]:
+        """The ``k`` words after the opcode, there (``need(1 + k)``)."""
+        self.need(1 + k)
+        return self.code[self.pc + 1: self.pc + 1 + k]
+
+    def lc(self, i: int) -> int:
+        """LC ``i``, in range and reading only wires made before this instruction (its terms
+        counted in ``reads``)."""
+        if i >= self.nl or self.tops[i] >= self.nxt:
+            raise self.fail(f"LC {i} is out of range or reads a wire not yet made")
+        self.reads += self.lens[i]
+        return i
+
+    def lcs(self, start: int, k: int) -> list[int]:
+        """The ``k`` LC indices from word ``pc + start``, each as :meth:`lc`."""
+        return [self.lc(i) for i in self.code[self.pc + start: self.pc + start + k]]
+
+    def make(self, w: int, count: int) -> None:
+        """The instruction makes ``count`` wires from ``w``: the next ones, within the program's."""
+        if w != self.nxt or count > self.nw - self.nxt:
+            raise self.fail(f"expected to make wires from {self.nxt} ({self.nw} in all), "
+                            f"found {count} from {w}")
+
+    def emit(self, op: tuple[int, ...], made: int, size: int) -> None:
+        self.ops.append(op)
+        self.nxt += made
+        self.pc += size
+
+
+_ARITH_WORDS: Mapping[int, int] = {OP_MULADD: 4, OP_DIV: 3, OP_ISZERO: 2}  # the words after the opcode
+
+
+def _decode_arith(d: _Decoder, op: int) -> None:
+    """``MULADD w a b c``, ``DIV w a b``, ``ISZERO w a``: one wire from 3, 2 or 1 LCs."""
+    k = _ARITH_WORDS[op]
+    w = d.operands(k)[0]
+    d.make(w, 1)
+    d.emit((op, w, *d.lcs(2, k - 1)), 1, 1 + k)
+
+
+def _decode_bits(d: _Decoder, op: int) -> None:
+    """``BITS w a nbits linear``: the bits of LC ``a`` but the one at ``linear``."""
+    w, a, nbits, linear = d.operands(4)
+    if not 1 <= nbits <= MAX_BITS or linear >= nbits:
+        raise d.fail(f"expected 1 <= bits <= {MAX_BITS} and linear < bits, found {nbits} and {linear}")
+    d.make(w, nbits - 1)
+    d.emit((op, w, d.lc(a), nbits, linear), nbits - 1, 5)
+
+
+def _decode_hint(d: _Decoder, op: int) -> None:
+    """``HINT w slot n_in n_out lc...``: ``n_out`` wires from hint ``slot`` on ``n_in`` LCs."""
+    w, slot, n_in, n_out = d.operands(4)
+    if slot >= d.nh or n_in > MAX_HINT_INPUTS or not 1 <= n_out <= MAX_HINT_OUTPUTS:
+        raise d.fail(f"hint slot {slot} of {d.nh}, {n_in} inputs, {n_out} outputs")
+    d.need(5 + n_in)
+    d.make(w, n_out)
+    d.emit((op, w, slot, n_out, *d.lcs(5, n_in)), n_out, 5 + n_in)
+
+
+def _bad_limbs(d: _Decoder, width: int, ks: list[int]) -> MalformedInputError:
+    return d.fail(f"expected 1 <= width <= {MAX_LIMB_WIDTH}, at most {MAX_LIMBS} limbs each and an "
+                  f"output, found width {width}, limbs " + " ".join(map(str, ks)))
+
+
+def _decode_limbs(d: _Decoder, op: int) -> None:
+    """``DIVMOD w width ka kb km kq kr lc...`` (``ka + kb + km`` LCs, ``kq + kr`` wires) and
+    ``CARRIES w width ka kb kc kd ke lc...`` (all five counts of LCs, a wire per carry)."""
+    w, width, *ks = d.operands(7)
+    outs = ks[3] + ks[4] if op == OP_DIVMOD else _carry_columns(*ks) - 1
+    if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or outs < 1:
+        raise _bad_limbs(d, width, ks)
+    n_in = sum(ks[:3]) if op == OP_DIVMOD else sum(ks)
+    d.need(8 + n_in)
+    d.make(w, outs)
+    d.emit((op, w, width, *ks, *d.lcs(8, n_in)), outs, 8 + n_in)
+
+
+def _decode_moddiv(d: _Decoder, op: int) -> None:
+    """``MODDIV w width ka kb kc kd ke kf km kq kr lc...``: ``kq + kr`` wires from seven limb groups."""
+    w, width, *ks = d.operands(11)
+    if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or ks[7] + ks[8] < 1:
+        raise _bad_limbs(d, width, ks)
+    n_in = sum(ks[:7])
+    d.need(12 + n_in)
+    d.make(w, ks[7] + ks[8])
+    d.emit((op, w, width, *ks, *d.lcs(12, n_in)), ks[7] + ks[8], 12 + n_in)
+
+
+def _decode_check(d: _Decoder, op: int) -> None:
+    """``CHECK a b c``: ``a * b == c``, numbered in the order of the code."""
+    d.operands(3)
+    d.emit((op, d.checks, *d.lcs(1, 3)), 0, 4)
+    d.checks += 1
+
+
+_DECODERS: Mapping[int, Callable[[_Decoder, int], None]] = {
+    OP_MULADD: _decode_arith, OP_DIV: _decode_arith, OP_ISZERO: _decode_arith, OP_BITS: _decode_bits,
+    OP_HINT: _decode_hint, OP_DIVMOD: _decode_limbs, OP_CARRIES: _decode_limbs, OP_MODDIV: _decode_moddiv,
+    OP_CHECK: _decode_check,
+}
+
+
+def _check_totals(d: _Decoder, counts: list[int], out: list[int]) -> None:
+    """After the code: every wire made, the checks counted, outputs in range, reads bounded."""
+    nw, nt, nchk, n = counts[0], counts[4], counts[8], len(d.code)
+    if d.nxt != nw:
+        raise _bad(f"expected the code to make wires up to {nw}, found {d.nxt}")
+    if d.checks != nchk:
+        raise _bad(f"expected {nchk} checks, found {d.checks}")
+    for i, w in enumerate(out):
+        if w >= nw:
+            raise _bad(f"output {i}: expected a wire < {nw}, found {w}")
+    if d.reads > nt + n:
+        raise _bad(f"expected the code to read at most {nt + n} terms in all, found {d.reads} "
+                   "(an LC named again and again)")
+
+
 def _validate_code(counts: list[int], tops: list[int], lens: list[int], code: list[int],
                    out: list[int]) -> list[tuple[int, ...]]:
     """The decoded instructions, each checked: known opcode, LC indices in range and reading
     only wires made before, outputs in order, every wire made once, and the terms a run reads
     (each LC as often as the code names it) at most the terms and code words of the program."""
-    nw, ni, nl, nt, nh, nchk = counts[0], counts[1], counts[3], counts[4], counts[7], counts[8]
-    ops: list[tuple[int, ...]] = []
-    nxt, pc, checks, n = ni + 1, 0, 0, len(code)
-    reads = 0
-
-    def need(k: int) -> None:
-        if pc + k > n:
-            raise _bad(f"instruction at word {pc}: expected {k} words, found {n - pc}")
-
-    def lc(i: int, limit: int) -> int:
-        nonlocal reads
-        if i >= nl or tops[i] >= limit:
-            raise _bad(f"instruction at word {pc}: LC {i} is out of range or reads a wire not yet made")
-        reads += lens[i]
-        return i
-
-    def first(w: int, count: int) -> None:
-        if w != nxt or count > nw - nxt:
-            raise _bad(f"instruction at word {pc}: expected to make wires from {nxt} ({nw} in all), "
-                       f"found {count} from {w}")
-
-    while pc < n:
-        op = code[pc]
-        if op in (OP_MULADD, OP_DIV, OP_ISZERO):
-            k = {OP_MULADD: 4, OP_DIV: 3, OP_ISZERO: 2}[op]
-            need(1 + k)
-            w = code[pc + 1]
-            first(w, 1)
-            ops.append((op, w, *(lc(i, nxt) for i in code[pc + 2: pc + 1 + k])))
-            nxt += 1
-            pc += 1 + k
-        elif op == OP_BITS:
-            need(5)
-            w, a, nbits, linear = code[pc + 1: pc + 5]
-            if not 1 <= nbits <= MAX_BITS or linear >= nbits:
-                raise _bad(f"instruction at word {pc}: expected 1 <= bits <= {MAX_BITS} and "
-                           f"linear < bits, found {nbits} and {linear}")
-            first(w, nbits - 1)
-            ops.append((op, w, lc(a, nxt), nbits, linear))
-            nxt += nbits - 1
-            pc += 5
-        elif op == OP_HINT:
-            need(5)
-            w, slot, n_in, n_out = code[pc + 1: pc + 5]
-            if slot >= nh or n_in > MAX_HINT_INPUTS or not 1 <= n_out <= MAX_HINT_OUTPUTS:
-                raise _bad(f"instruction at word {pc}: hint slot {slot} of {nh}, {n_in} inputs, "
-                           f"{n_out} outputs")
-            need(5 + n_in)
-            first(w, n_out)
-            ops.append((op, w, slot, n_out, *(lc(i, nxt) for i in code[pc + 5: pc + 5 + n_in])))
-            nxt += n_out
-            pc += 5 + n_in
-        elif op in (OP_DIVMOD, OP_CARRIES):
-            need(8)
-            w, width, *ks = code[pc + 1: pc + 8]
-            outs = ks[3] + ks[4] if op == OP_DIVMOD else _carry_columns(*ks) - 1
-            if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or \
-                    outs < 1:
-                raise _bad(f"instruction at word {pc}: expected 1 <= width <= {MAX_LIMB_WIDTH}, at most "
-                           f"{MAX_LIMBS} limbs each and an output, found width {width}, limbs "
-                           f"{ks[0]} {ks[1]} {ks[2]} {ks[3]} {ks[4]}")
-            n_in = sum(ks[:3]) if op == OP_DIVMOD else sum(ks)
-            need(8 + n_in)
-            first(w, outs)
-            ops.append((op, w, width, *ks, *(lc(i, nxt) for i in code[pc + 8: pc + 8 + n_in])))
-            nxt += outs
-            pc += 8 + n_in
-        elif op == OP_MODDIV:
-            need(12)
-            w, width, *ks = code[pc + 1: pc + 12]
-            if not 1 <= width <= MAX_LIMB_WIDTH or max(ks) > MAX_LIMBS or ks[7] + ks[8] < 1:
-                raise _bad(f"instruction at word {pc}: expected 1 <= width <= {MAX_LIMB_WIDTH}, at most "
-                           f"{MAX_LIMBS} limbs each and an output, found width {width}, limbs "
-                           + " ".join(map(str, ks)))
-            n_in = sum(ks[:7])
-            need(12 + n_in)
-            first(w, ks[7] + ks[8])
-            ops.append((op, w, width, *ks, *(lc(i, nxt) for i in code[pc + 12: pc + 12 + n_in])))
-            nxt += ks[7] + ks[8]
-            pc += 12 + n_in
-        elif op == OP_CHECK:
-            need(4)
-            ops.append((op, checks, *(lc(i, nxt) for i in code[pc + 1: pc + 4])))
-            checks += 1
-            pc += 4
-        else:
-            raise _bad(f"instruction at word {pc}: unknown opcode {op}")
-    if nxt != nw:
-        raise _bad(f"expected the code to make wires up to {nw}, found {nxt}")
-    if checks != nchk:
-        raise _bad(f"expected {nchk} checks, found {checks}")
-    for i, w in enumerate(out):
-        if w >= nw:
-            raise _bad(f"output {i}: expected a wire < {nw}, found {w}")
-    if reads > nt + n:
-        raise _bad(f"expected the code to read at most {nt + n} terms in all, found {reads} "
-                   "(an LC named again and again)")
-    return ops
+    d = _Decoder(counts, tops, lens, code)
+    while d.pc < len(code):
+        op = code[d.pc]
+        decode = _DECODERS.get(op)
+        if decode is None:
+            raise d.fail(f"unknown opcode {op}")
+        decode(d, op)
+    _check_totals(d, counts, out)
+    return d.ops
 
 
 def _inputs(buf: Any, ni: int) -> list[Any]:
@@ -319,64 +365,91 @@ def witness_validate(body: Any) -> None:
     _validated(body)
 
 
+_Eval = Callable[[int], Any]  # an LC's value by its index
+
+
+def _run_muladd(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    vals[op[1]] = (ev(op[2]) * ev(op[3]) + ev(op[4])) % R
+
+
+def _run_div(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    den = ev(op[3])
+    vals[op[1]] = ev(op[2]) * pow(int(den), -1, int(R)) % R if den else A.mpz(0)
+
+
+def _run_iszero(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    vals[op[1]] = A.mpz(0 if ev(op[2]) else 1)
+
+
+def _run_bits(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    w, x, nbits, linear = op[1], int(ev(op[2])), op[3], op[4]
+    for i in range(nbits):
+        if i != linear:
+            vals[w] = A.mpz((x >> i) & 1)
+            w += 1
+
+
+def _put(vals: list[Any], w: int, values: Iterable[Any]) -> None:
+    """``values`` (as many as the instruction makes, which validation counted) from wire ``w``."""
+    for v in values:
+        vals[w] = v
+        w += 1
+
+
+def _run_hint(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    slot, n_out = op[2], op[3]
+    got = hints[slot](*(int(ev(i)) for i in op[4:]))
+    _put(vals, op[1], _hint_values(got, n_out, slot))
+
+
+def _groups(limbs: list[int], ks: Sequence[int]) -> list[list[int]]:
+    """``limbs`` cut into consecutive groups of ``ks[0]``, ``ks[1]``, ... limbs."""
+    parts, at = [], 0
+    for k in ks:
+        parts.append(limbs[at:at + k])
+        at += k
+    return parts
+
+
+def _run_divmod(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    w, width, ka, kb, km, kq, kr = op[1:8]
+    a, b, m = _groups([int(ev(i)) for i in op[8:]], (ka, kb, km))
+    _put(vals, w, map(A.mpz, limbs_divmod(width, a, b, m, kq, kr)))
+
+
+def _run_carries(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    w, width = op[1], op[2]
+    a, b, c, d, e = _groups([int(ev(i)) for i in op[8:]], op[3:8])
+    _put(vals, w, map(A.mpz, limbs_carries(width, a, b, c, d, e)))
+
+
+def _run_moddiv(vals: list[Any], ev: _Eval, hints: list[Callable[..., Any]], op: tuple[int, ...]) -> None:
+    w, width, kq, kr = op[1], op[2], op[10], op[11]
+    a, b, c, d, e, f, m = _groups([int(ev(i)) for i in op[12:]], op[3:10])
+    _put(vals, w, map(A.mpz, limbs_moddiv(width, a, b, c, d, e, f, m, kq, kr)))
+
+
+# each instruction but CHECK: (wire values, LC evaluator, hint functions, decoded instruction)
+_Runner = Callable[[list[Any], _Eval, list[Callable[..., Any]], tuple[int, ...]], None]
+_RUNNERS: Mapping[int, _Runner] = {
+    OP_MULADD: _run_muladd, OP_DIV: _run_div, OP_ISZERO: _run_iszero, OP_BITS: _run_bits, OP_HINT: _run_hint,
+    OP_DIVMOD: _run_divmod, OP_CARRIES: _run_carries, OP_MODDIV: _run_moddiv,
+}
+
+
 def witness_run(body: Any, inputs: Any, hints: Sequence[Callable[..., Any]]) -> tuple[int, bytes]:
     counts, lcs, ops, out = _validated(body)
-    hints = list(hints)  # the functions given at the start: a hint rebinding the caller's list changes nothing
-    if len(hints) != counts[7]:
-        raise _bad(f"expected {counts[7]} hint functions, found {len(hints)}")
+    fns = list(hints)  # the functions given at the start: a hint rebinding the caller's list changes nothing
+    if len(fns) != counts[7]:
+        raise _bad(f"expected {counts[7]} hint functions, found {len(fns)}")
     vals: list[Any] = [A.mpz(1)] + _inputs(inputs, counts[1]) + [A.mpz(0)] * (counts[0] - counts[1] - 1)
 
     def ev(i: int) -> Any:
         return sum((vals[w] * c for w, c in lcs[i]), A.mpz(0)) % R
 
     for op in ops:
-        kind = op[0]
-        if kind == OP_MULADD:
-            vals[op[1]] = (ev(op[2]) * ev(op[3]) + ev(op[4])) % R
-        elif kind == OP_DIV:
-            den = ev(op[3])
-            vals[op[1]] = ev(op[2]) * pow(int(den), -1, int(R)) % R if den else A.mpz(0)
-        elif kind == OP_ISZERO:
-            vals[op[1]] = A.mpz(0 if ev(op[2]) else 1)
-        elif kind == OP_BITS:
-            w, x, nbits, linear = op[1], int(ev(op[2])), op[3], op[4]
-            for i in range(nbits):
-                if i != linear:
-                    vals[w] = A.mpz((x >> i) & 1)
-                    w += 1
-        elif kind == OP_HINT:
-            w, slot, n_out = op[1], op[2], op[3]
-            got = hints[slot](*(int(ev(i)) for i in op[4:]))
-            for v in _hint_values(got, n_out, slot):
-                vals[w] = v
-                w += 1
-        elif kind == OP_DIVMOD:
-            w, width, ka, kb, km, kq, kr = op[1:8]
-            limbs = [int(ev(i)) for i in op[8:]]
-            for v in limbs_divmod(width, limbs[:ka], limbs[ka:ka + kb], limbs[ka + kb:], kq, kr):
-                vals[w] = A.mpz(v)
-                w += 1
-        elif kind == OP_CARRIES:
-            w, width, *ks = op[1:8]
-            limbs, at = [int(ev(i)) for i in op[8:]], 0
-            parts: list[list[int]] = []
-            for k in ks:
-                parts.append(limbs[at:at + k])
-                at += k
-            for v in limbs_carries(width, *parts):
-                vals[w] = A.mpz(v)
-                w += 1
-        elif kind == OP_MODDIV:
-            w, width, *ks = op[1:12]
-            limbs, at = [int(ev(i)) for i in op[12:]], 0
-            groups: list[list[int]] = []
-            for k in ks[:7]:
-                groups.append(limbs[at:at + k])
-                at += k
-            for v in limbs_moddiv(width, groups[0], groups[1], groups[2], groups[3], groups[4], groups[5],
-                                  groups[6], ks[7], ks[8]):
-                vals[w] = A.mpz(v)
-                w += 1
+        if op[0] != OP_CHECK:
+            _RUNNERS[op[0]](vals, ev, fns, op)
         elif ev(op[2]) * ev(op[3]) % R != ev(op[4]):
             return op[1], b""
     return -1, b"".join(int(vals[w]).to_bytes(32, "big") for w in out)

@@ -12,8 +12,9 @@ negates a few (free). Two rows carry the cost, each determining one new Bool fro
 
 Each costs one row and one wire. The witness program reads ``out`` as a bit of a small sum
 (bit 0 of ``s`` for the XOR, bit 1 of ``2a - b + c + 1`` for chi: its ``BITS`` operation, no
-field inversion; Keccak-256 of 128 bytes solves in about 0.02 s, 0.8 s with a division per
-row). Per round: the column parities (XOR of five: two rows) 640, theta's ``bit ^ C[x-1] ^
+field inversion) and does not check these rows, which hold by construction (``_bit_row``):
+Keccak-256 of 128 bytes solves in about 0.01 s (0.02 s checking them, 0.8 s with a division
+per row). Per round: the column parities (XOR of five: two rows) 640, theta's ``bit ^ C[x-1] ^
 C[x+1]`` 1,600, chi 1,600: 3,840. The first round folds the constant lanes (padding,
 capacity); the last computes only the lanes the digest reads (the first row of chi: 5 of 25
 lanes of theta). Keccak-256 of 128 bytes (one permutation) given as Bools
@@ -64,10 +65,17 @@ def _bit_row(api: API, t: Var, bit: int, q: Var, p2: Var, k: int, p3: Var, op: s
     """The Bool ``out`` with ``q * (p2 + k * out) = p3``: one row, one wire. ``q`` is non-zero
     on every Bool input, so the row determines ``out``. The witness program reads ``out`` as
     bit ``bit`` (0 or 1) of ``t``, a small non-negative linear combination of the inputs (its
-    ``BITS`` operation: no inversion, no product); solving still checks the row (one product)."""
+    ``BITS`` operation: no inversion, no product), and skips the row's check: the row holds
+    by construction (as SHA-256's ``_one_row_bit``). The inputs are Bools whenever the rows
+    before hold (each is an input bit its typing rows make Bool, a bit read by ``BITS``, the
+    ``_xor`` of two Bools, a negation or a constant), and on Bools ``t``'s bit is the value
+    the row fixes: ``s`` = 0, 1, 2, 3 for the XOR of three (bit 0 of ``s``: 0, 1, 0, 1);
+    ``t`` = 1, 0, 2, 1 for chi with ``a = 0`` and ``t`` = 3, 2, 4, 3 with ``a = 1`` (``bc`` =
+    00, 10, 01, 11; bit 1: 0, 0, 1, 0 then 1, 1, 0, 1, which is ``a ^ (~b & c)``). The row
+    stays in the system: a proof needs it (the forgery tests search it)."""
     out = api.hint(hints.bits(2, 1 - bit), t, bits=1, is_bool=True)
     rest = api.lincomb([(p2, 1), (out, k)])
-    api.enforce(q, rest, p3, op)
+    api.enforce(q, rest, p3, op, checked=False)
     return out
 
 

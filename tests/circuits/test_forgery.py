@@ -74,8 +74,11 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/keccak.py", "api.enforce(api.scale(a, 2), b, a + b - out, \"xor\")",
      "api.enforce(out, out, out, \"xor\")", "test_keccak_xor_and_parity_every_input"),
     # the one-row chi and XOR3 (q * (p2 + k out) = p3) swapped for a booleanity row of the output
-    ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op)", "api.enforce(out, out, out, op)",
-     "test_keccak_chi_every_input"),
+    ("circuits/gadgets/keccak.py", "api.enforce(q, rest, p3, op, checked=False)",
+     "api.enforce(out, out, out, op, checked=False)", "test_keccak_chi_every_input"),
+    # the witness reads the wrong bit of the small sum (chi's and XOR3's rows are not checked in
+    # solve: the digest's assert_equal fails, then the debug replay names the row)
+    ("circuits/gadgets/keccak.py", "hints.bits(2, 1 - bit)", "hints.bits(2, bit)", "test_keccak_chi_every_input"),
 
     # SHA-256's one-row XOR3 and Maj ((2s - 3) * (...) = 3) swapped for a booleanity row of the output
     ("circuits/gadgets/sha256.py", "api.enforce(api.lincomb([(s, 2)], -3), second, 3, what, checked=False)",

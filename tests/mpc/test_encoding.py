@@ -51,16 +51,16 @@ def test_refusals() -> None:
                 Decimal("sNaN")):
         with pytest.raises(EncodingError):
             enc.encode(bad)
-    for bad in (1.5, float("nan"), float("inf"), True, None, b"1", [1]):
+    for wrong in (1.5, float("nan"), float("inf"), True, None, b"1", [1]):
         with pytest.raises(MPCTypeError):
-            enc.encode(bad)
+            enc.encode(wrong)
     ints = IntegerEncoding(bound=10)
-    for bad in (11, -11):
+    for out_of_bound in (11, -11):
         with pytest.raises(EncodingError):
-            ints.encode(bad)
-    for bad in (1.0, True, "3", Decimal(3)):
+            ints.encode(out_of_bound)
+    for not_int in (1.0, True, "3", Decimal(3)):
         with pytest.raises(MPCTypeError):
-            ints.encode(bad)
+            ints.encode(not_int)
     with pytest.raises(EncodingError):
         ints.decode(31, terms=3)
     assert ints.decode(-30, terms=3) == -30

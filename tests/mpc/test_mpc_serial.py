@@ -43,7 +43,7 @@ def test_malformed_ciphertext_documents(keys: Any) -> None:
     pk, _ = keys
     fp = paillier.fingerprint(pk)
     good = str(pk.encrypt(1).value)
-    bad_docs = [
+    bad_docs: list[str | bytes] = [
         "", "[]", "null", "{", _doc(key=fp), _doc(key=fp, c=good, extra="1"),
         _doc(key=fp, c=int(good[:6])), _doc(key=fp, c=1.5), _doc(key=fp, c=" " + good), _doc(key=fp, c="+" + good),
         _doc(key=fp, c="0" + good), _doc(key=fp, c="1_0"), _doc(key=fp, c="9" * 5000), _doc(key=fp, c=[good]),
@@ -107,9 +107,9 @@ def test_integers_are_canonical_decimal_strings() -> None:
         for minimum in (0, None):
             with pytest.raises(MalformedDataError, match="canonical"):
                 decode_int(v, "x", max_bits=64, minimum=minimum)
-    for v in (10, 10.0, None, True, ["10"], b"10"):
+    for not_str in (10, 10.0, None, True, ["10"], b"10"):
         with pytest.raises(MalformedDataError, match="decimal string"):
-            decode_int(v, "x", max_bits=64)
+            decode_int(not_str, "x", max_bits=64)
     assert [decode_int(v, "x", max_bits=64, minimum=None) for v in ("0", "10", "-10")] == [0, 10, -10]
 
 

@@ -14,6 +14,7 @@ from mpc import paillier
 from mpc.errors import MPCTypeError, PSIError, PSIMessageError, PSIThresholdError
 from mpc.net import InProcessHub
 from mpc.psi import MAX_ITEMS, POINT_BYTES, PSIResult, blind, hash_to_g1, psi_party1, psi_party2, random_exponent
+from zkp import kernels as zkp_kernels
 from zkp.curve import G1Point
 
 Tamper = Callable[[str, bytes], bytes]
@@ -256,10 +257,10 @@ def test_heavy_work_runs_off_the_event_loop(keys: Any, monkeypatch: pytest.Monke
             return fn(*args, **kwargs)
         return wrapped
 
-    kernels = types.SimpleNamespace(g1_multiply=spy("g1_multiply", psi.kernels.g1_multiply),
-                                    g1_validate=spy("g1_validate", psi.kernels.g1_validate))
-    monkeypatch.setattr(psi, "kernels", kernels)
-    monkeypatch.setattr(psi, "encrypt_many", spy("encrypt_many", psi.encrypt_many))
+    kernels = types.SimpleNamespace(g1_multiply=spy("g1_multiply", zkp_kernels.g1_multiply),
+                                    g1_validate=spy("g1_validate", zkp_kernels.g1_validate))
+    monkeypatch.setattr(psi, "kernels", kernels)  # the names psi's functions read
+    monkeypatch.setattr(psi, "encrypt_many", spy("encrypt_many", paillier.encrypt_many))
     monkeypatch.setattr(psi, "_hash_one", spy("_hash_one", psi._hash_one))
     monkeypatch.setattr(psi, "_ciphertexts", spy("_ciphertexts", psi._ciphertexts))
     ids1, data2 = _sets(6, 5, 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import statistics
 from decimal import Decimal, localcontext
+from typing import Any, Callable
 
 import pytest
 
@@ -18,12 +19,15 @@ from mpc.stats import Aggregator, StatsSpec, TooFewReportsError, make_report
 pytestmark = pytest.mark.twin_independent
 
 
+Keys = tuple[paillier.PublicKey, paillier.PrivateKey]
+
+
 @pytest.fixture(scope="module")
-def keys() -> tuple[paillier.PublicKey, paillier.PrivateKey]:
+def keys() -> Keys:
     return paillier.keygen(bits=1024, insecure=True, rng=random.Random(11))
 
 
-def test_mean_variance_histogram_weighted_mean_are_exact(keys: tuple) -> None:
+def test_mean_variance_histogram_weighted_mean_are_exact(keys: Keys) -> None:
     pk, sk = keys
     rng = random.Random(1)
     spec = StatsSpec(FixedPoint(2, Decimal(10**6)), min_reports=3, bins=(Decimal(30000), Decimal(60000)))
@@ -41,15 +45,15 @@ def test_mean_variance_histogram_weighted_mean_are_exact(keys: tuple) -> None:
     assert (s.reports, s.count, s.total) == (3, len(xs), sum(xs))
     with localcontext() as ctx:
         ctx.prec = 60
-        assert abs(s.mean - sum(xs) / len(xs)) < Decimal("1e-20")
+        assert abs(s.mean - sum(xs, Decimal(0)) / len(xs)) < Decimal("1e-20")
         assert abs(s.variance - statistics.pvariance(xs)) < Decimal("1e-15")
         assert abs(s.std - statistics.pvariance(xs).sqrt()) < Decimal("1e-15")
-        wmean = sum(w * x for w, x in zip(ws, xs)) / sum(ws)
+        wmean = sum((w * x for w, x in zip(ws, xs)), Decimal(0)) / sum(ws, Decimal(0))
         assert s.weighted_mean is not None and abs(s.weighted_mean - wmean) < Decimal("1e-20")
     assert s.histogram == (sum(x < 30000 for x in xs), sum(30000 <= x < 60000 for x in xs), sum(x >= 60000 for x in xs))
 
 
-def test_integer_encoding_and_no_weights(keys: tuple) -> None:
+def test_integer_encoding_and_no_weights(keys: Keys) -> None:
     pk, sk = keys
     spec = StatsSpec(IntegerEncoding(1000), min_reports=2)
     agg = Aggregator(sk, spec)
@@ -60,7 +64,7 @@ def test_integer_encoding_and_no_weights(keys: tuple) -> None:
     assert s.variance == statistics.pvariance([Decimal(v) for v in (1, 2, 3, -4)])
 
 
-def test_refusals(keys: tuple) -> None:
+def test_refusals(keys: Keys) -> None:
     pk, sk = keys
     spec = StatsSpec(FixedPoint(1, Decimal(100)), min_reports=3, max_values_per_report=5, bins=(Decimal(10),))
     agg = Aggregator(sk, spec)
@@ -94,7 +98,7 @@ def test_refusals(keys: tuple) -> None:
     assert (s.count, s.total, s.histogram) == (3, Decimal("16.0"), (2, 1))
 
 
-def test_reports_travel_as_json(keys: tuple) -> None:
+def test_reports_travel_as_json(keys: Keys) -> None:
     import json
 
     from mpc.serial import MalformedDataError
@@ -111,8 +115,10 @@ def test_reports_travel_as_json(keys: tuple) -> None:
     s = agg.result()
     assert (s.count, s.total, s.histogram, s.weighted_mean) == (2, 55, (1, 1), Decimal("38.75"))
     doc = json.loads(text)
-    for mutate in (lambda d: d["c"].pop(), lambda d: d.update(weighted="yes"), lambda d: d.update(holder=""),
-                   lambda d: d.update(extra="1"), lambda d: d["c"].__setitem__(0, "0" + d["c"][0])):
+    mutations: tuple[Callable[[dict[str, Any]], object], ...] = (
+        lambda d: d["c"].pop(), lambda d: d.update(weighted="yes"), lambda d: d.update(holder=""),
+        lambda d: d.update(extra="1"), lambda d: d["c"].__setitem__(0, "0" + d["c"][0]))
+    for mutate in mutations:
         d = json.loads(text)
         mutate(d)
         with pytest.raises(MalformedDataError):

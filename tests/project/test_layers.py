@@ -12,7 +12,7 @@ FORBIDDEN = {"zkp": {"circuits", "mpc", "zkmpc"}, "circuits": {"mpc", "zkmpc"},
 
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
-    out = set()
+    out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out.update(a.name.split(".")[0] for a in node.names)
@@ -87,7 +87,7 @@ def _private_engine_calls(path: Path) -> list[str]:
 
 
 def test_gadgets_and_circuits_use_only_the_public_protocol() -> None:
-    bad = []
+    bad: list[str] = []
     for top in PROTOCOL_USERS:
         for path in (ROOT / top).rglob("*.py"):
             rel = path.relative_to(ROOT).as_posix()
@@ -112,6 +112,8 @@ TOPS = ("zkp", "circuits", "mpc", "zkmpc", "examples")
 def _private_imports(path: Path, own: str) -> list[str]:
     bad = []
     for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
         targets: list[tuple[str, list[str]]] = []
         if isinstance(node, ast.Import):
             targets = [(a.name, []) for a in node.names]
@@ -128,7 +130,7 @@ def _private_imports(path: Path, own: str) -> list[str]:
 
 
 def test_no_package_imports_another_packages_private_module() -> None:
-    bad = []
+    bad: list[str] = []
     for top in TOPS:
         for path in sorted((ROOT / top).rglob("*.py")):
             bad.extend(f"{path.relative_to(ROOT)}: {hit}" for hit in _private_imports(path, top))

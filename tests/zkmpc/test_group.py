@@ -178,7 +178,7 @@ def test_refusals_name_what_was_expected() -> None:
     assert g.size == 3  # the batch was refused before any write
     for bad_index in (-1, 3, True):
         with pytest.raises(GroupError, match="expected a member index"):
-            g.proof(bad_index)  # type: ignore[arg-type]
+            g.proof(bad_index)
     g.remove_member(1)
     with pytest.raises(GroupError, match="already removed"):
         g.remove_member(1)

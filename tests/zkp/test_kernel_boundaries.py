@@ -62,7 +62,8 @@ def logs(n: int, seed: int = 0) -> tuple[int, ...]:
 @lru_cache(maxsize=None)
 def multiples(group: str, scalars: tuple[int, ...]) -> bytes:
     """``scalars[i] * G`` by the Python twin (the oracle)."""
-    return getattr(PY, f"{group}_batch_mul")(GEN[group], enc(list(scalars)))
+    out: bytes = getattr(PY, f"{group}_batch_mul")(GEN[group], enc(list(scalars)))
+    return out
 
 
 def points(group: str, n: int) -> bytes:

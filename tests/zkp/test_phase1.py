@@ -27,7 +27,7 @@ from zkp.formats.zkey import write_zkey
 
 from ..conftest import VECTORS
 
-Run = Callable[..., subprocess.CompletedProcess]
+Run = Callable[..., subprocess.CompletedProcess[str]]
 BEACON = "0102030405060708090a0b0c0d0e0f10"
 
 
@@ -63,8 +63,10 @@ def test_mixed_phase1_ceremony_in_both_tools(snarkjs: Run, tmp_path: Path) -> No
     snarkjs("powersoftau", "beacon", "p2.ptau", "s3.ptau", BEACON, "10", "-n=b", cwd=d)
     snarkjs("powersoftau", "prepare", "phase2", "s3.ptau", "spot.ptau", cwd=d)
     ours, theirs = read_ptau(d / "pot.ptau"), read_ptau(d / "spot.ptau")
-    for get in (lambda p: p.tau_g1(31), lambda p: p.tau_g2(16), lambda p: p.beta_g2(),
-                lambda p: p.lagrange_g1(5), lambda p: p.lagrange_g2(4), lambda p: p.lagrange_beta_g1(4)):
+    points: tuple[Callable[[PTau], bytes], ...] = (
+        lambda p: p.tau_g1(31), lambda p: p.tau_g2(16), lambda p: p.beta_g2(), lambda p: p.lagrange_g1(5),
+        lambda p: p.lagrange_g2(4), lambda p: p.lagrange_beta_g1(4))
+    for get in points:
         assert get(ours) == get(theirs)
     a, b = ours.contributions[-1], theirs.contributions[-1]
     pending = int.from_bytes(a.partial_hash[200:204], "little")  # bytes past it are noble's stale buffer
@@ -79,7 +81,7 @@ def test_mixed_phase1_ceremony_in_both_tools(snarkjs: Run, tmp_path: Path) -> No
 
 def _rebuild(pt: PTau, **kw: object) -> PTau:
     n = 1 << pt.power
-    parts = {"tau_g1": pt.tau_g1(2 * n - 1), "tau_g2": pt.tau_g2(n), "alpha_tau_g1": pt.alpha_tau_g1(n),
+    parts: dict[str, object] = {"tau_g1": pt.tau_g1(2 * n - 1), "tau_g2": pt.tau_g2(n), "alpha_tau_g1": pt.alpha_tau_g1(n),
              "beta_tau_g1": pt.beta_tau_g1(n), "beta_g2": pt.beta_g2(), "contributions": pt.contributions,
              "lagrange": (b"".join(pt.lagrange_g1(k) for k in range(pt.power + 2)),
                           b"".join(pt.lagrange_g2(k) for k in range(pt.power + 1)),

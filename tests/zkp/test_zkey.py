@@ -25,7 +25,7 @@ from .._helpers import peak_bytes_refusing
 from ..conftest import ROOT, VECTORS, dev_setup
 
 pytestmark = pytest.mark.interop
-Run = Callable[..., subprocess.CompletedProcess]
+Run = Callable[..., subprocess.CompletedProcess[str]]
 MUL = VECTORS / "snarkjs_mul"
 
 CIRCUIT = """pragma circom 2.0.0;
