@@ -14,14 +14,17 @@ Measured on the 2-core development machine (shared), C kernels, December 2026:
 =======================  ===========  =======  ======  ======  ======  ========
 circuit                  constraints  compile  solve   setup   prove   peak RSS
 =======================  ===========  =======  ======  ======  ======  ========
-Keccak-256, 128 bytes    91,328       4.4 s    0.02 s  6.8 s   2.2 s   293 MB
+Keccak-256, 128 bytes    91,328       4.1 s    0.008 s 6.8 s   2.2 s   293 MB
 Ethereum address         89,504       4.1 s    0.02 s  6.0 s   2.4 s   280 MB
 =======================  ===========  =======  ======  ======  ======  ========
 
 The gadget alone (bits in, catalog entry ``Keccak256(1024 bits)``) is 89,024; the rest is
 the bytes' split (1,024) and the typing of the inputs. The solve reads each three-way XOR
 and chi output as a bit of a small sum (the witness program's ``BITS``): no field inversion
-(it was one per row, 2.2 s, in the first version).
+(it was one per row, 2.2 s, in the first version). Those one-row XOR3 and chi rows carry no
+CHECK in the program (``checked=False``: they hold once the bits are bits), so the solve checks
+1,472 rows of 89,344: 0.017 s before, 0.008 s after (the Ethereum address row was measured
+before).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.gadget_catalog import CATALOG, circuit
+from benchmarks.gadget_catalog import BEYOND_CIRCOMLIB, CATALOG, circuit
 from circuits import (Bool, Circuit, CircuitDefinitionError, Field, Public, Secret, UInt,
                       UnsatisfiedConstraintError, compile)
 from circuits.engine import hints
@@ -485,13 +485,18 @@ def _without_checks(body: bytes) -> bytes:
     return struct.pack("<4s11I", *head) + body[48:at] + struct.pack(f"<{len(kept)}I", *kept) + body[at + 4 * ncode:]
 
 
-@pytest.mark.parametrize("entry", CATALOG, ids=[e.name for e in CATALOG])
+#: the catalog, and Keccak-256 (its one-row XOR3 and chi rows are unchecked too)
+UNCHECKED_ROWS = CATALOG + [p.entry for p in BEYOND_CIRCOMLIB if p.entry.name.startswith("Keccak")]
+
+
+@pytest.mark.parametrize("entry", UNCHECKED_ROWS, ids=[e.name for e in UNCHECKED_ROWS])
 def test_rows_without_a_check_hold_whatever_the_inputs(entry: Any) -> None:
     """The compiler writes a CHECK only for rows its instructions do not satisfy by
     construction. With every CHECK removed, the program runs to the end on any inputs
     (values out of their types too), and every other row of the system define built holds,
-    but those a gadget enforced with ``checked=False`` (SHA-256's one-row XOR3 and Maj):
-    they hold once the checked rows do (inputs of their types: every row holds)."""
+    but those a gadget enforced with ``checked=False`` (SHA-256's one-row XOR3 and Maj,
+    Keccak's XOR3 and chi): they hold once the checked rows do (inputs of their types:
+    every row holds)."""
     from circuits.compiler import _allocate, input_values
     from circuits.engine import Compiler
     from zkp.r1cs import R1CSBuilder
