@@ -104,6 +104,7 @@ from ..errors import CircuitTypeError
 from ..native.ecdsa import LIMBS, WIDTH, WINDOW, Curve, Endomorphism, offset_point, scalar_mult
 from ..native.ecdsa import add as native_add
 from ..var import Operand, Var
+from . import _folded as fo
 from . import bigint as bi
 
 __all__ = ["ecdsa_verify"]
@@ -152,21 +153,31 @@ def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
 
 
 def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
-    """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2``, ``P1``'s ``y`` never a
-    value: ``y1 = lam0 (x0 - x1) - y0`` enters the three identities that read it (the slope
-    of ``P1 + P2``, the second slope, the last ``y``) as a product and a linear term. The same
-    congruences modulo ``p`` as with ``y1`` a value, one value fewer (seven, not eight)."""
+    """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2`` with three slopes the
+    only values made here (``lam0`` of the doubling, ``lam`` of ``P1 + P2``, ``total = lam +
+    mu``) and the result's ``y``: ``x1 = lam0**2 - 2 x0``, ``y1 = lam0 (x0 - x1) - y0``, ``x3 =
+    lam**2 - x1 - x2`` and the result's ``x4 = mu**2 - lam**2 + x2`` stay unreduced
+    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``, limbs wide), entering
+    the identities that read them as they are. The same congruences modulo ``p`` as with
+    each of them a value. ``x0`` may be such a number (the previous step's ``x4``)."""
     (x0, y0), (x2, y2) = p0, p2
-    lam0, x1 = _double_slope_x(api, c, p0)
-    lam = bi.mod_div(api, c.p, ab=(lam0, bi.sub(api, x1, x0)), e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y0, y2)),
-                     f=bi.sub(api, x2, x1))
-    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
-    total = bi.mod_div(api, c.p, ab=(lam0, bi.add(api, bi.sub(api, x0, x1), bi.sub(api, x0, x1))), e=bi.add(api, y0, y0),
-                       f=bi.sub(api, x1, x3))
+    m = c.p
+    lin = fo.linear
+    x0_3 = bi.add(api, x0, bi.add(api, x0, x0))
+    a = c.a % m
+    terms = [(1, fo.product(api, x0, x0_3))]
+    if a:
+        terms.append((1, fo.constant(api, c.a, WIDTH) if abs(c.a) < 1 << WIDTH else lin(bi.constant(api, a, WIDTH))))
+    lam0 = fo.reduce(api, m, fo.combine(api, *terms), bi.add(api, y0, y0))[0]
+    x1 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, lam0, lam0)), (-2, lin(x0))))
+    pp = fo.product(api, lam0, bi.sub(api, x0, x1))  # y1 = pp - y0
+    lam = fo.reduce(api, m, fo.combine(api, (1, lin(y2)), (-1, pp), (1, lin(y0))), bi.sub(api, x2, x1))[0]
+    lam2 = fo.product(api, lam, lam)
+    x1_x3 = fo.fold(api, m, fo.combine(api, (2, lin(x1)), (1, lin(x2)), (-1, lam2)))  # x1 - x3
+    total = fo.reduce(api, m, fo.combine(api, (2, pp), (-2, lin(y0))), x1_x3)[0]
     mu = bi.sub(api, total, lam)
-    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
-    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), cd=(lam0, bi.sub(api, x0, x1)),
-                    e=bi.sub(api, bi.constant(api, 0, WIDTH), y0))
+    x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
+    y4 = fo.reduce(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, pp), (1, lin(y0))))[0]
     return x4, y4
 
 
@@ -313,7 +324,10 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
     assert acc is not None
     shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
     assert shift is not None
-    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+    (x1, y1), (x2, y2) = acc, _const_point(api, (shift[0], (-shift[1]) % c.p))
+    lam = fo.reduce(api, c.p, fo.combine(api, (1, fo.linear(y2)), (-1, fo.linear(y1))), bi.sub(api, x2, x1))[0]
+    return fo.reduce(api, c.p, fo.combine(api, (1, fo.product(api, lam, lam)), (-1, fo.linear(x1)),
+                                          (-1, fo.linear(x2))))[0]
 
 
 def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
