@@ -13,14 +13,24 @@ one signature per message adds ``s <= n / 2`` itself. Every number is 8 limbs of
 Arithmetic modulo ``p`` and ``n`` is :func:`~circuits.gadgets.bigint.mod_div`: each value
 (a slope, a coordinate, a scalar) is one ``MODDIV`` native hint, range-checked, and its
 folded check (a quotient of about 36 bits and a carry of about 45 on secp256k1's ``p``, 37
-and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1).
+and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1). P-256's loop uses its
+generalisation :mod:`circuits.gadgets._folded`: a coordinate that no division defines stays
+an unreduced number congruent modulo ``p`` (its product columns folded to 8 wide limbs, free)
+and enters the identities that read it as it is; only slopes and ``y`` are values.
 
 P-256: the scalar multiplication reads ``u1`` and ``u2`` two bits at a time (Shamir's
 trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
 :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12 additions and 2 for
 ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
 doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by
-selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``. A step
+makes four values: the slopes ``lam0`` (of ``2 P``), ``lam`` (of ``2 P + T``), ``total = lam
++ mu`` (``mu`` the slope of ``(2 P + T) + 2 P``) and the result's ``y``; the doubling's ``x1 =
+lam0**2 - 2 x0`` and ``y1``, the ``x3 = lam**2 - x1 - x2`` of ``2 P + T`` and the result's ``x4
+= mu**2 - lam**2 + x2`` are never values (``x4`` is the next step's ``x0``, in its ``3 x0**2``:
+an identity of degree 4, the others of degree 3). Each identity is the congruence modulo ``p``
+the reduced values would meet (the same equations, ``x1``, ``x3``, ``x4`` substituted), so the
+exceptional-case argument below is unchanged; the last ``x`` is a value, checked below ``p``.
 
 secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
 is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
@@ -52,21 +62,21 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 271,561 and P-256 360,947 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 271,561 and P-256 279,330 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of seven values (the
-doubling's ``y`` substituted into the three identities that read it), the table 42, the
-key, scalars and end about 30, the selects 193 per step (the constant group ``i G + A``
-a multilinear polynomial of the digit's bits, free but for one product, the three others
-by trees, then a tree over the groups). secp256k1: 128
-steps of five values (641 in all), the table 40, the two splits about 1,900 constraints,
-the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
+(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of about 1,860 (four
+values: 1,024 for their ranges; their identities' quotients and carries 115 + 115 bits for
+``lam0``'s, of degree 4, and about 78 + 79 for each of the three of degree 3; nine products
+of 15 points) and the selects, 193 per step (the constant group ``i G + A`` a multilinear
+polynomial of the digit's bits, free but for one product, the three others by trees, then
+a tree over the groups); the table 42 values, the key, scalars and end about 30.
+secp256k1: 128 steps of five values (641 in all), the table 40, the two splits about 1,900
+constraints, the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
 multilinear polynomial of ``b0``, ``b1`` and the sign: four products).
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
-279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 960 values,
-whose own ranges are already 246,000).
+279,647): both are below their figures.
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify
