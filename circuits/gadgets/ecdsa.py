@@ -42,7 +42,8 @@ Four scalars of 129 bits are read one bit each per step: a table ``T[b] = b0 G +
 G) + b2 Q + b3 (+-lam Q) + A`` (the ``G`` part constants picked by the sign bit, free; ``lam
 Q = (beta x, +-y)`` one value and 8 selects; ``Q + lam Q`` and 12 additions), ``acc =
 T[top]``, then ``acc = 2 acc + T[bits]`` 128 times (the first as a doubling and an addition,
-then ``2 P + T`` in one formula), and finally ``acc - (2**129 - 1) A``.
+then ``2 P + T`` in one formula, its ``x3`` and result's ``x`` unreduced as P-256's), and
+finally ``acc - (2**129 - 1) A``.
 
 Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
 ``lam (x2 - x1) = y2 - y1 (mod p)``: when ``P1 = -P2`` no ``lam`` exists (no witness: only an
@@ -62,7 +63,7 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 271,561 and P-256 279,330 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 219,490 and P-256 279,330 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
@@ -72,7 +73,9 @@ values: 1,024 for their ranges; their identities' quotients and carries 115 + 11
 of 15 points) and the selects, 193 per step (the constant group ``i G + A`` a multilinear
 polynomial of the digit's bits, free but for one product, the three others by trees, then
 a tree over the groups); the table 42 values, the key, scalars and end about 30.
-secp256k1: 128 steps of five values (641 in all), the table 40, the two splits about 1,900
+secp256k1: the first step five values, then 127 of three (``lam``, ``total``, ``y``: 768 for
+their ranges, their identities' quotients and carries about 82 + 90 bits each, the digits of
+``2**256 mod p`` reaching 977; five products), the table 40, the two splits about 1,900
 constraints, the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
 multilinear polynomial of ``b0``, ``b1`` and the sign: four products).
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
@@ -150,16 +153,29 @@ def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
 def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     """``2 P1 + P2`` as ``(P1 + P2) + P1`` without the ``y`` of ``P1 + P2``: with ``lam`` the
     slope of ``P1 + P2`` and ``x3`` its ``x``, the second slope is ``mu = 2 y1 / (x1 - x3) -
-    lam``; ``lam + mu`` is one value (five values instead of six for a doubling and an
-    addition; incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``)."""
+    lam``; ``lam + mu`` is one value (incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``).
+    Three values (``lam``, ``total = lam + mu`` and the result's ``y``): ``x3 = lam**2 - x1 -
+    x2`` and the result's ``x4 = mu**2 - lam**2 + x2`` stay unreduced
+    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``), ``x1`` may be such a
+    number (the previous step's ``x4``)."""
     (x1, y1), (x2, y2) = p1, p2
-    lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
-    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
-    total = bi.mod_div(api, c.p, e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y1, y1)), f=bi.sub(api, x1, x3))
-    mu = bi.sub(api, total, lam)
-    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
-    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), e=y1)
-    return x4, y4
+    m, lin = c.p, fo.linear
+    lam = fo.reduce(api, m, fo.combine(api, (1, lin(y2)), (-1, lin(y1))), bi.sub(api, x2, x1))[0]
+    lam2 = fo.product(api, lam, lam)
+    x1_x3 = fo.fold(api, m, fo.combine(api, (2, lin(x1)), (1, lin(x2)), (-1, lam2)))
+    mu = bi.sub(api, fo.reduce(api, m, fo.combine(api, (2, lin(y1))), x1_x3)[0], lam)
+    x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
+    return x4, fo.reduce(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, lin(y1))))[0]
+
+
+def _last_x(api: API, c: Curve, acc: BPoint, k: int) -> bi.BigInt:
+    """The ``x`` of ``acc - k A`` (``acc``'s ``x`` may be unreduced), a value."""
+    shift = scalar_mult(c, k, offset_point(c))
+    assert shift is not None
+    (x1, y1), (x2, y2) = acc, _const_point(api, (shift[0], (-shift[1]) % c.p))
+    lam = fo.reduce(api, c.p, fo.combine(api, (1, fo.linear(y2)), (-1, fo.linear(y1))), bi.sub(api, x2, x1))[0]
+    return fo.reduce(api, c.p, fo.combine(api, (1, fo.product(api, lam, lam)), (-1, fo.linear(x1)),
+                                          (-1, fo.linear(x2))))[0]
 
 
 def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
@@ -332,12 +348,7 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
             acc = _double(api, c, acc)
         acc = _double_double_add(api, c, acc, entry)
     assert acc is not None
-    shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
-    assert shift is not None
-    (x1, y1), (x2, y2) = acc, _const_point(api, (shift[0], (-shift[1]) % c.p))
-    lam = fo.reduce(api, c.p, fo.combine(api, (1, fo.linear(y2)), (-1, fo.linear(y1))), bi.sub(api, x2, x1))[0]
-    return fo.reduce(api, c.p, fo.combine(api, (1, fo.product(api, lam, lam)), (-1, fo.linear(x1)),
-                                          (-1, fo.linear(x2))))[0]
+    return _last_x(api, c, acc, sum(size**k for k in range(steps)))
 
 
 def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
@@ -433,9 +444,7 @@ def _glv_scalar_mults(api: API, c: Curve, e: Endomorphism, q: BPoint, s1: tuple[
     acc = _add(api, c, _double(api, c, acc), entry(127))
     for bit in reversed(range(127)):
         acc = _double_add(api, c, acc, entry(bit))
-    shift = scalar_mult(c, 2**129 - 1, off)
-    assert shift is not None
-    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+    return _last_x(api, c, acc, 2**129 - 1)
 
 
 def _affine_total(c: Curve, pts: Sequence[tuple[int, int]]) -> tuple[int, int]:

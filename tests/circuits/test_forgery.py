@@ -98,8 +98,11 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/ecdsa.py",
      "    bi.assert_equal(api, bi.add(api, signed, bi.scale(api, c2, e.b2)), bi.scale(api, c1, -e.b1))",
      "    pass", "test_ecdsa_glv_split_k2_is_checked"),
-    # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
+    # mod_div without its folded check (the table's slopes, s**-1): a product off by one passes
     ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
+     "    pass", "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # the unreduced identities without their folded check (the loop's slopes, the end): the last slope is free
+    ("circuits/gadgets/_folded.py", "    bi._folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)",
      "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
     # the folded check without the quotient's range (D = q m holds only modulo r)
     ("circuits/gadgets/bigint.py", "    _range(api, q, q_lo, q_hi)", "    pass",
@@ -911,7 +914,7 @@ def _ecdsa_small_s() -> tuple[type, Any, Any, dict[str, list[int]], int]:
 
 def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: int, at: int) -> Any:
     """Solve with a malicious ``MODDIV``: its call number ``at`` (the slope of the last
-    addition, ``e = y1 - y2``, ``f = x2 - x1``) returns ``lam`` with ``lam**2 = r + x1 + x2``
+    addition, ``a b - c d - e = y2 - y1``, ``f = x2 - x1``) returns ``lam`` with ``lam**2 = r + x1 + x2``
     (mod p) and the floor quotient; every other call honest. The witness, or None when some
     constraint refuses it; ``"no root"`` when ``r + x1 + x2`` is no square."""
     from circuits.engine import hints as hint_module
@@ -929,7 +932,8 @@ def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: in
         if len(seen) != at:
             return limbs_moddiv(width, a, b, cc, d, e, f, m, kq, kr)
         shift = ne_shift(c)
-        x2, fv, n, mv = shift[0], value(width, f), -value(width, e), value(width, m)
+        x2, fv, mv = shift[0], value(width, f), value(width, m)
+        n = value(width, a) * value(width, b) - value(width, cc) * value(width, d) - value(width, e)
         target = (r + (x2 - fv) + x2) % c.p
         lam = pow(target, (c.p + 1) // 4, c.p)
         state["root"] = lam * lam % c.p == target
@@ -949,10 +953,10 @@ def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: in
 
 
 def ne_shift(c: Any) -> tuple[int, int]:
-    """The constant ``-c A`` the gadget adds last."""
+    """The constant ``-c A`` the gadget adds last (``c = 2**129 - 1`` with GLV, else ``4**0 + ... + 4**127``)."""
     from circuits.native import ecdsa as ne
 
-    pt = ne.scalar_mult(c, sum(4**k for k in range(128)), ne.offset_point(c))
+    pt = ne.scalar_mult(c, 2**129 - 1 if c.glv is not None else sum(4**k for k in range(128)), ne.offset_point(c))
     assert pt is not None
     return pt[0], (-pt[1]) % c.p
 
