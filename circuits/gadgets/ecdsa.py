@@ -63,7 +63,7 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 219,490 and P-256 279,330 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 219,265 and P-256 279,330 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
@@ -227,47 +227,73 @@ def _double(api: API, c: Curve, pt: BPoint) -> BPoint:
     return x3, y3
 
 
-def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint]) -> BPoint:
-    """``entries[sum(bits[i] 2**i)]`` by a tree of selects (one constraint per limb per pair)."""
-    level = list(entries)
-    for b in bits:
-        level = [_pick(api, b, level[i + 1], level[i]) for i in range(0, len(level), 2)]
-    return level[0]
+def _reachable(bits: Sequence[Var]) -> list[int]:
+    """The indices ``sum(bits[i] 2**i)`` the bits can reach (a constant bit fixes its place)."""
+    out = [0]
+    for i, b in enumerate(bits):
+        out = [j | (v << i) for v in ((b.constant_value() % R,) if b.is_constant() else (0, 1)) for j in out]
+    return out
+
+
+def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint | None]) -> BPoint:
+    """``entries[sum(bits[i] 2**i)]`` by a tree of selects over the variable bits (one
+    constraint per limb per pair; a constant bit picks its half for free: no select whose
+    result nothing reads). ``None`` entries must be unreachable."""
+    free = [b for b in bits if not b.is_constant()]
+    level = [entries[j] for j in _reachable(bits)]  # ordered by the variable bits, lowest first
+    for b in free:
+        level = [_pick(api, b, _point(level[i + 1]), _point(level[i])) for i in range(0, len(level), 2)]
+    return _point(level[0])
+
+
+def _point(pt: BPoint | None) -> BPoint:
+    assert pt is not None, "an unreachable entry was selected"
+    return pt
 
 
 def _const_select(api: API, bits: Sequence[Var], points: Sequence[tuple[int, int]]) -> BPoint:
     """``points[sum(bits[i] 2**i)]`` for constant points and Bool bits: each limb the
     multilinear polynomial of the bits through its values, the monomials products shared by
-    every limb (``2**k - k - 1`` constraints), the limbs linear in them (free)."""
-    monos: list[Var] = [api.constant(1)]
-    for mask in range(1, 1 << len(bits)):
-        low = (mask & -mask).bit_length() - 1
-        rest = mask ^ (1 << low)
-        monos.append(bits[low] if rest == 0 else api.mul(monos[rest], bits[low]))
-    out = []
+    every limb (at most ``2**k - k - 1`` constraints: only those some limb reads), the limbs
+    linear in them (free)."""
+    coefs, values = [], []
     for coord in range(2):
         per_point = [bi.constant(api, pt[coord], WIDTH, LIMBS).bounds for pt in points]
-        limbs, bounds = [], []
         for i in range(LIMBS):
-            values = [b[i][0] for b in per_point]
-            coef = list(values)
+            vals = [b[i][0] for b in per_point]
+            coef = list(vals)
             for j in range(len(bits)):  # Moebius: the coefficient of each monomial
                 for mask in range(len(coef)):
                     if mask >> j & 1:
                         coef[mask] -= coef[mask ^ (1 << j)]
-            limbs.append(api.lincomb([(m, k % R) for m, k in zip(monos, coef) if k]))
-            bounds.append((min(values), max(values)))
-        out.append(bi.BigInt(tuple(limbs), WIDTH, tuple(bounds)))
-    return out[0], out[1]
+            coefs.append(coef)
+            values.append(vals)
+    monos: dict[int, Var] = {0: api.constant(1)}
+
+    def mono(mask: int) -> Var:
+        if mask not in monos:
+            low = (mask & -mask).bit_length() - 1
+            rest = mask ^ (1 << low)
+            monos[mask] = bits[low] if rest == 0 else api.mul(mono(rest), bits[low])
+        return monos[mask]
+
+    limbs = [api.lincomb([(mono(mask), k % R) for mask, k in enumerate(coef) if k]) for coef in coefs]
+    bounds = [(min(v), max(v)) for v in values]
+    return (bi.BigInt(tuple(limbs[:LIMBS]), WIDTH, tuple(bounds[:LIMBS])),
+            bi.BigInt(tuple(limbs[LIMBS:]), WIDTH, tuple(bounds[LIMBS:])))
 
 
 def _grouped_select(api: API, bits: Sequence[Var], first: BPoint, table: Sequence[BPoint]) -> BPoint:
     """``table[sum(bits[i] 2**i)]`` with ``first`` the pick among the first group (the
     entries whose upper bits are 0, constants: :func:`_const_select`): the other groups by
-    trees over the lower bits, then a tree over the upper ones."""
+    trees over the lower bits, then a tree over the upper ones (groups the upper bits cannot
+    reach are not made)."""
     half = len(bits) // 2
     size = 1 << half
-    groups = [first] + [_select(api, bits[:half], table[g:g + size]) for g in range(size, len(table), size)]
+    reach = set(_reachable(bits[half:]))
+    groups: list[BPoint | None] = [first]
+    groups += [_select(api, bits[:half], table[g:g + size]) if g // size in reach else None
+               for g in range(size, len(table), size)]
     return _select(api, bits[half:], groups)
 
 
