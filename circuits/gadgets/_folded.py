@@ -6,7 +6,10 @@ one constraint per point, free for a constant side) with the integer bounds of e
 :func:`fold` turns one into a ``BigInt`` of ``k`` limbs congruent to it modulo ``m`` (the columns
 past ``k`` added onto the low ones with the digits of ``2**(width i) mod m``: linear, free): a
 "fat" number, limbs far wider than ``width`` but known integers in their bounds, which enters
-further products and identities like any ``BigInt``. :func:`reduce` is the only place a value
+further products and identities like any ``BigInt`` (sound as the folded check is: its
+argument needs every column an integer in known bounds, which a fat limb is, a fixed integer
+combination of such columns, and ``|D| + |q| m`` below ``r 2**(width g) / 2``, which the plan
+checks from the bounds). :func:`reduce` is the only place a value
 is made: ``X * f == num (mod m)``, ``X`` a ``MODDIV`` hint range-checked to the bits of ``m -
 1``, the identity checked by :func:`~circuits.gadgets.bigint._folded_zero` (a quotient and a
 carry whose widths :func:`~circuits.gadgets.bigint._fold_plan` computes from the bounds: about
@@ -125,8 +128,9 @@ def reduce(api: API, m: int, num: Poly, f: bi.BigInt | None = None) -> tuple[bi.
     bounds = bi._columns([(1, bi.BigInt(num.cols, w, num.bounds), None), (-1, proto, ff)])
     plan = bi._fold_plan(bounds, m, w, k)
     if plan is None:
-        raise CircuitDefinitionError(f"folded.reduce: columns of up to {max(max(abs(b) for b in c) for c in bounds).bit_length()}"
-                                     " bits are too wide for the folded check below r: reduce an operand first")
+        widest = max(max(abs(b) for b in col) for col in bounds).bit_length()
+        raise CircuitDefinitionError(f"folded.reduce: expected columns narrow enough for the folded check below r, "
+                                     f"found columns of up to {widest} bits: reduce an operand first")
     n = fold(api, m, num)
     mc = bi.constant(api, m, w)
     zero = [api.constant(0)]

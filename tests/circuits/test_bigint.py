@@ -524,7 +524,7 @@ def test_folded_reduce_refuses_columns_too_wide_for_r() -> None:
             quad = fo.fold(api, _P256, fo.product(api, sq, sq))
             fo.reduce(api, _P256, fo.product(api, quad, quad))
 
-    with pytest.raises(CircuitDefinitionError, match="too wide for the folded check"):
+    with pytest.raises(CircuitDefinitionError, match="narrow enough for the folded check"):
         compile(TooWide)
 
 
