@@ -210,6 +210,6 @@ BEYOND_CIRCOMLIB: list[Published] = [
     Published(Entry("ECDSA secp256k1 verify, key and digest inputs", "", _ECDSA_INPUTS, _ecdsa("secp256k1")), 279_647,
               "ethereum/csp-benchmarks' circom (issue 21's table); ours with GLV and the folded mod_div check"),
     Published(Entry("ECDSA P-256 verify, key and digest inputs", "", _ECDSA_INPUTS, _ecdsa("P-256")), 299_183,
-              "ethereum/csp-benchmarks' circom (issue 21's table); ours with x coordinates left unreduced "
-              "(circuits/gadgets/_folded.py): four values per step of two bits"),
+              "ethereum/csp-benchmarks' circom (issue 21's table); ours with coordinates left unreduced "
+              "(circuits/gadgets/_folded.py): three values per step of two bits"),
 ]

@@ -24,13 +24,15 @@ trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
 ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
 doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by
 selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``. A step
-makes four values: the slopes ``lam0`` (of ``2 P``), ``lam`` (of ``2 P + T``), ``total = lam
-+ mu`` (``mu`` the slope of ``(2 P + T) + 2 P``) and the result's ``y``; the doubling's ``x1 =
-lam0**2 - 2 x0`` and ``y1``, the ``x3 = lam**2 - x1 - x2`` of ``2 P + T`` and the result's ``x4
-= mu**2 - lam**2 + x2`` are never values (``x4`` is the next step's ``x0``, in its ``3 x0**2``:
-an identity of degree 4, the others of degree 3). Each identity is the congruence modulo ``p``
-the reduced values would meet (the same equations, ``x1``, ``x3``, ``x4`` substituted), so the
-exceptional-case argument below is unchanged; the last ``x`` is a value, checked below ``p``.
+makes three values, its slopes ``lam0`` (of ``2 P``), ``lam`` (of ``2 P + T``) and ``total =
+lam + mu`` (``mu`` the slope of ``(2 P + T) + 2 P``); the doubling's ``x1 = lam0**2 - 2 x0``
+and ``y1``, the ``x3 = lam**2 - x1 - x2`` of ``2 P + T`` and the result's ``x4 = mu**2 -
+lam**2 + x2`` and ``y4`` are never values (``x4``, ``y4`` are the next step's ``x0``, ``y0``:
+``lam0 (2 y0) = 3 x0**2 + a`` is an identity of degree 4, the others of degree 3; ``y4``'s
+8 limbs are copied to wires, the bounds growing by a product's each step). Each identity is
+the congruence modulo ``p`` the reduced values would meet (the same equations, ``x1``,
+``y1``, ``x3``, ``x4``, ``y4`` substituted), so the exceptional-case argument below is
+unchanged; the last ``x`` is a value, checked below ``p``.
 
 secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
 is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
@@ -63,14 +65,14 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 219,265 and P-256 279,330 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 219,265 and P-256 231,574 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
 range, the folded check's quotient and carry about 80, 15 per product at the points); a
 doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of about 1,860 (four
-values: 1,024 for their ranges; their identities' quotients and carries 115 + 115 bits for
-``lam0``'s, of degree 4, and about 78 + 79 for each of the three of degree 3; nine products
-of 15 points) and the selects, 193 per step (the constant group ``i G + A`` a multilinear
+(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of about 1,630 (three
+values: 768 for their ranges; their identities' quotients and carries about 122 + 122 bits
+for ``lam0``'s, of degree 4, and 85 + 86 for each of ``lam``'s and ``total``'s, of degree 3;
+nine products of 15 points; 8 for ``y4``'s wires) and the selects, 193 per step (the constant group ``i G + A`` a multilinear
 polynomial of the digit's bits, free but for one product, the three others by trees, then
 a tree over the groups); the table 42 values, the key, scalars and end about 30.
 secp256k1: the first step five values, then 127 of three (``lam``, ``total``, ``y``: 768 for
@@ -181,11 +183,12 @@ def _last_x(api: API, c: Curve, acc: BPoint, k: int) -> bi.BigInt:
 def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
     """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2`` with three slopes the
     only values made here (``lam0`` of the doubling, ``lam`` of ``P1 + P2``, ``total = lam +
-    mu``) and the result's ``y``: ``x1 = lam0**2 - 2 x0``, ``y1 = lam0 (x0 - x1) - y0``, ``x3 =
-    lam**2 - x1 - x2`` and the result's ``x4 = mu**2 - lam**2 + x2`` stay unreduced
-    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``, limbs wide), entering
-    the identities that read them as they are. The same congruences modulo ``p`` as with
-    each of them a value. ``x0`` may be such a number (the previous step's ``x4``)."""
+    mu``): ``x1 = lam0**2 - 2 x0``, ``y1 = lam0 (x0 - x1) - y0``, ``x3 = lam**2 - x1 - x2``
+    and the result's ``x4 = mu**2 - lam**2 + x2`` and ``y4 = mu (x1 - x4) - y1`` stay
+    unreduced (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``, limbs wide),
+    entering the identities that read them as they are (``y4``'s limbs copied to wires: it
+    chains through every step). The same congruences modulo ``p`` as with each of them a
+    value. ``x0`` and ``y0`` may be such numbers (the previous step's)."""
     (x0, y0), (x2, y2) = p0, p2
     m = c.p
     lin = fo.linear
@@ -203,8 +206,19 @@ def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
     total = fo.reduce(api, m, fo.combine(api, (2, pp), (-2, lin(y0))), x1_x3)[0]
     mu = bi.sub(api, total, lam)
     x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
-    y4 = fo.reduce(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, pp), (1, lin(y0))))[0]
-    return x4, y4
+    y4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, pp), (1, lin(y0))))
+    return x4, _wires(api, y4)
+
+
+def _wires(api: API, x: bi.BigInt) -> bi.BigInt:
+    """``x`` with each limb a wire of its own (one constraint per limb): a number that chains
+    through every step (``y4`` reads ``y0``) keeps linear combinations short."""
+    limbs = []
+    for v in x.limbs:
+        w = api.hint(hints.muladd, v, 1, 0)
+        api.assert_equal(w, v)
+        limbs.append(w)
+    return bi.BigInt(tuple(limbs), x.width, x.bounds)
 
 
 def _double_slope_x(api: API, c: Curve, pt: BPoint) -> tuple[bi.BigInt, bi.BigInt]:
