@@ -44,7 +44,8 @@ Four scalars of 129 bits are read one bit each per step: a table ``T[b] = b0 G +
 G) + b2 Q + b3 (+-lam Q) + A`` (the ``G`` part constants picked by the sign bit, free; ``lam
 Q = (beta x, +-y)`` one value and 8 selects; ``Q + lam Q`` and 12 additions), ``acc =
 T[top]``, then ``acc = 2 acc + T[bits]`` 128 times (the first as a doubling and an addition,
-then ``2 P + T`` in one formula, its ``x3`` and result's ``x`` unreduced as P-256's), and
+then ``2 P + T`` in one formula, its ``x3`` and result's ``x`` and ``y`` unreduced as
+P-256's), and
 finally ``acc - (2**129 - 1) A``.
 
 Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
@@ -65,19 +66,21 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 219,265 and P-256 231,574 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 168,153 and P-256 231,574 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
-range, the folded check's quotient and carry about 80, 15 per product at the points); a
-doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of about 1,630 (three
-values: 768 for their ranges; their identities' quotients and carries about 122 + 122 bits
-for ``lam0``'s, of degree 4, and 85 + 86 for each of ``lam``'s and ``total``'s, of degree 3;
-nine products of 15 points; 8 for ``y4``'s wires) and the selects, 193 per step (the constant group ``i G + A`` a multilinear
-polynomial of the digit's bits, free but for one product, the three others by trees, then
-a tree over the groups); the table 42 values, the key, scalars and end about 30.
-secp256k1: the first step five values, then 127 of three (``lam``, ``total``, ``y``: 768 for
-their ranges, their identities' quotients and carries about 82 + 90 bits each, the digits of
-``2**256 mod p`` reaching 977; five products), the table 40, the two splits about 1,900
+range, the folded check's quotient and carry about 80, 15 per product at the points, more
+for wider operands); a doubling or an addition of the table makes three values, a step of
+the loop only its slopes. P-256: 127 steps of about 1,630 (three values: 768 for their
+ranges; their identities' quotients and carries about 122 + 122 bits for ``lam0``'s, of
+degree 4, and 85 + 86 for each of ``lam``'s and ``total``'s, of degree 3; nine products of
+15 points; 8 for ``y4``'s wires) and the selects, 193 per step (the constant group ``i G +
+A`` a multilinear polynomial of the digit's bits, free but for one product, the three others
+by trees, then a tree over the groups); the table 42 values, the key, scalars and end about
+30.
+secp256k1: the first step five values, then 127 of two (``lam``, ``total``: 512 for their
+ranges, their identities' quotients and carries about 89 + 97 bits each, the digits of
+``2**256 mod p`` reaching 977 and ``y``'s bounds growing; five products; 8 for ``y``'s
+wires), the table 40, the two splits about 1,900
 constraints, the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
 multilinear polynomial of ``b0``, ``b1`` and the sign: four products).
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
@@ -156,10 +159,10 @@ def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     """``2 P1 + P2`` as ``(P1 + P2) + P1`` without the ``y`` of ``P1 + P2``: with ``lam`` the
     slope of ``P1 + P2`` and ``x3`` its ``x``, the second slope is ``mu = 2 y1 / (x1 - x3) -
     lam``; ``lam + mu`` is one value (incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``).
-    Three values (``lam``, ``total = lam + mu`` and the result's ``y``): ``x3 = lam**2 - x1 -
-    x2`` and the result's ``x4 = mu**2 - lam**2 + x2`` stay unreduced
-    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``), ``x1`` may be such a
-    number (the previous step's ``x4``)."""
+    Two values (``lam`` and ``total = lam + mu``): ``x3 = lam**2 - x1 - x2`` and the result's
+    ``x4 = mu**2 - lam**2 + x2`` and ``y4 = mu (x1 - x4) - y1`` stay unreduced
+    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``; ``y4``'s limbs copied to
+    wires), ``x1`` and ``y1`` may be such numbers (the previous step's)."""
     (x1, y1), (x2, y2) = p1, p2
     m, lin = c.p, fo.linear
     lam = fo.reduce(api, m, fo.combine(api, (1, lin(y2)), (-1, lin(y1))), bi.sub(api, x2, x1))[0]
@@ -167,7 +170,8 @@ def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     x1_x3 = fo.fold(api, m, fo.combine(api, (2, lin(x1)), (1, lin(x2)), (-1, lam2)))
     mu = bi.sub(api, fo.reduce(api, m, fo.combine(api, (2, lin(y1))), x1_x3)[0], lam)
     x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
-    return x4, fo.reduce(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, lin(y1))))[0]
+    return x4, _wires(api, fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))),
+                                                      (-1, lin(y1)))))
 
 
 def _last_x(api: API, c: Curve, acc: BPoint, k: int) -> bi.BigInt:
