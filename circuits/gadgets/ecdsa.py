@@ -13,14 +13,26 @@ one signature per message adds ``s <= n / 2`` itself. Every number is 8 limbs of
 Arithmetic modulo ``p`` and ``n`` is :func:`~circuits.gadgets.bigint.mod_div`: each value
 (a slope, a coordinate, a scalar) is one ``MODDIV`` native hint, range-checked, and its
 folded check (a quotient of about 36 bits and a carry of about 45 on secp256k1's ``p``, 37
-and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1).
+and 38 on P-256's, whose digits of ``2**(32 i) mod p`` are 0 and 1). P-256's loop uses its
+generalisation :mod:`circuits.gadgets._folded`: a coordinate that no division defines stays
+an unreduced number congruent modulo ``p`` (its product columns folded to 8 wide limbs, free)
+and enters the identities that read it as it is; only slopes and ``y`` are values.
 
 P-256: the scalar multiplication reads ``u1`` and ``u2`` two bits at a time (Shamir's
 trick): a table ``T[i][j] = i G + j Q + A`` (``A`` the offset point of
 :func:`circuits.native.ecdsa.offset_point`, ``i G + A`` constants, 12 additions and 2 for
 ``2 Q``, ``3 Q``), then ``acc = T[top digits]`` and 127 times ``acc = 4 acc + T[digits]`` (a
 doubling whose ``y`` is never a value, then ``2 P + T`` in one formula; the entry picked by
-selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``.
+selects, see the costs), and finally ``acc - c A`` with ``c = 4**0 + ... + 4**127``. A step
+makes three values, its slopes ``lam0`` (of ``2 P``), ``lam`` (of ``2 P + T``) and ``total =
+lam + mu`` (``mu`` the slope of ``(2 P + T) + 2 P``); the doubling's ``x1 = lam0**2 - 2 x0``
+and ``y1``, the ``x3 = lam**2 - x1 - x2`` of ``2 P + T`` and the result's ``x4 = mu**2 -
+lam**2 + x2`` and ``y4`` are never values (``x4``, ``y4`` are the next step's ``x0``, ``y0``:
+``lam0 (2 y0) = 3 x0**2 + a`` is an identity of degree 4, the others of degree 3; ``y4``'s
+8 limbs are copied to wires, the bounds growing by a product's each step). Each identity is
+the congruence modulo ``p`` the reduced values would meet (the same equations, ``x1``,
+``y1``, ``x3``, ``x4``, ``y4`` substituted), so the exceptional-case argument below is
+unchanged; the last ``x`` is a value, checked below ``p``.
 
 secp256k1 (GLV, :class:`~circuits.native.ecdsa.Endomorphism`): ``(x, y) -> (beta x, y)``
 is ``lam P``. Each of ``u1``, ``u2`` is split as ``u = k1 + k2 lam (mod n)`` with ``0 <= k1 <
@@ -32,7 +44,9 @@ Four scalars of 129 bits are read one bit each per step: a table ``T[b] = b0 G +
 G) + b2 Q + b3 (+-lam Q) + A`` (the ``G`` part constants picked by the sign bit, free; ``lam
 Q = (beta x, +-y)`` one value and 8 selects; ``Q + lam Q`` and 12 additions), ``acc =
 T[top]``, then ``acc = 2 acc + T[bits]`` 128 times (the first as a doubling and an addition,
-then ``2 P + T`` in one formula), and finally ``acc - (2**129 - 1) A``.
+then ``2 P + T`` in one formula, its ``x3`` and result's ``x`` and ``y`` unreduced as
+P-256's), and
+finally ``acc - (2**129 - 1) A``.
 
 Incomplete formulas, exceptional cases excluded: the affine addition ``P1 + P2`` checks
 ``lam (x2 - x1) = y2 - y1 (mod p)``: when ``P1 = -P2`` no ``lam`` exists (no witness: only an
@@ -52,21 +66,25 @@ O`` (``u1 + u2 d = 0``, which a prover who knows the key ``d`` can arrange) make
 addition ``c A + (-c A)``: no witness. The result's ``x`` is checked below ``p`` before its
 reduction modulo ``n``.
 
-Costs (limbs of 32 bits): secp256k1 271,561 and P-256 360,947 constraints (pinned in
+Costs (limbs of 32 bits): secp256k1 168,153 and P-256 231,574 constraints (pinned in
 tests/vectors/gadget_counts.csv): about 350 per value modulo ``p`` (256 for the value's
-range, the folded check's quotient and carry about 80, 15 per product at the points); a
-doubling or an addition makes three values, a doubling-and-addition ``2 P + T`` five
-(``(P + T) + P`` without the ``y`` of ``P + T``). P-256: 127 steps of seven values (the
-doubling's ``y`` substituted into the three identities that read it), the table 42, the
-key, scalars and end about 30, the selects 193 per step (the constant group ``i G + A``
-a multilinear polynomial of the digit's bits, free but for one product, the three others
-by trees, then a tree over the groups). secp256k1: 128
-steps of five values (641 in all), the table 40, the two splits about 1,900 constraints,
-the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
+range, the folded check's quotient and carry about 80, 15 per product at the points, more
+for wider operands); a doubling or an addition of the table makes three values, a step of
+the loop only its slopes. P-256: 127 steps of about 1,630 (three values: 768 for their
+ranges; their identities' quotients and carries about 122 + 122 bits for ``lam0``'s, of
+degree 4, and 85 + 86 for each of ``lam``'s and ``total``'s, of degree 3; nine products of
+15 points; 8 for ``y4``'s wires) and the selects, 193 per step (the constant group ``i G +
+A`` a multilinear polynomial of the digit's bits, free but for one product, the three others
+by trees, then a tree over the groups); the table 42 values, the key, scalars and end about
+30.
+secp256k1: the first step five values, then 127 of two (``lam``, ``total``: 512 for their
+ranges, their identities' quotients and carries about 89 + 97 bits each, the digits of
+``2**256 mod p`` reaching 977 and ``y``'s bounds growing; five products; 8 for ``y``'s
+wires), the table 40, the two splits about 1,900
+constraints, the selects about 200 per step (the constant group ``b0 G + b1 (+-lam G) + A`` a
 multilinear polynomial of ``b0``, ``b1`` and the sign: four products).
 The best published R1CS counts (circom, ethereum/csp-benchmarks: P-256 299,183, secp256k1
-279,647): secp256k1 is below its figure; P-256 is not (no endomorphism: about 960 values,
-whose own ranges are already 246,000).
+279,647): both are below their figures.
 
     >>> from circuits import Circuit, Secret, UInt, compile
     >>> from circuits.gadgets.ecdsa import ecdsa_verify
@@ -104,6 +122,7 @@ from ..errors import CircuitTypeError
 from ..native.ecdsa import LIMBS, WIDTH, WINDOW, Curve, Endomorphism, offset_point, scalar_mult
 from ..native.ecdsa import add as native_add
 from ..var import Operand, Var
+from . import _folded as fo
 from . import bigint as bi
 
 __all__ = ["ecdsa_verify"]
@@ -139,35 +158,71 @@ def _add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
 def _double_add(api: API, c: Curve, p1: BPoint, p2: BPoint) -> BPoint:
     """``2 P1 + P2`` as ``(P1 + P2) + P1`` without the ``y`` of ``P1 + P2``: with ``lam`` the
     slope of ``P1 + P2`` and ``x3`` its ``x``, the second slope is ``mu = 2 y1 / (x1 - x3) -
-    lam``; ``lam + mu`` is one value (five values instead of six for a doubling and an
-    addition; incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``)."""
+    lam``; ``lam + mu`` is one value (incomplete: ``P1 != +-P2`` and ``P1 + P2 != +-P1``).
+    Two values (``lam`` and ``total = lam + mu``): ``x3 = lam**2 - x1 - x2`` and the result's
+    ``x4 = mu**2 - lam**2 + x2`` and ``y4 = mu (x1 - x4) - y1`` stay unreduced
+    (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``; ``y4``'s limbs copied to
+    wires), ``x1`` and ``y1`` may be such numbers (the previous step's)."""
     (x1, y1), (x2, y2) = p1, p2
-    lam = bi.mod_div(api, c.p, e=bi.sub(api, y1, y2), f=bi.sub(api, x2, x1))
-    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
-    total = bi.mod_div(api, c.p, e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y1, y1)), f=bi.sub(api, x1, x3))
-    mu = bi.sub(api, total, lam)
-    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
-    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), e=y1)
-    return x4, y4
+    m, lin = c.p, fo.linear
+    lam = fo.reduce(api, m, fo.combine(api, (1, lin(y2)), (-1, lin(y1))), bi.sub(api, x2, x1))[0]
+    lam2 = fo.product(api, lam, lam)
+    x1_x3 = fo.fold(api, m, fo.combine(api, (2, lin(x1)), (1, lin(x2)), (-1, lam2)))
+    mu = bi.sub(api, fo.reduce(api, m, fo.combine(api, (2, lin(y1))), x1_x3)[0], lam)
+    x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
+    return x4, _wires(api, fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))),
+                                                      (-1, lin(y1)))))
+
+
+def _last_x(api: API, c: Curve, acc: BPoint, k: int) -> bi.BigInt:
+    """The ``x`` of ``acc - k A`` (``acc``'s ``x`` may be unreduced), a value."""
+    shift = scalar_mult(c, k, offset_point(c))
+    assert shift is not None
+    (x1, y1), (x2, y2) = acc, _const_point(api, (shift[0], (-shift[1]) % c.p))
+    lam = fo.reduce(api, c.p, fo.combine(api, (1, fo.linear(y2)), (-1, fo.linear(y1))), bi.sub(api, x2, x1))[0]
+    return fo.reduce(api, c.p, fo.combine(api, (1, fo.product(api, lam, lam)), (-1, fo.linear(x1)),
+                                          (-1, fo.linear(x2))))[0]
 
 
 def _double_double_add(api: API, c: Curve, p0: BPoint, p2: BPoint) -> BPoint:
-    """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2``, ``P1``'s ``y`` never a
-    value: ``y1 = lam0 (x0 - x1) - y0`` enters the three identities that read it (the slope
-    of ``P1 + P2``, the second slope, the last ``y``) as a product and a linear term. The same
-    congruences modulo ``p`` as with ``y1`` a value, one value fewer (seven, not eight)."""
+    """``4 P0 + P2`` as :func:`_double_add` of ``P1 = 2 P0`` and ``P2`` with three slopes the
+    only values made here (``lam0`` of the doubling, ``lam`` of ``P1 + P2``, ``total = lam +
+    mu``): ``x1 = lam0**2 - 2 x0``, ``y1 = lam0 (x0 - x1) - y0``, ``x3 = lam**2 - x1 - x2``
+    and the result's ``x4 = mu**2 - lam**2 + x2`` and ``y4 = mu (x1 - x4) - y1`` stay
+    unreduced (:func:`~circuits.gadgets._folded.fold`: congruent modulo ``p``, limbs wide),
+    entering the identities that read them as they are (``y4``'s limbs copied to wires: it
+    chains through every step). The same congruences modulo ``p`` as with each of them a
+    value. ``x0`` and ``y0`` may be such numbers (the previous step's)."""
     (x0, y0), (x2, y2) = p0, p2
-    lam0, x1 = _double_slope_x(api, c, p0)
-    lam = bi.mod_div(api, c.p, ab=(lam0, bi.sub(api, x1, x0)), e=bi.sub(api, bi.constant(api, 0, WIDTH), bi.add(api, y0, y2)),
-                     f=bi.sub(api, x2, x1))
-    x3 = bi.mod_div(api, c.p, ab=(lam, lam), e=bi.add(api, x1, x2))
-    total = bi.mod_div(api, c.p, ab=(lam0, bi.add(api, bi.sub(api, x0, x1), bi.sub(api, x0, x1))), e=bi.add(api, y0, y0),
-                       f=bi.sub(api, x1, x3))
+    m = c.p
+    lin = fo.linear
+    x0_3 = bi.add(api, x0, bi.add(api, x0, x0))
+    a = c.a % m
+    terms = [(1, fo.product(api, x0, x0_3))]
+    if a:
+        terms.append((1, fo.constant(api, c.a, WIDTH) if abs(c.a) < 1 << WIDTH else lin(bi.constant(api, a, WIDTH))))
+    lam0 = fo.reduce(api, m, fo.combine(api, *terms), bi.add(api, y0, y0))[0]
+    x1 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, lam0, lam0)), (-2, lin(x0))))
+    pp = fo.product(api, lam0, bi.sub(api, x0, x1))  # y1 = pp - y0
+    lam = fo.reduce(api, m, fo.combine(api, (1, lin(y2)), (-1, pp), (1, lin(y0))), bi.sub(api, x2, x1))[0]
+    lam2 = fo.product(api, lam, lam)
+    x1_x3 = fo.fold(api, m, fo.combine(api, (2, lin(x1)), (1, lin(x2)), (-1, lam2)))  # x1 - x3
+    total = fo.reduce(api, m, fo.combine(api, (2, pp), (-2, lin(y0))), x1_x3)[0]
     mu = bi.sub(api, total, lam)
-    x4 = bi.mod_div(api, c.p, ab=(mu, mu), e=bi.add(api, x1, x3))
-    y4 = bi.mod_div(api, c.p, ab=(mu, bi.sub(api, x1, x4)), cd=(lam0, bi.sub(api, x0, x1)),
-                    e=bi.sub(api, bi.constant(api, 0, WIDTH), y0))
-    return x4, y4
+    x4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, mu)), (-1, lam2), (1, lin(x2))))
+    y4 = fo.fold(api, m, fo.combine(api, (1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, pp), (1, lin(y0))))
+    return x4, _wires(api, y4)
+
+
+def _wires(api: API, x: bi.BigInt) -> bi.BigInt:
+    """``x`` with each limb a wire of its own (one constraint per limb): a number that chains
+    through every step (``y4`` reads ``y0``) keeps linear combinations short."""
+    limbs = []
+    for v in x.limbs:
+        w = api.hint(hints.muladd, v, 1, 0)
+        api.assert_equal(w, v)
+        limbs.append(w)
+    return bi.BigInt(tuple(limbs), x.width, x.bounds)
 
 
 def _double_slope_x(api: API, c: Curve, pt: BPoint) -> tuple[bi.BigInt, bi.BigInt]:
@@ -190,47 +245,73 @@ def _double(api: API, c: Curve, pt: BPoint) -> BPoint:
     return x3, y3
 
 
-def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint]) -> BPoint:
-    """``entries[sum(bits[i] 2**i)]`` by a tree of selects (one constraint per limb per pair)."""
-    level = list(entries)
-    for b in bits:
-        level = [_pick(api, b, level[i + 1], level[i]) for i in range(0, len(level), 2)]
-    return level[0]
+def _reachable(bits: Sequence[Var]) -> list[int]:
+    """The indices ``sum(bits[i] 2**i)`` the bits can reach (a constant bit fixes its place)."""
+    out = [0]
+    for i, b in enumerate(bits):
+        out = [j | (v << i) for v in ((b.constant_value() % R,) if b.is_constant() else (0, 1)) for j in out]
+    return out
+
+
+def _select(api: API, bits: Sequence[Var], entries: Sequence[BPoint | None]) -> BPoint:
+    """``entries[sum(bits[i] 2**i)]`` by a tree of selects over the variable bits (one
+    constraint per limb per pair; a constant bit picks its half for free: no select whose
+    result nothing reads). ``None`` entries must be unreachable."""
+    free = [b for b in bits if not b.is_constant()]
+    level = [entries[j] for j in _reachable(bits)]  # ordered by the variable bits, lowest first
+    for b in free:
+        level = [_pick(api, b, _point(level[i + 1]), _point(level[i])) for i in range(0, len(level), 2)]
+    return _point(level[0])
+
+
+def _point(pt: BPoint | None) -> BPoint:
+    assert pt is not None, "an unreachable entry was selected"
+    return pt
 
 
 def _const_select(api: API, bits: Sequence[Var], points: Sequence[tuple[int, int]]) -> BPoint:
     """``points[sum(bits[i] 2**i)]`` for constant points and Bool bits: each limb the
     multilinear polynomial of the bits through its values, the monomials products shared by
-    every limb (``2**k - k - 1`` constraints), the limbs linear in them (free)."""
-    monos: list[Var] = [api.constant(1)]
-    for mask in range(1, 1 << len(bits)):
-        low = (mask & -mask).bit_length() - 1
-        rest = mask ^ (1 << low)
-        monos.append(bits[low] if rest == 0 else api.mul(monos[rest], bits[low]))
-    out = []
+    every limb (at most ``2**k - k - 1`` constraints: only those some limb reads), the limbs
+    linear in them (free)."""
+    coefs, values = [], []
     for coord in range(2):
         per_point = [bi.constant(api, pt[coord], WIDTH, LIMBS).bounds for pt in points]
-        limbs, bounds = [], []
         for i in range(LIMBS):
-            values = [b[i][0] for b in per_point]
-            coef = list(values)
+            vals = [b[i][0] for b in per_point]
+            coef = list(vals)
             for j in range(len(bits)):  # Moebius: the coefficient of each monomial
                 for mask in range(len(coef)):
                     if mask >> j & 1:
                         coef[mask] -= coef[mask ^ (1 << j)]
-            limbs.append(api.lincomb([(m, k % R) for m, k in zip(monos, coef) if k]))
-            bounds.append((min(values), max(values)))
-        out.append(bi.BigInt(tuple(limbs), WIDTH, tuple(bounds)))
-    return out[0], out[1]
+            coefs.append(coef)
+            values.append(vals)
+    monos: dict[int, Var] = {0: api.constant(1)}
+
+    def mono(mask: int) -> Var:
+        if mask not in monos:
+            low = (mask & -mask).bit_length() - 1
+            rest = mask ^ (1 << low)
+            monos[mask] = bits[low] if rest == 0 else api.mul(mono(rest), bits[low])
+        return monos[mask]
+
+    limbs = [api.lincomb([(mono(mask), k % R) for mask, k in enumerate(coef) if k]) for coef in coefs]
+    bounds = [(min(v), max(v)) for v in values]
+    return (bi.BigInt(tuple(limbs[:LIMBS]), WIDTH, tuple(bounds[:LIMBS])),
+            bi.BigInt(tuple(limbs[LIMBS:]), WIDTH, tuple(bounds[LIMBS:])))
 
 
 def _grouped_select(api: API, bits: Sequence[Var], first: BPoint, table: Sequence[BPoint]) -> BPoint:
     """``table[sum(bits[i] 2**i)]`` with ``first`` the pick among the first group (the
     entries whose upper bits are 0, constants: :func:`_const_select`): the other groups by
-    trees over the lower bits, then a tree over the upper ones."""
+    trees over the lower bits, then a tree over the upper ones (groups the upper bits cannot
+    reach are not made)."""
     half = len(bits) // 2
     size = 1 << half
-    groups = [first] + [_select(api, bits[:half], table[g:g + size]) for g in range(size, len(table), size)]
+    reach = set(_reachable(bits[half:]))
+    groups: list[BPoint | None] = [first]
+    groups += [_select(api, bits[:half], table[g:g + size]) if g // size in reach else None
+               for g in range(size, len(table), size)]
     return _select(api, bits[half:], groups)
 
 
@@ -311,9 +392,7 @@ def _scalar_mults(api: API, c: Curve, q: BPoint, u1: Sequence[Var], u2: Sequence
             acc = _double(api, c, acc)
         acc = _double_double_add(api, c, acc, entry)
     assert acc is not None
-    shift = scalar_mult(c, sum(size**k for k in range(steps)), off)
-    assert shift is not None
-    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+    return _last_x(api, c, acc, sum(size**k for k in range(steps)))
 
 
 def _affine_sum(c: Curve, p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
@@ -409,9 +488,7 @@ def _glv_scalar_mults(api: API, c: Curve, e: Endomorphism, q: BPoint, s1: tuple[
     acc = _add(api, c, _double(api, c, acc), entry(127))
     for bit in reversed(range(127)):
         acc = _double_add(api, c, acc, entry(bit))
-    shift = scalar_mult(c, 2**129 - 1, off)
-    assert shift is not None
-    return _add_x(api, c, acc, _const_point(api, (shift[0], (-shift[1]) % c.p)))[1]
+    return _last_x(api, c, acc, 2**129 - 1)
 
 
 def _affine_total(c: Curve, pts: Sequence[tuple[int, int]]) -> tuple[int, int]:

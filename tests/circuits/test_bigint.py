@@ -5,6 +5,7 @@ sizes crossing limb counts). The malicious-witness tests are in tests/circuits/t
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from circuits import Bool, Circuit, CircuitDefinitionError, CircuitTypeError, Field, Public, Secret, UInt, compile
 from circuits.errors import UnsatisfiedConstraintError
+from circuits.gadgets import _folded as fo
 from circuits.gadgets import bigint as bi
 from circuits.native.bigint import from_limbs, limb_count, to_limbs
 from zkp import _bn254_py
@@ -433,3 +435,124 @@ def test_scale_is_multiplication_by_a_constant() -> None:
 
     with pytest.raises(CircuitTypeError):
         compile(Negative)
+
+
+# ------------------------------------------------------------ unreduced sums of products (circuits.gadgets._folded)
+
+_P256 = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
+_MAX = 2**256 - 1
+
+
+class Fat(Circuit):
+    """Fat operands of degree 2 (``s``, ``t``, ``f``: folded, never reduced) in an identity of
+    degree 4: ``x == (3 t**2 + a (s - b) - 2 e - 3) / f (mod _P256)`` with ``s = a**2 - 2 b``,
+    ``t = c**2 - a**2 + e``, ``f = 2 s + e - c**2`` (the shapes of an ECDSA step: signed,
+    a constant, a fat divisor), and ``y == a (s - b) + t (mod _P256)`` with no divisor."""
+
+    a: Secret[UInt[32], 8]
+    b: Secret[UInt[32], 8]
+    c: Secret[UInt[32], 8]
+    e: Secret[UInt[32], 8]
+    x: Public[UInt[32], 8]
+    y: Public[UInt[32], 8]
+
+    def define(self, api: Any) -> None:
+        a, b, c, e, x, y = (bi.from_limbs(api, list(v), 32) for v in (self.a, self.b, self.c, self.e, self.x, self.y))
+        a2, c2 = fo.product(api, a, a), fo.product(api, c, c)
+        s = fo.fold(api, _P256, fo.combine(api, (1, a2), (-2, fo.linear(b))))
+        t = fo.fold(api, _P256, fo.combine(api, (1, c2), (-1, a2), (1, fo.linear(e))))
+        asb = fo.product(api, a, bi.sub(api, s, b))
+        num = fo.combine(api, (3, fo.product(api, t, t)), (1, asb), (-2, fo.linear(e)), (1, fo.constant(api, -3, 32)))
+        f = fo.fold(api, _P256, fo.combine(api, (2, fo.linear(s)), (1, fo.linear(e)), (-1, c2)))
+        bi.assert_equal(api, fo.reduce(api, _P256, num, f)[0], x)
+        bi.assert_equal(api, fo.reduce(api, _P256, fo.combine(api, (1, asb), (1, fo.linear(t))))[0], y)
+
+
+@functools.cache
+def _fat_cs() -> Any:
+    return compile(Fat, strict=True)
+
+
+def _fat_values(a: int, b: int, c: int, e: int) -> dict[str, list[int]] | None:
+    """The assignment of :class:`Fat` (None when ``f == 0 (mod p)``: no witness)."""
+    s, t = a * a - 2 * b, c * c - a * a + e
+    f = (2 * s + e - c * c) % _P256
+    if f == 0:
+        return None
+    x = (3 * t * t + a * (s - b) - 2 * e - 3) * pow(f, -1, _P256) % _P256
+    y = (a * (s - b) + t) % _P256
+    limbs = lambda v: to_limbs(v, 32, 8)  # noqa: E731
+    return dict(a=limbs(a), b=limbs(b), c=limbs(c), e=limbs(e), x=limbs(x), y=limbs(y))
+
+
+@pytest.mark.parametrize("vals", [(_MAX, _MAX, _MAX, _MAX), (_MAX, 0, _MAX, 0), (_MAX, _MAX, 0, _MAX),
+                                  (0, _MAX, _MAX, 0), (_MAX, 0, 0, _MAX), (0, 0, _MAX, 0), (_P256 - 1, 1, _MAX, 2),
+                                  (5, 7, 11, 13)])
+def test_folded_sums_of_products_at_the_bounds_agree_with_python_integers(vals: tuple[int, int, int, int]) -> None:
+    """Every limb at 0 or ``2**32 - 1`` (the extreme columns of each fat operand, positive and
+    negative) and small values: the honest witness exists and a result off by one has none."""
+    cs = _fat_cs()
+    fields = _fat_values(*vals)
+    assert fields is not None
+    assert cs.r1cs.is_satisfied(cs.solve(Fat(**fields)).values())
+    for name in ("x", "y"):
+        wrong = from_limbs(fields[name], 32) + 1
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(Fat(**{**fields, name: to_limbs(wrong, 32, 8)}))
+
+
+@settings(max_examples=10, deadline=None)
+@given(vals=st.lists(st.integers(0, _MAX), min_size=4, max_size=4))
+def test_folded_sums_of_products_agree_with_python_integers(vals: list[int]) -> None:
+    fields = _fat_values(*vals)
+    if fields is None:
+        return
+    cs = _fat_cs()
+    assert cs.r1cs.is_satisfied(cs.solve(Fat(**fields)).values())
+
+
+def test_folded_reduce_refuses_columns_too_wide_for_r() -> None:
+    """A product of two degree-4 fat numbers (columns of about 2**290) cannot be checked below
+    r: refused at compile time, saying so."""
+
+    class TooWide(Circuit):
+        a: Secret[UInt[32], 8]
+
+        def define(self, api: Any) -> None:
+            a = bi.from_limbs(api, list(self.a), 32)
+            sq = fo.fold(api, _P256, fo.product(api, a, a))
+            quad = fo.fold(api, _P256, fo.product(api, sq, sq))
+            fo.reduce(api, _P256, fo.product(api, quad, quad))
+
+    with pytest.raises(CircuitDefinitionError, match="narrow enough for the folded check"):
+        compile(TooWide)
+
+
+def test_folded_limbs_lie_within_their_bounds_at_the_extremes() -> None:
+    """The bounds a fold gives its limbs (what the plans of later identities rest on) hold the
+    limbs' values when every input limb is 0 or ``2**32 - 1``: each fat limb of ``s``, ``t``
+    and ``f`` of :class:`Fat`, read signed from the witness."""
+    made: list[bi.BigInt] = []
+
+    class Limbs(Circuit):
+        a: Secret[UInt[32], 8]
+        b: Secret[UInt[32], 8]
+        c: Secret[UInt[32], 8]
+
+        def define(self, api: Any) -> None:
+            a, b, c = (bi.from_limbs(api, list(v), 32) for v in (self.a, self.b, self.c))
+            a2, c2 = fo.product(api, a, a), fo.product(api, c, c)
+            s = fo.fold(api, _P256, fo.combine(api, (1, a2), (-2, fo.linear(b))))
+            t = fo.fold(api, _P256, fo.combine(api, (1, c2), (-1, a2), (1, fo.linear(b))))
+            u = fo.fold(api, _P256, fo.product(api, s, t))
+            made.extend((s, t, u))
+            fo.reduce(api, _P256, fo.linear(u))
+
+    cs = compile(Limbs)
+    for a, b, c in itertools.product((0, _MAX), repeat=3):
+        vals = cs.solve(Limbs(a=to_limbs(a, 32, 8), b=to_limbs(b, 32, 8), c=to_limbs(c, 32, 8))).values()
+        for x in made[:3]:
+            for limb, (lo, hi) in zip(x.limbs, x.bounds):
+                v = sum(k * vals[wire] for wire, k in limb.lc.items()) % R
+                v = v - R if v > R // 2 else v
+                assert lo <= v <= hi, (a, b, c, lo, v, hi)

@@ -221,24 +221,26 @@ def test_moddiv_agrees_byte_for_byte_in_both_twins() -> None:
         assert got[0] == -1
 
 
-def test_ecdsa_solves_with_native_operations_only_and_leaves_no_wire_free() -> None:
+@pytest.mark.parametrize("name", CURVES)
+def test_ecdsa_solves_with_native_operations_only_and_leaves_no_wire_free(name: str) -> None:
     """No Python hint slot (MODDIV, CARRIES, DIVMOD and the program's other instructions), and
-    the soundness sweep: no non-input wire can move alone."""
+    the soundness sweep: no non-input wire can move alone (both curves: their steps differ)."""
     from ..conftest import unbound_wires
 
-    cls, cs = _circuit("secp256k1")
+    cls, cs = _circuit(name)
     assert cs.program.hint_names == ()
-    q, digest, r, s = _signed("secp256k1", 7, b"sweep")
-    w = cs.solve(cls(qx=ne.limbs(q[0]), qy=ne.limbs(q[1]), z=ne.limbs(ne.digest_int(ne.SECP256K1, digest)),
+    q, digest, r, s = _signed(name, 7, b"sweep")
+    w = cs.solve(cls(qx=ne.limbs(q[0]), qy=ne.limbs(q[1]), z=ne.limbs(ne.digest_int(CURVES[name][0], digest)),
                      r=ne.limbs(r), s=ne.limbs(s)))
     assert unbound_wires(cs, w) == []
 
 
-def test_strict_compile_and_lint_are_clean() -> None:
+@pytest.mark.parametrize("name", CURVES)
+def test_strict_compile_and_lint_are_clean(name: str) -> None:
     """Every hint is constrained and no check is computed and dropped (P-256: its ``a = -3``
-    path, the same code otherwise)."""
+    and its two-bit steps; secp256k1: GLV)."""
     from circuits import lint
 
-    cls, _ = _circuit("P-256")
+    cls, _ = _circuit(name)
     # lint(cls) runs the static checks compile(cls, strict=True) raises on: no need for both
     assert lint(cls) == []

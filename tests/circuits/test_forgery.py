@@ -101,8 +101,11 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/ecdsa.py",
      "    bi.assert_equal(api, bi.add(api, signed, bi.scale(api, c2, e.b2)), bi.scale(api, c1, -e.b1))",
      "    pass", "test_ecdsa_glv_split_k2_is_checked"),
-    # mod_div without its folded check (every slope, s**-1): the last addition's slope is free
+    # mod_div without its folded check (the table's slopes, s**-1): a product off by one passes
     ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
+     "    pass", "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
+    # the unreduced identities without their folded check (the loop's slopes, the end): the last slope is free
+    ("circuits/gadgets/_folded.py", "    bi._folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)",
      "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
     # the folded check without the quotient's range (D = q m holds only modulo r)
     ("circuits/gadgets/bigint.py", "    _range(api, q, q_lo, q_hi)", "    pass",
@@ -113,6 +116,21 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     # mod_div's identity with carries (limbs too wide for the folded check) skipped when it divides
     ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
      "        pass", "tests/circuits/test_bigint.py::test_mod_div_with_wide_limbs_keeps_the_identity_with_carries"),
+    # session 11, unreduced sums (circuits/gadgets/_folded.py): a fold's bounds too small (high columns dropped)
+    ("circuits/gadgets/_folded.py", "bounds[j] = (bounds[j][0] + lo, bounds[j][1] + hi)", "pass",
+     "tests/circuits/test_bigint.py::test_folded_limbs_lie_within_their_bounds_at_the_extremes"),
+    # a combination's lower bounds never going down (a negative term's part dropped)
+    ("circuits/gadgets/_folded.py", "            bounds[i] = (bounds[i][0] + lo, bounds[i][1] + hi)",
+     "            bounds[i] = (bounds[i][0], bounds[i][1] + hi)",
+     "tests/circuits/test_bigint.py::test_folded_limbs_lie_within_their_bounds_at_the_extremes"),
+    # reduce's value not range-checked: a limb past 32 bits (the same integer) passes the identity
+    ("circuits/gadgets/_folded.py", "        bits.extend(api.to_bits(v, nb))", "        pass",
+     "test_p256_unreduced_steps_cannot_be_forged"),
+    # P-256's step: the y of 2 P0 missing from the last identity (a product term dropped)
+    ("circuits/gadgets/ecdsa.py", "(1, fo.product(api, mu, bi.sub(api, x1, x4))), (-1, pp), (1, lin(y0))",
+     "(1, fo.product(api, mu, bi.sub(api, x1, x4))), (1, lin(y0))", "test_p256_unreduced_steps_cannot_be_forged"),
+    # the step's y copied to wires of its own without the equality: the next step reads a free number
+    ("circuits/gadgets/ecdsa.py", "        api.assert_equal(w, v)", "        pass", "test_p256_unreduced_steps_cannot_be_forged"),
 )
 
 
@@ -901,7 +919,7 @@ def _ecdsa_small_s() -> tuple[type, Any, Any, dict[str, list[int]], int]:
 
 def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: int, at: int) -> Any:
     """Solve with a malicious ``MODDIV``: its call number ``at`` (the slope of the last
-    addition, ``e = y1 - y2``, ``f = x2 - x1``) returns ``lam`` with ``lam**2 = r + x1 + x2``
+    addition, ``a b - c d - e = y2 - y1``, ``f = x2 - x1``) returns ``lam`` with ``lam**2 = r + x1 + x2``
     (mod p) and the floor quotient; every other call honest. The witness, or None when some
     constraint refuses it; ``"no root"`` when ``r + x1 + x2`` is no square."""
     from circuits.engine import hints as hint_module
@@ -919,7 +937,8 @@ def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: in
         if len(seen) != at:
             return limbs_moddiv(width, a, b, cc, d, e, f, m, kq, kr)
         shift = ne_shift(c)
-        x2, fv, n, mv = shift[0], value(width, f), -value(width, e), value(width, m)
+        x2, fv, mv = shift[0], value(width, f), value(width, m)
+        n = value(width, a) * value(width, b) - value(width, cc) * value(width, d) - value(width, e)
         target = (r + (x2 - fv) + x2) % c.p
         lam = pow(target, (c.p + 1) // 4, c.p)
         state["root"] = lam * lam % c.p == target
@@ -939,10 +958,10 @@ def _chosen_last_slope(monkeypatch: Any, cs: Any, assignment: Any, c: Any, r: in
 
 
 def ne_shift(c: Any) -> tuple[int, int]:
-    """The constant ``-c A`` the gadget adds last."""
+    """The constant ``-c A`` the gadget adds last (``c = 2**129 - 1`` with GLV, else ``4**0 + ... + 4**127``)."""
     from circuits.native import ecdsa as ne
 
-    pt = ne.scalar_mult(c, sum(4**k for k in range(128)), ne.offset_point(c))
+    pt = ne.scalar_mult(c, 2**129 - 1 if c.glv is not None else sum(4**k for k in range(128)), ne.offset_point(c))
     assert pt is not None
     return pt[0], (-pt[1]) % c.p
 
@@ -1072,3 +1091,128 @@ def test_ecdsa_glv_split_k2_is_checked(monkeypatch: Any) -> None:
         k1, k2 = ne.glv_split(c, other_z * pow(s, -1, c.n) % c.n)
         assert (k1 + (k2 + d) * e.lam - u1) % c.n == 0 and abs(k2 + d) < 2**128
         assert _forged_k2(monkeypatch, cs, cls(**{**fields, "z": ne.limbs(other_z)}), c, k2 + d) is None, d
+
+
+def _p256_steps() -> tuple[type, Any, dict[str, list[int]]]:
+    """Two P-256 steps ``acc = 4 acc + P2`` (the second reads the first's unreduced ``x`` and
+    ``y``), the result's ``x`` and ``y`` reduced: the circuit, its compiled system and the
+    honest fields."""
+    from circuits.gadgets import _folded as fo
+    from circuits.gadgets import bigint as bi
+    from circuits.gadgets.ecdsa import _double_double_add
+    from circuits.native import ecdsa as ne
+
+    c = ne.P256
+
+    class Steps(Circuit):
+        x0: Secret[UInt[32], 8]
+        y0: Secret[UInt[32], 8]
+        x2: Secret[UInt[32], 8]
+        y2: Secret[UInt[32], 8]
+        x: Public[UInt[32], 8]
+        y: Public[UInt[32], 8]
+
+        def define(self, api: Any) -> None:
+            x0, y0, x2, y2, x, y = (bi.from_limbs(api, list(v), 32) for v in
+                                    (self.x0, self.y0, self.x2, self.y2, self.x, self.y))
+            acc = _double_double_add(api, c, _double_double_add(api, c, (x0, y0), (x2, y2)), (x2, y2))
+            bi.assert_equal(api, fo.reduce(api, c.p, fo.linear(acc[0]))[0], x)
+            bi.assert_equal(api, fo.reduce(api, c.p, fo.linear(acc[1]))[0], y)
+
+    p0, p2 = ne.scalar_mult(c, 0xC0FFEE, c.g), ne.scalar_mult(c, 0xBEEF, c.g)
+    out = ne.scalar_mult(c, 16 * 0xC0FFEE + 5 * 0xBEEF, c.g)
+    assert p0 is not None and p2 is not None and out is not None
+    fields = {k: ne.limbs(v) for k, v in (("x0", p0[0]), ("y0", p0[1]), ("x2", p2[0]), ("y2", p2[1]),
+                                           ("x", out[0]), ("y", out[1]))}
+    return Steps, compile(Steps, strict=True), fields
+
+
+def _moddiv_moved(at: int, move: Callable[[int], int], *, spill: bool = False) -> Callable[..., list[int]]:
+    """``MODDIV`` honest but for its call number ``at``, whose result ``v`` becomes
+    ``move(v)`` (limbs of 32 bits, the top one the rest modulo r); with ``spill`` the same
+    integer written with limb 0 past 32 bits (``limb0 + 2**32``, ``limb1 - 1``)."""
+    from zkp.program import limbs_moddiv
+
+    seen: list[int] = []
+
+    def hint(*args: Any) -> list[int]:
+        seen.append(1)
+        out = limbs_moddiv(*args)
+        if len(seen) - 1 != at:
+            return out
+        v = move(sum(x << (32 * i) for i, x in enumerate(out)))
+        out = [(v >> (32 * i)) & (2**32 - 1) if i < len(out) - 1 else (v >> (32 * i)) % R for i in range(len(out))]
+        return [out[0] + 2**32, (out[1] - 1) % R, *out[2:]] if spill else out
+
+    return hint
+
+
+def _p256_steps_model(fields: dict[str, list[int]], at: int, move: Callable[[int], int]) -> tuple[int, int]:
+    """The ``x`` and ``y`` :func:`_p256_steps` computes when its value number ``at`` (the
+    order of the ``MODDIV`` calls: per step ``lam0``, ``lam``, ``total``; then ``x``, ``y``)
+    is ``move(v)`` instead of ``v`` and every later value honest given it: the outputs a
+    forger claims (the identities after it hold)."""
+    from circuits.native import ecdsa as ne
+    from circuits.native.bigint import from_limbs
+
+    c, p = ne.P256, ne.P256.p
+    calls: list[int] = []
+
+    def value(num: int, den: int = 1) -> int:
+        calls.append(1)
+        v = num * pow(den, -1, p) % p
+        return move(v) if len(calls) - 1 == at else v
+
+    x0, y0, x2, y2 = (from_limbs(fields[k], 32) for k in ("x0", "y0", "x2", "y2"))
+    for _ in range(2):
+        lam0 = value(3 * x0 * x0 + c.a, 2 * y0)
+        x1 = lam0 * lam0 - 2 * x0
+        y1 = lam0 * (x0 - x1) - y0
+        lam = value(y2 - y1, x2 - x1)
+        x3 = lam * lam - x1 - x2
+        mu = value(2 * y1, x1 - x3) - lam
+        x4 = mu * mu - lam * lam + x2
+        x0, y0 = x4, mu * (x1 - x4) - y1
+    return value(x0), value(y0)
+
+
+@pytest.mark.large_circuit
+def test_p256_unreduced_steps_cannot_be_forged(monkeypatch: Any) -> None:
+    """P-256's step keeps ``x1``, ``x3`` and its result's ``x`` and ``y`` unreduced (identities of
+    degree 3 and 4, fat operands): each of its values (three slopes per step, the last ``x``, ``y``)
+    moved by one (only the quotient's range refuses it), by r (``D - q m`` then a multiple of
+    r: the carry's range) or written with a limb past 32 bits (the same integer: the value's
+    range), the outputs claimed those that follow from it: no witness; a wrong result with
+    honest hints: none; the harness moving single wires finds none either. The control: the
+    honest witness is found, through the same hint replaced at each call (``move`` the
+    identity)."""
+    from circuits.testing import scope_wires
+    from circuits.native import ecdsa as ne
+    from circuits.native.bigint import from_limbs
+
+    cls, cs, fields = _p256_steps()
+    honest = cls(**fields)
+    w = cs.solve(honest)
+    assert cs.r1cs.is_satisfied(w.values()) and unbound_wires(cs, w) == []
+    assert _p256_steps_model(fields, -1, lambda v: v) == (from_limbs(fields["x"], 32), from_limbs(fields["y"], 32))
+
+    def forged(at: int, move: Callable[[int], int], spill: bool = False) -> Any:
+        x, y = _p256_steps_model(fields, at, move)
+        if max(x, y) >= 2**256:
+            return "unrepresentable"
+        claim = cls(**{**fields, "x": ne.limbs(x), "y": ne.limbs(y)})
+        return _solve_with_hints(monkeypatch, cs, claim, {"limbs_moddiv": _moddiv_moved(at, move, spill=spill)})
+
+    tried = 0
+    for at in range(8):
+        assert forged(at, lambda v: v) is not None
+        for move, spill in ((lambda v: v + 1, False), (lambda v: v + R, False), (lambda v: v, True)):
+            got = forged(at, move, spill)
+            assert got is None or got == "unrepresentable", (at, spill)
+            tried += got is None
+    assert tried >= 20
+    for name in ("x", "y"):
+        with pytest.raises(UnsatisfiedConstraintError):
+            cs.solve(cls(**{**fields, name: ne.limbs(from_limbs(fields[name], 32) + 1)}))
+    s = ForgerySearch(cs, w)
+    _none(s.sweep(scope_wires(cs, "bigint.moddiv")[:16]))
