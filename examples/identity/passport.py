@@ -4,7 +4,7 @@ The OpenPassport/zkPassport pattern with a synthetic ICAO 9303 passport (test ke
 holders). Each country's signing authority (CSCA) certifies document signers (DSC, P-256);
 a DSC joins the trusted-DSC tree once its certificate checks against its CSCA (off chain).
 
-- register (once per passport, about 860k constraints): the DSC's signature over the signed
+- register (once per passport, about 364k constraints): the DSC's signature over the signed
   attributes verifies under a key in the trusted-DSC tree (root set 0 of the register
   contract), DG1 (the MRZ) hashes into the signed security object; the proof publishes a
   commitment Poseidon(secret, Poseidon(DG1)) that the registry adds to the passport group,

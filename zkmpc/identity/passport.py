@@ -5,7 +5,7 @@ The passport itself (its data groups, security object, signed attributes, the DS
 P-256 signature, the CSCA and DSC keys, the trusted-DSC tree) is modelled in
 :mod:`zkmpc.identity.passport_document`; its names are re-exported here.
 
-Two circuits. :func:`register_circuit` (once per passport, 493,096 constraints, 361k of
+Two circuits. :func:`register_circuit` (once per passport, 363,723 constraints, 232k of
 them the ECDSA verification; a Groth16 key of 2^19): the
 signature verifies under a DSC key whose Poseidon hash is a leaf of the trusted-DSC tree
 (root public; a DSC joins the tree off chain, once its certificate is checked against its
