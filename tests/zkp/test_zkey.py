@@ -237,3 +237,47 @@ def test_coefficient_grouping_handles_words_sharing_their_low_bits() -> None:
     plain = np.frombuffer(b"".join(words[i] for i in (2, 0, 2)), dtype="V32")
     uniq, inv = _unique_words(plain)
     assert [uniq[k].tobytes() for k in inv] == [words[2], words[0], words[2]]
+
+
+def _random_r1cs(seed: int) -> Any:
+    """An R1CS with empty rows, a coefficient value at two ids and, for odd seeds, no 1."""
+    import random
+
+    import numpy as np
+
+    from zkp.r1cs import R1CS, SparseMatrix
+
+    rnd = random.Random(seed)
+    wires, m = rnd.randrange(3, 40), rnd.randrange(0, 60)
+    coeffs = [5, 7, 5, R - 1, 2**200 + seed] + ([] if seed % 2 else [1])
+
+    def matrix() -> SparseMatrix:
+        ptr, cols, ids = [0], [], []
+        for _ in range(m):
+            for _ in range(rnd.choice([0, 0, 1, 2, 5])):
+                cols.append(rnd.randrange(wires))
+                ids.append(rnd.randrange(len(coeffs)))
+            ptr.append(len(cols))
+        return SparseMatrix(np.array(ptr, dtype=np.int64), np.array(cols, dtype=np.uint32),
+                            np.array(ids, dtype=np.uint32))
+
+    return R1CS(num_wires=wires, num_public=rnd.randrange(0, wires - 1), A=matrix(), B=matrix(), C=matrix(),
+                coeffs=coeffs, labels=["x"], label_ids=np.zeros(m, dtype=np.uint32))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_qap_matrices_vectorised_equal_row_by_row(seed: int) -> None:
+    """snarkjs's entry order (row by row, A before B) and coefficient table (first use,
+    then 1) from the vectorised build equal the row-by-row reference, on R1CSs with empty
+    rows, one value at two coefficient ids and no 1 among the entries."""
+    import numpy as np
+
+    from zkp.qap import QapMatrices
+
+    cs = _random_r1cs(seed)
+    got, want = QapMatrices.from_r1cs(cs), QapMatrices._from_r1cs_rows(cs)
+    assert got.coeffs == want.coeffs
+    for name in ("matrix", "rows", "wires", "coeff_ids"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+        assert getattr(got, name).dtype == getattr(want, name).dtype, name
+    assert got.zkey_coefficients() == want.zkey_coefficients()
