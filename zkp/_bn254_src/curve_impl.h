@@ -209,6 +209,23 @@ typedef struct {
 enum { KIND_ADD = 0, KIND_DBL = 1, KIND_CANCEL = 2 };
 #endif
 
+/* b += p (p affine, not b's negation) given inv = 1 / (p.x - b.x), or b = 2 b when p is
+ * NULL, given inv = 1 / (2 b.y): the affine step the batched inversions share */
+static inline void FN(aff_step)(AFF *b, const AFF *p, const F *inv) {
+    F lambda, t, x3, y3;
+    if (p) {
+        F_SUB(&t, &p->y, &b->y);
+        F_MUL(&lambda, &t, inv);
+        F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &p->x);
+    } else {
+        F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
+        F_MUL(&lambda, &t, inv);
+        F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &b->x);
+    }
+    F_SUB(&t, &b->x, &x3); F_MUL(&y3, &lambda, &t); F_SUB(&y3, &y3, &b->y);
+    b->x = x3; b->y = y3;
+}
+
 static void FN(flush)(FN(acc) *a) {
     size_t m = a->m;
     for (size_t j = 0; j < m; j++) {
@@ -233,20 +250,9 @@ static void FN(flush)(FN(acc) *a) {
         uint32_t bi = a->batch[j].bucket;
         AFF *b = &a->buckets[bi];
         if (a->kind[j] == KIND_CANCEL) { a->full[bi] = 0; continue; }
-        F lambda, t, x3, y3;
-        if (a->kind[j] == KIND_ADD) {
-            AFF p;
-            FN(load)(&p, &a->src, a->batch[j].point, a->batch[j].neg);
-            F_SUB(&t, &p.y, &b->y);
-            F_MUL(&lambda, &t, &inv);
-            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &p.x);
-        } else {
-            F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
-            F_MUL(&lambda, &t, &inv);
-            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &b->x);
-        }
-        F_SUB(&t, &b->x, &x3); F_MUL(&y3, &lambda, &t); F_SUB(&y3, &y3, &b->y);
-        b->x = x3; b->y = y3;
+        AFF p;
+        if (a->kind[j] == KIND_ADD) FN(load)(&p, &a->src, a->batch[j].point, a->batch[j].neg);
+        FN(aff_step)(b, a->kind[j] == KIND_ADD ? &p : NULL, &inv);
     }
     a->m = 0;
     a->epoch++;
@@ -469,22 +475,12 @@ static void FN(fb_window)(AFF *acc, const fe *ks, size_t m, const AFF *row, int 
     for (size_t k = 0; k < cnt; k++) { pre[k] = inv_all; F_MUL(&inv_all, &inv_all, &den[k]); }
     F_INV(&inv_all, &inv_all);
     for (size_t k = cnt; k-- > 0;) {
-        F inv, lambda, t, x3, y3;
+        F inv;
         F_MUL(&inv, &inv_all, &pre[k]);
         F_MUL(&inv_all, &inv_all, &den[k]);
         AFF *b = &acc[who[k]];
         if (kind[k] == KIND_CANCEL) { b->x = F_ZERO; b->y = F_ZERO; b->inf = 1; continue; }
-        if (kind[k] == KIND_ADD) {
-            F_SUB(&t, &add[k]->y, &b->y);
-            F_MUL(&lambda, &t, &inv);
-            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &add[k]->x);
-        } else {
-            F_SQR(&t, &b->x); F_DBL(&lambda, &t); F_ADD(&t, &lambda, &t);
-            F_MUL(&lambda, &t, &inv);
-            F_SQR(&x3, &lambda); F_SUB(&x3, &x3, &b->x); F_SUB(&x3, &x3, &b->x);
-        }
-        F_SUB(&t, &b->x, &x3); F_MUL(&y3, &lambda, &t); F_SUB(&y3, &y3, &b->y);
-        b->x = x3; b->y = y3;
+        FN(aff_step)(b, kind[k] == KIND_ADD ? add[k] : NULL, &inv);
     }
 }
 
