@@ -11,8 +11,8 @@ argument needs every column an integer in known bounds, which a fat limb is, a f
 combination of such columns, and ``|D| + |q| m`` below ``r 2**(width g) / 2``, which the plan
 checks from the bounds). :func:`reduce` is the only place a value
 is made: ``X * f == num (mod m)``, ``X`` a ``MODDIV`` hint range-checked to the bits of ``m -
-1``, the identity checked by :func:`~circuits.gadgets.bigint._folded_zero` (a quotient and a
-carry whose widths :func:`~circuits.gadgets.bigint._fold_plan` computes from the bounds: about
+1``, the identity checked by :func:`~circuits.gadgets._fold._folded_zero` (a quotient and a
+carry whose widths :func:`~circuits.gadgets._fold._fold_plan` computes from the bounds: about
 ``2 (B - width)`` bits for ``B`` the width of the largest folded column). So a polynomial of
 degree 3 or 4 in the limbs costs its products at the points and wider ``q`` and ``c``, and no
 reduced value (256 range checks for 256-bit numbers) until a division needs one.
@@ -46,6 +46,7 @@ from ..engine import hints
 from ..errors import CircuitDefinitionError, CircuitTypeError
 from ..var import Var
 from . import bigint as bi
+from ._fold import Bound, _fold_plan, _folded_zero, _product_columns, _residue, _scaled
 
 __all__ = ["Poly", "product", "linear", "constant", "combine", "fold", "reduce"]
 
@@ -56,13 +57,13 @@ class Poly:
 
     cols: tuple[Var, ...]
     width: int
-    bounds: tuple[bi.Bound, ...]
+    bounds: tuple[Bound, ...]
 
 
 def product(api: API, x: bi.BigInt, y: bi.BigInt) -> Poly:
     """``x * y``: one constraint per point (``len(x) + len(y) - 1``), none for a constant side."""
     w = bi._same_width(x, y)
-    return Poly(tuple(bi._product_columns(api, x, y)), w, tuple(bi._columns([(1, x, y)])))
+    return Poly(tuple(_product_columns(api, x, y)), w, tuple(bi._columns([(1, x, y)])))
 
 
 def linear(x: bi.BigInt) -> Poly:
@@ -86,7 +87,7 @@ def combine(api: API, *terms: tuple[int, Poly]) -> Poly:
             raise CircuitTypeError(f"folded: limbs of {w} and {p.width} bits cannot be mixed")
         for i, (v, b) in enumerate(zip(p.cols, p.bounds)):
             cols[i].append((v, k % R))
-            lo, hi = bi._scaled(b, k)
+            lo, hi = _scaled(b, k)
             bounds[i] = (bounds[i][0] + lo, bounds[i][1] + hi)
     return Poly(tuple(api.lincomb(c) for c in cols), w, tuple(bounds))
 
@@ -100,10 +101,10 @@ def fold(api: API, m: int, p: Poly) -> bi.BigInt:
     terms: list[list[tuple[Var, int]]] = [[(p.cols[j], 1)] if j < len(p.cols) else [] for j in range(k)]
     bounds = [p.bounds[j] if j < len(p.cols) else (0, 0) for j in range(k)]
     for i in range(k, len(p.cols)):
-        for j, coef in enumerate(bi._residue(m, i, w, k)):
+        for j, coef in enumerate(_residue(m, i, w, k)):
             if coef:
                 terms[j].append((p.cols[i], coef % R))
-                lo, hi = bi._scaled(p.bounds[i], coef)
+                lo, hi = _scaled(p.bounds[i], coef)
                 bounds[j] = (bounds[j][0] + lo, bounds[j][1] + hi)
     return bi.BigInt(tuple(api.lincomb(t) for t in terms), w, tuple(bounds))
 
@@ -126,7 +127,7 @@ def reduce(api: API, m: int, num: Poly, f: bi.BigInt | None = None) -> tuple[bi.
     one = bi.constant(api, 1, w)
     ff = one if f is None else f
     bounds = bi._columns([(1, bi.BigInt(num.cols, w, num.bounds), None), (-1, proto, ff)])
-    plan = bi._fold_plan(bounds, m, w, k)
+    plan = _fold_plan(bounds, m, w, k)
     if plan is None:
         widest = max(max(abs(b) for b in col) for col in bounds).bit_length()
         raise CircuitDefinitionError(f"folded.reduce: expected columns narrow enough for the folded check below r, "
@@ -141,7 +142,7 @@ def reduce(api: API, m: int, num: Poly, f: bi.BigInt | None = None) -> tuple[bi.
     for v, nb in zip(outs, x_bits):
         bits.extend(api.to_bits(v, nb))
     x = bi.BigInt(tuple(outs), w, proto.bounds)
-    xf = bi._product_columns(api, x, None if f is None else f)
-    bi._folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)
+    xf = _product_columns(api, x, None if f is None else f)
+    _folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)
     return x, bits
 

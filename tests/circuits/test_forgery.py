@@ -105,13 +105,13 @@ PLANTED_BUGS: tuple[tuple[str, str, str, str], ...] = (
     ("circuits/gadgets/bigint.py", "    _folded_zero(api, terms, m, w, k, plan)",
      "    pass", "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
     # the unreduced identities without their folded check (the loop's slopes, the end): the last slope is free
-    ("circuits/gadgets/_folded.py", "    bi._folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)",
+    ("circuits/gadgets/_folded.py", "    _folded_zero(api, [(1, list(num.cols)), (-1, xf)], m, w, k, plan)",
      "    pass", "test_ecdsa_refuses_s_plus_n_and_a_chosen_last_slope"),
     # the folded check without the quotient's range (D = q m holds only modulo r)
-    ("circuits/gadgets/bigint.py", "    _range(api, q, q_lo, q_hi)", "    pass",
+    ("circuits/gadgets/_fold.py", "    _range(api, q, q_lo, q_hi)", "    pass",
      "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
     # the folded check without the carry's range (D = q m modulo r only, not modulo 2**(32 g))
-    ("circuits/gadgets/bigint.py", "    _range(api, api.scale(lvar, pow(2, -width * g, R)), c_lo, c_hi)", "    pass",
+    ("circuits/gadgets/_fold.py", "    _range(api, api.scale(lvar, pow(2, -width * g, R)), c_lo, c_hi)", "    pass",
      "test_mod_div_folded_quotient_and_carry_cannot_be_forged"),
     # mod_div's identity with carries (limbs too wide for the folded check) skipped when it divides
     ("circuits/gadgets/bigint.py", "        _assert_product_identity(api, x, ff, None, None, sub(api, zero, add(api, ee, qm)))",
