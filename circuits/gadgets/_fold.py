@@ -66,6 +66,8 @@ def _product_columns(api: API, x: BigInt, y: BigInt | None) -> list[Var]:
     n = len(x) + len(y) - 1
     if x.is_constant() or y.is_constant():
         var, const = (y, x) if x.is_constant() else (x, y)
+        if any(lo != hi for lo, hi in const.bounds):  # its limbs read from its bounds: they must be exact
+            raise CircuitDefinitionError(f"bigint: a constant factor needs exact limb bounds, found {const.bounds!r:.80}")
         ks = [b[0] for b in const.bounds]
         return [api.lincomb([(var.limbs[i], ks[k - i]) for i in range(len(var)) if 0 <= k - i < len(ks)])
                 for k in range(n)]
@@ -158,6 +160,8 @@ def _folded_zero(api: API, terms: Sequence[tuple[int, list[Var]]], m: int, width
         for j, v in enumerate(vs):
             cols[j].append((v, sign))
     rho, g, (q_lo, q_hi), low, _, (c_lo, c_hi) = plan
+    if len(cols) > k + len(rho):  # a column the plan has no digits for would leave the check
+        raise CircuitDefinitionError(f"bigint: {len(cols)} columns, the plan folds {k + len(rho)}")
     d = [list(cols[j]) for j in range(k)]
     for i, digits in enumerate(rho):
         for j, coef in enumerate(digits):

@@ -221,6 +221,8 @@ def _columns(terms: Sequence[tuple[int, BigInt, BigInt | None]]) -> list[Bound]:
     n = max(len(x) + (len(y) - 1 if y is not None else 0) for _, x, y in terms)
     cols = [(0, 0)] * n
     for sign, x, y in terms:
+        if sign not in (1, -1):
+            raise CircuitDefinitionError(f"bigint: a term's sign must be 1 or -1, found {sign!r}")
         part = _poly_bounds(x, y, n) if y is not None else list(x.bounds) + [(0, 0)] * (n - len(x))
         for i, (lo, hi) in enumerate(part):
             clo, chi = cols[i]

@@ -556,3 +556,39 @@ def test_folded_limbs_lie_within_their_bounds_at_the_extremes() -> None:
                 v = sum(k * vals[wire] for wire, k in limb.lc.items()) % R
                 v = v - R if v > R // 2 else v
                 assert lo <= v <= hi, (a, b, c, lo, v, hi)
+
+
+def _define_raises(body: Any) -> str:
+    """The CircuitDefinitionError message ``body(api, x)`` raises at compile (``x`` 2 limbs of 32 bits)."""
+    class Probe(Circuit):
+        x: Secret[UInt[32], 2]  # type: ignore[valid-type]
+
+        def define(self, api: Any) -> None:
+            body(api, bi.from_limbs(api, list(self.x), 32))
+
+    with pytest.raises(CircuitDefinitionError) as info:
+        compile(Probe)
+    return str(info.value)
+
+
+def test_the_limb_layer_refuses_what_its_bounds_cannot_vouch_for() -> None:
+    """Three misuses no caller makes today, refused when the circuit is built rather than
+    checked unsoundly: a constant factor whose limbs are not exact (its columns read from its
+    bounds), a term's sign other than +-1 (the bounds take it as a sign), and columns past
+    those the fold's plan has digits for (they would drop out of the check)."""
+    from circuits.gadgets import _fold
+
+    def loose_constant(api: Any, x: bi.BigInt) -> None:
+        zero = api.constant(0)
+        _fold._product_columns(api, x, bi.BigInt((zero, zero), 32, ((0, 5), (0, 5))))
+
+    assert "exact limb bounds" in _define_raises(loose_constant)
+    assert "sign must be 1 or -1" in _define_raises(lambda api, x: bi._columns([(2, x, x)]))
+
+    def too_many_columns(api: Any, x: bi.BigInt) -> None:
+        m = 2**61 - 1
+        plan = _fold._fold_plan(bi._columns([(1, x, None)]), m, 32, 2)
+        assert plan is not None
+        _fold._folded_zero(api, [(1, _fold._product_columns(api, x, x))], m, 32, 2, plan)
+
+    assert "3 columns, the plan folds 2" in _define_raises(too_many_columns)
