@@ -188,15 +188,18 @@ class _System:
             ab = self._ab[(i, p)] = (self._eval(a, p), self._eval(b, p))
         return (ab[0] * b.get(w, 0) + ab[1] * a.get(w, 0) - c.get(w, 0)) % R
 
-    def linear_in(self, rows: set[int], wires: tuple[int, ...]) -> bool:
-        """No row multiplies a move of ``wires`` by itself."""
-        in_a: set[int] = set()
-        in_b: set[int] = set()
-        for w in wires:
-            a_rows, b_rows = self.sides(w)
-            in_a |= a_rows
-            in_b |= b_rows
-        return not (in_a & in_b & rows)
+    def linear_in(self, wires: tuple[int, ...]) -> bool:
+        """No row multiplies a move of ``wires`` by itself: no row holds one of them in its
+        ``a`` and one in its ``b`` (pairwise disjointness, no union built: the pair search
+        asks this of millions of pairs and keeps few)."""
+        sides = [self.sides(w) for w in wires]
+        return all(a.isdisjoint(b) for a, _ in sides for _, b in sides)
+
+    def rows_of(self, wires: tuple[int, ...]) -> set[int]:
+        """The rows touching any of ``wires``."""
+        if len(wires) == 1:
+            return self.occurrences(wires[0])
+        return set().union(*(self.occurrences(w) for w in wires))
 
     def rank_below(self, rows: set[int], wires: tuple[int, ...]) -> bool:
         """The rows' coefficient matrix in ``wires`` has rank below ``len(wires)`` (1 or 2)
@@ -239,13 +242,12 @@ def _describe(w: int, hints: dict[int, str], compiled: Any, trace: Trace, inputs
     return inputs.get(old, f"wire {w} (made at {trace.sites.get(old, '?')})")
 
 
-def _candidates(sys_: _System, hints: dict[int, str], movable: set[int]) -> Iterator[tuple[tuple[int, ...], set[int]]]:
+def _candidates(sys_: _System, hints: dict[int, str], movable: set[int]) -> Iterator[tuple[int, ...]]:
     """Each hint wire alone, then each pair of a hint wire and a movable wire sharing a row
-    with it, with the rows touching them."""
+    with it (``sys_.rows_of`` gives the rows touching them)."""
     for h in sorted(hints):
-        rows = sys_.occurrences(h)
-        if rows:
-            yield (h,), rows
+        if sys_.occurrences(h):
+            yield (h,)
     seen: set[tuple[int, int]] = set()
     for h in sorted(hints):
         rows_h = sys_.occurrences(h)
@@ -254,7 +256,7 @@ def _candidates(sys_: _System, hints: dict[int, str], movable: set[int]) -> Iter
             pair = (min(h, w), max(h, w))
             if pair not in seen:
                 seen.add(pair)
-                yield pair, rows_h | sys_.occurrences(w)
+                yield pair
 
 
 def _movable_hints(compiled: Any, trace: Trace, inputs: dict[int, str]) -> list[str]:
@@ -265,8 +267,8 @@ def _movable_hints(compiled: Any, trace: Trace, inputs: dict[int, str]) -> list[
     movable = set(range(1, compiled.r1cs.num_wires)) - set(inputs) | set(hints)
     findings: list[str] = []
     free: set[int] = set()
-    for wires, rows in _candidates(sys_, hints, movable):
-        if free & set(wires) or not (sys_.linear_in(rows, wires) and sys_.rank_below(rows, wires)):
+    for wires in _candidates(sys_, hints, movable):
+        if free & set(wires) or not sys_.linear_in(wires) or not sys_.rank_below(sys_.rows_of(wires), wires):
             continue
         if len(wires) == 1:
             free.add(wires[0])
@@ -291,8 +293,8 @@ def _moved_witnesses(compiled: Any, trace: Trace, w: list[int]) -> list[str]:
     sys_ = _System(compiled.r1cs, w)
     movable = set(range(1, compiled.r1cs.num_wires)) - set(inputs) | set(hints)
     findings = []
-    for wires, rows in _candidates(sys_, hints, movable):
-        move = _solve_move(sys_, rows, wires)
+    for wires in _candidates(sys_, hints, movable):
+        move = _solve_move(sys_, sys_.rows_of(wires), wires)
         if move is None:
             continue
         trial = list(w)

@@ -266,3 +266,27 @@ def test_lint_with_a_witness_moves_pairs_through_products() -> None:
                for f in found)
     pinned = _divmod(public_quotient=True, pinned=True)
     assert lint(pinned, pinned(a=17, b=5, quot=3)) == []
+
+
+def test_the_pair_search_counts_a_product_of_the_two_wires_as_not_linear() -> None:
+    """``linear_in`` (pairwise, no union built) refuses a pair one row multiplies together,
+    keeps either wire alone, and ``rows_of`` gives the rows touching the pair."""
+    from circuits.lint import _System
+
+    class TwoHints(Circuit):
+        out: Public[Field]
+
+        def define(self, api: Any) -> None:
+            h = api.hint(lambda: 2)
+            g = api.hint(lambda: 3)
+            api.assert_equal(h * g, self.out)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r1cs = compile(TwoHints).r1cs
+    sys_ = _System(r1cs)
+    h, g = (w for w in range(2, r1cs.num_wires) if sys_.occurrences(w))
+    assert sys_.linear_in((h,)) and sys_.linear_in((g,))
+    assert not sys_.linear_in((h, g))
+    assert sys_.rows_of((h, g)) == sys_.occurrences(h) | sys_.occurrences(g)
+    assert len(sys_.rows_of((h, g))) == r1cs.num_constraints
