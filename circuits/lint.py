@@ -27,7 +27,9 @@ still satisfies every constraint names a wire the constraints do not determine (
 free variables, such as ``is_zero``'s inverse at 0, show up here too: read the finding's
 site); and each hint wire, alone or with a wire sharing a row, is moved along the direction
 the rows allow at that witness (rows where the pair meets itself across a product fix the
-step), and a moved witness that satisfies every constraint is reported with its values.
+step; a pair that only meets in products, ``h * g = out``, is also moved along both at once,
+which finds ``(h, g) -> (-g, -h)``), and a moved witness that satisfies every constraint is
+reported with its values.
 
     >>> from circuits import Circuit, Public, Secret, Field, UInt
     >>> from circuits.lint import lint
@@ -318,7 +320,9 @@ def _solve_move(sys_: _System, rows: set[int], wires: tuple[int, ...]) -> tuple[
         (quad if any(qa) and any(qb) else lin).append((vec, qa, qb))
     first = next((v for v, _, _ in lin if any(v)), None)
     if first is None:
-        directions = [(1,)] if len(wires) == 1 else [(1, 0), (0, 1)]
+        # each wire alone, and both at once: a move of two wires that only meet in products
+        # (h * g = out) is along neither axis, (h, g) -> (-g, -h) is along (1, 1)
+        directions = [(1,)] if len(wires) == 1 else [(1, 0), (0, 1), (1, 1)]
     elif len(wires) == 1 or any((first[0] * v[1] - first[1] * v[0]) % R for v, _, _ in lin):
         return None
     else:

@@ -290,3 +290,17 @@ def test_the_pair_search_counts_a_product_of_the_two_wires_as_not_linear() -> No
     assert not sys_.linear_in((h, g))
     assert sys_.rows_of((h, g)) == sys_.occurrences(h) | sys_.occurrences(g)
     assert len(sys_.rows_of((h, g))) == r1cs.num_constraints
+
+
+def test_the_dynamic_check_moves_two_hints_that_only_meet_in_a_product() -> None:
+    """``h * g = out`` holds for (h, g) and (-g, -h): neither wire moves alone, the pair does
+    (the static check, linear moves only, cannot see it; the witness check does)."""
+
+    class Product(Circuit):
+        out: Public[Field]
+
+        def define(self, api: Any) -> None:
+            api.assert_equal(api.hint(lambda: 2) * api.hint(lambda: 3), self.out)
+
+    found = lint(Product, Product(out=6))
+    assert len(found) == 1 and f"now 2 and 3, can also be {R - 3} and {R - 2}" in found[0], found
