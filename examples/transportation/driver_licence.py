@@ -41,7 +41,8 @@ from zkmpc.credentials import RevocationStatus
 from zkmpc.errors import (InvalidProofError, LicenceClassError, LicenceExpiredError, LicenceSignatureError,
                           LicenceSuspendedError, NullifierUsedError, ScopeNotOpenError, UnderAgeError,
                           UnknownRootError)
-from zkmpc.transport import (Authority, Driver, Licence, LicenceRequest, class_mask, date_code, licence_circuit)
+from zkmpc.transport import (Authority, Driver, Licence, LicenceRequest, class_mask, date_code, latest_birth_date,
+                             licence_circuit)
 from zkmpc.usecases import OnChain, Report, open_chain, parse_args
 
 LEVELS = 40
@@ -49,12 +50,9 @@ LEVELS = 40
 LAYOUT = AppLayout(num_public=7, roots=(0,), nullifier=6, scope=5)
 
 
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day ``years`` earlier (29 February becomes 1 March in a common year)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return datetime.date(day.year - years, 3, 1)
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """About ``years`` years after ``day`` (an expiry date: 365 days a year, so 0 is today)."""
+    return day + datetime.timedelta(days=365 * years)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
@@ -66,7 +64,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
         suspended = {secrets.randbits(64) for _ in range(args.members)}
         erin = Driver.generate()
         erin_licence = authority.issue(subject=erin.commitment, number=secrets.randbits(64), classes=class_mask("B", "C"),
-                                       birth_date=19850611, expiry=date_code(years_before(today, -5)))
+                                       birth_date=19850611, expiry=date_code(years_after(today, 5)))
         authority.suspend_many(sorted(suspended | {erin_licence.number}))
         report.fact("licences on the suspension list (a sparse Merkle tree in SQLite)", len(suspended) + 1)
         cs = licence_circuit(LEVELS)
@@ -78,17 +76,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
 
         def issue(driver: Driver, classes: int, born: datetime.date, expires: int = 5) -> Licence:
             return authority.issue(subject=driver.commitment, number=secrets.randbits(64), classes=classes,
-                                   birth_date=date_code(born), expiry=date_code(years_before(today, -expires)))
+                                   birth_date=date_code(born), expiry=date_code(years_after(today, expires)))
 
         alice = Driver.generate()
-        licence = issue(alice, class_mask("B", "C"), years_before(today, 18))  # 18 today
+        licence = issue(alice, class_mask("B", "C"), latest_birth_date(today, 18))  # 18 today
         proved = onchain.prove(alice.assignment(cs, licence, authority.status(licence.number), request))
         report.proof(proved, onchain.validate(proved), what="a class C licence, 18 today, not suspended "
                                                              "(number, classes and birth date hidden)", onchain=onchain)
         bob = Driver.generate()
         cases = [("a class B licence for a class C request", issue(bob, class_mask("B"), datetime.date(1990, 4, 2))),
-                 ("a driver who turns 18 tomorrow",
-                  issue(bob, class_mask("C"), years_before(today + datetime.timedelta(days=1), 18))),
+                 ("a driver one day short of 18",
+                  issue(bob, class_mask("C"), latest_birth_date(today, 18) + datetime.timedelta(days=1))),
                  ("a licence that expires today", issue(bob, class_mask("C"), datetime.date(1990, 4, 2), expires=0))]
         for (what, lic), error in zip(cases, (LicenceClassError, UnderAgeError, LicenceExpiredError)):
             report.expect_refusal(what, lambda lic=lic: bob.assignment(cs, lic, authority.status(lic.number), request),

@@ -13,10 +13,10 @@ import pytest
 pytestmark = [pytest.mark.app_layer, pytest.mark.interop]
 
 
-# the day the example runs on: its "18 today" driver is born on March 1 when the date
-# 18 years back does not exist, so on a February 29 she is 17 and the example fails
-# (about one run in 1,461 on the real clock); every other check is the same on any day
-TODAY = datetime.date(2026, 12, 4)
+# the example reads the clock: it runs here on 29 February, the day whose date 18 years back
+# does not exist (a birthday moved to 1 March made its "18 today" driver 17 on it, about one
+# run in 1,461 on the real clock); the rule itself is checked on every day of 8 years below
+TODAY = datetime.date(2028, 2, 29)
 
 
 class _Today(datetime.date):
@@ -37,13 +37,26 @@ def test_driver_licence(monkeypatch: pytest.MonkeyPatch) -> None:
         "LicenceClassError", "UnderAgeError", "LicenceExpiredError", "LicenceSuspendedError", "LicenceSignatureError",
         "NullifierUsedError", "ScopeNotOpenError", "UnknownRootError", "InvalidProofError"]
     assert figures["facts"]["licences on the suspension list (a sparse Merkle tree in SQLite)"] == 65
-    assert "refused: a driver who turns 18 tomorrow (UnderAgeError)" in out.getvalue()
-    assert figures["facts"]["the verifier requires"] == "class C, age >= 18 on 20261204"  # the pinned day
+    assert "refused: a driver one day short of 18 (UnderAgeError)" in out.getvalue()
+    assert figures["facts"]["the verifier requires"] == "class C, age >= 18 on 20280229"  # the pinned day
 
 
-def test_birthdays_move_to_the_first_of_march_in_common_years() -> None:
-    from examples.transportation.driver_licence import years_before
+def test_the_latest_birth_date_of_age_is_of_age_and_the_next_day_is_not() -> None:
+    """On every day from 2024 to 2031 (two 29 Februaries), for the ages the use cases ask:
+    by the circuit's rule (born ``b`` is ``n`` on ``t`` iff ``b + 10000 n <= t``)."""
+    from zkmpc.errors import LicenceFormatError
+    from zkmpc.transport import date_code, latest_birth_date
 
-    assert years_before(datetime.date(2026, 2, 28), 18) == datetime.date(2008, 2, 28)
-    assert years_before(datetime.date(2028, 2, 29), 1) == datetime.date(2027, 3, 1)
-    assert years_before(datetime.date(2026, 12, 4), -5) == datetime.date(2031, 12, 4)
+    day = datetime.date(2024, 1, 1)
+    while day.year < 2032:
+        for age in (0, 1, 18, 21, 65):
+            born = latest_birth_date(day, age)
+            assert date_code(born) + 10000 * age <= date_code(day), (day, age, born)
+            assert date_code(born + datetime.timedelta(days=1)) + 10000 * age > date_code(day), (day, age, born)
+        day += datetime.timedelta(days=1)
+    assert latest_birth_date(datetime.date(2028, 2, 29), 18) == datetime.date(2010, 2, 28)
+    for bad in (-1, 151, True, 18.0):
+        with pytest.raises(LicenceFormatError, match="age: expected an int from 0 to 150"):
+            latest_birth_date(datetime.date(2028, 2, 29), bad)  # type: ignore[arg-type]
+    with pytest.raises(LicenceFormatError, match="on: expected a datetime.date, found str"):
+        latest_birth_date("2028-02-29", 18)  # type: ignore[arg-type]

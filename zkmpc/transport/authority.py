@@ -86,6 +86,32 @@ def date_code(day: datetime.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def latest_birth_date(on: datetime.date, age: int) -> datetime.date:
+    """The latest birth date of someone ``age`` years old on ``on``, by :func:`date_code`'s
+    rule: the same day ``age`` years earlier, or 28 February when that day would be a
+    29 February the earlier year did not have (one day later is not yet of age).
+
+    >>> latest_birth_date(datetime.date(2026, 12, 4), 18)
+    datetime.date(2008, 12, 4)
+    >>> latest_birth_date(datetime.date(2028, 2, 29), 18)  # 2010 had no 29 February
+    datetime.date(2010, 2, 28)
+    >>> born = latest_birth_date(datetime.date(2028, 2, 29), 18)
+    >>> date_code(born) + 180000 <= date_code(datetime.date(2028, 2, 29)) < date_code(born + datetime.timedelta(days=1)) + 180000
+    True
+
+    Raises:
+        LicenceFormatError: ``on`` is not a date, or ``age`` is not an int from 0 to 150.
+    """
+    if not isinstance(on, datetime.date):
+        raise LicenceFormatError(f"on: expected a datetime.date, found {type(on).__name__}")
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 150 or on.year - age < 1:
+        raise LicenceFormatError(f"age: expected an int from 0 to 150 years before {on}, found {age!r:.40}")
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:  # 29 February, in a common year
+        return datetime.date(on.year - age, 2, 28)
+
+
 def check_date(code: object, what: str) -> int:
     """``code`` if it is a valid ``YYYYMMDD`` date, else :class:`LicenceFormatError`."""
     if isinstance(code, bool) or not isinstance(code, int) or not 10000101 <= code <= 99991231:
