@@ -268,7 +268,7 @@ print("finished", flush=True)
 def test_a_process_killed_in_a_batch_leaves_the_last_committed_root(tmp_path: Path) -> None:
     db = tmp_path / "killed.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), "200000"], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(db), "1000000"], stdout=subprocess.PIPE,
                              text=True, env=env)
     assert child.stdout is not None
     committed = int(child.stdout.readline())
