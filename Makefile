@@ -54,9 +54,13 @@ demo: $(STAMP)-install node_modules/.stamp
 PURE_PASS = zkp mpc tests/zkp tests/mpc tests/fuzz tests/interop tests/project tests/zkmpc \
 	tests/circuits/test_witness_program.py
 
+# Both passes run on every core (pytest-xdist, one worker per logical CPU): a worker takes a
+# whole test file at a time, so a file's cached circuits and keys are built once.
+PARALLEL ?= -n logical --dist loadfile
+
 test: $(STAMP)-dev node_modules/.stamp
-	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra --doctest-modules zkp circuits mpc zkmpc tests
-	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra -m "not twin_independent and not app_layer and not large_circuit" --doctest-modules $(PURE_PASS)
+	ZKP_REQUIRE_C=1 $(BIN)/python -m pytest -q -ra $(PARALLEL) --doctest-modules zkp circuits mpc zkmpc tests
+	ZKP_PURE_PYTHON=1 $(BIN)/python -m pytest -q -ra $(PARALLEL) -m "not twin_independent and not app_layer and not large_circuit" --doctest-modules $(PURE_PASS)
 	$(MAKE) test-sanitize
 
 # ASan/UBSan builds of the extension in a scratch copy, running the kernel tests: once with
