@@ -81,7 +81,7 @@ test-sanitize: $(STAMP)-dev
 	done
 
 test-fast: $(STAMP)-dev
-	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x -m "not interop and not slow" tests
+	ZKMPC_ALLOW_MISSING_TOOLS=1 $(BIN)/python -m pytest -q -x $(PARALLEL) -m "not interop and not slow" tests
 
 # Planted bugs (tools/mutants.py), each in a scratch copy with the tests that cover it: every
 # one must be caught. Outside CI (one C build per C mutant); the table goes to benchmarks/.
