@@ -17,11 +17,11 @@ __all__ = ["AgeCheck", "run"]
 class AgeCheck(Circuit):
     """The holder's age (secret) is at least ``min_age`` (public)."""
 
-    min_age: Public[UInt[8]]  # type: ignore[valid-type]  # circuit inputs, not Python types
-    age: Secret[UInt[8]]  # type: ignore[valid-type]
+    min_age: Public[UInt[8]]
+    age: Secret[UInt[8]]
 
     def define(self, api: Any) -> None:
-        api.assert_true(self.age >= self.min_age)  # type: ignore[operator]
+        api.assert_true(self.age >= self.min_age)
 
 
 def _timed(out: TextIO, label: str, fn: Callable[[], Any]) -> Any:

@@ -561,7 +561,7 @@ def test_folded_limbs_lie_within_their_bounds_at_the_extremes() -> None:
 def _define_raises(body: Any) -> str:
     """The CircuitDefinitionError message ``body(api, x)`` raises at compile (``x`` 2 limbs of 32 bits)."""
     class Probe(Circuit):
-        x: Secret[UInt[32], 2]  # type: ignore[valid-type]
+        x: Secret[UInt[32], 2]
 
         def define(self, api: Any) -> None:
             body(api, bi.from_limbs(api, list(self.x), 32))

@@ -156,8 +156,8 @@ OPERAND_KINDS = ["const", "public", "secret"]
 
 @pytest.mark.parametrize("ka,kb", list(itertools.product(OPERAND_KINDS, repeat=2)))
 def test_every_boolean_gate_over_every_operand_kind(ka: str, kb: str) -> None:
-    gates = {"and": (and_, lambda a, b: a & b), "or": (or_, lambda a, b: a | b),
-             "xor": (xor, lambda a, b: a ^ b)}
+    gates: dict[str, tuple[Any, Callable[[int, int], int]]] = {
+        "and": (and_, lambda a, b: a & b), "or": (or_, lambda a, b: a | b), "xor": (xor, lambda a, b: a ^ b)}
     for va, vb in itertools.product((0, 1), repeat=2):
         class G(Circuit):
             pa: Public[Bool]
@@ -303,7 +303,7 @@ def test_nullifier_twin() -> None:
 def _packing(pack: Callable[..., Any], n: int) -> Any:
     class P(Circuit):
         x: Public[Field]
-        bits: Secret[Bool, n]  # type: ignore[valid-type]
+        bits: Secret[Bool, n]
 
         def define(self, api: Any) -> None:
             api.assert_equal(pack(api, list(self.bits)), self.x)

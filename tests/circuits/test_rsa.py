@@ -122,7 +122,7 @@ def test_signatures_cryptography_makes_are_accepted_by_gadget_and_twin(key_input
 
 def _raw_sign(key: Any, em: int) -> int:
     priv = key.private_numbers()
-    return pow(em, priv.d, priv.public_numbers.n)
+    return int(pow(em, priv.d, priv.public_numbers.n))
 
 
 def _refusals(key: Any, rng: random.Random) -> list[tuple[str, int, bytes, bytes]]:

@@ -181,7 +181,7 @@ def test_source_and_python_refuse_bad_layouts_and_signals(fx: Fixture) -> None:
                 dict(num_public=2, roots=[0]), dict(num_public=2, nullifier=True), dict(num_public=3, roots=(1, 1)),
                 dict(num_public=3, scope=0, nullifier=0)):
         with pytest.raises(E.ContractInputError):
-            AppLayout(**bad)  # type: ignore[arg-type]
+            AppLayout(**bad)
     with pytest.raises(E.ContractInputError):
         app_source(object())  # type: ignore[arg-type]
     assert "uint256[1] calldata signals" in app_source(AppLayout(num_public=1))

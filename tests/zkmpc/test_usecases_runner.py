@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.app_layer, pytest.mark.interop]
 
 
 class Square(Circuit):
-    y: Public[Field]  # type: ignore[valid-type]
-    x: Secret[Field]  # type: ignore[valid-type]
+    y: Public[Field]
+    x: Secret[Field]
 
     def define(self, api: Any) -> None:
         api.assert_equal(api.mul(self.x, self.x), self.y)

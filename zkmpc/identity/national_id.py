@@ -229,14 +229,14 @@ def national_id_class() -> type[Circuit]:
     """The circuit class (public signals in :data:`LAYOUT`'s order)."""
 
     class NationalIdQR(Circuit):
-        modulus_hash: Public[Field]  # type: ignore[valid-type]
-        nullifier: Public[Field]  # type: ignore[valid-type]
-        scope: Public[Field]  # type: ignore[valid-type]
-        region: Public[UInt[16]]  # type: ignore[valid-type]
-        today: Public[UInt[32]]  # type: ignore[valid-type]
-        record: Secret[UInt[8], MAX_RECORD]  # type: ignore[valid-type]
-        signature: Secret[UInt[32], BITS // 32]  # type: ignore[valid-type]
-        modulus: Secret[UInt[32], BITS // 32]  # type: ignore[valid-type]
+        modulus_hash: Public[Field]
+        nullifier: Public[Field]
+        scope: Public[Field]
+        region: Public[UInt[16]]
+        today: Public[UInt[32]]
+        record: Secret[UInt[8], MAX_RECORD]
+        signature: Secret[UInt[32], BITS // 32]
+        modulus: Secret[UInt[32], BITS // 32]
 
         def define(self, api: API) -> None:
             _define(self, api)

@@ -137,15 +137,15 @@ def ratelimit_class(max_depth: int, limit: int) -> type[Circuit]:
     width = max(1, top.bit_length())
 
     class RateLimit(Circuit):
-        merkle_tree_root: Public[Field]  # type: ignore[valid-type]  # circuit inputs, not Python types
-        nullifier: Public[Field]  # type: ignore[valid-type]
-        message: Public[Field]  # type: ignore[valid-type]
-        epoch: Public[Field]  # type: ignore[valid-type]
-        secret: Secret[Field]  # type: ignore[valid-type]
-        counter: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_length: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_index: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_siblings: Secret[Field, depth]  # type: ignore[valid-type]
+        merkle_tree_root: Public[Field]
+        nullifier: Public[Field]
+        message: Public[Field]
+        epoch: Public[Field]
+        secret: Secret[Field]
+        counter: Secret[Field]
+        merkle_proof_length: Secret[Field]
+        merkle_proof_index: Secret[Field]
+        merkle_proof_siblings: Secret[Field, depth]
 
         def define(self, api: Any) -> None:
             bits = to_bits(api, self.secret, _SECRET_BITS)

@@ -94,14 +94,14 @@ def semaphore_class(max_depth: int) -> type[Circuit]:
     depth = _check_depth(max_depth)
 
     class Semaphore(Circuit):
-        merkle_tree_root: Public[Field]  # type: ignore[valid-type]  # circuit inputs, not Python types
-        nullifier: Public[Field]  # type: ignore[valid-type]
-        message: Public[Field]  # type: ignore[valid-type]
-        scope: Public[Field]  # type: ignore[valid-type]
-        secret: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_length: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_index: Secret[Field]  # type: ignore[valid-type]
-        merkle_proof_siblings: Secret[Field, depth]  # type: ignore[valid-type]
+        merkle_tree_root: Public[Field]
+        nullifier: Public[Field]
+        message: Public[Field]
+        scope: Public[Field]
+        secret: Secret[Field]
+        merkle_proof_length: Secret[Field]
+        merkle_proof_index: Secret[Field]
+        merkle_proof_siblings: Secret[Field, depth]
 
         def define(self, api: Any) -> None:
             bits = to_bits(api, self.secret, _SECRET_BITS)
