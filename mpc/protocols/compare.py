@@ -79,7 +79,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import EncodingError, MPCTypeError
+from ..errors import EncodingError, MPCTypeError, SharingError
 from ..field import PrimeField, Vector
 from ..net.errors import ProtocolAbort
 from .base import Context, open_vector
@@ -261,6 +261,19 @@ def _check_division_capacity(field: PrimeField, pre: Preprocessing, n: int, d: i
     if (1 << n) + (d << pre.mask_bits) > field.modulus:
         raise EncodingError(f"{n}-bit values masked by d = {d} times {pre.mask_bits}-bit masks overflow "
                             f"{field.name}: expected 2^{n} + d 2^mask_bits <= its modulus")
+
+
+def _require(pre: Preprocessing, needs: Needs, what: str) -> None:
+    """Refuse before any opening when the pool holds less than ``needs``."""
+    left = pre.remaining()
+    have = dict(left.residues)
+    short = [f"{getattr(needs, k)} {k.replace('_', ' ')} needed, {getattr(left, k)} left"
+             for k in ("bits", "masks", "triples", "bit_triples", "bridges", "bridge_triples")
+             if getattr(needs, k) > getattr(left, k)]
+    short += [f"{c} residues modulo {d} needed, {have.get(d, 0)} left" for d, c in needs.residues if c > have.get(d, 0)]
+    if short:
+        raise SharingError(f"preprocessing of party {pre.party}: {what}: {'; '.join(short)} "
+                           f"(deal more: see divide_needs and the other *_needs functions of mpc.protocols.compare)")
 
 
 def _check_capacity(field: PrimeField, pre: Preprocessing, l: int, m: int) -> None:
@@ -538,6 +551,7 @@ async def divide_public(ctx: Context, x: Vector, d: int, *, bits: int, exact: bo
     f, n = ctx.field, len(x)
     k, top = _div_params(d, bits)
     _check_division_capacity(f, pre, top, d)
+    _require(pre, divide_needs(n, d, bits, exact=exact), f"dividing {n} values by {d}")
     width = residue_bits(d)
     vbits, vbits_bit, pairs = pre.take_residues(d, n)
     v = _weighted_rows(f, vbits, n, width)
