@@ -144,9 +144,20 @@ def test_insufficient_division_pool_is_refused(short: str) -> None:
     needs = {"residues": divide_needs(2, 7, 8) + Needs(masks=1, bridges=1, bridge_triples=1),
              "other modulus": divide_needs(3, 10, 8) + Needs(residues=((7, 2),)),
              "bridges": Needs(masks=3, bridge_triples=3, residues=((7, 3),))}[short]
-    res = _run(needs, values, None, lambda c, x, y, p: divide_public(c, x, 7, bits=8, pre=p))
+    opened: list[str] = []
+
+    def watch(ctx: Context) -> None:
+        send = ctx.net.broadcast
+
+        async def counting(tag: str, payload: bytes) -> None:
+            opened.append(tag)
+            await send(tag, payload)
+        ctx.net.broadcast = counting  # type: ignore[method-assign]
+
+    res = _run(needs, values, None, lambda c, x, y, p: divide_public(c, x, 7, bits=8, pre=p), hook=watch)
     want = "3 bridges needed, 0 left" if short == "bridges" else "3 residues modulo 7 needed, 2 left"
     assert all(isinstance(r, SharingError) and want in str(r) for r in res.values()), res
+    assert opened == []
 
 
 def test_division_masks_too_narrow_or_too_wide_are_refused() -> None:
