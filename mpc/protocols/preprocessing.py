@@ -134,13 +134,22 @@ class Needs:
         counts = ", ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self) if f.name != "residues")
         return f"Needs({counts})" if not self.residues else f"Needs({counts}, residues={self.residues})"
 
+    @classmethod
+    def of(cls, counts: Sequence[int], residues: tuple[tuple[int, int], ...] = ()) -> Needs:
+        """The six counts in field order (bits, masks, triples, bit triples, bridges,
+        bridge triples), then the residues."""
+        bits, masks, triples, bit_triples, bridges, bridge_triples = counts
+        return cls(bits, masks, triples, bit_triples, bridges, bridge_triples, residues)
+
+    def counts(self) -> tuple[int, ...]:
+        """The six counts in field order (all but the residues)."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "residues")
+
     def __add__(self, other: Needs) -> Needs:
-        return Needs(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)
-                       if f.name != "residues"), residues=self.residues + other.residues)
+        return Needs.of([a + b for a, b in zip(self.counts(), other.counts())], self.residues + other.residues)
 
     def __mul__(self, k: int) -> Needs:
-        return Needs(*(getattr(self, f.name) * k for f in fields(self) if f.name != "residues"),
-                     residues=tuple((d, c * k) for d, c in self.residues))
+        return Needs.of([a * k for a in self.counts()], tuple((d, c * k) for d, c in self.residues))
 
 
 def default_bit_field(field: PrimeField) -> PrimeField:
@@ -263,7 +272,7 @@ class Preprocessing:
         """What is left to hand out."""
         left = tuple((d, len(vecs[0]) // residue_bits(d) - self._used_residues.get(d, 0))
                      for d, vecs in self.residue_pools.items())
-        return Needs(*(len(self._vec(names[0][0])) - self._used[kind] for kind, names in _LAYOUT), residues=left)
+        return Needs.of([len(self._vec(names[0][0])) - self._used[kind] for kind, names in _LAYOUT], left)
 
     def _take(self, kind: str, n: int) -> slice:
         start = self._used[kind]
@@ -386,8 +395,7 @@ def deal_preprocessing(needs: Needs, *, parties: Sequence[int], threshold: int, 
         SharingError: negative counts, masks too wide for the field, or a bit field
             too small for the bridges.
     """
-    if min([getattr(needs, f.name) for f in fields(needs) if f.name != "residues"]
-           + [c for _, c in needs.residues]) < 0:
+    if min([*needs.counts(), *(c for _, c in needs.residues)]) < 0:
         raise SharingError(f"preprocessing: expected non-negative counts, found {needs}")
     if not 1 <= mask_bits <= field.modulus.bit_length() - 3:
         raise SharingError(f"mask_bits: expected 1..{field.modulus.bit_length() - 3} for {field.name}, "

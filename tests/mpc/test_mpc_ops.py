@@ -212,8 +212,7 @@ def test_the_dealt_residues_are_below_their_modulus() -> None:
 
     pool = deal_preprocessing(Needs(residues=((10, 400),)), parties=[1, 2, 3], threshold=2, rng=random.Random(6))
     shares = [pool[p].take_residues(10, 400)[0] for p in (1, 2)]
-    bits = interpolate_points(FR, [1, 2], shares, 0)
-    rows = [int(b) for b in bits]
+    rows = [int(b) for b in FR.vector(interpolate_points(FR, [1, 2], shares, 0))]
     values = [sum(rows[4 * i + j] << j for j in range(4)) for i in range(400)]
     assert set(values) == set(range(10))
 
@@ -467,6 +466,10 @@ def test_a_bit_field_too_small_for_the_bridges_is_refused() -> None:
         deal_preprocessing(lt_needs(1, 8), parties=[1, 2, 3], threshold=2, bit_field=PrimeField(2 ** 31 - 1))
 
 
+def _divider(d: int, bits: int, exact: bool) -> Callable[[Context, Any, Any], Awaitable[Any]]:
+    return lambda c, x, p: divide_public(c, x, d, bits=bits, exact=exact, pre=p)
+
+
 @pytest.mark.parametrize("bits", [1, 2, 3, 4, 5, 8, 9])
 def test_documented_rounds_are_the_openings(bits: int) -> None:
     """``lt_rounds``, ``eq_rounds`` and ``1 + bitlt_rounds(s)`` (exact truncation) count the
@@ -485,9 +488,7 @@ def test_documented_rounds_are_the_openings(bits: int) -> None:
          1 + bitlt_rounds(bits))]
     for d in (2 ** (bits - 1), 2 ** (bits - 1) + 1, 2 ** bits - 1):      # residues of bits - 1 and bits bits
         for exact in (True, False):
-            ops.append((divide_needs(n, d, bits + 2, exact=exact),
-                        lambda c, x, p, d=d, exact=exact: divide_public(c, x, d, bits=bits + 2, exact=exact, pre=p),
-                        divide_rounds(d, exact=exact)))
+            ops.append((divide_needs(n, d, bits + 2, exact=exact), _divider(d, bits + 2, exact), divide_rounds(d, exact=exact)))
     for needs, op, rounds in ops:
         pre = deal_preprocessing(needs, parties=ids, threshold=2, rng=random.Random(bits))
         hub = FrameHub(ids, session=secrets.token_bytes(16))
