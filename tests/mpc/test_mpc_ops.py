@@ -294,9 +294,10 @@ def test_benchmark_small_size() -> None:
     from benchmarks.mpc_ops import compare
     from mpc.protocols.compare import lt_rounds
 
-    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
+    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax", "div"))
     by_op = {r["op"]: r for r in rows}
     assert by_op["lt"]["rounds"] == lt_rounds(8) == 3                # mask, one tree level, the root
+    assert by_op["div"]["rounds"] == 2                               # mask, the root over 3 bits (d = 7)
     assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
     assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
 
