@@ -1,7 +1,7 @@
 """Comparison, equality, division by a public value, truncation and argmax on shared
 values: zkmpc (mpc.protocols.compare) beside MPyC 0.11 in the same run.
 
-    python -m benchmarks.mpc_ops [--values 1000] [--argmax 64] [--bits 32] [--repeat 1]
+    python -m benchmarks.mpc_ops [--values 1000] [--argmax 64] [--bits 32] [--repeat 1] [--ops div,lt]
 
 3 parties on 127.0.0.1, each a separate process (zkmpc: TLS links, Shamir threshold 2,
 BN254 Fr, the bitwise part of the comparisons in GF(2^61 - 1); MPyC: its own TCP runtime, t = 1, ``SecInt(bits + 1)`` so that
@@ -216,6 +216,7 @@ def main() -> None:
     ap.add_argument("--argmax", type=int, default=64)
     ap.add_argument("--bits", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, of {', '.join(OPS)}")
     ap.add_argument("--party", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--config", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--op", default=None, help=argparse.SUPPRESS)
@@ -224,7 +225,11 @@ def main() -> None:
     if args.party is not None:
         party_main(args.config, args.party, args.op, args.values, args.bits, args.seed)
         return
-    compare(args.values, args.argmax, args.bits, args.repeat)
+    ops = tuple(o for o in args.ops.split(",") if o)
+    unknown = [o for o in ops if o not in OPS]
+    if unknown:
+        ap.error(f"--ops: expected some of {', '.join(OPS)}, found {', '.join(unknown)}")
+    compare(args.values, args.argmax, args.bits, args.repeat, ops)
 
 
 if __name__ == "__main__":

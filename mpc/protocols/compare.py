@@ -31,13 +31,15 @@ value there, beside the ``2^-40`` of ``c``. Everything else follows:
 | `equal` | `[x == y]` | `ceil(log2 (bits + 1))` (2 for 1 bit) | `k - 2 - floor(k / 2)` (0 for `k = 2`), 0, 1 (`k = bits + 1`) | `bits + 1`, 1 |
 | `truncate(exact=True)` | `floor(x / 2^s)` | `1 + bitlt_rounds(s)` | `bitlt_needs(1, s)` | `s`, 1 |
 | `truncate` | `floor(x / 2^s)` or one more | 1 | none | `s`, 1 |
-| `divide_public` | `floor(x / d)` | `1 + bitlt_rounds(m)` | `bitlt_needs(1, m)` | `m`, 1 |
+| `divide_public` | `floor(x / d)` | `1 + bitlt_rounds(w)` | `bitlt_needs(1, w)` | one residue mod `d` (`w` bits), 1 |
 | `argmax` (n values) | index and maximum | `ceil(log2 n) (1 + lt_rounds)` | `argmax_needs` | `argmax_needs` |
 
 ``bitlt_rounds(m)`` is 0 for ``m = 1``, 1 for ``m = 2``, else ``ceil(log2 m) - 1``;
 ``bitlt_needs(1, m)`` is ``2 m - 4 - 2 floor(m / 2)`` bit triples (none for ``m = 2``), one
 bridge and one bridge triple (nothing for ``m = 1``: one bit is a main-field product with a public bit).
-``m`` for a division is ``bits(x + K d) + bits(d)`` (:func:`division_shift`). Traffic per
+``w = residue_bits(d) = ceil(log2 d)`` for a division: the parties open ``a + d u + v``
+(``a = x + K d >= 0``, ``v`` a dealt residue modulo ``d`` given by its bits, ``u`` a mask)
+and compare ``c mod d`` with ``v`` (:func:`divide_public`; nothing for ``d = 1``). Traffic per
 round: each party broadcasts to the ``n - 1`` others one main-field element (32 bytes over
 BN254 Fr) per value opened (``c``), two bit-field elements (8 bytes over GF(2^61 - 1)) per
 bit triple, three (two for ``equal``) at the root; so a ``k``-bit ``less_than`` sends
@@ -77,19 +79,19 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import EncodingError, MPCTypeError
+from ..errors import EncodingError, MPCTypeError, SharingError
 from ..field import PrimeField, Vector
 from ..net.errors import ProtocolAbort
 from .base import Context, open_vector
 from .beaver import share_input
 from .dealing import receive_dealt, share_vector
-from .preprocessing import DEFAULT_MASK_BITS, KAPPA, Needs, Preprocessing, deal_preprocessing
+from .preprocessing import DEFAULT_MASK_BITS, KAPPA, Needs, Preprocessing, deal_preprocessing, residue_bits
 
 __all__ = ["KAPPA", "constant", "shared_total", "multiply_shared", "less_than", "equal", "truncate", "divide_public", "argmax", "bitlt_cost",
            "bitlt_needs", "bitlt_rounds",
-           "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "division_shift",
+           "lt_needs", "eq_needs", "truncate_needs", "divide_needs", "argmax_needs", "divide_rounds",
            "lt_rounds", "eq_rounds", "deal_preprocessing", "Needs", "Preprocessing", "share_input",
-           "DEFAULT_MASK_BITS"]
+           "DEFAULT_MASK_BITS", "residue_bits"]
 
 # --- costs ------------------------------------------------------------------------------
 
@@ -152,24 +154,38 @@ def truncate_needs(n: int, shift: int, *, exact: bool) -> Needs:
     return Needs(bits=n * shift, masks=n) + (bitlt_needs(n, shift) if exact else Needs())
 
 
-def _div_params(d: int, bits: int) -> tuple[int, int, int, int]:
-    """(K, m, M, l): ``x + K d`` is in ``[0, 2^N)``, ``q = floor((x + K d) M / 2^m) - K``."""
+def _div_params(d: int, bits: int) -> tuple[int, int]:
+    """``(K, N)``: ``a = x + K d`` is in ``[0, 2^N)`` for every ``bits``-bit signed ``x``."""
     k = -(-(1 << (bits - 1)) // d)
-    n = ((1 << (bits - 1)) + k * d - 1).bit_length()
-    m = n + d.bit_length()
-    big = -(-(1 << m) // d)
-    l = (((1 << (bits - 1)) + k * d) * big).bit_length()
-    return k, m, big, l
-
-
-def division_shift(d: int, bits: int) -> int:
-    """The truncation ``m`` a division of ``bits``-bit values by ``d`` takes."""
-    return _div_params(_divisor(d), _bits(bits))[1]
+    return k, ((1 << (bits - 1)) + k * d - 1).bit_length()
 
 
 def divide_needs(n: int, d: int, bits: int, *, exact: bool = True) -> Needs:
-    """Preprocessing of :func:`divide_public` of ``n`` values by ``d``."""
-    return truncate_needs(n, division_shift(d, bits), exact=exact)
+    """Preprocessing of :func:`divide_public` of ``n`` ``bits``-bit values by ``d``: per
+    value one mask ``u`` and one residue modulo ``d`` (``residue_bits(d)`` shared bits),
+    and, exact, :func:`bitlt_needs` over those bits; nothing for ``d = 1``.
+
+        >>> divide_needs(10, 7, 32)
+        Needs(bits=0, masks=10, triples=0, bit_triples=0, bridges=10, bridge_triples=10, residues=((7, 10),))
+        >>> divide_needs(10, 1, 32) == Needs(), divide_needs(10, 2, 32, exact=False).residues
+        (True, ((2, 10),))
+    """
+    d, _ = _divisor(d), _bits(bits)
+    if d == 1:
+        return Needs()
+    return Needs(masks=n, residues=((d, n),)) + (bitlt_needs(n, residue_bits(d)) if exact else Needs())
+
+
+def divide_rounds(d: int, *, exact: bool = True) -> int:
+    """Openings of :func:`divide_public` by ``d``: ``1 + bitlt_rounds(residue_bits(d))``
+    exact, 1 probabilistic, 0 for ``d = 1``.
+
+        >>> [divide_rounds(d) for d in (1, 2, 3, 7, 10, 2 ** 16, 2 ** 16 + 1)]
+        [0, 1, 2, 2, 2, 4, 5]
+    """
+    if _divisor(d) == 1:
+        return 0
+    return 1 + bitlt_rounds(residue_bits(d)) if exact else 1
 
 
 def argmax_needs(n: int, bits: int) -> Needs:
@@ -233,6 +249,31 @@ def _divisor(d: object) -> int:
 def _same_length(x: Vector, y: Vector) -> None:
     if len(x) != len(y):
         raise MPCTypeError(f"shares of {len(x)} and {len(y)} values: expected equal lengths")
+
+
+def _check_division_capacity(field: PrimeField, pre: Preprocessing, n: int, d: int) -> None:
+    """``c = a + d u + v`` (``a < 2^n``, ``u < 2^mask_bits``, ``v < d``) must not wrap the
+    field, and ``d u + v``, uniform in ``[0, d 2^mask_bits)``, must hide ``a``: within
+    ``2^n / (d 2^mask_bits) <= 2^-KAPPA``."""
+    if d << pre.mask_bits < 1 << (n + KAPPA):
+        raise EncodingError(f"masks of {pre.mask_bits} bits times d = {d} hide {n}-bit values only for "
+                            f"d 2^mask_bits >= 2^{n + KAPPA} (kappa = {KAPPA}): deal wider masks")
+    if (1 << n) + (d << pre.mask_bits) > field.modulus:
+        raise EncodingError(f"{n}-bit values masked by d = {d} times {pre.mask_bits}-bit masks overflow "
+                            f"{field.name}: expected 2^{n} + d 2^mask_bits <= its modulus")
+
+
+def _require(pre: Preprocessing, needs: Needs, what: str) -> None:
+    """Refuse before any opening when the pool holds less than ``needs``."""
+    left = pre.remaining()
+    have = dict(left.residues)
+    short = [f"{getattr(needs, k)} {k.replace('_', ' ')} needed, {getattr(left, k)} left"
+             for k in ("bits", "masks", "triples", "bit_triples", "bridges", "bridge_triples")
+             if getattr(needs, k) > getattr(left, k)]
+    short += [f"{c} residues modulo {d} needed, {have.get(d, 0)} left" for d, c in needs.residues if c > have.get(d, 0)]
+    if short:
+        raise SharingError(f"preprocessing of party {pre.party}: {what}: {'; '.join(short)} "
+                           f"(deal more: see divide_needs and the other *_needs functions of mpc.protocols.compare)")
 
 
 def _check_capacity(field: PrimeField, pre: Preprocessing, l: int, m: int) -> None:
@@ -485,16 +526,43 @@ async def truncate(ctx: Context, x: Vector, *, bits: int, shift: int, exact: boo
 async def divide_public(ctx: Context, x: Vector, d: int, *, bits: int, exact: bool = True, pre: Preprocessing,
                         tag: str = "div") -> Vector:
     """Shares of ``floor(x_i / d)`` for shared ``bits``-bit signed ``x`` and a public
-    int ``d >= 1`` (``exact=False``: that or one more). ``x + K d`` (non-negative) is
-    multiplied by ``M = ceil(2^m / d)`` locally and truncated by ``m`` bits
-    (:func:`division_shift`; Granlund and Montgomery: exact when ``2^m >= 2^N d`` for
-    ``N``-bit numerators). Needs :func:`divide_needs`; ``1 + bitlt_rounds(m)`` openings exact,
-    1 probabilistic."""
+    int ``d >= 1`` (``exact=False``: that, or one more with probability ``(x mod d) / d``).
+    Needs :func:`divide_needs`; :func:`divide_rounds` openings (one probabilistic, none for
+    ``d = 1``).
+
+    With ``a = x + K d`` in ``[0, 2^N)`` and a dealt mask ``r = d u + v`` (``v`` a residue
+    modulo ``d`` given by its shared bits, ``u`` a mask), the parties open ``c = a + r``:
+    ``a mod d = (c mod d) - v + d [c mod d < v]``, the bracket a comparison of a public
+    value and shared bits over ``residue_bits(d)`` bits, and ``floor(a / d) = (a - a mod d)
+    d^-1`` exactly in the field. ``d = 1`` returns ``x``; a power of two takes its bits.
+
+        >>> from mpc.protocols import run_in_process
+        >>> pre = deal_preprocessing(divide_needs(4, 7, bits=16), parties=[1, 2, 3], threshold=2)
+        >>> async def job(ctx):
+        ...     x = await share_input(ctx, "x", 1, constant(ctx.field, [-15, -14, 13, 14]) if ctx.party == 1 else None, 4)
+        ...     q = await divide_public(ctx, x, 7, bits=16, pre=pre[ctx.party])
+        ...     return [ctx.field.decode(int(v)) for v in (await open_vector(ctx, "q", q))[0]]
+        >>> run_in_process(job, parties=3, threshold=2)[2]
+        [-3, -2, 1, 2]
+    """
     bits, d = _bits(bits), _divisor(d)
-    f = ctx.field
-    k, m, big, l = _div_params(d, bits)
-    y = f.mul(_shift_up(f, x, k * d), big % f.modulus)
-    q = await _trunc(ctx, tag, pre, y, l, m, exact)
+    if d == 1:
+        return x
+    f, n = ctx.field, len(x)
+    k, top = _div_params(d, bits)
+    _check_division_capacity(f, pre, top, d)
+    _require(pre, divide_needs(n, d, bits, exact=exact), f"dividing {n} values by {d}")
+    width = residue_bits(d)
+    vbits, vbits_bit, pairs = pre.take_residues(d, n)
+    v = _weighted_rows(f, vbits, n, width)
+    a = _shift_up(f, x, k * d)
+    c = await _open_ints(ctx, f"{tag}/mask", f.add(f.add(a, v), f.mul(pre.take_masks(n), d % f.modulus)))
+    low = [ci % d for ci in c]
+    rem = f.sub(f.vector(low), v)                          # a mod d, or that minus d
+    if exact:
+        wrapped = await _bit_lt(ctx, f"{tag}/lt", pre, low, vbits, vbits_bit, pairs, width)
+        rem = f.add(rem, f.mul(wrapped, d % f.modulus))
+    q = f.mul(f.sub(a, rem), f.inv(d % f.modulus))
     return _shift_up(f, q, -k)
 
 

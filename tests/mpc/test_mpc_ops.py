@@ -90,6 +90,131 @@ def test_probabilistic_division() -> None:
     got = _one(_run(divide_needs(len(EDGES), 7, BITS, exact=False), EDGES, None,
                     lambda c, x, y, p: divide_public(c, x, 7, bits=BITS, exact=False, pre=p)))
     assert all(q - v // 7 in (0, 1) for q, v in zip(got[0], EDGES))
+    assert all(q == v // 7 for q, v in zip(got[0], EDGES) if v % 7 == 0)     # nothing to round
+
+
+DIV_BITS = 24
+DIVISORS = [1, 2, 3, 7, 10, 2 ** 16, 2 ** 16 + 1, 2 ** (DIV_BITS - 1) - 3]
+
+
+def _division_values(d: int, bits: int, seed: int) -> list[int]:
+    """The extremes of ``bits``, 0, +-1, multiples of ``d`` and their neighbours, random values."""
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    rng = random.Random(seed)
+    near = [m * d + e for m in (lo // d, lo // d + 1, -1, 0, 1, hi // d - 1, hi // d) for e in (-1, 0, 1)]
+    values = [lo, lo + 1, -1, 0, 1, hi - 1, hi, *near, *(rng.randint(lo, hi) for _ in range(12))]
+    return sorted({v for v in values if lo <= v <= hi})
+
+
+@pytest.mark.parametrize("d", DIVISORS)
+def test_exact_division_is_the_floor_at_the_extremes(d: int) -> None:
+    """Masks ``d u + v`` with ``v`` a dealt residue mod ``d``: the floor for signed values at
+    the edges of 24 bits and around multiples of ``d``; the pool is used up exactly."""
+    values = _division_values(d, DIV_BITS, seed=d)
+    got = _one(_run(divide_needs(len(values), d, DIV_BITS), values, None,
+                    lambda c, x, y, p: divide_public(c, x, d, bits=DIV_BITS, pre=p)))
+    assert got[0] == [v // d for v in values]
+
+
+@pytest.mark.parametrize("d", [3, 2 ** 16 + 1])
+def test_division_with_the_trees_in_the_main_field(d: int) -> None:
+    """The same floors with the residues' bit-field shares being the main-field ones."""
+    from mpc.field import FR
+
+    values = _division_values(d, DIV_BITS, seed=d + 1)
+    got, left, _ = _both(divide_needs(len(values), d, DIV_BITS), lambda c, x, y, p: divide_public(
+        c, x, d, bits=DIV_BITS, pre=p), values, values, bit_field=FR, rng=_MaxBridges(d))
+    assert got[0] == [v // d for v in values] and left == Needs()
+
+
+def test_division_consumes_exactly_its_needs_and_leaves_other_moduli() -> None:
+    values = [-5, 0, 6, 13]
+    needs = divide_needs(len(values), 7, 8) + divide_needs(2, 10, 8)
+    assert needs.residues == ((7, 4), (10, 2))
+    res = _run(needs, values, None, lambda c, x, y, p: divide_public(c, x, 7, bits=8, pre=p))
+    assert all(r[0] == [[-1, 0, 0, 1]] for r in res.values()), res
+    assert all(r[1] == divide_needs(2, 10, 8) for r in res.values())
+    assert divide_needs(5, 1, 8) == Needs()
+
+
+@pytest.mark.parametrize("short", ["residues", "other modulus", "bridges"])
+def test_insufficient_division_pool_is_refused(short: str) -> None:
+    """Refused before the first opening (checked against divide_needs), naming what is short."""
+    values = [1, 2, 3]
+    needs = {"residues": divide_needs(2, 7, 8) + Needs(masks=1, bridges=1, bridge_triples=1),
+             "other modulus": divide_needs(3, 10, 8) + Needs(residues=((7, 2),)),
+             "bridges": Needs(masks=3, bridge_triples=3, residues=((7, 3),))}[short]
+    opened: list[str] = []
+
+    def watch(ctx: Context) -> None:
+        send = ctx.net.broadcast
+
+        async def counting(tag: str, payload: bytes) -> None:
+            opened.append(tag)
+            await send(tag, payload)
+        ctx.net.broadcast = counting  # type: ignore[method-assign]
+
+    res = _run(needs, values, None, lambda c, x, y, p: divide_public(c, x, 7, bits=8, pre=p), hook=watch)
+    want = "3 bridges needed, 0 left" if short == "bridges" else "3 residues modulo 7 needed, 2 left"
+    assert all(isinstance(r, SharingError) and want in str(r) for r in res.values()), res
+    assert opened == []
+
+
+def test_division_masks_too_narrow_or_too_wide_are_refused() -> None:
+    from mpc.field import FR, P61
+
+    def attempt(bits: int, d: int, mask_bits: int, field: Any) -> dict[int, Any]:
+        pre = deal_preprocessing(divide_needs(1, d, bits), parties=[1, 2, 3], threshold=2, mask_bits=mask_bits,
+                                 field=field)
+
+        async def job(ctx: Context) -> Any:
+            return await divide_public(ctx, constant(ctx.field, [1]), d, bits=bits, pre=pre[ctx.party])
+        return run_in_process(job, parties=3, threshold=2, field=field)
+
+    narrow = attempt(64, 3, 60, FR)                  # x + K d < 2^65 needs 3 * 2^mask_bits >= 2^105
+    assert all(isinstance(r, EncodingError) and "2^105" in str(r) for r in narrow.values()), narrow
+    wide = attempt(8, 1000, 52, P61)                                  # 1000 * 2^52 > 2^61 - 1
+    assert all(isinstance(r, EncodingError) and "overflow" in str(r) for r in wide.values()), wide
+
+
+def test_a_bad_share_in_a_division_is_corrected_or_aborts_naming_the_party() -> None:
+    values = [-9, 8, 20]
+    op = lambda c, x, y, p: divide_public(c, x, 7, bits=8, pre=p)  # noqa: E731
+    res = _run(divide_needs(3, 7, 8), values, None, op, parties=4, threshold=2, hook=_corrupt(4, "/lt"))
+    for party in (1, 2, 3):
+        assert res[party][0][0] == [-2, 1, 2] and res[party][2] == [4]
+    res = _run(divide_needs(3, 7, 8), values, None, op, parties=3, threshold=2, hook=_corrupt(3, "div/mask"))
+    for party in (1, 2):
+        assert isinstance(res[party], ProtocolAbort) and "div/mask" in res[party].round, res
+
+
+def test_the_residue_pools_round_trip() -> None:
+    from mpc.protocols.compare import Preprocessing
+
+    pool = deal_preprocessing(divide_needs(3, 7, 8) + divide_needs(2, 2 ** 16 + 1, 24), parties=[1, 2, 3],
+                              threshold=2, rng=random.Random(4))
+    first = pool[1].take_residues(7, 1)
+    back = Preprocessing.from_bytes(pool[1].to_bytes())
+    assert back.remaining() == pool[1].remaining()
+    assert back.remaining().residues == ((7, 2), (2 ** 16 + 1, 2))
+    assert [v.tolist() for v in back.take_residues(7, 2)] == [v.tolist() for v in pool[1].take_residues(7, 2)]
+    assert len(first[0]) == 3 and len(back.take_residues(2 ** 16 + 1, 2)[2]) == 34
+    with pytest.raises(SharingError, match="bytes, expected"):
+        Preprocessing.from_bytes(pool[1].to_bytes()[:-1])
+    with pytest.raises(SharingError, match="moduli d >= 2"):
+        Needs(residues=((1, 3),))
+
+
+def test_the_dealt_residues_are_below_their_modulus() -> None:
+    """Opened, every dealt residue modulo 10 is in [0, 10) and all ten occur."""
+    from mpc.field import FR
+    from mpc.sharing.shamir import interpolate_points
+
+    pool = deal_preprocessing(Needs(residues=((10, 400),)), parties=[1, 2, 3], threshold=2, rng=random.Random(6))
+    shares = [pool[p].take_residues(10, 400)[0] for p in (1, 2)]
+    rows = [int(b) for b in FR.vector(interpolate_points(FR, [1, 2], shares, 0))]
+    values = [sum(rows[4 * i + j] << j for j in range(4)) for i in range(400)]
+    assert set(values) == set(range(10))
 
 
 @pytest.mark.parametrize("values", [[3, 9, 9, -5, 0], [5], [-128, -128, -128], [-128, 127, -1, 127, 0, 126, 127]])
@@ -169,9 +294,10 @@ def test_benchmark_small_size() -> None:
     from benchmarks.mpc_ops import compare
     from mpc.protocols.compare import lt_rounds
 
-    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax"))
+    rows = compare(values=4, argmax_n=3, bits=8, repeat=1, ops=("lt", "argmax", "div"))
     by_op = {r["op"]: r for r in rows}
     assert by_op["lt"]["rounds"] == lt_rounds(8) == 3                # mask, one tree level, the root
+    assert by_op["div"]["rounds"] == 2                               # mask, the root over 3 bits (d = 7)
     assert by_op["argmax"]["rounds"] == 2 * (lt_rounds(8) + 1)   # 3 values: two levels
     assert all(r["bytes"] > 0 and r["mpyc_bytes"] > 0 for r in rows)
 
@@ -341,6 +467,10 @@ def test_a_bit_field_too_small_for_the_bridges_is_refused() -> None:
         deal_preprocessing(lt_needs(1, 8), parties=[1, 2, 3], threshold=2, bit_field=PrimeField(2 ** 31 - 1))
 
 
+def _divider(d: int, bits: int, exact: bool) -> Callable[[Context, Any, Any], Awaitable[Any]]:
+    return lambda c, x, p: divide_public(c, x, d, bits=bits, exact=exact, pre=p)
+
+
 @pytest.mark.parametrize("bits", [1, 2, 3, 4, 5, 8, 9])
 def test_documented_rounds_are_the_openings(bits: int) -> None:
     """``lt_rounds``, ``eq_rounds`` and ``1 + bitlt_rounds(s)`` (exact truncation) count the
@@ -349,7 +479,7 @@ def test_documented_rounds_are_the_openings(bits: int) -> None:
     import secrets
 
     from benchmarks.mpc_ops import FrameHub
-    from mpc.protocols.compare import bitlt_rounds, eq_rounds, lt_rounds
+    from mpc.protocols.compare import bitlt_rounds, divide_rounds, eq_rounds, lt_rounds
 
     ids, n = [1, 2, 3], 3
     ops: list[tuple[Needs, Callable[[Context, Any, Any], Awaitable[Any]], int]] = [
@@ -357,6 +487,9 @@ def test_documented_rounds_are_the_openings(bits: int) -> None:
         (eq_needs(n, bits), lambda c, x, p: equal(c, x, x, bits=bits, pre=p), eq_rounds(bits)),
         (truncate_needs(n, bits, exact=True), lambda c, x, p: truncate(c, x, bits=bits, shift=bits, exact=True, pre=p),
          1 + bitlt_rounds(bits))]
+    for d in (2 ** (bits - 1), 2 ** (bits - 1) + 1, 2 ** bits - 1):      # residues of bits - 1 and bits bits
+        for exact in (True, False):
+            ops.append((divide_needs(n, d, bits + 2, exact=exact), _divider(d, bits + 2, exact), divide_rounds(d, exact=exact)))
     for needs, op, rounds in ops:
         pre = deal_preprocessing(needs, parties=ids, threshold=2, rng=random.Random(bits))
         hub = FrameHub(ids, session=secrets.token_bytes(16))
