@@ -98,8 +98,8 @@ _FIELDS = (FR, P61)
 def residue_bits(d: int) -> int:
     """Bits of a residue modulo ``d``: ``ceil(log2 d)`` (0 for ``d = 1``).
 
-        >>> [residue_bits(d) for d in (1, 2, 3, 4, 7, 8, 65537)]
-        [0, 1, 2, 2, 3, 3, 17]
+        >>> tuple(residue_bits(d) for d in (1, 2, 3, 4, 7, 8, 65537))
+        (0, 1, 2, 2, 3, 3, 17)
     """
     return (d - 1).bit_length()
 
