@@ -98,8 +98,9 @@ def test_proofs_verify_for_edge_groups_and_tampering_is_refused(small: Any) -> N
         assert sem.verify_proof(proof, vk), name
         assert proof.merkle_tree_root == group.root and proof.merkle_tree_depth == 6
         assert proof.nullifier == sem.nullifier_of(people[0], 77)
-        for tampered in (dict(message=2), dict(scope=78), dict(merkle_tree_root=group.root + 1),
-                         dict(nullifier=proof.nullifier + 1)):
+        changes: list[dict[str, Any]] = [dict(message=2), dict(scope=78), dict(merkle_tree_root=group.root + 1),
+                                         dict(nullifier=proof.nullifier + 1)]
+        for tampered in changes:
             assert not sem.verify_proof(sem.replace(proof, **tampered), vk), (name, tampered)
     assert len(groups["a removal, proof shorter than the depth"].proof(4).siblings) == 1
 
@@ -121,7 +122,7 @@ def test_refusals(small: Any) -> None:
             sem.hash_value(bad)  # type: ignore[arg-type]
     for depth in (0, 33, True):
         with pytest.raises(MembershipProofError, match="depth"):
-            sem.semaphore_circuit(depth)  # type: ignore[arg-type]
+            sem.semaphore_circuit(depth)
 
 
 NULLIFIER_JS = """
@@ -190,6 +191,7 @@ def test_a_non_boolean_selector_cannot_pick_a_forged_root(monkeypatch: pytest.Mo
     from circuits.engine import hints
 
     tree = LeanIMT([11, 22, 33])
+    assert tree.root is not None
     p = tree.proof(2)  # one sibling: L = 1, nodes n_0 (leaf), n_1 (the root), n_2 (padding)
     length, bits, sibs = padded_proof(p, 4)
     nodes = [p.leaf]
