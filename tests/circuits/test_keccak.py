@@ -242,13 +242,13 @@ def _public_key(secret: int) -> bytes:
 
 
 def test_eth_address_in_circuit_equals_eth_keys_and_anvils_account() -> None:
-    from eth_keys import keys
+    from eth_keys.datatypes import PrivateKey
 
     cs = compile(Address, strict=True)
     rng = random.Random(2026)
     for secret in (ANVIL_KEY, 1, rng.randrange(1, 2**255)):
         pub = _public_key(secret)
-        want = bytes.fromhex(keys.PrivateKey(secret.to_bytes(32, "big")).public_key.to_address()[2:].lower())
+        want = bytes.fromhex(PrivateKey(secret.to_bytes(32, "big")).public_key.to_address()[2:].lower())
         assert native.eth_address(pub) == want
         w = cs.solve(Address(address=list(want), x=list(pub[:32]), y=list(pub[32:])))
         assert cs.r1cs.is_satisfied(w.values())

@@ -14,7 +14,7 @@ from ..conftest import ROOT
 # still have ordinary gaps in their circuit tests (untyped natives, Optional values):
 DSL_CIRCUITS = frozenset({
     "tests/circuits/test_bigint.py", "tests/circuits/test_ecdsa.py", "tests/circuits/test_forgery.py",
-    "tests/circuits/test_keccak.py", "tests/circuits/test_poseidon_merkle.py", "tests/circuits/test_smt.py",
+    "tests/circuits/test_poseidon_merkle.py", "tests/circuits/test_smt.py",
     "tests/circuits/test_witness_program.py", "tests/interop/test_snarkjs_interop.py",
     "tests/zkp/test_ceremony.py", "tests/zkp/test_display.py",
 })
