@@ -17,7 +17,7 @@ import sys
 from typing import Any, ClassVar
 
 from .errors import AssignmentError, CircuitDefinitionError
-from .types import InputSpec, ValueType
+from .types import InputSpec, ValueType, _Visibility
 
 __all__ = ["Circuit"]
 
@@ -43,6 +43,10 @@ def _collect_inputs(cls: type, env: dict[str, Any]) -> tuple[tuple[str, InputSpe
         elif isinstance(spec, ValueType):
             raise CircuitDefinitionError(
                 f"{cls.__name__}.{name}: declare it Public[{spec!r}] or Secret[{spec!r}]")
+        elif isinstance(spec, _Visibility):  # a bare Public/Secret: no type, not an input
+            raise CircuitDefinitionError(
+                f"{cls.__name__}.{name}: expected {spec!r}[Field], {spec!r}[Bool] or {spec!r}[UInt[n]] "
+                f"(optionally with array dimensions), found a bare {spec!r}")
     return tuple(out.items())
 
 

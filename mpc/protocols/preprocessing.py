@@ -65,7 +65,7 @@ from typing import Mapping, Sequence
 
 
 from .._intmath import Rng, random_below
-from ..errors import SharingError
+from ..errors import FieldValueError, SharingError
 from ..field import FR, P61, PrimeField, Vector
 from ..sharing.shamir import split
 
@@ -127,6 +127,8 @@ class Needs:
         for d, count in self.residues:
             if isinstance(d, bool) or not isinstance(d, int) or d < 2:
                 raise SharingError(f"residues: expected moduli d >= 2 (nothing to mask modulo 1), found {d!r}")
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise SharingError(f"residues modulo {d}: expected an int count, found {count!r}")
             merged[d] = merged.get(d, 0) + count
         object.__setattr__(self, "residues", tuple(sorted((d, c) for d, c in merged.items() if c != 0)))
 
@@ -261,10 +263,13 @@ class Preprocessing:
         if len(data) < want or (pools == 0 and len(data) != want):
             raise SharingError(f"preprocessing: {len(data)} bytes, expected {want} for counts {counts}")
         vecs, at = {}, size
-        for name, fd, n in layout:
-            vecs[name] = fd.unpack(data[at:at + n * fd.byte_width], "preprocessing")
-            at += n * fd.byte_width
-        residues, at = _read_residue_pools(data, at, pools, f, bf)
+        try:
+            for name, fd, n in layout:
+                vecs[name] = fd.unpack(data[at:at + n * fd.byte_width], "preprocessing")
+                at += n * fd.byte_width
+            residues, at = _read_residue_pools(data, at, pools, f, bf)
+        except FieldValueError as err:  # an element >= p: the pool is malformed
+            raise SharingError(f"preprocessing: {err}") from None
         return cls(party, mask_bits, bits=vecs.pop("bits"), masks=vecs.pop("masks"), a=vecs.pop("a"),
                    b=vecs.pop("b"), c=vecs.pop("c"), field=f, bit_field=bf, extra=vecs, residue_pools=residues)
 

@@ -304,6 +304,13 @@ def test_annotations_need_visibility() -> None:
         type("NoVis", (Circuit,), {"__annotations__": {"x": Field}})
 
 
+@pytest.mark.parametrize("vis", [Public, Secret])
+def test_a_bare_visibility_is_refused_not_dropped(vis: Any) -> None:
+    """``x: Secret`` names no type: refused (it used to leave the circuit without the input)."""
+    with pytest.raises(CircuitDefinitionError, match=rf"NoType.x: expected {vis!r}\[Field\].*found a bare {vis!r}"):
+        type("NoType", (Circuit,), {"__annotations__": {"x": vis}})
+
+
 def test_repr_hides_secrets() -> None:
     assert repr(Consts(x=5, y=29)) == "Consts(x=<secret>, y=29)"
 

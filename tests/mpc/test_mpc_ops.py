@@ -201,8 +201,14 @@ def test_the_residue_pools_round_trip() -> None:
     assert len(first[0]) == 3 and len(back.take_residues(2 ** 16 + 1, 2)[2]) == 34
     with pytest.raises(SharingError, match="bytes, expected"):
         Preprocessing.from_bytes(pool[1].to_bytes()[:-1])
+    over = bytearray(pool[1].to_bytes())
+    over[-8:] = b"\xff" * 8  # the last bit-field element of the last residue pool, >= 2^61 - 1
+    with pytest.raises(SharingError, match="preprocessing: "):
+        Preprocessing.from_bytes(bytes(over))
     with pytest.raises(SharingError, match="moduli d >= 2"):
         Needs(residues=((1, 3),))
+    with pytest.raises(SharingError, match=r"residues modulo 7: expected an int count, found 2.5"):
+        Needs(residues=((7, 2.5),))  # type: ignore[arg-type]
 
 
 def test_the_dealt_residues_are_below_their_modulus() -> None:
@@ -458,6 +464,10 @@ def test_preprocessing_round_trips_with_both_fields() -> None:
     assert back.tree_field == P61 and back.take_bridge_triples(2)[3].tolist() == pool[1].take_bridge_triples(2)[3].tolist()
     with pytest.raises(SharingError, match="bytes, expected"):
         Preprocessing.from_bytes(pool[1].to_bytes()[:-1])
+    over = bytearray(pool[1].to_bytes())
+    over[-8:] = b"\xff" * 8  # the last bit-field element of the last residue pool, >= 2^61 - 1
+    with pytest.raises(SharingError, match="preprocessing: "):
+        Preprocessing.from_bytes(bytes(over))
 
 
 def test_a_bit_field_too_small_for_the_bridges_is_refused() -> None:

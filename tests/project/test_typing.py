@@ -54,32 +54,59 @@ def test_mypy_strict_clean_on_tests_and_benchmarks() -> None:
 
 
 _PLUGIN_CASES = """
-from typing import Any
+from typing import Any, Literal
+import circuits
 from circuits import Bool, Circuit, Field, Public, Secret, UInt
+from circuits import UInt as U, Field as F
 
 LEVELS = 4
+BITS = 64
+Byte = UInt[8]
 
 
 class Fine(Circuit):
-    x: Secret[UInt[8]]
-    path: Public[Field, LEVELS]
-    grid: Secret[Bool, 2, LEVELS * 2]
+    a: Secret[U[8]]
+    b: Secret[F]
+    c: Secret[Byte]
+    d: Public[Field, LEVELS]
+    e: Secret[Bool, 2, LEVELS * 2]
+    f: Secret[UInt[32], BITS // 32]
+    g: Secret[circuits.UInt[8]]
 
     def define(self, api: Any) -> None:
-        api.assert_equal(self.x, self.path[0])
+        api.assert_equal(self.a, self.d[0])
 
 
 class Wrong(Circuit):
     wide: Secret[UInt[300]]
     empty: Public[Field, 0]
     plain: Secret[int]
+    quoted: Secret["UInt[8]"]
+    named: Public[Field, 2, "x"]
+    nothing: Public[Field, None]
+    literal: Public[Field, Literal[3]]
+    typed: Secret[UInt[8], UInt[8]]
+    flag: Secret[UInt[True]]
 """
+
+WRONG = [
+    (26, "UInt[n]: expected 1 <= n <= 252, found 300"),
+    (27, "array dimension: expected an int >= 1, found 0"),
+    (28, "expected Field, Bool or UInt[n] as the input type, found int"),
+    (29, "expected Field, Bool or UInt[n] as the input type, found 'UInt[8]'"),
+    (30, "array dimension: expected an int >= 1, found 'x'"),
+    (31, "array dimension: expected an int >= 1, found None"),
+    (32, "array dimension: expected an int >= 1, found Literal[3]"),
+    (33, "array dimension: expected an int >= 1, found UInt[8]"),
+    (34, "UInt[n]: expected 1 <= n <= 252, found True"),
+]
 
 
 def test_the_plugin_types_circuit_inputs_and_checks_their_declarations(tmp_path: Path) -> None:
     """Through mypy itself (the project's configuration, its plugin): the declarations
-    ``compile`` accepts pass, the ones it refuses are named on their lines; without the
-    plugin every declaration is a ``valid-type`` error."""
+    ``compile`` accepts pass (aliases and constants included), the ones it refuses are named
+    on their lines (strings, None, classes and non-int literals too); without the plugin
+    every declaration is a ``valid-type`` error."""
     src = tmp_path / "circuit_types.py"
     src.write_text(_PLUGIN_CASES)
 
@@ -91,11 +118,9 @@ def test_the_plugin_types_circuit_inputs_and_checks_their_declarations(tmp_path:
         return res.stdout
 
     out = mypy()
-    assert [line.split(": error: ")[1] for line in out.splitlines() if ": error: " in line] == [
-        "UInt[n]: expected 1 <= n <= 252, found 300  [misc]",
-        "array dimension: expected an int >= 1, found 0  [misc]",
-        "expected Field, Bool or UInt[n] as the input type, found int  [misc]"], out
-    assert [int(line.split(":")[1]) for line in out.splitlines() if ": error: " in line] == [18, 19, 20]
+    found = [(int(line.split(":")[1]), line.split(": error: ")[1].removesuffix("  [misc]"))
+             for line in out.splitlines() if ": error: " in line]
+    assert found == WRONG, out
     bare = tmp_path / "mypy.ini"
     bare.write_text("[mypy]\n")
     assert "is not valid as a type  [valid-type]" in mypy("--config-file", str(bare))
